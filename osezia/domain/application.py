@@ -1,0 +1,201 @@
+"""What every write application of osezia shares: one event log, idempotent commands, conflicts
+reported as errors, dates in events, and group commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, TypeVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    JSONTranscoder,
+    Notification,
+    Recording,
+    Transcoding,
+)
+from eventsourcing.utils import EnvType
+
+from osezia.domain.errors import Conflict, IdempotencyKeyReused, NotFound
+from osezia.domain.groupcommit import GroupCommit
+
+# Every id osezia derives from a natural key lives under this namespace.
+OSEZIA_NAMESPACE = uuid5(NAMESPACE_URL, "https://osezia.fr/ids")
+
+# Every application writes to and reads from the same log, so that one notification sequence
+# orders the whole platform's history (projections follow one position, not five).
+LOG_NAME = "osezia"
+
+A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R", UUID, None)
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class CommandReceipt(Aggregate):
+    """The first outcome of an idempotent command, found again by (tenant, key)."""
+
+    class Recorded(Aggregate.Created):
+        tenant: str
+        key: str
+        command: str
+        fingerprint: str
+        result: UUID | None
+
+    @event(Recorded)
+    def __init__(
+        self, tenant: str, key: str, command: str, fingerprint: str, result: UUID | None
+    ) -> None:
+        self.tenant = tenant
+        self.key = key
+        self.command = command
+        self.fingerprint = fingerprint
+        self.result = result
+
+    @staticmethod
+    def create_id(tenant: str, key: str) -> UUID:
+        return uuid5(OSEZIA_NAMESPACE, f"idempotency/{tenant}/{key}")
+
+
+def fingerprint(command: str, arguments: Sequence[object]) -> str:
+    canonical = json.dumps([command, [str(a) for a in arguments]], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class PlatformApplication(Application[UUID]):
+    """Base of the write applications: one verb-phrase method per command."""
+
+    def __init__(
+        self, env: EnvType | None = None, *, share_with: PlatformApplication | None = None
+    ) -> None:
+        # Applications built to share another's store use its connections and its group
+        # commit, so that every command of the platform is batched with every other one.
+        self._shared = share_with
+        super().__init__(env)
+        self._group_commit = share_with._group_commit if share_with else GroupCommit(self.recorder)
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Any:
+        return super().construct_env(LOG_NAME, env)
+
+    def construct_factory(self, env: Any) -> Any:
+        return self._shared.factory if self._shared else super().construct_factory(env)
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        return self._shared.recorder if self._shared else super().construct_recorder()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        if processing_event.tracking is not None:
+            return super()._record(processing_event)
+        events = processing_event.events
+        stored = [self.mapper.to_stored_event(e) for e in events]
+        ids = self._group_commit.insert(stored)
+        return [
+            Recording(
+                domain_event,
+                Notification(
+                    id=notification_id,
+                    originator_id=s.originator_id,
+                    originator_version=s.originator_version,
+                    topic=s.topic,
+                    state=s.state,
+                ),
+            )
+            for domain_event, s, notification_id in zip(events, stored, ids, strict=True)
+        ]
+
+    def load(self, tenant: str, aggregate_id: UUID, kind: type[A], label: str) -> A:
+        """The aggregate, if it exists, is a ``kind`` and belongs to ``tenant``."""
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"no {label} with id {aggregate_id}") from None
+        # A foreign tenant's id is reported as not found, not forbidden, so ids can't be probed.
+        if not isinstance(aggregate, kind) or getattr(aggregate, "tenant", None) != tenant:
+            raise NotFound(f"no {label} with id {aggregate_id}")
+        return aggregate
+
+    def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, kind) else None
+
+    def execute(
+        self,
+        tenant: str,
+        idempotency_key: str | None,
+        command: str,
+        arguments: Sequence[object],
+        run: Callable[[], tuple[R, Sequence[Aggregate]]],
+    ) -> R:
+        """Run a command and save what it changed in one transaction.
+
+        With an idempotency key, the command's first outcome is saved with it (same
+        transaction), and the same command sent again with the same key returns that
+        outcome and appends nothing.
+        """
+        if idempotency_key is None:
+            result, changed = run()
+            self._save_or_conflict(changed)
+            return result
+        print_ = fingerprint(command, arguments)
+        receipt_id = CommandReceipt.create_id(tenant, idempotency_key)
+        earlier = self._earlier_result(receipt_id, command, print_, idempotency_key)
+        if earlier is not None:
+            return earlier[0]  # type: ignore[no-any-return]
+        result, changed = run()
+        receipt = CommandReceipt(tenant, idempotency_key, command, print_, result)
+        try:
+            self.save(*changed, receipt)
+        except IntegrityError:
+            # A concurrent twin with the same key may have won: then its outcome is ours.
+            earlier = self._earlier_result(receipt_id, command, print_, idempotency_key)
+            if earlier is not None:
+                return earlier[0]  # type: ignore[no-any-return]
+            raise self._conflict() from None
+        return result
+
+    def _earlier_result(
+        self, receipt_id: UUID, command: str, print_: str, key: str
+    ) -> tuple[UUID | None] | None:
+        receipt = self.find(receipt_id, CommandReceipt)
+        if receipt is None:
+            return None
+        if receipt.command != command or receipt.fingerprint != print_:
+            raise IdempotencyKeyReused(
+                f"idempotency key {key!r} was already used for another command "
+                f"({receipt.command}) or other arguments; use a new key"
+            )
+        return (receipt.result,)
+
+    def _save_or_conflict(self, changed: Sequence[Aggregate]) -> None:
+        try:
+            self.save(*changed)
+        except IntegrityError:
+            raise self._conflict() from None
+
+    @staticmethod
+    def _conflict() -> Conflict:
+        return Conflict(
+            "the record was changed by someone else at the same time; reload it and try again"
+        )

@@ -1,0 +1,91 @@
+"""The typed errors of the domain.
+
+Each error carries a stable ``code`` (what programs match on) and a message that names the value
+and the rule it broke (what an analyst reads). A command that raises one appends nothing.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    """An expected failure of a command, reported to the caller as it is."""
+
+    code: ClassVar[str] = "INVALID_VALUE"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidValue(DomainError):
+    code = "INVALID_VALUE"
+
+
+class InvalidSiren(DomainError):
+    code = "INVALID_SIREN"
+
+
+class InvalidSiret(DomainError):
+    code = "INVALID_SIRET"
+
+
+class InvalidNaf(DomainError):
+    code = "INVALID_NAF"
+
+
+class InvalidRegion(DomainError):
+    code = "INVALID_REGION"
+
+
+class InvalidDepartement(DomainError):
+    code = "INVALID_DEPARTEMENT"
+
+
+class InvalidAmount(DomainError):
+    code = "INVALID_AMOUNT"
+
+
+class InvalidDate(DomainError):
+    code = "INVALID_DATE"
+
+
+class InvalidTransition(DomainError):
+    code = "INVALID_TRANSITION"
+
+
+class ExpertDaysExceeded(DomainError):
+    code = "EXPERT_DAYS_EXCEEDED"
+
+
+class NotEligible(DomainError):
+    code = "NOT_ELIGIBLE"
+
+
+class CapacityReached(DomainError):
+    code = "CAPACITY_REACHED"
+
+
+class AlreadyRegistered(DomainError):
+    code = "ALREADY_REGISTERED"
+
+
+class NotRegistered(DomainError):
+    code = "NOT_REGISTERED"
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+class Forbidden(DomainError):
+    code = "FORBIDDEN"
+
+
+class Conflict(DomainError):
+    code = "CONFLICT"
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "IDEMPOTENCY_KEY_REUSED"
