@@ -58,8 +58,6 @@ class Companies(PlatformApplication):
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
             siren_ = normalise_siren(siren)
-            if self.find(Company.create_id(siren_), Company) is not None:
-                raise self._already_registered(siren_)
             region_ = normalise_region(region)
             departement_ = normalise_departement(departement)
             check_departement_in_region(departement_, region_)
@@ -78,7 +76,8 @@ class Companies(PlatformApplication):
         try:
             return self.execute(tenant, idempotency_key, "register_company", arguments, run)
         except Conflict:
-            # Another registration of the same SIREN committed between our check and our save.
+            # The id derives from the SIREN, so a second registration conflicts on version 1:
+            # exact even when two arrive at once, and no read before the write.
             raise self._already_registered(normalise_siren(siren)) from None
 
     def reassess_size(
