@@ -40,3 +40,7 @@ def current_revision(database_url: str) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    command.downgrade(_config(database_url), revision)

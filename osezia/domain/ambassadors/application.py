@@ -1,0 +1,107 @@
+"""The write API for ambassadors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from osezia.domain.ambassadors.model import Ambassador, AmbassadorKind, InterventionFormat, Network
+from osezia.domain.application import PlatformApplication
+from osezia.domain.errors import InvalidValue
+from osezia.domain.geography import normalise_region
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _choice(choices: type[E], value: str, what: str) -> E:
+    try:
+        return choices(value)
+    except ValueError:
+        raise InvalidValue(f"{what} {value!r} must be one of {', '.join(choices)}") from None
+
+
+def _text(value: str, what: str) -> str:
+    text = " ".join(value.split())
+    if not text:
+        raise InvalidValue(f"the {what} cannot be empty")
+    return text
+
+
+def _sectors(values: Sequence[str]) -> list[str]:
+    # Repeats are dropped, first mention first, so the list reads as it was given.
+    return list(dict.fromkeys(_text(value, "sector") for value in values))
+
+
+class Ambassadors(PlatformApplication):
+    """Appoints ambassadors, records their interventions and withdraws them."""
+
+    def appoint_ambassador(
+        self,
+        tenant: str,
+        *,
+        full_name: str,
+        kind: str,
+        network: str,
+        appointed_on: date,
+        region: str | None = None,
+        sectors: Sequence[str] = (),
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def run() -> tuple[UUID, list[Aggregate]]:
+            ambassador = Ambassador.appoint(
+                tenant=tenant,
+                full_name=_text(full_name, "full name"),
+                kind=_choice(AmbassadorKind, kind, "ambassador kind"),
+                network=_choice(Network, network, "network"),
+                region=None if region is None else normalise_region(region),
+                sectors=_sectors(sectors),
+                appointed_on=appointed_on,
+            )
+            return ambassador.id, [ambassador]
+
+        arguments = (full_name, kind, network, appointed_on, region, list(sectors))
+        return self.execute(tenant, idempotency_key, "appoint_ambassador", arguments, run)
+
+    def record_intervention(
+        self,
+        tenant: str,
+        ambassador_id: UUID,
+        *,
+        on: date,
+        audience: int,
+        format: str,
+        idempotency_key: str | None = None,
+    ) -> None:
+        def run() -> tuple[None, list[Aggregate]]:
+            format_ = _choice(InterventionFormat, format, "intervention format")
+            ambassador = self.get_ambassador(tenant, ambassador_id)
+            ambassador.record_intervention(on, audience, format_)
+            return None, [ambassador]
+
+        arguments = (ambassador_id, on, audience, format)
+        self.execute(tenant, idempotency_key, "record_intervention", arguments, run)
+
+    def withdraw_ambassador(
+        self,
+        tenant: str,
+        ambassador_id: UUID,
+        *,
+        reason: str,
+        on: date,
+        idempotency_key: str | None = None,
+    ) -> None:
+        def run() -> tuple[None, list[Aggregate]]:
+            ambassador = self.get_ambassador(tenant, ambassador_id)
+            ambassador.withdraw(_text(reason, "withdrawal reason"), on)
+            return None, [ambassador]
+
+        arguments = (ambassador_id, reason, on)
+        self.execute(tenant, idempotency_key, "withdraw_ambassador", arguments, run)
+
+    def get_ambassador(self, tenant: str, ambassador_id: UUID) -> Ambassador:
+        return self.load(tenant, ambassador_id, Ambassador, "ambassador")

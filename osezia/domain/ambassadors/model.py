@@ -1,0 +1,177 @@
+"""Ambassador: one of the plan's AI ambassadors, their interventions and their withdrawal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from eventsourcing.domain import Aggregate, event
+
+from osezia.domain.errors import InvalidDate, InvalidRegion, InvalidTransition, InvalidValue
+
+
+class AmbassadorKind(StrEnum):
+    """Grand public ambassadors tell their own use of AI; the others cover a region or sectors."""
+
+    GRAND_PUBLIC = "GRAND_PUBLIC"
+    REGIONAL = "REGIONAL"
+    SECTORAL = "SECTORAL"
+
+
+class Network(StrEnum):
+    """The partner network the ambassador works with."""
+
+    CCI = "CCI"
+    BPIFRANCE = "BPIFRANCE"
+    FRENCH_TECH = "FRENCH_TECH"
+    FRANCE_NUM = "FRANCE_NUM"
+    OTHER = "OTHER"
+
+
+class InterventionFormat(StrEnum):
+    CONFERENCE = "CONFERENCE"
+    WORKSHOP = "WORKSHOP"
+    WEBINAR = "WEBINAR"
+    MEETUP = "MEETUP"
+    MEDIA = "MEDIA"
+
+
+@dataclass(frozen=True)
+class Intervention:
+    on: date
+    audience: int
+    format: InterventionFormat
+
+
+class Ambassador(Aggregate):
+    """An AI ambassador, appointed by a partner network (the tenant)."""
+
+    class Appointed(Aggregate.Created):
+        """A network appointed the ambassador; region is None for a non-regional one."""
+
+        tenant: str
+        full_name: str
+        kind: str
+        network: str
+        region: str | None
+        sectors: list[str]
+        appointed_on: date
+
+    class InterventionRecorded(Aggregate.Event):
+        """The ambassador spoke to an audience of ``audience`` people."""
+
+        on: date
+        audience: int
+        format: str
+
+    class Withdrawn(Aggregate.Event):
+        """The ambassador left the network; no intervention is recorded after this."""
+
+        reason: str
+        on: date
+
+    @classmethod
+    def appoint(
+        cls,
+        tenant: str,
+        full_name: str,
+        kind: AmbassadorKind,
+        network: Network,
+        region: str | None,
+        sectors: list[str],
+        appointed_on: date,
+    ) -> Ambassador:
+        cls.check_scope(kind, region, sectors)
+        return cls(
+            tenant=tenant,
+            full_name=full_name,
+            kind=kind.value,
+            network=network.value,
+            region=region,
+            sectors=sectors,
+            appointed_on=appointed_on,
+        )
+
+    @staticmethod
+    def check_scope(kind: AmbassadorKind, region: str | None, sectors: list[str]) -> None:
+        if kind is AmbassadorKind.REGIONAL and region is None:
+            raise InvalidRegion("a REGIONAL ambassador must be given a region")
+        if kind is AmbassadorKind.SECTORAL and not sectors:
+            raise InvalidValue("a SECTORAL ambassador must be given at least one sector")
+
+    @event(Appointed)
+    def __init__(
+        self,
+        tenant: str,
+        full_name: str,
+        kind: str,
+        network: str,
+        region: str | None,
+        sectors: list[str],
+        appointed_on: date,
+    ) -> None:
+        self.tenant = tenant
+        self.full_name = full_name
+        self.kind = AmbassadorKind(kind)
+        self.network = Network(network)
+        self.region = region
+        self.sectors = list(sectors)
+        self.appointed_on = appointed_on
+        self.interventions: list[Intervention] = []
+        self.withdrawn_on: date | None = None
+        self.withdrawal_reason: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_on is None
+
+    @property
+    def total_audience(self) -> int:
+        return sum(intervention.audience for intervention in self.interventions)
+
+    def record_intervention(self, on: date, audience: int, format: InterventionFormat) -> None:
+        self.check_active("record an intervention")
+        self.check_not_before_appointment(on, "an intervention")
+        self.check_audience(audience)
+        self._record_intervention(on, audience, format.value)
+
+    def check_active(self, action: str) -> None:
+        if self.withdrawn_on is not None:
+            raise InvalidTransition(
+                f"ambassador {self.full_name} was withdrawn on {self.withdrawn_on}; cannot {action}"
+            )
+
+    def check_not_before_appointment(self, on: date, what: str) -> None:
+        if on < self.appointed_on:
+            raise InvalidDate(
+                f"{what} dated {on} is before the appointment of {self.full_name} "
+                f"({self.appointed_on})"
+            )
+
+    @staticmethod
+    def check_audience(audience: int) -> None:
+        if audience < 1:
+            raise InvalidValue(f"audience size {audience} must be at least 1 person")
+
+    @event(InterventionRecorded)
+    def _record_intervention(self, on: date, audience: int, format: str) -> None:
+        self.interventions.append(Intervention(on, audience, InterventionFormat(format)))
+
+    def withdraw(self, reason: str, on: date) -> None:
+        self.check_active("withdraw them again")
+        self.check_not_before_appointment(on, "a withdrawal")
+        self.check_after_interventions(on)
+        self._withdraw(reason, on)
+
+    def check_after_interventions(self, on: date) -> None:
+        last = max((intervention.on for intervention in self.interventions), default=None)
+        if last is not None and on < last:
+            raise InvalidDate(
+                f"a withdrawal dated {on} is before {self.full_name}'s last intervention ({last})"
+            )
+
+    @event(Withdrawn)
+    def _withdraw(self, reason: str, on: date) -> None:
+        self.withdrawn_on = on
+        self.withdrawal_reason = reason

@@ -1,0 +1,197 @@
+"""The write API for diagnostics Data IA."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import EnvType
+
+from osezia.domain.application import PlatformApplication
+from osezia.domain.companies.model import Company
+from osezia.domain.diagnostics.model import Diagnostic, DiagnosticRules, UseCase, UseCaseScore
+from osezia.domain.errors import NotFound
+
+
+class Diagnostics(PlatformApplication):
+    """Runs diagnostics Data IA from request to the State's co-financing."""
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        share_with: PlatformApplication | None = None,
+        rules: DiagnosticRules | None = None,
+    ) -> None:
+        super().__init__(env, share_with=share_with)
+        self.rules = rules or DiagnosticRules()
+
+    def request_diagnostic(
+        self, tenant: str, *, company_id: UUID, idempotency_key: str | None = None
+    ) -> UUID:
+        def run() -> tuple[UUID, list[Aggregate]]:
+            # The company registry is shared: the company may belong to another network.
+            self._company(company_id)
+            diagnostic = Diagnostic(
+                tenant=tenant, company_id=company_id, expert_days_cap=self.rules.expert_days_cap
+            )
+            return diagnostic.id, [diagnostic]
+
+        return self.execute(tenant, idempotency_key, "request_diagnostic", (company_id,), run)
+
+    def check_eligibility(
+        self, tenant: str, diagnostic_id: UUID, *, idempotency_key: str | None = None
+    ) -> None:
+        """Record whether the company is eligible today; read the outcome on the diagnostic."""
+
+        def assess(diagnostic: Diagnostic) -> None:
+            company = self._company(diagnostic.company_id)
+            diagnostic.assess_eligibility(company.size_category, self.rules.eligible_categories)
+
+        self._change(tenant, diagnostic_id, idempotency_key, "check_eligibility", (), assess)
+
+    def assign_expert(
+        self,
+        tenant: str,
+        diagnostic_id: UUID,
+        *,
+        expert: str,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self._change(
+            tenant,
+            diagnostic_id,
+            idempotency_key,
+            "assign_expert",
+            (expert,),
+            lambda diagnostic: diagnostic.assign_expert(expert),
+        )
+
+    def log_expert_days(
+        self, tenant: str, diagnostic_id: UUID, *, days: int, idempotency_key: str | None = None
+    ) -> None:
+        self._change(
+            tenant,
+            diagnostic_id,
+            idempotency_key,
+            "log_expert_days",
+            (days,),
+            lambda diagnostic: diagnostic.log_expert_days(days),
+        )
+
+    def deliver_inventory(
+        self, tenant: str, diagnostic_id: UUID, *, idempotency_key: str | None = None
+    ) -> None:
+        self._change(
+            tenant,
+            diagnostic_id,
+            idempotency_key,
+            "deliver_inventory",
+            (),
+            lambda diagnostic: diagnostic.deliver_inventory(),
+        )
+
+    def identify_use_cases(
+        self,
+        tenant: str,
+        diagnostic_id: UUID,
+        *,
+        use_cases: Sequence[UseCase],
+        idempotency_key: str | None = None,
+    ) -> None:
+        self._change(
+            tenant,
+            diagnostic_id,
+            idempotency_key,
+            "identify_use_cases",
+            tuple(use_cases),
+            lambda diagnostic: diagnostic.identify_use_cases(use_cases),
+        )
+
+    def prioritise_use_cases(
+        self,
+        tenant: str,
+        diagnostic_id: UUID,
+        *,
+        scores: Sequence[UseCaseScore],
+        idempotency_key: str | None = None,
+    ) -> None:
+        self._change(
+            tenant,
+            diagnostic_id,
+            idempotency_key,
+            "prioritise_use_cases",
+            tuple(scores),
+            lambda diagnostic: diagnostic.prioritise_use_cases(scores),
+        )
+
+    def deliver_report(
+        self, tenant: str, diagnostic_id: UUID, *, on: date, idempotency_key: str | None = None
+    ) -> None:
+        self._change(
+            tenant,
+            diagnostic_id,
+            idempotency_key,
+            "deliver_report",
+            (on,),
+            lambda diagnostic: diagnostic.deliver_report(on),
+        )
+
+    def pay_cofinancing(
+        self,
+        tenant: str,
+        diagnostic_id: UUID,
+        *,
+        price_cents: int,
+        idempotency_key: str | None = None,
+    ) -> None:
+        share = self.rules.state_share_basis_points
+        self._change(
+            tenant,
+            diagnostic_id,
+            idempotency_key,
+            "pay_cofinancing",
+            (price_cents,),
+            lambda diagnostic: diagnostic.pay_cofinancing(price_cents, share),
+        )
+
+    def cancel_diagnostic(
+        self, tenant: str, diagnostic_id: UUID, *, reason: str, idempotency_key: str | None = None
+    ) -> None:
+        self._change(
+            tenant,
+            diagnostic_id,
+            idempotency_key,
+            "cancel_diagnostic",
+            (reason,),
+            lambda diagnostic: diagnostic.cancel(reason),
+        )
+
+    def get_diagnostic(self, tenant: str, diagnostic_id: UUID) -> Diagnostic:
+        return self.load(tenant, diagnostic_id, Diagnostic, "diagnostic")
+
+    def _change(
+        self,
+        tenant: str,
+        diagnostic_id: UUID,
+        idempotency_key: str | None,
+        command: str,
+        arguments: Sequence[object],
+        change: Callable[[Diagnostic], None],
+    ) -> None:
+        """Load the tenant's diagnostic, apply one change to it and save it."""
+
+        def run() -> tuple[None, list[Aggregate]]:
+            diagnostic = self.load(tenant, diagnostic_id, Diagnostic, "diagnostic")
+            change(diagnostic)
+            return None, [diagnostic]
+
+        self.execute(tenant, idempotency_key, command, (diagnostic_id, *arguments), run)
+
+    def _company(self, company_id: UUID) -> Company:
+        company = self.find(company_id, Company)
+        if company is None:
+            raise NotFound(f"no company with id {company_id}")
+        return company

@@ -1,0 +1,383 @@
+"""Diagnostic Data IA: an expert's days with a company, run by Bpifrance, co-financed by the State.
+
+The steps follow each other in one order: request, eligibility, expert, inventory, use cases,
+prioritisation, report, co-financing. The scheme's parameters (day cap, State share, eligible
+size categories) are configuration; each diagnostic records in its events the values it used, so
+that replaying it never depends on today's configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from osezia.domain.errors import (
+    ExpertDaysExceeded,
+    InvalidAmount,
+    InvalidDate,
+    InvalidTransition,
+    InvalidValue,
+    NotEligible,
+)
+from osezia.domain.sizes import SizeCategory
+
+BASIS_POINTS = 10_000  # 100 %
+SCORES = range(1, 6)  # value and feasibility are each rated 1 to 5
+
+
+class DiagnosticStatus(StrEnum):
+    REQUESTED = "REQUESTED"
+    ELIGIBLE = "ELIGIBLE"
+    INELIGIBLE = "INELIGIBLE"
+    EXPERT_ASSIGNED = "EXPERT_ASSIGNED"
+    INVENTORY_DELIVERED = "INVENTORY_DELIVERED"
+    USE_CASES_IDENTIFIED = "USE_CASES_IDENTIFIED"
+    USE_CASES_PRIORITISED = "USE_CASES_PRIORITISED"
+    REPORT_DELIVERED = "REPORT_DELIVERED"
+    COFINANCING_PAID = "COFINANCING_PAID"
+    CANCELLED = "CANCELLED"
+
+
+Status = DiagnosticStatus
+
+# Each step and the statuses it may be taken from.
+_ALLOWED_FROM: dict[str, tuple[DiagnosticStatus, ...]] = {
+    "check eligibility": (Status.REQUESTED,),
+    "assign an expert": (Status.ELIGIBLE,),
+    "log expert days": (
+        Status.EXPERT_ASSIGNED,
+        Status.INVENTORY_DELIVERED,
+        Status.USE_CASES_IDENTIFIED,
+        Status.USE_CASES_PRIORITISED,
+    ),
+    "deliver the inventory": (Status.EXPERT_ASSIGNED,),
+    "identify use cases": (Status.INVENTORY_DELIVERED,),
+    "prioritise use cases": (Status.USE_CASES_IDENTIFIED,),
+    "deliver the report": (Status.USE_CASES_PRIORITISED,),
+    "pay the co-financing": (Status.REPORT_DELIVERED,),
+    "cancel": (
+        Status.REQUESTED,
+        Status.ELIGIBLE,
+        Status.EXPERT_ASSIGNED,
+        Status.INVENTORY_DELIVERED,
+        Status.USE_CASES_IDENTIFIED,
+        Status.USE_CASES_PRIORITISED,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DiagnosticRules:
+    """The scheme's parameters, set by Bpifrance for the State."""
+
+    expert_days_cap: int = 10
+    state_share_basis_points: int = 4000
+    eligible_categories: frozenset[str] = frozenset({"PME", "ETI"})
+
+    def __post_init__(self) -> None:
+        if self.expert_days_cap < 1:
+            raise InvalidValue(f"expert days cap {self.expert_days_cap} must be at least 1")
+        if not 0 < self.state_share_basis_points <= BASIS_POINTS:
+            raise InvalidValue(
+                f"State share {self.state_share_basis_points} basis points must be "
+                f"between 1 and {BASIS_POINTS}"
+            )
+        unknown = sorted(self.eligible_categories - set(SizeCategory))
+        if unknown:
+            raise InvalidValue(
+                f"eligible categories {unknown} are not size categories "
+                f"({', '.join(SizeCategory)})"
+            )
+
+
+@dataclass(frozen=True)
+class UseCase:
+    """A concrete use of AI the expert found in the company."""
+
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class UseCaseScore:
+    """A use case rated for value added and feasibility, each from 1 to 5."""
+
+    code: str
+    value: int
+    feasibility: int
+
+    @property
+    def priority(self) -> int:
+        return self.value * self.feasibility
+
+
+def state_share_of(price_cents: int, basis_points: int) -> int:
+    """The State's share of a price, in cents, rounded half up (integer arithmetic only)."""
+    return (price_cents * basis_points + BASIS_POINTS // 2) // BASIS_POINTS
+
+
+def _is_whole(number: object) -> bool:
+    # bool is an int to Python, but True is not a number of days.
+    return isinstance(number, int) and not isinstance(number, bool)
+
+
+class Diagnostic(Aggregate):
+    """A company's diagnostic Data IA, owned by the tenant (network) that requested it."""
+
+    class Requested(Aggregate.Created):
+        """A network asked for a diagnostic for a company; the day cap in force is kept."""
+
+        tenant: str
+        company_id: UUID
+        expert_days_cap: int
+
+    class EligibilityChecked(Aggregate.Event):
+        """The company's size category was checked against the eligible ones of the day."""
+
+        size_category: str
+        eligible: bool
+        eligible_categories: list[str]
+
+    class ExpertAssigned(Aggregate.Event):
+        expert: str
+
+    class ExpertDaysLogged(Aggregate.Event):
+        days: int
+
+    class InventoryDelivered(Aggregate.Event):
+        """The technical and operational inventory was delivered."""
+
+    class UseCasesIdentified(Aggregate.Event):
+        use_cases: list[dict[str, str]]  # [{"code": ..., "title": ...}], in identification order
+
+    class UseCasesPrioritised(Aggregate.Event):
+        """The use cases were scored; ``ranking`` lists their codes, highest priority first."""
+
+        ranking: list[str]
+        scores: dict[str, dict[str, int]]  # code -> {"value": ..., "feasibility": ...}
+
+    class ReportDelivered(Aggregate.Event):
+        on: date
+
+    class CofinancingPaid(Aggregate.Event):
+        """The State paid its share of the price, computed with the share in force."""
+
+        price_cents: int
+        state_share_basis_points: int
+        amount_cents: int
+
+    class Cancelled(Aggregate.Event):
+        reason: str
+
+    @event(Requested)
+    def __init__(self, tenant: str, company_id: UUID, expert_days_cap: int) -> None:
+        self.tenant = tenant
+        self.company_id = company_id
+        self.expert_days_cap = expert_days_cap
+        self.status = DiagnosticStatus.REQUESTED
+        self.size_category: str | None = None
+        self.eligible: bool | None = None
+        self.eligible_categories: list[str] = []
+        self.expert: str | None = None
+        self.expert_days_logged = 0
+        self.use_cases: list[UseCase] = []
+        self.priorities: list[UseCaseScore] = []
+        self.report_delivered_on: date | None = None
+        self.price_cents: int | None = None
+        self.state_share_basis_points: int | None = None
+        self.cofinancing_cents: int | None = None
+        self.cancellation_reason: str | None = None
+
+    def check_step(self, step: str) -> None:
+        allowed = _ALLOWED_FROM[step]
+        if self.status not in allowed:
+            raise InvalidTransition(
+                f"diagnostic {self.id} is {self.status}: cannot {step} "
+                f"(only when {', '.join(allowed)})"
+            )
+
+    def assess_eligibility(
+        self, size_category: str | None, eligible_categories: frozenset[str]
+    ) -> None:
+        self.check_step("check eligibility")
+        if size_category is None:
+            raise NotEligible(
+                f"company {self.company_id} has no size category yet: "
+                "assess its size before checking its eligibility"
+            )
+        self._record_eligibility(
+            size_category=size_category,
+            eligible=size_category in eligible_categories,
+            eligible_categories=sorted(eligible_categories),
+        )
+
+    @event(EligibilityChecked)
+    def _record_eligibility(
+        self, size_category: str, eligible: bool, eligible_categories: list[str]
+    ) -> None:
+        self.size_category = size_category
+        self.eligible = eligible
+        self.eligible_categories = list(eligible_categories)
+        self.status = DiagnosticStatus.ELIGIBLE if eligible else DiagnosticStatus.INELIGIBLE
+
+    def assign_expert(self, expert: str) -> None:
+        self.check_step("assign an expert")
+        name = " ".join(expert.split())
+        if not name:
+            raise InvalidValue("the expert (a name or an organisation) cannot be empty")
+        self._assign_expert(name)
+
+    @event(ExpertAssigned)
+    def _assign_expert(self, expert: str) -> None:
+        self.expert = expert
+        self.status = DiagnosticStatus.EXPERT_ASSIGNED
+
+    def log_expert_days(self, days: int) -> None:
+        self.check_step("log expert days")
+        self.check_expert_days(days)
+        self._log_expert_days(days)
+
+    def check_expert_days(self, days: int) -> None:
+        if not _is_whole(days) or days < 1:
+            raise InvalidValue(f"expert days {days!r} must be a whole number of at least 1")
+        if self.expert_days_logged + days > self.expert_days_cap:
+            raise ExpertDaysExceeded(
+                f"cannot log {days} more expert days on diagnostic {self.id}: "
+                f"{self.expert_days_logged} already logged, the cap is {self.expert_days_cap}"
+            )
+
+    @event(ExpertDaysLogged)
+    def _log_expert_days(self, days: int) -> None:
+        self.expert_days_logged += days
+
+    def deliver_inventory(self) -> None:
+        self.check_step("deliver the inventory")
+        self._deliver_inventory()
+
+    @event(InventoryDelivered)
+    def _deliver_inventory(self) -> None:
+        self.status = DiagnosticStatus.INVENTORY_DELIVERED
+
+    def identify_use_cases(self, use_cases: Sequence[UseCase]) -> None:
+        self.check_step("identify use cases")
+        cleaned = [UseCase(u.code.strip(), " ".join(u.title.split())) for u in use_cases]
+        self.check_use_cases(cleaned)
+        self._identify_use_cases([{"code": u.code, "title": u.title} for u in cleaned])
+
+    @staticmethod
+    def check_use_cases(use_cases: Sequence[UseCase]) -> None:
+        if not use_cases:
+            raise InvalidValue("a diagnostic identifies at least one use case")
+        for use_case in use_cases:
+            if not use_case.code or not use_case.title:
+                raise InvalidValue(f"use case {use_case} needs a code and a title")
+        codes = [u.code for u in use_cases]
+        repeated = sorted({c for c in codes if codes.count(c) > 1})
+        if repeated:
+            raise InvalidValue(f"use case codes must be unique: {', '.join(repeated)} repeated")
+
+    @event(UseCasesIdentified)
+    def _identify_use_cases(self, use_cases: list[dict[str, str]]) -> None:
+        self.use_cases = [UseCase(u["code"], u["title"]) for u in use_cases]
+        self.status = DiagnosticStatus.USE_CASES_IDENTIFIED
+
+    def prioritise_use_cases(self, scores: Sequence[UseCaseScore]) -> None:
+        self.check_step("prioritise use cases")
+        cleaned = [UseCaseScore(s.code.strip(), s.value, s.feasibility) for s in scores]
+        self.check_scores(cleaned)
+        order = {u.code: position for position, u in enumerate(self.use_cases)}
+        # Highest value x feasibility first; ties go to the higher value, then to the use case
+        # identified first.
+        ranked = sorted(cleaned, key=lambda s: (-s.priority, -s.value, order[s.code]))
+        self._prioritise_use_cases(
+            ranking=[s.code for s in ranked],
+            scores={s.code: {"value": s.value, "feasibility": s.feasibility} for s in ranked},
+        )
+
+    def check_scores(self, scores: Sequence[UseCaseScore]) -> None:
+        for score in scores:
+            for label, rating in (("value", score.value), ("feasibility", score.feasibility)):
+                if not _is_whole(rating) or rating not in SCORES:
+                    raise InvalidValue(
+                        f"{label} {rating!r} of use case {score.code!r} must be from 1 to 5"
+                    )
+        identified = [u.code for u in self.use_cases]
+        scored = [s.code for s in scores]
+        unknown = sorted(set(scored) - set(identified))
+        repeated = sorted({c for c in scored if scored.count(c) > 1})
+        missing = [c for c in identified if c not in scored]
+        for problem, codes in (
+            ("not identified", unknown),
+            ("scored more than once", repeated),
+            ("not scored", missing),
+        ):
+            if codes:
+                raise InvalidValue(
+                    f"every identified use case is scored exactly once: "
+                    f"{', '.join(codes)} {problem}"
+                )
+
+    @event(UseCasesPrioritised)
+    def _prioritise_use_cases(self, ranking: list[str], scores: dict[str, dict[str, int]]) -> None:
+        self.priorities = [
+            UseCaseScore(code, scores[code]["value"], scores[code]["feasibility"])
+            for code in ranking
+        ]
+        self.status = DiagnosticStatus.USE_CASES_PRIORITISED
+
+    def deliver_report(self, on: date) -> None:
+        self.check_step("deliver the report")
+        # A datetime is a date to Python, but it would be stored and replayed as a datetime.
+        if not isinstance(on, date) or isinstance(on, datetime):
+            raise InvalidDate(f"report date {on!r} must be a calendar date")
+        self._deliver_report(on)
+
+    @event(ReportDelivered)
+    def _deliver_report(self, on: date) -> None:
+        self.report_delivered_on = on
+        self.status = DiagnosticStatus.REPORT_DELIVERED
+
+    def pay_cofinancing(self, price_cents: int, state_share_basis_points: int) -> None:
+        self.check_step("pay the co-financing")
+        if not _is_whole(price_cents) or price_cents < 1:
+            raise InvalidAmount(
+                f"price {price_cents!r} must be a whole number of euro cents above 0"
+            )
+        if not _is_whole(state_share_basis_points) or not (
+            0 < state_share_basis_points <= BASIS_POINTS
+        ):
+            raise InvalidAmount(
+                f"State share {state_share_basis_points!r} basis points must be "
+                f"between 1 and {BASIS_POINTS}"
+            )
+        self._pay_cofinancing(
+            price_cents=price_cents,
+            state_share_basis_points=state_share_basis_points,
+            amount_cents=state_share_of(price_cents, state_share_basis_points),
+        )
+
+    @event(CofinancingPaid)
+    def _pay_cofinancing(
+        self, price_cents: int, state_share_basis_points: int, amount_cents: int
+    ) -> None:
+        self.price_cents = price_cents
+        self.state_share_basis_points = state_share_basis_points
+        self.cofinancing_cents = amount_cents
+        self.status = DiagnosticStatus.COFINANCING_PAID
+
+    def cancel(self, reason: str) -> None:
+        self.check_step("cancel")
+        reason_ = " ".join(reason.split())
+        if not reason_:
+            raise InvalidValue("a diagnostic is cancelled with a reason; the reason is empty")
+        self._cancel(reason_)
+
+    @event(Cancelled)
+    def _cancel(self, reason: str) -> None:
+        self.cancellation_reason = reason
+        self.status = DiagnosticStatus.CANCELLED

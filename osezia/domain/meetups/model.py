@@ -1,0 +1,226 @@
+"""Meetup: one of the plan's gatherings, called "event" wherever users see it.
+
+The class is not called Event so that nobody confuses it with a domain event. Companies and AI
+solution providers register, book one-to-one meetings with each other, and attend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from osezia.domain.errors import (
+    AlreadyRegistered,
+    CapacityReached,
+    InvalidDate,
+    InvalidRegion,
+    InvalidTransition,
+    InvalidValue,
+    NotRegistered,
+)
+
+
+class MeetupKind(StrEnum):
+    MONTHLY_MEETUP = "MONTHLY_MEETUP"  # the monthly matchmaking in a region, CCI and Bpifrance
+    NATIONAL_DAY = "NATIONAL_DAY"  # the yearly national gathering of the whole ecosystem
+
+
+class MeetupStatus(StrEnum):
+    SCHEDULED = "SCHEDULED"
+    CANCELLED = "CANCELLED"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A one-to-one meeting between a company and an AI solution provider."""
+
+    company_id: UUID
+    provider_siren: str
+
+
+class Meetup(Aggregate):
+    """An event of the plan, organised by a partner network (the tenant)."""
+
+    class Scheduled(Aggregate.Created):
+        """A network scheduled the event; region is None for the national day."""
+
+        tenant: str
+        title: str
+        kind: str
+        region: str | None
+        on: date
+        capacity: int
+
+    class CompanyRegistered(Aggregate.Event):
+        company_id: UUID
+
+    class ProviderRegistered(Aggregate.Event):
+        """An AI solution provider, known by its SIREN, registered."""
+
+        siren: str
+        name: str
+
+    class MeetingBooked(Aggregate.Event):
+        company_id: UUID
+        provider_siren: str
+
+    class AttendanceRecorded(Aggregate.Event):
+        """A participant came: exactly one of ``company_id`` and ``provider_siren`` is set."""
+
+        company_id: UUID | None
+        provider_siren: str | None
+        on: date
+
+    class Cancelled(Aggregate.Event):
+        reason: str
+
+    @classmethod
+    def schedule(
+        cls,
+        tenant: str,
+        title: str,
+        kind: MeetupKind,
+        region: str | None,
+        on: date,
+        capacity: int,
+    ) -> Meetup:
+        cls.check_region(kind, region)
+        cls.check_capacity(capacity)
+        return cls(
+            tenant=tenant, title=title, kind=kind.value, region=region, on=on, capacity=capacity
+        )
+
+    @staticmethod
+    def check_region(kind: MeetupKind, region: str | None) -> None:
+        if kind is MeetupKind.MONTHLY_MEETUP and region is None:
+            raise InvalidRegion("a MONTHLY_MEETUP event must be held in a region")
+        if kind is MeetupKind.NATIONAL_DAY and region is not None:
+            raise InvalidRegion(f"a NATIONAL_DAY event is national; it has no region ({region})")
+
+    @staticmethod
+    def check_capacity(capacity: int) -> None:
+        if capacity < 1:
+            raise InvalidValue(f"event capacity {capacity} must be at least 1 participant")
+
+    @event(Scheduled)
+    def __init__(
+        self, tenant: str, title: str, kind: str, region: str | None, on: date, capacity: int
+    ) -> None:
+        self.tenant = tenant
+        self.title = title
+        self.kind = MeetupKind(kind)
+        self.region = region
+        self.on = on
+        self.capacity = capacity
+        self.status = MeetupStatus.SCHEDULED
+        self.cancellation_reason: str | None = None
+        self.companies: list[UUID] = []
+        self.providers: dict[str, str] = {}  # SIREN -> name
+        self.meetings: list[Meeting] = []
+        self.attending_companies: dict[UUID, date] = {}
+        self.attending_providers: dict[str, date] = {}
+
+    @property
+    def participant_count(self) -> int:
+        return len(self.companies) + len(self.providers)
+
+    def register_company(self, company_id: UUID) -> None:
+        self.check_open("register a company")
+        if company_id in self.companies:
+            raise AlreadyRegistered(f"company {company_id} is already registered to {self}")
+        self.check_room()
+        self._register_company(company_id)
+
+    @event(CompanyRegistered)
+    def _register_company(self, company_id: UUID) -> None:
+        self.companies.append(company_id)
+
+    def register_provider(self, siren: str, name: str) -> None:
+        self.check_open("register a provider")
+        if siren in self.providers:
+            raise AlreadyRegistered(f"provider {siren} is already registered to {self}")
+        self.check_room()
+        self._register_provider(siren, name)
+
+    @event(ProviderRegistered)
+    def _register_provider(self, siren: str, name: str) -> None:
+        self.providers[siren] = name
+
+    def check_open(self, action: str) -> None:
+        if self.status is MeetupStatus.CANCELLED:
+            raise InvalidTransition(f"{self} was cancelled; cannot {action}")
+
+    def check_room(self) -> None:
+        if self.participant_count >= self.capacity:
+            raise CapacityReached(
+                f"{self} is full: its capacity of {self.capacity} participants is reached"
+            )
+
+    def book_meeting(self, company_id: UUID, provider_siren: str) -> None:
+        self.check_open("book a meeting")
+        self.check_company_registered(company_id)
+        self.check_provider_registered(provider_siren)
+        if Meeting(company_id, provider_siren) in self.meetings:
+            raise AlreadyRegistered(
+                f"a meeting between company {company_id} and provider {provider_siren} "
+                f"is already booked at {self}"
+            )
+        self._book_meeting(company_id, provider_siren)
+
+    def check_company_registered(self, company_id: UUID) -> None:
+        if company_id not in self.companies:
+            raise NotRegistered(f"company {company_id} is not registered to {self}")
+
+    def check_provider_registered(self, siren: str) -> None:
+        if siren not in self.providers:
+            raise NotRegistered(f"provider {siren} is not registered to {self}")
+
+    @event(MeetingBooked)
+    def _book_meeting(self, company_id: UUID, provider_siren: str) -> None:
+        self.meetings.append(Meeting(company_id, provider_siren))
+
+    def record_company_attendance(self, company_id: UUID, on: date) -> None:
+        self.check_open("record attendance")
+        self.check_company_registered(company_id)
+        self.check_held_by(on)
+        if company_id in self.attending_companies:
+            raise AlreadyRegistered(f"attendance of company {company_id} is already recorded")
+        self._record_attendance(company_id, None, on)
+
+    def record_provider_attendance(self, siren: str, on: date) -> None:
+        self.check_open("record attendance")
+        self.check_provider_registered(siren)
+        self.check_held_by(on)
+        if siren in self.attending_providers:
+            raise AlreadyRegistered(f"attendance of provider {siren} is already recorded")
+        self._record_attendance(None, siren, on)
+
+    def check_held_by(self, on: date) -> None:
+        # Attendance is a fact: it cannot be recorded before the event takes place.
+        if on < self.on:
+            raise InvalidDate(f"attendance dated {on} is before {self}, held on {self.on}")
+
+    @event(AttendanceRecorded)
+    def _record_attendance(
+        self, company_id: UUID | None, provider_siren: str | None, on: date
+    ) -> None:
+        if company_id is not None:
+            self.attending_companies[company_id] = on
+        if provider_siren is not None:
+            self.attending_providers[provider_siren] = on
+
+    def cancel(self, reason: str) -> None:
+        self.check_open("cancel it again")
+        self._cancel(reason)
+
+    @event(Cancelled)
+    def _cancel(self, reason: str) -> None:
+        self.status = MeetupStatus.CANCELLED
+        self.cancellation_reason = reason
+
+    def __str__(self) -> str:
+        return f"event {self.title!r}"

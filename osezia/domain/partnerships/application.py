@@ -1,0 +1,100 @@
+"""The write API for research partnerships (INRIA with SMEs)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from osezia.domain.application import PlatformApplication
+from osezia.domain.companies.model import Company
+from osezia.domain.errors import InvalidValue, NotFound
+from osezia.domain.partnerships.model import Partnership
+
+
+def _text(value: str, what: str) -> str:
+    text = " ".join(value.split())
+    if not text:
+        raise InvalidValue(f"the {what} cannot be empty")
+    return text
+
+
+class Partnerships(PlatformApplication):
+    """Proposes partnerships and moves them along: signed, started, completed or abandoned."""
+
+    def propose_partnership(
+        self,
+        tenant: str,
+        *,
+        research_team: str,
+        topic: str,
+        company_id: UUID,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def run() -> tuple[UUID, list[Aggregate]]:
+            # The company registry is shared: the company may have been registered by any network.
+            if self.find(company_id, Company) is None:
+                raise NotFound(f"no company with id {company_id}")
+            partnership = Partnership(
+                tenant=tenant,
+                research_team=_text(research_team, "research team"),
+                topic=_text(topic, "partnership topic"),
+                company_id=company_id,
+            )
+            return partnership.id, [partnership]
+
+        arguments = (research_team, topic, company_id)
+        return self.execute(tenant, idempotency_key, "propose_partnership", arguments, run)
+
+    def sign_partnership(
+        self, tenant: str, partnership_id: UUID, *, on: date, idempotency_key: str | None = None
+    ) -> None:
+        def run() -> tuple[None, list[Aggregate]]:
+            partnership = self.get_partnership(tenant, partnership_id)
+            partnership.sign(on)
+            return None, [partnership]
+
+        arguments = (partnership_id, on)
+        self.execute(tenant, idempotency_key, "sign_partnership", arguments, run)
+
+    def start_partnership(
+        self, tenant: str, partnership_id: UUID, *, on: date, idempotency_key: str | None = None
+    ) -> None:
+        def run() -> tuple[None, list[Aggregate]]:
+            partnership = self.get_partnership(tenant, partnership_id)
+            partnership.start(on)
+            return None, [partnership]
+
+        arguments = (partnership_id, on)
+        self.execute(tenant, idempotency_key, "start_partnership", arguments, run)
+
+    def complete_partnership(
+        self, tenant: str, partnership_id: UUID, *, on: date, idempotency_key: str | None = None
+    ) -> None:
+        def run() -> tuple[None, list[Aggregate]]:
+            partnership = self.get_partnership(tenant, partnership_id)
+            partnership.complete(on)
+            return None, [partnership]
+
+        arguments = (partnership_id, on)
+        self.execute(tenant, idempotency_key, "complete_partnership", arguments, run)
+
+    def abandon_partnership(
+        self,
+        tenant: str,
+        partnership_id: UUID,
+        *,
+        reason: str,
+        idempotency_key: str | None = None,
+    ) -> None:
+        def run() -> tuple[None, list[Aggregate]]:
+            partnership = self.get_partnership(tenant, partnership_id)
+            partnership.abandon(_text(reason, "abandonment reason"))
+            return None, [partnership]
+
+        arguments = (partnership_id, reason)
+        self.execute(tenant, idempotency_key, "abandon_partnership", arguments, run)
+
+    def get_partnership(self, tenant: str, partnership_id: UUID) -> Partnership:
+        return self.load(tenant, partnership_id, Partnership, "partnership")

@@ -1,0 +1,131 @@
+"""Partnership: a research partnership between an INRIA team and an SME.
+
+proposed → signed → started → completed; abandoned, with a reason, from any step before the end.
+A partnership counts for the target of the year it was signed in (10 a year).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from osezia.domain.errors import InvalidDate, InvalidTransition
+
+
+class PartnershipStatus(StrEnum):
+    PROPOSED = "PROPOSED"
+    SIGNED = "SIGNED"
+    STARTED = "STARTED"
+    COMPLETED = "COMPLETED"
+    ABANDONED = "ABANDONED"
+
+
+S = PartnershipStatus
+
+# The allowed graph: from each status, the statuses one step can lead to.
+NEXT_STATUSES: dict[PartnershipStatus, frozenset[PartnershipStatus]] = {
+    S.PROPOSED: frozenset({S.SIGNED, S.ABANDONED}),
+    S.SIGNED: frozenset({S.STARTED, S.ABANDONED}),
+    S.STARTED: frozenset({S.COMPLETED, S.ABANDONED}),
+    S.COMPLETED: frozenset(),
+    S.ABANDONED: frozenset(),
+}
+
+# How each step is named in messages ("cannot sign").
+_STEP_NAMES = {
+    S.SIGNED: "sign",
+    S.STARTED: "start",
+    S.COMPLETED: "complete",
+    S.ABANDONED: "abandon",
+}
+
+
+class Partnership(Aggregate):
+    """A partnership between a research team and a company, followed by a network (the tenant)."""
+
+    class Proposed(Aggregate.Created):
+        tenant: str
+        research_team: str
+        topic: str
+        company_id: UUID
+
+    class Signed(Aggregate.Event):
+        on: date
+
+    class Started(Aggregate.Event):
+        on: date
+
+    class Completed(Aggregate.Event):
+        on: date
+
+    class Abandoned(Aggregate.Event):
+        reason: str
+
+    @event(Proposed)
+    def __init__(self, tenant: str, research_team: str, topic: str, company_id: UUID) -> None:
+        self.tenant = tenant
+        self.research_team = research_team
+        self.topic = topic
+        self.company_id = company_id
+        self.status = PartnershipStatus.PROPOSED
+        self.signed_on: date | None = None
+        self.started_on: date | None = None
+        self.completed_on: date | None = None
+        self.abandonment_reason: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        """The year whose target the partnership counts for: the year it was signed in."""
+        return None if self.signed_on is None else self.signed_on.year
+
+    def sign(self, on: date) -> None:
+        self.check_step(PartnershipStatus.SIGNED)
+        self._sign(on)
+
+    @event(Signed)
+    def _sign(self, on: date) -> None:
+        self.status = PartnershipStatus.SIGNED
+        self.signed_on = on
+
+    def start(self, on: date) -> None:
+        self.check_step(PartnershipStatus.STARTED)
+        self.check_not_before(on, self.signed_on, "start", "signature")
+        self._start(on)
+
+    @event(Started)
+    def _start(self, on: date) -> None:
+        self.status = PartnershipStatus.STARTED
+        self.started_on = on
+
+    def complete(self, on: date) -> None:
+        self.check_step(PartnershipStatus.COMPLETED)
+        self.check_not_before(on, self.started_on, "completion", "start")
+        self._complete(on)
+
+    @event(Completed)
+    def _complete(self, on: date) -> None:
+        self.status = PartnershipStatus.COMPLETED
+        self.completed_on = on
+
+    def abandon(self, reason: str) -> None:
+        self.check_step(PartnershipStatus.ABANDONED)
+        self._abandon(reason)
+
+    @event(Abandoned)
+    def _abandon(self, reason: str) -> None:
+        self.status = PartnershipStatus.ABANDONED
+        self.abandonment_reason = reason
+
+    def check_step(self, target: PartnershipStatus) -> None:
+        if target not in NEXT_STATUSES[self.status]:
+            raise InvalidTransition(
+                f"partnership {self.id} is {self.status}; cannot {_STEP_NAMES[target]} it"
+            )
+
+    @staticmethod
+    def check_not_before(on: date, earlier: date | None, step: str, earlier_step: str) -> None:
+        if earlier is not None and on < earlier:
+            raise InvalidDate(f"{step} dated {on} is before the {earlier_step} ({earlier})")

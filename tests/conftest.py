@@ -1,0 +1,45 @@
+"""Fixtures shared by every layer of tests: one migrated PostgreSQL database per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from osezia.migrations import migrate
+from tests.services import fresh_database, postgres_admin_url, redis_url
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[str]:
+    with postgres_admin_url() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_url(postgres_admin: str) -> Iterator[str]:
+    """A database of this session's own, migrated to head through alembic."""
+    with fresh_database(postgres_admin) as url:
+        migrate(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis() -> Iterator[str]:
+    with redis_url() as url:
+        yield url
+
+
+def truncate_history(database_url: str) -> None:
+    """Empty the event log (and every table derived from it) between tests."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        tables = conn.execute(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables "
+            "WHERE tablename <> 'alembic_version' "
+            "AND schemaname NOT IN ('pg_catalog', 'information_schema')"
+        ).fetchall()
+        if tables:
+            conn.execute(
+                "TRUNCATE " + ", ".join(t for (t,) in tables) + " RESTART IDENTITY CASCADE"
+            )
