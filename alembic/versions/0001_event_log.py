@@ -1,7 +1,7 @@
 """The event log: one table for every aggregate of the platform.
 
-The columns, key, index and composite type are the ones eventsourcing's PostgreSQL application recorder expects
-(it is configured with CREATE_TABLE=n, so this migration is the only place that creates them).
+The columns, key, index and composite type are the ones eventsourcing's PostgreSQL application
+recorder expects (it is configured with CREATE_TABLE=n: this migration alone creates them).
 
 Revision ID: 0001
 Revises:

@@ -9,7 +9,8 @@
 // Prints one line of JSON: {"writers": N, "commands": C, "seconds": S, "per_second": R, ...}.
 
 import { parseArgs } from "node:util";
-import { getPostgreSQLEventStore, STREAM_DOES_NOT_EXIST } from "@event-driven-io/emmett-postgresql";
+import { STREAM_DOES_NOT_EXIST } from "@event-driven-io/emmett";
+import { getPostgreSQLEventStore } from "@event-driven-io/emmett-postgresql";
 
 const { values } = parseArgs({
   options: {

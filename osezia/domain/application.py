@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -87,7 +87,9 @@ class PlatformApplication(Application[UUID]):
         # commit, so that every command of the platform is batched with every other one.
         self._shared = share_with
         super().__init__(env)
-        self._group_commit = share_with._group_commit if share_with else GroupCommit(self.recorder)
+        self._group_commit: GroupCommit = (
+            share_with._group_commit if share_with else GroupCommit(self.recorder)
+        )
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Any:
         return super().construct_env(LOG_NAME, env)
@@ -125,7 +127,7 @@ class PlatformApplication(Application[UUID]):
     def load(self, tenant: str, aggregate_id: UUID, kind: type[A], label: str) -> A:
         """The aggregate, if it exists, is a ``kind`` and belongs to ``tenant``."""
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"no {label} with id {aggregate_id}") from None
         # A foreign tenant's id is reported as not found, not forbidden, so ids can't be probed.
@@ -135,7 +137,7 @@ class PlatformApplication(Application[UUID]):
 
     def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None
@@ -162,7 +164,7 @@ class PlatformApplication(Application[UUID]):
         receipt_id = CommandReceipt.create_id(tenant, idempotency_key)
         earlier = self._earlier_result(receipt_id, command, print_, idempotency_key)
         if earlier is not None:
-            return earlier[0]  # type: ignore[no-any-return]
+            return cast(R, earlier[0])
         result, changed = run()
         receipt = CommandReceipt(tenant, idempotency_key, command, print_, result)
         try:
@@ -171,7 +173,7 @@ class PlatformApplication(Application[UUID]):
             # A concurrent twin with the same key may have won: then its outcome is ours.
             earlier = self._earlier_result(receipt_id, command, print_, idempotency_key)
             if earlier is not None:
-                return earlier[0]  # type: ignore[no-any-return]
+                return cast(R, earlier[0])
             raise self._conflict() from None
         return result
 

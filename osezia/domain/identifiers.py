@@ -48,3 +48,11 @@ def normalise_siret(value: str) -> str:
     if siret.startswith(LA_POSTE_SIREN) and sum(map(int, siret)) % 5 == 0:
         return siret
     raise InvalidSiret(f"SIRET {value!r} fails the Luhn check digit")
+
+
+def complete_siren(first_eight: str) -> str:
+    """The valid SIREN that starts with these 8 digits (the Luhn check digit appended)."""
+    for check in "0123456789":
+        if luhn_ok(first_eight + check):
+            return first_eight + check
+    raise AssertionError("one of ten check digits always satisfies Luhn")  # pragma: no cover

@@ -148,4 +148,3 @@ class Companies(PlatformApplication):
             f"a company with SIREN {siren} is already registered; "
             "ask its network for a referral instead"
         )
-

@@ -90,8 +90,7 @@ class DiagnosticRules:
         unknown = sorted(self.eligible_categories - set(SizeCategory))
         if unknown:
             raise InvalidValue(
-                f"eligible categories {unknown} are not size categories "
-                f"({', '.join(SizeCategory)})"
+                f"eligible categories {unknown} are not size categories ({', '.join(SizeCategory)})"
             )
 
 

@@ -1,0 +1,170 @@
+"""Tenant profiles: what each network's roles may do and which records it sees, as data.
+
+A profile is stored in the tenant's events (a plain dict), so changing what a network may do or
+see is a command, never a code branch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from osezia.domain.errors import InvalidValue
+
+SCOPES = ("read", "write", "approve", "admin")
+
+# Record kinds. Ambassadors and events are public reference data: every network sees them
+# (within its region, for a regional network).
+KINDS = ("company", "diagnostic", "ambassador", "event", "partnership", "referral")
+PUBLIC_KINDS = frozenset({"ambassador", "event"})
+
+# Commands, by the scope they need.
+COMMANDS: dict[str, str] = {
+    "register_company": "write",
+    "reassess_size": "write",
+    "add_establishment": "write",
+    "advance_adoption": "write",
+    "share_company": "write",
+    "revoke_referral": "write",
+    "request_diagnostic": "write",
+    "check_eligibility": "write",
+    "assign_expert": "write",
+    "log_expert_days": "write",
+    "deliver_inventory": "write",
+    "identify_use_cases": "write",
+    "prioritise_use_cases": "write",
+    "deliver_report": "write",
+    "cancel_diagnostic": "write",
+    "pay_cofinancing": "approve",
+    "appoint_ambassador": "write",
+    "record_intervention": "write",
+    "withdraw_ambassador": "write",
+    "schedule_event": "write",
+    "register_to_event": "write",
+    "book_meeting": "write",
+    "record_attendance": "write",
+    "cancel_event": "write",
+    "propose_partnership": "write",
+    "sign_partnership": "approve",
+    "start_partnership": "write",
+    "complete_partnership": "write",
+    "abandon_partnership": "write",
+    "manage_tenants": "admin",
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a network may do and see."""
+
+    commands: frozenset[str]
+    sees_all: frozenset[str] = frozenset()
+    region: str | None = None
+    roles: Mapping[str, frozenset[str]] = field(
+        default_factory=lambda: {
+            "analyst": frozenset({"read"}),
+            "officer": frozenset({"read", "write"}),
+            "manager": frozenset({"read", "write", "approve"}),
+            "admin": frozenset({"read", "write", "approve", "admin"}),
+        }
+    )
+
+    def check(self) -> None:
+        unknown = self.commands - COMMANDS.keys()
+        if unknown:
+            raise InvalidValue(f"unknown commands in profile: {', '.join(sorted(unknown))}")
+        bad_kinds = self.sees_all - set(KINDS)
+        if bad_kinds:
+            raise InvalidValue(f"unknown record kinds in profile: {', '.join(sorted(bad_kinds))}")
+        for role, scopes in self.roles.items():
+            if not scopes <= set(SCOPES):
+                raise InvalidValue(f"role {role!r} has unknown scopes: {sorted(scopes)}")
+
+    def may(self, role: str, command: str) -> bool:
+        """May this role of the tenant issue this command?"""
+        scope = COMMANDS.get(command)
+        return (
+            scope is not None
+            and command in self.commands
+            and scope in self.roles.get(role, frozenset())
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "commands": sorted(self.commands),
+            "sees_all": sorted(self.sees_all),
+            "region": self.region,
+            "roles": {role: sorted(scopes) for role, scopes in sorted(self.roles.items())},
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Profile:
+        return cls(
+            commands=frozenset(data["commands"]),
+            sees_all=frozenset(data.get("sees_all", ())),
+            region=data.get("region"),
+            roles={role: frozenset(scopes) for role, scopes in data["roles"].items()},
+        )
+
+
+_COMPANY_WORK = frozenset(
+    {
+        "register_company",
+        "reassess_size",
+        "add_establishment",
+        "advance_adoption",
+        "share_company",
+        "revoke_referral",
+    }
+)
+_DIAGNOSTICS = frozenset(c for c in COMMANDS if c.endswith("diagnostic")) | {
+    "check_eligibility",
+    "assign_expert",
+    "log_expert_days",
+    "deliver_inventory",
+    "identify_use_cases",
+    "prioritise_use_cases",
+    "deliver_report",
+    "pay_cofinancing",
+}
+_GATHERINGS = frozenset(
+    {
+        "appoint_ambassador",
+        "record_intervention",
+        "withdraw_ambassador",
+        "schedule_event",
+        "register_to_event",
+        "book_meeting",
+        "record_attendance",
+        "cancel_event",
+    }
+)
+_PARTNERSHIPS = frozenset(c for c in COMMANDS if c.endswith("partnership"))
+
+# The networks seeded at first start. Only Bpifrance pays a diagnostic's co-financing, only
+# INRIA signs an INRIA partnership; Bpifrance sees every diagnostic, INRIA every partnership.
+DEFAULT_TENANTS: dict[str, tuple[str, Profile]] = {
+    "operator": (
+        "État (opérateur du plan)",
+        Profile(commands=_GATHERINGS | {"manage_tenants"}),
+    ),
+    "bpifrance": (
+        "Bpifrance",
+        Profile(
+            commands=_COMPANY_WORK | _DIAGNOSTICS | _GATHERINGS, sees_all=frozenset({"diagnostic"})
+        ),
+    ),
+    "cci": (
+        "CCI France",
+        Profile(commands=_COMPANY_WORK | _GATHERINGS | {"request_diagnostic", "cancel_diagnostic"}),
+    ),
+    "french-tech": ("La French Tech", Profile(commands=_COMPANY_WORK | _GATHERINGS)),
+    "inria": (
+        "INRIA",
+        Profile(
+            commands=_COMPANY_WORK | _PARTNERSHIPS | _GATHERINGS,
+            sees_all=frozenset({"partnership"}),
+        ),
+    ),
+}

@@ -1,0 +1,310 @@
+"""Any sequence of commands, valid or not, keeps an event (``Meetup``) within its rules.
+
+A hypothesis state machine sends commands through the application, predicts from a plain model
+whether each should pass or which error it should raise, and checks the invariants after every
+step: no more participants than seats, no one twice, meetings only between registered parties,
+a status that only moves along its graph, a log left untouched by refused commands, and a
+replay of the stored events that gives back exactly the event that was saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import pytest
+from eventsourcing.persistence import Recording
+from eventsourcing.utils import EnvType
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from osezia.domain.application import PlatformApplication
+from osezia.domain.companies.application import Companies
+from osezia.domain.errors import (
+    AlreadyRegistered,
+    CapacityReached,
+    DomainError,
+    InvalidDate,
+    InvalidTransition,
+    NotFound,
+    NotRegistered,
+)
+from osezia.domain.meetups.application import Meetups
+from osezia.domain.meetups.model import Meetup, MeetupStatus
+from osezia.domain.sizes import SizeFacts
+from tests.unit.conftest import MEMORY
+
+CCI = "cci"
+HELD_ON = date(2025, 10, 14)
+COMPANY_SIRENS = ("632012100", "542107651", "356000000")
+PROVIDERS = ("732829320", "443061841", "552032534", "552100554")
+UNKNOWN_COMPANY = UUID(int=1)  # in no registry
+
+# The statuses an event may be in after one more step, from each status.
+NEXT: dict[MeetupStatus, set[MeetupStatus]] = {
+    MeetupStatus.SCHEDULED: {MeetupStatus.SCHEDULED, MeetupStatus.CANCELLED},
+    MeetupStatus.CANCELLED: {MeetupStatus.CANCELLED},
+}
+
+Command = Callable[[str | None], None]
+
+
+class ObservedMeetups(Meetups):
+    """Keeps each event as it was last saved, to compare it with its replay from the store."""
+
+    def __init__(
+        self, env: EnvType | None = None, *, share_with: PlatformApplication | None = None
+    ) -> None:
+        self.saved: dict[UUID, Meetup] = {}
+        super().__init__(env, share_with=share_with)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        recordings = super().save(*objs, **kwargs)
+        self.saved.update({obj.id: obj for obj in objs if isinstance(obj, Meetup)})
+        return recordings
+
+
+def refusal(*checks: tuple[bool, type[DomainError]]) -> type[DomainError] | None:
+    """The error of the first rule broken, in the order the application checks them."""
+    return next((error for broken, error in checks if broken), None)
+
+
+class MeetupLifecycle(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        companies = Companies(env=MEMORY)
+        self.meetups = ObservedMeetups(env=MEMORY, share_with=companies)
+        self.company_ids = [
+            companies.register_company(
+                "bpifrance",  # another network's companies: the registry is shared
+                siren=siren,
+                legal_name=f"Entreprise {siren}",
+                region="53",
+                departement="29",
+                naf="62.01Z",
+                size=SizeFacts(headcount_uta=Decimal(12)),
+            )
+            for siren in COMPANY_SIRENS
+        ]
+        self.event_id = UUID(int=0)
+        self.keys_used = 0
+        self.last_keyed: Callable[[], None] | None = None
+        self.last_status = MeetupStatus.SCHEDULED
+        # What the event should hold, according to the rules.
+        self.capacity = 0
+        self.cancelled = False
+        self.companies: list[UUID] = []
+        self.providers: list[str] = []
+        self.meetings: set[tuple[UUID, str]] = set()
+        self.attending: set[UUID | str] = set()
+
+    @initialize(capacity=st.integers(min_value=1, max_value=6))
+    def schedule(self, capacity: int) -> None:
+        self.event_id = self.meetups.schedule_event(
+            CCI,
+            title="Rencontres IA",
+            kind="MONTHLY_MEETUP",
+            region="53",
+            on=HELD_ON,
+            capacity=capacity,
+        )
+        self.capacity = capacity
+
+    def attempt(self, expected: type[DomainError] | None, command: Command, keyed: bool) -> bool:
+        """Run the command; it must pass, or raise ``expected`` and append nothing."""
+        key = None
+        if keyed:
+            self.keys_used += 1
+            key = f"key-{self.keys_used}"
+        position = self.position()
+        if expected is None:
+            command(key)
+            if key is not None:
+                self.last_keyed = lambda: command(key)
+            return True
+        with pytest.raises(expected):
+            command(key)
+        assert self.position() == position
+        return False
+
+    def position(self) -> int:
+        return self.meetups.recorder.max_notification_id() or 0
+
+    def full(self) -> bool:
+        return len(self.companies) + len(self.providers) >= self.capacity
+
+    @rule(index=st.integers(min_value=0, max_value=len(COMPANY_SIRENS)), keyed=st.booleans())
+    def register_company(self, index: int, keyed: bool) -> None:
+        company_id = [*self.company_ids, UNKNOWN_COMPANY][index]
+        expected = refusal(
+            (company_id == UNKNOWN_COMPANY, NotFound),
+            (self.cancelled, InvalidTransition),
+            (company_id in self.companies, AlreadyRegistered),
+            (self.full(), CapacityReached),
+        )
+
+        def command(key: str | None) -> None:
+            self.meetups.register_company(
+                CCI, self.event_id, company_id=company_id, idempotency_key=key
+            )
+
+        if self.attempt(expected, command, keyed):
+            self.companies.append(company_id)
+
+    @rule(siren=st.sampled_from(PROVIDERS), keyed=st.booleans())
+    def register_provider(self, siren: str, keyed: bool) -> None:
+        expected = refusal(
+            (self.cancelled, InvalidTransition),
+            (siren in self.providers, AlreadyRegistered),
+            (self.full(), CapacityReached),
+        )
+
+        def command(key: str | None) -> None:
+            self.meetups.register_provider(
+                CCI, self.event_id, siren=siren, name=f"Provider {siren}", idempotency_key=key
+            )
+
+        if self.attempt(expected, command, keyed):
+            self.providers.append(siren)
+
+    @rule(
+        index=st.integers(min_value=0, max_value=len(COMPANY_SIRENS) - 1),
+        siren=st.sampled_from(PROVIDERS),
+        keyed=st.booleans(),
+    )
+    def book_meeting(self, index: int, siren: str, keyed: bool) -> None:
+        company_id = self.company_ids[index]
+        expected = refusal(
+            (self.cancelled, InvalidTransition),
+            (company_id not in self.companies, NotRegistered),
+            (siren not in self.providers, NotRegistered),
+            ((company_id, siren) in self.meetings, AlreadyRegistered),
+        )
+
+        def command(key: str | None) -> None:
+            self.meetups.book_meeting(
+                CCI, self.event_id, company_id=company_id, provider_siren=siren, idempotency_key=key
+            )
+
+        if self.attempt(expected, command, keyed):
+            self.meetings.add((company_id, siren))
+
+    @rule(
+        participant=st.one_of(
+            st.integers(min_value=0, max_value=len(COMPANY_SIRENS) - 1),
+            st.sampled_from(PROVIDERS),
+        ),
+        on=st.dates(min_value=HELD_ON - timedelta(days=2), max_value=HELD_ON + timedelta(days=2)),
+        keyed=st.booleans(),
+    )
+    def record_attendance(self, participant: int | str, on: date, keyed: bool) -> None:
+        who: UUID | str = (
+            self.company_ids[participant] if isinstance(participant, int) else participant
+        )
+        expected = refusal(
+            (self.cancelled, InvalidTransition),
+            (who not in [*self.companies, *self.providers], NotRegistered),
+            (on < HELD_ON, InvalidDate),
+            (who in self.attending, AlreadyRegistered),
+        )
+
+        def command(key: str | None) -> None:
+            self.meetups.record_attendance(
+                CCI,
+                self.event_id,
+                on=on,
+                company_id=who if isinstance(who, UUID) else None,
+                provider_siren=who if isinstance(who, str) else None,
+                idempotency_key=key,
+            )
+
+        if self.attempt(expected, command, keyed):
+            self.attending.add(who)
+
+    @rule(keyed=st.booleans())
+    def cancel(self, keyed: bool) -> None:
+        expected = refusal((self.cancelled, InvalidTransition))
+
+        def command(key: str | None) -> None:
+            self.meetups.cancel_event(CCI, self.event_id, reason="storm", idempotency_key=key)
+
+        if self.attempt(expected, command, keyed):
+            self.cancelled = True
+
+    @rule(siren=st.sampled_from(PROVIDERS))
+    def another_network_tries_to_register_a_provider(self, siren: str) -> None:
+        def command(key: str | None) -> None:
+            self.meetups.register_provider("bpifrance", self.event_id, siren=siren, name="P")
+
+        self.attempt(NotFound, command, keyed=False)
+
+    @rule()
+    def resend_the_last_keyed_command(self) -> None:
+        if self.last_keyed is None:
+            return
+        position = self.position()
+
+        self.last_keyed()
+
+        assert self.position() == position
+
+    def event(self) -> Meetup:
+        return self.meetups.get_event(CCI, self.event_id)
+
+    @invariant()
+    def participants_never_exceed_the_capacity_nor_appear_twice(self) -> None:
+        meetup = self.event()
+        assert meetup.participant_count <= meetup.capacity
+        assert len(set(meetup.companies)) == len(meetup.companies)
+
+    @invariant()
+    def meetings_are_only_between_registered_parties_and_never_repeated(self) -> None:
+        meetup = self.event()
+        assert len(set(meetup.meetings)) == len(meetup.meetings)
+        for meeting in meetup.meetings:
+            assert meeting.company_id in meetup.companies
+            assert meeting.provider_siren in meetup.providers
+
+    @invariant()
+    def attendance_is_only_of_registered_participants(self) -> None:
+        meetup = self.event()
+        assert set(meetup.attending_companies) <= set(meetup.companies)
+        assert set(meetup.attending_providers) <= set(meetup.providers)
+        assert all(on >= meetup.on for on in meetup.attending_companies.values())
+        assert all(on >= meetup.on for on in meetup.attending_providers.values())
+
+    @invariant()
+    def the_status_moves_only_along_its_graph(self) -> None:
+        status = self.event().status
+        assert status in NEXT[self.last_status]
+        self.last_status = status
+
+    @invariant()
+    def the_event_holds_what_the_rules_let_in(self) -> None:
+        meetup = self.event()
+        assert meetup.companies == self.companies
+        assert list(meetup.providers) == self.providers
+        assert {(m.company_id, m.provider_siren) for m in meetup.meetings} == self.meetings
+        assert {*meetup.attending_companies, *meetup.attending_providers} == self.attending
+        assert (meetup.status is MeetupStatus.CANCELLED) == self.cancelled
+
+    @invariant()
+    def replaying_the_stored_events_gives_back_the_event_that_was_saved(self) -> None:
+        assert vars(self.event()) == vars(self.meetups.saved[self.event_id])
+
+
+def test_an_event_keeps_its_rules_through_any_sequence_of_commands() -> None:
+    run_state_machine_as_test(
+        MeetupLifecycle,
+        settings=settings(max_examples=50, stateful_step_count=30, deadline=None),
+    )

@@ -1,0 +1,384 @@
+"""Events (the ``Meetup`` aggregate): scheduled, filled, matched, attended, cancelled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+import pytest
+
+from osezia.domain.companies.application import Companies
+from osezia.domain.errors import (
+    AlreadyRegistered,
+    CapacityReached,
+    InvalidDate,
+    InvalidRegion,
+    InvalidSiren,
+    InvalidTransition,
+    InvalidValue,
+    NotFound,
+    NotRegistered,
+)
+from osezia.domain.meetups.application import Meetups
+from osezia.domain.meetups.model import Meeting, Meetup, MeetupKind, MeetupStatus
+from osezia.domain.sizes import SizeFacts
+from tests.unit.conftest import MEMORY
+
+CCI = "cci"
+HELD_ON = date(2025, 10, 14)
+PROVIDER = "732829320"
+OTHER_PROVIDER = "443061841"
+
+
+@pytest.fixture
+def meetups(companies: Companies) -> Meetups:
+    return Meetups(env=MEMORY, share_with=companies)
+
+
+@pytest.fixture
+def company(companies: Companies) -> UUID:
+    return a_company(companies, "632012100")
+
+
+def a_company(companies: Companies, siren: str, tenant: str = CCI) -> UUID:
+    return companies.register_company(
+        tenant,
+        siren=siren,
+        legal_name=f"Entreprise {siren}",
+        region="53",
+        departement="35",
+        naf="62.01Z",
+        size=SizeFacts(headcount_uta=Decimal(40)),
+    )
+
+
+def a_monthly_meetup(
+    meetups: Meetups, capacity: int = 50, idempotency_key: str | None = None
+) -> UUID:
+    return meetups.schedule_event(
+        CCI,
+        title="Rencontres IA de Rennes",
+        kind="MONTHLY_MEETUP",
+        region="53",
+        on=HELD_ON,
+        capacity=capacity,
+        idempotency_key=idempotency_key,
+    )
+
+
+def log_position(meetups: Meetups) -> int:
+    return meetups.recorder.max_notification_id() or 0
+
+
+def test_a_monthly_meetup_is_scheduled_in_a_region_on_a_date_with_a_capacity(
+    meetups: Meetups,
+) -> None:
+    event_id = a_monthly_meetup(meetups, capacity=80)
+
+    meetup = meetups.get_event(CCI, event_id)
+    assert meetup.title == "Rencontres IA de Rennes"
+    assert meetup.kind is MeetupKind.MONTHLY_MEETUP
+    assert (meetup.region, meetup.on, meetup.capacity) == ("53", HELD_ON, 80)
+    assert meetup.status is MeetupStatus.SCHEDULED
+
+
+def test_the_national_day_is_scheduled_without_a_region(meetups: Meetups) -> None:
+    event_id = meetups.schedule_event(
+        CCI, title="Journée nationale", kind="NATIONAL_DAY", on=date(2026, 2, 10), capacity=2000
+    )
+
+    assert meetups.get_event(CCI, event_id).region is None
+
+
+def test_the_national_day_cannot_have_a_region(meetups: Meetups) -> None:
+    with pytest.raises(InvalidRegion, match="NATIONAL_DAY"):
+        meetups.schedule_event(
+            CCI, title="Journée", kind="NATIONAL_DAY", region="11", on=HELD_ON, capacity=10
+        )
+
+
+def test_a_monthly_meetup_must_have_a_region(meetups: Meetups) -> None:
+    with pytest.raises(InvalidRegion, match="MONTHLY_MEETUP"):
+        meetups.schedule_event(
+            CCI, title="Rencontres", kind="MONTHLY_MEETUP", on=HELD_ON, capacity=10
+        )
+
+
+def test_an_unknown_region_is_refused(meetups: Meetups) -> None:
+    with pytest.raises(InvalidRegion, match="'05'"):
+        meetups.schedule_event(
+            CCI, title="Rencontres", kind="MONTHLY_MEETUP", region="05", on=HELD_ON, capacity=10
+        )
+
+
+def test_an_event_needs_a_capacity_of_at_least_one(meetups: Meetups) -> None:
+    with pytest.raises(InvalidValue, match="capacity 0"):
+        a_monthly_meetup(meetups, capacity=0)
+
+
+def test_an_unknown_event_kind_is_refused_with_the_allowed_kinds(meetups: Meetups) -> None:
+    with pytest.raises(InvalidValue, match="'WEBINAR' must be one of MONTHLY_MEETUP, NATIONAL_DAY"):
+        meetups.schedule_event(CCI, title="Rencontres", kind="WEBINAR", on=HELD_ON, capacity=10)
+
+
+def test_an_event_needs_a_title(meetups: Meetups) -> None:
+    with pytest.raises(InvalidValue, match="title"):
+        meetups.schedule_event(
+            CCI, title=" ", kind="MONTHLY_MEETUP", region="53", on=HELD_ON, capacity=10
+        )
+
+
+def test_companies_and_providers_register_to_an_event(meetups: Meetups, company: UUID) -> None:
+    event_id = a_monthly_meetup(meetups)
+
+    meetups.register_company(CCI, event_id, company_id=company)
+    meetups.register_provider(CCI, event_id, siren="732 829 320", name="  Mistral   Conseil ")
+
+    meetup = meetups.get_event(CCI, event_id)
+    assert meetup.companies == [company]
+    assert meetup.providers == {PROVIDER: "Mistral Conseil"}
+    assert meetup.participant_count == 2
+
+
+def test_a_company_unknown_to_the_registry_cannot_register(meetups: Meetups) -> None:
+    event_id = a_monthly_meetup(meetups)
+    stranger = uuid4()
+
+    with pytest.raises(NotFound, match=str(stranger)):
+        meetups.register_company(CCI, event_id, company_id=stranger)
+
+
+def test_a_company_of_another_network_may_register(meetups: Meetups, companies: Companies) -> None:
+    bpifrance_company = a_company(companies, "542107651", tenant="bpifrance")
+    event_id = a_monthly_meetup(meetups)
+
+    meetups.register_company(CCI, event_id, company_id=bpifrance_company)
+
+    assert meetups.get_event(CCI, event_id).companies == [bpifrance_company]
+
+
+def test_a_provider_with_an_invalid_siren_is_refused(meetups: Meetups) -> None:
+    event_id = a_monthly_meetup(meetups)
+
+    with pytest.raises(InvalidSiren):
+        meetups.register_provider(CCI, event_id, siren="732829321", name="Mistral Conseil")
+
+
+def test_capacity_counts_companies_and_providers(meetups: Meetups, company: UUID) -> None:
+    event_id = a_monthly_meetup(meetups, capacity=2)
+    meetups.register_company(CCI, event_id, company_id=company)
+    meetups.register_provider(CCI, event_id, siren=PROVIDER, name="Mistral Conseil")
+
+    with pytest.raises(CapacityReached, match="capacity of 2"):
+        meetups.register_provider(CCI, event_id, siren=OTHER_PROVIDER, name="Dataiku Conseil")
+
+
+def test_a_company_cannot_register_twice(meetups: Meetups, company: UUID) -> None:
+    event_id = a_monthly_meetup(meetups)
+    meetups.register_company(CCI, event_id, company_id=company)
+
+    with pytest.raises(AlreadyRegistered, match=str(company)):
+        meetups.register_company(CCI, event_id, company_id=company)
+
+
+def test_a_provider_cannot_register_twice(meetups: Meetups) -> None:
+    event_id = a_monthly_meetup(meetups)
+    meetups.register_provider(CCI, event_id, siren=PROVIDER, name="Mistral Conseil")
+
+    with pytest.raises(AlreadyRegistered, match=PROVIDER):
+        meetups.register_provider(CCI, event_id, siren="732-829-320", name="Mistral")
+
+
+def an_event_with(meetups: Meetups, company: UUID) -> UUID:
+    """A scheduled event with ``company`` and PROVIDER registered."""
+    event_id = a_monthly_meetup(meetups)
+    meetups.register_company(CCI, event_id, company_id=company)
+    meetups.register_provider(CCI, event_id, siren=PROVIDER, name="Mistral Conseil")
+    return event_id
+
+
+def test_a_meeting_is_booked_between_a_registered_company_and_provider(
+    meetups: Meetups, company: UUID
+) -> None:
+    event_id = an_event_with(meetups, company)
+
+    meetups.book_meeting(CCI, event_id, company_id=company, provider_siren=PROVIDER)
+
+    assert meetups.get_event(CCI, event_id).meetings == [Meeting(company, PROVIDER)]
+
+
+def test_a_meeting_needs_a_registered_company(
+    meetups: Meetups, companies: Companies, company: UUID
+) -> None:
+    event_id = an_event_with(meetups, company)
+    absent = a_company(companies, "542107651")
+
+    with pytest.raises(NotRegistered, match=f"company {absent}"):
+        meetups.book_meeting(CCI, event_id, company_id=absent, provider_siren=PROVIDER)
+
+
+def test_a_meeting_needs_a_registered_provider(meetups: Meetups, company: UUID) -> None:
+    event_id = an_event_with(meetups, company)
+
+    with pytest.raises(NotRegistered, match=f"provider {OTHER_PROVIDER}"):
+        meetups.book_meeting(CCI, event_id, company_id=company, provider_siren=OTHER_PROVIDER)
+
+
+def test_a_company_and_a_provider_meet_only_once_per_event(meetups: Meetups, company: UUID) -> None:
+    event_id = an_event_with(meetups, company)
+    meetups.book_meeting(CCI, event_id, company_id=company, provider_siren=PROVIDER)
+
+    with pytest.raises(AlreadyRegistered, match="already booked"):
+        meetups.book_meeting(CCI, event_id, company_id=company, provider_siren=PROVIDER)
+
+
+def test_attendance_is_recorded_for_companies_and_providers_from_the_events_date(
+    meetups: Meetups, company: UUID
+) -> None:
+    event_id = an_event_with(meetups, company)
+
+    meetups.record_attendance(CCI, event_id, company_id=company, on=HELD_ON)
+    meetups.record_attendance(CCI, event_id, provider_siren=PROVIDER, on=date(2025, 10, 15))
+
+    meetup = meetups.get_event(CCI, event_id)
+    assert meetup.attending_companies == {company: HELD_ON}
+    assert meetup.attending_providers == {PROVIDER: date(2025, 10, 15)}
+
+
+def test_attendance_cannot_be_recorded_before_the_event(meetups: Meetups, company: UUID) -> None:
+    event_id = an_event_with(meetups, company)
+
+    with pytest.raises(InvalidDate, match="2025-10-13"):
+        meetups.record_attendance(CCI, event_id, company_id=company, on=date(2025, 10, 13))
+
+
+def test_attendance_is_recorded_only_for_registered_participants(
+    meetups: Meetups, company: UUID
+) -> None:
+    event_id = a_monthly_meetup(meetups)
+
+    with pytest.raises(NotRegistered):
+        meetups.record_attendance(CCI, event_id, company_id=company, on=HELD_ON)
+    with pytest.raises(NotRegistered):
+        meetups.record_attendance(CCI, event_id, provider_siren=PROVIDER, on=HELD_ON)
+
+
+def test_attendance_is_recorded_once(meetups: Meetups, company: UUID) -> None:
+    event_id = an_event_with(meetups, company)
+    meetups.record_attendance(CCI, event_id, company_id=company, on=HELD_ON)
+    meetups.record_attendance(CCI, event_id, provider_siren=PROVIDER, on=HELD_ON)
+
+    with pytest.raises(AlreadyRegistered):
+        meetups.record_attendance(CCI, event_id, company_id=company, on=HELD_ON)
+    with pytest.raises(AlreadyRegistered):
+        meetups.record_attendance(CCI, event_id, provider_siren=PROVIDER, on=HELD_ON)
+
+
+def test_attendance_names_exactly_one_participant(meetups: Meetups, company: UUID) -> None:
+    event_id = an_event_with(meetups, company)
+
+    with pytest.raises(InvalidValue, match="exactly one"):
+        meetups.record_attendance(CCI, event_id, on=HELD_ON)
+    with pytest.raises(InvalidValue, match="exactly one"):
+        meetups.record_attendance(
+            CCI, event_id, company_id=company, provider_siren=PROVIDER, on=HELD_ON
+        )
+
+
+def test_an_event_is_cancelled_with_a_reason(meetups: Meetups) -> None:
+    event_id = a_monthly_meetup(meetups)
+
+    meetups.cancel_event(CCI, event_id, reason="room unavailable")
+
+    meetup = meetups.get_event(CCI, event_id)
+    assert meetup.status is MeetupStatus.CANCELLED
+    assert meetup.cancellation_reason == "room unavailable"
+
+
+AFTER_CANCELLATION: dict[str, Callable[[Meetups, UUID, UUID], None]] = {
+    "register a company": lambda m, e, c: m.register_company(CCI, e, company_id=c),
+    "register a provider": lambda m, e, c: m.register_provider(
+        CCI, e, siren=OTHER_PROVIDER, name="Dataiku Conseil"
+    ),
+    "book a meeting": lambda m, e, c: m.book_meeting(CCI, e, company_id=c, provider_siren=PROVIDER),
+    "record attendance": lambda m, e, c: m.record_attendance(
+        CCI, e, provider_siren=PROVIDER, on=HELD_ON
+    ),
+    "cancel it again": lambda m, e, c: m.cancel_event(CCI, e, reason="twice"),
+}
+
+
+@pytest.mark.parametrize("action", AFTER_CANCELLATION)
+def test_a_cancelled_event_accepts_nothing_more(
+    meetups: Meetups, companies: Companies, company: UUID, action: str
+) -> None:
+    event_id = a_monthly_meetup(meetups)
+    meetups.register_provider(CCI, event_id, siren=PROVIDER, name="Mistral Conseil")
+    meetups.cancel_event(CCI, event_id, reason="room unavailable")
+
+    with pytest.raises(InvalidTransition, match=f"cancelled; cannot {action}"):
+        AFTER_CANCELLATION[action](meetups, event_id, company)
+
+
+def test_another_tenants_event_is_not_found(meetups: Meetups, company: UUID) -> None:
+    event_id = a_monthly_meetup(meetups)
+
+    with pytest.raises(NotFound):
+        meetups.get_event("bpifrance", event_id)
+    with pytest.raises(NotFound):
+        meetups.register_company("bpifrance", event_id, company_id=company)
+
+
+def test_the_same_scheduling_sent_twice_with_one_key_schedules_once(meetups: Meetups) -> None:
+    first = a_monthly_meetup(meetups, idempotency_key="schedule-rennes")
+    position = log_position(meetups)
+
+    second = a_monthly_meetup(meetups, idempotency_key="schedule-rennes")
+
+    assert second == first
+    assert log_position(meetups) == position
+
+
+def test_the_same_registration_sent_twice_with_one_key_registers_once(
+    meetups: Meetups, company: UUID
+) -> None:
+    event_id = a_monthly_meetup(meetups)
+    meetups.register_company(CCI, event_id, company_id=company, idempotency_key="r-1")
+    position = log_position(meetups)
+
+    meetups.register_company(CCI, event_id, company_id=company, idempotency_key="r-1")
+
+    assert log_position(meetups) == position
+    assert meetups.get_event(CCI, event_id).companies == [company]
+
+
+def test_a_registration_refused_for_capacity_appends_nothing(
+    meetups: Meetups, company: UUID
+) -> None:
+    event_id = a_monthly_meetup(meetups, capacity=1)
+    meetups.register_provider(CCI, event_id, siren=PROVIDER, name="Mistral Conseil")
+    position = log_position(meetups)
+
+    with pytest.raises(CapacityReached):
+        meetups.register_company(CCI, event_id, company_id=company, idempotency_key="r-2")
+
+    assert log_position(meetups) == position
+
+
+def test_an_event_replayed_from_the_store_is_the_event_that_was_saved(
+    meetups: Meetups, company: UUID
+) -> None:
+    meetup = Meetup.schedule(CCI, "Rencontres IA", MeetupKind.MONTHLY_MEETUP, "53", HELD_ON, 10)
+    meetup.register_company(company)
+    meetup.register_provider(PROVIDER, "Mistral Conseil")
+    meetup.book_meeting(company, PROVIDER)
+    meetup.record_company_attendance(company, HELD_ON)
+    meetup.record_provider_attendance(PROVIDER, HELD_ON)
+    meetup.cancel("storm")
+    meetups.save(meetup)
+
+    replayed = meetups.get_event(CCI, meetup.id)
+
+    assert vars(replayed) == vars(meetup)

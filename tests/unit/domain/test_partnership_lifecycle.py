@@ -1,0 +1,234 @@
+"""Any sequence of steps, valid or not, keeps a partnership on its graph.
+
+A hypothesis state machine sends steps through the application with dates that may go backward,
+predicts from a plain model whether each should pass or which error it should raise, and checks
+after every step: the status only moves along proposed → signed → started → completed (or
+abandoned before the end), dates never go backward, the year is the signature's, a refused step
+appends nothing, and a replay of the stored events gives back exactly the partnership saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import pytest
+from eventsourcing.persistence import Recording
+from eventsourcing.utils import EnvType
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from osezia.domain.application import PlatformApplication
+from osezia.domain.companies.application import Companies
+from osezia.domain.errors import DomainError, InvalidDate, InvalidTransition, NotFound
+from osezia.domain.partnerships.application import Partnerships
+from osezia.domain.partnerships.model import Partnership, PartnershipStatus
+from osezia.domain.sizes import SizeFacts
+from tests.unit.conftest import MEMORY
+
+INRIA = "inria"
+P = PartnershipStatus
+
+# The graph, written out here rather than imported, so that the test does not trust the code.
+NEXT: dict[PartnershipStatus, set[PartnershipStatus]] = {
+    P.PROPOSED: {P.SIGNED, P.ABANDONED},
+    P.SIGNED: {P.STARTED, P.ABANDONED},
+    P.STARTED: {P.COMPLETED, P.ABANDONED},
+    P.COMPLETED: set(),
+    P.ABANDONED: set(),
+}
+
+DATES = st.dates(min_value=date(2025, 12, 20), max_value=date(2026, 1, 10))
+
+Command = Callable[[str | None], None]
+
+
+class ObservedPartnerships(Partnerships):
+    """Keeps each partnership as it was last saved, to compare it with its replay."""
+
+    def __init__(
+        self, env: EnvType | None = None, *, share_with: PlatformApplication | None = None
+    ) -> None:
+        self.saved: dict[UUID, Partnership] = {}
+        super().__init__(env, share_with=share_with)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        recordings = super().save(*objs, **kwargs)
+        self.saved.update({obj.id: obj for obj in objs if isinstance(obj, Partnership)})
+        return recordings
+
+
+class PartnershipLifecycle(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        companies = Companies(env=MEMORY)
+        self.partnerships = ObservedPartnerships(env=MEMORY, share_with=companies)
+        self.company_id = companies.register_company(
+            "cci",
+            siren="356000000",
+            legal_name="La Poste",
+            region="11",
+            departement="75",
+            naf="53.10Z",
+            size=SizeFacts(headcount_uta=Decimal(200_000)),
+        )
+        self.partnership_id = UUID(int=0)
+        self.keys_used = 0
+        self.last_keyed: Callable[[], None] | None = None
+        self.last_status = P.PROPOSED
+        # What the partnership should be, according to the rules.
+        self.status = P.PROPOSED
+        self.dates: dict[PartnershipStatus, date] = {}
+
+    @initialize()
+    def propose(self) -> None:
+        self.partnership_id = self.partnerships.propose_partnership(
+            INRIA, research_team="Rainbow", topic="Cobotics", company_id=self.company_id
+        )
+
+    def attempt(self, expected: type[DomainError] | None, command: Command, keyed: bool) -> bool:
+        """Run the command; it must pass, or raise ``expected`` and append nothing."""
+        key = None
+        if keyed:
+            self.keys_used += 1
+            key = f"key-{self.keys_used}"
+        position = self.position()
+        if expected is None:
+            command(key)
+            if key is not None:
+                self.last_keyed = lambda: command(key)
+            return True
+        with pytest.raises(expected):
+            command(key)
+        assert self.position() == position
+        return False
+
+    def position(self) -> int:
+        return self.partnerships.recorder.max_notification_id() or 0
+
+    def expected(
+        self, target: PartnershipStatus, on: date | None, earlier: PartnershipStatus | None
+    ) -> type[DomainError] | None:
+        if target not in NEXT[self.status]:
+            return InvalidTransition
+        if on is not None and earlier is not None and on < self.dates[earlier]:
+            return InvalidDate
+        return None
+
+    def step(
+        self,
+        target: PartnershipStatus,
+        on: date | None,
+        earlier: PartnershipStatus | None,
+        command: Command,
+        keyed: bool,
+    ) -> None:
+        if self.attempt(self.expected(target, on, earlier), command, keyed):
+            self.status = target
+            if on is not None:
+                self.dates[target] = on
+
+    @rule(on=DATES, keyed=st.booleans())
+    def sign(self, on: date, keyed: bool) -> None:
+        def command(key: str | None) -> None:
+            self.partnerships.sign_partnership(
+                INRIA, self.partnership_id, on=on, idempotency_key=key
+            )
+
+        self.step(P.SIGNED, on, None, command, keyed)
+
+    @rule(on=DATES, keyed=st.booleans())
+    def start(self, on: date, keyed: bool) -> None:
+        def command(key: str | None) -> None:
+            self.partnerships.start_partnership(
+                INRIA, self.partnership_id, on=on, idempotency_key=key
+            )
+
+        self.step(P.STARTED, on, P.SIGNED, command, keyed)
+
+    @rule(on=DATES, keyed=st.booleans())
+    def complete(self, on: date, keyed: bool) -> None:
+        def command(key: str | None) -> None:
+            self.partnerships.complete_partnership(
+                INRIA, self.partnership_id, on=on, idempotency_key=key
+            )
+
+        self.step(P.COMPLETED, on, P.STARTED, command, keyed)
+
+    @rule(keyed=st.booleans())
+    def abandon(self, keyed: bool) -> None:
+        def command(key: str | None) -> None:
+            self.partnerships.abandon_partnership(
+                INRIA, self.partnership_id, reason="funding lost", idempotency_key=key
+            )
+
+        self.step(P.ABANDONED, None, None, command, keyed)
+
+    @rule(on=DATES)
+    def another_network_tries_to_sign(self, on: date) -> None:
+        def command(key: str | None) -> None:
+            self.partnerships.sign_partnership("cci", self.partnership_id, on=on)
+
+        self.attempt(NotFound, command, keyed=False)
+
+    @rule()
+    def resend_the_last_keyed_command(self) -> None:
+        if self.last_keyed is None:
+            return
+        position = self.position()
+
+        self.last_keyed()
+
+        assert self.position() == position
+
+    def partnership(self) -> Partnership:
+        return self.partnerships.get_partnership(INRIA, self.partnership_id)
+
+    @invariant()
+    def the_status_moves_only_along_its_graph(self) -> None:
+        status = self.partnership().status
+        assert status == self.last_status or status in NEXT[self.last_status]
+        self.last_status = status
+
+    @invariant()
+    def the_partnership_is_what_the_rules_let_through(self) -> None:
+        partnership = self.partnership()
+        assert partnership.status is self.status
+        assert partnership.signed_on == self.dates.get(P.SIGNED)
+        assert partnership.started_on == self.dates.get(P.STARTED)
+        assert partnership.completed_on == self.dates.get(P.COMPLETED)
+
+    @invariant()
+    def dates_never_go_backward(self) -> None:
+        partnership = self.partnership()
+        dates = [partnership.signed_on, partnership.started_on, partnership.completed_on]
+        known = [on for on in dates if on is not None]
+        assert known == sorted(known)
+
+    @invariant()
+    def the_partnership_counts_for_the_year_it_was_signed_in(self) -> None:
+        partnership = self.partnership()
+        signed_on = partnership.signed_on
+        assert partnership.year == (None if signed_on is None else signed_on.year)
+
+    @invariant()
+    def replaying_the_stored_events_gives_back_the_partnership_that_was_saved(self) -> None:
+        saved = self.partnerships.saved[self.partnership_id]
+        assert vars(self.partnership()) == vars(saved)
+
+
+def test_a_partnership_keeps_to_its_graph_through_any_sequence_of_steps() -> None:
+    run_state_machine_as_test(
+        PartnershipLifecycle,
+        settings=settings(max_examples=50, stateful_step_count=30, deadline=None),
+    )
