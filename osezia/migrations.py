@@ -44,3 +44,43 @@ def current_revision(database_url: str) -> str | None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(_config(database_url), revision)
+
+
+def _read_model_config(database_url: str, schema: str) -> Config:
+    ini = os.environ.get("OSEZIA_ALEMBIC_INI") or str(_PROJECT_ROOT / "alembic.ini")
+    config = Config(ini)
+    config.set_main_option(
+        "script_location", str(Path(ini).resolve().parent / "alembic" / "read_models")
+    )
+    config.attributes["database_url"] = database_url
+    config.attributes["schema"] = schema
+    return config
+
+
+def migrate_read_model_schema(database_url: str, schema: str, revision: str = "head") -> None:
+    """Create (if need be) and upgrade one tenant's or the platform's data schema."""
+    command.upgrade(_read_model_config(database_url, schema), revision)
+
+
+def read_model_head(database_url: str, schema: str) -> str | None:
+    return ScriptDirectory.from_config(_read_model_config(database_url, schema)).get_current_head()
+
+
+def migrate_everything(database_url: str) -> list[str]:
+    """The global tables, then every data schema in use; returns the data schemas upgraded."""
+    migrate(database_url)
+    engine = create_engine(
+        Database.from_url(database_url).sqlalchemy_url(), poolclass=pool.NullPool
+    )
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT data_schema FROM read_model_versions "
+                "WHERE status IN ('LIVE', 'BUILDING') ORDER BY data_schema"
+            ).fetchall()
+    finally:
+        engine.dispose()
+    schemas = [row[0] for row in rows]
+    for schema in schemas:
+        migrate_read_model_schema(database_url, schema)
+    return schemas

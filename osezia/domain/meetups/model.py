@@ -130,7 +130,7 @@ class Meetup(Aggregate):
 
     def register_company(self, company_id: UUID) -> None:
         self.check_open("register a company")
-        if False:
+        if company_id in self.companies:
             raise AlreadyRegistered(f"company {company_id} is already registered to {self}")
         self.check_room()
         self._register_company(company_id)

@@ -1,0 +1,111 @@
+"""The companies read model: one row per company the tenant sees."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from osezia.domain.companies.model import Company
+from osezia.domain.naf import naf_section
+from osezia.projections.codec import StoredEvent
+from osezia.projections.readmodel import ReadModel, topic, touch
+from osezia.projections.table import Row, Table
+
+TABLE = Table(
+    "companies",
+    (
+        ("id", "uuid"),
+        ("siren", "text"),
+        ("legal_name", "text"),
+        ("owner", "text"),
+        ("region", "text"),
+        ("departement", "text"),
+        ("naf", "text"),
+        ("naf_section", "text"),
+        ("size_category", "text"),
+        ("size_basis", "text"),
+        ("segment", "text"),
+        ("adoption_stage", "text"),
+        ("adoption_changed_on", "date"),
+        ("adoption_history", "jsonb"),
+        ("establishments", "jsonb"),
+        ("shared_via", "jsonb"),
+        ("registered_at", "timestamptz"),
+        ("updated_at", "timestamptz"),
+        ("position", "bigint"),
+    ),
+)
+
+
+def registered(event: StoredEvent) -> Row:
+    data = event.data
+    return {
+        "id": event.originator_id,
+        "siren": data["siren"],
+        "legal_name": data["legal_name"],
+        "owner": data["tenant"],
+        "region": data["region"],
+        "departement": data["departement"],
+        "naf": data["naf"],
+        "naf_section": naf_section(data["naf"]),
+        "size_category": None,
+        "size_basis": None,
+        "segment": None,
+        "adoption_stage": "NONE",
+        "adoption_changed_on": None,
+        "adoption_history": [],
+        "establishments": [],
+        "shared_via": [],
+        "registered_at": event.timestamp,
+        "updated_at": event.timestamp,
+        "position": event.position,
+    }
+
+
+def size_assessed(row: Row, event: StoredEvent) -> Row:
+    data = event.data
+    return touch(
+        row,
+        event,
+        size_category=data["category"],
+        size_basis=data["basis"],
+        segment=data["segment"],
+    )
+
+
+def establishment_added(row: Row, event: StoredEvent) -> Row:
+    data = event.data
+    establishment = {
+        "siret": data["siret"],
+        "departement": data["departement"],
+        "head_office": data["head_office"],
+    }
+    return touch(row, event, establishments=[*row["establishments"], establishment])
+
+
+def adoption_stage_changed(row: Row, event: StoredEvent) -> Row:
+    on = event.data["on"]
+    step = {"stage": event.data["stage"], "on": on.isoformat()}
+    return touch(
+        row,
+        event,
+        adoption_stage=event.data["stage"],
+        adoption_changed_on=on,
+        adoption_history=[*row["adoption_history"], step],
+    )
+
+
+def scope(row: Row) -> tuple[str, str | None, Collection[str]]:
+    return row["owner"], row["region"], ()
+
+
+MODEL = ReadModel(
+    kind="company",
+    table=TABLE,
+    creates={topic(Company.Registered): registered},
+    updates={
+        topic(Company.SizeAssessed): size_assessed,
+        topic(Company.EstablishmentAdded): establishment_added,
+        topic(Company.AdoptionStageChanged): adoption_stage_changed,
+    },
+    scope=scope,
+)

@@ -1,0 +1,168 @@
+"""Applying a batch of events to one data schema, exactly once.
+
+Rows are read in bulk before the batch, changed in memory in log order, and written back with
+one statement per table, in the same transaction as the schema's tracking position: a process
+that dies at any point either committed the batch and its position, or neither.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import asyncpg
+
+from osezia.projections import companies, referrals
+from osezia.projections.catalogue import READ_MODELS
+from osezia.projections.codec import StoredEvent
+from osezia.projections.log import events_of
+from osezia.projections.readmodel import Create, ReadModel, Update
+from osezia.projections.table import Row
+from osezia.tenants.visibility import Viewer
+
+_CREATES: dict[str, tuple[ReadModel, Create]] = {
+    t: (model, create) for model in READ_MODELS for t, create in model.creates.items()
+}
+_UPDATES: dict[str, tuple[ReadModel, Update]] = {
+    t: (model, update) for model in READ_MODELS for t, update in model.updates.items()
+}
+
+
+@dataclass
+class _Rows:
+    """The rows of one table that this batch reads and writes."""
+
+    rows: dict[UUID, Row | None] = field(default_factory=dict)  # None: absent or deleted
+    dirty: set[UUID] = field(default_factory=set)
+
+
+@dataclass
+class Batch:
+    schema: str
+    viewer: Viewer
+    tables: dict[ReadModel, _Rows] = field(default_factory=lambda: defaultdict(_Rows))
+
+
+async def read_position(conn: asyncpg.Connection, schema: str) -> int:
+    position: int = await conn.fetchval(f'SELECT position FROM "{schema}".tracking')
+    return position
+
+
+async def apply_events(
+    conn: asyncpg.Connection, schema: str, viewer: Viewer, events: Sequence[StoredEvent]
+) -> int:
+    """Apply the events and move the tracking position, inside the caller's transaction.
+
+    Returns the new position. Events at or before the stored position are skipped, so a
+    batch replayed after a crash changes nothing twice.
+    """
+    start = await conn.fetchval(f'SELECT position FROM "{schema}".tracking FOR UPDATE')
+    events = [e for e in events if e.position > start]
+    if not events:
+        return int(start)
+    batch = Batch(schema, viewer)
+    await _prefetch(conn, batch, events)
+    for event in events:
+        await _apply(conn, batch, event)
+    for model, state in batch.tables.items():
+        upserts = [row for i in state.dirty if (row := state.rows[i]) is not None]
+        deleted = [i for i in state.dirty if state.rows[i] is None]
+        await model.table.write(conn, schema, upserts, deleted)
+    end = events[-1].position
+    await conn.execute(
+        f'UPDATE "{schema}".tracking SET position = $1, updated_at = now()', end
+    )
+    return end
+
+
+async def _prefetch(conn: asyncpg.Connection, batch: Batch, events: Sequence[StoredEvent]) -> None:
+    wanted: dict[ReadModel, set[UUID]] = defaultdict(set)
+    for event in events:
+        found = _UPDATES.get(event.topic)
+        if found is not None:
+            wanted[found[0]].add(event.originator_id)
+    for model, ids in wanted.items():
+        state = batch.tables[model]
+        fetched = await model.table.fetch(conn, batch.schema, list(ids))
+        for i in ids:
+            state.rows[i] = fetched.get(i)
+
+
+async def _row(conn: asyncpg.Connection, batch: Batch, model: ReadModel, row_id: UUID) -> Row | None:
+    state = batch.tables[model]
+    if row_id not in state.rows:
+        state.rows[row_id] = (await model.table.fetch(conn, batch.schema, [row_id])).get(row_id)
+    return state.rows[row_id]
+
+
+def _put(batch: Batch, model: ReadModel, row_id: UUID, row: Row | None) -> None:
+    state = batch.tables[model]
+    state.rows[row_id] = row
+    state.dirty.add(row_id)
+
+
+async def _apply(conn: asyncpg.Connection, batch: Batch, event: StoredEvent) -> None:
+    created = _CREATES.get(event.topic)
+    if created is not None:
+        model, create = created
+        row = create(event)
+        owner, region, parties = model.scope(row)
+        if batch.viewer.sees(model.kind, owner, region, parties):
+            _put(batch, model, event.originator_id, row)
+            if model is referrals.MODEL and row["to_tenant"] == batch.viewer.slug:
+                await _share_company(conn, batch, row["company_id"], event)
+        return
+    updated = _UPDATES.get(event.topic)
+    if updated is None:
+        return  # an event no read model keeps (receipts, the tenant registry…)
+    model, update = updated
+    current = await _row(conn, batch, model, event.originator_id)
+    if current is None:
+        return  # a record this tenant does not see
+    _put(batch, model, event.originator_id, update(current, event))
+    if model is referrals.MODEL and current["to_tenant"] == batch.viewer.slug:
+        await _unshare_company(conn, batch, current["company_id"], event.originator_id)
+
+
+async def _share_company(
+    conn: asyncpg.Connection, batch: Batch, company_id: UUID, share: StoredEvent
+) -> None:
+    row = await _row(conn, batch, companies.MODEL, company_id)
+    if row is None:
+        # The company becomes visible now: rebuild its row from its own events up to the share.
+        row = await _company_as_of(conn, company_id, share.position)
+        if row is None:
+            return
+    row["shared_via"] = [*row["shared_via"], str(share.originator_id)]
+    _put(batch, companies.MODEL, company_id, row)
+
+
+async def _unshare_company(
+    conn: asyncpg.Connection, batch: Batch, company_id: UUID, referral_id: UUID
+) -> None:
+    row = await _row(conn, batch, companies.MODEL, company_id)
+    if row is None:
+        return
+    row["shared_via"] = [r for r in row["shared_via"] if r != str(referral_id)]
+    owner, region, _ = companies.scope(row)
+    still_seen = owner == batch.viewer.slug or (
+        batch.viewer.profile is not None
+        and "company" in batch.viewer.profile.sees_all
+        and batch.viewer.sees("company", owner, region)
+    )
+    _put(batch, companies.MODEL, company_id, row if row["shared_via"] or still_seen else None)
+
+
+async def _company_as_of(conn: asyncpg.Connection, company_id: UUID, position: int) -> Row | None:
+    row: Row | None = None
+    for event in await events_of(conn, company_id, up_to=position):
+        created = _CREATES.get(event.topic)
+        if created is not None and created[0] is companies.MODEL:
+            row = created[1](event)
+            continue
+        updated = _UPDATES.get(event.topic)
+        if row is not None and updated is not None and updated[0] is companies.MODEL:
+            row = updated[1](row, event)
+    return row

@@ -1,0 +1,162 @@
+"""Rebuilding a target's read models from the whole history, while the old ones keep serving.
+
+A rebuild writes into a new data schema with its own tracking position, so it resumes where it
+stopped after a crash, and can be cancelled between two batches. When it has caught up with the
+head, it takes the target's advisory lock (the live projector takes it for every batch), applies
+the last events and points the stable schema's views at the new data, in one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import asyncpg
+
+from osezia.migrations import migrate_read_model_schema
+from osezia.projections.connections import connect
+from osezia.projections.engine import apply_events, read_position
+from osezia.projections.log import head_position, read_events
+from osezia.projections.schemas import create_stable_schema, point_views
+from osezia.projections.versions import (
+    Version,
+    building_version,
+    live_version,
+    lock_key,
+    record_progress,
+    register_building,
+)
+from osezia.tenants.visibility import Viewer
+
+
+@dataclass(frozen=True)
+class Progress:
+    target: str
+    version: int
+    done: int
+    total: int
+    rate: float | None
+
+    @property
+    def eta_seconds(self) -> float | None:
+        return (self.total - self.done) / self.rate if self.rate else None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    target: str
+    version: int
+    status: str  # LIVE or CANCELLED
+    position: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class RebuildCancelled(Exception):
+    pass
+
+
+async def rebuild(
+    database_url: str,
+    viewer: Viewer,
+    *,
+    batch_size: int = 5000,
+    on_progress: ProgressCallback | None = None,
+) -> Outcome:
+    """Build (or resume building) a fresh version of the target's read models and swap it in."""
+    conn = await connect(database_url)
+    try:
+        version = await _building(conn, database_url, viewer.slug)
+        try:
+            position = await _build(conn, version, viewer, batch_size, on_progress)
+        except RebuildCancelled:
+            await _discard(conn, version, "CANCELLED")
+            return Outcome(viewer.slug, version.version, "CANCELLED", 0)
+        position = await _swap(conn, version, viewer)
+        return Outcome(viewer.slug, version.version, "LIVE", position)
+    finally:
+        await conn.close()
+
+
+async def _building(conn: asyncpg.Connection, database_url: str, target: str) -> Version:
+    version = await building_version(conn, target)
+    if version is None:
+        version = await register_building(conn, target, await head_position(conn))
+    # Creating the data schema through alembic is idempotent: a resumed build finds it there.
+    await asyncio.to_thread(migrate_read_model_schema, database_url, version.data_schema)
+    return version
+
+
+async def _build(
+    conn: asyncpg.Connection,
+    version: Version,
+    viewer: Viewer,
+    batch_size: int,
+    on_progress: ProgressCallback | None,
+) -> int:
+    schema = version.data_schema
+    position = await read_position(conn, schema)
+    began, began_at = position, time.monotonic()
+    while True:
+        if await conn.fetchval(
+            "SELECT cancel_requested FROM read_model_versions WHERE target = $1 AND version = $2",
+            version.target,
+            version.version,
+        ):
+            raise RebuildCancelled(version.target)
+        events = await read_events(conn, position, batch_size)
+        if not events:
+            return position
+        head = await head_position(conn)
+        elapsed = time.monotonic() - began_at
+        async with conn.transaction():
+            position = await apply_events(conn, schema, viewer, events)
+            rate = (position - began) / elapsed if elapsed > 0 else None
+            await record_progress(conn, version, position, head, rate)
+        if on_progress is not None:
+            on_progress(Progress(version.target, version.version, position, head, rate))
+
+
+async def _swap(conn: asyncpg.Connection, version: Version, viewer: Viewer) -> int:
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(version.target))
+        schema = version.data_schema
+        position = await read_position(conn, schema)
+        while events := await read_events(conn, position, 5000):
+            position = await apply_events(conn, schema, viewer, events)
+        previous = await live_version(conn, version.target)
+        await create_stable_schema(conn, version.target)
+        await point_views(conn, version.target, version.version, viewer.profile)
+        if previous is not None:
+            await conn.execute(
+                "UPDATE read_model_versions SET status = 'RETIRED', updated_at = now() "
+                "WHERE target = $1 AND version = $2",
+                previous.target,
+                previous.version,
+            )
+        await conn.execute(
+            "UPDATE read_model_versions SET status = 'LIVE', live_at = now(), updated_at = now(), "
+            "events_done = $3, events_total = $3 WHERE target = $1 AND version = $2",
+            version.target,
+            version.version,
+            position,
+        )
+    if previous is not None:
+        # Queries that started before the swap hold their locks: DROP waits for them.
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{previous.data_schema}" CASCADE')
+    return position
+
+
+async def _discard(conn: asyncpg.Connection, version: Version, status: str) -> None:
+    async with conn.transaction():
+        await conn.execute(
+            "UPDATE read_model_versions SET status = $3, updated_at = now() "
+            "WHERE target = $1 AND version = $2",
+            version.target,
+            version.version,
+            status,
+        )
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{version.data_schema}" CASCADE')

@@ -1,0 +1,85 @@
+"""Stable schemas, roles and views: what a tenant's connection may read.
+
+Each tenant has a stable schema `tenant_<slug>` of views, and a role `osezia_tenant_<slug>`
+that may use that schema and nothing else. The views select from the data schema of the live
+version (`tenant_<slug>_v<N>`); a rebuild swaps them with CREATE OR REPLACE VIEW in one
+transaction, which waits for running queries and invalidates prepared plans, so no query sees
+a half-built model. API connections take the tenant's role with SET LOCAL ROLE inside each
+transaction: PostgreSQL itself refuses any name outside the tenant's schema.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+
+from osezia.projections.catalogue import READ_MODELS
+from osezia.tenants.profiles import Profile
+from osezia.tenants.visibility import PLATFORM
+
+PARTNERSHIP_TARGET = 10  # INRIA's yearly target (the plan says 10 a year; unverified, see docs)
+
+
+def stable_schema(target: str) -> str:
+    return PLATFORM if target == PLATFORM else "tenant_" + target.replace("-", "_")
+
+
+def data_schema(target: str, version: int) -> str:
+    return f"{stable_schema(target)}_v{version}"
+
+
+def tenant_role(target: str) -> str:
+    return "osezia_tenant_" + target.replace("-", "_")
+
+
+async def create_stable_schema(conn: asyncpg.Connection, target: str) -> None:
+    schema = stable_schema(target)
+    await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    if target == PLATFORM:
+        return
+    role = tenant_role(target)
+    exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
+    if not exists:
+        await conn.execute(f'CREATE ROLE "{role}" NOLOGIN')
+    # Let the connecting user take the role; harmless when it is a superuser.
+    await conn.execute(f'GRANT "{role}" TO CURRENT_USER')
+    await conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
+
+
+def _figure_views(profile: Profile | None) -> dict[str, str]:
+    """Aggregated figures over the whole platform (they identify no company)."""
+    where = f"WHERE region = '{profile.region}'" if profile and profile.region else ""
+    return {
+        "figures_companies": (
+            "SELECT region, segment, adoption_stage, count(*)::bigint AS companies "
+            f"FROM {PLATFORM}.companies {where} GROUP BY region, segment, adoption_stage"
+        ),
+        "figures_diagnostics": (
+            "SELECT region, status, count(*)::bigint AS diagnostics, "
+            "coalesce(sum(cofinancing_cents), 0)::bigint AS cofinancing_cents "
+            f"FROM {PLATFORM}.diagnostics {where} GROUP BY region, status"
+        ),
+    }
+
+
+def _views(target: str, version: int, profile: Profile | None) -> dict[str, str]:
+    source = data_schema(target, version)
+    views = {m.table.name: f'SELECT * FROM "{source}".{m.table.name}' for m in READ_MODELS}
+    views["partnership_years"] = (
+        f"SELECT year, count(*)::bigint AS signed, {PARTNERSHIP_TARGET} AS target "
+        f'FROM "{source}".partnerships WHERE year IS NOT NULL GROUP BY year'
+    )
+    views["tracking"] = f'SELECT position, updated_at FROM "{source}".tracking'
+    if target != PLATFORM:
+        views.update(_figure_views(profile))
+    return views
+
+
+async def point_views(
+    conn: asyncpg.Connection, target: str, version: int, profile: Profile | None
+) -> None:
+    """Make the stable schema serve the given version. Call inside a transaction."""
+    schema = stable_schema(target)
+    for name, query in _views(target, version, profile).items():
+        await conn.execute(f'CREATE OR REPLACE VIEW "{schema}".{name} AS {query}')
+    if target != PLATFORM:
+        await conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{tenant_role(target)}"')

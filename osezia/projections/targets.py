@@ -1,0 +1,83 @@
+"""The targets the projections keep: the platform's own model and every tenant's."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+
+from osezia.projections.schemas import stable_schema, tenant_role
+from osezia.projections.versions import building_version, live_version
+from osezia.tenants.application import Tenants
+from osezia.tenants.model import TenantStatus
+from osezia.tenants.profiles import Profile
+from osezia.tenants.visibility import PLATFORM_VIEWER, Viewer
+
+
+class Targets:
+    """Reads the tenant registry (through the write side's repository) and caches it briefly."""
+
+    def __init__(self, tenants: Tenants, ttl_seconds: float = 1.0) -> None:
+        self._tenants = tenants
+        self._ttl = ttl_seconds
+        self._cached: tuple[float, list[Viewer], list[str]] | None = None
+
+    async def refresh(self) -> tuple[list[Viewer], list[str]]:
+        """(viewers to keep up to date, offboarded slugs)."""
+        now = time.monotonic()
+        if self._cached is not None and now - self._cached[0] < self._ttl:
+            return self._cached[1], self._cached[2]
+        registered = await asyncio.to_thread(self._tenants.list_tenants)
+        viewers = [PLATFORM_VIEWER] + [
+            Viewer(t.slug, Profile.from_data(t.profile))
+            for t in registered
+            if t.status is not TenantStatus.OFFBOARDED
+        ]
+        gone = [t.slug for t in registered if t.status is TenantStatus.OFFBOARDED]
+        self._cached = (now, viewers, gone)
+        return viewers, gone
+
+    async def viewers(self) -> list[Viewer]:
+        return (await self.refresh())[0]
+
+    async def viewer(self, target: str) -> Viewer:
+        for viewer in await self.viewers():
+            if viewer.slug == target:
+                return viewer
+        raise LookupError(f"no tenant {target!r} to project for")
+
+
+Onboard = Callable[[Viewer], Awaitable[None]]
+
+
+async def onboard_missing(conn: asyncpg.Connection, viewers: list[Viewer], onboard: Onboard) -> None:
+    """Build the read models of every target that has none yet (the platform's first)."""
+    for viewer in viewers:
+        if await live_version(conn, viewer.slug) is None and await building_version(
+            conn, viewer.slug
+        ) is None:
+            await onboard(viewer)
+
+
+async def drop_offboarded(conn: asyncpg.Connection, slugs: list[str]) -> None:
+    """An offboarded tenant keeps its history in the log, but no read model and no role."""
+    for slug in slugs:
+        schemas = await conn.fetch(
+            "SELECT data_schema FROM read_model_versions WHERE target = $1 "
+            "AND status IN ('LIVE', 'BUILDING')",
+            slug,
+        )
+        if not schemas:
+            continue
+        async with conn.transaction():
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{stable_schema(slug)}" CASCADE')
+            for (schema,) in schemas:
+                await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            await conn.execute(
+                "UPDATE read_model_versions SET status = 'RETIRED', updated_at = now() "
+                "WHERE target = $1 AND status IN ('LIVE', 'BUILDING')",
+                slug,
+            )
+            await conn.execute(f'DROP ROLE IF EXISTS "{tenant_role(slug)}"')
