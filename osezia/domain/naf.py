@@ -6,7 +6,7 @@ import re
 
 from osezia.domain.errors import InvalidNaf
 
-_NAF = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
+_NAF = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$", re.ASCII)  # ASCII: "٦٢" is not "62"
 
 # Division (first two digits) -> section letter, NAF rév. 2.
 _SECTIONS: tuple[tuple[str, int, int], ...] = (

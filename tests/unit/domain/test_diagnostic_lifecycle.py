@@ -39,6 +39,7 @@ BEFORE_REPORT = {
     Status.USE_CASES_IDENTIFIED,
     Status.USE_CASES_PRIORITISED,
 }
+DAYS_WINDOW = BEFORE_REPORT - {Status.REQUESTED, Status.ELIGIBLE}
 # The lifecycle as the scheme describes it, written independently of the model's table.
 EDGES = {
     (Status.REQUESTED, Status.ELIGIBLE),
@@ -218,13 +219,31 @@ class DiagnosticLifecycle(RuleBasedStateMachine):
 
     @rule(steps=st.integers(min_value=1, max_value=8), data=st.data())
     def take_the_next_regular_steps(self, steps: int, data: st.DataObject) -> None:
-        """Random commands alone seldom get far down the path; regular steps always succeed."""
+        """Random commands alone seldom get far down the path, so this rule walks it.
+
+        On the way it tries what the random rules rarely get to try at the right moment: more
+        expert days (they may pass the cap) and a rough scoring (it may miss a use case, score
+        one twice or rate outside 1-5). Those may be refused; the regular steps never are.
+        """
         for _ in range(steps):
+            self.try_the_rough_command(self.get(), data)
             diagnostic = self.get()
             step = self.regular_step(diagnostic, data)
             if step is None:  # a terminal status
                 return
             assert self.attempt(step), f"the regular step from {diagnostic.status} failed"
+
+    def try_the_rough_command(self, diagnostic: Diagnostic, data: st.DataObject) -> None:
+        app, id_ = self.app, self.diagnostic_id
+        if diagnostic.status in DAYS_WINDOW:
+            days = data.draw(st.integers(min_value=0, max_value=6))
+            if days:
+                self.attempt(lambda: app.log_expert_days(BPIFRANCE, id_, days=days))
+        if diagnostic.status is Status.USE_CASES_IDENTIFIED:
+            codes = data.draw(st.lists(st.sampled_from([u.code for u in diagnostic.use_cases])))
+            rating = st.integers(min_value=0, max_value=6)
+            scores = [UseCaseScore(code, data.draw(rating), data.draw(rating)) for code in codes]
+            self.attempt(lambda: app.prioritise_use_cases(BPIFRANCE, id_, scores=scores))
 
     def regular_step(
         self, diagnostic: Diagnostic, data: st.DataObject
@@ -264,6 +283,20 @@ class DiagnosticLifecycle(RuleBasedStateMachine):
     def the_status_only_moves_along_the_lifecycle(self) -> None:
         self.follow_status()
         event(f"reached {self.status}")
+
+    @invariant()
+    def priorities_rank_every_identified_use_case_once(self) -> None:
+        diagnostic = self.get()
+        if not diagnostic.priorities:
+            return
+        identified = [u.code for u in diagnostic.use_cases]
+        assert sorted(s.code for s in diagnostic.priorities) == sorted(identified)
+        assert all(1 <= s.value <= 5 and 1 <= s.feasibility <= 5 for s in diagnostic.priorities)
+        ranked = sorted(
+            diagnostic.priorities,
+            key=lambda s: (-s.value * s.feasibility, -s.value, identified.index(s.code)),
+        )
+        assert diagnostic.priorities == ranked
 
     @invariant()
     def the_state_pays_its_share_of_the_price_rounded_half_up(self) -> None:

@@ -46,8 +46,9 @@ from tests.unit.conftest import MEMORY
 
 CCI = "cci"
 HELD_ON = date(2025, 10, 14)
-COMPANY_SIRENS = ("632012100", "542107651", "356000000")
-PROVIDERS = ("732829320", "443061841", "552032534", "552100554")
+# Few participants, so that hypothesis often tries the same one twice and fills the event.
+COMPANY_SIRENS = ("632012100", "542107651")
+PROVIDERS = ("732829320", "443061841")
 UNKNOWN_COMPANY = UUID(int=1)  # in no registry
 
 # The statuses an event may be in after one more step, from each status.
@@ -108,7 +109,7 @@ class MeetupLifecycle(RuleBasedStateMachine):
         self.meetings: set[tuple[UUID, str]] = set()
         self.attending: set[UUID | str] = set()
 
-    @initialize(capacity=st.integers(min_value=1, max_value=6))
+    @initialize(capacity=st.integers(min_value=1, max_value=5))
     def schedule(self, capacity: int) -> None:
         self.event_id = self.meetups.schedule_event(
             CCI,
