@@ -6,7 +6,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from osezia.domain.companies.model import AdoptionStage
+from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.errors import AlreadyRegistered
 from osezia.domain.geography import _DEPARTEMENTS_BY_REGION
 from osezia.domain.identifiers import complete_siren
@@ -31,6 +31,14 @@ _HEADCOUNT_WEIGHTS = (30, 20, 12, 8, 12, 9, 5, 3, 1)
 _TENANTS = ("cci", "bpifrance", "french-tech")
 
 
+def demo_siren(n: int) -> str:
+    return complete_siren(f"{80_000_000 + n * 7:08d}")
+
+
+def demo_loaded(platform: Platform) -> bool:
+    return platform.companies.find(Company.create_id(demo_siren(0)), Company) is not None
+
+
 def load_demo(platform: Platform, companies: int = 240, seed: int = 2025) -> dict[str, int]:
     """Write the demo history; the same seed always writes the same history."""
     rng = random.Random(seed)
@@ -43,7 +51,7 @@ def load_demo(platform: Platform, companies: int = 240, seed: int = 2025) -> dic
         try:
             company_id = platform.companies.register_company(
                 tenant,
-                siren=complete_siren(f"{80_000_000 + n * 7:08d}"),
+                siren=demo_siren(n),
                 legal_name=f"{rng.choice(_NAMES)} {rng.choice(_CITIES)} {n}",
                 region=region,
                 departement=departement,

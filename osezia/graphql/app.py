@@ -1,11 +1,17 @@
-"""The Starlette application: GraphQL, health and readiness."""
+"""The Starlette application: GraphQL, health and readiness.
+
+Without REDIS_URL (the embedded setup of `make run`), the projection process runs inside the
+server as a background task, so one command serves a complete, live platform.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
+import asyncpg
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -13,28 +19,63 @@ from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from osezia.config import Settings
+from osezia.config import Database, Settings
 from osezia.domain.platform import Platform
 from osezia.graphql.context import Context
 from osezia.graphql.schema import schema
 from osezia.migrations import current_revision, head_revision
+from osezia.projections.connections import create_pool
+from osezia.tenants.application import Tenants
+from osezia.workers.projector import run_projections
 
 TENANT_HEADER = "x-osezia-tenant"
 
 
+@dataclass
+class Services:
+    platform: Platform
+    tenants: Tenants
+    pool: asyncpg.Pool
+
+
 class _GraphQL(GraphQL[Context, None]):
-    def __init__(self, platform: Platform, graphiql: bool) -> None:
+    def __init__(self, services: list[Services], graphiql: bool) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
-        self.platform = platform
+        self._services = services
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        services = self._services[0]
         tenant = request.headers.get(TENANT_HEADER, "operator")
-        return Context(tenant=tenant, platform=self.platform)
+        return Context(tenant=tenant, platform=services.platform, pool=services.pool)
 
 
-def create_app(settings: Settings, database_url: str, platform: Platform) -> Starlette:
+def create_app(settings: Settings, database_url: str) -> Starlette:
+    services: list[Services] = []  # filled at start-up, in the server's event loop
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        env = Database.from_url(database_url).eventsourcing_env(pool_size=8)
+        platform = Platform(env)
+        tenants = Tenants(env=env, share_with=platform.companies)
+        pool = await create_pool(database_url)
+        services.append(Services(platform, tenants, pool))
+        stop = asyncio.Event()
+        projector: asyncio.Task[None] | None = None
+        if settings.redis_url is None:
+            projector = asyncio.create_task(
+                run_projections(database_url, tenants, stop, poll_seconds=2.0)
+            )
+        try:
+            yield
+        finally:
+            stop.set()
+            if projector is not None:
+                await projector
+            await pool.close()
+            platform.close()
+
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -51,12 +92,7 @@ def create_app(settings: Settings, database_url: str, platform: Platform) -> Sta
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
         return JSONResponse({"status": "ready", "migration": current})
 
-    @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        yield
-        platform.close()
-
-    graphql = _GraphQL(platform, graphiql=not settings.is_production)
+    graphql = _GraphQL(services, graphiql=not settings.is_production)
     return Starlette(
         routes=[
             Route("/healthz", healthz),

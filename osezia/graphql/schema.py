@@ -6,11 +6,12 @@ import strawberry
 
 from osezia.graphql.companies.mutations import CompanyMutations
 from osezia.graphql.companies.queries import CompanyQueries
+from osezia.graphql.projections.queries import ProjectionQueries
 from osezia.graphql.scalars import SCALARS
 
 
 @strawberry.type
-class Query(CompanyQueries):
+class Query(CompanyQueries, ProjectionQueries):
     pass
 
 

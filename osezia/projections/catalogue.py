@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from osezia.projections import companies, referrals
+from osezia.projections import (
+    ambassadors,
+    companies,
+    diagnostics,
+    events,
+    partnerships,
+    referrals,
+)
 from osezia.projections.readmodel import ReadModel
 
-READ_MODELS: tuple[ReadModel, ...] = (companies.MODEL, referrals.MODEL)
+READ_MODELS: tuple[ReadModel, ...] = (
+    companies.MODEL,
+    diagnostics.MODEL,
+    ambassadors.MODEL,
+    events.MODEL,
+    partnerships.MODEL,
+    referrals.MODEL,
+)

@@ -53,7 +53,9 @@ class StoredEvent:
         return stamp
 
 
-def decode(position: int, originator_id: UUID, version: int, topic: str, state: bytes) -> StoredEvent:
+def decode(
+    position: int, originator_id: UUID, version: int, topic: str, state: bytes
+) -> StoredEvent:
     raw = orjson.loads(state)
     data = {k: _restore(v) if type(v) in (dict, list) else v for k, v in raw.items()}
     return StoredEvent(position, originator_id, version, topic, data)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
 
 from osezia.domain.companies.model import Company
 from osezia.domain.naf import naf_section
 from osezia.projections.codec import StoredEvent
+from osezia.projections.connections import Connection
+from osezia.projections.names import stable_schema
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 
@@ -109,3 +114,56 @@ MODEL = ReadModel(
     },
     scope=scope,
 )
+
+
+@dataclass(frozen=True)
+class CompanyRow:
+    id: UUID
+    siren: str
+    legal_name: str
+    owner: str
+    region: str
+    departement: str
+    naf: str
+    naf_section: str
+    size_category: str | None
+    size_basis: str | None
+    segment: str | None
+    adoption_stage: str
+    adoption_changed_on: date | None
+    shared: bool
+
+
+_FIELDS = (
+    "id, siren, legal_name, owner, region, departement, naf, naf_section, size_category, "
+    "size_basis, segment, adoption_stage, adoption_changed_on, shared_via <> '[]'::jsonb AS shared"
+)
+
+
+async def company_by_siren(conn: Connection, tenant: str, siren: str) -> CompanyRow | None:
+    record = await conn.fetchrow(
+        f'SELECT {_FIELDS} FROM "{stable_schema(tenant)}".companies WHERE siren = $1', siren
+    )
+    return CompanyRow(**dict(record)) if record is not None else None
+
+
+async def list_companies(
+    conn: Connection,
+    tenant: str,
+    *,
+    region: str | None = None,
+    segment: str | None = None,
+    after_siren: str = "",
+    limit: int = 50,
+) -> list[CompanyRow]:
+    """Companies by SIREN order (a keyset: the next page starts after the last SIREN)."""
+    records = await conn.fetch(
+        f'SELECT {_FIELDS} FROM "{stable_schema(tenant)}".companies '
+        "WHERE siren > $1 AND ($2::text IS NULL OR region = $2) "
+        "AND ($3::text IS NULL OR segment = $3) ORDER BY siren LIMIT $4",
+        after_siren,
+        region,
+        segment,
+        limit,
+    )
+    return [CompanyRow(**dict(r)) for r in records]

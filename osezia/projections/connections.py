@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncpg
 import orjson
+from asyncpg.pool import PoolConnectionProxy
 
 from osezia.config import Database
+
+# A connection of our own or one lent by a pool: query functions take either.
+Connection = asyncpg.Connection | PoolConnectionProxy
 
 
 def _encode_json(value: object) -> str:

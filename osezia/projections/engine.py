@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
-import asyncpg
-
 from osezia.projections import companies, referrals
 from osezia.projections.catalogue import READ_MODELS
 from osezia.projections.codec import StoredEvent
+from osezia.projections.connections import Connection
 from osezia.projections.log import events_of
 from osezia.projections.readmodel import Create, ReadModel, Update
 from osezia.projections.table import Row
@@ -45,13 +44,13 @@ class Batch:
     tables: dict[ReadModel, _Rows] = field(default_factory=lambda: defaultdict(_Rows))
 
 
-async def read_position(conn: asyncpg.Connection, schema: str) -> int:
+async def read_position(conn: Connection, schema: str) -> int:
     position: int = await conn.fetchval(f'SELECT position FROM "{schema}".tracking')
     return position
 
 
 async def apply_events(
-    conn: asyncpg.Connection, schema: str, viewer: Viewer, events: Sequence[StoredEvent]
+    conn: Connection, schema: str, viewer: Viewer, events: Sequence[StoredEvent]
 ) -> int:
     """Apply the events and move the tracking position, inside the caller's transaction.
 
@@ -71,13 +70,11 @@ async def apply_events(
         deleted = [i for i in state.dirty if state.rows[i] is None]
         await model.table.write(conn, schema, upserts, deleted)
     end = events[-1].position
-    await conn.execute(
-        f'UPDATE "{schema}".tracking SET position = $1, updated_at = now()', end
-    )
+    await conn.execute(f'UPDATE "{schema}".tracking SET position = $1, updated_at = now()', end)
     return end
 
 
-async def _prefetch(conn: asyncpg.Connection, batch: Batch, events: Sequence[StoredEvent]) -> None:
+async def _prefetch(conn: Connection, batch: Batch, events: Sequence[StoredEvent]) -> None:
     wanted: dict[ReadModel, set[UUID]] = defaultdict(set)
     for event in events:
         found = _UPDATES.get(event.topic)
@@ -90,7 +87,7 @@ async def _prefetch(conn: asyncpg.Connection, batch: Batch, events: Sequence[Sto
             state.rows[i] = fetched.get(i)
 
 
-async def _row(conn: asyncpg.Connection, batch: Batch, model: ReadModel, row_id: UUID) -> Row | None:
+async def _row(conn: Connection, batch: Batch, model: ReadModel, row_id: UUID) -> Row | None:
     state = batch.tables[model]
     if row_id not in state.rows:
         state.rows[row_id] = (await model.table.fetch(conn, batch.schema, [row_id])).get(row_id)
@@ -103,7 +100,7 @@ def _put(batch: Batch, model: ReadModel, row_id: UUID, row: Row | None) -> None:
     state.dirty.add(row_id)
 
 
-async def _apply(conn: asyncpg.Connection, batch: Batch, event: StoredEvent) -> None:
+async def _apply(conn: Connection, batch: Batch, event: StoredEvent) -> None:
     created = _CREATES.get(event.topic)
     if created is not None:
         model, create = created
@@ -127,7 +124,7 @@ async def _apply(conn: asyncpg.Connection, batch: Batch, event: StoredEvent) -> 
 
 
 async def _share_company(
-    conn: asyncpg.Connection, batch: Batch, company_id: UUID, share: StoredEvent
+    conn: Connection, batch: Batch, company_id: UUID, share: StoredEvent
 ) -> None:
     row = await _row(conn, batch, companies.MODEL, company_id)
     if row is None:
@@ -140,7 +137,7 @@ async def _share_company(
 
 
 async def _unshare_company(
-    conn: asyncpg.Connection, batch: Batch, company_id: UUID, referral_id: UUID
+    conn: Connection, batch: Batch, company_id: UUID, referral_id: UUID
 ) -> None:
     row = await _row(conn, batch, companies.MODEL, company_id)
     if row is None:
@@ -155,7 +152,7 @@ async def _unshare_company(
     _put(batch, companies.MODEL, company_id, row if row["shared_via"] or still_seen else None)
 
 
-async def _company_as_of(conn: asyncpg.Connection, company_id: UUID, position: int) -> Row | None:
+async def _company_as_of(conn: Connection, company_id: UUID, position: int) -> Row | None:
     row: Row | None = None
     for event in await events_of(conn, company_id, up_to=position):
         created = _CREATES.get(event.topic)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import asyncpg
-
 from osezia.projections.codec import StoredEvent, decode
+from osezia.projections.connections import Connection
 
 LOG_TABLE = "osezia_events"
 CHANNEL = "osezia_events"  # the recorder sends NOTIFY on a channel named after the table
@@ -18,7 +17,7 @@ CHANNEL = "osezia_events"  # the recorder sends NOTIFY on a channel named after 
 _COLUMNS = "notification_id, originator_id, originator_version, topic, state"
 
 
-async def read_events(conn: asyncpg.Connection, after: int, limit: int) -> list[StoredEvent]:
+async def read_events(conn: Connection, after: int, limit: int) -> list[StoredEvent]:
     records = await conn.fetch(
         f"SELECT {_COLUMNS} FROM {LOG_TABLE} WHERE notification_id > $1 "
         "ORDER BY notification_id LIMIT $2",
@@ -28,7 +27,7 @@ async def read_events(conn: asyncpg.Connection, after: int, limit: int) -> list[
     return [decode(*record) for record in records]
 
 
-async def events_of(conn: asyncpg.Connection, originator_id: UUID, up_to: int) -> list[StoredEvent]:
+async def events_of(conn: Connection, originator_id: UUID, up_to: int) -> list[StoredEvent]:
     records = await conn.fetch(
         f"SELECT {_COLUMNS} FROM {LOG_TABLE} WHERE originator_id = $1 "
         "AND notification_id <= $2 ORDER BY originator_version",
@@ -38,6 +37,6 @@ async def events_of(conn: asyncpg.Connection, originator_id: UUID, up_to: int) -
     return [decode(*record) for record in records]
 
 
-async def head_position(conn: asyncpg.Connection) -> int:
+async def head_position(conn: Connection) -> int:
     head = await conn.fetchval(f"SELECT max(notification_id) FROM {LOG_TABLE}")
     return int(head or 0)

@@ -13,10 +13,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import asyncpg
-
 from osezia.migrations import migrate_read_model_schema
-from osezia.projections.connections import connect
+from osezia.projections.connections import Connection, connect
 from osezia.projections.engine import apply_events, read_position
 from osezia.projections.log import head_position, read_events
 from osezia.projections.schemas import create_stable_schema, point_views
@@ -81,7 +79,7 @@ async def rebuild(
         await conn.close()
 
 
-async def _building(conn: asyncpg.Connection, database_url: str, target: str) -> Version:
+async def _building(conn: Connection, database_url: str, target: str) -> Version:
     version = await building_version(conn, target)
     if version is None:
         version = await register_building(conn, target, await head_position(conn))
@@ -91,7 +89,7 @@ async def _building(conn: asyncpg.Connection, database_url: str, target: str) ->
 
 
 async def _build(
-    conn: asyncpg.Connection,
+    conn: Connection,
     version: Version,
     viewer: Viewer,
     batch_size: int,
@@ -120,7 +118,7 @@ async def _build(
             on_progress(Progress(version.target, version.version, position, head, rate))
 
 
-async def _swap(conn: asyncpg.Connection, version: Version, viewer: Viewer) -> int:
+async def _swap(conn: Connection, version: Version, viewer: Viewer) -> int:
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(version.target))
         schema = version.data_schema
@@ -150,7 +148,7 @@ async def _swap(conn: asyncpg.Connection, version: Version, viewer: Viewer) -> i
     return position
 
 
-async def _discard(conn: asyncpg.Connection, version: Version, status: str) -> None:
+async def _discard(conn: Connection, version: Version, status: str) -> None:
     async with conn.transaction():
         await conn.execute(
             "UPDATE read_model_versions SET status = $3, updated_at = now() "

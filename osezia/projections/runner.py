@@ -10,16 +10,14 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 
-import asyncpg
-
-from osezia.projections.connections import connect
+from osezia.projections.connections import Connection, connect
 from osezia.projections.engine import apply_events, read_position
 from osezia.projections.log import CHANNEL, read_events
 from osezia.projections.versions import live_version, lock_key
 from osezia.tenants.visibility import Viewer
 
 
-async def catch_up(conn: asyncpg.Connection, viewer: Viewer, batch_size: int = 5000) -> int:
+async def catch_up(conn: Connection, viewer: Viewer, batch_size: int = 5000) -> int:
     """Apply every event the target's live version has not seen; return how many."""
     applied = 0
     while True:

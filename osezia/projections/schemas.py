@@ -10,28 +10,16 @@ transaction: PostgreSQL itself refuses any name outside the tenant's schema.
 
 from __future__ import annotations
 
-import asyncpg
-
 from osezia.projections.catalogue import READ_MODELS
+from osezia.projections.connections import Connection
+from osezia.projections.names import data_schema, stable_schema, tenant_role
 from osezia.tenants.profiles import Profile
 from osezia.tenants.visibility import PLATFORM
 
 PARTNERSHIP_TARGET = 10  # INRIA's yearly target (the plan says 10 a year; unverified, see docs)
 
 
-def stable_schema(target: str) -> str:
-    return PLATFORM if target == PLATFORM else "tenant_" + target.replace("-", "_")
-
-
-def data_schema(target: str, version: int) -> str:
-    return f"{stable_schema(target)}_v{version}"
-
-
-def tenant_role(target: str) -> str:
-    return "osezia_tenant_" + target.replace("-", "_")
-
-
-async def create_stable_schema(conn: asyncpg.Connection, target: str) -> None:
+async def create_stable_schema(conn: Connection, target: str) -> None:
     schema = stable_schema(target)
     await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     if target == PLATFORM:
@@ -74,12 +62,12 @@ def _views(target: str, version: int, profile: Profile | None) -> dict[str, str]
     return views
 
 
-async def point_views(
-    conn: asyncpg.Connection, target: str, version: int, profile: Profile | None
-) -> None:
+async def point_views(conn: Connection, target: str, version: int, profile: Profile | None) -> None:
     """Make the stable schema serve the given version. Call inside a transaction."""
     schema = stable_schema(target)
     for name, query in _views(target, version, profile).items():
         await conn.execute(f'CREATE OR REPLACE VIEW "{schema}".{name} AS {query}')
     if target != PLATFORM:
-        await conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{tenant_role(target)}"')
+        await conn.execute(
+            f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{tenant_role(target)}"'
+        )

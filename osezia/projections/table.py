@@ -7,8 +7,9 @@ from functools import cached_property
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 import orjson
+
+from osezia.projections.connections import Connection
 
 Row = dict[str, Any]
 
@@ -42,7 +43,7 @@ class Table:
             f"FROM unnest({arrays}) AS u({names}) ON CONFLICT (id) DO UPDATE SET {updates}"
         )
 
-    async def fetch(self, conn: asyncpg.Connection, schema: str, ids: list[UUID]) -> dict[UUID, Row]:
+    async def fetch(self, conn: Connection, schema: str, ids: list[UUID]) -> dict[UUID, Row]:
         if not ids:
             return {}
         records = await conn.fetch(
@@ -51,12 +52,14 @@ class Table:
         return {record["id"]: dict(record) for record in records}
 
     async def write(
-        self, conn: asyncpg.Connection, schema: str, rows: list[Row], deleted: list[UUID]
+        self, conn: Connection, schema: str, rows: list[Row], deleted: list[UUID]
     ) -> None:
         """Upsert rows and delete ids, in as few statements as the batch allows."""
         if rows:
             arrays = [
-                [_json(row[name]) for row in rows] if kind == "jsonb" else [row[name] for row in rows]
+                [_json(row[name]) for row in rows]
+                if kind == "jsonb"
+                else [row[name] for row in rows]
                 for name, kind in self.columns
             ]
             await conn.execute(self.upsert_sql(schema), *arrays)

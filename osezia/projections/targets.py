@@ -6,9 +6,8 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-import asyncpg
-
-from osezia.projections.schemas import stable_schema, tenant_role
+from osezia.projections.connections import Connection
+from osezia.projections.names import stable_schema, tenant_role
 from osezia.projections.versions import building_version, live_version
 from osezia.tenants.application import Tenants
 from osezia.tenants.model import TenantStatus
@@ -52,16 +51,17 @@ class Targets:
 Onboard = Callable[[Viewer], Awaitable[None]]
 
 
-async def onboard_missing(conn: asyncpg.Connection, viewers: list[Viewer], onboard: Onboard) -> None:
+async def onboard_missing(conn: Connection, viewers: list[Viewer], onboard: Onboard) -> None:
     """Build the read models of every target that has none yet (the platform's first)."""
     for viewer in viewers:
-        if await live_version(conn, viewer.slug) is None and await building_version(
-            conn, viewer.slug
-        ) is None:
+        if (
+            await live_version(conn, viewer.slug) is None
+            and await building_version(conn, viewer.slug) is None
+        ):
             await onboard(viewer)
 
 
-async def drop_offboarded(conn: asyncpg.Connection, slugs: list[str]) -> None:
+async def drop_offboarded(conn: Connection, slugs: list[str]) -> None:
     """An offboarded tenant keeps its history in the log, but no read model and no role."""
     for slug in slugs:
         schemas = await conn.fetch(

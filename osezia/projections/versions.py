@@ -8,7 +8,8 @@ from datetime import datetime
 
 import asyncpg
 
-from osezia.projections.schemas import data_schema
+from osezia.projections.connections import Connection
+from osezia.projections.names import data_schema
 
 
 @dataclass(frozen=True)
@@ -43,35 +44,35 @@ def _version(record: asyncpg.Record | None) -> Version | None:
     return Version(**dict(record)) if record is not None else None
 
 
-async def live_version(conn: asyncpg.Connection, target: str) -> Version | None:
+async def live_version(conn: Connection, target: str) -> Version | None:
     return _version(await conn.fetchrow(f"{_SELECT} WHERE target = $1 AND status = 'LIVE'", target))
 
 
-async def building_version(conn: asyncpg.Connection, target: str) -> Version | None:
+async def building_version(conn: Connection, target: str) -> Version | None:
     return _version(
         await conn.fetchrow(f"{_SELECT} WHERE target = $1 AND status = 'BUILDING'", target)
     )
 
 
-async def latest_version(conn: asyncpg.Connection, target: str) -> Version | None:
+async def latest_version(conn: Connection, target: str) -> Version | None:
     return _version(
         await conn.fetchrow(f"{_SELECT} WHERE target = $1 ORDER BY version DESC LIMIT 1", target)
     )
 
 
-async def live_versions(conn: asyncpg.Connection) -> list[Version]:
+async def live_versions(conn: Connection) -> list[Version]:
     records = await conn.fetch(f"{_SELECT} WHERE status = 'LIVE' ORDER BY target")
     return [v for r in records if (v := _version(r)) is not None]
 
 
-async def register_building(conn: asyncpg.Connection, target: str, head: int) -> Version:
+async def register_building(conn: Connection, target: str, head: int) -> Version:
     """Reserve the next version number for a build; one build per target at a time."""
     number = await conn.fetchval(
         "SELECT coalesce(max(version), 0) + 1 FROM read_model_versions WHERE target = $1", target
     )
-    record = await conn.fetchrow(
+    await conn.execute(
         "INSERT INTO read_model_versions (target, version, data_schema, status, events_total) "
-        "VALUES ($1, $2, $3, 'BUILDING', $4) RETURNING *",
+        "VALUES ($1, $2, $3, 'BUILDING', $4)",
         target,
         number,
         data_schema(target, number),
@@ -80,12 +81,12 @@ async def register_building(conn: asyncpg.Connection, target: str, head: int) ->
     version = _version(
         await conn.fetchrow(f"{_SELECT} WHERE target = $1 AND version = $2", target, number)
     )
-    assert record is not None and version is not None
+    assert version is not None
     return version
 
 
 async def record_progress(
-    conn: asyncpg.Connection, version: Version, done: int, total: int, rate: float | None
+    conn: Connection, version: Version, done: int, total: int, rate: float | None
 ) -> None:
     await conn.execute(
         "UPDATE read_model_versions SET events_done = $3, events_total = $4, rate = $5, "
@@ -98,7 +99,7 @@ async def record_progress(
     )
 
 
-async def request_cancel(conn: asyncpg.Connection, target: str) -> bool:
+async def request_cancel(conn: Connection, target: str) -> bool:
     """Ask the running build of a target to stop; False when none is running."""
     status = await conn.execute(
         "UPDATE read_model_versions SET cancel_requested = true, updated_at = now() "

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from osezia.domain.errors import InvalidValue
+from osezia.domain.geography import normalise_region
 
 SCOPES = ("read", "write", "approve", "admin")
 
@@ -77,6 +78,8 @@ class Profile:
         bad_kinds = self.sees_all - set(KINDS)
         if bad_kinds:
             raise InvalidValue(f"unknown record kinds in profile: {', '.join(sorted(bad_kinds))}")
+        if self.region is not None:
+            normalise_region(self.region)  # a regional network names one of the 18 regions
         for role, scopes in self.roles.items():
             if not scopes <= set(SCOPES):
                 raise InvalidValue(f"role {role!r} has unknown scopes: {sorted(scopes)}")

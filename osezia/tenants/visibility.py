@@ -22,7 +22,9 @@ class Viewer:
     slug: str
     profile: Profile | None  # None: the platform's own model
 
-    def sees(self, kind: str, owner: str, region: str | None, parties: Collection[str] = ()) -> bool:
+    def sees(
+        self, kind: str, owner: str, region: str | None, parties: Collection[str] = ()
+    ) -> bool:
         profile = self.profile
         if profile is None:
             return True

@@ -32,7 +32,9 @@ def redis_settings() -> RedisSettings:
 
 class WorkerSettings:
     # keep_result=0: once a rebuild has finished, the same id may be enqueued again.
-    functions: ClassVar[list[Any]] = [func(jobs.rebuild, keep_result=0, max_tries=3, timeout=24 * 3600)]
+    functions: ClassVar[list[Any]] = [
+        func(jobs.rebuild, keep_result=0, max_tries=3, timeout=24 * 3600)
+    ]
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = redis_settings()

@@ -1,25 +1,43 @@
 from __future__ import annotations
 
-import asyncio
-
 import strawberry
 
 from osezia.domain.errors import DomainError
-from osezia.graphql.companies.types import Company
+from osezia.domain.identifiers import normalise_siren
+from osezia.graphql.companies.types import CompanySummary
 from osezia.graphql.context import Info
+from osezia.projections.access import as_tenant
+from osezia.projections.companies import company_by_siren, list_companies
 
 
 @strawberry.type
 class CompanyQueries:
     @strawberry.field(description="The company with this SIREN, if the caller's network sees it.")
-    async def company(self, info: Info, siren: str) -> Company | None:
-        platform, tenant = info.context.platform, info.context.tenant
+    async def company(self, info: Info, siren: str) -> CompanySummary | None:
+        try:
+            siren = normalise_siren(siren)
+        except DomainError:
+            return None
+        async with as_tenant(info.context.pool, info.context.tenant) as conn:
+            row = await company_by_siren(conn, info.context.tenant, siren)
+        return CompanySummary.of(row) if row else None
 
-        def read() -> Company | None:
-            try:
-                company_id = platform.companies.company_id_for(siren)
-                return Company.of(platform.companies.get_company(tenant, company_id))
-            except DomainError:
-                return None
-
-        return await asyncio.to_thread(read)
+    @strawberry.field(description="Companies the caller's network sees, in SIREN order.")
+    async def companies(
+        self,
+        info: Info,
+        region: str | None = None,
+        segment: str | None = None,
+        after_siren: str = "",
+        first: int = 50,
+    ) -> list[CompanySummary]:
+        async with as_tenant(info.context.pool, info.context.tenant) as conn:
+            rows = await list_companies(
+                conn,
+                info.context.tenant,
+                region=region,
+                segment=segment,
+                after_siren=after_siren,
+                limit=max(1, min(first, 200)),
+            )
+        return [CompanySummary.of(row) for row in rows]

@@ -8,6 +8,7 @@ import strawberry
 from osezia.domain.companies.model import Company as CompanyAggregate
 from osezia.graphql.errors import Problem
 from osezia.graphql.scalars import Cents
+from osezia.projections.companies import CompanyRow
 
 
 @strawberry.type
@@ -44,6 +45,43 @@ class Company:
             segment=company.segment,
             adoption_stage=company.adoption_stage.value,
             adoption_history=[AdoptionStep(stage=s, on=d) for s, d in company.adoption_history],
+        )
+
+
+@strawberry.type(description="A company as the caller's network sees it in its read models.")
+class CompanySummary:
+    id: strawberry.ID
+    siren: str
+    legal_name: str
+    owner: str
+    region: str
+    departement: str
+    naf: str
+    naf_section: str
+    size_category: str | None
+    size_basis: str | None
+    segment: str | None
+    adoption_stage: str
+    adoption_changed_on: date | None
+    shared_with_us: bool
+
+    @classmethod
+    def of(cls, row: CompanyRow) -> CompanySummary:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            siren=row.siren,
+            legal_name=row.legal_name,
+            owner=row.owner,
+            region=row.region,
+            departement=row.departement,
+            naf=row.naf,
+            naf_section=row.naf_section,
+            size_category=row.size_category,
+            size_basis=row.size_basis,
+            segment=row.segment,
+            adoption_stage=row.adoption_stage,
+            adoption_changed_on=row.adoption_changed_on,
+            shared_with_us=row.shared,
         )
 
 

@@ -1,0 +1,157 @@
+"""Diagnostics Data IA: status, expert days, prioritised use cases, co-financing."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from osezia.domain.diagnostics.model import Diagnostic
+from osezia.projections.codec import StoredEvent
+from osezia.projections.readmodel import ReadModel, topic, touch
+from osezia.projections.table import Row, Table
+
+TABLE = Table(
+    "diagnostics",
+    (
+        ("id", "uuid"),
+        ("company_id", "uuid"),
+        ("company_siren", "text"),
+        ("company_name", "text"),
+        ("region", "text"),
+        ("segment", "text"),
+        ("owner", "text"),
+        ("status", "text"),
+        ("eligible", "boolean"),
+        ("size_category", "text"),
+        ("expert", "text"),
+        ("expert_days_logged", "integer"),
+        ("expert_days_cap", "integer"),
+        ("use_cases", "jsonb"),
+        ("report_delivered_on", "date"),
+        ("price_cents", "bigint"),
+        ("state_share_basis_points", "integer"),
+        ("cofinancing_cents", "bigint"),
+        ("cancel_reason", "text"),
+        ("requested_at", "timestamptz"),
+        ("updated_at", "timestamptz"),
+        ("position", "bigint"),
+    ),
+)
+
+
+def requested(event: StoredEvent) -> Row:
+    data = event.data
+    return {
+        "id": event.originator_id,
+        "company_id": data["company_id"],
+        "company_siren": data["company_siren"],
+        "company_name": data["company_name"],
+        "region": data["region"],
+        "segment": data["segment"],
+        "owner": data["tenant"],
+        "status": "REQUESTED",
+        "eligible": None,
+        "size_category": None,
+        "expert": None,
+        "expert_days_logged": 0,
+        "expert_days_cap": data["expert_days_cap"],
+        "use_cases": [],
+        "report_delivered_on": None,
+        "price_cents": None,
+        "state_share_basis_points": None,
+        "cofinancing_cents": None,
+        "cancel_reason": None,
+        "requested_at": event.timestamp,
+        "updated_at": event.timestamp,
+        "position": event.position,
+    }
+
+
+def eligibility_checked(row: Row, event: StoredEvent) -> Row:
+    eligible = event.data["eligible"]
+    return touch(
+        row,
+        event,
+        eligible=eligible,
+        size_category=event.data["size_category"],
+        status="ELIGIBLE" if eligible else "INELIGIBLE",
+    )
+
+
+def expert_assigned(row: Row, event: StoredEvent) -> Row:
+    return touch(row, event, expert=event.data["expert"], status="EXPERT_ASSIGNED")
+
+
+def expert_days_logged(row: Row, event: StoredEvent) -> Row:
+    return touch(row, event, expert_days_logged=row["expert_days_logged"] + event.data["days"])
+
+
+def inventory_delivered(row: Row, event: StoredEvent) -> Row:
+    return touch(row, event, status="INVENTORY_DELIVERED")
+
+
+def use_cases_identified(row: Row, event: StoredEvent) -> Row:
+    use_cases = [
+        {"code": u["code"], "title": u["title"], "rank": None, "value": None, "feasibility": None}
+        for u in event.data["use_cases"]
+    ]
+    return touch(row, event, use_cases=use_cases, status="USE_CASES_IDENTIFIED")
+
+
+def use_cases_prioritised(row: Row, event: StoredEvent) -> Row:
+    """Use cases in priority order, each with its scores and rank (1 = first)."""
+    titles = {u["code"]: u["title"] for u in row["use_cases"]}
+    scores = event.data["scores"]
+    ranked = [
+        {
+            "code": code,
+            "title": titles.get(code, code),
+            "rank": rank,
+            "value": scores[code]["value"],
+            "feasibility": scores[code]["feasibility"],
+        }
+        for rank, code in enumerate(event.data["ranking"], 1)
+    ]
+    return touch(row, event, use_cases=ranked, status="USE_CASES_PRIORITISED")
+
+
+def report_delivered(row: Row, event: StoredEvent) -> Row:
+    return touch(row, event, report_delivered_on=event.data["on"], status="REPORT_DELIVERED")
+
+
+def cofinancing_paid(row: Row, event: StoredEvent) -> Row:
+    data = event.data
+    return touch(
+        row,
+        event,
+        price_cents=data["price_cents"],
+        state_share_basis_points=data["state_share_basis_points"],
+        cofinancing_cents=data["amount_cents"],
+        status="COFINANCING_PAID",
+    )
+
+
+def cancelled(row: Row, event: StoredEvent) -> Row:
+    return touch(row, event, cancel_reason=event.data["reason"], status="CANCELLED")
+
+
+def scope(row: Row) -> tuple[str, str | None, Collection[str]]:
+    return row["owner"], row["region"], ()
+
+
+MODEL = ReadModel(
+    kind="diagnostic",
+    table=TABLE,
+    creates={topic(Diagnostic.Requested): requested},
+    updates={
+        topic(Diagnostic.EligibilityChecked): eligibility_checked,
+        topic(Diagnostic.ExpertAssigned): expert_assigned,
+        topic(Diagnostic.ExpertDaysLogged): expert_days_logged,
+        topic(Diagnostic.InventoryDelivered): inventory_delivered,
+        topic(Diagnostic.UseCasesIdentified): use_cases_identified,
+        topic(Diagnostic.UseCasesPrioritised): use_cases_prioritised,
+        topic(Diagnostic.ReportDelivered): report_delivered,
+        topic(Diagnostic.CofinancingPaid): cofinancing_paid,
+        topic(Diagnostic.Cancelled): cancelled,
+    },
+    scope=scope,
+)
