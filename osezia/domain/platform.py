@@ -4,14 +4,32 @@ from __future__ import annotations
 
 from eventsourcing.utils import EnvType
 
+from osezia.domain.ambassadors.application import Ambassadors
 from osezia.domain.companies.application import Companies
+from osezia.domain.diagnostics.application import Diagnostics
+from osezia.domain.diagnostics.model import DiagnosticRules
+from osezia.domain.meetups.application import Meetups
+from osezia.domain.partnerships.application import Partnerships
+from osezia.domain.referrals.application import Referrals
 
 
 class Platform:
-    """The platform's write API: one application per area, one connection pool, one log."""
+    """The platform's write API: one application per area, one connection pool, one log.
 
-    def __init__(self, env: EnvType) -> None:
+    Every application shares the companies application's store, so they read each other's
+    aggregates (a diagnostic checks its company) and their commands are group-committed
+    together.
+    """
+
+    def __init__(self, env: EnvType, *, diagnostic_rules: DiagnosticRules | None = None) -> None:
         self.companies = Companies(env=env)
+        share = self.companies
+        self.diagnostics = Diagnostics(env=env, share_with=share, rules=diagnostic_rules)
+        self.ambassadors = Ambassadors(env=env, share_with=share)
+        self.meetups = Meetups(env=env, share_with=share)
+        self.partnerships = Partnerships(env=env, share_with=share)
+        self.referrals = Referrals(env=env, share_with=share)
 
     def close(self) -> None:
+        # One store: closing the owner closes the pool the others borrow.
         self.companies.close()

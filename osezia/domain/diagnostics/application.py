@@ -33,9 +33,15 @@ class Diagnostics(PlatformApplication):
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
             # The company registry is shared: the company may belong to another network.
-            self._company(company_id)
+            company = self._company(company_id)
             diagnostic = Diagnostic(
-                tenant=tenant, company_id=company_id, expert_days_cap=self.rules.expert_days_cap
+                tenant=tenant,
+                company_id=company_id,
+                company_siren=company.siren,
+                company_name=company.legal_name,
+                region=company.region,
+                segment=company.segment,
+                expert_days_cap=self.rules.expert_days_cap,
             )
             return diagnostic.id, [diagnostic]
 
@@ -170,7 +176,9 @@ class Diagnostics(PlatformApplication):
         )
 
     def get_diagnostic(self, tenant: str, diagnostic_id: UUID) -> Diagnostic:
-        return self.load(tenant, diagnostic_id, Diagnostic, "diagnostic")
+        return self.load(
+            tenant, diagnostic_id, Diagnostic, "diagnostic", pilots=(self.rules.pilot,)
+        )
 
     def _change(
         self,
@@ -184,7 +192,9 @@ class Diagnostics(PlatformApplication):
         """Load the tenant's diagnostic, apply one change to it and save it."""
 
         def run() -> tuple[None, list[Aggregate]]:
-            diagnostic = self.load(tenant, diagnostic_id, Diagnostic, "diagnostic")
+            diagnostic = self.load(
+                tenant, diagnostic_id, Diagnostic, "diagnostic", pilots=(self.rules.pilot,)
+            )
             change(diagnostic)
             return None, [diagnostic]
 

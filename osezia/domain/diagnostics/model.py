@@ -78,6 +78,9 @@ class DiagnosticRules:
     expert_days_cap: int = 10
     state_share_basis_points: int = 4000
     eligible_categories: frozenset[str] = frozenset({"PME", "ETI"})
+    # The network that runs diagnostics for the State: it may act on every diagnostic,
+    # whichever network requested it.
+    pilot: str = "bpifrance"
 
     def __post_init__(self) -> None:
         if self.expert_days_cap < 1:
@@ -133,6 +136,10 @@ class Diagnostic(Aggregate):
 
         tenant: str
         company_id: UUID
+        company_siren: str
+        company_name: str
+        region: str
+        segment: str | None
         expert_days_cap: int
 
     class EligibilityChecked(Aggregate.Event):
@@ -174,9 +181,24 @@ class Diagnostic(Aggregate):
         reason: str
 
     @event(Requested)
-    def __init__(self, tenant: str, company_id: UUID, expert_days_cap: int) -> None:
+    def __init__(
+        self,
+        tenant: str,
+        company_id: UUID,
+        company_siren: str,
+        company_name: str,
+        region: str,
+        segment: str | None,
+        expert_days_cap: int,
+    ) -> None:
+        # The company as it was at the request travels with the diagnostic: Bpifrance sees
+        # every diagnostic, not every company, and follows them by region and segment.
         self.tenant = tenant
         self.company_id = company_id
+        self.company_siren = company_siren
+        self.company_name = company_name
+        self.region = region
+        self.segment = segment
         self.expert_days_cap = expert_days_cap
         self.status = DiagnosticStatus.REQUESTED
         self.size_category: str | None = None

@@ -34,13 +34,17 @@ class Partnerships(PlatformApplication):
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
             # The company registry is shared: the company may have been registered by any network.
-            if self.find(company_id, Company) is None:
+            company = self.find(company_id, Company)
+            if company is None:
                 raise NotFound(f"no company with id {company_id}")
             partnership = Partnership(
                 tenant=tenant,
                 research_team=_text(research_team, "research team"),
                 topic=_text(topic, "partnership topic"),
                 company_id=company_id,
+                company_siren=company.siren,
+                company_name=company.legal_name,
+                region=company.region,
             )
             return partnership.id, [partnership]
 

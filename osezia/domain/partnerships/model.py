@@ -51,6 +51,9 @@ class Partnership(Aggregate):
         research_team: str
         topic: str
         company_id: UUID
+        company_siren: str
+        company_name: str
+        region: str
 
     class Signed(Aggregate.Event):
         on: date
@@ -65,11 +68,25 @@ class Partnership(Aggregate):
         reason: str
 
     @event(Proposed)
-    def __init__(self, tenant: str, research_team: str, topic: str, company_id: UUID) -> None:
+    def __init__(
+        self,
+        tenant: str,
+        research_team: str,
+        topic: str,
+        company_id: UUID,
+        company_siren: str,
+        company_name: str,
+        region: str,
+    ) -> None:
+        # The company's SIREN, name and region as they were at the proposal travel with the
+        # partnership: INRIA sees every partnership, not every company.
         self.tenant = tenant
         self.research_team = research_team
         self.topic = topic
         self.company_id = company_id
+        self.company_siren = company_siren
+        self.company_name = company_name
+        self.region = region
         self.status = PartnershipStatus.PROPOSED
         self.signed_on: date | None = None
         self.started_on: date | None = None

@@ -264,7 +264,13 @@ def test_a_partnership_replayed_from_the_store_is_the_partnership_that_was_saved
     partnerships: Partnerships, company: UUID
 ) -> None:
     partnership = Partnership(
-        tenant=INRIA, research_team="Rainbow", topic="Cobotics", company_id=company
+        tenant=INRIA,
+        research_team="Rainbow",
+        topic="Cobotics",
+        company_id=company,
+        company_siren="632012100",
+        company_name="Robots du Rhône",
+        region="84",
     )
     partnership.sign(SIGNED)
     partnership.start(STARTED)
