@@ -1,4 +1,4 @@
-"""Integration tests run the applications on the real PostgreSQL, from an empty history."""
+"""Integration tests run on the real PostgreSQL, from an empty history."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import pytest
 
 from osezia.config import Database
 from osezia.domain.companies.application import Companies
+from osezia.domain.platform import Platform
+from osezia.tenants.application import Tenants
 from tests.conftest import truncate_history
 
 
@@ -22,3 +24,19 @@ def companies(store_env: dict[str, str]) -> Iterator[Companies]:
     app = Companies(env=store_env)
     yield app
     app.close()
+
+
+@pytest.fixture
+def platform(store_env: dict[str, str]) -> Iterator[Platform]:
+    """Every write application on an empty log."""
+    app = Platform(store_env)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def tenants(platform: Platform, store_env: dict[str, str]) -> Tenants:
+    """The tenant registry with the plan's five networks registered."""
+    registry = Tenants(env=store_env, share_with=platform.companies)
+    registry.seed_defaults()
+    return registry
