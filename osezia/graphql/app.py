@@ -25,7 +25,10 @@ from osezia.graphql.context import Context
 from osezia.graphql.schema import schema
 from osezia.migrations import current_revision, head_revision
 from osezia.projections.connections import create_pool
+from osezia.projections.versions import live_versions
 from osezia.tenants.application import Tenants
+from osezia.tenants.model import TenantStatus
+from osezia.tenants.visibility import PLATFORM
 from osezia.workers.projector import run_projections
 
 TENANT_HEADER = "x-osezia-tenant"
@@ -49,6 +52,14 @@ class _GraphQL(GraphQL[Context, None]):
         services = self._services[0]
         tenant = request.headers.get(TENANT_HEADER, "operator")
         return Context(tenant=tenant, platform=services.platform, pool=services.pool)
+
+
+async def _targets_without_models(services: Services) -> list[str]:
+    tenants = await asyncio.to_thread(services.tenants.list_tenants)
+    expected = {PLATFORM} | {t.slug for t in tenants if t.status is not TenantStatus.OFFBOARDED}
+    async with services.pool.acquire() as conn:
+        live = {v.target for v in await live_versions(conn)}
+    return sorted(expected - live)
 
 
 def create_app(settings: Settings, database_url: str) -> Starlette:
@@ -89,6 +100,12 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             return JSONResponse({"status": "unavailable", "reason": str(error)}, status_code=503)
         if current != head:
             reason = f"migrations at {current}, head is {head}: run `osezia migrate`"
+            return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+        if not services:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        waiting = await _targets_without_models(services[0])
+        if waiting:
+            reason = "read models being built for: " + ", ".join(waiting)
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
         return JSONResponse({"status": "ready", "migration": current})
 

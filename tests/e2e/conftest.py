@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -44,10 +43,13 @@ def command_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """`osezia serve` against the test database; yields its base URL."""
+@pytest.fixture(scope="module")
+def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`osezia serve` against the test database, from an empty history; yields its base URL."""
+    tmp_path = tmp_path_factory.mktemp("serve")
     truncate_history(database_url)
+    env = command_env(DATABASE_URL=database_url)
+    subprocess.run([*OSEZIA, "migrate"], env=env, check=True, capture_output=True)
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(

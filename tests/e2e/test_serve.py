@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -17,6 +19,14 @@ mutation Register($input: RegisterCompanyInput!, $key: String) {
 """
 
 COMPANY = "query ($siren: String!) { company(siren: $siren) { siren legalName region } }"
+
+
+def eventually(read: Callable[[], Any], seconds: float = 15) -> Any:
+    """The read models follow the log within moments: poll until the answer is there."""
+    deadline = time.monotonic() + seconds
+    while (value := read()) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return value
 
 
 def graphql(base_url: str, tenant: str, query: str, **variables: Any) -> dict[str, Any]:
@@ -56,7 +66,7 @@ def test_a_company_registered_through_the_api_is_returned_by_its_siren(server: s
         "LEGAL",
         "PME_ETI",
     )
-    found = graphql(server, "cci", COMPANY, siren="542107651")["company"]
+    found = eventually(lambda: graphql(server, "cci", COMPANY, siren="542107651")["company"])
     assert found == {"siren": "542107651", "legalName": "Fromagerie du Jura", "region": "27"}
 
 
@@ -70,6 +80,7 @@ def test_bad_input_comes_back_as_a_problem_with_a_stable_code(server: str) -> No
 
 def test_another_network_does_not_see_the_company(server: str) -> None:
     graphql(server, "cci", REGISTER, input=company_input("632012100"))
+    assert eventually(lambda: graphql(server, "cci", COMPANY, siren="632012100")["company"])
 
     assert graphql(server, "bpifrance", COMPANY, siren="632012100")["company"] is None
 

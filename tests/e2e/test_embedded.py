@@ -1,0 +1,53 @@
+"""With no DATABASE_URL, osezia starts an embedded PostgreSQL and serves a complete platform:
+what `make run` does on a fresh machine."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import OSEZIA, command_env, free_port, wait_until_ready
+
+
+@pytest.fixture
+def data_home(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path
+    # The embedded server outlives the commands on purpose (the next command joins it): stop it.
+    import pgserver
+
+    directory = tmp_path / "osezia" / "postgresql"
+    if directory.exists():
+        pgserver.get_server(directory, cleanup_mode="stop").cleanup()
+
+
+def test_migrate_demo_and_serve_work_on_the_embedded_postgresql(data_home: Path) -> None:
+    env = command_env(XDG_DATA_HOME=str(data_home), OSEZIA_PORT=str(free_port()))
+
+    migrated = subprocess.run([*OSEZIA, "migrate"], env=env, capture_output=True, text=True)
+    demo = subprocess.run([*OSEZIA, "demo", "--if-empty"], env=env, capture_output=True, text=True)
+    again = subprocess.run([*OSEZIA, "demo", "--if-empty"], env=env, capture_output=True, text=True)
+
+    assert migrated.returncode == 0, migrated.stderr
+    assert "embedded PostgreSQL" in migrated.stderr
+    assert demo.returncode == 0, demo.stderr
+    assert "240 companies" in demo.stdout
+    assert "nothing written" in again.stdout
+    server = subprocess.Popen([*OSEZIA, "serve"], env=env, stderr=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{env['OSEZIA_PORT']}"
+    try:
+        wait_until_ready(base_url, server, seconds=60)
+        response = httpx.post(
+            f"{base_url}/graphql",
+            json={"query": "{ companies(first: 500) { siren owner } }"},
+            headers={"X-Osezia-Tenant": "cci"},
+        )
+        companies = response.json()["data"]["companies"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert companies
+    assert {c["owner"] for c in companies} == {"cci"}
