@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
@@ -72,10 +73,8 @@ class History:
         return company.tenant
 
     def play(self, action: str, tenant: str, a: int, b: int) -> None:
-        try:
+        with contextlib.suppress(DomainError):  # refused commands are part of real histories
             self._play(action, tenant, a, b)
-        except DomainError:
-            pass  # refused commands belong to a realistic history too
 
     def _play(self, action: str, tenant: str, a: int, b: int) -> None:
         p, region_pair = self.p, REGIONS[a % len(REGIONS)]
@@ -158,7 +157,7 @@ def world(database_url: str) -> Iterator[tuple[str, Platform, Tenants]]:
     platform = Platform(env)
     tenants = Tenants(env=env, share_with=platform.companies)
     tenants.seed_defaults()
-    name, cci = DEFAULT_TENANTS["cci"]
+    cci = DEFAULT_TENANTS["cci"][1]
     regional = Profile(commands=cci.commands, sees_all=cci.sees_all, region="53")
     tenants.register_tenant("cci-bretagne", name="CCI Bretagne", profile=regional)
     yield database_url, platform, tenants
