@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import strawberry
 
+from osezia.graphql.ambassadors.queries import AmbassadorQueries
 from osezia.graphql.companies.mutations import CompanyMutations
 from osezia.graphql.companies.queries import CompanyQueries
+from osezia.graphql.diagnostics.queries import DiagnosticQueries
+from osezia.graphql.events.queries import EventQueries
+from osezia.graphql.figures.queries import FigureQueries
+from osezia.graphql.partnerships.queries import PartnershipQueries
 from osezia.graphql.projections.queries import ProjectionQueries
+from osezia.graphql.referrals.queries import ReferralQueries
 from osezia.graphql.scalars import SCALARS
 
 
 @strawberry.type
-class Query(CompanyQueries, ProjectionQueries):
+class Query(
+    CompanyQueries,
+    DiagnosticQueries,
+    AmbassadorQueries,
+    EventQueries,
+    PartnershipQueries,
+    ReferralQueries,
+    FigureQueries,
+    ProjectionQueries,
+):
     pass
 
 

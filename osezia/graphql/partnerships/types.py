@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+
+@strawberry.type(description="A research partnership between INRIA and an SME.")
+class Partnership:
+    id: strawberry.ID
+    company_id: strawberry.ID
+    company_siren: str
+    company_name: str
+    region: str
+    research_team: str
+    topic: str
+    status: str
+    signed_on: date | None
+    year: int | None
+    started_on: date | None
+    ended_on: date | None
+    abandon_reason: str | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Partnership:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            company_id=strawberry.ID(str(row["company_id"])),
+            company_siren=row["company_siren"],
+            company_name=row["company_name"],
+            region=row["region"],
+            research_team=row["research_team"],
+            topic=row["topic"],
+            status=row["status"],
+            signed_on=row["signed_on"],
+            year=row["year"],
+            started_on=row["started_on"],
+            ended_on=row["ended_on"],
+            abandon_reason=row["abandon_reason"],
+        )
+
+
+@strawberry.type(description="Partnerships signed in a year, against the yearly target.")
+class PartnershipYear:
+    year: int
+    signed: int
+    target: int
+    partnerships: list[Partnership] = strawberry.field(description="The list behind the count.")
+
+    @strawberry.field(description="Share of the target reached, in percent.")
+    def progress_percent(self) -> float:
+        return round(100 * self.signed / self.target, 1) if self.target else 0.0

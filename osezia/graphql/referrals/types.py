@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+
+@strawberry.type(description="A company shared by one network with another, with consent.")
+class Referral:
+    id: strawberry.ID
+    from_network: str
+    to_network: str
+    company_id: strawberry.ID
+    purpose: str
+    reason: str
+    consent_reference: str
+    status: str
+    shared_at: datetime
+    revoked_at: datetime | None
+    revoke_reason: str | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Referral:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            from_network=row["from_tenant"],
+            to_network=row["to_tenant"],
+            company_id=strawberry.ID(str(row["company_id"])),
+            purpose=row["purpose"],
+            reason=row["reason"],
+            consent_reference=row["consent_reference"],
+            status=row["status"],
+            shared_at=row["shared_at"],
+            revoked_at=row["revoked_at"],
+            revoke_reason=row["revoke_reason"],
+        )
