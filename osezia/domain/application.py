@@ -4,6 +4,7 @@ reported as errors, dates in events, and group commit."""
 from __future__ import annotations
 
 import hashlib
+import threading
 import json
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
@@ -87,6 +88,7 @@ class PlatformApplication(Application[UUID]):
         # commit, so that every command of the platform is batched with every other one.
         self._shared = share_with
         super().__init__(env)
+        self._positions = threading.local()
         self._group_commit: GroupCommit = (
             share_with._group_commit if share_with else GroupCommit(self.recorder)
         )
@@ -110,6 +112,8 @@ class PlatformApplication(Application[UUID]):
         events = processing_event.events
         stored = [self.mapper.to_stored_event(e) for e in events]
         ids = self._group_commit.insert(stored)
+        if ids:
+            self._positions.last = ids[-1]
         return [
             Recording(
                 domain_event,
@@ -123,6 +127,13 @@ class PlatformApplication(Application[UUID]):
             )
             for domain_event, s, notification_id in zip(events, stored, ids, strict=True)
         ]
+
+    def last_position(self) -> int:
+        """A consistency token for this thread's last command: the log position of the last
+        event it appended, or the head when it appended nothing (a repeated idempotent
+        command), which is at least as far as the first time's events."""
+        position: int | None = getattr(self._positions, "last", None)
+        return position if position is not None else (self.recorder.max_notification_id() or 0)
 
     def load(
         self,
@@ -166,6 +177,7 @@ class PlatformApplication(Application[UUID]):
         transaction), and the same command sent again with the same key returns that
         outcome and appends nothing.
         """
+        self._positions.last = None
         if idempotency_key is None:
             result, changed = run()
             self._save_or_conflict(changed)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import strawberry
 
+from osezia.graphql.ambassadors.mutations import AmbassadorMutations
 from osezia.graphql.ambassadors.queries import AmbassadorQueries
 from osezia.graphql.companies.mutations import CompanyMutations
 from osezia.graphql.companies.queries import CompanyQueries
+from osezia.graphql.diagnostics.mutations import DiagnosticMutations
 from osezia.graphql.diagnostics.queries import DiagnosticQueries
+from osezia.graphql.events.mutations import EventMutations
 from osezia.graphql.events.queries import EventQueries
 from osezia.graphql.figures.queries import FigureQueries
+from osezia.graphql.partnerships.mutations import PartnershipMutations
 from osezia.graphql.partnerships.queries import PartnershipQueries
 from osezia.graphql.projections.queries import ProjectionQueries
+from osezia.graphql.referrals.mutations import ReferralMutations
 from osezia.graphql.referrals.queries import ReferralQueries
 from osezia.graphql.scalars import SCALARS
 
@@ -31,7 +36,14 @@ class Query(
 
 
 @strawberry.type
-class Mutation(CompanyMutations):
+class Mutation(
+    CompanyMutations,
+    ReferralMutations,
+    DiagnosticMutations,
+    AmbassadorMutations,
+    EventMutations,
+    PartnershipMutations,
+):
     pass
 
 

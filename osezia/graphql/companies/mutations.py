@@ -1,24 +1,33 @@
 from __future__ import annotations
 
-import asyncio
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import strawberry
 
-from osezia.domain.errors import DomainError, InvalidValue
+from osezia.domain.errors import InvalidValue
 from osezia.domain.sizes import SizeFacts
-from osezia.graphql.companies.types import Company, RegisterCompanyInput, RegisterCompanyResult
+from osezia.graphql.commands import CommandResult, run_command, uuid_of
+from osezia.graphql.companies.types import RegisterCompanyInput, SizeInput
 from osezia.graphql.context import Info
-from osezia.graphql.errors import Problem
 
 
-def _headcount(text: str | None) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise InvalidValue(f"headcount {text!r} must be a number of UTA, such as 12.5") from None
+def _size(size: SizeInput) -> SizeFacts:
+    headcount = None
+    if size.headcount_uta is not None:
+        try:
+            headcount = Decimal(size.headcount_uta)
+        except InvalidOperation:
+            raise InvalidValue(
+                f"headcount {size.headcount_uta!r} must be a number of UTA, such as 12.5"
+            ) from None
+    return SizeFacts(
+        headcount_uta=headcount,
+        turnover_cents=size.turnover_cents,
+        balance_sheet_cents=size.balance_sheet_cents,
+        sirene_category=size.sirene_category,
+        staff_band=size.staff_band,
+    )
 
 
 @strawberry.type
@@ -26,31 +35,89 @@ class CompanyMutations:
     @strawberry.mutation(description="Register a company (a SIREN) for the caller's network.")
     async def register_company(
         self, info: Info, input: RegisterCompanyInput, idempotency_key: str | None = None
-    ) -> RegisterCompanyResult:
-        platform, tenant = info.context.platform, info.context.tenant
-
-        def run() -> Company:
-            companies = platform.companies
-            size = SizeFacts(
-                headcount_uta=_headcount(input.headcount_uta),
-                turnover_cents=input.turnover_cents,
-                balance_sheet_cents=input.balance_sheet_cents,
-                sirene_category=input.sirene_category,
-                staff_band=input.staff_band,
-            )
-            company_id = companies.register_company(
+    ) -> CommandResult:
+        companies, tenant = info.context.platform.companies, info.context.tenant
+        return await run_command(
+            info,
+            "register_company",
+            companies,
+            lambda: companies.register_company(
                 tenant,
                 siren=input.siren,
                 legal_name=input.legal_name,
                 region=input.region,
                 departement=input.departement,
                 naf=input.naf,
-                size=size,
+                size=_size(input.size),
                 idempotency_key=idempotency_key,
-            )
-            return Company.of(companies.get_company(tenant, company_id))
+            ),
+        )
 
-        try:
-            return await asyncio.to_thread(run)
-        except DomainError as error:
-            return Problem.of(error)
+    @strawberry.mutation(description="Record new size facts; the category is computed again.")
+    async def reassess_size(
+        self,
+        info: Info,
+        company_id: strawberry.ID,
+        size: SizeInput,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        companies, tenant = info.context.platform.companies, info.context.tenant
+        return await run_command(
+            info,
+            "reassess_size",
+            companies,
+            lambda: companies.reassess_size(
+                tenant,
+                uuid_of(company_id, "company"),
+                _size(size),
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(description="Add an establishment (SIRET) to a company.")
+    async def add_establishment(
+        self,
+        info: Info,
+        company_id: strawberry.ID,
+        siret: str,
+        departement: str,
+        head_office: bool = False,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        companies, tenant = info.context.platform.companies, info.context.tenant
+        return await run_command(
+            info,
+            "add_establishment",
+            companies,
+            lambda: companies.add_establishment(
+                tenant,
+                uuid_of(company_id, "company"),
+                siret=siret,
+                departement=departement,
+                head_office=head_office,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(description="Move a company's AI adoption stage forward.")
+    async def advance_adoption(
+        self,
+        info: Info,
+        company_id: strawberry.ID,
+        stage: str,
+        on: date,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        companies, tenant = info.context.platform.companies, info.context.tenant
+        return await run_command(
+            info,
+            "advance_adoption",
+            companies,
+            lambda: companies.advance_adoption(
+                tenant,
+                uuid_of(company_id, "company"),
+                stage=stage,
+                on=on,
+                idempotency_key=idempotency_key,
+            ),
+        )

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from osezia.graphql.commands import CommandResult, run_command, uuid_of
+from osezia.graphql.context import Info
+
+
+@strawberry.type
+class AmbassadorMutations:
+    @strawberry.mutation(description="Appoint an ambassador (GRAND_PUBLIC, REGIONAL, SECTORAL).")
+    async def appoint_ambassador(
+        self,
+        info: Info,
+        full_name: str,
+        kind: str,
+        network: str,
+        appointed_on: date,
+        region: str | None = None,
+        sectors: list[str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        a, tenant = info.context.platform.ambassadors, info.context.tenant
+        return await run_command(
+            info,
+            "appoint_ambassador",
+            a,
+            lambda: a.appoint_ambassador(
+                tenant,
+                full_name=full_name,
+                kind=kind,
+                network=network,
+                appointed_on=appointed_on,
+                region=region,
+                sectors=sectors or (),
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(description="Record an intervention: date, audience size, format.")
+    async def record_intervention(
+        self,
+        info: Info,
+        ambassador_id: strawberry.ID,
+        on: date,
+        audience: int,
+        format: str,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        a, tenant = info.context.platform.ambassadors, info.context.tenant
+        return await run_command(
+            info,
+            "record_intervention",
+            a,
+            lambda: a.record_intervention(
+                tenant,
+                uuid_of(ambassador_id, "ambassador"),
+                on=on,
+                audience=audience,
+                format=format,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation
+    async def withdraw_ambassador(
+        self,
+        info: Info,
+        ambassador_id: strawberry.ID,
+        reason: str,
+        on: date,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        a, tenant = info.context.platform.ambassadors, info.context.tenant
+        return await run_command(
+            info,
+            "withdraw_ambassador",
+            a,
+            lambda: a.withdraw_ambassador(
+                tenant,
+                uuid_of(ambassador_id, "ambassador"),
+                reason=reason,
+                on=on,
+                idempotency_key=idempotency_key,
+            ),
+        )

@@ -1,0 +1,63 @@
+"""Running a command from a mutation: authorise, run it in a thread, answer with its outcome.
+
+eventsourcing is synchronous: the command runs in a worker thread, and reports the log
+position of what it appended as a consistency token the read side can wait for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from osezia.domain.application import PlatformApplication
+from osezia.domain.errors import DomainError, NotFound
+from osezia.graphql.context import Info
+from osezia.graphql.errors import Problem
+
+
+@strawberry.type(
+    description="A command was applied. Send `consistencyToken` with a query to "
+    "read your own write (argument or header `X-Consistency-Token`)."
+)
+class Done:
+    id: strawberry.ID | None
+    consistency_token: str
+
+
+CommandResult = Annotated[Done | Problem, strawberry.union("CommandResult")]
+
+
+def uuid_of(value: strawberry.ID | str, label: str) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        # A malformed id finds nothing, like another tenant's id: nothing to probe.
+        raise NotFound(f"no {label} with id {value}") from None
+
+
+async def run_command(
+    info: Info,
+    command: str,
+    app: PlatformApplication,
+    call: Callable[[], UUID | None],
+) -> Done | Problem:
+    refused = info.context.refuse(command)
+    if refused is not None:
+        return Problem.of(refused)
+
+    def work() -> tuple[UUID | None, int]:
+        result = call()
+        return result, app.last_position()
+
+    try:
+        result, position = await asyncio.to_thread(work)
+    except DomainError as error:
+        return Problem.of(error)
+    return Done(
+        id=strawberry.ID(str(result)) if result is not None else None,
+        consistency_token=str(position),
+    )

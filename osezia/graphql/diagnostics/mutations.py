@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from osezia.domain.diagnostics.model import UseCase, UseCaseScore
+from osezia.graphql.commands import CommandResult, run_command, uuid_of
+from osezia.graphql.context import Info
+from osezia.graphql.scalars import Cents
+
+
+@strawberry.input
+class UseCaseInput:
+    code: str
+    title: str
+
+
+@strawberry.input(description="A use case's value added and feasibility, each from 1 to 5.")
+class UseCaseScoreInput:
+    code: str
+    value: int
+    feasibility: int
+
+
+@strawberry.type
+class DiagnosticMutations:
+    @strawberry.mutation(description="Ask for a diagnostic Data IA for a company.")
+    async def request_diagnostic(
+        self, info: Info, company_id: strawberry.ID, idempotency_key: str | None = None
+    ) -> CommandResult:
+        d, tenant = info.context.platform.diagnostics, info.context.tenant
+        return await run_command(
+            info,
+            "request_diagnostic",
+            d,
+            lambda: d.request_diagnostic(
+                tenant, company_id=uuid_of(company_id, "company"), idempotency_key=idempotency_key
+            ),
+        )
+
+    @strawberry.mutation(description="Check the company's size against the eligible categories.")
+    async def check_eligibility(
+        self, info: Info, diagnostic_id: strawberry.ID, idempotency_key: str | None = None
+    ) -> CommandResult:
+        d, tenant = info.context.platform.diagnostics, info.context.tenant
+        return await run_command(
+            info,
+            "check_eligibility",
+            d,
+            lambda: d.check_eligibility(
+                tenant, uuid_of(diagnostic_id, "diagnostic"), idempotency_key=idempotency_key
+            ),
+        )
+
+    @strawberry.mutation
+    async def assign_expert(
+        self,
+        info: Info,
+        diagnostic_id: strawberry.ID,
+        expert: str,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        d, tenant = info.context.platform.diagnostics, info.context.tenant
+        return await run_command(
+            info,
+            "assign_expert",
+            d,
+            lambda: d.assign_expert(
+                tenant,
+                uuid_of(diagnostic_id, "diagnostic"),
+                expert=expert,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(description="Log expert days; never more than the cap (10) in total.")
+    async def log_expert_days(
+        self,
+        info: Info,
+        diagnostic_id: strawberry.ID,
+        days: int,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        d, tenant = info.context.platform.diagnostics, info.context.tenant
+        return await run_command(
+            info,
+            "log_expert_days",
+            d,
+            lambda: d.log_expert_days(
+                tenant,
+                uuid_of(diagnostic_id, "diagnostic"),
+                days=days,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(description="The technical and operational inventory was delivered.")
+    async def deliver_inventory(
+        self, info: Info, diagnostic_id: strawberry.ID, idempotency_key: str | None = None
+    ) -> CommandResult:
+        d, tenant = info.context.platform.diagnostics, info.context.tenant
+        return await run_command(
+            info,
+            "deliver_inventory",
+            d,
+            lambda: d.deliver_inventory(
+                tenant, uuid_of(diagnostic_id, "diagnostic"), idempotency_key=idempotency_key
+            ),
+        )
+
+    @strawberry.mutation
+    async def identify_use_cases(
+        self,
+        info: Info,
+        diagnostic_id: strawberry.ID,
+        use_cases: list[UseCaseInput],
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        d, tenant = info.context.platform.diagnostics, info.context.tenant
+        return await run_command(
+            info,
+            "identify_use_cases",
+            d,
+            lambda: d.identify_use_cases(
+                tenant,
+                uuid_of(diagnostic_id, "diagnostic"),
+                use_cases=[UseCase(u.code, u.title) for u in use_cases],
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Score every use case; they are ranked by value × feasibility."
+    )
+    async def prioritise_use_cases(
+        self,
+        info: Info,
+        diagnostic_id: strawberry.ID,
+        scores: list[UseCaseScoreInput],
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        d, tenant = info.context.platform.diagnostics, info.context.tenant
+        return await run_command(
+            info,
+            "prioritise_use_cases",
+            d,
+            lambda: d.prioritise_use_cases(
+                tenant,
+                uuid_of(diagnostic_id, "diagnostic"),
+                scores=[UseCaseScore(s.code, s.value, s.feasibility) for s in scores],
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation
+    async def deliver_report(
+        self, info: Info, diagnostic_id: strawberry.ID, on: date, idempotency_key: str | None = None
+    ) -> CommandResult:
+        d, tenant = info.context.platform.diagnostics, info.context.tenant
+        return await run_command(
+            info,
+            "deliver_report",
+            d,
+            lambda: d.deliver_report(
+                tenant, uuid_of(diagnostic_id, "diagnostic"), on=on, idempotency_key=idempotency_key
+            ),
+        )
+
+    @strawberry.mutation(description="Pay the State's share (40 %) of the diagnostic's price.")
+    async def pay_cofinancing(
+        self,
+        info: Info,
+        diagnostic_id: strawberry.ID,
+        price_cents: Cents,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        d, tenant = info.context.platform.diagnostics, info.context.tenant
+        return await run_command(
+            info,
+            "pay_cofinancing",
+            d,
+            lambda: d.pay_cofinancing(
+                tenant,
+                uuid_of(diagnostic_id, "diagnostic"),
+                price_cents=price_cents,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(description="Cancel a diagnostic before its report, with a reason.")
+    async def cancel_diagnostic(
+        self,
+        info: Info,
+        diagnostic_id: strawberry.ID,
+        reason: str,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        d, tenant = info.context.platform.diagnostics, info.context.tenant
+        return await run_command(
+            info,
+            "cancel_diagnostic",
+            d,
+            lambda: d.cancel_diagnostic(
+                tenant,
+                uuid_of(diagnostic_id, "diagnostic"),
+                reason=reason,
+                idempotency_key=idempotency_key,
+            ),
+        )

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from osezia.graphql.commands import CommandResult, run_command, uuid_of
+from osezia.graphql.context import Info
+
+
+@strawberry.type
+class EventMutations:
+    @strawberry.mutation(description="Schedule a MONTHLY_MEETUP (in a region) or a NATIONAL_DAY.")
+    async def schedule_event(
+        self,
+        info: Info,
+        title: str,
+        kind: str,
+        on: date,
+        capacity: int,
+        region: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        m, tenant = info.context.platform.meetups, info.context.tenant
+        return await run_command(
+            info,
+            "schedule_event",
+            m,
+            lambda: m.schedule_event(
+                tenant,
+                title=title,
+                kind=kind,
+                on=on,
+                capacity=capacity,
+                region=region,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(description="Register a company to an event (within its capacity).")
+    async def register_company_to_event(
+        self,
+        info: Info,
+        event_id: strawberry.ID,
+        company_id: strawberry.ID,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        m, tenant = info.context.platform.meetups, info.context.tenant
+        return await run_command(
+            info,
+            "register_to_event",
+            m,
+            lambda: m.register_company(
+                tenant,
+                uuid_of(event_id, "event"),
+                company_id=uuid_of(company_id, "company"),
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(description="Register an AI solution provider (by SIREN) to an event.")
+    async def register_provider_to_event(
+        self,
+        info: Info,
+        event_id: strawberry.ID,
+        siren: str,
+        name: str,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        m, tenant = info.context.platform.meetups, info.context.tenant
+        return await run_command(
+            info,
+            "register_to_event",
+            m,
+            lambda: m.register_provider(
+                tenant,
+                uuid_of(event_id, "event"),
+                siren=siren,
+                name=name,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(description="Book a one-to-one meeting between two registered parties.")
+    async def book_meeting(
+        self,
+        info: Info,
+        event_id: strawberry.ID,
+        company_id: strawberry.ID,
+        provider_siren: str,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        m, tenant = info.context.platform.meetups, info.context.tenant
+        return await run_command(
+            info,
+            "book_meeting",
+            m,
+            lambda: m.book_meeting(
+                tenant,
+                uuid_of(event_id, "event"),
+                company_id=uuid_of(company_id, "company"),
+                provider_siren=provider_siren,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(description="Record that a company or a provider (exactly one) came.")
+    async def record_attendance(
+        self,
+        info: Info,
+        event_id: strawberry.ID,
+        on: date,
+        company_id: strawberry.ID | None = None,
+        provider_siren: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        m, tenant = info.context.platform.meetups, info.context.tenant
+        return await run_command(
+            info,
+            "record_attendance",
+            m,
+            lambda: m.record_attendance(
+                tenant,
+                uuid_of(event_id, "event"),
+                on=on,
+                company_id=uuid_of(company_id, "company") if company_id is not None else None,
+                provider_siren=provider_siren,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation
+    async def cancel_event(
+        self,
+        info: Info,
+        event_id: strawberry.ID,
+        reason: str,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        m, tenant = info.context.platform.meetups, info.context.tenant
+        return await run_command(
+            info,
+            "cancel_event",
+            m,
+            lambda: m.cancel_event(
+                tenant, uuid_of(event_id, "event"), reason=reason, idempotency_key=idempotency_key
+            ),
+        )
