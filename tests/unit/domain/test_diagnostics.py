@@ -78,7 +78,8 @@ def a_company(companies: Companies, siren: str, size: SizeFacts) -> UUID:
     )
 
 
-def a_diagnostic_at(diagnostics: Diagnostics, company_id: UUID, status: DiagnosticStatus) -> UUID:
+def a_diagnostic_at(status: DiagnosticStatus, diagnostics: Diagnostics, company_id: UUID) -> UUID:
+    """A diagnostic requested by Bpifrance and taken along the regular path up to ``status``."""
     diagnostic_id = diagnostics.request_diagnostic(BPIFRANCE, company_id=company_id)
     if status is Status.REQUESTED:
         return diagnostic_id
@@ -87,6 +88,14 @@ def a_diagnostic_at(diagnostics: Diagnostics, company_id: UUID, status: Diagnost
         if reached is status:
             return diagnostic_id
     raise AssertionError(f"{status} is not on the regular path")
+
+
+def identified(diagnostics: Diagnostics, company_id: UUID, codes: list[str]) -> UUID:
+    """A diagnostic whose use cases ``codes`` were identified, in that order."""
+    diagnostic_id = a_diagnostic_at(Status.INVENTORY_DELIVERED, diagnostics, company_id)
+    use_cases = [UseCase(code, f"Cas d'usage {code}") for code in codes]
+    diagnostics.identify_use_cases(BPIFRANCE, diagnostic_id, use_cases=use_cases)
+    return diagnostic_id
 
 
 def log_length(diagnostics: Diagnostics) -> int:
@@ -108,17 +117,13 @@ def micro(companies: Companies) -> UUID:
     return a_company(companies, "552100026", SizeFacts(headcount_uta=Decimal(4)))
 
 
-def at(status: DiagnosticStatus, diagnostics: Diagnostics, pme: UUID) -> UUID:
-    return a_diagnostic_at(diagnostics, pme, status)
-
-
 # Lifecycle
 
 
 def test_a_diagnostic_runs_from_request_to_the_states_cofinancing(
     diagnostics: Diagnostics, pme: UUID
 ) -> None:
-    diagnostic_id = at(Status.COFINANCING_PAID, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.COFINANCING_PAID, diagnostics, pme)
 
     diagnostic = diagnostics.get_diagnostic(BPIFRANCE, diagnostic_id)
     assert diagnostic.status is Status.COFINANCING_PAID
@@ -166,7 +171,7 @@ def test_a_diagnostic_cannot_be_requested_for_an_unknown_company(
 def test_a_step_out_of_order_is_refused_naming_the_status_and_the_step(
     diagnostics: Diagnostics, pme: UUID, step: Step, at_status: Status, step_name: str
 ) -> None:
-    diagnostic_id = at(at_status, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(at_status, diagnostics, pme)
 
     with pytest.raises(InvalidTransition, match=f"is {at_status}: cannot {step_name}"):
         step(diagnostics, diagnostic_id)
@@ -232,7 +237,7 @@ def test_the_eligible_categories_are_configurable(
 def test_eligibility_keeps_the_size_the_company_had_when_it_was_checked(
     diagnostics: Diagnostics, companies: Companies, pme: UUID
 ) -> None:
-    diagnostic_id = at(Status.ELIGIBLE, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.ELIGIBLE, diagnostics, pme)
 
     companies.reassess_size(CCI, pme, SizeFacts(headcount_uta=Decimal(3)))
 
@@ -244,7 +249,7 @@ def test_eligibility_keeps_the_size_the_company_had_when_it_was_checked(
 
 
 def test_an_expert_must_be_named(diagnostics: Diagnostics, pme: UUID) -> None:
-    diagnostic_id = at(Status.ELIGIBLE, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.ELIGIBLE, diagnostics, pme)
 
     with pytest.raises(InvalidValue, match="expert"):
         diagnostics.assign_expert(BPIFRANCE, diagnostic_id, expert="   ")
@@ -253,7 +258,7 @@ def test_an_expert_must_be_named(diagnostics: Diagnostics, pme: UUID) -> None:
 def test_expert_days_are_logged_several_times_up_to_the_cap(
     diagnostics: Diagnostics, pme: UUID
 ) -> None:
-    diagnostic_id = at(Status.EXPERT_ASSIGNED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.EXPERT_ASSIGNED, diagnostics, pme)
 
     for days in (3, 3, 4):
         diagnostics.log_expert_days(BPIFRANCE, diagnostic_id, days=days)
@@ -264,7 +269,7 @@ def test_expert_days_are_logged_several_times_up_to_the_cap(
 def test_a_diagnostic_cannot_log_more_than_ten_expert_days(
     diagnostics: Diagnostics, pme: UUID
 ) -> None:
-    diagnostic_id = at(Status.EXPERT_ASSIGNED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.EXPERT_ASSIGNED, diagnostics, pme)
     diagnostics.log_expert_days(BPIFRANCE, diagnostic_id, days=7)
 
     with pytest.raises(ExpertDaysExceeded, match="7 already logged, the cap is 10"):
@@ -273,7 +278,7 @@ def test_a_diagnostic_cannot_log_more_than_ten_expert_days(
 
 def test_the_expert_days_cap_is_configurable(companies: Companies, pme: UUID) -> None:
     diagnostics = Diagnostics(env=MEMORY, share_with=companies, rules=DiagnosticRules(12))
-    diagnostic_id = at(Status.EXPERT_ASSIGNED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.EXPERT_ASSIGNED, diagnostics, pme)
 
     diagnostics.log_expert_days(BPIFRANCE, diagnostic_id, days=12)
 
@@ -284,7 +289,7 @@ def test_the_expert_days_cap_is_configurable(companies: Companies, pme: UUID) ->
 def test_a_diagnostic_keeps_the_cap_in_force_when_it_was_requested(
     diagnostics: Diagnostics, companies: Companies, pme: UUID
 ) -> None:
-    diagnostic_id = at(Status.EXPERT_ASSIGNED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.EXPERT_ASSIGNED, diagnostics, pme)
     tighter = Diagnostics(env=MEMORY, share_with=companies, rules=DiagnosticRules(5))
 
     tighter.log_expert_days(BPIFRANCE, diagnostic_id, days=8)
@@ -296,7 +301,7 @@ def test_a_diagnostic_keeps_the_cap_in_force_when_it_was_requested(
 def test_expert_days_are_a_positive_whole_number(
     diagnostics: Diagnostics, pme: UUID, days: int
 ) -> None:
-    diagnostic_id = at(Status.EXPERT_ASSIGNED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.EXPERT_ASSIGNED, diagnostics, pme)
 
     with pytest.raises(InvalidValue, match="expert days"):
         diagnostics.log_expert_days(BPIFRANCE, diagnostic_id, days=days)
@@ -308,7 +313,7 @@ def test_expert_days_are_a_positive_whole_number(
 def test_expert_days_are_logged_only_between_assignment_and_report(
     diagnostics: Diagnostics, pme: UUID, status: Status
 ) -> None:
-    diagnostic_id = at(status, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(status, diagnostics, pme)
 
     with pytest.raises(InvalidTransition, match=f"is {status}: cannot log expert days"):
         diagnostics.log_expert_days(BPIFRANCE, diagnostic_id, days=1)
@@ -321,7 +326,7 @@ def test_expert_days_are_logged_only_between_assignment_and_report(
 def test_expert_days_may_be_logged_until_the_report(
     diagnostics: Diagnostics, pme: UUID, status: Status
 ) -> None:
-    diagnostic_id = at(status, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(status, diagnostics, pme)
 
     diagnostics.log_expert_days(BPIFRANCE, diagnostic_id, days=2)
 
@@ -345,17 +350,10 @@ def test_expert_days_may_be_logged_until_the_report(
 def test_use_cases_are_at_least_one_each_with_a_unique_code_and_a_title(
     diagnostics: Diagnostics, pme: UUID, use_cases: list[UseCase]
 ) -> None:
-    diagnostic_id = at(Status.INVENTORY_DELIVERED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.INVENTORY_DELIVERED, diagnostics, pme)
 
     with pytest.raises(InvalidValue):
         diagnostics.identify_use_cases(BPIFRANCE, diagnostic_id, use_cases=use_cases)
-
-
-def identified(diagnostics: Diagnostics, pme: UUID, codes: list[str]) -> UUID:
-    diagnostic_id = at(Status.INVENTORY_DELIVERED, diagnostics, pme)
-    use_cases = [UseCase(code, f"Cas d'usage {code}") for code in codes]
-    diagnostics.identify_use_cases(BPIFRANCE, diagnostic_id, use_cases=use_cases)
-    return diagnostic_id
 
 
 def test_use_cases_are_ranked_by_value_times_feasibility(
@@ -422,7 +420,7 @@ def test_every_identified_use_case_is_scored_exactly_once(
 
 
 def test_a_report_is_dated_with_a_calendar_date(diagnostics: Diagnostics, pme: UUID) -> None:
-    diagnostic_id = at(Status.USE_CASES_PRIORITISED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.USE_CASES_PRIORITISED, diagnostics, pme)
 
     with pytest.raises(InvalidDate):
         diagnostics.deliver_report(BPIFRANCE, diagnostic_id, on=datetime(2026, 6, 30, 12, 0))
@@ -431,7 +429,7 @@ def test_a_report_is_dated_with_a_calendar_date(diagnostics: Diagnostics, pme: U
 def test_the_state_pays_forty_percent_of_the_price_rounded_to_the_cent(
     diagnostics: Diagnostics, pme: UUID
 ) -> None:
-    diagnostic_id = at(Status.REPORT_DELIVERED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.REPORT_DELIVERED, diagnostics, pme)
 
     diagnostics.pay_cofinancing(BPIFRANCE, diagnostic_id, price_cents=123_457)
 
@@ -445,7 +443,7 @@ def test_the_states_share_is_rounded_half_up(companies: Companies, pme: UUID) ->
     diagnostics = Diagnostics(
         env=MEMORY, share_with=companies, rules=DiagnosticRules(state_share_basis_points=4200)
     )
-    diagnostic_id = at(Status.REPORT_DELIVERED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.REPORT_DELIVERED, diagnostics, pme)
 
     diagnostics.pay_cofinancing(BPIFRANCE, diagnostic_id, price_cents=125)
 
@@ -455,12 +453,12 @@ def test_the_states_share_is_rounded_half_up(companies: Companies, pme: UUID) ->
 def test_a_diagnostic_keeps_the_share_in_force_when_it_was_paid(
     diagnostics: Diagnostics, companies: Companies, pme: UUID
 ) -> None:
-    diagnostic_id = at(Status.COFINANCING_PAID, diagnostics, pme)
-    Diagnostics(
-        env=MEMORY, share_with=companies, rules=DiagnosticRules(state_share_basis_points=5000)
-    )
+    diagnostic_id = a_diagnostic_at(Status.COFINANCING_PAID, diagnostics, pme)
+    rules_of_next_year = DiagnosticRules(state_share_basis_points=5000)
 
-    diagnostic = diagnostics.get_diagnostic(BPIFRANCE, diagnostic_id)
+    later = Diagnostics(env=MEMORY, share_with=companies, rules=rules_of_next_year)
+
+    diagnostic = later.get_diagnostic(BPIFRANCE, diagnostic_id)
 
     assert (diagnostic.state_share_basis_points, diagnostic.cofinancing_cents) == (4000, 400_000)
 
@@ -469,7 +467,7 @@ def test_a_diagnostic_keeps_the_share_in_force_when_it_was_paid(
 def test_a_price_is_a_positive_number_of_cents(
     diagnostics: Diagnostics, pme: UUID, price_cents: int
 ) -> None:
-    diagnostic_id = at(Status.REPORT_DELIVERED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.REPORT_DELIVERED, diagnostics, pme)
 
     with pytest.raises(InvalidAmount, match=f"price {price_cents}"):
         diagnostics.pay_cofinancing(BPIFRANCE, diagnostic_id, price_cents=price_cents)
@@ -482,7 +480,7 @@ def test_a_price_is_a_positive_number_of_cents(
 def test_a_diagnostic_is_cancelled_with_a_reason_before_its_report(
     diagnostics: Diagnostics, pme: UUID, status: Status
 ) -> None:
-    diagnostic_id = at(status, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(status, diagnostics, pme)
 
     diagnostics.cancel_diagnostic(BPIFRANCE, diagnostic_id, reason="l'entreprise renonce")
 
@@ -495,14 +493,14 @@ def test_a_diagnostic_is_cancelled_with_a_reason_before_its_report(
 def test_a_diagnostic_cannot_be_cancelled_after_its_report(
     diagnostics: Diagnostics, pme: UUID, status: Status
 ) -> None:
-    diagnostic_id = at(status, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(status, diagnostics, pme)
 
     with pytest.raises(InvalidTransition, match=f"is {status}: cannot cancel"):
         diagnostics.cancel_diagnostic(BPIFRANCE, diagnostic_id, reason="trop tard")
 
 
 def test_a_diagnostic_cannot_be_cancelled_twice(diagnostics: Diagnostics, pme: UUID) -> None:
-    diagnostic_id = at(Status.EXPERT_ASSIGNED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.EXPERT_ASSIGNED, diagnostics, pme)
     diagnostics.cancel_diagnostic(BPIFRANCE, diagnostic_id, reason="l'expert est indisponible")
 
     with pytest.raises(InvalidTransition, match="is CANCELLED: cannot cancel"):
@@ -510,7 +508,7 @@ def test_a_diagnostic_cannot_be_cancelled_twice(diagnostics: Diagnostics, pme: U
 
 
 def test_a_cancelled_diagnostic_takes_no_further_step(diagnostics: Diagnostics, pme: UUID) -> None:
-    diagnostic_id = at(Status.EXPERT_ASSIGNED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.EXPERT_ASSIGNED, diagnostics, pme)
     diagnostics.cancel_diagnostic(BPIFRANCE, diagnostic_id, reason="l'expert est indisponible")
 
     with pytest.raises(InvalidTransition, match="is CANCELLED: cannot deliver the inventory"):
@@ -518,7 +516,7 @@ def test_a_cancelled_diagnostic_takes_no_further_step(diagnostics: Diagnostics, 
 
 
 def test_a_cancellation_needs_a_reason(diagnostics: Diagnostics, pme: UUID) -> None:
-    diagnostic_id = at(Status.REQUESTED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.REQUESTED, diagnostics, pme)
 
     with pytest.raises(InvalidValue, match="reason"):
         diagnostics.cancel_diagnostic(BPIFRANCE, diagnostic_id, reason=" \t ")
@@ -542,7 +540,7 @@ def test_a_request_sent_again_with_its_key_returns_the_first_diagnostic_and_appe
 def test_expert_days_sent_again_with_their_key_are_logged_once(
     diagnostics: Diagnostics, pme: UUID
 ) -> None:
-    diagnostic_id = at(Status.EXPERT_ASSIGNED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.EXPERT_ASSIGNED, diagnostics, pme)
     diagnostics.log_expert_days(BPIFRANCE, diagnostic_id, days=4, idempotency_key="days-1")
     length = log_length(diagnostics)
 
@@ -555,7 +553,7 @@ def test_expert_days_sent_again_with_their_key_are_logged_once(
 def test_a_key_sent_again_with_other_arguments_is_refused(
     diagnostics: Diagnostics, pme: UUID
 ) -> None:
-    diagnostic_id = at(Status.EXPERT_ASSIGNED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.EXPERT_ASSIGNED, diagnostics, pme)
     diagnostics.log_expert_days(BPIFRANCE, diagnostic_id, days=4, idempotency_key="days-1")
     length = log_length(diagnostics)
 
@@ -566,7 +564,7 @@ def test_a_key_sent_again_with_other_arguments_is_refused(
 
 
 def test_another_networks_diagnostic_is_not_found(diagnostics: Diagnostics, pme: UUID) -> None:
-    diagnostic_id = at(Status.EXPERT_ASSIGNED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.EXPERT_ASSIGNED, diagnostics, pme)
 
     with pytest.raises(NotFound):
         diagnostics.get_diagnostic(CCI, diagnostic_id)
@@ -580,7 +578,7 @@ def test_an_unknown_diagnostic_is_not_found(diagnostics: Diagnostics) -> None:
 
 
 def test_a_failed_command_appends_nothing(diagnostics: Diagnostics, pme: UUID) -> None:
-    diagnostic_id = at(Status.EXPERT_ASSIGNED, diagnostics, pme)
+    diagnostic_id = a_diagnostic_at(Status.EXPERT_ASSIGNED, diagnostics, pme)
     diagnostics.log_expert_days(BPIFRANCE, diagnostic_id, days=9)
     length = log_length(diagnostics)
 
