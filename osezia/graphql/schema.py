@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import graphql.pyutils.did_you_mean as suggestions
 import strawberry
+from strawberry.extensions import DisableIntrospection, SchemaExtension
 
 from osezia.graphql.ambassadors.mutations import AmbassadorMutations
 from osezia.graphql.ambassadors.queries import AmbassadorQueries
@@ -10,9 +14,11 @@ from osezia.graphql.companies.mutations import CompanyMutations
 from osezia.graphql.companies.queries import CompanyQueries
 from osezia.graphql.diagnostics.mutations import DiagnosticMutations
 from osezia.graphql.diagnostics.queries import DiagnosticQueries
+from osezia.graphql.errors_extension import PresentErrors
 from osezia.graphql.events.mutations import EventMutations
 from osezia.graphql.events.queries import EventQueries
 from osezia.graphql.figures.queries import FigureQueries
+from osezia.graphql.limits import limits
 from osezia.graphql.partnerships.mutations import PartnershipMutations
 from osezia.graphql.partnerships.queries import PartnershipQueries
 from osezia.graphql.projections.queries import ProjectionQueries
@@ -47,4 +53,15 @@ class Mutation(
     pass
 
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, scalar_overrides=SCALARS)
+def build_schema(*, production: bool) -> strawberry.Schema:
+    """In production, partners get neither introspection nor "did you mean" suggestions."""
+    extensions: list[Callable[[], SchemaExtension]] = [*limits(), PresentErrors]
+    if production:
+        extensions.append(DisableIntrospection)
+        suggestions.MAX_LENGTH = 0
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, scalar_overrides=SCALARS, extensions=extensions
+    )
+
+
+schema = build_schema(production=False)
