@@ -7,26 +7,61 @@ SET ROLE would survive asyncpg's reset). The role may use its own schema's views
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
 
-from osezia.domain.errors import NotFound
+from osezia.domain.errors import DomainError, NotFound
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema, tenant_role
 from osezia.tenants.model import check_slug
 
+STATEMENT_TIMEOUT = "5s"  # no single request may keep a connection busy longer
+
+
+class NotYetConsistent(DomainError):
+    code = "NOT_YET_CONSISTENT"
+
 
 @asynccontextmanager
-async def as_tenant(pool: asyncpg.Pool, tenant: str) -> AsyncIterator[Connection]:
+async def as_tenant(
+    pool: asyncpg.Pool,
+    tenant: str,
+    *,
+    at_least: int | None = None,
+    wait_seconds: float = 5.0,
+) -> AsyncIterator[Connection]:
+    """A read-only transaction as the tenant. With `at_least` (a consistency token), first wait
+    until the tenant's read models have applied the log up to that position."""
     try:
         check_slug(tenant)  # the slug becomes an identifier below
-    except Exception:
+    except DomainError:
         raise NotFound(f"no tenant {tenant!r}") from None
     async with pool.acquire() as conn, conn.transaction(readonly=True):
-        await conn.execute(f'SET LOCAL ROLE "{tenant_role(tenant)}"')
+        await conn.execute(f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'")
+        try:
+            await conn.execute(f'SET LOCAL ROLE "{tenant_role(tenant)}"')
+        except asyncpg.UndefinedObjectError:
+            raise NotFound(f"no read models for tenant {tenant!r}") from None
+        if at_least is not None:
+            await _wait_for(conn, tenant, at_least, wait_seconds)
         yield conn
+
+
+async def _wait_for(conn: Connection, tenant: str, position: int, seconds: float) -> None:
+    # Read committed: each SELECT sees the projector's latest commit.
+    deadline = time.monotonic() + seconds
+    query = f'SELECT position FROM "{stable_schema(tenant)}".tracking'
+    while (reached := int(await conn.fetchval(query) or 0)) < position:
+        if time.monotonic() > deadline:
+            raise NotYetConsistent(
+                f"the read models are at position {reached}, your write is at {position}: "
+                "retry in a moment"
+            )
+        await asyncio.sleep(0.01)
 
 
 def schema_of(tenant: str) -> str:
