@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from osezia.domain.companies.model import Company
@@ -133,6 +134,12 @@ class CompanyRow:
     adoption_changed_on: date | None
     shared: bool
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CompanyRow:
+        """From a full row of the companies view."""
+        fields = {name: row[name] for name in cls.__dataclass_fields__ if name != "shared"}
+        return cls(**fields, shared=row["shared_via"] != [])
+
 
 _FIELDS = (
     "id, siren, legal_name, owner, region, departement, naf, naf_section, size_category, "
@@ -145,25 +152,3 @@ async def company_by_siren(conn: Connection, tenant: str, siren: str) -> Company
         f'SELECT {_FIELDS} FROM "{stable_schema(tenant)}".companies WHERE siren = $1', siren
     )
     return CompanyRow(**dict(record)) if record is not None else None
-
-
-async def list_companies(
-    conn: Connection,
-    tenant: str,
-    *,
-    region: str | None = None,
-    segment: str | None = None,
-    after_siren: str = "",
-    limit: int = 50,
-) -> list[CompanyRow]:
-    """Companies by SIREN order (a keyset: the next page starts after the last SIREN)."""
-    records = await conn.fetch(
-        f'SELECT {_FIELDS} FROM "{stable_schema(tenant)}".companies '
-        "WHERE siren > $1 AND ($2::text IS NULL OR region = $2) "
-        "AND ($3::text IS NULL OR segment = $3) ORDER BY siren LIMIT $4",
-        after_siren,
-        region,
-        segment,
-        limit,
-    )
-    return [CompanyRow(**dict(r)) for r in records]

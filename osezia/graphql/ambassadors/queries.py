@@ -4,9 +4,8 @@ import strawberry
 
 from osezia.graphql.ambassadors.types import Ambassador
 from osezia.graphql.context import Info
-from osezia.graphql.pagination import Connection, connection
-from osezia.projections.access import as_tenant
-from osezia.projections.paging import Filter, page
+from osezia.graphql.pagination import Connection
+from osezia.graphql.reading import paged
 
 
 @strawberry.type
@@ -21,24 +20,17 @@ class AmbassadorQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Ambassador]:
-        filters = [
-            Filter(sql, value)
-            for sql, value in (("region = {}", region), ("kind = {}", kind))
-            if value is not None
-        ]
-        if active_only:
-            filters.append(Filter("status = {}", "ACTIVE"))
-        tenant = info.context.tenant
-        async with as_tenant(info.context.pool, tenant) as conn:
-            found = await page(
-                conn,
-                tenant,
-                "ambassadors",
-                columns="*",
-                sort="full_name",
-                sort_type="text",
-                filters=filters,
-                first=first,
-                after=after,
-            )
-        return connection(found, "full_name", Ambassador.of)
+        return await paged(
+            info,
+            "ambassadors",
+            Ambassador.of,
+            sort="full_name",
+            sort_type="text",
+            conditions=[
+                ("region = {}", region),
+                ("kind = {}", kind),
+                ("status = {}", "ACTIVE" if active_only else None),
+            ],
+            first=first,
+            after=after,
+        )

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from osezia.domain.errors import DomainError
 from osezia.domain.identifiers import normalise_siren
 from osezia.graphql.companies.types import Company
 from osezia.graphql.context import Info
-from osezia.projections.access import as_tenant
-from osezia.projections.companies import company_by_siren, list_companies
+from osezia.graphql.pagination import Connection
+from osezia.graphql.reading import paged, read_models
+from osezia.projections.companies import CompanyRow, company_by_siren
+
+
+def _company(row: dict[str, Any]) -> Company:
+    return Company.of(CompanyRow.from_row(row))
 
 
 @strawberry.type
@@ -18,7 +25,7 @@ class CompanyQueries:
             siren = normalise_siren(siren)
         except DomainError:
             return None
-        async with as_tenant(info.context.pool, info.context.tenant) as conn:
+        async with read_models(info) as conn:
             row = await company_by_siren(conn, info.context.tenant, siren)
         return Company.of(row) if row else None
 
@@ -27,17 +34,29 @@ class CompanyQueries:
         self,
         info: Info,
         region: str | None = None,
+        departement: str | None = None,
         segment: str | None = None,
-        after_siren: str = "",
-        first: int = 50,
-    ) -> list[Company]:
-        async with as_tenant(info.context.pool, info.context.tenant) as conn:
-            rows = await list_companies(
-                conn,
-                info.context.tenant,
-                region=region,
-                segment=segment,
-                after_siren=after_siren,
-                limit=max(1, min(first, 200)),
-            )
-        return [Company.of(row) for row in rows]
+        naf_section: str | None = None,
+        adoption_stage: str | None = None,
+        name_starts_with: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Company]:
+        prefix = name_starts_with.lower().replace("%", r"\%") + "%" if name_starts_with else None
+        return await paged(
+            info,
+            "companies",
+            _company,
+            sort="siren",
+            sort_type="text",
+            conditions=[
+                ("region = {}", region),
+                ("departement = {}", departement),
+                ("segment = {}", segment),
+                ("naf_section = {}", naf_section),
+                ("adoption_stage = {}", adoption_stage),
+                ("lower(legal_name) LIKE {}", prefix),
+            ],
+            first=first,
+            after=after,
+        )

@@ -6,11 +6,8 @@ import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.diagnostics.types import Diagnostic
-from osezia.graphql.pagination import Connection, connection
-from osezia.projections.access import as_tenant
-from osezia.projections.paging import Filter, page
-
-SORT = "requested_at"
+from osezia.graphql.pagination import Connection
+from osezia.graphql.reading import paged
 
 
 @strawberry.type
@@ -26,27 +23,18 @@ class DiagnosticQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Diagnostic]:
-        filters = [
-            Filter(sql, value)
-            for sql, value in (
+        return await paged(
+            info,
+            "diagnostics",
+            Diagnostic.of,
+            sort="requested_at",
+            sort_type="timestamptz",
+            conditions=[
                 ("status = {}", status),
                 ("region = {}", region),
                 ("requested_at >= {}::date", requested_from),
                 ("requested_at < ({}::date + 1)", requested_until),
-            )
-            if value is not None
-        ]
-        tenant = info.context.tenant
-        async with as_tenant(info.context.pool, tenant) as conn:
-            found = await page(
-                conn,
-                tenant,
-                "diagnostics",
-                columns="*",
-                sort=SORT,
-                sort_type="timestamptz",
-                filters=filters,
-                first=first,
-                after=after,
-            )
-        return connection(found, SORT, Diagnostic.of)
+            ],
+            first=first,
+            after=after,
+        )

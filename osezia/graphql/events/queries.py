@@ -6,9 +6,8 @@ import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.events.types import Event
-from osezia.graphql.pagination import Connection, connection
-from osezia.projections.access import as_tenant
-from osezia.projections.paging import Filter, page
+from osezia.graphql.pagination import Connection
+from osezia.graphql.reading import paged
 
 
 @strawberry.type
@@ -24,27 +23,18 @@ class EventQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Event]:
-        filters = [
-            Filter(sql, value)
-            for sql, value in (
+        return await paged(
+            info,
+            "events",
+            Event.of,
+            sort="on_date",
+            sort_type="date",
+            conditions=[
                 ("region = {}", region),
                 ("kind = {}", kind),
                 ("on_date >= {}", from_date),
                 ("on_date <= {}", until_date),
-            )
-            if value is not None
-        ]
-        tenant = info.context.tenant
-        async with as_tenant(info.context.pool, tenant) as conn:
-            found = await page(
-                conn,
-                tenant,
-                "events",
-                columns="*",
-                sort="on_date",
-                sort_type="date",
-                filters=filters,
-                first=first,
-                after=after,
-            )
-        return connection(found, "on_date", Event.of)
+            ],
+            first=first,
+            after=after,
+        )

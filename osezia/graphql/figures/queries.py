@@ -4,7 +4,7 @@ import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.figures.types import CompanyFigure, DiagnosticFigure
-from osezia.projections.access import as_tenant
+from osezia.graphql.reading import read_models
 from osezia.projections.names import stable_schema
 
 
@@ -13,7 +13,7 @@ class FigureQueries:
     @strawberry.field(description="Counts over every company of the plan; they name no company.")
     async def company_figures(self, info: Info) -> list[CompanyFigure]:
         tenant = info.context.tenant
-        async with as_tenant(info.context.pool, tenant) as conn:
+        async with read_models(info) as conn:
             rows = await conn.fetch(
                 f'SELECT * FROM "{stable_schema(tenant)}".figures_companies '
                 "ORDER BY region, segment, adoption_stage"
@@ -23,7 +23,7 @@ class FigureQueries:
     @strawberry.field(description="The diagnostic funnel over the whole plan, by region.")
     async def diagnostic_figures(self, info: Info) -> list[DiagnosticFigure]:
         tenant = info.context.tenant
-        async with as_tenant(info.context.pool, tenant) as conn:
+        async with read_models(info) as conn:
             rows = await conn.fetch(
                 f'SELECT * FROM "{stable_schema(tenant)}".figures_diagnostics '
                 "ORDER BY region, status"

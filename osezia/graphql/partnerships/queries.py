@@ -5,17 +5,16 @@ from collections import defaultdict
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.pagination import Connection
 from osezia.graphql.partnerships.types import Partnership, PartnershipYear
-from osezia.projections.access import as_tenant
+from osezia.graphql.reading import paged, read_models
 from osezia.projections.names import stable_schema
-from osezia.projections.paging import Filter, page
 from osezia.projections.schemas import PARTNERSHIP_TARGET
 
 
 @strawberry.type
 class PartnershipQueries:
-    @strawberry.field(description="Partnerships the caller's network sees, newest proposal last.")
+    @strawberry.field(description="Partnerships the caller's network sees, by proposal date.")
     async def partnerships(
         self,
         info: Info,
@@ -24,30 +23,21 @@ class PartnershipQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Partnership]:
-        filters = [
-            Filter(sql, value)
-            for sql, value in (("status = {}", status), ("year = {}", year))
-            if value is not None
-        ]
-        tenant = info.context.tenant
-        async with as_tenant(info.context.pool, tenant) as conn:
-            found = await page(
-                conn,
-                tenant,
-                "partnerships",
-                columns="*",
-                sort="proposed_at",
-                sort_type="timestamptz",
-                filters=filters,
-                first=first,
-                after=after,
-            )
-        return connection(found, "proposed_at", Partnership.of)
+        return await paged(
+            info,
+            "partnerships",
+            Partnership.of,
+            sort="proposed_at",
+            sort_type="timestamptz",
+            conditions=[("status = {}", status), ("year = {}", year)],
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Partnerships signed per year against the target of 10.")
     async def partnership_years(self, info: Info) -> list[PartnershipYear]:
         tenant = info.context.tenant
-        async with as_tenant(info.context.pool, tenant) as conn:
+        async with read_models(info) as conn:
             rows = await conn.fetch(
                 f'SELECT * FROM "{stable_schema(tenant)}".partnerships '
                 "WHERE year IS NOT NULL ORDER BY year, signed_on, id"

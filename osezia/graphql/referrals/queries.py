@@ -5,10 +5,9 @@ from enum import Enum
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.pagination import Connection
+from osezia.graphql.reading import paged
 from osezia.graphql.referrals.types import Referral
-from osezia.projections.access import as_tenant
-from osezia.projections.paging import Filter, page
 
 
 @strawberry.enum
@@ -28,21 +27,17 @@ class ReferralQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Referral]:
-        tenant = info.context.tenant
         column = "from_tenant" if direction is Direction.SENT else "to_tenant"
-        filters = [Filter(f"{column} = {{}}", tenant)]
-        if active_only:
-            filters.append(Filter("status = {}", "ACTIVE"))
-        async with as_tenant(info.context.pool, tenant) as conn:
-            found = await page(
-                conn,
-                tenant,
-                "referrals",
-                columns="*",
-                sort="shared_at",
-                sort_type="timestamptz",
-                filters=filters,
-                first=first,
-                after=after,
-            )
-        return connection(found, "shared_at", Referral.of)
+        return await paged(
+            info,
+            "referrals",
+            Referral.of,
+            sort="shared_at",
+            sort_type="timestamptz",
+            conditions=[
+                (f"{column} = {{}}", info.context.tenant),
+                ("status = {}", "ACTIVE" if active_only else None),
+            ],
+            first=first,
+            after=after,
+        )

@@ -1,0 +1,52 @@
+"""How resolvers read: as the caller's tenant, after its last write when it asks so."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from osezia.graphql.context import Info
+from osezia.graphql.pagination import Connection, connection
+from osezia.projections.access import as_tenant
+from osezia.projections.connections import Connection as Db
+from osezia.projections.paging import Filter, page
+
+T = TypeVar("T")
+
+
+@asynccontextmanager
+async def read_models(info: Info) -> AsyncIterator[Db]:
+    """A read-only transaction as the caller's tenant; with a consistency token, it starts once
+    the tenant's read models have caught up with the write that returned it."""
+    context = info.context
+    async with as_tenant(context.pool, context.tenant, at_least=context.consistency) as conn:
+        yield conn
+
+
+async def paged(
+    info: Info,
+    view: str,
+    node: Callable[[dict[str, Any]], T],
+    *,
+    sort: str,
+    sort_type: str,
+    conditions: Sequence[tuple[str, object | None]] = (),
+    first: int,
+    after: str | None,
+) -> Connection[T]:
+    """One page of a view; conditions whose value is None are left out."""
+    filters = [Filter(sql, value) for sql, value in conditions if value is not None]
+    async with read_models(info) as conn:
+        found = await page(
+            conn,
+            info.context.tenant,
+            view,
+            columns="*",
+            sort=sort,
+            sort_type=sort_type,
+            filters=filters,
+            first=first,
+            after=after,
+        )
+    return connection(found, sort, node)
