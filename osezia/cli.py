@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from osezia.config import Database, Settings, SettingsError, load_settings
 from osezia.embedded import resolve_database_url
+from osezia.graphql.auth.cli import add_keys_parser
+from osezia.graphql.auth.cli import add_parser as add_clients_parser
 
 
 def _database_url(settings: Settings) -> str:
@@ -257,6 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub.add_argument("slug")
         sub.add_argument("--reason", required=True)
     tenants.set_defaults(run=_tenants)
+    add_clients_parser(commands)
+    add_keys_parser(commands)
     arguments = parser.parse_args(argv)
     try:
         settings = load_settings()

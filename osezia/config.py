@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -70,16 +71,36 @@ class Database:
 
 
 @dataclass(frozen=True)
+class OidcProvider:
+    """An external OpenID Connect provider whose access tokens the API accepts."""
+
+    issuer: str
+    jwks_url: str
+    audience: str  # the `aud` its tokens must carry for osezia
+    tenant_claim: str  # a claim name, or a dotted path into nested claims
+    roles_claim: str
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str | None
     redis_url: str | None
     host: str
     port: int
     environment: str
+    issuer: str = "http://127.0.0.1:8000"
+    audience: str = "osezia-api"
+    token_lifetime: int = 900  # seconds
+    dev_tenant_header: bool = False
+    oidc: OidcProvider | None = None
 
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def token_endpoint(self) -> str:
+        return self.issuer.rstrip("/") + "/oauth/token"
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -98,10 +119,65 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     redis_url = env.get("REDIS_URL") or None
     if redis_url is not None and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError(f"REDIS_URL must start with redis://, got {redis_url!r}")
+    issuer = _http_url(env, "OSEZIA_ISSUER", "http://127.0.0.1:8000", https=False)
+    audience = env.get("OSEZIA_AUDIENCE", "osezia-api").strip()
+    if not audience:
+        raise SettingsError("OSEZIA_AUDIENCE must not be empty (default: osezia-api)")
+    lifetime_text = env.get("OSEZIA_TOKEN_LIFETIME", "900")
+    if not lifetime_text.isdigit() or not 60 <= int(lifetime_text) <= 3600:
+        raise SettingsError(
+            f"OSEZIA_TOKEN_LIFETIME must be a number of seconds from 60 to 3600, "
+            f"got {lifetime_text!r}"
+        )
+    dev_header = env.get("OSEZIA_DEV_TENANT_HEADER", "0") or "0"
+    if dev_header not in {"0", "1"}:
+        raise SettingsError(f"OSEZIA_DEV_TENANT_HEADER must be 0 or 1, got {dev_header!r}")
+    if dev_header == "1" and environment == "production":
+        raise SettingsError(
+            "OSEZIA_DEV_TENANT_HEADER=1 is refused with OSEZIA_ENV=production: "
+            "in production the API accepts access tokens only"
+        )
     return Settings(
         database_url=database_url,
         redis_url=redis_url,
         host=env.get("OSEZIA_HOST", "127.0.0.1"),
         port=int(port_text),
         environment=environment,
+        issuer=issuer,
+        audience=audience,
+        token_lifetime=int(lifetime_text),
+        dev_tenant_header=dev_header == "1",
+        oidc=_oidc_provider(env, audience, production=environment == "production"),
+    )
+
+
+def _http_url(env: Mapping[str, str], name: str, default: str, *, https: bool) -> str:
+    url = env.get(name) or default
+    parts = urlsplit(url)
+    schemes = {"https"} if https else {"http", "https"}
+    if parts.scheme not in schemes or not parts.hostname or parts.query or parts.fragment:
+        wanted = "an https:// URL" if https else "an http(s):// URL"
+        raise SettingsError(f"{name} must be {wanted} with no query or fragment, got {url!r}")
+    return url
+
+
+def _oidc_provider(
+    env: Mapping[str, str], audience: str, *, production: bool
+) -> OidcProvider | None:
+    issuer = env.get("OSEZIA_OIDC_ISSUER") or None
+    jwks_url = env.get("OSEZIA_OIDC_JWKS_URL") or None
+    if issuer is None and jwks_url is None:
+        return None
+    if issuer is None or jwks_url is None:
+        raise SettingsError(
+            "OSEZIA_OIDC_ISSUER and OSEZIA_OIDC_JWKS_URL go together: set both to accept an "
+            "OpenID Connect provider's tokens, or neither"
+        )
+    # Keys fetched over plain HTTP could be replaced on the way: production requires TLS.
+    return OidcProvider(
+        issuer=issuer,
+        jwks_url=_http_url(env, "OSEZIA_OIDC_JWKS_URL", jwks_url, https=production),
+        audience=env.get("OSEZIA_OIDC_AUDIENCE") or audience,
+        tenant_claim=env.get("OSEZIA_OIDC_TENANT_CLAIM") or "osezia_tenant",
+        roles_claim=env.get("OSEZIA_OIDC_ROLES_CLAIM") or "osezia_roles",
     )

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import asyncpg
 from strawberry.types import Info as StrawberryInfo
 
+from osezia.domain.errors import Forbidden
 from osezia.domain.platform import Platform
+from osezia.tenants.profiles import COMMANDS, Profile
 
 
 @dataclass
@@ -15,6 +17,21 @@ class Context:
     tenant: str
     platform: Platform
     pool: asyncpg.Pool  # read models, taken as the tenant's role per transaction
+    role: str  # the caller's role in its tenant's profile
+    scopes: frozenset[str]  # read / write / approve / admin, as granted to this caller
+    profile: Profile  # what the caller's network may do
+    consistency_token: str | None = None  # from the X-Consistency-Token header, if sent
+
+    def refuse(self, command: str) -> Forbidden | None:
+        """FORBIDDEN if the caller may not issue ``command``, else None: the network's profile
+        must list the command, and the caller's token must carry the scope it needs."""
+        if command not in self.profile.commands:
+            return Forbidden(f"network {self.tenant} may not {command.replace('_', ' ')}")
+        scope = COMMANDS[command]
+        if scope not in self.scopes:
+            held = " ".join(sorted(self.scopes)) or "none"
+            return Forbidden(f"{command} needs the {scope} scope; this caller has: {held}")
+        return None
 
 
 Info = StrawberryInfo[Context, None]

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from osezia.graphql.context import Info
+from osezia.domain.errors import Forbidden, InvalidValue
+from osezia.graphql.context import Context, Info
 from osezia.graphql.pagination import Connection, connection
 from osezia.projections.access import as_tenant
 from osezia.projections.connections import Connection as Db
@@ -20,8 +21,21 @@ async def read_models(info: Info) -> AsyncIterator[Db]:
     """A read-only transaction as the caller's tenant; with a consistency token, it starts once
     the tenant's read models have caught up with the write that returned it."""
     context = info.context
-    async with as_tenant(context.pool, context.tenant, at_least=context.consistency) as conn:
+    if "read" not in context.scopes:
+        raise Forbidden("reading needs the read scope")
+    async with as_tenant(context.pool, context.tenant, at_least=_position(context)) as conn:
         yield conn
+
+
+def _position(context: Context) -> int | None:
+    token = context.consistency_token
+    if token is None:
+        return None
+    if not token.isascii() or not token.isdigit():
+        raise InvalidValue(
+            f"consistency token {token!r} is not one a mutation returned (a whole number)"
+        )
+    return int(token)
 
 
 async def paged(

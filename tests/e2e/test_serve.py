@@ -2,38 +2,64 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
+
+from osezia.config import Database
+from osezia.tenants.clients.application import Clients
 
 REGISTER = """
 mutation Register($input: RegisterCompanyInput!, $key: String) {
   registerCompany(input: $input, idempotencyKey: $key) {
     __typename
-    ... on Company { id siren legalName naf sizeCategory sizeBasis segment }
+    ... on Done { id consistencyToken }
     ... on Problem { code message }
   }
 }
 """
 
-COMPANY = "query ($siren: String!) { company(siren: $siren) { siren legalName region } }"
+COMPANY = """
+query ($siren: String!) {
+  company(siren: $siren) { siren legalName region naf sizeCategory sizeBasis segment }
+}
+"""
 
 
-def eventually(read: Callable[[], Any], seconds: float = 15) -> Any:
-    """The read models follow the log within moments: poll until the answer is there."""
-    deadline = time.monotonic() + seconds
-    while (value := read()) is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return value
+# An officer's access token per network, obtained from /oauth/token like a partner's script.
+TOKENS: dict[str, str] = {}
 
 
-def graphql(base_url: str, tenant: str, query: str, **variables: Any) -> dict[str, Any]:
+@pytest.fixture(scope="module", autouse=True)
+def tokens(server: str, database_url: str) -> Iterator[dict[str, str]]:
+    env = Database.from_url(database_url).eventsourcing_env(pool_size=1)
+    with Clients(env=env) as clients:
+        for tenant in ("cci", "bpifrance"):
+            client_id, secret = clients.create_client(tenant, role="officer", name="e2e")
+            assert secret is not None
+            response = httpx.post(
+                f"{server}/oauth/token",
+                data={"grant_type": "client_credentials"},
+                auth=(client_id, secret),
+            )
+            response.raise_for_status()
+            TOKENS[tenant] = response.json()["access_token"]
+    yield TOKENS
+    TOKENS.clear()
+
+
+def graphql(
+    base_url: str, tenant: str, query: str, token: str | None = None, **variables: Any
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {TOKENS[tenant]}"}
+    if token is not None:
+        headers["X-Consistency-Token"] = token
     response = httpx.post(
         f"{base_url}/graphql",
         json={"query": query, "variables": variables},
-        headers={"X-Osezia-Tenant": tenant},
+        headers=headers,
         timeout=10,
     )
     response.raise_for_status()
@@ -50,24 +76,35 @@ def company_input(siren: str) -> dict[str, Any]:
         "region": "27",
         "departement": "39",
         "naf": "1051c",
-        "headcountUta": "23.5",
-        "turnoverCents": 640_000_000,
+        "size": {"headcountUta": "23.5", "turnoverCents": 640_000_000},
     }
 
 
-def test_a_company_registered_through_the_api_is_returned_by_its_siren(server: str) -> None:
+def test_a_query_sent_with_the_consistency_token_reads_the_company_just_registered(
+    server: str,
+) -> None:
     registered = graphql(server, "cci", REGISTER, input=company_input("542 107 651"))
 
     result = registered["registerCompany"]
-    assert result["__typename"] == "Company"
-    assert (result["siren"], result["naf"]) == ("542107651", "10.51C")
-    assert (result["sizeCategory"], result["sizeBasis"], result["segment"]) == (
-        "PME",
-        "LEGAL",
-        "PME_ETI",
-    )
-    found = eventually(lambda: graphql(server, "cci", COMPANY, siren="542107651")["company"])
-    assert found == {"siren": "542107651", "legalName": "Fromagerie du Jura", "region": "27"}
+    assert result["__typename"] == "Done"
+    found = graphql(server, "cci", COMPANY, token=result["consistencyToken"], siren="542107651")
+    assert found["company"] == {
+        "siren": "542107651",
+        "legalName": "Fromagerie du Jura",
+        "region": "27",
+        "naf": "10.51C",
+        "sizeCategory": "PME",
+        "sizeBasis": "LEGAL",
+        "segment": "PME_ETI",
+    }
+
+
+def test_the_same_idempotency_key_registers_once_and_answers_the_same_id(server: str) -> None:
+    first = graphql(server, "cci", REGISTER, input=company_input("356000000"), key="k-356")
+    again = graphql(server, "cci", REGISTER, input=company_input("356000000"), key="k-356")
+
+    assert first["registerCompany"]["__typename"] == "Done"
+    assert again["registerCompany"]["id"] == first["registerCompany"]["id"]
 
 
 def test_bad_input_comes_back_as_a_problem_with_a_stable_code(server: str) -> None:
@@ -79,10 +116,20 @@ def test_bad_input_comes_back_as_a_problem_with_a_stable_code(server: str) -> No
 
 
 def test_another_network_does_not_see_the_company(server: str) -> None:
-    graphql(server, "cci", REGISTER, input=company_input("632012100"))
-    assert eventually(lambda: graphql(server, "cci", COMPANY, siren="632012100")["company"])
+    done = graphql(server, "cci", REGISTER, input=company_input("632012100"))["registerCompany"]
+    token = done["consistencyToken"]
+    assert graphql(server, "cci", COMPANY, token=token, siren="632012100")["company"]
 
-    assert graphql(server, "bpifrance", COMPANY, siren="632012100")["company"] is None
+    assert graphql(server, "bpifrance", COMPANY, token=token, siren="632012100")["company"] is None
+
+
+def test_a_command_outside_the_networks_profile_is_forbidden(server: str) -> None:
+    sign = """mutation ($id: ID!) { signPartnership(partnershipId: $id, on: "2026-03-01") {
+      __typename ... on Problem { code message } } }"""
+
+    result = graphql(server, "cci", sign, id="00000000-0000-0000-0000-000000000000")
+
+    assert result["signPartnership"]["code"] == "FORBIDDEN"
 
 
 def test_health_and_readiness_answer(server: str) -> None:

@@ -1,0 +1,75 @@
+"""The API's authorization server and resource-server checks, built once per process."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+
+import asyncpg
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from osezia.config import Settings
+from osezia.graphql.auth.bearer import Authenticator
+from osezia.graphql.auth.keys import VerificationKeys, current_signing_key, jwks
+from osezia.graphql.auth.oidc import RemoteKeySet
+from osezia.graphql.auth.principal import Principal
+from osezia.graphql.auth.standing import Standing
+from osezia.graphql.auth.token_endpoint import token_response
+from osezia.tenants.application import Tenants
+from osezia.tenants.clients.application import Clients
+from osezia.tenants.profiles import Profile
+
+
+class Authority:
+    """Issues access tokens (/oauth/token), publishes their keys (/.well-known/jwks.json), and
+    turns each request's credentials into a Principal or an InvalidToken (a 401)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        pool: asyncpg.Pool,
+        clients: Clients,
+        tenants: Tenants,
+        *,
+        provider_keys: RemoteKeySet | None = None,
+    ) -> None:
+        self._settings, self._pool, self._clients = settings, pool, clients
+        self._standing = Standing(clients, tenants)
+        if provider_keys is None and settings.oidc is not None:
+            provider_keys = RemoteKeySet(settings.oidc.jwks_url)
+        self._provider_keys = provider_keys
+        self._authenticator = Authenticator(
+            settings, VerificationKeys(pool), self._standing, provider_keys
+        )
+
+    async def start(self) -> None:
+        """Make sure a signing key exists, so the JWKS is never empty."""
+        # Before `osezia migrate` there is no table yet: the server still starts, and /readyz
+        # says what to run.
+        async with self._pool.acquire() as conn:
+            with contextlib.suppress(asyncpg.UndefinedTableError):
+                await current_signing_key(conn)
+
+    async def close(self) -> None:
+        if self._provider_keys is not None:
+            await self._provider_keys.close()
+
+    async def token(self, request: Request) -> Response:
+        return await token_response(
+            request, self._settings, self._clients, self._standing, self._pool
+        )
+
+    async def jwks(self, _: Request) -> Response:
+        async with self._pool.acquire() as conn:
+            document = await jwks(conn)
+        # Short enough that a verifier elsewhere sees a new key soon after a rotation.
+        return JSONResponse(document, headers={"Cache-Control": "public, max-age=60"})
+
+    async def authenticate(self, headers: Mapping[str, str]) -> Principal:
+        return await self._authenticator.authenticate(headers)
+
+    async def profile(self, tenant: str) -> Profile:
+        """What the caller's network may do (empty if it was suspended a moment ago)."""
+        profile = await self._standing.tenant_profile(tenant)
+        return profile if profile is not None else Profile(commands=frozenset())

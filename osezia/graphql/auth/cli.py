@@ -1,0 +1,133 @@
+"""`osezia clients create|revoke|list` and `osezia keys rotate|list`: an operator's commands for
+partner machine credentials and the API's signing keys."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from osezia.config import Database, Settings
+
+Subparsers = argparse._SubParsersAction  # argparse names no public type for it
+
+
+def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
+    """Add `clients` to the `osezia` command."""
+    clients = subparsers.add_parser("clients", help="create, revoke or list machine clients")
+    actions = clients.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="create a client; its secret is printed once")
+    create.add_argument("tenant", help="the tenant's slug")
+    create.add_argument("--role", required=True, help="analyst, officer, manager or admin")
+    create.add_argument("--name", required=True, help="what the client is, for the operators")
+    create.add_argument(
+        "--public-jwk",
+        metavar="FILE",
+        type=Path,
+        help="the client's public key (JSON): it then authenticates with private_key_jwt, "
+        "and gets no secret",
+    )
+    revoke = actions.add_parser("revoke", help="revoke a client: its tokens stop working")
+    revoke.add_argument("client_id")
+    revoke.add_argument("--reason", default="revoked by an operator")
+    listing = actions.add_parser("list", help="list a tenant's clients")
+    listing.add_argument("tenant")
+    clients.set_defaults(run=run_clients)
+
+
+def add_keys_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
+    """Add `keys` to the `osezia` command."""
+    keys = subparsers.add_parser("keys", help="rotate or list the API's token signing keys")
+    actions = keys.add_subparsers(dest="action", required=True)
+    actions.add_parser("rotate", help="sign with a new key; the old one stays published")
+    actions.add_parser("list", help="the published keys")
+    keys.set_defaults(run=run_keys)
+
+
+def _database_url(settings: Settings) -> str:
+    from osezia.embedded import resolve_database_url
+
+    url = resolve_database_url(settings.database_url)
+    if settings.database_url is None:
+        print(f"DATABASE_URL is not set: using the embedded PostgreSQL ({url})", file=sys.stderr)
+    return url
+
+
+def _checked_public_jwk(path: Path) -> dict[str, Any]:
+    from joserfc.errors import JoseError
+    from joserfc.jwk import import_key
+
+    from osezia.domain.errors import InvalidValue
+
+    try:
+        jwk = json.loads(path.read_text())
+        key = import_key(jwk)
+    except (OSError, ValueError, JoseError) as error:
+        raise InvalidValue(f"{path} is not a JSON Web Key: {error}") from None
+    if key.is_private:
+        raise InvalidValue(f"{path} holds a private key: give the public half only")
+    public: dict[str, Any] = key.as_dict(private=False)
+    return public
+
+
+def run_clients(settings: Settings, arguments: argparse.Namespace) -> int:
+    from osezia.domain.errors import DomainError
+    from osezia.tenants.clients.application import Clients
+
+    url = _database_url(settings)
+    with Clients(env=Database.from_url(url).eventsourcing_env(pool_size=1)) as clients:
+        try:
+            if arguments.action == "create":
+                jwk = _checked_public_jwk(arguments.public_jwk) if arguments.public_jwk else None
+                client_id, secret = clients.create_client(
+                    arguments.tenant, role=arguments.role, name=arguments.name, public_jwk=jwk
+                )
+                print(f"client created for {arguments.tenant}, role {arguments.role}")
+                print(f"client_id:      {client_id}")
+                if secret is not None:
+                    print(f"client_secret:  {secret}")
+                    print("(the secret is shown only this once: store it now)")
+                else:
+                    print("authentication: private_key_jwt, with the registered public key")
+                print(f"token endpoint: {settings.token_endpoint}")
+            elif arguments.action == "revoke":
+                clients.revoke_client(arguments.client_id, reason=arguments.reason)
+                print(f"client {arguments.client_id} revoked")
+            else:
+                for client in clients.list_clients(arguments.tenant):
+                    state = "REVOKED" if client.revoked else "ACTIVE"
+                    method = "private_key_jwt" if client.public_jwk else "client_secret_basic"
+                    print(
+                        f"{client.client_id}  {state:<8} {client.role:<8} {method:<20} "
+                        f"{client.name}"
+                    )
+        except DomainError as error:
+            print(f"osezia: {error.code}: {error.message}", file=sys.stderr)
+            return 2
+    return 0
+
+
+def run_keys(settings: Settings, arguments: argparse.Namespace) -> int:
+    from osezia.graphql.auth.keys import published_keys, rotate_signing_key
+    from osezia.projections.connections import connect
+
+    url = _database_url(settings)
+    if arguments.action == "rotate":
+        kid = rotate_signing_key(url, token_lifetime=settings.token_lifetime)
+        print(f"new signing key {kid}; the previous one stays published for its tokens' lifetime")
+        return 0
+
+    async def listing() -> None:
+        conn = await connect(url)
+        try:
+            for published, _ in await published_keys(conn):
+                until = published.not_after.isoformat() if published.not_after else "current"
+                print(f"{published.kid}  {published.created_at.isoformat()}  {until}")
+        finally:
+            await conn.close()
+
+    asyncio.run(listing())
+    return 0

@@ -1,0 +1,65 @@
+"""Whether a client and its tenant may still act: read from the event log, kept a few seconds.
+
+Every authenticated request asks; the answer is cached ``ttl`` seconds per client and tenant, so
+a revocation or a suspension takes effect within that time on every server. Only verified tokens
+(or, in development, the tenant header) get this far, so the cache holds real ids only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from osezia.domain.errors import NotFound
+from osezia.tenants.application import Tenants
+from osezia.tenants.clients.application import Clients
+from osezia.tenants.clients.model import Client
+from osezia.tenants.model import TenantStatus
+from osezia.tenants.profiles import Profile
+
+T = TypeVar("T")
+Roles = Mapping[str, frozenset[str]]
+_MAX_ENTRIES = 10_000
+
+
+class Standing:
+    def __init__(self, clients: Clients, tenants: Tenants, *, ttl: float = 5.0) -> None:
+        self._clients, self._tenants, self._ttl = clients, tenants, ttl
+        self._cache: dict[tuple[str, str], tuple[float, object]] = {}
+
+    async def client(self, client_id: str, *, fresh: bool = False) -> Client | None:
+        """The client if it is not revoked and its tenant is active."""
+        return await self._cached(
+            ("client", client_id), lambda: self._clients.active_client(client_id), fresh
+        )
+
+    async def tenant_profile(self, slug: str, *, fresh: bool = False) -> Profile | None:
+        """The profile of an active tenant; None if it is unknown, suspended or offboarded."""
+        return await self._cached(("tenant", slug), lambda: self._profile(slug), fresh)
+
+    async def tenant_roles(self, slug: str, *, fresh: bool = False) -> Roles | None:
+        """The roles (and their scopes) of an active tenant; None if it is not active."""
+        profile = await self.tenant_profile(slug, fresh=fresh)
+        return profile.roles if profile is not None else None
+
+    def _profile(self, slug: str) -> Profile | None:
+        try:
+            tenant = self._tenants.get_tenant(slug)
+        except NotFound:
+            return None
+        if tenant.status is not TenantStatus.ACTIVE:
+            return None
+        return Profile.from_data(tenant.profile)
+
+    async def _cached(self, key: tuple[str, str], read: Callable[[], T], fresh: bool) -> T:
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] > now and not fresh:
+            return hit[1]  # type: ignore[return-value]  # stored by this same key's reader
+        value = await asyncio.to_thread(read)  # eventsourcing is synchronous
+        if len(self._cache) >= _MAX_ENTRIES:
+            self._cache.clear()
+        self._cache[key] = (now + self._ttl, value)
+        return value
