@@ -9,6 +9,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from osezia.domain.errors import Forbidden
 from osezia.domain.platform import Platform
+from osezia.projections.changes import ChangeHub
 from osezia.tenants.profiles import COMMANDS, Profile
 
 
@@ -21,6 +22,7 @@ class Context:
     scopes: frozenset[str]  # read / write / approve / admin, as granted to this caller
     profile: Profile  # what the caller's network may do
     consistency_token: str | None = None  # from the X-Consistency-Token header, if sent
+    changes: ChangeHub | None = None  # the process's feed of read-model positions
 
     def refuse(self, command: str) -> Forbidden | None:
         """FORBIDDEN if the caller may not issue ``command``, else None: the network's profile

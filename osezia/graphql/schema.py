@@ -25,6 +25,7 @@ from osezia.graphql.projections.queries import ProjectionQueries
 from osezia.graphql.referrals.mutations import ReferralMutations
 from osezia.graphql.referrals.queries import ReferralQueries
 from osezia.graphql.scalars import SCALARS
+from osezia.graphql.subscriptions.subscriptions import Subscription
 
 
 @strawberry.type
@@ -60,7 +61,11 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
         suggestions.MAX_LENGTH = 0
     return strawberry.Schema(
-        query=Query, mutation=Mutation, scalar_overrides=SCALARS, extensions=extensions
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        scalar_overrides=SCALARS,
+        extensions=extensions,
     )
 
 

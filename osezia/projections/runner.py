@@ -16,6 +16,8 @@ from osezia.projections.log import CHANNEL, read_events
 from osezia.projections.versions import live_version, lock_key
 from osezia.tenants.visibility import Viewer
 
+READ_MODELS_CHANNEL = "osezia_read_models"  # payload "<target>:<position>" after each batch
+
 
 async def catch_up(conn: Connection, viewer: Viewer, batch_size: int = 5000) -> int:
     """Apply every event the target's live version has not seen; return how many."""
@@ -31,7 +33,11 @@ async def catch_up(conn: Connection, viewer: Viewer, batch_size: int = 5000) -> 
             events = await read_events(conn, position, batch_size)
             if not events:
                 return applied
-            await apply_events(conn, version.data_schema, viewer, events)
+            position = await apply_events(conn, version.data_schema, viewer, events)
+            # Delivered on commit: the API pushes the change to the tenant's subscribers.
+            await conn.execute(
+                "SELECT pg_notify($1, $2)", READ_MODELS_CHANNEL, f"{viewer.slug}:{position}"
+            )
             applied += len(events)
 
 
