@@ -1,0 +1,193 @@
+"""Every mutation and every query, tried by one network on another network's records, finds
+nothing, answers NOT_FOUND, or FORBIDDEN when the command is outside its profile."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from osezia.domain.platform import Platform
+from osezia.domain.sizes import SizeFacts
+from osezia.graphql.context import Context
+from osezia.graphql.schema import schema
+from osezia.projections.connections import create_pool
+from osezia.tenants.application import Tenants
+from osezia.tenants.profiles import DEFAULT_TENANTS
+from tests.integration.projection_support import build_all, viewers_of
+
+OWNER, INTRUDER = "bpifrance", "french-tech"
+
+
+def records_of_the_owner(platform: Platform) -> dict[str, str]:
+    company = platform.companies.register_company(
+        OWNER,
+        siren="542107651",
+        legal_name="Confidentiel SA",
+        region="11",
+        departement="92",
+        naf="62.01Z",
+        size=SizeFacts(headcount_uta=Decimal(80)),
+    )
+    diagnostic = platform.diagnostics.request_diagnostic(OWNER, company_id=company)
+    ambassador = platform.ambassadors.appoint_ambassador(
+        OWNER,
+        full_name="Camille Martin",
+        kind="REGIONAL",
+        network="BPIFRANCE",
+        region="11",
+        appointed_on=date(2025, 9, 1),
+    )
+    event = platform.meetups.schedule_event(
+        OWNER,
+        title="Rencontre",
+        kind="MONTHLY_MEETUP",
+        region="11",
+        on=date(2026, 5, 1),
+        capacity=9,
+    )
+    partnership = platform.partnerships.propose_partnership(
+        OWNER, research_team="Équipe", topic="Vision", company_id=company
+    )
+    referral = platform.referrals.share_company(
+        OWNER,
+        company,
+        to_tenant="cci",
+        purpose="OTHER",
+        reason="suivi",
+        consent_reference="accord 1",
+    )
+    return {
+        "company": str(company),
+        "diagnostic": str(diagnostic),
+        "ambassador": str(ambassador),
+        "event": str(event),
+        "partnership": str(partnership),
+        "referral": str(referral),
+    }
+
+
+# One call of every mutation, aimed at the owner's records.
+MUTATIONS = {
+    "registerCompany": None,  # creates: nothing of the owner's to reach
+    "reassessSize": 'reassessSize(companyId: "{company}", size: {{staffBand: "12"}})',
+    "addEstablishment": 'addEstablishment(companyId: "{company}", siret: "54210765100015", departement: "92")',
+    "advanceAdoption": 'advanceAdoption(companyId: "{company}", stage: "AWARE", on: "2026-01-01")',
+    "shareCompany": 'shareCompany(companyId: "{company}", toNetwork: "inria", purpose: "OTHER", reason: "r", consentReference: "c")',
+    "revokeReferral": 'revokeReferral(referralId: "{referral}", reason: "r")',
+    "requestDiagnostic": None,  # the registry is shared: any network may ask for one
+    "checkEligibility": 'checkEligibility(diagnosticId: "{diagnostic}")',
+    "assignExpert": 'assignExpert(diagnosticId: "{diagnostic}", expert: "x")',
+    "logExpertDays": 'logExpertDays(diagnosticId: "{diagnostic}", days: 1)',
+    "deliverInventory": 'deliverInventory(diagnosticId: "{diagnostic}")',
+    "identifyUseCases": 'identifyUseCases(diagnosticId: "{diagnostic}", useCases: [{{code: "A", title: "a"}}])',
+    "prioritiseUseCases": 'prioritiseUseCases(diagnosticId: "{diagnostic}", scores: [{{code: "A", value: 1, feasibility: 1}}])',
+    "deliverReport": 'deliverReport(diagnosticId: "{diagnostic}", on: "2026-01-01")',
+    "payCofinancing": 'payCofinancing(diagnosticId: "{diagnostic}", priceCents: 100)',
+    "cancelDiagnostic": 'cancelDiagnostic(diagnosticId: "{diagnostic}", reason: "r")',
+    "appointAmbassador": None,
+    "recordIntervention": 'recordIntervention(ambassadorId: "{ambassador}", on: "2026-01-01", audience: 3, format: "WEBINAR")',
+    "withdrawAmbassador": 'withdrawAmbassador(ambassadorId: "{ambassador}", reason: "r", on: "2026-01-01")',
+    "scheduleEvent": None,
+    "registerCompanyToEvent": 'registerCompanyToEvent(eventId: "{event}", companyId: "{company}")',
+    "registerProviderToEvent": 'registerProviderToEvent(eventId: "{event}", siren: "632012100", name: "n")',
+    "bookMeeting": 'bookMeeting(eventId: "{event}", companyId: "{company}", providerSiren: "632012100")',
+    "recordAttendance": 'recordAttendance(eventId: "{event}", on: "2026-05-01", providerSiren: "632012100")',
+    "cancelEvent": 'cancelEvent(eventId: "{event}", reason: "r")',
+    "proposePartnership": None,
+    "signPartnership": 'signPartnership(partnershipId: "{partnership}", on: "2026-01-01")',
+    "startPartnership": 'startPartnership(partnershipId: "{partnership}", on: "2026-01-01")',
+    "completePartnership": 'completePartnership(partnershipId: "{partnership}", on: "2026-01-01")',
+    "abandonPartnership": 'abandonPartnership(partnershipId: "{partnership}", reason: "r")',
+}
+
+QUERIES = {
+    "company": '{ company(siren: "542107651") { siren } }',
+    "companies": "{ companies { totalCount } }",
+    "diagnostics": "{ diagnostics { totalCount } }",
+    "partnerships": "{ partnerships { totalCount } }",
+    "partnershipYears": "{ partnershipYears { year } }",
+    "referrals": "{ referrals(direction: RECEIVED) { totalCount } s: referrals(direction: SENT) { totalCount } }",
+}
+
+
+def context(platform: Platform, pool: Any, tenant: str) -> Context:
+    return Context(
+        tenant=tenant,
+        platform=platform,
+        pool=pool,
+        role="admin",
+        scopes=frozenset({"read", "write", "approve", "admin"}),
+        profile=DEFAULT_TENANTS[tenant][1],
+    )
+
+
+def test_every_mutation_is_covered_by_this_test() -> None:
+    result = schema.execute_sync("{ __schema { mutationType { fields { name } } } }")
+    assert result.data is not None
+    fields = {f["name"] for f in result.data["__schema"]["mutationType"]["fields"]}
+    assert fields == set(MUTATIONS)
+
+
+@pytest.mark.parametrize("mutation", [m for m, call in MUTATIONS.items() if call])
+def test_a_network_cannot_change_another_networks_record(
+    database_url: str, platform: Platform, tenants: Tenants, mutation: str
+) -> None:
+    ids = records_of_the_owner(platform)
+    before = platform.companies.recorder.max_notification_id()
+    call = MUTATIONS[mutation]
+    assert call is not None
+    document = "mutation { %s { __typename ... on Problem { code } } }" % call.format(**ids)
+
+    async def run() -> dict[str, Any]:
+        pool = await create_pool(database_url, max_size=2)
+        try:
+            result = await schema.execute(document, context_value=context(platform, pool, INTRUDER))
+        finally:
+            await pool.close()
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return dict(result.data[mutation])
+
+    answer = asyncio.run(run())
+
+    assert answer["__typename"] == "Problem"
+    assert answer["code"] in {"NOT_FOUND", "FORBIDDEN"}
+    assert platform.companies.recorder.max_notification_id() == before
+
+
+def test_no_query_returns_another_networks_records(
+    database_url: str, platform: Platform, tenants: Tenants
+) -> None:
+    records_of_the_owner(platform)
+    asyncio.run(build_all(database_url, viewers_of(tenants)))
+
+    async def run(tenant: str) -> dict[str, Any]:
+        pool = await create_pool(database_url, max_size=2)
+        answers: dict[str, Any] = {}
+        try:
+            for name, document in QUERIES.items():
+                result = await schema.execute(
+                    document, context_value=context(platform, pool, tenant)
+                )
+                assert result.errors is None, result.errors
+                answers[name] = result.data
+        finally:
+            await pool.close()
+        return answers
+
+    intruder, owner = asyncio.run(run(INTRUDER)), asyncio.run(run(OWNER))
+
+    assert intruder["company"] == {"company": None}
+    assert intruder["companies"]["companies"]["totalCount"] == 0
+    assert intruder["diagnostics"]["diagnostics"]["totalCount"] == 0
+    assert intruder["partnerships"]["partnerships"]["totalCount"] == 0
+    assert intruder["referrals"]["referrals"]["totalCount"] == 0
+    assert intruder["referrals"]["s"]["totalCount"] == 0
+    # The same queries as the owner do find the records: the filter is the tenant, not a bug.
+    assert owner["company"] == {"company": {"siren": "542107651"}}
+    assert owner["diagnostics"]["diagnostics"]["totalCount"] == 1
+    assert owner["referrals"]["s"]["totalCount"] == 1
