@@ -140,7 +140,7 @@ def test_a_network_cannot_change_another_networks_record(
     before = platform.companies.recorder.max_notification_id()
     call = MUTATIONS[mutation]
     assert call is not None
-    document = "mutation { %s { __typename ... on Problem { code } } }" % call.format(**ids)
+    document = f"mutation {{ {call.format(**ids)} {{ __typename ... on Problem {{ code }} }} }}"
 
     async def run() -> dict[str, Any]:
         pool = await create_pool(database_url, max_size=2)
