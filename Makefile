@@ -17,7 +17,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/osezia migrate
 	$(BIN)/osezia demo --if-empty
-	$(BIN)/osezia serve
+	OSEZIA_DEV_TENANT_HEADER=1 $(BIN)/osezia serve
 
 test: $(STAMP)
 	$(BIN)/pytest
