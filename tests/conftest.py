@@ -32,14 +32,17 @@ def redis() -> Iterator[str]:
 
 
 def truncate_history(database_url: str) -> None:
-    """Empty the event log (and every table derived from it) between tests."""
+    """Empty the event log and drop every read model, so a test starts from nothing."""
     with psycopg.connect(database_url, autocommit=True) as conn:
+        schemas = conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%' "
+            "OR nspname = 'platform' OR nspname LIKE 'platform\\_v%'"
+        ).fetchall()
+        for (schema,) in schemas:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
         tables = conn.execute(
-            "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables "
-            "WHERE tablename <> 'alembic_version' "
-            "AND schemaname NOT IN ('pg_catalog', 'information_schema')"
+            "SELECT quote_ident(tablename) FROM pg_tables "
+            "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
         ).fetchall()
         if tables:
-            conn.execute(
-                "TRUNCATE " + ", ".join(t for (t,) in tables) + " RESTART IDENTITY CASCADE"
-            )
+            conn.execute("TRUNCATE " + ", ".join(t for (t,) in tables) + " RESTART IDENTITY")

@@ -4,8 +4,8 @@ reported as errors, dates in events, and group commit."""
 from __future__ import annotations
 
 import hashlib
-import threading
 import json
+import threading
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import Any, TypeVar, cast

@@ -3,21 +3,25 @@
 A rebuild writes into a new data schema with its own tracking position, so it resumes where it
 stopped after a crash, and can be cancelled between two batches. When it has caught up with the
 head, it takes the target's advisory lock (the live projector takes it for every batch), applies
-the last events and points the stable schema's views at the new data, in one transaction.
+the last events, points the stable schema's views at the new data and drops the old data, in one
+transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import asyncpg
 
 from osezia.migrations import migrate_read_model_schema
 from osezia.projections.connections import Connection, connect
 from osezia.projections.engine import apply_events, read_position
 from osezia.projections.log import head_position, read_events
-from osezia.projections.schemas import create_stable_schema, point_views
+from osezia.projections.schemas import create_stable_schema, lock_views, point_views
 from osezia.projections.versions import (
     Version,
     building_version,
@@ -79,12 +83,22 @@ async def rebuild(
         await conn.close()
 
 
+# alembic keeps its running environment in module globals: two migrations at once in one
+# process (an arq worker runs several rebuilds) would read each other's schema.
+_MIGRATING = threading.Lock()
+
+
+def _migrate(database_url: str, schema: str) -> None:
+    with _MIGRATING:
+        migrate_read_model_schema(database_url, schema)
+
+
 async def _building(conn: Connection, database_url: str, target: str) -> Version:
     version = await building_version(conn, target)
     if version is None:
         version = await register_building(conn, target, await head_position(conn))
     # Creating the data schema through alembic is idempotent: a resumed build finds it there.
-    await asyncio.to_thread(migrate_read_model_schema, database_url, version.data_schema)
+    await asyncio.to_thread(_migrate, database_url, version.data_schema)
     return version
 
 
@@ -119,31 +133,47 @@ async def _build(
 
 
 async def _swap(conn: Connection, version: Version, viewer: Viewer) -> int:
-    async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(version.target))
-        schema = version.data_schema
-        position = await read_position(conn, schema)
-        while events := await read_events(conn, position, 5000):
-            position = await apply_events(conn, schema, viewer, events)
-        previous = await live_version(conn, version.target)
-        await create_stable_schema(conn, version.target)
-        await point_views(conn, version.target, version.version, viewer.profile)
-        if previous is not None:
-            await conn.execute(
-                "UPDATE read_model_versions SET status = 'RETIRED', updated_at = now() "
-                "WHERE target = $1 AND version = $2",
-                previous.target,
-                previous.version,
-            )
-        await conn.execute(
-            "UPDATE read_model_versions SET status = 'LIVE', live_at = now(), updated_at = now(), "
-            "events_done = $3, events_total = $3 WHERE target = $1 AND version = $2",
-            version.target,
-            version.version,
-            position,
-        )
+    while True:
+        try:
+            async with conn.transaction():
+                return await _swap_in(conn, version, viewer)
+        except asyncpg.LockNotAvailableError:
+            # A reader held a view too long, or waited for one we held: all was rolled back,
+            # the reader goes on, and we try again.
+            await asyncio.sleep(0.05)
+
+
+async def _swap_in(conn: Connection, version: Version, viewer: Viewer) -> int:
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(version.target))
+    schema = version.data_schema
+    previous = await live_version(conn, version.target)
+    if previous is not None and previous.version == version.version:
+        # Another run of this same build (resumed while this one still ran) swapped it in:
+        # retiring "the previous version" here would drop the live data.
+        return await read_position(conn, schema)
+    position = await read_position(conn, schema)
+    while events := await read_events(conn, position, 5000):
+        position = await apply_events(conn, schema, viewer, events)
+    await lock_views(conn, version.target)
+    await create_stable_schema(conn, version.target)
+    await point_views(conn, version.target, version.version, viewer.profile)
     if previous is not None:
-        # Queries that started before the swap hold their locks: DROP waits for them.
+        await conn.execute(
+            "UPDATE read_model_versions SET status = 'RETIRED', updated_at = now() "
+            "WHERE target = $1 AND version = $2",
+            previous.target,
+            previous.version,
+        )
+    await conn.execute(
+        "UPDATE read_model_versions SET status = 'LIVE', live_at = now(), updated_at = now(), "
+        "events_done = $3, events_total = $3 WHERE target = $1 AND version = $2",
+        version.target,
+        version.version,
+        position,
+    )
+    if previous is not None:
+        # In the same transaction, so that a crash cannot leave it behind. No query reads it
+        # any more: lock_views waited for every transaction that had read the views.
         await conn.execute(f'DROP SCHEMA IF EXISTS "{previous.data_schema}" CASCADE')
     return position
 

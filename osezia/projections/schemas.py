@@ -33,6 +33,33 @@ async def create_stable_schema(conn: Connection, target: str) -> None:
     await conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
 
 
+# Below PostgreSQL's deadlock_timeout (1 s by default), so that in a lock cycle between a swap
+# and a reader, the swap gives up first and the reader never sees an error.
+VIEW_LOCK_TIMEOUT = "200ms"
+
+
+async def lock_views(conn: Connection, target: str) -> None:
+    """Take every view of the stable schema, or raise asyncpg.LockNotAvailableError.
+
+    CREATE OR REPLACE VIEW alone would lock the views one by one: a reader's transaction that
+    holds one view and then asks for another the swap already holds would deadlock, and
+    PostgreSQL would abort one of the two. Call inside the swap's transaction, before
+    point_views; on LockNotAvailableError, roll back (which releases every view) and retry.
+    """
+    views = await conn.fetch(
+        "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = $1 AND c.relkind = 'v' ORDER BY c.relname",
+        stable_schema(target),
+    )
+    if not views:
+        return  # the first version: nothing serves yet
+    await conn.execute(f"SET LOCAL lock_timeout = '{VIEW_LOCK_TIMEOUT}'")
+    names = ", ".join(name for (name,) in views)
+    await conn.execute(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE")
+    await conn.execute("SET LOCAL lock_timeout TO DEFAULT")
+
+
 def _figure_views(profile: Profile | None) -> dict[str, str]:
     """Aggregated figures over the whole platform (they identify no company)."""
     where = f"WHERE region = '{profile.region}'" if profile and profile.region else ""

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 
+import asyncpg
+
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema, tenant_role
-from osezia.projections.versions import building_version, live_version
+from osezia.projections.versions import live_version
 from osezia.tenants.application import Tenants
 from osezia.tenants.model import TenantStatus
 from osezia.tenants.profiles import Profile
@@ -52,12 +55,13 @@ Onboard = Callable[[Viewer], Awaitable[None]]
 
 
 async def onboard_missing(conn: Connection, viewers: list[Viewer], onboard: Onboard) -> None:
-    """Build the read models of every target that has none yet (the platform's first)."""
+    """Build the read models of every target that has none live yet (the platform's first).
+
+    A target with a build but no live version is onboarded again: that build may belong to a
+    process that died, and `rebuild` resumes it (a queued one is not queued twice: job ids).
+    """
     for viewer in viewers:
-        if (
-            await live_version(conn, viewer.slug) is None
-            and await building_version(conn, viewer.slug) is None
-        ):
+        if await live_version(conn, viewer.slug) is None:
             await onboard(viewer)
 
 
@@ -80,4 +84,8 @@ async def drop_offboarded(conn: Connection, slugs: list[str]) -> None:
                 "WHERE target = $1 AND status IN ('LIVE', 'BUILDING')",
                 slug,
             )
-            await conn.execute(f'DROP ROLE IF EXISTS "{tenant_role(slug)}"')
+            # Roles belong to the whole server: another database may still grant this one
+            # something. Then the role stays, holding no right here any more.
+            with contextlib.suppress(asyncpg.DependentObjectsStillExistError):
+                async with conn.transaction():  # a savepoint
+                    await conn.execute(f'DROP ROLE IF EXISTS "{tenant_role(slug)}"')

@@ -13,11 +13,13 @@ def rebuild_job_id(target: str) -> str:
     return f"rebuild:{target}"
 
 
-async def rebuild(ctx: dict[str, Any], target: str) -> dict[str, object]:
+async def rebuild(ctx: dict[str, Any], target: str, batch_size: int = 5000) -> dict[str, object]:
     """Rebuild a tenant's (or the platform's) read models from the whole history.
 
     Resumable: a build interrupted by a crash continues from its own tracking position.
+    `batch_size` events are applied per transaction; a cancellation is seen between two.
     """
     targets: Targets = ctx["targets"]
-    outcome = await rebuild_read_models(ctx["database_url"], await targets.viewer(target))
+    viewer = await targets.viewer(target)
+    outcome = await rebuild_read_models(ctx["database_url"], viewer, batch_size=batch_size)
     return {"target": outcome.target, "version": outcome.version, "status": outcome.status}

@@ -1,0 +1,237 @@
+"""Rebuilds run by a real arq worker (`osezia worker`, a process of its own) on the real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from arq import create_pool
+from arq.connections import RedisSettings
+from redis import Redis
+
+from osezia.domain.platform import Platform
+from osezia.projections.connections import connect
+from osezia.projections.status import projection_status
+from osezia.tenants.application import Tenants
+from osezia.tenants.visibility import Viewer
+from osezia.workers.jobs import rebuild_job_id
+from osezia.workers.queue import RedisQueue
+from tests.integration.process_support import (
+    Command,
+    command_env,
+    eventually,
+    head,
+    schemas_like,
+    versions,
+    write_history,
+)
+from tests.integration.projection_support import build_all, snapshot, viewers_of
+
+# This module's own Redis database, flushed before and after each test: arq's job keys
+# (arq:job:rebuild:cci) are not namespaced by queue, so sharing a database would share jobs.
+WORKER_REDIS_DB = 12
+
+
+@pytest.fixture
+def worker_redis(redis: str) -> Iterator[str]:
+    url = urlsplit(redis)._replace(path=f"/{WORKER_REDIS_DB}").geturl()
+    client = Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def start_worker(
+    database_url: str, worker_redis: str, tmp_path: Path
+) -> Iterator[Callable[[], Command]]:
+    """Starts `osezia worker` when the test is ready for it; stops it with SIGTERM after."""
+    started: list[Command] = []
+    env = command_env(DATABASE_URL=database_url, REDIS_URL=worker_redis)
+
+    def start() -> Command:
+        started.append(Command(["worker"], env, tmp_path / f"worker-{len(started)}.log"))
+        return started[-1]
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def by_slug(tenants: Tenants) -> dict[str, Viewer]:
+    return {v.slug: v for v in viewers_of(tenants)}
+
+
+def submit(redis_url: str, *viewers: Viewer) -> list[bool]:
+    async def run() -> list[bool]:
+        queue = await RedisQueue.connect(redis_url)
+        try:
+            return [await queue.submit(viewer) for viewer in viewers]
+        finally:
+            await queue.close()
+
+    return asyncio.run(run())
+
+
+def enqueue_rebuild(redis_url: str, target: str, **arguments: Any) -> bool:
+    """The job RedisQueue.submit sends, with arguments it does not send (a batch size)."""
+
+    async def run() -> bool:
+        redis = await create_pool(RedisSettings.from_dsn(redis_url))
+        try:
+            job = await redis.enqueue_job(
+                "rebuild", target, _job_id=rebuild_job_id(target), **arguments
+            )
+        finally:
+            await redis.aclose()
+        return job is not None
+
+    return asyncio.run(run())
+
+
+def statuses(database_url: str, target: str) -> list[tuple[int, str]]:
+    return [(v["version"], v["status"]) for v in versions(database_url, target)]
+
+
+def job_done(redis_url: str, target: str) -> bool:
+    with Redis.from_url(redis_url) as client:
+        return not client.exists(f"arq:job:{rebuild_job_id(target)}") and not client.zcard(
+            "arq:queue"
+        )
+
+
+def test_a_rebuild_submitted_to_the_queue_runs_on_a_worker_and_its_version_goes_live(
+    platform: Platform,
+    tenants: Tenants,
+    database_url: str,
+    worker_redis: str,
+    start_worker: Callable[[], Command],
+) -> None:
+    write_history(platform, 300)
+    viewers = by_slug(tenants)
+    asyncio.run(build_all(database_url, [viewers["platform"], viewers["cci"]]))
+    served = asyncio.run(snapshot(database_url, "cci"))
+    worker = start_worker()
+
+    assert submit(worker_redis, viewers["cci"]) == [True]
+
+    eventually(lambda: (2, "LIVE") in statuses(database_url, "cci"), 30, lambda: worker.output())
+    assert statuses(database_url, "cci") == [(1, "RETIRED"), (2, "LIVE")]
+    assert schemas_like(database_url, "tenant\\_cci\\_v%") == {"tenant_cci_v2"}
+    assert asyncio.run(snapshot(database_url, "cci")) == served
+
+
+def test_the_same_rebuild_submitted_twice_before_a_worker_takes_it_runs_once(
+    platform: Platform,
+    tenants: Tenants,
+    database_url: str,
+    worker_redis: str,
+    start_worker: Callable[[], Command],
+) -> None:
+    write_history(platform, 300)
+    viewers = by_slug(tenants)
+    asyncio.run(build_all(database_url, [viewers["platform"], viewers["cci"]]))
+
+    submitted = submit(worker_redis, viewers["cci"], viewers["cci"])
+    worker = start_worker()
+
+    assert submitted == [True, False]
+    eventually(lambda: job_done(worker_redis, "cci"), 30, lambda: worker.output())
+    # Nothing is queued or running any more: no second version can appear later.
+    assert statuses(database_url, "cci") == [(1, "RETIRED"), (2, "LIVE")]
+
+
+def test_rebuilds_of_several_tenants_submitted_together_all_go_live_on_one_worker(
+    platform: Platform,
+    tenants: Tenants,
+    database_url: str,
+    worker_redis: str,
+    start_worker: Callable[[], Command],
+) -> None:
+    write_history(platform, 300)
+    viewers = by_slug(tenants)
+    asyncio.run(build_all(database_url, [viewers["platform"]]))  # tenants' figures read it
+    networks = ["bpifrance", "cci", "french-tech", "inria"]
+    worker = start_worker()
+
+    # The worker runs up to four jobs at once: four new data schemas created side by side.
+    assert submit(worker_redis, *(viewers[n] for n in networks)) == [True] * 4
+
+    for network in networks:
+        eventually(
+            lambda: statuses(database_url, network) == [(1, "LIVE")],  # noqa: B023
+            30,
+            lambda: f"{network}: {versions(database_url, network)}\n{worker.output()}",  # noqa: B023
+        )
+    expected = asyncio.run(snapshot(database_url, "cci"))
+    asyncio.run(build_all(database_url, [viewers["cci"]]))
+    assert asyncio.run(snapshot(database_url, "cci")) == expected
+
+
+def test_a_running_rebuild_reports_its_progress_and_once_cancelled_leaves_the_live_version(
+    platform: Platform,
+    tenants: Tenants,
+    database_url: str,
+    worker_redis: str,
+    start_worker: Callable[[], Command],
+    tmp_path: Path,
+) -> None:
+    write_history(platform, 1500)
+    viewers = by_slug(tenants)
+    asyncio.run(build_all(database_url, [viewers["platform"], viewers["cci"]]))
+    served = asyncio.run(snapshot(database_url, "cci"))
+    worker = start_worker()
+    # Ten events per transaction: a long build, each batch a chance to see the cancellation.
+    assert enqueue_rebuild(worker_redis, "cci", batch_size=10)
+
+    def progress() -> tuple[int, int, float | None, float | None] | None:
+        async def read() -> tuple[int, int, float | None, float | None] | None:
+            conn = await connect(database_url)
+            try:
+                building = (await projection_status(conn, "cci")).rebuild
+            finally:
+                await conn.close()
+            if building is None or building.events_done == 0:
+                return None
+            return (
+                building.events_done,
+                building.events_total,
+                building.rate,
+                building.eta_seconds,
+            )
+
+        return asyncio.run(read())
+
+    first = eventually(progress, 30, lambda: worker.output())
+    later = eventually(
+        lambda: (p := progress()) is not None and p[0] > first[0] and p, 30, "more progress"
+    )
+    assert isinstance(later, tuple)
+    assert 0 < first[0] < later[0] < later[1] == head(database_url)
+    events_per_second, seconds_to_go = later[2], later[3]
+    assert events_per_second is not None
+    assert events_per_second > 0
+    assert seconds_to_go is not None
+    assert seconds_to_go > 0
+
+    cancel = Command(
+        ["rebuild", "cci", "--cancel"],
+        command_env(DATABASE_URL=database_url, REDIS_URL=worker_redis),
+        tmp_path / "cancel.log",
+    )
+    assert cancel.wait(30) == 0, cancel.output()
+    assert "cancel requested for cci" in cancel.output()
+
+    eventually(
+        lambda: statuses(database_url, "cci") == [(1, "LIVE"), (2, "CANCELLED")],
+        30,
+        lambda: f"{versions(database_url, 'cci')}\n{worker.output()}",
+    )
+    assert schemas_like(database_url, "tenant\\_cci\\_v%") == {"tenant_cci_v1"}
+    assert asyncio.run(snapshot(database_url, "cci")) == served  # the old version still serves
+    eventually(lambda: job_done(worker_redis, "cci"), 10, "the job finished")
