@@ -71,7 +71,7 @@ async def rebuild(
     """Build (or resume building) a fresh version of the target's read models and swap it in."""
     conn = await connect(database_url)
     try:
-        version = await _building(conn, database_url, viewer.slug)
+        version = await _building(conn, database_url, viewer)
         try:
             position = await _build(conn, version, viewer, batch_size, on_progress)
         except RebuildCancelled:
@@ -93,10 +93,12 @@ def _migrate(database_url: str, schema: str) -> None:
         migrate_read_model_schema(database_url, schema)
 
 
-async def _building(conn: Connection, database_url: str, target: str) -> Version:
+async def _building(conn: Connection, database_url: str, viewer: Viewer) -> Version:
+    target = viewer.slug
     version = await building_version(conn, target)
     if version is None:
-        version = await register_building(conn, target, await head_position(conn))
+        profile = viewer.profile.as_data() if viewer.profile else None
+        version = await register_building(conn, target, await head_position(conn), profile)
     # Creating the data schema through alembic is idempotent: a resumed build finds it there.
     await asyncio.to_thread(_migrate, database_url, version.data_schema)
     return version

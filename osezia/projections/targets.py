@@ -11,7 +11,7 @@ import asyncpg
 
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema, tenant_role
-from osezia.projections.versions import live_version
+from osezia.projections.versions import building_version, built_with, live_version
 from osezia.tenants.application import Tenants
 from osezia.tenants.model import TenantStatus
 from osezia.tenants.profiles import Profile
@@ -63,6 +63,19 @@ async def onboard_missing(conn: Connection, viewers: list[Viewer], onboard: Onbo
     for viewer in viewers:
         if await live_version(conn, viewer.slug) is None:
             await onboard(viewer)
+
+
+async def rebuild_changed_profiles(
+    conn: Connection, viewers: list[Viewer], rebuild: Onboard
+) -> None:
+    """A network whose profile changed (what it may see) gets its read models built again;
+    until the new version swaps in, the old one keeps serving."""
+    for viewer in viewers:
+        if viewer.profile is None or await building_version(conn, viewer.slug) is not None:
+            continue
+        live = await live_version(conn, viewer.slug)
+        if live is not None and await built_with(conn, viewer.slug) != viewer.profile.as_data():
+            await rebuild(viewer)
 
 
 async def drop_offboarded(conn: Connection, slugs: list[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
@@ -65,24 +66,38 @@ async def live_versions(conn: Connection) -> list[Version]:
     return [v for r in records if (v := _version(r)) is not None]
 
 
-async def register_building(conn: Connection, target: str, head: int) -> Version:
-    """Reserve the next version number for a build; one build per target at a time."""
+async def register_building(
+    conn: Connection, target: str, head: int, profile: dict[str, Any] | None
+) -> Version:
+    """Reserve the next version number for a build; one build per target at a time.
+
+    The profile the build sees with is kept: when it changes, the target is built again."""
     number = await conn.fetchval(
         "SELECT coalesce(max(version), 0) + 1 FROM read_model_versions WHERE target = $1", target
     )
     await conn.execute(
-        "INSERT INTO read_model_versions (target, version, data_schema, status, events_total) "
-        "VALUES ($1, $2, $3, 'BUILDING', $4)",
+        "INSERT INTO read_model_versions "
+        "(target, version, data_schema, status, events_total, profile) "
+        "VALUES ($1, $2, $3, 'BUILDING', $4, $5::jsonb)",
         target,
         number,
         data_schema(target, number),
         head,
+        profile,
     )
     version = _version(
         await conn.fetchrow(f"{_SELECT} WHERE target = $1 AND version = $2", target, number)
     )
     assert version is not None
     return version
+
+
+async def built_with(conn: Connection, target: str) -> dict[str, Any] | None:
+    """The profile the target's live version was built with."""
+    profile: dict[str, Any] | None = await conn.fetchval(
+        "SELECT profile FROM read_model_versions WHERE target = $1 AND status = 'LIVE'", target
+    )
+    return profile
 
 
 async def record_progress(

@@ -9,7 +9,12 @@ import asyncio
 from osezia.projections.connections import connect
 from osezia.projections.rebuild import rebuild
 from osezia.projections.runner import follow
-from osezia.projections.targets import Targets, drop_offboarded, onboard_missing
+from osezia.projections.targets import (
+    Targets,
+    drop_offboarded,
+    onboard_missing,
+    rebuild_changed_profiles,
+)
 from osezia.projections.versions import live_version
 from osezia.tenants.application import Tenants
 from osezia.tenants.visibility import PLATFORM, Viewer
@@ -39,6 +44,7 @@ async def run_projections(
         await onboard_missing(conn, [v for v in viewers if v.slug == PLATFORM], onboard)
         if await live_version(conn, PLATFORM) is not None:
             await onboard_missing(conn, viewers, onboard)
+            await rebuild_changed_profiles(conn, viewers, onboard)
         await drop_offboarded(conn, offboarded)
 
     try:
