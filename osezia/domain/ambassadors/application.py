@@ -4,37 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from enum import StrEnum
-from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from osezia.domain.ambassadors.model import Ambassador, AmbassadorKind, InterventionFormat, Network
 from osezia.domain.application import PlatformApplication
-from osezia.domain.errors import InvalidValue
 from osezia.domain.geography import normalise_region
-
-E = TypeVar("E", bound=StrEnum)
-
-
-def _choice(choices: type[E], value: str, what: str) -> E:
-    try:
-        return choices(value)
-    except ValueError:
-        raise InvalidValue(f"{what} {value!r} must be one of {', '.join(choices)}") from None
-
-
-def _text(value: str, what: str) -> str:
-    text = " ".join(value.split())
-    if not text:
-        raise InvalidValue(f"the {what} cannot be empty")
-    return text
+from osezia.domain.inputs import choice, text
 
 
 def _sectors(values: Sequence[str]) -> list[str]:
     # Repeats are dropped, first mention first, so the list reads as it was given.
-    return list(dict.fromkeys(_text(value, "sector") for value in values))
+    return list(dict.fromkeys(text(value, "sector") for value in values))
 
 
 class Ambassadors(PlatformApplication):
@@ -55,9 +37,9 @@ class Ambassadors(PlatformApplication):
         def run() -> tuple[UUID, list[Aggregate]]:
             ambassador = Ambassador.appoint(
                 tenant=tenant,
-                full_name=_text(full_name, "full name"),
-                kind=_choice(AmbassadorKind, kind, "ambassador kind"),
-                network=_choice(Network, network, "network"),
+                full_name=text(full_name, "full name"),
+                kind=choice(AmbassadorKind, kind, "ambassador kind"),
+                network=choice(Network, network, "network"),
                 region=None if region is None else normalise_region(region),
                 sectors=_sectors(sectors),
                 appointed_on=appointed_on,
@@ -78,7 +60,7 @@ class Ambassadors(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
-            format_ = _choice(InterventionFormat, format, "intervention format")
+            format_ = choice(InterventionFormat, format, "intervention format")
             ambassador = self.get_ambassador(tenant, ambassador_id)
             ambassador.record_intervention(on, audience, format_)
             return None, [ambassador]
@@ -97,7 +79,7 @@ class Ambassadors(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             ambassador = self.get_ambassador(tenant, ambassador_id)
-            ambassador.withdraw(_text(reason, "withdrawal reason"), on)
+            ambassador.withdraw(text(reason, "withdrawal reason"), on)
             return None, [ambassador]
 
         arguments = (ambassador_id, reason, on)

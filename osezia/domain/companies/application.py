@@ -9,22 +9,16 @@ from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.companies.model import AdoptionStage, Company
-from osezia.domain.errors import AlreadyRegistered, Conflict, InvalidValue
+from osezia.domain.errors import AlreadyRegistered, Conflict
 from osezia.domain.geography import (
     check_departement_in_region,
     normalise_departement,
     normalise_region,
 )
 from osezia.domain.identifiers import normalise_siren, normalise_siret
+from osezia.domain.inputs import choice, text
 from osezia.domain.naf import normalise_naf
 from osezia.domain.sizes import SizeFacts, segment_of, size_category
-
-
-def _legal_name(value: str) -> str:
-    name = " ".join(value.split())
-    if not name:
-        raise InvalidValue("the legal name cannot be empty")
-    return name
 
 
 def _assess(company: Company, facts: SizeFacts) -> None:
@@ -64,7 +58,7 @@ class Companies(PlatformApplication):
             company = Company(
                 tenant=tenant,
                 siren=siren_,
-                legal_name=_legal_name(legal_name),
+                legal_name=text(legal_name, "legal name"),
                 region=region_,
                 departement=departement_,
                 naf=normalise_naf(naf),
@@ -125,11 +119,7 @@ class Companies(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
-            try:
-                stage_ = AdoptionStage(stage)
-            except ValueError:
-                stages = ", ".join(AdoptionStage)
-                raise InvalidValue(f"adoption stage {stage!r} must be one of {stages}") from None
+            stage_ = choice(AdoptionStage, stage, "adoption stage")
             company = self.load(tenant, company_id, Company, "company")
             company.advance_adoption(stage_, on)
             return None, [company]

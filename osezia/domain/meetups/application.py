@@ -12,21 +12,8 @@ from osezia.domain.companies.model import Company
 from osezia.domain.errors import InvalidValue, NotFound
 from osezia.domain.geography import normalise_region
 from osezia.domain.identifiers import normalise_siren
+from osezia.domain.inputs import choice, text
 from osezia.domain.meetups.model import Meetup, MeetupKind
-
-
-def _kind(value: str) -> MeetupKind:
-    try:
-        return MeetupKind(value)
-    except ValueError:
-        raise InvalidValue(f"event kind {value!r} must be one of {', '.join(MeetupKind)}") from None
-
-
-def _text(value: str, what: str) -> str:
-    text = " ".join(value.split())
-    if not text:
-        raise InvalidValue(f"the {what} cannot be empty")
-    return text
 
 
 class Meetups(PlatformApplication):
@@ -46,8 +33,8 @@ class Meetups(PlatformApplication):
         def run() -> tuple[UUID, list[Aggregate]]:
             meetup = Meetup.schedule(
                 tenant=tenant,
-                title=_text(title, "event title"),
-                kind=_kind(kind),
+                title=text(title, "event title"),
+                kind=choice(MeetupKind, kind, "event kind"),
                 region=None if region is None else normalise_region(region),
                 on=on,
                 capacity=capacity,
@@ -87,7 +74,7 @@ class Meetups(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             meetup = self.get_event(tenant, event_id)
-            meetup.register_provider(normalise_siren(siren), _text(name, "provider name"))
+            meetup.register_provider(normalise_siren(siren), text(name, "provider name"))
             return None, [meetup]
 
         arguments = (event_id, siren, name)
@@ -148,7 +135,7 @@ class Meetups(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             meetup = self.get_event(tenant, event_id)
-            meetup.cancel(_text(reason, "cancellation reason"))
+            meetup.cancel(text(reason, "cancellation reason"))
             return None, [meetup]
 
         self.execute(tenant, idempotency_key, "cancel_event", (event_id, reason), run)

@@ -9,15 +9,9 @@ from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.companies.model import Company
-from osezia.domain.errors import InvalidValue, NotFound
+from osezia.domain.errors import NotFound
+from osezia.domain.inputs import text
 from osezia.domain.partnerships.model import Partnership
-
-
-def _text(value: str, what: str) -> str:
-    text = " ".join(value.split())
-    if not text:
-        raise InvalidValue(f"the {what} cannot be empty")
-    return text
 
 
 class Partnerships(PlatformApplication):
@@ -39,8 +33,8 @@ class Partnerships(PlatformApplication):
                 raise NotFound(f"no company with id {company_id}")
             partnership = Partnership(
                 tenant=tenant,
-                research_team=_text(research_team, "research team"),
-                topic=_text(topic, "partnership topic"),
+                research_team=text(research_team, "research team"),
+                topic=text(topic, "partnership topic"),
                 company_id=company_id,
                 company_siren=company.siren,
                 company_name=company.legal_name,
@@ -94,7 +88,7 @@ class Partnerships(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             partnership = self.get_partnership(tenant, partnership_id)
-            partnership.abandon(_text(reason, "abandonment reason"))
+            partnership.abandon(text(reason, "abandonment reason"))
             return None, [partnership]
 
         arguments = (partnership_id, reason)

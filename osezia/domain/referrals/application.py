@@ -8,7 +8,8 @@ from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.companies.model import Company
-from osezia.domain.errors import InvalidValue, NotFound
+from osezia.domain.errors import NotFound
+from osezia.domain.inputs import choice
 from osezia.domain.referrals.model import Purpose, Referral
 
 
@@ -27,11 +28,7 @@ class Referrals(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
-            try:
-                purpose_ = Purpose(purpose)
-            except ValueError:
-                allowed = ", ".join(Purpose)
-                raise InvalidValue(f"purpose {purpose!r} must be one of {allowed}") from None
+            purpose_ = choice(Purpose, purpose, "purpose")
             # Only the company's own network may share it on.
             company = self.find(company_id, Company)
             if company is None or company.tenant != tenant:

@@ -1,0 +1,26 @@
+"""Cleaning what people type before it reaches an aggregate: names and choices."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+from osezia.domain.errors import InvalidValue
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def text(value: str, what: str) -> str:
+    """The value with its white space folded; an empty one is refused, naming what it is."""
+    folded = " ".join(value.split())
+    if not folded:
+        raise InvalidValue(f"the {what} cannot be empty")
+    return folded
+
+
+def choice(choices: type[E], value: str, what: str) -> E:
+    """The member of `choices` named `value`, or an error listing the allowed values."""
+    try:
+        return choices(value)
+    except ValueError:
+        raise InvalidValue(f"{what} {value!r} must be one of {', '.join(choices)}") from None
