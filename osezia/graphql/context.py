@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 from strawberry.types import Info as StrawberryInfo
@@ -23,6 +24,7 @@ class Context:
     profile: Profile  # what the caller's network may do
     consistency_token: str | None = None  # from the X-Consistency-Token header, if sent
     changes: ChangeHub | None = None  # the process's feed of read-model positions
+    loaders: dict[str, Any] = field(default_factory=dict)  # this request's DataLoaders
 
     def refuse(self, command: str) -> Forbidden | None:
         """FORBIDDEN if the caller may not issue ``command``, else None: the network's profile

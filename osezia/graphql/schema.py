@@ -12,6 +12,7 @@ from osezia.graphql.ambassadors.mutations import AmbassadorMutations
 from osezia.graphql.ambassadors.queries import AmbassadorQueries
 from osezia.graphql.companies.mutations import CompanyMutations
 from osezia.graphql.companies.queries import CompanyQueries
+from osezia.graphql.context import Info
 from osezia.graphql.diagnostics.mutations import DiagnosticMutations
 from osezia.graphql.diagnostics.queries import DiagnosticQueries
 from osezia.graphql.errors_extension import PresentErrors
@@ -19,6 +20,7 @@ from osezia.graphql.events.mutations import EventMutations
 from osezia.graphql.events.queries import EventQueries
 from osezia.graphql.figures.queries import FigureQueries
 from osezia.graphql.limits import limits
+from osezia.graphql.node import Node, find_node
 from osezia.graphql.partnerships.mutations import PartnershipMutations
 from osezia.graphql.partnerships.queries import PartnershipQueries
 from osezia.graphql.projections.queries import ProjectionQueries
@@ -29,7 +31,15 @@ from osezia.graphql.subscriptions.subscriptions import Subscription
 
 
 @strawberry.type
+class NodeQueries:
+    @strawberry.field(description="Any record by its id, if the caller's network sees it.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await find_node(info, id)
+
+
+@strawberry.type
 class Query(
+    NodeQueries,
     CompanyQueries,
     DiagnosticQueries,
     AmbassadorQueries,

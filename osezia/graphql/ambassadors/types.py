@@ -5,6 +5,8 @@ from typing import Any
 
 import strawberry
 
+from osezia.graphql.node import Node
+
 
 @strawberry.type
 class Intervention:
@@ -14,7 +16,7 @@ class Intervention:
 
 
 @strawberry.type(description="An « Osez l'IA » ambassador (public directory).")
-class Ambassador:
+class Ambassador(Node):
     id: strawberry.ID
     full_name: str
     kind: str

@@ -13,7 +13,7 @@ from osezia.graphql.reading import paged, read_models
 from osezia.projections.companies import CompanyRow, company_by_siren
 
 
-def _company(row: dict[str, Any]) -> Company:
+def company_node(row: dict[str, Any]) -> Company:
     return Company.of(CompanyRow.from_row(row))
 
 
@@ -46,7 +46,7 @@ class CompanyQueries:
         return await paged(
             info,
             "companies",
-            _company,
+            company_node,
             sort="siren",
             sort_type="text",
             conditions=[

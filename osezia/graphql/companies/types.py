@@ -4,12 +4,13 @@ from datetime import date
 
 import strawberry
 
+from osezia.graphql.node import Node
 from osezia.graphql.scalars import Cents
 from osezia.projections.companies import CompanyRow
 
 
 @strawberry.type(description="A company (a SIREN) as the caller's network sees it.")
-class Company:
+class Company(Node):
     id: strawberry.ID
     siren: str
     legal_name: str

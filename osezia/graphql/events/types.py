@@ -5,6 +5,8 @@ from typing import Any
 
 import strawberry
 
+from osezia.graphql.node import Node
+
 
 @strawberry.type(description="A company or an AI solution provider registered to an event.")
 class Participant:
@@ -21,7 +23,7 @@ class Meeting:
 
 
 @strawberry.type(description="An event of the plan: a monthly meetup or the national day.")
-class Event:
+class Event(Node):
     id: strawberry.ID
     title: str
     kind: str

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
 
 import strawberry
 
+if TYPE_CHECKING:
+    from osezia.graphql.companies.types import Company
+
+from osezia.graphql import loaders
+from osezia.graphql.context import Info
+from osezia.graphql.node import Node
+
 
 @strawberry.type(description="A research partnership between INRIA and an SME.")
-class Partnership:
+class Partnership(Node):
     id: strawberry.ID
     company_id: strawberry.ID
     company_siren: str
@@ -21,6 +29,12 @@ class Partnership:
     started_on: date | None
     ended_on: date | None
     abandon_reason: str | None
+
+    @strawberry.field(description="The company, when the caller's network sees it.")
+    async def company(
+        self, info: Info
+    ) -> Annotated[Company, strawberry.lazy("osezia.graphql.companies.types")] | None:
+        return await loaders.companies(info).load(UUID(self.company_id))
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Partnership:

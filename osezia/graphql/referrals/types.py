@@ -5,9 +5,11 @@ from typing import Any
 
 import strawberry
 
+from osezia.graphql.node import Node
+
 
 @strawberry.type(description="A company shared by one network with another, with consent.")
-class Referral:
+class Referral(Node):
     id: strawberry.ID
     from_network: str
     to_network: str

@@ -1,0 +1,52 @@
+"""`node(id:)`: any record by its id, if the caller's network sees it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from osezia.domain.errors import DomainError
+from osezia.graphql.commands import uuid_of
+from osezia.graphql.context import Info
+from osezia.graphql.reading import read_models
+from osezia.projections.names import stable_schema
+
+
+@strawberry.interface(description="A record with an id that `node(id:)` finds again.")
+class Node:
+    id: strawberry.ID
+
+
+async def find_node(info: Info, node_id: strawberry.ID) -> Node | None:
+    # Imported here: each feature's types import Node from this module.
+    from osezia.graphql.ambassadors.types import Ambassador
+    from osezia.graphql.companies.queries import company_node
+    from osezia.graphql.diagnostics.types import Diagnostic
+    from osezia.graphql.events.types import Event
+    from osezia.graphql.partnerships.types import Partnership
+    from osezia.graphql.referrals.types import Referral
+
+    views: dict[str, Any] = {
+        "companies": company_node,
+        "diagnostics": Diagnostic.of,
+        "ambassadors": Ambassador.of,
+        "events": Event.of,
+        "partnerships": Partnership.of,
+        "referrals": Referral.of,
+    }
+    try:
+        wanted = uuid_of(node_id, "record")
+    except DomainError:
+        return None
+    tenant = info.context.tenant
+    async with read_models(info) as conn:
+        for view, present in views.items():
+            row = await conn.fetchrow(
+                f'SELECT * FROM "{stable_schema(tenant)}".{view} WHERE id = $1', wanted
+            )
+            if row is not None:
+                node: Node = present(dict(row))
+                return node
+    # Another network's id is "not found", exactly like an id that does not exist.
+    return None
