@@ -24,7 +24,7 @@ from osezia.projections.paging import MAX_PAGE
 MAX_DEPTH = 10
 MAX_ALIASES = 20
 MAX_TOKENS = 2000
-MAX_COST = 5000
+MAX_COST = 1000  # rows: ten full pages
 DEFAULT_FIRST = 20
 
 
