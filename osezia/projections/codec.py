@@ -9,7 +9,6 @@ rebuild spends most of its time here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -37,25 +36,52 @@ def _restore(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
-    """One event of the log, as the projections see it."""
+def _decode_state(state: bytes) -> dict[str, Any]:
+    data: dict[str, Any] = orjson.loads(state)
+    # Restored in place: most values are plain strings and numbers, left as they are.
+    for key, value in data.items():
+        kind = type(value)
+        if kind is dict or kind is list:
+            data[key] = _restore(value)
+    return data
 
-    position: int
-    originator_id: UUID
-    originator_version: int
-    topic: str
-    data: dict[str, Any]
+
+class StoredEvent:
+    """One event of the log, as the projections see it.
+
+    Its JSON is decoded when ``data`` is first read. A tenant's rebuild reads every event of the
+    log, but most are updates of rows the tenant does not see, skipped on their originator id
+    alone: those are never decoded.
+    """
+
+    __slots__ = ("_data", "_state", "originator_id", "originator_version", "position", "topic")
+
+    def __init__(
+        self, position: int, originator_id: UUID, originator_version: int, topic: str, state: bytes
+    ) -> None:
+        self.position = position
+        self.originator_id = originator_id
+        self.originator_version = originator_version
+        self.topic = topic
+        self._state = state
+        self._data: dict[str, Any] | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = _decode_state(self._state)
+        return self._data
 
     @property
     def timestamp(self) -> datetime:
         stamp: datetime = self.data["timestamp"]
         return stamp
 
+    def __repr__(self) -> str:
+        return f"StoredEvent({self.position}, {self.originator_id}, {self.topic!r})"
+
 
 def decode(
     position: int, originator_id: UUID, version: int, topic: str, state: bytes
 ) -> StoredEvent:
-    raw = orjson.loads(state)
-    data = {k: _restore(v) if type(v) in (dict, list) else v for k, v in raw.items()}
-    return StoredEvent(position, originator_id, version, topic, data)
+    return StoredEvent(position, originator_id, version, topic, state)

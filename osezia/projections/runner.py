@@ -39,6 +39,10 @@ async def catch_up(conn: Connection, viewer: Viewer, batch_size: int = 5000) -> 
                 "SELECT pg_notify($1, $2)", READ_MODELS_CHANNEL, f"{viewer.slug}:{position}"
             )
             applied += len(events)
+        if len(events) < batch_size:
+            # That was the head when we read it: whatever commits later sends a notification
+            # that wakes the next round, so an extra empty transaction would only add delay.
+            return applied
 
 
 Viewers = Callable[[], Awaitable[Sequence[Viewer]]]

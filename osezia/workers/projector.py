@@ -5,6 +5,7 @@ offboarded ones."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from osezia.projections.connections import connect
 from osezia.projections.rebuild import rebuild
@@ -19,6 +20,8 @@ from osezia.projections.versions import live_version
 from osezia.tenants.application import Tenants
 from osezia.tenants.visibility import PLATFORM, Viewer
 from osezia.workers.queue import RebuildQueue
+
+CHECK_SECONDS = 1.0  # how often new, changed and offboarded tenants are looked for
 
 
 async def run_projections(
@@ -38,7 +41,14 @@ async def run_projections(
         else:
             await rebuild(database_url, viewer)
 
+    checked_at = -CHECK_SECONDS
+
     async def on_round() -> None:
+        # The registry checks cost a few queries: once a second, not on every notification.
+        nonlocal checked_at
+        if time.monotonic() - checked_at < CHECK_SECONDS:
+            return
+        checked_at = time.monotonic()
         viewers, offboarded = await targets.refresh()
         # Tenants' figures read the platform's model: it is built first.
         await onboard_missing(conn, [v for v in viewers if v.slug == PLATFORM], onboard)
