@@ -1,6 +1,6 @@
 """Commands per second registering companies, at 1 and 8 concurrent writers, against two peers.
 
-Run by hand, never in the test run:  .venv/bin/python bench/append.py [--seconds 10]
+Run by hand, never in the test run:  .venv/bin/python bench/append.py [--seconds 10] [--rounds 3]
 
 Three systems register companies on the same PostgreSQL, each in its own fresh database:
 
@@ -12,6 +12,9 @@ Three systems register companies on the same PostgreSQL, each in its own fresh d
 - pgbench: a single-row INSERT into a plain table by N clients, the ceiling for this machine.
 
 Each measurement runs a warm-up first and counts only the commands completed in the timed window.
+With several rounds, the systems take turns in each round and the median is reported, so that a
+change in the machine's load weighs on all of them alike. The CPU left idle just before and
+just after the run is printed: figures taken on a busy machine are lower, and not alike.
 """
 
 from __future__ import annotations
@@ -23,15 +26,17 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 import psycopg
 from psycopg import sql
@@ -45,8 +50,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 EMMETT_DIR = BENCH_DIR / "emmett"
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 WRITER_COUNTS = (1, 8)
-SYSTEMS = ("osezia", "Emmett", "pgbench")
-TARGET_RATIO = 2.0  # the issue's target: osezia at least 2x Emmett at 8 writers
+TARGET_RATIO = 2.0  # issue 2's target: osezia at least 2x Emmett at 8 writers
+TARGET_WRITERS = 8
 
 # Figures measured earlier on this machine, printed beside today's for comparison.
 EARLIER = {
@@ -79,6 +84,15 @@ class Result:
         return self.commands / self.seconds
 
 
+class System(Protocol):
+    name: str
+    how: str  # how its N writers run, for the report
+
+    def prepare(self) -> None: ...
+
+    def measure(self, writers: int) -> Result: ...
+
+
 # --- Databases -------------------------------------------------------------------------------
 
 
@@ -89,11 +103,27 @@ def with_database(admin_url: str, dbname: str) -> str:
 
 def recreate_database(admin_url: str, dbname: str) -> str:
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+        name = sql.Identifier(dbname)
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     return with_database(admin_url, dbname)
+
+
+def cpu_idle(seconds: float = 2.0) -> float | None:
+    """The share of the machine's CPU time left idle over ``seconds`` (Linux), else None."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            ticks = [int(n) for n in stat.readline().split()[1:]]
+        return ticks[3] + ticks[4], sum(ticks[:8])  # idle + iowait, all
+
+    try:
+        idle_before, total_before = sample()
+        time.sleep(seconds)
+        idle_after, total_after = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return (idle_after - idle_before) / max(1, total_after - total_before)
 
 
 def checkpoint(admin_url: str) -> None:
@@ -129,10 +159,10 @@ def luhn_check_digit(digits: str) -> str:
     return str(-total % 10)
 
 
-def sirens(first: int = 10_000_000) -> Iterator[str]:
-    for base in itertools.count(first):
-        digits = f"{base:08d}"
-        yield digits + luhn_check_digit(digits)
+def siren(number: int) -> str:
+    """The valid SIREN whose first eight digits are ``number``."""
+    digits = f"{number:08d}"
+    return digits + luhn_check_digit(digits)
 
 
 # --- Running N writers for a fixed time ------------------------------------------------------
@@ -173,21 +203,30 @@ def run_writers(
 # --- The three systems -----------------------------------------------------------------------
 
 
-def bench_osezia(plan: Plan) -> list[Result]:
-    url = recreate_database(plan.admin_url, "osezia_bench")
-    migrate(url)
-    # itertools.count's next() is atomic under the GIL, so threads never share a SIREN.
-    numbers = sirens()
-    size = SizeFacts(headcount_uta=Decimal(42))
-    results = []
-    for writers in plan.writer_counts:
-        checkpoint(plan.admin_url)
-        app = Companies(env=Database.from_url(url).eventsourcing_env(pool_size=writers))
+class Osezia:
+    name = "osezia"
+    how = "N threads calling Companies.register_company, a pool of N connections"
 
-        def register(app: Companies = app) -> None:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.url = ""
+        # next() on an itertools.count is atomic (a generator's is not: concurrent calls raise),
+        # so threads never share a SIREN.
+        self.numbers = itertools.count(10_000_000)
+
+    def prepare(self) -> None:
+        self.url = recreate_database(self.plan.admin_url, "osezia_bench")
+        migrate(self.url)
+
+    def measure(self, writers: int) -> Result:
+        checkpoint(self.plan.admin_url)
+        app = Companies(env=Database.from_url(self.url).eventsourcing_env(pool_size=writers))
+        size = SizeFacts(headcount_uta=Decimal(42))
+
+        def register() -> None:
             app.register_company(
                 "bench",
-                siren=next(numbers),
+                siren=siren(next(self.numbers)),
                 legal_name="Entreprise de démonstration",
                 region="11",
                 departement="75",
@@ -196,57 +235,47 @@ def bench_osezia(plan: Plan) -> list[Result]:
             )
 
         try:
-            results.append(run_writers("osezia", writers, register, plan.seconds, plan.warmup))
+            return run_writers(self.name, writers, register, self.plan.seconds, self.plan.warmup)
         finally:
             app.close()
-    return results
 
 
-def ensure_emmett_installed() -> None:
-    if (EMMETT_DIR / "node_modules").is_dir():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        sys.exit("npm is needed for Emmett's benchmark (Node 20+)")
-    print("installing Emmett into bench/emmett/node_modules ...", file=sys.stderr)
-    subprocess.run([npm, "install", "--prefix", str(EMMETT_DIR)], check=True)
+class Emmett:
+    name = "Emmett"
+    how = "N concurrent async appenders in ONE Node process, Emmett's default pool (10)"
 
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.url = ""
+        self.node = ""
+        self.first_siren = 10_000_000
 
-def bench_emmett(plan: Plan) -> list[Result]:
-    ensure_emmett_installed()
-    node = shutil.which("node")
-    if node is None:
-        sys.exit("node is needed for Emmett's benchmark (Node 20+)")
-    url = recreate_database(plan.admin_url, "emmett_bench")
-    first_siren = 10_000_000
-    results = []
-    for index, writers in enumerate(plan.writer_counts):
-        checkpoint(plan.admin_url)
-        arguments = [
-            node,
-            str(EMMETT_DIR / "append.mjs"),
-            f"--url={url}",
+    def prepare(self) -> None:
+        node, npm = shutil.which("node"), shutil.which("npm")
+        if node is None or npm is None:
+            sys.exit("node and npm (Node 20+) are needed for Emmett's benchmark")
+        self.node = node
+        if not (EMMETT_DIR / "node_modules").is_dir():
+            print("installing Emmett into bench/emmett/node_modules ...", file=sys.stderr)
+            subprocess.run([npm, "install", "--prefix", str(EMMETT_DIR)], check=True)
+        self.url = recreate_database(self.plan.admin_url, "emmett_bench")
+        self._node("--migrate-only")  # Emmett's own tables and functions
+
+    def measure(self, writers: int) -> Result:
+        checkpoint(self.plan.admin_url)
+        output = self._node(
             f"--writers={writers}",
-            f"--seconds={plan.seconds}",
-            f"--warmup={plan.warmup}",
-            f"--first-siren={first_siren}",
-        ]
-        if index == 0:
-            arguments.append("--migrate")  # Emmett's own schema, created before the warm-up
-        output = subprocess.run(arguments, check=True, capture_output=True, text=True).stdout
+            f"--seconds={self.plan.seconds}",
+            f"--warmup={self.plan.warmup}",
+            f"--first-siren={self.first_siren}",
+        )
         report = json.loads(output.strip().splitlines()[-1])
-        first_siren = int(report["last_siren_base"])
-        results.append(Result("Emmett", writers, int(report["commands"]), report["seconds"]))
-    return results
+        self.first_siren = int(report["last_siren_base"])
+        return Result(self.name, writers, int(report["commands"]), float(report["seconds"]))
 
-
-def find_pgbench() -> str:
-    found = shutil.which("pgbench") or next(
-        iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"), reverse=True)), None
-    )
-    if found is None:
-        sys.exit("pgbench is needed (it comes with PostgreSQL's client tools)")
-    return found
+    def _node(self, *arguments: str) -> str:
+        command = [self.node, str(EMMETT_DIR / "append.mjs"), f"--url={self.url}", *arguments]
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
 PGBENCH_TABLE = """
@@ -263,98 +292,128 @@ PGBENCH_SCRIPT = (
 )
 
 
-def bench_pgbench(plan: Plan) -> list[Result]:
-    pgbench = find_pgbench()
-    url = recreate_database(plan.admin_url, "pgbench_bench")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(PGBENCH_TABLE)
-    database = Database.from_url(url)
-    connection = ["-h", database.host, "-p", str(database.port), "-U", database.user]
-    env = {**os.environ, "PGPASSWORD": database.password} if database.password else None
-    cores = os.cpu_count() or 1
-    results = []
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write(PGBENCH_SCRIPT)
-    try:
-        for writers in plan.writer_counts:
-            checkpoint(plan.admin_url)
+class Pgbench:
+    name = "pgbench"
+    how = "N clients (-c N, -j up to the cores), one single-row INSERT per transaction"
 
-            def run(duration: float, writers: int = writers) -> str:
-                arguments = [
-                    pgbench,
-                    *connection,
-                    "--no-vacuum",
-                    f"--file={script.name}",
-                    f"--client={writers}",
-                    f"--jobs={min(writers, cores)}",
-                    f"--time={max(1, round(duration))}",
-                    database.dbname,
-                ]
-                return subprocess.run(
-                    arguments, check=True, capture_output=True, text=True, env=env
-                ).stdout
+    def __init__(self, plan: Plan, script_dir: Path) -> None:
+        self.plan = plan
+        self.script = script_dir / "insert.sql"
+        self.pgbench = ""
+        self.database = Database.from_url(plan.admin_url)
 
-            run(plan.warmup)
-            output = run(plan.seconds)
-            transactions = re.search(r"number of transactions actually processed: (\d+)", output)
-            tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", output)
-            if transactions is None or tps is None:
-                sys.exit(f"could not read pgbench's output:\n{output}")
-            count = int(transactions.group(1))
-            results.append(Result("pgbench", writers, count, count / float(tps.group(1))))
-    finally:
-        os.unlink(script.name)
-    return results
+    def prepare(self) -> None:
+        found = shutil.which("pgbench") or max(
+            glob.glob("/usr/lib/postgresql/*/bin/pgbench"), default=None
+        )
+        if found is None:
+            sys.exit("pgbench is needed (it comes with PostgreSQL's client tools)")
+        self.pgbench = found
+        url = recreate_database(self.plan.admin_url, "pgbench_bench")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(PGBENCH_TABLE)
+        self.database = Database.from_url(url)
+        self.script.write_text(PGBENCH_SCRIPT)
+
+    def measure(self, writers: int) -> Result:
+        checkpoint(self.plan.admin_url)
+        self._run(writers, self.plan.warmup)
+        output = self._run(writers, self.plan.seconds)
+        transactions = re.search(r"number of transactions actually processed: (\d+)", output)
+        tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", output)
+        if transactions is None or tps is None:
+            sys.exit(f"could not read pgbench's output:\n{output}")
+        count = int(transactions.group(1))
+        return Result(self.name, writers, count, count / float(tps.group(1)))
+
+    def _run(self, writers: int, seconds: float) -> str:
+        database = self.database
+        command = [
+            self.pgbench,
+            *("-h", database.host, "-p", str(database.port), "-U", database.user),
+            "--no-vacuum",
+            f"--file={self.script}",
+            f"--client={writers}",
+            f"--jobs={min(writers, os.cpu_count() or 1)}",
+            f"--time={max(1, round(seconds))}",
+            database.dbname,
+        ]
+        env = {**os.environ, "PGPASSWORD": database.password} if database.password else None
+        return subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
 
 
 # --- The report ------------------------------------------------------------------------------
 
 
-def ratio(numerator: Result | None, denominator: Result | None) -> str:
-    if numerator is None or denominator is None:
+def median_results(results: Sequence[Result]) -> dict[tuple[str, int], list[float]]:
+    rates: dict[tuple[str, int], list[float]] = {}
+    for r in results:
+        rates.setdefault((r.system, r.writers), []).append(r.per_second)
+    return rates
+
+
+def ratio(rates: dict[tuple[str, int], list[float]], a: str, b: str, writers: int) -> str:
+    if (a, writers) not in rates or (b, writers) not in rates:
         return "—"
-    return f"{numerator.per_second / denominator.per_second:.2f}×"
+    return f"{statistics.median(rates[a, writers]) / statistics.median(rates[b, writers]):.2f}×"
 
 
-def report(results: Sequence[Result], plan: Plan, server: str) -> None:
-    by_key = {(r.system, r.writers): r for r in results}
+def report(
+    systems: Sequence[System],
+    results: Sequence[Result],
+    plan: Plan,
+    rounds: int,
+    server: str,
+    idle: tuple[float | None, float | None],
+) -> None:
+    rates = median_results(results)
+    cores = os.cpu_count()
     print()
     print(
-        f"Registering companies: {plan.seconds:g} s per measurement "
-        f"after a {plan.warmup:g} s warm-up"
+        f"Registering companies: {plan.seconds:g} s per measurement after a {plan.warmup:g} s "
+        f"warm-up, {rounds} round(s)" + (", median shown" if rounds > 1 else "")
     )
-    print(f"Machine: {os.cpu_count()} cores; {server}")
-    print("osezia: N threads, pool of N connections, group commit;")
-    print("Emmett: N concurrent async appenders in ONE Node process (node-postgres pool of 10);")
-    print("pgbench: N clients, one single-row INSERT per transaction.")
+    print(f"Machine: {cores} cores; {server}")
+    if idle[0] is not None and idle[1] is not None:
+        print(f"CPU idle just before the run: {idle[0]:.0%}, just after: {idle[1]:.0%}")
+        if min(idle[0], idle[1]) < 0.8:
+            print("  (something else was running: figures are lower than on an idle machine)")
+    for system in systems:
+        print(f"  {system.name}: {system.how}")
     print()
-    print(f"{'system':<10}{'writers':>8}{'commands':>11}{'commands/s':>13}{'earlier':>10}")
-    for r in results:
-        earlier = EARLIER.get((r.system, r.writers))
-        shown = f"{earlier:,}" if earlier else ""
-        print(f"{r.system:<10}{r.writers:>8}{r.commands:>11,}{r.per_second:>13,.0f}{shown:>10}")
+    spread = "   range (min–max)" if rounds > 1 else ""
+    print(f"{'system':<10}{'writers':>8}{'commands/s':>12}{'earlier':>9}{spread}")
+    for system in systems:
+        for writers in plan.writer_counts:
+            values = rates[system.name, writers]
+            earlier = EARLIER.get((system.name, writers))
+            shown = f"{earlier:,}" if earlier else ""
+            line = f"{system.name:<10}{writers:>8}{statistics.median(values):>12,.0f}{shown:>9}"
+            if rounds > 1:
+                line += f"   {min(values):,.0f}–{max(values):,.0f}"
+            print(line)
     plain_1, plain_8 = EARLIER[("eventsourcing", 1)], EARLIER[("eventsourcing", 8)]
     print(
-        "(earlier: measured before on this machine; eventsourcing's plain recorder did "
-        f"{plain_1:,}/s at 1 writer, {plain_8:,}/s at 8)"
+        "(earlier = measured before on this machine; eventsourcing's plain recorder did "
+        f"{plain_1:,}/s at 1 writer, {plain_8:,}/s at 8 threads)"
     )
     print()
     print(f"{'writers':<10}{'osezia/Emmett':>15}{'osezia/pgbench':>16}")
     for writers in plan.writer_counts:
-        osezia = by_key.get(("osezia", writers))
-        emmett = by_key.get(("Emmett", writers))
-        pgbench = by_key.get(("pgbench", writers))
-        print(f"{writers:<10}{ratio(osezia, emmett):>15}{ratio(osezia, pgbench):>16}")
+        to_emmett = ratio(rates, "osezia", "Emmett", writers)
+        to_pgbench = ratio(rates, "osezia", "pgbench", writers)
+        print(f"{writers:<10}{to_emmett:>15}{to_pgbench:>16}")
     print()
-    osezia, emmett = by_key.get(("osezia", 8)), by_key.get(("Emmett", 8))
+    target = f"TARGET: osezia >= {TARGET_RATIO:g}× Emmett at {TARGET_WRITERS} writers"
+    osezia, emmett = rates.get(("osezia", TARGET_WRITERS)), rates.get(("Emmett", TARGET_WRITERS))
     if osezia is None or emmett is None:
-        print(f"TARGET osezia >= {TARGET_RATIO:g}× Emmett at 8 writers: not measured in this run")
+        print(f"{target}: not measured in this run")
         return
-    achieved = osezia.per_second / emmett.per_second
+    achieved = statistics.median(osezia) / statistics.median(emmett)
     verdict = "MET" if achieved >= TARGET_RATIO else "NOT MET"
     print(
-        f"TARGET osezia >= {TARGET_RATIO:g}× Emmett at 8 writers: {verdict} "
-        f"({achieved:.2f}×: {osezia.per_second:,.0f}/s against {emmett.per_second:,.0f}/s)"
+        f"{target}: {verdict} ({achieved:.2f}×: {statistics.median(osezia):,.0f}/s "
+        f"against {statistics.median(emmett):,.0f}/s)"
     )
 
 
@@ -362,8 +421,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seconds", type=float, default=10.0, help="timed window (default 10)")
     parser.add_argument("--warmup", type=float, default=2.0, help="warm-up before it (default 2)")
+    parser.add_argument("--rounds", type=int, default=1, help="turns of every measurement")
     parser.add_argument(
-        "--only", choices=SYSTEMS, action="append", help="measure only this system (repeatable)"
+        "--only",
+        choices=("osezia", "Emmett", "pgbench"),
+        action="append",
+        help="measure only this system (repeatable)",
     )
     parser.add_argument(
         "--writers",
@@ -378,16 +441,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         seconds=args.seconds,
         warmup=args.warmup,
     )
-    benches: dict[str, Callable[[Plan], list[Result]]] = {
-        "osezia": bench_osezia,
-        "Emmett": bench_emmett,
-        "pgbench": bench_pgbench,
-    }
-    results: list[Result] = []
-    for system in args.only or SYSTEMS:
-        print(f"measuring {system} ...", file=sys.stderr, flush=True)
-        results.extend(benches[system](plan))
-    report(results, plan, server_description(plan.admin_url))
+    with tempfile.TemporaryDirectory(prefix="osezia-bench-") as script_dir:
+        everything: list[System] = [Osezia(plan), Emmett(plan), Pgbench(plan, Path(script_dir))]
+        systems = [s for s in everything if not args.only or s.name in args.only]
+        idle_before = cpu_idle()
+        for system in systems:
+            system.prepare()
+        results: list[Result] = []
+        for round_ in range(1, args.rounds + 1):
+            for system in systems:
+                for writers in plan.writer_counts:
+                    print(
+                        f"round {round_}: {system.name}, {writers} writer(s) ...",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    results.append(system.measure(writers))
+    idle = (idle_before, cpu_idle())
+    report(systems, results, plan, args.rounds, server_description(plan.admin_url), idle)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 // transaction. The N appenders are async tasks in this one Node process, sharing Emmett's default
 // connection pool (node-postgres, up to 10 connections), which is how Emmett is meant to be used.
 //
-// Usage: node append.mjs --url URL --writers N --seconds S --warmup W --first-siren K
+// Usage: node append.mjs --url URL --migrate-only   (creates Emmett's tables, then exits)
+//        node append.mjs --url URL --writers N --seconds S --warmup W --first-siren K
 // Prints one line of JSON: {"writers": N, "commands": C, "seconds": S, "per_second": R, ...}.
 
 import { parseArgs } from "node:util";
@@ -19,7 +20,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     warmup: { type: "string", default: "2" },
     "first-siren": { type: "string", default: "10000000" },
-    migrate: { type: "boolean", default: false },
+    "migrate-only": { type: "boolean", default: false },
   },
 });
 
@@ -50,8 +51,10 @@ const nextSiren = () => {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const store = getPostgreSQLEventStore(values.url);
-if (values.migrate) {
+if (values["migrate-only"]) {
   await store.schema.migrate();
+  await store.close();
+  process.exit(0);
 }
 
 const registerCompany = (siren) =>
