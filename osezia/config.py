@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
 
@@ -60,6 +60,8 @@ class Database:
             "POSTGRES_MAX_OVERFLOW": str(pool_size),
             # Tables belong to alembic's migrations, never to a side effect of starting.
             "CREATE_TABLE": "n",
+            # The library's recorder, its batch of events sent as a binary parameter.
+            "APPLICATION_RECORDER_TOPIC": "osezia.recorder:BinaryParameterRecorder",
         }
 
     def sqlalchemy_url(self) -> str:
@@ -93,6 +95,10 @@ class Settings:
     token_lifetime: int = 900  # seconds
     dev_tenant_header: bool = False
     oidc: OidcProvider | None = None
+    response_cache: bool = True
+    # A bearer token Prometheus sends to read /metrics; kept out of the repr, like a password.
+    metrics_token: str | None = field(default=None, repr=False)
+    allowed_origins: tuple[str, ...] = ()  # pages that may open a websocket, besides our own
 
     @property
     def is_production(self) -> bool:
@@ -148,6 +154,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         token_lifetime=int(lifetime_text),
         dev_tenant_header=dev_header == "1",
         oidc=_oidc_provider(env, audience, production=environment == "production"),
+        response_cache=_flag(env, "OSEZIA_RESPONSE_CACHE", default="1"),
+        metrics_token=_metrics_token(env),
+        allowed_origins=_origins(env),
     )
 
 
@@ -180,4 +189,53 @@ def _oidc_provider(
         audience=env.get("OSEZIA_OIDC_AUDIENCE") or audience,
         tenant_claim=env.get("OSEZIA_OIDC_TENANT_CLAIM") or "osezia_tenant",
         roles_claim=env.get("OSEZIA_OIDC_ROLES_CLAIM") or "osezia_roles",
+    )
+
+
+def _flag(env: Mapping[str, str], name: str, *, default: str) -> bool:
+    value = env.get(name) or default
+    if value not in {"0", "1"}:
+        raise SettingsError(f"{name} must be 0 or 1, got {value!r}")
+    return value == "1"
+
+
+METRICS_TOKEN_MIN_LENGTH = 16
+
+
+def _metrics_token(env: Mapping[str, str]) -> str | None:
+    token = env.get("OSEZIA_METRICS_TOKEN") or None
+    if token is not None and (
+        len(token) < METRICS_TOKEN_MIN_LENGTH or not (token.isascii() and token.isprintable())
+    ):
+        raise SettingsError(
+            f"OSEZIA_METRICS_TOKEN must be at least {METRICS_TOKEN_MIN_LENGTH} printable ASCII "
+            "characters: a random secret that Prometheus sends as a bearer token"
+        )
+    return token
+
+
+def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
+    """Comma-separated: "*" for any page, or origins such as https://app.example.org."""
+    origins = []
+    for origin in (o.strip() for o in env.get("OSEZIA_ALLOWED_ORIGINS", "").split(",")):
+        if origin and origin != "*" and not _is_origin(origin):
+            raise SettingsError(
+                "OSEZIA_ALLOWED_ORIGINS must list origins such as https://app.example.org "
+                f"(scheme, host and optional port, nothing after), or *, got {origin!r}"
+            )
+        if origin:
+            origins.append(origin)
+    return tuple(origins)
+
+
+def _is_origin(text: str) -> bool:
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018  # raises on a port that is not a number in range
+    except ValueError:
+        return False
+    return (
+        parts.scheme in {"http", "https"}
+        and bool(parts.hostname)
+        and not (parts.username or parts.path or parts.query or parts.fragment)
     )

@@ -1,4 +1,9 @@
-"""The Starlette application: GraphQL, health and readiness, OAuth token endpoint and JWKS.
+"""The Starlette application: GraphQL over HTTP and websockets, health and readiness, metrics,
+the OAuth token endpoint and JWKS.
+
+/metrics (Prometheus) names every tenant: in production it is served only when
+OSEZIA_METRICS_TOKEN is set, to requests bearing that token; in development, to anyone who can
+reach the server (or, with the token set, to its holder).
 
 Without REDIS_URL (the embedded setup of `make run`), the projection process runs inside the
 server as a background task, so one command serves a complete, live platform.
@@ -8,84 +13,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
-import asyncpg
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route, WebSocketRoute
 
 from osezia.config import Database, Settings
 from osezia.domain.platform import Platform
 from osezia.graphql.auth.authority import Authority
-from osezia.graphql.auth.errors import InvalidToken
-from osezia.graphql.context import Context
-from osezia.graphql.schema import schema
+from osezia.graphql.cache import ReadModelStates, ResponseCache
+from osezia.graphql.metrics import CONTENT_TYPE, MeasureRequests, Metrics, gauge, projection_lines
+from osezia.graphql.view import GraphQLView, Services
 from osezia.migrations import current_revision, head_revision
+from osezia.projections.changes import ChangeHub
 from osezia.projections.connections import create_pool
+from osezia.projections.status import projection_status
 from osezia.projections.versions import live_versions
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.model import TenantStatus
 from osezia.tenants.visibility import PLATFORM
 from osezia.workers.projector import run_projections
-
-
-@dataclass
-class Services:
-    platform: Platform
-    tenants: Tenants
-    pool: asyncpg.Pool
-    auth: Authority
-
-
-class _GraphQL(GraphQL[Context, None]):
-    def __init__(self, services: list[Services], graphiql: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
-        self._services = services
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # Every GraphQL request is authenticated before strawberry sees it, except the GraphiQL
-        # page itself (the IDE then sends its queries with a token like any client).
-        if scope["type"] in {"http", "websocket"}:
-            request = Request(scope)
-            if scope["type"] == "http" and self._is_ide_page(request):
-                await (await self.render_graphql_ide(request))(scope, receive, send)
-                return
-            try:
-                request.state.principal = await self._services[0].auth.authenticate(request.headers)
-            except InvalidToken as refusal:
-                if scope["type"] == "websocket":  # closing before accepting answers 403
-                    await send({"type": "websocket.close", "code": 4401})
-                else:
-                    await refusal.response()(scope, receive, send)
-                return
-        await super().__call__(scope, receive, send)
-
-    def _is_ide_page(self, request: Request) -> bool:
-        return self.graphql_ide is not None and self.should_render_graphql_ide(
-            self.request_adapter_class(request)
-        )
-
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
-        services = self._services[0]
-        principal = request.state.principal  # set by __call__, which refuses a request without
-        return Context(
-            tenant=principal.tenant,
-            platform=services.platform,
-            pool=services.pool,
-            role=principal.role,
-            scopes=principal.scopes,
-            profile=await services.auth.profile(principal.tenant),
-            consistency_token=request.headers.get("x-consistency-token"),
-        )
 
 
 async def _targets_without_models(services: Services) -> list[str]:
@@ -96,8 +48,17 @@ async def _targets_without_models(services: Services) -> list[str]:
     return sorted(expected - live)
 
 
+def _may_scrape(request: Request, token: str | None) -> bool:
+    if token is None:
+        return True  # served without a token only outside production
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode())
+
+
 def create_app(settings: Settings, database_url: str) -> Starlette:
     services: list[Services] = []  # filled at start-up, in the server's event loop
+    metrics = Metrics()
+    cache = ResponseCache() if settings.response_cache else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -108,7 +69,9 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         pool = await create_pool(database_url)
         auth = Authority(settings, pool, clients, tenants)
         await auth.start()
-        services.append(Services(platform, tenants, pool, auth))
+        changes = ChangeHub(database_url)
+        states = ReadModelStates(pool)
+        services.append(Services(platform, tenants, pool, auth, changes, states))
         stop = asyncio.Event()
         projector: asyncio.Task[None] | None = None
         if settings.redis_url is None:
@@ -121,6 +84,8 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             stop.set()
             if projector is not None:
                 await projector
+            await states.close()
+            await changes.close()
             await auth.close()
             await pool.close()
             platform.close()
@@ -153,14 +118,39 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     async def jwks(request: Request) -> Response:
         return await services[0].auth.jwks(request)
 
-    graphql = _GraphQL(services, graphiql=not settings.is_production)
+    async def scrape(request: Request) -> Response:
+        if not _may_scrape(request, settings.metrics_token):
+            challenge = {"WWW-Authenticate": 'Bearer realm="osezia-metrics"'}
+            return PlainTextResponse("a bearer token is required", 401, headers=challenge)
+        # Lag is measured now, with the service's connection: the log is not a tenant's to read.
+        async with services[0].pool.acquire() as conn:
+            statuses = [await projection_status(conn, v.target) for v in await live_versions(conn)]
+        scraped = projection_lines(statuses)
+        if cache is not None:
+            scraped += gauge(
+                "osezia_response_cache_entries", "Answers held.", [((), (), len(cache))]
+            )
+            scraped += gauge(
+                "osezia_response_cache_bytes", "Bytes held, roughly.", [((), (), cache.bytes)]
+            )
+        return Response(metrics.render(scraped), media_type=CONTENT_TYPE)
+
+    graphql = GraphQLView(services, settings, metrics, cache)
+    routes: list[Route | WebSocketRoute] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/oauth/token", token, methods=["POST"]),
+        Route("/.well-known/jwks.json", jwks),
+    ]
+    # In production, the metrics (which name every tenant) are served only to a holder of
+    # OSEZIA_METRICS_TOKEN; in development, to anyone who can reach the server.
+    if settings.metrics_token is not None or not settings.is_production:
+        routes.append(Route("/metrics", scrape))
+    paths = frozenset(r.path for r in routes if isinstance(r, Route))
     return Starlette(
-        routes=[
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            Route("/oauth/token", token, methods=["POST"]),
-            Route("/.well-known/jwks.json", jwks),
-        ],
+        routes=routes,
+        middleware=[Middleware(MeasureRequests, metrics=metrics, routes=paths)],
         lifespan=lifespan,
     )

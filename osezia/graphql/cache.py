@@ -1,0 +1,250 @@
+"""The response cache: a query's answer, kept while the read models it was read from stand still.
+
+An entry's key holds everything the answer depends on: the tenant, the document, its variables,
+operation and extensions, the caller's role and scopes, and the state of the read models (the
+live version and the tracking position of the tenant's models, and of the platform's, which the
+tenant's figures read). Applying an event, or swapping in a rebuild, changes the state and so
+every key of the tenant: an old entry can never be served again, and the LRU forgets it in time.
+
+The state is read from PostgreSQL for each request, not followed through notifications: a
+notification can be lost with its connection, and a rebuild's swap sends none. Requests that
+arrive while a read is in flight wait for the next read, so one query serves every request that
+arrived during the previous one, and each request's state was read after the request arrived:
+a cached answer is never older than the one the request would have computed itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import asyncpg
+import orjson
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse, visit
+from graphql.language import Visitor
+
+from osezia.domain.errors import DomainError
+from osezia.graphql.limits import MAX_TOKENS
+from osezia.projections.names import stable_schema
+from osezia.tenants.model import check_slug
+from osezia.tenants.visibility import PLATFORM
+
+log = logging.getLogger("osezia.graphql.cache")
+
+# Fields whose value is not a function of the read models at a position (the log's head, lags
+# measured against the clock): a document that names one anywhere is never cached.
+VOLATILE_FIELDS = frozenset({"projectionStatus"})
+
+MAX_ENTRIES = 10_000
+MAX_BYTES = 64 * 1024 * 1024
+MAX_ENTRY_BYTES = 1024 * 1024  # one large answer must not push out a thousand small ones
+_KEY_OVERHEAD = 256  # the key's tuple and strings, roughly, counted in the byte budget
+
+State = tuple[int, int, int, int]  # tenant version and position, platform version and position
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What a request's document asks, as far as caching and metrics need to know."""
+
+    name: str | None  # the operation's name in the document, for the metrics
+    cacheable: bool  # a query, with no volatile field
+
+
+class _Volatile(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        if node.name.value in VOLATILE_FIELDS:
+            self.found = True
+
+
+def analyse(document: str, operation_name: str | None) -> Operation:
+    """Parse the document (within the token limit) and find the operation that will run."""
+    try:
+        parsed = parse(document, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return Operation(name=None, cacheable=False)  # strawberry will answer the error
+    operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1:
+        return Operation(name=None, cacheable=False)
+    operation = operations[0]
+    volatile = _Volatile()
+    visit(parsed, volatile)
+    return Operation(
+        name=operation.name.value if operation.name else None,
+        cacheable=operation.operation is OperationType.QUERY and not volatile.found,
+    )
+
+
+class Analyses:
+    """analyse(), remembered per document and operation name: clients repeat their documents."""
+
+    def __init__(self, size: int = 1000) -> None:
+        self._size = size
+        self._known: OrderedDict[tuple[bytes, str | None], Operation] = OrderedDict()
+
+    def of(self, digest: bytes, document: str, operation_name: str | None) -> Operation:
+        key = (digest, operation_name)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = analyse(document, operation_name)
+            if len(self._known) > self._size:
+                self._known.popitem(last=False)
+        else:
+            self._known.move_to_end(key)
+        return found
+
+
+def document_digest(document: str) -> bytes:
+    return hashlib.sha256(document.encode()).digest()
+
+
+def canonical(value: object) -> bytes:
+    """The same JSON value gives the same bytes, whatever the order of its keys."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+class ResponseCache:
+    """Answers by key, least recently used first out, within a count and a byte budget."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
+        self._max_entries, self._max_bytes = max_entries, max_bytes
+        self._entries: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: tuple[object, ...]) -> bytes | None:
+        body = self._entries.get(key)
+        if body is not None:
+            self._entries.move_to_end(key)
+        return body
+
+    def put(self, key: tuple[object, ...], body: bytes) -> None:
+        size = len(body) + _KEY_OVERHEAD
+        if size > MAX_ENTRY_BYTES or key in self._entries:
+            return
+        self._entries[key] = body
+        self.bytes += size
+        while len(self._entries) > self._max_entries or self.bytes > self._max_bytes:
+            _, dropped = self._entries.popitem(last=False)
+            self.bytes -= len(dropped) + _KEY_OVERHEAD
+
+
+class ReadModelStates:
+    """The current state of a tenant's read models, read once for all the requests waiting."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._waiting: dict[str, asyncio.Future[State | None]] = {}
+        self._readers: dict[str, asyncio.Task[None]] = {}
+        self._queries: dict[str, str] = {}
+
+    async def current(self, tenant: str) -> State | None:
+        """None when the tenant has no live read models yet (or they cannot be read)."""
+        if tenant not in self._queries:
+            if not _is_slug(tenant):  # it becomes an identifier; tokens name real tenants
+                return None
+            self._queries[tenant] = _state_query(tenant)
+        waiting = self._waiting.get(tenant)
+        if waiting is None:
+            waiting = self._waiting[tenant] = asyncio.get_running_loop().create_future()
+            if tenant not in self._readers:
+                self._readers[tenant] = asyncio.create_task(self._read_while_asked(tenant))
+        # Shielded: a request that goes away must not cancel the read the others wait for.
+        return await asyncio.shield(waiting)
+
+    async def close(self) -> None:
+        for reader in list(self._readers.values()):
+            reader.cancel()
+        await asyncio.gather(*self._readers.values(), return_exceptions=True)
+
+    async def _read_while_asked(self, tenant: str) -> None:
+        try:
+            # Taken before the read starts: whoever asks from now on waits for the next read.
+            while (waiting := self._waiting.pop(tenant, None)) is not None:
+                try:
+                    waiting.set_result(await self._read(tenant))
+                except asyncio.CancelledError:
+                    waiting.cancel()
+                    raise
+                except Exception as error:  # a bug: the waiting requests answer 500
+                    waiting.set_exception(error)
+        finally:
+            del self._readers[tenant]
+            if (left := self._waiting.pop(tenant, None)) is not None:
+                left.cancel()
+
+    async def _read(self, tenant: str) -> State | None:
+        try:
+            async with self._pool.acquire() as conn:
+                record = await conn.fetchrow(self._queries[tenant], tenant, PLATFORM)
+        except asyncpg.UndefinedTableError:
+            return None  # the tenant's first read models are still being built
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+            log.warning("read-model state of %s unreadable, not caching: %s", tenant, error)
+            return None
+        if record is None or None in record.values():
+            return None
+        return (record[0], record[1], record[2], record[3])
+
+
+def _state_query(tenant: str) -> str:
+    live = "SELECT version FROM read_model_versions WHERE target = {} AND status = 'LIVE'"
+    # One statement, one snapshot: a swap commits the versions and the views together.
+    return (
+        f"SELECT ({live.format('$1')}), "
+        f'(SELECT position FROM "{stable_schema(tenant)}".tracking), '
+        f"({live.format('$2')}), "
+        f'(SELECT position FROM "{stable_schema(PLATFORM)}".tracking)'
+    )
+
+
+def _is_slug(tenant: str) -> bool:
+    try:
+        check_slug(tenant)
+    except DomainError:
+        return False
+    return True
+
+
+def cache_key(
+    *,
+    tenant: str,
+    role: str,
+    scopes: frozenset[str],
+    digest: bytes,
+    request: Mapping[str, object],
+    state: State,
+) -> tuple[object, ...]:
+    return (
+        tenant,
+        role,
+        tuple(sorted(scopes)),
+        digest,
+        # As bytes: any JSON value a client sends must make a key (a list is not hashable).
+        canonical(request.get("variables")),
+        canonical(request.get("operationName")),
+        canonical(request.get("extensions")),
+        state,
+    )
+
+
+def may_serve_cached(consistency_token: str | None, position: int) -> bool:
+    """A request that carries a consistency token may be served an answer computed at
+    `position` only if the token is a position at or before it. A malformed token bypasses the
+    cache, so that the resolvers report it."""
+    if consistency_token is None:
+        return True
+    token = consistency_token  # judged exactly as osezia.graphql.reading judges it
+    return token.isascii() and token.isdigit() and int(token) <= position

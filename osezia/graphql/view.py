@@ -1,0 +1,266 @@
+"""The GraphQL view: every request authenticated, repeated queries answered from the response
+cache, each request measured; websockets authenticated in connection_init.
+
+Browsers cannot send headers on a websocket: its access token comes in connection_init's
+payload, `{"Authorization": "Bearer …"}` or `{"token": "…"}` (a non-browser client may send
+the Authorization header in the handshake instead).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import asyncpg
+import orjson
+from cross_web import AsyncHTTPRequestAdapter, HTTPException  # strawberry's HTTP layer
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
+
+from osezia.config import Settings
+from osezia.domain.platform import Platform
+from osezia.graphql.auth.authority import Authority
+from osezia.graphql.auth.bearer import TENANT_HEADER
+from osezia.graphql.auth.errors import InvalidToken
+from osezia.graphql.auth.principal import Principal
+from osezia.graphql.cache import (
+    Analyses,
+    ReadModelStates,
+    ResponseCache,
+    cache_key,
+    document_digest,
+    may_serve_cached,
+)
+from osezia.graphql.context import Context
+from osezia.graphql.metrics import Metrics
+from osezia.graphql.schema import build_schema
+from osezia.projections.changes import ChangeHub
+from osezia.tenants.application import Tenants
+from osezia.tenants.profiles import Profile
+
+MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
+
+
+@dataclass
+class Services:
+    """What the server builds at start-up, in its own event loop (see app.create_app)."""
+
+    platform: Platform
+    tenants: Tenants
+    pool: asyncpg.Pool
+    auth: Authority
+    changes: ChangeHub
+    states: ReadModelStates
+
+
+@dataclass
+class _SocketContext(Context):
+    """A websocket's context, made at the handshake, before the caller is known: strawberry
+    stores connection_init's payload in `connection_params`, and on_ws_connect fills in the
+    caller once its credentials verify. Strawberry runs no operation before that."""
+
+    connection_params: dict[str, object] = field(default_factory=dict)
+    handshake_headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """strawberry's ASGI view, with the caller authenticated before strawberry sees a request."""
+
+    def __init__(
+        self,
+        services: list[Services],
+        settings: Settings,
+        metrics: Metrics,
+        cache: ResponseCache | None,
+    ) -> None:
+        super().__init__(
+            build_schema(production=settings.is_production),
+            graphql_ide=None if settings.is_production else "graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+            allowed_origins=settings.allowed_origins,
+        )
+        self._services, self._metrics, self._cache = services, metrics, cache
+        self._analyses = Analyses()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Websockets authenticate in connection_init (on_ws_connect): browsers cannot send
+        # headers on a websocket.
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request = Request(scope, receive)
+        if self._is_ide_page(request):
+            await (await self.render_graphql_ide(request))(scope, receive, send)
+            return
+        response, operation, outcome = await self._respond(request)
+        await response(scope, receive, send)
+        self._metrics.graphql_request(operation, outcome, time.perf_counter() - started)
+
+    async def _respond(self, request: Request) -> tuple[Response, str, str]:
+        """The response, the operation's label for the metrics, and the outcome."""
+        try:
+            principal = await self._services[0].auth.authenticate(request.headers)
+        except InvalidToken as refusal:
+            return refusal.response(), "unauthenticated", "unauthorized"
+        request.state.principal = principal  # for get_context
+        name, key = await self._operation(request, principal)
+        label = self._metrics.operation(name)
+        if key is not None and self._cache is not None:
+            cached = self._cache.get(key)
+            self._metrics.cache_requests.inc("miss" if cached is None else "hit")
+            if cached is not None:
+                hit = Response(cached, media_type="application/json", headers={"X-Cache": "hit"})
+                return hit, label, "ok"
+        response = await self._run(request)
+        succeeded = getattr(request.state, "succeeded", False)  # set by execute_single
+        if key is not None and self._cache is not None:
+            response.headers["X-Cache"] = "miss"
+            streamed = isinstance(response, StreamingResponse)
+            if succeeded and response.status_code == 200 and not streamed:
+                self._cache.put(key, bytes(response.body))
+        if response.status_code >= 400:
+            return response, label, "rejected" if response.status_code < 500 else "failed"
+        return response, label, "ok" if succeeded else "errors"
+
+    async def _operation(
+        self, request: Request, principal: Principal
+    ) -> tuple[str | None, tuple[object, ...] | None]:
+        """The name of the operation that will run, and its cache key if it may be cached."""
+        body = await _graphql_body(request)
+        document = body.get("query") if body is not None else None
+        if body is None or not isinstance(document, str):
+            return None, None  # strawberry answers what is wrong with it
+        digest = document_digest(document)
+        asked = body.get("operationName")
+        operation = self._analyses.of(digest, document, asked if isinstance(asked, str) else None)
+        # Only a POSTed query answered as one JSON document (not streamed: SSE, multipart).
+        cacheable = (
+            self._cache is not None
+            and operation.cacheable
+            and request.method == "POST"
+            and self._get_stream_transport_from_headers(request.headers) is None
+        )
+        if not cacheable:
+            return operation.name, None
+        state = await self._services[0].states.current(principal.tenant)
+        if state is None:
+            return operation.name, None
+        if not may_serve_cached(request.headers.get("x-consistency-token"), state[1]):
+            return operation.name, None  # it asks for a write the read models have not reached
+        key = cache_key(
+            tenant=principal.tenant,
+            role=principal.role,
+            scopes=principal.scopes,
+            digest=digest,
+            request=body,
+            state=state,
+        )
+        return operation.name, key
+
+    async def _run(self, request: Request) -> Response:
+        try:
+            return await self.run(request)
+        except HTTPException as error:  # as strawberry's own __call__ answers it
+            return PlainTextResponse(error.reason, status_code=error.status_code)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        request.state.succeeded = not result.errors
+        return result
+
+    def encode_json(self, data: object) -> str | bytes:
+        # orjson writes a page of results several times faster than json; as text, because
+        # strawberry sends bytes over a websocket as a binary frame, which clients refuse.
+        try:
+            return orjson.dumps(data).decode()
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, which json can write
+            return super().encode_json(data)
+
+    def _is_ide_page(self, request: Request) -> bool:
+        return self.graphql_ide is not None and self.should_render_graphql_ide(
+            self.request_adapter_class(request)
+        )
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        services = self._services[0]
+        if isinstance(request, WebSocket):
+            return _SocketContext(
+                tenant="",
+                platform=services.platform,
+                pool=services.pool,
+                role="",
+                scopes=frozenset(),
+                profile=Profile(commands=frozenset()),
+                changes=services.changes,
+                handshake_headers=request.headers,
+            )
+        principal = request.state.principal  # set by __call__, which refuses a request without
+        return Context(
+            tenant=principal.tenant,
+            platform=services.platform,
+            pool=services.pool,
+            role=principal.role,
+            scopes=principal.scopes,
+            profile=await services.auth.profile(principal.tenant),
+            consistency_token=request.headers.get("x-consistency-token"),
+            changes=services.changes,
+        )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """connection_init: authenticate the payload's token, or refuse the connection (4403)."""
+        assert isinstance(context, _SocketContext)
+        auth = self._services[0].auth
+        credentials = _credentials(context.connection_params) or context.handshake_headers
+        try:
+            principal = await auth.authenticate(credentials)
+        except InvalidToken as refusal:
+            raise ConnectionRejectionError({"reason": refusal.description}) from None
+        context.tenant, context.role = principal.tenant, principal.role
+        context.scopes = principal.scopes
+        context.profile = await auth.profile(principal.tenant)
+        return UnsetType()  # the singleton UNSET: acknowledge with no payload
+
+
+def _credentials(payload: Mapping[str, object]) -> dict[str, str]:
+    """connection_init's payload as the headers auth reads: `{"Authorization": "Bearer …"}` or
+    `{"token": "…"}` (or, in development when enabled, the tenant header)."""
+    given = {k.lower(): v for k, v in payload.items() if isinstance(v, str)}
+    if "token" in given:
+        given.setdefault("authorization", f"Bearer {given['token']}")
+    return {k: given[k] for k in ("authorization", TENANT_HEADER) if k in given}
+
+
+async def _graphql_body(request: Request) -> dict[str, object] | None:
+    """The request's GraphQL parameters when it sends one operation as JSON (or by GET)."""
+    if request.method == "GET":
+        return dict(request.query_params)
+    if "application/json" not in request.headers.get("content-type", ""):
+        return None
+    try:
+        body = orjson.loads(await request.body())  # kept by the request for strawberry
+    except orjson.JSONDecodeError:
+        return None  # strawberry answers it
+    return body if isinstance(body, dict) else None

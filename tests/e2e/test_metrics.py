@@ -1,0 +1,169 @@
+"""/metrics over real HTTP against `osezia serve`: Prometheus's text format, latency by operation,
+outcomes, the response cache's hits and misses, and each tenant's projection lag; served only to
+the holder of OSEZIA_METRICS_TOKEN when one is set."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from osezia.config import Database
+from osezia.tenants.clients.application import Clients
+from tests.conftest import truncate_history
+from tests.e2e.conftest import OSEZIA, command_env, free_port, wait_until_ready
+
+METRICS_TOKEN = "prometheus-scrapes-with-this-secret"
+SAMPLE = re.compile(
+    r'^[a-z_]+(\{([a-z_]+="[^"\n]*",?)*\})? -?[0-9.e+-]+$|^[a-z_]+\{.*le="\+Inf".*\} \d+$'
+)
+
+
+@pytest.fixture(scope="module")
+def api(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    truncate_history(database_url)
+    env = command_env(DATABASE_URL=database_url)
+    subprocess.run([*OSEZIA, "migrate"], env=env, check=True, capture_output=True)
+    port = free_port()
+    log_path: Path = tmp_path_factory.mktemp("metrics") / "serve.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*OSEZIA, "serve"],
+            env=command_env(
+                DATABASE_URL=database_url, OSEZIA_PORT=str(port), OSEZIA_METRICS_TOKEN=METRICS_TOKEN
+            ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_ready(base_url, process)
+            yield base_url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def token(api: str, database_url: str) -> str:
+    with Clients(env=Database.from_url(database_url).eventsourcing_env(pool_size=1)) as clients:
+        client_id, secret = clients.create_client("cci", role="analyst", name="metrics e2e")
+    assert secret is not None
+    answer = httpx.post(
+        f"{api}/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+    )
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])
+
+
+def scrape(api: str) -> str:
+    response = httpx.get(f"{api}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
+    return response.text
+
+
+def value(text: str, series: str) -> float:
+    for line in text.splitlines():
+        name, _, number = line.rpartition(" ")
+        if name == series:
+            return float(number)
+    raise AssertionError(f"no sample {series} in:\n{text}")
+
+
+def test_metrics_need_the_metrics_token(api: str, token: str) -> None:
+    without = httpx.get(f"{api}/metrics")
+    wrong = httpx.get(f"{api}/metrics", headers={"Authorization": "Bearer not-the-token"})
+    with_an_access_token = httpx.get(f"{api}/metrics", headers={"Authorization": f"Bearer {token}"})
+
+    assert without.status_code == 401
+    assert wrong.status_code == 401
+    assert with_an_access_token.status_code == 401
+
+
+def test_every_sample_is_in_the_prometheus_text_format(api: str, token: str) -> None:
+    httpx.post(f"{api}/graphql", json={"query": "{ __typename }"}, headers=bearer(token))
+
+    lines = [line for line in scrape(api).splitlines() if not line.startswith("# ")]
+
+    assert lines
+    assert [line for line in lines if not SAMPLE.match(line)] == []
+
+
+def test_latency_and_outcomes_are_counted_by_operation_name(api: str, token: str) -> None:
+    query = "query Dashboard { companyFigures { region companies } }"
+    before = scrape(api)
+    for _ in range(3):
+        httpx.post(f"{api}/graphql", json={"query": query}, headers=bearer(token))
+    httpx.post(f"{api}/graphql", json={"query": "query Broken { nothing }"}, headers=bearer(token))
+    httpx.post(f"{api}/graphql", json={"query": query})  # no token
+
+    after = scrape(api)
+
+    count = 'osezia_graphql_request_duration_seconds_count{operation="Dashboard"}'
+    ok = 'osezia_graphql_requests_total{operation="Dashboard",outcome="ok"}'
+    assert value(after, count) == 3
+    assert value(after, ok) == 3
+    assert value(after, 'osezia_graphql_requests_total{operation="Broken",outcome="errors"}') == 1
+    unauthorized = (
+        'osezia_graphql_requests_total{operation="unauthenticated",outcome="unauthorized"}'
+    )
+    assert value(after, unauthorized) >= 1
+    assert (
+        'osezia_graphql_request_duration_seconds_bucket{operation="Dashboard",le="+Inf"} 3' in after
+    )
+    graphql_200 = 'osezia_http_requests_total{route="/graphql",status="200"}'
+    assert value(after, graphql_200) - value(before, graphql_200) == 4
+    assert value(after, 'osezia_http_requests_total{route="/graphql",status="401"}') >= 1
+
+
+def test_cache_hits_and_misses_are_counted(api: str, token: str) -> None:
+    query = "query Count { companies(first: 5) { totalCount } }"
+    settled(api)  # a position moving between the two requests would make the second miss
+    before = scrape(api)
+    first = httpx.post(f"{api}/graphql", json={"query": query}, headers=bearer(token))
+    second = httpx.post(f"{api}/graphql", json={"query": query}, headers=bearer(token))
+
+    after = scrape(api)
+
+    assert (first.headers["x-cache"], second.headers["x-cache"]) == ("miss", "hit")
+    for result in ("hit", "miss"):
+        series = f'osezia_response_cache_requests_total{{result="{result}"}}'
+        assert value(after, series) - value_or_zero(before, series) == 1
+    assert value(after, "osezia_response_cache_entries") >= 1
+
+
+def test_projection_lag_is_reported_for_each_tenant_and_the_platform(api: str) -> None:
+    text = scrape(api)
+
+    for target in ("platform", "cci", "bpifrance", "french-tech", "inria"):
+        assert value(text, f'osezia_projection_lag_events{{target="{target}"}}') >= 0
+        assert value(text, f'osezia_projection_lag_seconds{{target="{target}"}}') >= 0
+        assert value(text, f'osezia_projection_position{{target="{target}"}}') >= 0
+
+
+def settled(api: str) -> None:
+    """Wait until every read model has applied the whole log (creating a client appends)."""
+    deadline = time.monotonic() + 10
+    while any(
+        line.startswith("osezia_projection_lag_events{") and not line.endswith(" 0")
+        for line in scrape(api).splitlines()
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def value_or_zero(text: str, series: str) -> float:
+    try:
+        return value(text, series)
+    except AssertionError:
+        return 0.0
