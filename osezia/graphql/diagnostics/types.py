@@ -1,16 +1,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
-from uuid import UUID
+from typing import Any
 
 import strawberry
 
-if TYPE_CHECKING:
-    from osezia.graphql.companies.types import Company
-
-from osezia.graphql import loaders
-from osezia.graphql.context import Info
+from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.node import Node
 from osezia.graphql.scalars import Cents
 
@@ -25,7 +20,7 @@ class UseCase:
 
 
 @strawberry.type(description="A diagnostic Data IA.")
-class Diagnostic(Node):
+class Diagnostic(Node, AboutACompany):
     id: strawberry.ID
     company_id: strawberry.ID
     company_siren: str
@@ -46,12 +41,6 @@ class Diagnostic(Node):
     cofinancing_cents: Cents | None = strawberry.field(description="What the State paid.")
     cancel_reason: str | None
     requested_at: datetime
-
-    @strawberry.field(description="The company, when the caller's network sees it.")
-    async def company(
-        self, info: Info
-    ) -> Annotated[Company, strawberry.lazy("osezia.graphql.companies.types")] | None:
-        return await loaders.companies(info).load(UUID(self.company_id))
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Diagnostic:

@@ -1,21 +1,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
-from uuid import UUID
+from typing import Any
 
 import strawberry
 
-if TYPE_CHECKING:
-    from osezia.graphql.companies.types import Company
-
-from osezia.graphql import loaders
-from osezia.graphql.context import Info
+from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.node import Node
 
 
 @strawberry.type(description="A research partnership between INRIA and an SME.")
-class Partnership(Node):
+class Partnership(Node, AboutACompany):
     id: strawberry.ID
     company_id: strawberry.ID
     company_siren: str
@@ -29,12 +24,6 @@ class Partnership(Node):
     started_on: date | None
     ended_on: date | None
     abandon_reason: str | None
-
-    @strawberry.field(description="The company, when the caller's network sees it.")
-    async def company(
-        self, info: Info
-    ) -> Annotated[Company, strawberry.lazy("osezia.graphql.companies.types")] | None:
-        return await loaders.companies(info).load(UUID(self.company_id))
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Partnership:
