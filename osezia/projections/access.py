@@ -62,7 +62,3 @@ async def _wait_for(conn: Connection, tenant: str, position: int, seconds: float
                 "retry in a moment"
             )
         await asyncio.sleep(0.01)
-
-
-def schema_of(tenant: str) -> str:
-    return stable_schema(tenant)

@@ -144,11 +144,8 @@ async def _unshare_company(
         return
     row["shared_via"] = [r for r in row["shared_via"] if r != str(referral_id)]
     owner, region, _ = companies.scope(row)
-    still_seen = owner == batch.viewer.slug or (
-        batch.viewer.profile is not None
-        and "company" in batch.viewer.profile.sees_all
-        and batch.viewer.sees("company", owner, region)
-    )
+    # Without the share, the company stays only if the viewer sees it on its own terms.
+    still_seen = batch.viewer.sees("company", owner, region)
     _put(batch, companies.MODEL, company_id, row if row["shared_via"] or still_seen else None)
 
 

@@ -37,10 +37,5 @@ class Viewer:
             return True
         return kind in profile.sees_all and in_region
 
-    def sees_every(self, kind: str) -> bool:
-        return self.profile is None or (
-            kind in self.profile.sees_all and self.profile.region is None
-        )
-
 
 PLATFORM_VIEWER = Viewer(PLATFORM, None)
