@@ -16,6 +16,7 @@ import contextlib
 import hmac
 from collections.abc import AsyncIterator
 
+import asyncpg
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -28,7 +29,7 @@ from osezia.graphql.auth.authority import Authority
 from osezia.graphql.cache import ReadModelStates, ResponseCache
 from osezia.graphql.metrics import CONTENT_TYPE, MeasureRequests, Metrics, gauge, projection_lines
 from osezia.graphql.view import GraphQLView, Services
-from osezia.migrations import current_revision, head_revision
+from osezia.migrations import head_revision
 from osezia.projections.changes import ChangeHub
 from osezia.projections.connections import create_pool
 from osezia.projections.status import projection_status
@@ -93,19 +94,20 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    # The migrations shipped with this code cannot change while it runs: read them once.
+    head = head_revision(database_url)
+
     async def readyz(_: Request) -> Response:
+        if not services:
+            return JSONResponse({"status": "starting"}, status_code=503)
         try:
-            current, head = await asyncio.gather(
-                asyncio.to_thread(current_revision, database_url),
-                asyncio.to_thread(head_revision, database_url),
-            )
-        except Exception as error:  # the database does not answer
+            async with services[0].pool.acquire() as conn:
+                current = await conn.fetchval("SELECT version_num FROM alembic_version")
+        except (OSError, asyncpg.PostgresError) as error:  # the database does not answer
             return JSONResponse({"status": "unavailable", "reason": str(error)}, status_code=503)
         if current != head:
             reason = f"migrations at {current}, head is {head}: run `osezia migrate`"
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-        if not services:
-            return JSONResponse({"status": "starting"}, status_code=503)
         waiting = await _targets_without_models(services[0])
         if waiting:
             reason = "read models being built for: " + ", ".join(waiting)
