@@ -41,10 +41,13 @@ async def as_tenant(
     except DomainError:
         raise NotFound(f"no tenant {tenant!r}") from None
     async with pool.acquire() as conn, conn.transaction(readonly=True):
-        await conn.execute(f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'")
         try:
-            await conn.execute(f'SET LOCAL ROLE "{tenant_role(tenant)}"')
-        except asyncpg.UndefinedObjectError:
+            # One round trip for both settings (no parameters: the simple query protocol).
+            await conn.execute(
+                f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'; "
+                f'SET LOCAL ROLE "{tenant_role(tenant)}"'
+            )
+        except (asyncpg.UndefinedObjectError, asyncpg.InvalidParameterValueError):  # no such role
             raise NotFound(f"no read models for tenant {tenant!r}") from None
         if at_least is not None:
             await _wait_for(conn, tenant, at_least, wait_seconds)

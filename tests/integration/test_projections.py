@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from osezia.config import Database
 from osezia.domain.companies.model import Company
 from osezia.domain.diagnostics.model import Diagnostic
-from osezia.domain.errors import DomainError
+from osezia.domain.errors import DomainError, NotFound
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.partnerships.model import Partnership
 from osezia.domain.platform import Platform
@@ -299,3 +299,21 @@ def test_the_owner_sees_its_company_and_the_figures_count_every_company(
     owners, total = asyncio.run(read())
     assert owners == ["cci"]
     assert total == 3
+
+
+def test_reading_as_a_network_that_has_no_read_models_is_not_found(
+    world: tuple[str, Platform, Tenants],
+) -> None:
+    database_url, _, _ = world
+
+    async def attempt(tenant: str) -> None:
+        pool = await create_pool(database_url, max_size=1)
+        try:
+            async with as_tenant(pool, tenant) as conn:
+                await conn.fetch("SELECT 1")
+        finally:
+            await pool.close()
+
+    for tenant in ("never-registered", "Not A Slug; DROP"):
+        with pytest.raises(NotFound):
+            asyncio.run(attempt(tenant))
