@@ -10,10 +10,22 @@ import sys
 import time
 from collections.abc import Sequence
 
+import eventsourcing.persistence
+import psycopg
+import sqlalchemy.exc
+
 from osezia.config import Database, Settings, SettingsError, load_settings
 from osezia.embedded import resolve_database_url
 from osezia.graphql.auth.cli import add_keys_parser
 from osezia.graphql.auth.cli import add_parser as add_clients_parser
+
+# What a database that is down or unreachable raises, through each of the drivers we use.
+_UNREACHABLE = (
+    OSError,
+    psycopg.OperationalError,
+    sqlalchemy.exc.OperationalError,
+    eventsourcing.persistence.OperationalError,
+)
 
 
 def _database_url(settings: Settings) -> str:
@@ -268,7 +280,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"osezia: {error}", file=sys.stderr)
         return 2
     with contextlib.suppress(KeyboardInterrupt):
-        return int(arguments.run(settings, arguments))
+        try:
+            return int(arguments.run(settings, arguments))
+        except _UNREACHABLE as error:
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            print(f"osezia: the database does not answer: {first_line}", file=sys.stderr)
+            return 3
     return 130
 
 
