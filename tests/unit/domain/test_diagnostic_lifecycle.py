@@ -11,11 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
-from eventsourcing.persistence import Recording
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -26,6 +23,7 @@ from osezia.domain.diagnostics.model import Diagnostic, DiagnosticStatus, UseCas
 from osezia.domain.errors import DomainError, NotFound
 from osezia.domain.sizes import SizeFacts
 from tests.unit.conftest import MEMORY
+from tests.unit.domain.saved import KeepsSaved
 
 BPIFRANCE = "bpifrance"
 CCI = "cci"
@@ -54,21 +52,11 @@ EDGES = {
 }
 
 
-class RecordingDiagnostics(Diagnostics):
+class RecordingDiagnostics(KeepsSaved, Diagnostics):
     """Keeps each diagnostic it saved, as the command left it in memory."""
 
     def __init__(self, companies: Companies) -> None:
         super().__init__(env=MEMORY, share_with=companies)
-        self.saved: dict[UUID, Diagnostic] = {}
-
-    def save(
-        self,
-        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
-        **kwargs: Any,
-    ) -> list[Recording[UUID]]:
-        recordings = super().save(*objs, **kwargs)
-        self.saved.update({o.id: o for o in objs if isinstance(o, Diagnostic)})
-        return recordings
 
 
 def state_share(price_cents: int, basis_points: int) -> int:

@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
 import pytest
-from eventsourcing.persistence import Recording
-from eventsourcing.utils import EnvType
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -29,7 +26,6 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from osezia.domain.application import PlatformApplication
 from osezia.domain.companies.application import Companies
 from osezia.domain.errors import (
     AlreadyRegistered,
@@ -44,6 +40,7 @@ from osezia.domain.meetups.application import Meetups
 from osezia.domain.meetups.model import Meetup, MeetupStatus
 from osezia.domain.sizes import SizeFacts
 from tests.unit.conftest import MEMORY
+from tests.unit.domain.saved import KeepsSaved
 
 CCI = "cci"
 HELD_ON = date(2025, 10, 14)
@@ -64,19 +61,8 @@ NEXT: dict[MeetupStatus, set[MeetupStatus]] = {
 Command = Callable[[str | None], None]
 
 
-class ObservedMeetups(Meetups):
+class ObservedMeetups(KeepsSaved, Meetups):
     """Keeps each event as it was last saved, to compare it with its replay from the store."""
-
-    def __init__(
-        self, env: EnvType | None = None, *, share_with: PlatformApplication | None = None
-    ) -> None:
-        self.saved: dict[UUID, Meetup] = {}
-        super().__init__(env, share_with=share_with)
-
-    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        recordings = super().save(*objs, **kwargs)
-        self.saved.update({obj.id: obj for obj in objs if isinstance(obj, Meetup)})
-        return recordings
 
 
 def refusal(*checks: tuple[bool, type[DomainError]]) -> type[DomainError] | None:

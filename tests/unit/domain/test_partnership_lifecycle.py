@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
 import pytest
-from eventsourcing.persistence import Recording
-from eventsourcing.utils import EnvType
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -29,13 +26,13 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from osezia.domain.application import PlatformApplication
 from osezia.domain.companies.application import Companies
 from osezia.domain.errors import DomainError, InvalidDate, InvalidTransition, NotFound
 from osezia.domain.partnerships.application import Partnerships
 from osezia.domain.partnerships.model import Partnership, PartnershipStatus
 from osezia.domain.sizes import SizeFacts
 from tests.unit.conftest import MEMORY
+from tests.unit.domain.saved import KeepsSaved
 
 INRIA = "inria"
 P = PartnershipStatus
@@ -59,19 +56,8 @@ TENANTS = st.sampled_from((INRIA, "cci"))  # the partnership is INRIA's: CCI can
 Command = Callable[[str | None], None]
 
 
-class ObservedPartnerships(Partnerships):
+class ObservedPartnerships(KeepsSaved, Partnerships):
     """Keeps each partnership as it was last saved, to compare it with its replay."""
-
-    def __init__(
-        self, env: EnvType | None = None, *, share_with: PlatformApplication | None = None
-    ) -> None:
-        self.saved: dict[UUID, Partnership] = {}
-        super().__init__(env, share_with=share_with)
-
-    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        recordings = super().save(*objs, **kwargs)
-        self.saved.update({obj.id: obj for obj in objs if isinstance(obj, Partnership)})
-        return recordings
 
 
 class PartnershipLifecycle(RuleBasedStateMachine):
