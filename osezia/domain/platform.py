@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from eventsourcing.utils import EnvType
 
+from osezia.domain.academie.application import Academie
+from osezia.domain.acceleration.application import Acceleration
 from osezia.domain.ambassadors.application import Ambassadors
+from osezia.domain.budget.application import Budget
+from osezia.domain.calls.application import Calls
+from osezia.domain.catalogue.application import Catalogue
 from osezia.domain.companies.application import Companies
 from osezia.domain.diagnostics.application import Diagnostics
 from osezia.domain.diagnostics.model import DiagnosticRules
+from osezia.domain.loans.application import Loans
 from osezia.domain.meetups.application import Meetups
 from osezia.domain.partnerships.application import Partnerships
 from osezia.domain.referrals.application import Referrals
@@ -29,6 +35,12 @@ class Platform:
         self.meetups = Meetups(env=env, share_with=share)
         self.partnerships = Partnerships(env=env, share_with=share)
         self.referrals = Referrals(env=env, share_with=share)
+        self.academie = Academie(env=env, share_with=share)
+        self.loans = Loans(env=env, share_with=share)
+        self.acceleration = Acceleration(env=env, share_with=share)
+        self.calls = Calls(env=env, share_with=share)
+        self.catalogue = Catalogue(env=env, share_with=share)
+        self.budget = Budget(env=env, share_with=share)
 
     def close(self) -> None:
         # One store: closing the owner closes the pool the others borrow.

@@ -8,8 +8,18 @@ import graphql.pyutils.did_you_mean as suggestions
 import strawberry
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 
+from osezia.graphql.academie.mutations import AcademieMutations
+from osezia.graphql.academie.queries import AcademieQueries
+from osezia.graphql.acceleration.mutations import AccelerationMutations
+from osezia.graphql.acceleration.queries import AccelerationQueries
 from osezia.graphql.ambassadors.mutations import AmbassadorMutations
 from osezia.graphql.ambassadors.queries import AmbassadorQueries
+from osezia.graphql.budget.mutations import BudgetMutations
+from osezia.graphql.budget.queries import BudgetQueries
+from osezia.graphql.calls.mutations import CallsMutations
+from osezia.graphql.calls.queries import CallsQueries
+from osezia.graphql.catalogue.mutations import CatalogueMutations
+from osezia.graphql.catalogue.queries import CatalogueQueries
 from osezia.graphql.companies.mutations import CompanyMutations
 from osezia.graphql.companies.queries import CompanyQueries
 from osezia.graphql.context import Info
@@ -20,9 +30,12 @@ from osezia.graphql.events.mutations import EventMutations
 from osezia.graphql.events.queries import EventQueries
 from osezia.graphql.figures.queries import FigureQueries
 from osezia.graphql.limits import limits
+from osezia.graphql.loans.mutations import LoansMutations
+from osezia.graphql.loans.queries import LoansQueries
 from osezia.graphql.node import Node, find_node
 from osezia.graphql.partnerships.mutations import PartnershipMutations
 from osezia.graphql.partnerships.queries import PartnershipQueries
+from osezia.graphql.progress.queries import ProgressQueries
 from osezia.graphql.projections.queries import ProjectionQueries
 from osezia.graphql.referrals.mutations import ReferralMutations
 from osezia.graphql.referrals.queries import ReferralQueries
@@ -47,6 +60,13 @@ class Query(
     PartnershipQueries,
     ReferralQueries,
     FigureQueries,
+    AcademieQueries,
+    LoansQueries,
+    AccelerationQueries,
+    CallsQueries,
+    CatalogueQueries,
+    BudgetQueries,
+    ProgressQueries,
     ProjectionQueries,
 ):
     pass
@@ -60,6 +80,12 @@ class Mutation(
     AmbassadorMutations,
     EventMutations,
     PartnershipMutations,
+    AcademieMutations,
+    LoansMutations,
+    AccelerationMutations,
+    CallsMutations,
+    CatalogueMutations,
+    BudgetMutations,
 ):
     pass
 

@@ -10,7 +10,7 @@ transaction: PostgreSQL itself refuses any name outside the tenant's schema.
 
 from __future__ import annotations
 
-from osezia.projections.catalogue import READ_MODELS
+from osezia.projections.catalogue import FIGURE_VIEWS, READ_MODELS
 from osezia.projections.connections import Connection
 from osezia.projections.names import data_schema, stable_schema, tenant_role
 from osezia.tenants.profiles import Profile
@@ -62,8 +62,9 @@ async def lock_views(conn: Connection, target: str) -> None:
 
 def _figure_views(profile: Profile | None) -> dict[str, str]:
     """Aggregated figures over the whole platform (they identify no company)."""
-    where = f"WHERE region = '{profile.region}'" if profile and profile.region else ""
-    return {
+    region = profile.region if profile else None
+    where = f"WHERE region = '{region}'" if region else ""
+    views = {
         "figures_companies": (
             "SELECT region, segment, adoption_stage, count(*)::bigint AS companies "
             f"FROM {PLATFORM}.companies {where} GROUP BY region, segment, adoption_stage"
@@ -74,6 +75,9 @@ def _figure_views(profile: Profile | None) -> dict[str, str]:
             f"FROM {PLATFORM}.diagnostics {where} GROUP BY region, status"
         ),
     }
+    for more in FIGURE_VIEWS:
+        views.update(more(region))
+    return views
 
 
 def _views(target: str, version: int, profile: Profile | None) -> dict[str, str]:

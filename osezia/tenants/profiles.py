@@ -17,8 +17,25 @@ SCOPES = ("read", "write", "approve", "admin")
 
 # Record kinds. Ambassadors and events are public reference data: every network sees them
 # (within its region, for a regional network).
-KINDS = ("company", "diagnostic", "ambassador", "event", "partnership", "referral")
-PUBLIC_KINDS = frozenset({"ambassador", "event"})
+KINDS = (
+    "company",
+    "diagnostic",
+    "ambassador",
+    "event",
+    "partnership",
+    "referral",
+    "training",
+    "loan",
+    "cohort",
+    "call",
+    "call_application",
+    "provider",
+    "solution",
+    "adoption",
+    "budget",
+)
+# Public: the calendar, the ambassadors, the calls for projects, the catalogue and the budget.
+PUBLIC_KINDS = frozenset({"ambassador", "event", "call", "provider", "solution", "budget"})
 
 # Commands, by the scope they need.
 COMMANDS: dict[str, str] = {
@@ -51,6 +68,32 @@ COMMANDS: dict[str, str] = {
     "start_partnership": "write",
     "complete_partnership": "write",
     "abandon_partnership": "write",
+    "enrol_learner": "write",
+    "complete_training": "write",
+    "import_trainings": "write",
+    "apply_for_loan": "write",
+    "grant_guarantee": "approve",
+    "refuse_guarantee": "approve",
+    "disburse_loan": "approve",
+    "open_cohort": "approve",
+    "admit_to_cohort": "write",
+    "record_milestone": "write",
+    "graduate_from_cohort": "write",
+    "exit_cohort": "write",
+    "open_call": "approve",
+    "submit_application": "write",
+    "select_application": "approve",
+    "reject_application": "approve",
+    "evaluate_gate": "approve",
+    "award_phase": "approve",
+    "list_provider": "write",
+    "list_solution": "write",
+    "withdraw_solution": "write",
+    "record_adoption": "write",
+    "open_budget": "admin",
+    "commit_funds": "approve",
+    "pay_funds": "approve",
+    "authorise_overrun": "admin",
     "manage_tenants": "admin",
 }
 
@@ -144,30 +187,71 @@ _GATHERINGS = frozenset(
     }
 )
 _PARTNERSHIPS = frozenset(c for c in COMMANDS if c.endswith("partnership"))
+_ACADEMIE = frozenset({"enrol_learner", "complete_training", "import_trainings"})
+_LOANS = frozenset({"apply_for_loan", "grant_guarantee", "refuse_guarantee", "disburse_loan"})
+_ACCELERATION = frozenset(
+    {"open_cohort", "admit_to_cohort", "record_milestone", "graduate_from_cohort", "exit_cohort"}
+)
+_CALL_DECISIONS = frozenset(
+    {"open_call", "select_application", "reject_application", "evaluate_gate", "award_phase"}
+)
+_CATALOGUE = frozenset({"list_provider", "list_solution", "withdraw_solution", "record_adoption"})
+_BUDGET = frozenset({"open_budget", "commit_funds", "pay_funds", "authorise_overrun"})
 
-# The networks seeded at first start. Only Bpifrance pays a diagnostic's co-financing, only
-# INRIA signs an INRIA partnership; Bpifrance sees every diagnostic, INRIA every partnership.
+# The networks seeded at first start. Only Bpifrance pays a diagnostic's co-financing, grants a
+# loan guarantee or runs the acceleration programme; only INRIA signs an INRIA partnership; both
+# decide on calls for projects (each contracts its own phases of Pionniers de l'IA). Bpifrance
+# sees every diagnostic, loan, cohort and application; INRIA every partnership and application;
+# the State, as operator of the plan, sees everything.
 DEFAULT_TENANTS: dict[str, tuple[str, Profile]] = {
     "operator": (
         "État (opérateur du plan)",
-        Profile(commands=_GATHERINGS | {"manage_tenants"}),
+        Profile(
+            commands=_GATHERINGS | _ACADEMIE | _BUDGET | {"open_call", "manage_tenants"},
+            sees_all=frozenset(KINDS),
+        ),
     ),
     "bpifrance": (
         "Bpifrance",
         Profile(
-            commands=_COMPANY_WORK | _DIAGNOSTICS | _GATHERINGS, sees_all=frozenset({"diagnostic"})
+            commands=_COMPANY_WORK
+            | _DIAGNOSTICS
+            | _GATHERINGS
+            | _LOANS
+            | _ACCELERATION
+            | _CALL_DECISIONS
+            | _CATALOGUE
+            | {"submit_application", "commit_funds", "pay_funds"},
+            sees_all=frozenset({"diagnostic", "loan", "cohort", "call_application"}),
         ),
     ),
     "cci": (
         "CCI France",
-        Profile(commands=_COMPANY_WORK | _GATHERINGS | {"request_diagnostic", "cancel_diagnostic"}),
+        Profile(
+            commands=_COMPANY_WORK
+            | _GATHERINGS
+            | _CATALOGUE
+            | {"request_diagnostic", "cancel_diagnostic", "apply_for_loan", "submit_application"}
+        ),
     ),
-    "french-tech": ("La French Tech", Profile(commands=_COMPANY_WORK | _GATHERINGS)),
+    "french-tech": (
+        "La French Tech",
+        Profile(
+            commands=_COMPANY_WORK
+            | _GATHERINGS
+            | _CATALOGUE
+            | {"apply_for_loan", "submit_application"}
+        ),
+    ),
     "inria": (
         "INRIA",
         Profile(
-            commands=_COMPANY_WORK | _PARTNERSHIPS | _GATHERINGS,
-            sees_all=frozenset({"partnership"}),
+            commands=_COMPANY_WORK
+            | _PARTNERSHIPS
+            | _GATHERINGS
+            | _CALL_DECISIONS
+            | {"submit_application"},
+            sees_all=frozenset({"partnership", "call_application"}),
         ),
     ),
 }
