@@ -89,3 +89,31 @@ class Conflict(DomainError):
 
 class IdempotencyKeyReused(DomainError):
     code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class AmountOutOfRange(DomainError):
+    """An amount or a duration outside what the measure allows (a loan cap, a phase's range)."""
+
+    code = "AMOUNT_OUT_OF_RANGE"
+
+
+class GateNotPassed(DomainError):
+    """A phase of a gated call awarded before the previous phase's gate was passed."""
+
+    code = "GATE_NOT_PASSED"
+
+
+class NotContractor(DomainError):
+    """A network acting on a phase another network contracts (INRIA phase 1, Bpifrance 2–3)."""
+
+    code = "NOT_CONTRACTOR"
+
+
+class BudgetExceeded(DomainError):
+    """A commitment or payment above what the envelope allows, without an overrun decision."""
+
+    code = "BUDGET_EXCEEDED"
+
+
+class AlreadyExists(DomainError):
+    code = "ALREADY_EXISTS"
