@@ -1,4 +1,4 @@
-"""Loans, acceleration cohorts, calls for projects and their applications.
+"""State-guaranteed loans and acceleration cohorts.
 
 Revision ID: r0004
 Revises: r0003
