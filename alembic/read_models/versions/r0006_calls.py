@@ -1,4 +1,4 @@
-"""The solutions catalogue, adoptions and the budget.
+"""Calls for projects and their applications.
 
 Revision ID: r0006
 Revises: r0005
