@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -78,6 +78,27 @@ def fingerprint(command: str, arguments: Sequence[object]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class _Collected(ProcessingEvent[UUID]):
+    """Collects the pending events of osezia's aggregates without the library's runtime Protocol
+    checks, which cost tens of microseconds each on Python 3.11, twice per saved aggregate."""
+
+    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                self.events.extend(obj.collect_events())
+                self.aggregates[obj.id] = obj
+            elif obj is not None:
+                super().collect_events(obj)
+        self.saved_kwargs.update(kwargs)
+
+
+def _project(aggregate: Any, domain_events: Iterable[Any]) -> Any:
+    """eventsourcing's project_aggregate without its per-event runtime Protocol assertion."""
+    for domain_event in domain_events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate
+
+
 class PlatformApplication(Application[UUID]):
     """Base of the write applications: one verb-phrase method per command."""
 
@@ -105,6 +126,16 @@ class PlatformApplication(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        # Application.save, with the collecting step above.
+        processing_event = _Collected()
+        processing_event.collect_events(*objs, **kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)
+        return recordings
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         if processing_event.tracking is not None:
@@ -147,7 +178,7 @@ class PlatformApplication(Application[UUID]):
         """The aggregate, if it exists, is a ``kind`` and belongs to ``tenant`` (or ``tenant``
         pilots every aggregate of that kind, as Bpifrance does diagnostics)."""
         try:
-            aggregate: object = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id, projector_func=_project)
         except AggregateNotFoundError:
             raise NotFound(f"no {label} with id {aggregate_id}") from None
         # A foreign tenant's id is reported as not found, not forbidden, so ids can't be probed.
@@ -158,7 +189,7 @@ class PlatformApplication(Application[UUID]):
 
     def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
         try:
-            aggregate: object = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id, projector_func=_project)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None
