@@ -1,12 +1,96 @@
-"""PLACEHOLDER read models."""
+"""Académie de l'IA: one row per enrolment, and the figures of learners by audience and region.
+
+Only the recording network and the operator hold rows (the kind is not public). The figures
+view counts them for every network without naming a learner or a company: by audience,
+region, the day each milestone was recorded (Paris time, for figures as of a date) and the
+business year of the completion (for "apprentices trained per year").
+"""
 
 from __future__ import annotations
 
-from osezia.projections.readmodel import ReadModel
+from collections.abc import Collection
 
-MODELS: tuple[ReadModel, ...] = ()
+from osezia.domain.academie.model import Enrolment
+from osezia.projections.codec import StoredEvent
+from osezia.projections.readmodel import ReadModel, topic, touch
+from osezia.projections.table import Row, Table
+from osezia.tenants.visibility import PLATFORM
+
+TABLE = Table(
+    "trainings",
+    (
+        ("id", "uuid"),
+        ("owner", "text"),
+        ("learner_ref", "text"),
+        ("audience", "text"),
+        ("region", "text"),
+        ("company_id", "uuid"),
+        ("training_code", "text"),
+        ("training_title", "text"),
+        ("status", "text"),
+        ("enrolled_on", "date"),
+        ("enrolled_at", "timestamptz"),
+        ("completed_on", "date"),
+        ("completed_at", "timestamptz"),
+        ("updated_at", "timestamptz"),
+        ("position", "bigint"),
+    ),
+)
+
+
+def enrolled(event: StoredEvent) -> Row:
+    data = event.data
+    return {
+        "id": event.originator_id,
+        "owner": data["tenant"],
+        "learner_ref": data["learner_ref"],
+        "audience": data["audience"],
+        "region": data["region"],
+        "company_id": data["company_id"],
+        "training_code": data["training_code"],
+        "training_title": data["training_title"],
+        "status": "ENROLLED",
+        "enrolled_on": data["on"],
+        "enrolled_at": event.timestamp,
+        "completed_on": None,
+        "completed_at": None,
+        "updated_at": event.timestamp,
+        "position": event.position,
+    }
+
+
+def completed(row: Row, event: StoredEvent) -> Row:
+    return touch(
+        row, event, status="COMPLETED", completed_on=event.data["on"], completed_at=event.timestamp
+    )
+
+
+def scope(row: Row) -> tuple[str, str | None, Collection[str]]:
+    return row["owner"], row["region"], ()
+
+
+MODEL = ReadModel(
+    kind="training",
+    table=TABLE,
+    creates={topic(Enrolment.Enrolled): enrolled},
+    updates={topic(Enrolment.Completed): completed},
+    scope=scope,
+)
+
+MODELS: tuple[ReadModel, ...] = (MODEL,)
 
 
 def figure_views(region: str | None) -> dict[str, str]:
-    """Aggregated views over the platform's model, open to every tenant (none yet)."""
-    return {}
+    """`figures_trainings`: learners by audience, region, recorded days and completion year."""
+    where = f"WHERE region = '{region}'" if region else ""
+    return {
+        "figures_trainings": (
+            "SELECT audience, region, "
+            "(enrolled_at AT TIME ZONE 'Europe/Paris')::date AS enrolled_day, "
+            "(completed_at AT TIME ZONE 'Europe/Paris')::date AS completed_day, "
+            "extract(year FROM completed_on)::integer AS completed_year, "
+            "count(*)::bigint AS learners "
+            f"FROM {PLATFORM}.trainings {where} "
+            "GROUP BY audience, region, enrolled_day, completed_day, completed_year"
+        )
+    }

@@ -2,8 +2,92 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import EnvType
+
+from osezia.domain.academie.model import (
+    Enrolment,
+    audience_of,
+    check_enrolment_date,
+    learner_ref_of,
+    training_code_of,
+)
 from osezia.domain.application import PlatformApplication
+from osezia.domain.companies.model import Company
+from osezia.domain.errors import AlreadyExists
+from osezia.domain.geography import normalise_region
+from osezia.domain.identifiers import normalise_siren
+from osezia.domain.inputs import text
 
 
 class Academie(PlatformApplication):
-    """PLACEHOLDER: commands to come."""
+    """Enrols learners in trainings and records their completions.
+
+    ``today`` tells the date that enrolments and completions may not be after; tests fix it.
+    """
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        share_with: PlatformApplication | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__(env, share_with=share_with)
+        self.today = today
+
+    def enrol_learner(
+        self,
+        tenant: str,
+        *,
+        learner_ref: str,
+        training_code: str,
+        training_title: str,
+        audience: str,
+        region: str,
+        on: date,
+        siren: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def run() -> tuple[UUID, list[Aggregate]]:
+            ref, code = learner_ref_of(learner_ref), training_code_of(training_code)
+            check_enrolment_date(on, self.today())
+            enrolment_id = Enrolment.create_id(ref, code)
+            if self.find(enrolment_id, Enrolment) is not None:
+                raise AlreadyExists(f"learner {ref} is already enrolled in training {code}")
+            # The company, when known, is named by the id its SIREN gives: no lookup, since
+            # a learner's employer need not be registered on the platform.
+            company_siren = None if siren is None else normalise_siren(siren)
+            enrolment = Enrolment(
+                tenant=tenant,
+                learner_ref=ref,
+                training_code=code,
+                training_title=text(training_title, "training title"),
+                audience=audience_of(audience).value,
+                region=normalise_region(region),
+                company_id=None if company_siren is None else Company.create_id(company_siren),
+                company_siren=company_siren,
+                on=on,
+            )
+            return enrolment.id, [enrolment]
+
+        arguments = (learner_ref, training_code, training_title, audience, region, on, siren)
+        return self.execute(tenant, idempotency_key, "enrol_learner", arguments, run)
+
+    def complete_training(
+        self, tenant: str, enrolment_id: UUID, *, on: date, idempotency_key: str | None = None
+    ) -> None:
+        def run() -> tuple[None, list[Aggregate]]:
+            enrolment = self.get_enrolment(tenant, enrolment_id)
+            enrolment.complete(on, self.today())
+            return None, [enrolment]
+
+        arguments = (enrolment_id, on)
+        self.execute(tenant, idempotency_key, "complete_training", arguments, run)
+
+    def get_enrolment(self, tenant: str, enrolment_id: UUID) -> Enrolment:
+        return self.load(tenant, enrolment_id, Enrolment, "training enrolment")

@@ -1,0 +1,168 @@
+"""Enrolment: a learner of the Académie de l'IA in one training, enrolled then completed.
+
+The learner is known by a pseudonymous reference only (the training platform's, never a name
+nor an e-mail). One learner in one training is one record: its id derives from the pair, so a
+second enrolment of the same learner in the same training is refused, and a re-imported file
+adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from hashlib import sha1
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from osezia.domain.application import OSEZIA_NAMESPACE
+from osezia.domain.errors import InvalidDate, InvalidTransition, InvalidValue
+
+
+class Audience(StrEnum):
+    EMPLOYEE = "EMPLOYEE"
+    LEADER = "LEADER"
+    APPRENTICE = "APPRENTICE"
+    JOB_SEEKER = "JOB_SEEKER"
+
+
+class EnrolmentStatus(StrEnum):
+    ENROLLED = "ENROLLED"
+    COMPLETED = "COMPLETED"
+
+
+_ID_PREFIX = OSEZIA_NAMESPACE.bytes + b"training/"
+
+# The plan's own words for its audiences, as training platforms export them.
+FRENCH_AUDIENCES: dict[str, Audience] = {
+    "salarie": Audience.EMPLOYEE,
+    "salarié": Audience.EMPLOYEE,
+    "dirigeant": Audience.LEADER,
+    "apprenti": Audience.APPRENTICE,
+    "demandeur d'emploi": Audience.JOB_SEEKER,
+    "demandeur_emploi": Audience.JOB_SEEKER,
+}
+
+# A reference from the training platform: letters, digits and a few separators, with at least
+# one digit. Spaces and "@" are refused, so that a name or an e-mail never becomes a reference.
+_LEARNER_REF = re.compile(r"(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+_TRAINING_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}")
+
+
+def audience_of(value: str) -> Audience:
+    """The audience named in English (EMPLOYEE) or in French (salarié), any case."""
+    name = " ".join(value.split())
+    try:
+        return Audience(name.upper())
+    except ValueError:
+        pass
+    french = FRENCH_AUDIENCES.get(name.lower())
+    if french is None:
+        raise InvalidValue(
+            f"audience {value!r} must be one of {', '.join(Audience)} "
+            f"(or in French: {', '.join(sorted(FRENCH_AUDIENCES))})"
+        )
+    return french
+
+
+def learner_ref_of(value: str) -> str:
+    """The pseudonymous reference, or an error when it could be a name or an e-mail."""
+    ref = value.strip()
+    if not _LEARNER_REF.fullmatch(ref):
+        raise InvalidValue(
+            f"learner reference {value!r} must be a pseudonymous code: 1 to 64 letters, digits, "
+            "'.', '_', ':' or '-', with at least one digit (no name, no e-mail)"
+        )
+    return ref
+
+
+def training_code_of(value: str) -> str:
+    code = value.strip()
+    if not _TRAINING_CODE.fullmatch(code):
+        raise InvalidValue(
+            f"training code {value!r} must be 1 to 64 letters, digits, '.', '_', ':', '/' or '-'"
+        )
+    return code
+
+
+class Enrolment(Aggregate):
+    """A learner's enrolment in a training, recorded by a network (the tenant)."""
+
+    class Enrolled(Aggregate.Created):
+        tenant: str
+        learner_ref: str
+        training_code: str
+        training_title: str
+        audience: str
+        region: str
+        company_id: UUID | None
+        company_siren: str | None
+        on: date
+
+    class Completed(Aggregate.Event):
+        on: date
+
+    @staticmethod
+    def create_id(learner_ref: str, training_code: str) -> UUID:
+        """uuid5(OSEZIA_NAMESPACE, "training/<learner>/<training>"), computed as uuid5 does
+        with the namespace's bytes taken once: an import derives one id a row."""
+        name = f"{learner_ref}/{training_code}".encode()
+        return UUID(bytes=sha1(_ID_PREFIX + name, usedforsecurity=False).digest()[:16], version=5)
+
+    @event(Enrolled)
+    def __init__(
+        self,
+        tenant: str,
+        learner_ref: str,
+        training_code: str,
+        training_title: str,
+        audience: str,
+        region: str,
+        company_id: UUID | None,
+        company_siren: str | None,
+        on: date,
+    ) -> None:
+        self.tenant = tenant
+        self.learner_ref = learner_ref
+        self.training_code = training_code
+        self.training_title = training_title
+        self.audience = Audience(audience)
+        self.region = region
+        self.company_id = company_id
+        self.company_siren = company_siren
+        self.enrolled_on = on
+        self.status = EnrolmentStatus.ENROLLED
+        self.completed_on: date | None = None
+
+    def complete(self, on: date, today: date) -> None:
+        self.check_not_completed()
+        self.check_completion_date(on, today)
+        self._complete(on)
+
+    @event(Completed)
+    def _complete(self, on: date) -> None:
+        self.status = EnrolmentStatus.COMPLETED
+        self.completed_on = on
+
+    def check_not_completed(self) -> None:
+        if self.status is EnrolmentStatus.COMPLETED:
+            raise InvalidTransition(
+                f"training {self.training_code} was already completed on {self.completed_on}"
+            )
+
+    def check_completion_date(self, on: date, today: date) -> None:
+        check_completion(self.enrolled_on, on, today)
+
+
+def check_enrolment_date(on: date, today: date) -> None:
+    if on > today:
+        raise InvalidDate(f"enrolment dated {on} is in the future (today is {today})")
+
+
+def check_completion(enrolled_on: date, on: date, today: date) -> None:
+    """A completion is dated on or after the enrolment, and not after today."""
+    if on < enrolled_on:
+        raise InvalidDate(f"completion dated {on} is before the enrolment ({enrolled_on})")
+    if on > today:
+        raise InvalidDate(f"completion dated {on} is in the future (today is {today})")

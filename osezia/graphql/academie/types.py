@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from osezia.graphql.node import Node
+
+
+@strawberry.type(description="A learner's enrolment in a training of the Académie de l'IA.")
+class Training(Node):
+    id: strawberry.ID
+    learner_ref: str = strawberry.field(description="The training platform's pseudonymous code.")
+    audience: str = strawberry.field(description="EMPLOYEE, LEADER, APPRENTICE or JOB_SEEKER.")
+    region: str
+    company_id: strawberry.ID | None
+    training_code: str
+    training_title: str
+    status: str = strawberry.field(description="ENROLLED or COMPLETED.")
+    enrolled_on: date
+    completed_on: date | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Training:
+        company_id = row["company_id"]
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            learner_ref=row["learner_ref"],
+            audience=row["audience"],
+            region=row["region"],
+            company_id=None if company_id is None else strawberry.ID(str(company_id)),
+            training_code=row["training_code"],
+            training_title=row["training_title"],
+            status=row["status"],
+            enrolled_on=row["enrolled_on"],
+            completed_on=row["completed_on"],
+        )
+
+
+@strawberry.type(description="Learners of one audience in one region, over the whole plan.")
+class TrainingFigure:
+    audience: str
+    region: str
+    enrolled: int = strawberry.field(description="Enrolments recorded by the end of the day.")
+    completed: int = strawberry.field(description="Completions recorded by the end of the day.")

@@ -1,0 +1,276 @@
+"""`osezia import trainings`: every good row once, every bad row named, nothing twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from osezia.domain.academie.application import Academie
+from osezia.domain.academie.model import Enrolment
+from osezia.domain.platform import Platform
+from osezia.trainings import (
+    COLUMNS,
+    BadFile,
+    Summary,
+    Training,
+    TrainingImport,
+    completed_state,
+    enrolled_state,
+    import_trainings,
+    parse_row,
+    recorded_at,
+)
+from tests.unit.conftest import MEMORY
+
+TODAY = date(2026, 3, 31)
+HEADER = (
+    "record_id,learner_ref,audience,training_code,training_title,region,siren,"
+    "enrolled_on,completed_on"
+)
+GOOD = [
+    "1,LRN-000001,EMPLOYEE,IA-101,L'IA pour les PME,53,542107651,2025-10-06,2025-11-02",
+    "2,LRN-000002,apprenti,IA-101,L'IA pour les PME,11,,2025-10-07,",
+    '3,LRN-000003,dirigeant,IA-LEAD,"Piloter un projet IA, pas à pas",84,,2025-10-08,2025-10-08',
+]
+
+
+def csv_lines(*rows: str) -> list[str]:
+    return [HEADER + "\n", *(row + "\n" for row in rows)]
+
+
+@pytest.fixture
+def conn(platform: Platform, database_url: str) -> Iterator[psycopg.Connection[Any]]:
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        yield connection
+
+
+def run(
+    conn: psycopg.Connection[Any], lines: list[str], tenant: str = "operator"
+) -> tuple[Summary, list[str]]:
+    problems: list[str] = []
+    summary = import_trainings(
+        conn,
+        tenant,
+        lines,
+        today=TODAY,
+        on_problem=lambda line, reason: problems.append(f"line {line}: {reason}"),
+    )
+    return summary, problems
+
+
+def counts(summary: Summary) -> tuple[int, int, int, int]:
+    return summary.rows_read, summary.imported, summary.already_present, summary.rejected
+
+
+def test_good_rows_are_imported_as_the_commands_would_record_them(
+    conn: psycopg.Connection[Any], platform: Platform
+) -> None:
+    summary, problems = run(conn, csv_lines(*GOOD))
+
+    assert problems == []
+    assert counts(summary) == (3, 3, 0, 0)
+    assert (summary.events.written, summary.events.skipped) == (5, 0)
+    first = platform.academie.get_enrolment("operator", Enrolment.create_id("LRN-000001", "IA-101"))
+    assert first.completed_on == date(2025, 11, 2)
+    assert first.company_siren == "542107651"
+    third = platform.academie.get_enrolment(
+        "operator", Enrolment.create_id("LRN-000003", "IA-LEAD")
+    )
+    assert third.training_title == "Piloter un projet IA, pas à pas"
+    assert third.audience == "LEADER"
+
+
+def test_bad_rows_are_reported_with_their_line_and_reason_and_not_imported(
+    conn: psycopg.Connection[Any], platform: Platform
+) -> None:
+    lines = csv_lines(
+        GOOD[0],
+        "4,LRN-000004,student,IA-101,IA,53,,2025-10-06,",
+        "5,LRN-000005,EMPLOYEE,IA-101,IA,53,12345,2025-10-06,",
+        "6,LRN-000006,EMPLOYEE,IA-101,IA,99,,2025-10-06,",
+        "7,LRN-000007,EMPLOYEE,IA-101,IA,53,,2025-13-01,",
+        "8,LRN-000008,EMPLOYEE,IA-101,IA,53,,2025-10-06,2025-10-01",
+        "9,LRN-000009,EMPLOYEE,IA-101,IA,53,,2025-10-06,2026-04-01",
+        "10,jean.dupont@example.fr,EMPLOYEE,IA-101,IA,53,,2025-10-06,",
+        "11,LRN-000011,EMPLOYEE",
+        GOOD[1],
+    )
+
+    summary, problems = run(conn, lines)
+
+    assert counts(summary) == (10, 2, 0, 8)
+    assert problems[0].startswith("line 3: audience 'student' must be one of EMPLOYEE, LEADER")
+    assert problems[1:] == [
+        "line 4: SIREN '12345' must have exactly 9 digits",
+        "line 5: region '99' is not one of the 18 INSEE region codes (01, 02, 03, 04, 06, 11…94)",
+        "line 6: enrolled_on '2025-13-01' is not a date (YYYY-MM-DD)",
+        "line 7: completion dated 2025-10-01 is before the enrolment (2025-10-06)",
+        "line 8: completion dated 2026-04-01 is in the future (today is 2026-03-31)",
+        problems[6],
+        "line 10: expected 9 fields as in the header, found 3",
+    ]
+    assert problems[6].startswith("line 9: learner reference 'jean.dupont@example.fr'")
+    logged = {n.originator_id for n in platform.academie.recorder.select_notifications(1, 100)}
+    assert logged == {
+        Enrolment.create_id("LRN-000001", "IA-101"),
+        Enrolment.create_id("LRN-000002", "IA-101"),
+    }
+
+
+def test_importing_the_same_file_again_adds_nothing(conn: psycopg.Connection[Any]) -> None:
+    run(conn, csv_lines(*GOOD))
+
+    summary, problems = run(conn, csv_lines(*GOOD))
+
+    assert problems == []
+    assert counts(summary) == (3, 0, 3, 0)
+    assert summary.events.written == 0
+
+
+def test_a_later_file_adds_just_the_completion_of_an_enrolment_already_imported(
+    conn: psycopg.Connection[Any], platform: Platform
+) -> None:
+    run(conn, csv_lines(GOOD[1]))
+    head = platform.academie.recorder.max_notification_id()
+
+    completed = GOOD[1].rstrip(",") + ",2025-12-15"
+    summary, _ = run(conn, csv_lines(completed, GOOD[0]))
+
+    assert counts(summary) == (2, 2, 0, 0)
+    added = platform.academie.recorder.select_notifications(head + 1 if head else 1, 10)
+    assert [(n.topic.rsplit(".", 1)[-1], n.originator_version) for n in added] == [
+        ("Completed", 2),
+        ("Enrolled", 1),
+        ("Completed", 2),
+    ]
+    enrolment = platform.academie.get_enrolment(
+        "operator", Enrolment.create_id("LRN-000002", "IA-101")
+    )
+    assert enrolment.completed_on == date(2025, 12, 15)
+
+
+def test_a_row_repeated_in_one_file_is_imported_once(conn: psycopg.Connection[Any]) -> None:
+    completed = GOOD[1].rstrip(",") + ",2025-12-15"
+
+    summary, _ = run(conn, csv_lines(GOOD[1], GOOD[1], completed, completed))
+
+    assert counts(summary) == (4, 2, 2, 0)
+    assert summary.events.written == 2
+
+
+def test_a_completion_is_checked_against_the_enrolment_already_recorded(
+    conn: psycopg.Connection[Any], platform: Platform
+) -> None:
+    platform.academie.enrol_learner(
+        "bpifrance",
+        learner_ref="LRN-000007",
+        training_code="IA-101",
+        training_title="IA",
+        audience="EMPLOYEE",
+        region="53",
+        on=date(2025, 10, 6),
+    )
+    run(conn, csv_lines("x,LRN-000008,EMPLOYEE,IA-101,IA,53,,2025-11-06,"))
+
+    summary, problems = run(
+        conn,
+        csv_lines(
+            "x,LRN-000007,EMPLOYEE,IA-101,IA,53,,2025-10-06,2025-11-01",
+            "x,LRN-000008,EMPLOYEE,IA-101,IA,53,,2025-10-01,2025-10-15",
+        ),
+    )
+
+    assert counts(summary) == (2, 0, 0, 2)
+    assert problems == [
+        "line 2: learner LRN-000007 in training IA-101 was enrolled by network bpifrance: "
+        "only it may record the completion",
+        "line 3: completion dated 2025-10-15 is before the enrolment (2025-11-06)",
+    ]
+
+
+def test_a_file_without_the_expected_columns_is_refused_whole(
+    conn: psycopg.Connection[Any],
+) -> None:
+    with pytest.raises(BadFile, match=r"lacks the column\(s\) siren, completed_on"):
+        run(conn, ["learner_ref,audience,training_code,training_title,region,enrolled_on\n"])
+
+
+# --- What the import writes is what the application's mapper writes ---------------------------
+
+rows = st.fixed_dictionaries(
+    {
+        "learner_ref": st.from_regex(r"[A-Za-z][A-Za-z0-9._-]{0,10}[0-9]", fullmatch=True),
+        "audience": st.sampled_from(["EMPLOYEE", "salarié", "apprenti", "JOB_SEEKER", "Dirigeant"]),
+        "training_code": st.from_regex(r"[A-Z]{2,4}-[0-9]{1,4}", fullmatch=True),
+        "training_title": st.text(
+            st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1
+        ).filter(str.strip),
+        "region": st.sampled_from(["53", "11", "06", "1"]),
+        "siren": st.sampled_from(["", "542107651", "356000000"]),
+        "enrolled_on": st.dates(date(2025, 9, 1), date(2026, 1, 31)).map(date.isoformat),
+        "completed_on": st.sampled_from(["", "2026-02-01", "2026-03-31"]),
+    }
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(row=rows, moment=st.datetimes(timezones=st.just(UTC)))
+def test_the_import_writes_the_bytes_the_commands_would(
+    row: dict[str, str], moment: datetime
+) -> None:
+    academie = Academie(env=MEMORY, today=lambda: TODAY)
+    training: Training = parse_row(2, [row[c] for c in COLUMNS], TODAY)
+    enrolment_id = academie.enrol_learner(
+        "operator",
+        learner_ref=row["learner_ref"],
+        training_code=row["training_code"],
+        training_title=row["training_title"],
+        audience=row["audience"],
+        region=row["region"],
+        siren=row["siren"] or None,
+        on=date.fromisoformat(row["enrolled_on"]),
+    )
+    if training.completed_on is not None:
+        academie.complete_training("operator", enrolment_id, on=training.completed_on)
+    by_commands = [
+        academie.mapper.to_stored_event(
+            replace(academie.mapper.to_domain_event(n), timestamp=moment)  # type: ignore[type-var]
+        )
+        for n in academie.recorder.select_notifications(1, 10)
+    ]
+
+    at = recorded_at(moment)
+    by_import = [enrolled_state("operator", training, at)]
+    if training.completed_on is not None:
+        by_import.append(completed_state(training.completed_on, at))
+
+    assert training.id == enrolment_id
+    assert [e.state for e in by_commands] == by_import
+
+
+def test_each_batch_is_checked_against_what_the_batches_before_it_wrote(
+    conn: psycopg.Connection[Any], platform: Platform
+) -> None:
+    completed = GOOD[1].rstrip(",") + ",2025-12-15"
+    early = "x,LRN-000002,apprenti,IA-101,IA,11,,2025-09-01,2025-10-01"
+    lines = csv_lines(GOOD[1], GOOD[0], GOOD[2], GOOD[1], early, completed, completed)
+    problems: list[str] = []
+
+    summary = TrainingImport(conn, "operator", today=TODAY, batch_rows=2).run(
+        lines, on_problem=lambda line, reason: problems.append(f"line {line}: {reason}")
+    )
+
+    assert counts(summary) == (7, 4, 2, 1)
+    assert problems == ["line 6: completion dated 2025-10-01 is before the enrolment (2025-10-07)"]
+    assert summary.events.written == 6
+    enrolment = platform.academie.get_enrolment(
+        "operator", Enrolment.create_id("LRN-000002", "IA-101")
+    )
+    assert enrolment.completed_on == date(2025, 12, 15)

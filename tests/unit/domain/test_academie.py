@@ -1,0 +1,221 @@
+"""Académie de l'IA: learners enrolled in trainings and completing them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import UUID, uuid5
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from osezia.domain.academie.application import Academie
+from osezia.domain.academie.model import Audience, Enrolment, EnrolmentStatus
+from osezia.domain.application import OSEZIA_NAMESPACE
+from osezia.domain.companies.application import Companies
+from osezia.domain.companies.model import Company
+from osezia.domain.errors import (
+    AlreadyExists,
+    InvalidDate,
+    InvalidRegion,
+    InvalidSiren,
+    InvalidTransition,
+    InvalidValue,
+    NotFound,
+)
+from tests.unit.conftest import MEMORY
+
+OPERATOR = "operator"
+TODAY = date(2026, 3, 31)
+ENROLLED = date(2025, 10, 6)
+
+
+def an_academie(companies: Companies | None = None) -> Academie:
+    return Academie(env=MEMORY, share_with=companies, today=lambda: TODAY)
+
+
+@pytest.fixture
+def academie(companies: Companies) -> Academie:
+    return an_academie(companies)
+
+
+def an_enrolment(
+    academie: Academie,
+    *,
+    learner_ref: str = "LRN-000417",
+    audience: str = "APPRENTICE",
+    siren: str | None = "542107651",
+    on: date = ENROLLED,
+    tenant: str = OPERATOR,
+) -> UUID:
+    return academie.enrol_learner(
+        tenant,
+        learner_ref=learner_ref,
+        training_code="IA-PME-101",
+        training_title="  L'IA générative  pour les PME ",
+        audience=audience,
+        region="53",
+        siren=siren,
+        on=on,
+    )
+
+
+def test_a_learner_is_enrolled_with_the_company_its_siren_names(academie: Academie) -> None:
+    enrolment_id = an_enrolment(academie)
+
+    enrolment = academie.get_enrolment(OPERATOR, enrolment_id)
+    assert enrolment.id == Enrolment.create_id("LRN-000417", "IA-PME-101")
+    assert enrolment.audience is Audience.APPRENTICE
+    assert enrolment.training_title == "L'IA générative pour les PME"
+    assert enrolment.company_id == Company.create_id("542107651")
+    assert enrolment.company_siren == "542107651"
+    assert enrolment.status is EnrolmentStatus.ENROLLED
+    assert enrolment.enrolled_on == ENROLLED
+
+
+def test_a_learner_may_be_enrolled_without_a_company(academie: Academie) -> None:
+    enrolment = academie.get_enrolment(OPERATOR, an_enrolment(academie, siren=None))
+
+    assert enrolment.company_id is None
+    assert enrolment.company_siren is None
+
+
+@pytest.mark.parametrize(
+    ("french", "audience"),
+    [
+        ("salarié", Audience.EMPLOYEE),
+        ("Dirigeant", Audience.LEADER),
+        ("apprenti", Audience.APPRENTICE),
+        ("demandeur d'emploi", Audience.JOB_SEEKER),
+        ("job_seeker", Audience.JOB_SEEKER),
+    ],
+)
+def test_an_audience_may_be_named_in_french_or_in_any_case(
+    academie: Academie, french: str, audience: Audience
+) -> None:
+    enrolment_id = an_enrolment(academie, audience=french)
+
+    assert academie.get_enrolment(OPERATOR, enrolment_id).audience is audience
+
+
+def test_an_unknown_audience_is_refused_naming_the_allowed_ones(academie: Academie) -> None:
+    with pytest.raises(InvalidValue, match="EMPLOYEE, LEADER, APPRENTICE, JOB_SEEKER"):
+        an_enrolment(academie, audience="student")
+
+
+@pytest.mark.parametrize("ref", ["jean.dupont@example.fr", "Jean Dupont", "dupont", "", "x" * 65])
+def test_a_learner_reference_that_could_be_a_name_or_an_email_is_refused(
+    academie: Academie, ref: str
+) -> None:
+    with pytest.raises(InvalidValue, match="pseudonymous"):
+        an_enrolment(academie, learner_ref=ref)
+
+
+def test_an_invalid_siren_or_region_is_refused(academie: Academie) -> None:
+    with pytest.raises(InvalidSiren):
+        an_enrolment(academie, siren="542107652")
+    with pytest.raises(InvalidRegion):
+        academie.enrol_learner(
+            OPERATOR,
+            learner_ref="LRN-1",
+            training_code="IA-1",
+            training_title="IA",
+            audience="LEADER",
+            region="99",
+            on=ENROLLED,
+        )
+
+
+def test_an_enrolment_dated_in_the_future_is_refused(academie: Academie) -> None:
+    with pytest.raises(InvalidDate, match="future"):
+        an_enrolment(academie, on=TODAY + timedelta(days=1))
+
+
+def test_the_same_learner_cannot_be_enrolled_twice_in_the_same_training(
+    academie: Academie,
+) -> None:
+    an_enrolment(academie)
+
+    with pytest.raises(AlreadyExists):
+        an_enrolment(academie, tenant="bpifrance")
+
+
+def test_an_enrolment_sent_again_with_its_idempotency_key_appends_nothing(
+    academie: Academie,
+) -> None:
+    def enrol() -> UUID:
+        return academie.enrol_learner(
+            OPERATOR,
+            learner_ref="LRN-9",
+            training_code="IA-9",
+            training_title="IA",
+            audience="LEADER",
+            region="11",
+            on=ENROLLED,
+            idempotency_key="k-1",
+        )
+
+    first = enrol()
+    head = academie.recorder.max_notification_id()
+
+    assert enrol() == first
+    assert academie.recorder.max_notification_id() == head
+
+
+def test_a_training_is_completed_once(academie: Academie) -> None:
+    enrolment_id = an_enrolment(academie)
+    academie.complete_training(OPERATOR, enrolment_id, on=date(2025, 11, 2))
+
+    enrolment = academie.get_enrolment(OPERATOR, enrolment_id)
+    assert enrolment.status is EnrolmentStatus.COMPLETED
+    assert enrolment.completed_on == date(2025, 11, 2)
+    with pytest.raises(InvalidTransition, match="already completed"):
+        academie.complete_training(OPERATOR, enrolment_id, on=date(2025, 11, 3))
+
+
+def test_a_completion_before_the_enrolment_or_in_the_future_is_refused(
+    academie: Academie,
+) -> None:
+    enrolment_id = an_enrolment(academie)
+
+    with pytest.raises(InvalidDate, match="before the enrolment"):
+        academie.complete_training(OPERATOR, enrolment_id, on=ENROLLED - timedelta(days=1))
+    with pytest.raises(InvalidDate, match="future"):
+        academie.complete_training(OPERATOR, enrolment_id, on=TODAY + timedelta(days=1))
+
+
+def test_another_network_cannot_complete_an_enrolment_it_did_not_record(
+    academie: Academie,
+) -> None:
+    enrolment_id = an_enrolment(academie)
+
+    with pytest.raises(NotFound):
+        academie.complete_training("cci", enrolment_id, on=date(2025, 11, 2))
+
+
+@given(
+    enrolled=st.dates(date(2025, 9, 1), TODAY),
+    completed=st.dates(date(2025, 9, 1), TODAY + timedelta(days=30)),
+)
+def test_a_completion_is_recorded_only_between_its_enrolment_and_today(
+    enrolled: date, completed: date
+) -> None:
+    academie = an_academie()
+    enrolment_id = an_enrolment(academie, on=enrolled)
+    try:
+        academie.complete_training(OPERATOR, enrolment_id, on=completed)
+    except InvalidDate:
+        assert not enrolled <= completed <= TODAY
+    else:
+        assert enrolled <= completed <= TODAY
+        replayed: Enrolment = academie.repository.get(enrolment_id)
+        assert replayed.completed_on == completed
+
+
+@given(learner_ref=st.text(min_size=1, max_size=20), training_code=st.text(min_size=1, max_size=20))
+def test_an_enrolment_id_is_the_uuid5_of_its_learner_and_training(
+    learner_ref: str, training_code: str
+) -> None:
+    expected = uuid5(OSEZIA_NAMESPACE, f"training/{learner_ref}/{training_code}")
+
+    assert Enrolment.create_id(learner_ref, training_code) == expected
