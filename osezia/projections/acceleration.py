@@ -1,12 +1,178 @@
-"""PLACEHOLDER read models."""
+"""Acceleration cohorts: one row per cohort, its admissions as a list with their milestones.
+
+Admissions are jsonb: ids, dates and recorded times travel as ISO strings, so that a row built
+in memory and a row read back from PostgreSQL are equal.
+"""
 
 from __future__ import annotations
 
-from osezia.projections.readmodel import ReadModel
+from collections.abc import Callable, Collection
+from typing import Any
 
-MODELS: tuple[ReadModel, ...] = ()
+from osezia.domain.acceleration.model import Cohort
+from osezia.projections.codec import StoredEvent
+from osezia.projections.readmodel import ReadModel, topic, touch
+from osezia.projections.table import Row, Table
+from osezia.tenants.visibility import PLATFORM
+
+TABLE = Table(
+    "cohorts",
+    (
+        ("id", "uuid"),
+        ("owner", "text"),
+        ("name", "text"),
+        ("starts_on", "date"),
+        ("ends_on", "date"),
+        ("capacity", "integer"),
+        ("months", "integer"),
+        ("admitted_count", "integer"),
+        ("active_count", "integer"),
+        ("graduated_count", "integer"),
+        ("exited_count", "integer"),
+        ("admissions", "jsonb"),
+        ("opened_at", "timestamptz"),
+        ("updated_at", "timestamptz"),
+        ("position", "bigint"),
+    ),
+)
+
+
+def opened(event: StoredEvent) -> Row:
+    data = event.data
+    return {
+        "id": event.originator_id,
+        "owner": data["tenant"],
+        "name": data["name"],
+        "starts_on": data["starts_on"],
+        "ends_on": data["ends_on"],
+        "capacity": data["capacity"],
+        "months": data["months"],
+        "admitted_count": 0,
+        "active_count": 0,
+        "graduated_count": 0,
+        "exited_count": 0,
+        "admissions": [],
+        "opened_at": event.timestamp,
+        "updated_at": event.timestamp,
+        "position": event.position,
+    }
+
+
+def admitted(row: Row, event: StoredEvent) -> Row:
+    data = event.data
+    admission = {
+        "company_id": str(data["company_id"]),
+        "company_siren": data["company_siren"],
+        "company_name": data["company_name"],
+        "region": data["region"],
+        "segment": data["segment"],
+        "status": "ACTIVE",
+        "admitted_on": data["on"].isoformat(),
+        "admitted_at": event.timestamp.isoformat(),
+        "milestones": [],
+        "graduated_on": None,
+        "graduated_at": None,
+        "exited_on": None,
+        "exited_at": None,
+        "exit_reason": None,
+    }
+    return _counted(touch(row, event, admissions=[*row["admissions"], admission]))
+
+
+def milestone_reached(row: Row, event: StoredEvent) -> Row:
+    reached = {
+        "milestone": event.data["milestone"],
+        "on": event.data["on"].isoformat(),
+        "at": event.timestamp.isoformat(),
+    }
+    return _change_admission(row, event, lambda a: {"milestones": [*a["milestones"], reached]})
+
+
+def graduated(row: Row, event: StoredEvent) -> Row:
+    return _change_admission(
+        row,
+        event,
+        lambda _: {
+            "status": "GRADUATED",
+            "graduated_on": event.data["on"].isoformat(),
+            "graduated_at": event.timestamp.isoformat(),
+        },
+    )
+
+
+def exited(row: Row, event: StoredEvent) -> Row:
+    return _change_admission(
+        row,
+        event,
+        lambda _: {
+            "status": "EXITED",
+            "exited_on": event.data["on"].isoformat(),
+            "exited_at": event.timestamp.isoformat(),
+            "exit_reason": event.data["reason"],
+        },
+    )
+
+
+Admission = dict[str, Any]
+
+
+def _change_admission(
+    row: Row, event: StoredEvent, change: Callable[[Admission], Admission]
+) -> Row:
+    company_id = str(event.data["company_id"])
+    admissions = [
+        {**a, **change(a)} if a["company_id"] == company_id else a for a in row["admissions"]
+    ]
+    return _counted(touch(row, event, admissions=admissions))
+
+
+def _counted(row: Row) -> Row:
+    statuses = [a["status"] for a in row["admissions"]]
+    row["admitted_count"] = len(statuses)
+    row["active_count"] = statuses.count("ACTIVE")
+    row["graduated_count"] = statuses.count("GRADUATED")
+    row["exited_count"] = statuses.count("EXITED")
+    return row
+
+
+def scope(row: Row) -> tuple[str, str | None, Collection[str]]:
+    # A cohort gathers companies from every region: it belongs to no single one.
+    return row["owner"], None, ()
+
+
+MODEL = ReadModel(
+    kind="cohort",
+    table=TABLE,
+    creates={topic(Cohort.Opened): opened},
+    updates={
+        topic(Cohort.Admitted): admitted,
+        topic(Cohort.MilestoneReached): milestone_reached,
+        topic(Cohort.Graduated): graduated,
+        topic(Cohort.Exited): exited,
+    },
+    scope=scope,
+)
+
+MODELS: tuple[ReadModel, ...] = (MODEL,)
+
+
+def _day(key: str) -> str:
+    # The day in France the step was recorded: figures as of day D count up to its end.
+    return f"((a->>'{key}')::timestamptz AT TIME ZONE 'Europe/Paris')::date"
 
 
 def figure_views(region: str | None) -> dict[str, str]:
-    """Aggregated views over the platform's model, open to every tenant (none yet)."""
-    return {}
+    """Companies of every cohort counted by region and the days they were admitted, graduated
+    or exited."""
+    where = f"WHERE a->>'region' = '{region}'" if region else ""
+    return {
+        "figures_acceleration": (
+            "SELECT a->>'region' AS region, "
+            f"{_day('admitted_at')} AS admitted_day, "
+            f"{_day('graduated_at')} AS graduated_day, "
+            f"{_day('exited_at')} AS exited_day, "
+            "count(*)::bigint AS companies "
+            f"FROM {PLATFORM}.cohorts AS c CROSS JOIN LATERAL "
+            f"jsonb_array_elements(c.admissions) AS a {where} GROUP BY 1, 2, 3, 4"
+        )
+    }

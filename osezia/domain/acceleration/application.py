@@ -2,8 +2,167 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import EnvType
+
+from osezia.domain.acceleration.model import (
+    AccelerationRules,
+    Cohort,
+    check_calendar_date,
+    check_size,
+    months_after,
+)
 from osezia.domain.application import PlatformApplication
+from osezia.domain.companies.model import Company
+from osezia.domain.errors import Forbidden, NotFound
+from osezia.domain.inputs import text
 
 
 class Acceleration(PlatformApplication):
-    """PLACEHOLDER: commands to come."""
+    """Opens cohorts, admits companies to them and follows each to graduation or exit."""
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        share_with: PlatformApplication | None = None,
+        rules: AccelerationRules | None = None,
+    ) -> None:
+        super().__init__(env, share_with=share_with)
+        self.rules = rules or AccelerationRules()
+
+    def open_cohort(
+        self,
+        tenant: str,
+        *,
+        name: str,
+        starts_on: date,
+        capacity: int | None = None,
+        months: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def run() -> tuple[UUID, list[Aggregate]]:
+            if tenant != self.rules.pilot:
+                raise Forbidden(f"only {self.rules.pilot}, which runs the programme, opens cohorts")
+            capacity_ = self.rules.capacity if capacity is None else capacity
+            months_ = self.rules.months if months is None else months
+            check_size(capacity_, months_)
+            check_calendar_date(starts_on, "start date")
+            cohort = Cohort(
+                tenant=tenant,
+                name=text(name, "cohort name"),
+                starts_on=starts_on,
+                ends_on=months_after(starts_on, months_),
+                capacity=capacity_,
+                months=months_,
+            )
+            return cohort.id, [cohort]
+
+        arguments = (name, starts_on, capacity, months)
+        return self.execute(tenant, idempotency_key, "open_cohort", arguments, run)
+
+    def admit_to_cohort(
+        self,
+        tenant: str,
+        cohort_id: UUID,
+        *,
+        company_id: UUID,
+        on: date,
+        idempotency_key: str | None = None,
+    ) -> None:
+        def admit(cohort: Cohort) -> None:
+            # The company registry is shared: the company may have been registered by any network.
+            company = self.find(company_id, Company)
+            if company is None:
+                raise NotFound(f"no company with id {company_id}")
+            cohort.admit(
+                company_id,
+                company.siren,
+                company.legal_name,
+                company.region,
+                company.segment,
+                on,
+            )
+
+        self._change(tenant, cohort_id, idempotency_key, "admit_to_cohort", (company_id, on), admit)
+
+    def record_milestone(
+        self,
+        tenant: str,
+        cohort_id: UUID,
+        *,
+        company_id: UUID,
+        milestone: str,
+        on: date,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self._change(
+            tenant,
+            cohort_id,
+            idempotency_key,
+            "record_milestone",
+            (company_id, milestone, on),
+            lambda cohort: cohort.reach_milestone(company_id, text(milestone, "milestone"), on),
+        )
+
+    def graduate_from_cohort(
+        self,
+        tenant: str,
+        cohort_id: UUID,
+        *,
+        company_id: UUID,
+        on: date,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self._change(
+            tenant,
+            cohort_id,
+            idempotency_key,
+            "graduate_from_cohort",
+            (company_id, on),
+            lambda cohort: cohort.graduate(company_id, on),
+        )
+
+    def exit_cohort(
+        self,
+        tenant: str,
+        cohort_id: UUID,
+        *,
+        company_id: UUID,
+        on: date,
+        reason: str,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self._change(
+            tenant,
+            cohort_id,
+            idempotency_key,
+            "exit_cohort",
+            (company_id, on, reason),
+            lambda cohort: cohort.exit(company_id, on, text(reason, "exit reason")),
+        )
+
+    def get_cohort(self, tenant: str, cohort_id: UUID) -> Cohort:
+        return self.load(tenant, cohort_id, Cohort, "cohort", pilots=(self.rules.pilot,))
+
+    def _change(
+        self,
+        tenant: str,
+        cohort_id: UUID,
+        idempotency_key: str | None,
+        command: str,
+        arguments: Sequence[object],
+        change: Callable[[Cohort], None],
+    ) -> None:
+        """Load the cohort, apply one change to it and save it."""
+
+        def run() -> tuple[None, list[Aggregate]]:
+            cohort = self.get_cohort(tenant, cohort_id)
+            change(cohort)
+            return None, [cohort]
+
+        self.execute(tenant, idempotency_key, command, (cohort_id, *arguments), run)

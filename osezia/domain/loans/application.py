@@ -2,8 +2,145 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import EnvType
+
 from osezia.domain.application import PlatformApplication
+from osezia.domain.companies.model import Company
+from osezia.domain.errors import NotFound
+from osezia.domain.inputs import text
+from osezia.domain.loans.model import Loan, LoanRules, check_calendar_date
+
+# How each decision is named in messages ("may grant a guarantee").
+_DECISIONS = {
+    "grant_guarantee": "grant a guarantee",
+    "refuse_guarantee": "refuse a guarantee",
+    "disburse_loan": "record a disbursement",
+}
 
 
 class Loans(PlatformApplication):
-    """PLACEHOLDER: commands to come."""
+    """Takes loan applications from the networks; Bpifrance grants or refuses the guarantee,
+    then records the disbursement."""
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        share_with: PlatformApplication | None = None,
+        rules: LoanRules | None = None,
+    ) -> None:
+        super().__init__(env, share_with=share_with)
+        self.rules = rules or LoanRules()
+
+    def apply_for_loan(
+        self,
+        tenant: str,
+        *,
+        company_id: UUID,
+        amount_cents: int,
+        term_months: int,
+        purpose: str,
+        on: date,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def run() -> tuple[UUID, list[Aggregate]]:
+            # The company registry is shared: the company may have been registered by any network.
+            company = self.find(company_id, Company)
+            if company is None:
+                raise NotFound(f"no company with id {company_id}")
+            size_category = self.rules.eligible_category(company.size_category)
+            self.rules.check_loan(amount_cents, term_months)
+            check_calendar_date(on, "application date")
+            loan = Loan(
+                tenant=tenant,
+                company_id=company_id,
+                company_siren=company.siren,
+                company_name=company.legal_name,
+                region=company.region,
+                segment=company.segment,
+                size_category=size_category,
+                amount_cents=amount_cents,
+                term_months=term_months,
+                purpose=text(purpose, "loan purpose"),
+                on=on,
+            )
+            return loan.id, [loan]
+
+        arguments = (company_id, amount_cents, term_months, purpose, on)
+        return self.execute(tenant, idempotency_key, "apply_for_loan", arguments, run)
+
+    def grant_guarantee(
+        self, tenant: str, loan_id: UUID, *, on: date, idempotency_key: str | None = None
+    ) -> None:
+        share = self.rules.guarantee_share_basis_points
+        self._decide(
+            tenant,
+            loan_id,
+            idempotency_key,
+            "grant_guarantee",
+            (on,),
+            lambda loan: loan.grant_guarantee(on, share),
+        )
+
+    def refuse_guarantee(
+        self,
+        tenant: str,
+        loan_id: UUID,
+        *,
+        on: date,
+        reason: str,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self._decide(
+            tenant,
+            loan_id,
+            idempotency_key,
+            "refuse_guarantee",
+            (on, reason),
+            lambda loan: loan.refuse_guarantee(on, text(reason, "refusal reason")),
+        )
+
+    def disburse_loan(
+        self,
+        tenant: str,
+        loan_id: UUID,
+        *,
+        amount_cents: int,
+        on: date,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self._decide(
+            tenant,
+            loan_id,
+            idempotency_key,
+            "disburse_loan",
+            (amount_cents, on),
+            lambda loan: loan.disburse(amount_cents, on),
+        )
+
+    def get_loan(self, tenant: str, loan_id: UUID) -> Loan:
+        return self.load(tenant, loan_id, Loan, "loan", pilots=(self.rules.pilot,))
+
+    def _decide(
+        self,
+        tenant: str,
+        loan_id: UUID,
+        idempotency_key: str | None,
+        command: str,
+        arguments: Sequence[object],
+        decide: Callable[[Loan], None],
+    ) -> None:
+        """Load the loan, check that the pilot is deciding, apply the decision and save it."""
+
+        def run() -> tuple[None, list[Aggregate]]:
+            loan = self.get_loan(tenant, loan_id)
+            Loan.check_pilot(tenant, self.rules.pilot, _DECISIONS[command])
+            decide(loan)
+            return None, [loan]
+
+        self.execute(tenant, idempotency_key, command, (loan_id, *arguments), run)

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+
+from osezia.graphql.companies.link import AboutACompany
+from osezia.graphql.node import Node
+from osezia.graphql.scalars import Cents
+
+
+@strawberry.type(description="A state-guaranteed loan for a company's AI project.")
+class Loan(Node, AboutACompany):
+    id: strawberry.ID
+    company_id: strawberry.ID
+    company_siren: str
+    company_name: str
+    region: str
+    segment: str | None
+    size_category: str
+    applied_through: str = strawberry.field(description="The network that applied.")
+    status: str
+    amount_cents: Cents
+    term_months: int
+    purpose: str
+    applied_on: date
+    applied_at: datetime
+    guarantee_share_basis_points: int | None = strawberry.field(
+        description="The share of the loan Bpifrance guarantees, in basis points (100 % = 10000)."
+    )
+    granted_on: date | None
+    granted_at: datetime | None
+    refused_on: date | None
+    refused_at: datetime | None
+    refuse_reason: str | None
+    disbursed_cents: Cents | None
+    disbursed_on: date | None
+    disbursed_at: datetime | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Loan:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            company_id=strawberry.ID(str(row["company_id"])),
+            company_siren=row["company_siren"],
+            company_name=row["company_name"],
+            region=row["region"],
+            segment=row["segment"],
+            size_category=row["size_category"],
+            applied_through=row["owner"],
+            status=row["status"],
+            amount_cents=row["amount_cents"],
+            term_months=row["term_months"],
+            purpose=row["purpose"],
+            applied_on=row["applied_on"],
+            applied_at=row["applied_at"],
+            guarantee_share_basis_points=row["guarantee_share_basis_points"],
+            granted_on=row["granted_on"],
+            granted_at=row["granted_at"],
+            refused_on=row["refused_on"],
+            refused_at=row["refused_at"],
+            refuse_reason=row["refuse_reason"],
+            disbursed_cents=row["disbursed_cents"],
+            disbursed_on=row["disbursed_on"],
+            disbursed_at=row["disbursed_at"],
+        )
+
+
+@strawberry.type(
+    description="Loans counted by region, segment, status and the days (in France) their "
+    "application, guarantee and disbursement were recorded; they name no company."
+)
+class LoanFigure:
+    region: str
+    segment: str | None
+    status: str
+    applied_day: date
+    granted_day: date | None
+    disbursed_day: date | None
+    loans: int
+    amount_cents: Cents
+    disbursed_cents: Cents
