@@ -2,7 +2,43 @@ from __future__ import annotations
 
 import strawberry
 
+from osezia.graphql.calls.types import Call, CallApplication
+from osezia.graphql.context import Info
+from osezia.graphql.pagination import Connection
+from osezia.graphql.reading import paged, read_models
+from osezia.projections.names import stable_schema
+
 
 @strawberry.type
 class CallsQueries:
-    pass
+    @strawberry.field(
+        description="Every call for projects, by opening date, with its phases and the plan's "
+        "figures."
+    )
+    async def calls(self, info: Info) -> list[Call]:
+        tenant = info.context.tenant
+        async with read_models(info) as conn:
+            rows = await conn.fetch(
+                f'SELECT * FROM "{stable_schema(tenant)}".calls ORDER BY opens_on, code, id'
+            )
+        return [Call.of(dict(r)) for r in rows]
+
+    @strawberry.field(description="Applications the caller's network sees, oldest first.")
+    async def call_applications(
+        self,
+        info: Info,
+        call_code: str | None = None,
+        status: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[CallApplication]:
+        return await paged(
+            info,
+            "call_applications",
+            CallApplication.of,
+            sort="submitted_at",
+            sort_type="timestamptz",
+            conditions=[("call_code = {}", call_code), ("status = {}", status)],
+            first=first,
+            after=after,
+        )

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+
+from osezia.graphql.companies.link import AboutACompany
+from osezia.graphql.context import Info
+from osezia.graphql.node import Node
+from osezia.graphql.reading import read_models
+from osezia.graphql.scalars import Cents
+from osezia.projections.names import stable_schema
+
+
+@strawberry.type(description="A phase of a call: its ranges and the network that contracts it.")
+class CallPhase:
+    number: int
+    name: str
+    min_cents: Cents
+    max_cents: Cents
+    min_months: int
+    max_months: int
+    contractor: str
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> CallPhase:
+        return cls(**data)
+
+
+@strawberry.type(
+    description="A call's counts over the whole plan (within the caller's region, for a "
+    "regional network); they name no company."
+)
+class CallFigures:
+    applications: int
+    selected: int = strawberry.field(description="Applications selected, whatever came next.")
+    awarded_cents: Cents
+
+
+@strawberry.type(description="A call for projects of France 2030.")
+class Call(Node):
+    id: strawberry.ID
+    code: str
+    title: str
+    kind: str
+    opens_on: date
+    closes_on: date
+    phases: list[CallPhase]
+    selection_target: int | None = strawberry.field(
+        description="How many projects the call means to select: shown against, never a cap."
+    )
+    opened_by: str
+
+    @strawberry.field(description="Applications, selections and amounts awarded.")
+    async def figures(self, info: Info) -> CallFigures:
+        # Counted from the figure views: a network sees every call, not every application.
+        schema = stable_schema(info.context.tenant)
+        async with read_models(info) as conn:
+            (row,) = await conn.fetch(
+                "SELECT (SELECT coalesce(sum(applications), 0) "
+                f'FROM "{schema}".figures_call_applications WHERE call_code = $1) AS applications, '
+                "(SELECT coalesce(sum(applications), 0) "
+                f'FROM "{schema}".figures_call_applications '
+                "WHERE call_code = $1 AND selected_day IS NOT NULL) AS selected, "
+                "(SELECT coalesce(sum(awarded_cents), 0) "
+                f'FROM "{schema}".figures_call_awards WHERE call_code = $1) AS awarded_cents',
+                self.code,
+            )
+        return CallFigures(
+            applications=int(row["applications"]),
+            selected=int(row["selected"]),
+            awarded_cents=Cents(int(row["awarded_cents"])),
+        )
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Call:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            code=row["code"],
+            title=row["title"],
+            kind=row["kind"],
+            opens_on=row["opens_on"],
+            closes_on=row["closes_on"],
+            phases=[CallPhase.of(p) for p in row["phases"]],
+            selection_target=row["selection_target"],
+            opened_by=row["owner"],
+        )
+
+
+@strawberry.type(description="A phase awarded to an application, and its gate once evaluated.")
+class AwardedPhase:
+    phase: int
+    amount_cents: Cents
+    months: int
+    awarded_on: date
+    awarded_at: datetime
+    awarded_by: str
+    gate_passed: bool | None
+    gate_on: date | None
+    gate_at: datetime | None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> AwardedPhase:
+        gate_on, gate_at = data["gate_on"], data["gate_at"]
+        return cls(
+            phase=data["phase"],
+            amount_cents=data["amount_cents"],
+            months=data["months"],
+            awarded_on=date.fromisoformat(data["awarded_on"]),
+            awarded_at=datetime.fromisoformat(data["awarded_at"]),
+            awarded_by=data["awarded_by"],
+            gate_passed=data["gate_passed"],
+            gate_on=None if gate_on is None else date.fromisoformat(gate_on),
+            gate_at=None if gate_at is None else datetime.fromisoformat(gate_at),
+        )
+
+
+@strawberry.type(description="A company's application to a call, and how far its phases went.")
+class CallApplication(Node, AboutACompany):
+    id: strawberry.ID
+    call_id: strawberry.ID
+    call_code: str
+    company_id: strawberry.ID
+    company_siren: str
+    company_name: str
+    region: str
+    project_title: str
+    consortium_sirens: list[str]
+    submitted_through: str = strawberry.field(description="The network that filed it.")
+    status: str = strawberry.field(
+        description="SUBMITTED, SELECTED, REJECTED, IN_PHASE_n, PHASE_n_PASSED, ENDED (a gate "
+        "failed) or COMPLETED (the last gate passed)."
+    )
+    current_phase: int | None
+    phases: list[AwardedPhase]
+    awarded_cents: Cents
+    submitted_on: date
+    submitted_at: datetime
+    selected_at: datetime | None
+    rejected_at: datetime | None
+    reject_reason: str | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> CallApplication:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            call_id=strawberry.ID(str(row["call_id"])),
+            call_code=row["call_code"],
+            company_id=strawberry.ID(str(row["company_id"])),
+            company_siren=row["company_siren"],
+            company_name=row["company_name"],
+            region=row["region"],
+            project_title=row["project_title"],
+            consortium_sirens=row["consortium"],
+            submitted_through=row["owner"],
+            status=row["status"],
+            current_phase=row["current_phase"],
+            phases=[AwardedPhase.of(p) for p in row["phases"]],
+            awarded_cents=row["awarded_cents"],
+            submitted_on=row["submitted_on"],
+            submitted_at=row["submitted_at"],
+            selected_at=row["selected_at"],
+            rejected_at=row["rejected_at"],
+            reject_reason=row["reject_reason"],
+        )
