@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+
+from osezia.domain.catalogue.model import SOVEREIGN, Sovereignty
+from osezia.domain.catalogue.usecases import UseCaseCategory
+from osezia.graphql.companies.link import AboutACompany
+from osezia.graphql.node import Node
+from osezia.projections.solutions import SolutionMatch as MatchRow
+
+
+def _sovereign(sovereignty: str) -> bool:
+    return Sovereignty(sovereignty) in SOVEREIGN
+
+
+@strawberry.type(name="UseCaseCategory", description="A use-case category, with its French label.")
+class Category:
+    code: str
+    label: str = strawberry.field(description="In French, for the dashboards.")
+
+    @classmethod
+    def of(cls, category: UseCaseCategory) -> Category:
+        return cls(code=category.value, label=category.label_fr)
+
+
+@strawberry.type(description="A company that offers AI solutions, listed once by SIREN.")
+class Provider(Node):
+    id: strawberry.ID
+    siren: str
+    name: str
+    sovereignty: str = strawberry.field(description="FR, EU or OTHER.")
+    sovereign: bool = strawberry.field(description="French or European.")
+    listed_by: str
+    listed_at: datetime
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Provider:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            siren=row["siren"],
+            name=row["name"],
+            sovereignty=row["sovereignty"],
+            sovereign=_sovereign(row["sovereignty"]),
+            listed_by=row["owner"],
+            listed_at=row["listed_at"],
+        )
+
+
+@strawberry.type(description="A turnkey AI solution of the catalogue.")
+class Solution(Node):
+    id: strawberry.ID
+    provider_id: strawberry.ID
+    provider_name: str
+    provider_siren: str
+    name: str
+    description: str
+    categories: list[str] = strawberry.field(description="Use-case category codes.")
+    sovereignty: str = strawberry.field(description="The provider's, when it was listed.")
+    sovereign: bool = strawberry.field(description="French or European.")
+    turnkey: bool
+    status: str
+    withdrawn_reason: str | None
+    listed_by: str
+    listed_at: datetime
+    withdrawn_at: datetime | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Solution:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            provider_id=strawberry.ID(str(row["provider_id"])),
+            provider_name=row["provider_name"],
+            provider_siren=row["provider_siren"],
+            name=row["name"],
+            description=row["description"],
+            categories=list(row["categories"]),
+            sovereignty=row["sovereignty"],
+            sovereign=_sovereign(row["sovereignty"]),
+            turnkey=row["turnkey"],
+            status=row["status"],
+            withdrawn_reason=row["withdrawn_reason"],
+            listed_by=row["owner"],
+            listed_at=row["listed_at"],
+            withdrawn_at=row["withdrawn_at"],
+        )
+
+
+@strawberry.type(description="A solution that serves one of a diagnostic's use cases.")
+class SolutionMatch:
+    use_case_code: str
+    use_case_title: str
+    use_case_rank: int | None = strawberry.field(description="1 = first; null before scoring.")
+    solution: Solution
+
+    @classmethod
+    def of(cls, match: MatchRow) -> SolutionMatch:
+        return cls(
+            use_case_code=match.use_case_code,
+            use_case_title=match.use_case_title,
+            use_case_rank=match.use_case_rank,
+            solution=Solution.of(match.solution),
+        )
+
+
+@strawberry.type(description="A company adopted a catalogue solution.")
+class Adoption(Node, AboutACompany):
+    id: strawberry.ID
+    company_id: strawberry.ID
+    company_siren: str
+    company_name: str
+    region: str
+    segment: str | None
+    solution_id: strawberry.ID
+    solution_name: str
+    categories: list[str]
+    sovereignty: str
+    adopted_on: date
+    recorded_by: str
+    recorded_at: datetime
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Adoption:
+        return cls(
+            id=strawberry.ID(str(row["id"])),
+            company_id=strawberry.ID(str(row["company_id"])),
+            company_siren=row["company_siren"],
+            company_name=row["company_name"],
+            region=row["region"],
+            segment=row["segment"],
+            solution_id=strawberry.ID(str(row["solution_id"])),
+            solution_name=row["solution_name"],
+            categories=list(row["categories"]),
+            sovereignty=row["sovereignty"],
+            adopted_on=row["adopted_on"],
+            recorded_by=row["owner"],
+            recorded_at=row["adopted_at"],
+        )
