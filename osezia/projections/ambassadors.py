@@ -27,6 +27,8 @@ TABLE = Table(
         ("audience_total", "integer"),
         ("updated_at", "timestamptz"),
         ("position", "bigint"),
+        ("appointed_at", "timestamptz"),
+        ("withdrawn_at", "timestamptz"),
     ),
 )
 
@@ -49,6 +51,8 @@ def appointed(event: StoredEvent) -> Row:
         "audience_total": 0,
         "updated_at": event.timestamp,
         "position": event.position,
+        "appointed_at": event.timestamp,
+        "withdrawn_at": None,
     }
 
 
@@ -65,7 +69,13 @@ def intervention_recorded(row: Row, event: StoredEvent) -> Row:
 
 
 def withdrawn(row: Row, event: StoredEvent) -> Row:
-    return touch(row, event, status="WITHDRAWN", withdrawn_on=event.data["on"])
+    return touch(
+        row,
+        event,
+        status="WITHDRAWN",
+        withdrawn_on=event.data["on"],
+        withdrawn_at=event.timestamp,
+    )
 
 
 def scope(row: Row) -> tuple[str, str | None, Collection[str]]:

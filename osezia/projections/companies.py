@@ -1,4 +1,8 @@
-"""The companies read model: one row per company the tenant sees."""
+"""The companies read model: one row per company the tenant sees.
+
+The segment and the adoption stage keep their history with the recorded time of each change, so
+that figures as of a past date count a company in the segment it had then.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from osezia.domain.companies.model import Company
+from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.naf import naf_section
 from osezia.projections.codec import StoredEvent
 from osezia.projections.connections import Connection
@@ -38,6 +42,8 @@ TABLE = Table(
         ("registered_at", "timestamptz"),
         ("updated_at", "timestamptz"),
         ("position", "bigint"),
+        ("segment_history", "jsonb"),
+        ("adopted_at", "timestamptz"),
     ),
 )
 
@@ -64,17 +70,21 @@ def registered(event: StoredEvent) -> Row:
         "registered_at": event.timestamp,
         "updated_at": event.timestamp,
         "position": event.position,
+        "segment_history": [],
+        "adopted_at": None,
     }
 
 
 def size_assessed(row: Row, event: StoredEvent) -> Row:
     data = event.data
+    step = {"segment": data["segment"], "at": event.timestamp.isoformat()}
     return touch(
         row,
         event,
         size_category=data["category"],
         size_basis=data["basis"],
         segment=data["segment"],
+        segment_history=[*row["segment_history"], step],
     )
 
 
@@ -89,14 +99,15 @@ def establishment_added(row: Row, event: StoredEvent) -> Row:
 
 
 def adoption_stage_changed(row: Row, event: StoredEvent) -> Row:
-    on = event.data["on"]
-    step = {"stage": event.data["stage"], "on": on.isoformat()}
+    on, stage = event.data["on"], event.data["stage"]
+    step = {"stage": stage, "on": on.isoformat(), "at": event.timestamp.isoformat()}
     return touch(
         row,
         event,
-        adoption_stage=event.data["stage"],
+        adoption_stage=stage,
         adoption_changed_on=on,
         adoption_history=[*row["adoption_history"], step],
+        adopted_at=event.timestamp if stage == AdoptionStage.ADOPTED else row["adopted_at"],
     )
 
 

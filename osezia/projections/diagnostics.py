@@ -34,6 +34,9 @@ TABLE = Table(
         ("requested_at", "timestamptz"),
         ("updated_at", "timestamptz"),
         ("position", "bigint"),
+        ("report_delivered_at", "timestamptz"),
+        ("cofinanced_at", "timestamptz"),
+        ("cancelled_at", "timestamptz"),
     ),
 )
 
@@ -63,6 +66,9 @@ def requested(event: StoredEvent) -> Row:
         "requested_at": event.timestamp,
         "updated_at": event.timestamp,
         "position": event.position,
+        "report_delivered_at": None,
+        "cofinanced_at": None,
+        "cancelled_at": None,
     }
 
 
@@ -115,7 +121,13 @@ def use_cases_prioritised(row: Row, event: StoredEvent) -> Row:
 
 
 def report_delivered(row: Row, event: StoredEvent) -> Row:
-    return touch(row, event, report_delivered_on=event.data["on"], status="REPORT_DELIVERED")
+    return touch(
+        row,
+        event,
+        report_delivered_on=event.data["on"],
+        report_delivered_at=event.timestamp,
+        status="REPORT_DELIVERED",
+    )
 
 
 def cofinancing_paid(row: Row, event: StoredEvent) -> Row:
@@ -126,12 +138,19 @@ def cofinancing_paid(row: Row, event: StoredEvent) -> Row:
         price_cents=data["price_cents"],
         state_share_basis_points=data["state_share_basis_points"],
         cofinancing_cents=data["amount_cents"],
+        cofinanced_at=event.timestamp,
         status="COFINANCING_PAID",
     )
 
 
 def cancelled(row: Row, event: StoredEvent) -> Row:
-    return touch(row, event, cancel_reason=event.data["reason"], status="CANCELLED")
+    return touch(
+        row,
+        event,
+        cancel_reason=event.data["reason"],
+        cancelled_at=event.timestamp,
+        status="CANCELLED",
+    )
 
 
 def scope(row: Row) -> tuple[str, str | None, Collection[str]]:

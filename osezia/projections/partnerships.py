@@ -29,6 +29,10 @@ TABLE = Table(
         ("abandon_reason", "text"),
         ("updated_at", "timestamptz"),
         ("position", "bigint"),
+        ("signed_at", "timestamptz"),
+        ("started_at", "timestamptz"),
+        ("ended_at", "timestamptz"),
+        ("abandoned_at", "timestamptz"),
     ),
 )
 
@@ -53,24 +57,38 @@ def proposed(event: StoredEvent) -> Row:
         "abandon_reason": None,
         "updated_at": event.timestamp,
         "position": event.position,
+        "signed_at": None,
+        "started_at": None,
+        "ended_at": None,
+        "abandoned_at": None,
     }
 
 
 def signed(row: Row, event: StoredEvent) -> Row:
     on = event.data["on"]
-    return touch(row, event, status="SIGNED", signed_on=on, year=on.year)
+    return touch(row, event, status="SIGNED", signed_on=on, year=on.year, signed_at=event.timestamp)
 
 
 def started(row: Row, event: StoredEvent) -> Row:
-    return touch(row, event, status="STARTED", started_on=event.data["on"])
+    return touch(
+        row, event, status="STARTED", started_on=event.data["on"], started_at=event.timestamp
+    )
 
 
 def completed(row: Row, event: StoredEvent) -> Row:
-    return touch(row, event, status="COMPLETED", ended_on=event.data["on"])
+    return touch(
+        row, event, status="COMPLETED", ended_on=event.data["on"], ended_at=event.timestamp
+    )
 
 
 def abandoned(row: Row, event: StoredEvent) -> Row:
-    return touch(row, event, status="ABANDONED", abandon_reason=event.data["reason"])
+    return touch(
+        row,
+        event,
+        status="ABANDONED",
+        abandon_reason=event.data["reason"],
+        abandoned_at=event.timestamp,
+    )
 
 
 def scope(row: Row) -> tuple[str, str | None, Collection[str]]:

@@ -10,13 +10,14 @@ transaction: PostgreSQL itself refuses any name outside the tenant's schema.
 
 from __future__ import annotations
 
+from osezia.domain.targets import PLAN_TARGETS
 from osezia.projections.catalogue import FIGURE_VIEWS, READ_MODELS
 from osezia.projections.connections import Connection
 from osezia.projections.names import data_schema, stable_schema, tenant_role
 from osezia.tenants.profiles import Profile
 from osezia.tenants.visibility import PLATFORM
 
-PARTNERSHIP_TARGET = 10  # INRIA's yearly target (the plan says 10 a year; unverified, see docs)
+PARTNERSHIP_TARGET = PLAN_TARGETS.partnerships_per_year  # INRIA's, unverified: configuration
 
 
 async def create_stable_schema(conn: Connection, target: str) -> None:

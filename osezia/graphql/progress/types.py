@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from osezia.graphql.scalars import Cents
+from osezia.projections import progress as figures
+
+
+@strawberry.type(
+    description="One 2030 target: the platform's figure as of the date, the target, the "
+    "baseline with its source, and exactly what is counted over which records."
+)
+class TargetProgress:
+    code: str
+    label: str
+    unit: str = strawberry.field(description="PERCENT, COUNT or CENTS.")
+    measured: float = strawberry.field(description="A percentage when the unit is PERCENT.")
+    numerator: float | None = strawberry.field(description="For PERCENT: companies counted.")
+    denominator: float | None = strawberry.field(description="For PERCENT: the population.")
+    target: float
+    target_year: int = strawberry.field(description="2030, or the year of a yearly target.")
+    baseline: float | None
+    baseline_year: int | None
+    baseline_source: str | None
+    progress_percent: float = strawberry.field(
+        description="Share of the way from the baseline (or 0) to the target; may pass 100."
+    )
+    definition: str
+    population: str
+
+    @classmethod
+    def of(cls, figure: figures.TargetProgress) -> TargetProgress:
+        target, baseline = figure.target, figure.target.baseline
+        return cls(
+            code=target.code.value,
+            label=target.label,
+            unit=target.unit.value,
+            measured=figure.measured,
+            numerator=figure.numerator,
+            denominator=figure.denominator,
+            target=target.value,
+            target_year=figure.year,
+            baseline=baseline.value if baseline else None,
+            baseline_year=baseline.year if baseline else None,
+            baseline_source=baseline.source if baseline else None,
+            progress_percent=figure.progress_percent,
+            definition=target.definition,
+            population=target.population,
+        )
+
+
+@strawberry.type(description="A count for one year, against the yearly target when known.")
+class YearCount:
+    year: int
+    count: int
+    target: int | None
+
+    @classmethod
+    def of(cls, figure: figures.YearCount) -> YearCount:
+        return cls(year=figure.year, count=figure.count, target=figure.target)
+
+
+@strawberry.type(
+    description="One region's figures as of the date: companies registered and adopting AI, "
+    "diagnostics requested, people trained, ambassadors in office."
+)
+class RegionFigures:
+    region: str
+    name: str
+    companies: int
+    adopting: int
+    diagnostics: int
+    trained: int
+    ambassadors: int
+
+    @classmethod
+    def of(cls, figure: figures.RegionFigures) -> RegionFigures:
+        return cls(**vars(figure))
+
+
+@strawberry.type(description="Diagnostics requested, reports delivered, co-financing paid.")
+class DiagnosticFunnel:
+    requested: int
+    report_delivered: int
+    cofinanced: int
+    cofinancing_cents: Cents
+
+    @classmethod
+    def of(cls, figure: figures.DiagnosticFunnel) -> DiagnosticFunnel:
+        return cls(
+            requested=figure.requested,
+            report_delivered=figure.report_delivered,
+            cofinanced=figure.cofinanced,
+            cofinancing_cents=Cents(figure.cofinancing_cents),
+        )
+
+
+@strawberry.type(description="One measure's budget line: allocated, committed and paid.")
+class BudgetMeasure:
+    measure: str
+    allocated_cents: Cents
+    committed_cents: Cents
+    paid_cents: Cents
+
+
+@strawberry.type(description="The plan's budget against its 200 M€ envelope.")
+class BudgetProgress:
+    envelope_cents: Cents
+    committed_cents: Cents
+    paid_cents: Cents
+    measures: list[BudgetMeasure]
+
+    @classmethod
+    def of(cls, figure: figures.BudgetProgress) -> BudgetProgress:
+        return cls(
+            envelope_cents=Cents(figure.envelope_cents),
+            committed_cents=Cents(figure.committed_cents),
+            paid_cents=Cents(figure.paid_cents),
+            measures=[
+                BudgetMeasure(
+                    measure=m.measure,
+                    allocated_cents=Cents(m.allocated_cents),
+                    committed_cents=Cents(m.committed_cents),
+                    paid_cents=Cents(m.paid_cents),
+                )
+                for m in figure.measures
+            ],
+        )
+
+
+@strawberry.type(
+    description="Progress towards the plan's 2030 targets as of a day, within what the "
+    "caller's network sees. The same day always gives the same answer."
+)
+class Progress:
+    as_of: date
+    scope: str = strawberry.field(description="NATIONAL, or a regional network's region code.")
+    targets: list[TargetProgress]
+    partnership_years: list[YearCount]
+    apprentice_years: list[YearCount]
+    regions: list[RegionFigures]
+    diagnostic_funnel: DiagnosticFunnel
+    budget: BudgetProgress
+
+    @classmethod
+    def of(cls, figure: figures.Progress) -> Progress:
+        return cls(
+            as_of=figure.as_of,
+            scope=figure.scope,
+            targets=[TargetProgress.of(t) for t in figure.targets],
+            partnership_years=[YearCount.of(y) for y in figure.partnership_years],
+            apprentice_years=[YearCount.of(y) for y in figure.apprentice_years],
+            regions=[RegionFigures.of(r) for r in figure.regions],
+            diagnostic_funnel=DiagnosticFunnel.of(figure.diagnostic_funnel),
+            budget=BudgetProgress.of(figure.budget),
+        )

@@ -1,0 +1,360 @@
+"""Progress towards the plan's 2030 targets, as of any past day, from the caller's own schema.
+
+"As of day D" means what had been recorded before the end of D in France (midnight,
+Europe/Paris, after D), judged by the recorded time of the event that reached each milestone
+(`*_at` columns, `*_day` in the aggregated figure views), never by the clock of the query.
+The log is append-only and recorded times only grow, so once D is over, its answer never
+changes.
+
+Record-level figures (companies, diagnostics, ambassadors, partnerships) come from the
+tenant's own views: what it sees. Figures of measures whose records not every network sees
+(trainings, cohorts, budget) come from the aggregated figure views of the same schema, already
+filtered to a regional network's region. A figure view that a schema does not serve yet (a
+read model built before that measure existed) counts as zero until the next rebuild.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from osezia.domain.errors import InvalidDate
+from osezia.domain.geography import REGIONS
+from osezia.domain.sizes import Segment
+from osezia.domain.targets import PLAN_TARGETS, PlanTargets, Target, TargetCode
+from osezia.projections.connections import Connection
+from osezia.projections.names import stable_schema
+from osezia.tenants.profiles import Profile
+
+PARIS = ZoneInfo("Europe/Paris")
+NATIONAL = "NATIONAL"
+
+_ADOPTION = {
+    Segment.TPE: TargetCode.ADOPTION_TPE,
+    Segment.PME_ETI: TargetCode.ADOPTION_PME_ETI,
+    Segment.GE: TargetCode.ADOPTION_GE,
+}
+
+
+def today() -> date:
+    return datetime.now(PARIS).date()
+
+
+def end_of(day: date) -> datetime:
+    """Midnight in France after ``day``: what was recorded before it happened by day's end."""
+    return datetime.combine(day + timedelta(days=1), time(), PARIS)
+
+
+def check_as_of(day: date) -> None:
+    # A day not over yet has no final answer: it would change as history is appended.
+    if day > today():
+        raise InvalidDate(f"figures as of {day} do not exist yet: today is {today()} in France")
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    target: Target
+    measured: float
+    numerator: float | None
+    denominator: float | None
+    year: int
+    progress_percent: float
+
+
+@dataclass(frozen=True)
+class YearCount:
+    year: int
+    count: int
+    target: int | None
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    region: str
+    name: str
+    companies: int
+    adopting: int
+    diagnostics: int
+    trained: int
+    ambassadors: int
+
+
+@dataclass(frozen=True)
+class DiagnosticFunnel:
+    requested: int
+    report_delivered: int
+    cofinanced: int
+    cofinancing_cents: int
+
+
+@dataclass(frozen=True)
+class BudgetMeasure:
+    measure: str
+    allocated_cents: int
+    committed_cents: int
+    paid_cents: int
+
+
+@dataclass(frozen=True)
+class BudgetProgress:
+    envelope_cents: int
+    committed_cents: int
+    paid_cents: int
+    measures: list[BudgetMeasure]
+
+
+@dataclass(frozen=True)
+class Progress:
+    as_of: date
+    scope: str
+    targets: list[TargetProgress]
+    partnership_years: list[YearCount]
+    apprentice_years: list[YearCount]
+    regions: list[RegionFigures]
+    diagnostic_funnel: DiagnosticFunnel
+    budget: BudgetProgress
+
+
+async def _served(conn: Connection, schema: str, view: str) -> bool:
+    found = await conn.fetchval("SELECT to_regclass($1)", f'"{schema}".{view}')
+    return found is not None
+
+
+async def companies_by_region_and_segment(
+    conn: Connection, tenant: str, profile: Profile | None, cutoff: datetime
+) -> list[tuple[str, str | None, int, int]]:
+    """(region, segment then, companies registered, of which adopted) before the cutoff.
+
+    Only companies the network sees on its own terms count (its own, or all of them when its
+    profile sees every company): one seen through a referral is left out, because revoking the
+    referral removes its row, and a past day's answer would change.
+    """
+    schema = stable_schema(tenant)
+    sees_every_company = profile is None or "company" in profile.sees_all
+    rows = await conn.fetch(
+        "WITH as_of AS (SELECT region, "
+        "(SELECT h.step->>'segment' FROM jsonb_array_elements(segment_history) "
+        "WITH ORDINALITY AS h(step, n) WHERE (h.step->>'at')::timestamptz < $1 "
+        "ORDER BY h.n DESC LIMIT 1) AS segment, "
+        "coalesce(adopted_at < $1, false) AS adopted "
+        f'FROM "{schema}".companies WHERE registered_at < $1 '
+        "AND (owner = $2 OR $3)) "
+        "SELECT region, segment, count(*) AS companies, "
+        "count(*) FILTER (WHERE adopted) AS adopted FROM as_of GROUP BY region, segment",
+        cutoff,
+        tenant,
+        sees_every_company,
+    )
+    return [(r["region"], r["segment"], r["companies"], r["adopted"]) for r in rows]
+
+
+async def diagnostics_by_region(
+    conn: Connection, tenant: str, cutoff: datetime
+) -> dict[str, DiagnosticFunnel]:
+    rows = await conn.fetch(
+        "SELECT region, count(*) AS requested, "
+        "count(*) FILTER (WHERE report_delivered_at < $1) AS report_delivered, "
+        "count(*) FILTER (WHERE cofinanced_at < $1) AS cofinanced, "
+        "coalesce(sum(cofinancing_cents) FILTER (WHERE cofinanced_at < $1), 0) AS cents "
+        f'FROM "{stable_schema(tenant)}".diagnostics WHERE requested_at < $1 GROUP BY region',
+        cutoff,
+    )
+    return {
+        r["region"]: DiagnosticFunnel(
+            r["requested"], r["report_delivered"], r["cofinanced"], int(r["cents"])
+        )
+        for r in rows
+    }
+
+
+async def ambassadors_by_region(
+    conn: Connection, tenant: str, cutoff: datetime
+) -> dict[str | None, int]:
+    """Ambassadors appointed and not withdrawn before the cutoff; None: national ones."""
+    rows = await conn.fetch(
+        "SELECT region, count(*) AS ambassadors "
+        f'FROM "{stable_schema(tenant)}".ambassadors '
+        "WHERE appointed_at < $1 AND (withdrawn_at IS NULL OR withdrawn_at >= $1) "
+        "GROUP BY region",
+        cutoff,
+    )
+    return {r["region"]: r["ambassadors"] for r in rows}
+
+
+async def partnerships_by_year(conn: Connection, tenant: str, cutoff: datetime) -> dict[int, int]:
+    """Partnerships signed before the cutoff, by the year of their signature date."""
+    rows = await conn.fetch(
+        "SELECT year, count(*) AS signed "
+        f'FROM "{stable_schema(tenant)}".partnerships WHERE signed_at < $1 GROUP BY year',
+        cutoff,
+    )
+    return {r["year"]: r["signed"] for r in rows}
+
+
+async def trained_by_region(conn: Connection, tenant: str, day: date) -> dict[str, int]:
+    schema = stable_schema(tenant)
+    if not await _served(conn, schema, "figures_trainings"):
+        return {}
+    rows = await conn.fetch(
+        f'SELECT region, sum(learners) AS learners FROM "{schema}".figures_trainings '
+        "WHERE completed_day <= $1 GROUP BY region",
+        day,
+    )
+    return {r["region"]: int(r["learners"]) for r in rows}
+
+
+async def apprentices_by_year(conn: Connection, tenant: str, day: date) -> dict[int, int]:
+    """Apprentices' trainings completed, by the year of completion, as recorded by ``day``."""
+    schema = stable_schema(tenant)
+    if not await _served(conn, schema, "figures_trainings"):
+        return {}
+    rows = await conn.fetch(
+        f'SELECT completed_year, sum(learners) AS learners FROM "{schema}".figures_trainings '
+        "WHERE audience = 'APPRENTICE' AND completed_day <= $1 GROUP BY completed_year",
+        day,
+    )
+    return {r["completed_year"]: int(r["learners"]) for r in rows}
+
+
+async def accelerated(conn: Connection, tenant: str, day: date) -> int:
+    schema = stable_schema(tenant)
+    if not await _served(conn, schema, "figures_acceleration"):
+        return 0
+    total = await conn.fetchval(
+        f'SELECT coalesce(sum(companies), 0) FROM "{schema}".figures_acceleration '
+        "WHERE admitted_day <= $1 AND (exited_day IS NULL OR exited_day > $1)",
+        day,
+    )
+    return int(total)
+
+
+async def budget(conn: Connection, tenant: str, day: date, envelope_cents: int) -> BudgetProgress:
+    """Committed and paid by measure as recorded by ``day``; allocations as they stand."""
+    schema = stable_schema(tenant)
+    allocated: dict[str, int] = {}
+    moved: dict[tuple[str, str], int] = {}
+    if await _served(conn, schema, "figures_budget"):
+        for r in await conn.fetch(
+            f'SELECT measure, allocated_cents FROM "{schema}".figures_budget '
+            "WHERE opened_day <= $1",
+            day,
+        ):
+            allocated[r["measure"]] = int(r["allocated_cents"])
+    if await _served(conn, schema, "figures_budget_movements"):
+        for r in await conn.fetch(
+            f'SELECT measure, kind, sum(amount_cents) AS cents FROM "{schema}".'
+            "figures_budget_movements WHERE day <= $1 GROUP BY measure, kind",
+            day,
+        ):
+            moved[r["measure"], r["kind"]] = int(r["cents"])
+    measures = [
+        BudgetMeasure(
+            measure,
+            allocated.get(measure, 0),
+            moved.get((measure, "COMMITMENT"), 0),
+            moved.get((measure, "PAYMENT"), 0),
+        )
+        for measure in sorted(allocated.keys() | {m for m, _ in moved})
+    ]
+    return BudgetProgress(
+        envelope_cents,
+        sum(m.committed_cents for m in measures),
+        sum(m.paid_cents for m in measures),
+        measures,
+    )
+
+
+def _percent(part: int, whole: int) -> float:
+    return 100 * part / whole if whole else 0.0
+
+
+def _measured(
+    target: Target, measured: float, as_of: date, ratio: tuple[int, int] | None = None
+) -> TargetProgress:
+    return TargetProgress(
+        target=target,
+        measured=measured,
+        numerator=float(ratio[0]) if ratio else None,
+        denominator=float(ratio[1]) if ratio else None,
+        year=target.year_for(as_of.year),
+        progress_percent=target.progress_percent(measured),
+    )
+
+
+async def progress(
+    conn: Connection,
+    tenant: str,
+    profile: Profile | None,
+    as_of: date,
+    targets: PlanTargets = PLAN_TARGETS,
+) -> Progress:
+    """Every figure as of the end of ``as_of``, within what ``tenant`` sees. Call inside one
+    transaction, so that all figures describe the same state of the read models."""
+    cutoff = end_of(as_of)
+    companies = await companies_by_region_and_segment(conn, tenant, profile, cutoff)
+    diagnostics = await diagnostics_by_region(conn, tenant, cutoff)
+    ambassadors = await ambassadors_by_region(conn, tenant, cutoff)
+    partnerships = await partnerships_by_year(conn, tenant, cutoff)
+    trained = await trained_by_region(conn, tenant, as_of)
+    apprentices = await apprentices_by_year(conn, tenant, as_of)
+    money = await budget(conn, tenant, as_of, targets.envelope_cents)
+
+    by_segment: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
+    by_region: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for region, segment, registered, adopted in companies:
+        for totals in (by_segment[segment], by_region[region]):
+            totals[0] += registered
+            totals[1] += adopted
+    funnel = DiagnosticFunnel(
+        requested=sum(f.requested for f in diagnostics.values()),
+        report_delivered=sum(f.report_delivered for f in diagnostics.values()),
+        cofinanced=sum(f.cofinanced for f in diagnostics.values()),
+        cofinancing_cents=sum(f.cofinancing_cents for f in diagnostics.values()),
+    )
+    counts: dict[TargetCode, float] = {
+        TargetCode.AMBASSADORS: sum(ambassadors.values()),
+        TargetCode.PEOPLE_TRAINED: sum(trained.values()),
+        TargetCode.DIAGNOSTICS: funnel.cofinanced,
+        TargetCode.ACCELERATION: await accelerated(conn, tenant, as_of),
+        TargetCode.INRIA_PARTNERSHIPS: partnerships.get(as_of.year, 0),
+        TargetCode.BUDGET_COMMITTED: money.committed_cents,
+    }
+    measured: list[TargetProgress] = []
+    for target in targets.targets:
+        segment = next((s for s, code in _ADOPTION.items() if code is target.code), None)
+        if segment is None:
+            measured.append(_measured(target, counts[target.code], as_of))
+            continue
+        registered, adopted = by_segment[segment]
+        ratio = (adopted, registered)
+        measured.append(_measured(target, _percent(adopted, registered), as_of, ratio))
+
+    return Progress(
+        as_of=as_of,
+        scope=profile.region if profile is not None and profile.region else NATIONAL,
+        targets=measured,
+        partnership_years=[
+            YearCount(year, count, targets.partnerships_per_year)
+            for year, count in sorted(partnerships.items())
+        ],
+        apprentice_years=[
+            YearCount(year, count, targets.apprentices_per_year)
+            for year, count in sorted(apprentices.items())
+        ],
+        regions=[
+            RegionFigures(
+                region=code,
+                name=name,
+                companies=by_region[code][0],
+                adopting=by_region[code][1],
+                diagnostics=diagnostics[code].requested if code in diagnostics else 0,
+                trained=trained.get(code, 0),
+                ambassadors=ambassadors.get(code, 0),
+            )
+            for code, name in sorted(REGIONS.items())
+        ],
+        diagnostic_funnel=funnel,
+        budget=money,
+    )
