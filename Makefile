@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: install run test check format bench clean
 
@@ -19,7 +21,12 @@ run: $(STAMP)
 	$(BIN)/osezia demo --if-empty
 	OSEZIA_DEV_TENANT_HEADER=1 $(BIN)/osezia serve
 
-test: $(STAMP)
+# The dashboard's browser test drives Debian's Chromium (Playwright downloads no browser).
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y chromium chromium-driver
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest
 
 check: $(STAMP)

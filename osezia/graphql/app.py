@@ -27,6 +27,8 @@ from osezia.config import Database, Settings
 from osezia.domain.platform import Platform
 from osezia.graphql.auth.authority import Authority
 from osezia.graphql.cache import ReadModelStates, ResponseCache
+from osezia.graphql.dashboard.routes import dashboard_routes
+from osezia.graphql.exports import Exports
 from osezia.graphql.metrics import CONTENT_TYPE, MeasureRequests, Metrics, gauge, projection_lines
 from osezia.graphql.view import GraphQLView, Services
 from osezia.migrations import head_revision
@@ -145,6 +147,8 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/oauth/token", token, methods=["POST"]),
         Route("/.well-known/jwks.json", jwks),
+        Route("/exports/{name}.csv", Exports(services)),
+        *dashboard_routes(services, settings),
     ]
     # In production, the metrics (which name every tenant) are served only to a holder of
     # OSEZIA_METRICS_TOKEN; in development, to anyone who can reach the server.

@@ -1,0 +1,568 @@
+// Tableau de bord Osez l'IA: reads `progress(asOf:)` from /graphql with the visitor's token.
+// The token lives in sessionStorage only: it goes with the tab, and never into a URL.
+"use strict";
+
+const SESSION_KEY = "osezia.tableau-de-bord";
+
+const PROGRESS_QUERY = `query Progress($asOf: Date) {
+  progress(asOf: $asOf) {
+    asOf scope
+    targets {
+      code label unit measured numerator denominator target targetYear
+      baseline baselineYear baselineSource progressPercent definition population
+    }
+    partnershipYears { year count target }
+    apprenticeYears { year count target }
+    regions { region name companies adopting diagnostics trained ambassadors }
+    diagnosticFunnel { requested reportDelivered cofinanced cofinancingCents }
+    budget {
+      envelopeCents committedCents paidCents
+      measures { measure allocatedCents committedCents paidCents }
+    }
+  }
+}`;
+
+// The page speaks French; the API's labels are English. Unknown codes fall back to the API.
+const TARGETS = {
+  ADOPTION_TPE: {
+    libelle: "Adoption de l'IA — TPE",
+    resume: "Part des très petites entreprises suivies qui utilisent l'IA.",
+  },
+  ADOPTION_PME_ETI: {
+    libelle: "Adoption de l'IA — PME et ETI",
+    resume: "Part des PME et ETI suivies qui utilisent l'IA.",
+  },
+  ADOPTION_GE: {
+    libelle: "Adoption de l'IA — grandes entreprises",
+    resume: "Part des grandes entreprises suivies qui utilisent l'IA.",
+  },
+  AMBASSADORS: {
+    libelle: "Ambassadeurs de l'IA",
+    resume: "Dirigeants engagés comme ambassadeurs, objectif 300.",
+  },
+  PEOPLE_TRAINED: {
+    libelle: "Personnes formées",
+    resume: "Personnes ayant achevé une formation à l'IA, objectif 15 millions.",
+  },
+  DIAGNOSTICS: {
+    libelle: "Diagnostics Data IA",
+    resume: "Diagnostics Data IA réalisés, objectif d'environ 5 000.",
+  },
+  ACCELERATION: {
+    libelle: "Accélération IA",
+    resume: "Entreprises accompagnées en accélération, objectif 100.",
+  },
+  INRIA_PARTNERSHIPS: {
+    libelle: "Partenariats INRIA",
+    resume: "Partenariats signés avec INRIA, objectif 10 par an.",
+  },
+  BUDGET_COMMITTED: {
+    libelle: "Budget engagé",
+    resume: "Crédits engagés sur l'enveloppe du plan de 200 M€.",
+  },
+};
+
+const EXPORTS = {
+  companies: "Entreprises",
+  diagnostics: "Diagnostics",
+  ambassadors: "Ambassadeurs",
+  events: "Événements",
+  partnerships: "Partenariats",
+  referrals: "Orientations",
+  trainings: "Inscriptions aux formations",
+  loans: "Prêts",
+  cohorts: "Promotions d'accélération",
+  calls: "Appels à projets",
+  call_applications: "Candidatures aux appels",
+  providers: "Fournisseurs de solutions",
+  solutions: "Solutions d'IA",
+  adoptions: "Adoptions de solutions",
+  budget: "Budget",
+};
+
+// --- French formatting ---------------------------------------------------------------------
+
+const entier = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
+
+// Thin no-break spaces (what Intl writes between thousands) read as plain no-break spaces.
+function espaces(text) {
+  return text.replace(/\u202f/g, "\u00a0");
+}
+
+function nombre(value) {
+  return espaces(entier.format(value));
+}
+
+function pourcentage(value) {
+  return espaces(decimal.format(value)) + "\u00a0%";
+}
+
+function euros(cents) {
+  const value = cents / 100;
+  if (Math.abs(value) >= 1e6) {
+    return espaces(decimal.format(value / 1e6)) + "\u00a0M€";
+  }
+  return espaces(entier.format(value)) + "\u00a0€";
+}
+
+function selonUnite(value, unit) {
+  if (unit === "PERCENT") return pourcentage(value);
+  if (unit === "CENTS") return euros(value);
+  return nombre(value);
+}
+
+function dateLongue(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "UTC" }).format(
+    new Date(Date.UTC(y, m - 1, d)),
+  );
+}
+
+function aujourdhuiAParis() {
+  // sv-SE writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Paris" }).format(new Date());
+}
+
+// --- the DOM, built with nodes (never HTML strings: labels come from the API) --------------
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined) continue;
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name === "style") node.style.cssText = value; // CSSOM: allowed by the page's CSP
+    else node.setAttribute(name, String(value));
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+function $(id) {
+  return document.getElementById(id);
+}
+
+function alerte(message) {
+  $("alerte").textContent = message;
+}
+
+function largeur(value, max) {
+  if (!(max > 0)) return "0%";
+  return `${Math.max(0, Math.min(100, (value / max) * 100))}%`;
+}
+
+// --- the session ---------------------------------------------------------------------------
+
+function session() {
+  try {
+    return JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
+  } catch {
+    return null;
+  }
+}
+
+function enregistrer(value) {
+  if (value === null) sessionStorage.removeItem(SESSION_KEY);
+  else sessionStorage.setItem(SESSION_KEY, JSON.stringify(value));
+}
+
+function entetes(extra = {}) {
+  const current = session();
+  const headers = { ...extra };
+  if (current?.token) headers.Authorization = `Bearer ${current.token}`;
+  else if (current?.tenant) headers["X-Osezia-Tenant"] = current.tenant;
+  return headers;
+}
+
+class Refus extends Error {}
+
+async function appeler(url, options = {}) {
+  let response;
+  try {
+    response = await fetch(url, { ...options, credentials: "omit", headers: entetes(options.headers) });
+  } catch {
+    throw new Error("Le serveur ne répond pas. Vérifiez votre connexion et réessayez.");
+  }
+  if (response.status === 401) {
+    throw new Refus("Votre jeton d'accès est invalide ou a expiré : connectez-vous de nouveau.");
+  }
+  if (response.status === 403) {
+    throw new Error("Votre accès ne permet pas de lire ces données (droit de lecture requis).");
+  }
+  if (!response.ok) {
+    throw new Error(`L'API a répondu par une erreur (HTTP ${response.status}). Réessayez plus tard.`);
+  }
+  return response;
+}
+
+async function graphql(query, variables) {
+  const response = await appeler("/graphql", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors?.length) {
+    throw new Error(`L'API a signalé une erreur : ${body.errors.map((e) => e.message).join(" ; ")}`);
+  }
+  return body.data;
+}
+
+async function demanderJeton(clientId, secret) {
+  // RFC 6749 §2.3.1: each part is form-encoded before Basic encoding.
+  const form = (text) => encodeURIComponent(text).replace(/%20/g, "+");
+  const basic = btoa(`${form(clientId)}:${form(secret)}`); // ASCII once form-encoded
+  let response;
+  try {
+    // Without credentials mode "omit", the Basic challenge of a refused secret would open the
+    // browser's own password prompt instead of reaching this page.
+    response = await fetch("/oauth/token", {
+      method: "POST",
+      credentials: "omit",
+      headers: {
+        Authorization: `Basic ${basic}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: "grant_type=client_credentials",
+    });
+  } catch {
+    throw new Error("Le serveur ne répond pas. Vérifiez votre connexion et réessayez.");
+  }
+  if (response.status === 401 || response.status === 400) {
+    throw new Error("Identifiant ou secret client incorrect, ou client révoqué.");
+  }
+  if (!response.ok) {
+    throw new Error(`Le serveur d'autorisation a répondu par une erreur (HTTP ${response.status}).`);
+  }
+  return (await response.json()).access_token;
+}
+
+// --- rendering -----------------------------------------------------------------------------
+
+function objectif(t) {
+  const fr = TARGETS[t.code] || { libelle: t.label, resume: "" };
+  const titre = `objectif-${t.code}`;
+  const mesure = selonUnite(t.measured, t.unit);
+  const cible = selonUnite(t.target, t.unit);
+  const jauge = el("div", {
+    class: "jauge",
+    role: "progressbar",
+    "aria-labelledby": titre,
+    "aria-valuemin": 0,
+    "aria-valuemax": t.target,
+    "aria-valuenow": Math.min(t.measured, t.target),
+    "aria-valuetext": `${mesure} sur un objectif de ${cible}`,
+  });
+  jauge.append(el("div", { class: "jauge-remplie", style: `width: ${largeur(t.measured, t.target)}` }));
+  let depart = null;
+  if (t.baseline !== null && t.baseline !== undefined) {
+    jauge.append(el("div", { class: "repere", style: `left: ${largeur(t.baseline, t.target)}`, "aria-hidden": "true" }));
+    const annee = t.baselineYear ? ` en ${t.baselineYear}` : "";
+    depart = el("p", { class: "depart", text: `Point de départ : ${selonUnite(t.baseline, t.unit)}${annee}` });
+  }
+  const echelle = t.numerator !== null && t.numerator !== undefined
+    ? el("p", { class: "effectif", text: `${nombre(t.numerator)} sur ${nombre(t.denominator)} entreprises suivies` })
+    : null;
+  const details = el(
+    "details",
+    {},
+    el("summary", { text: "Définition" }),
+    fr.resume ? el("p", { text: fr.resume }) : null,
+    el("p", {}, el("strong", { text: "Ce qui est compté : " }), el("span", { lang: "en", text: t.definition })),
+    el("p", {}, el("strong", { text: "Population : " }), el("span", { lang: "en", text: t.population })),
+    t.baselineSource
+      ? el("p", {}, el("strong", { text: "Source du point de départ : " }), el("span", { lang: "en", text: t.baselineSource }))
+      : null,
+  );
+  return el(
+    "article",
+    { class: "carte objectif", "data-code": t.code },
+    el("h3", { id: titre, text: fr.libelle }),
+    el(
+      "div",
+      { class: "chiffres" },
+      el("span", { class: "valeur", "data-value": t.measured, text: mesure }),
+      el("span", { class: "cible", text: `objectif ${t.targetYear} : ${cible}` }),
+    ),
+    jauge,
+    el("p", { class: "avancement", text: `Avancement vers l'objectif : ${pourcentage(t.progressPercent)}` }),
+    depart,
+    echelle,
+    details,
+  );
+}
+
+function barres(lignes) {
+  // lignes: [{libelle, valeur, max, texte, nom}]
+  const liste = el("ul", { class: "barres" });
+  for (const ligne of lignes) {
+    liste.append(
+      el(
+        "li",
+        { "data-ligne": ligne.cle },
+        el("span", { text: ligne.libelle }),
+        el(
+          "div",
+          {
+            class: "piste",
+            role: "progressbar",
+            "aria-label": ligne.nom,
+            "aria-valuemin": 0,
+            "aria-valuemax": ligne.max,
+            "aria-valuenow": Math.min(ligne.valeur, ligne.max),
+            "aria-valuetext": ligne.texte,
+          },
+          el("div", { class: "remplie", style: `width: ${largeur(ligne.valeur, ligne.max)}` }),
+        ),
+        el("span", { class: "nombre", text: ligne.texte }),
+      ),
+    );
+  }
+  return liste;
+}
+
+function afficherBudget(budget) {
+  const envelope = budget.envelopeCents;
+  const contenu = $("budget");
+  contenu.replaceChildren(
+    barres([
+      { cle: "engage", libelle: "Engagé", nom: "Budget engagé", valeur: budget.committedCents, max: envelope,
+        texte: `${euros(budget.committedCents)} sur ${euros(envelope)}` },
+      { cle: "paye", libelle: "Payé", nom: "Budget payé", valeur: budget.paidCents, max: envelope,
+        texte: `${euros(budget.paidCents)} sur ${euros(envelope)}` },
+    ]),
+  );
+  if (budget.measures.length) {
+    const corps = el("tbody");
+    for (const m of budget.measures) {
+      corps.append(el("tr", {}, el("td", { text: m.measure }), el("td", { text: euros(m.allocatedCents) }),
+        el("td", { text: euros(m.committedCents) }), el("td", { text: euros(m.paidCents) })));
+    }
+    contenu.append(el("table", { class: "mesures" },
+      el("caption", { class: "visuellement-cache", text: "Budget par mesure" }),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Mesure" }), el("th", { scope: "col", text: "Alloué" }),
+        el("th", { scope: "col", text: "Engagé" }), el("th", { scope: "col", text: "Payé" }))),
+      corps));
+  }
+}
+
+function afficherEntonnoir(f) {
+  const part = (n) => (f.requested > 0 ? ` (${pourcentage((n / f.requested) * 100)})` : "");
+  $("entonnoir").replaceChildren(
+    barres([
+      { cle: "demandes", libelle: "Demandés", nom: "Diagnostics demandés", valeur: f.requested,
+        max: f.requested, texte: nombre(f.requested) },
+      { cle: "rapport", libelle: "Rapport remis", nom: "Diagnostics au rapport remis",
+        valeur: f.reportDelivered, max: f.requested, texte: nombre(f.reportDelivered) + part(f.reportDelivered) },
+      { cle: "cofinances", libelle: "Cofinancés", nom: "Diagnostics cofinancés", valeur: f.cofinanced,
+        max: f.requested, texte: nombre(f.cofinanced) + part(f.cofinanced) },
+    ]),
+    el("p", { class: "montant" }, "Cofinancement versé : ",
+      el("strong", { "data-ligne": "cofinancement", text: euros(f.cofinancingCents) })),
+  );
+}
+
+function afficherAnnees(id, annees, nom, defaut) {
+  const conteneur = $(id);
+  if (!annees.length) {
+    conteneur.replaceChildren(el("p", { text: "Aucun pour l'instant." }));
+    return;
+  }
+  const max = Math.max(...annees.map((a) => Math.max(a.count, a.target ?? 0)), 1);
+  conteneur.replaceChildren(
+    barres(annees.map((a) => ({
+      cle: String(a.year),
+      libelle: String(a.year),
+      nom: `${nom} en ${a.year}`,
+      valeur: a.count,
+      max: a.target ?? max,
+      texte: a.target !== null && a.target !== undefined
+        ? `${nombre(a.count)} / ${nombre(a.target)}`
+        : nombre(a.count),
+    }))),
+    defaut ? el("p", { class: "note", text: defaut }) : null,
+  );
+}
+
+let regions = [];
+
+function afficherRegions() {
+  const indicateur = $("indicateur-region").value;
+  const nomIndicateur = $("indicateur-region").selectedOptions[0].textContent;
+  const tri = $("tri-region").value;
+  const lignes = [...regions].sort((a, b) =>
+    tri === "nom" ? a.name.localeCompare(b.name, "fr") : b[indicateur] - a[indicateur] || a.name.localeCompare(b.name, "fr"));
+  const max = Math.max(1, ...lignes.map((r) => r[indicateur]));
+  const corps = $("regions").tBodies[0];
+  corps.replaceChildren(...lignes.map((r) => el(
+    "tr",
+    { "data-region": r.region },
+    el("th", { scope: "row", text: r.name }),
+    el("td", {}, el(
+      "div",
+      { class: "ligne-region" },
+      el("div", { class: "piste", "aria-hidden": "true" },
+        el("div", { class: "remplie", style: `width: ${largeur(r[indicateur], max)}` })),
+      el("span", { class: "nombre", "aria-label": `${nomIndicateur} : ${nombre(r[indicateur])}`, text: nombre(r[indicateur]) }),
+    )),
+  )));
+}
+
+function afficher(p) {
+  $("statut").textContent = `Situation au ${dateLongue(p.asOf)} — ${p.scope === "NATIONAL" ? "périmètre national" : `région ${p.scope}`}`;
+  $("situation").value = p.asOf;
+  $("objectifs").replaceChildren(...p.targets.map(objectif));
+  afficherBudget(p.budget);
+  afficherEntonnoir(p.diagnosticFunnel);
+  afficherAnnees("partenariats", p.partnershipYears, "Partenariats INRIA signés", "Objectif : 10 partenariats par an.");
+  afficherAnnees("apprentis", p.apprenticeYears, "Formations achevées par des apprentis",
+    "Pas d'objectif annuel vérifié pour les apprentis.");
+  regions = p.regions;
+  afficherRegions();
+  $("tableau").dataset.asOf = p.asOf; // what is shown now, whichever date the field holds
+}
+
+function afficherExports(listes) {
+  const libelle = (nom) => EXPORTS[nom] || nom;
+  const triees = [...listes].sort((a, b) => libelle(a).localeCompare(libelle(b), "fr"));
+  $("exports").replaceChildren(...triees.map((nom) => el(
+    "li",
+    {},
+    el("button", {
+      type: "button",
+      "data-export": nom,
+      "aria-label": `Exporter (CSV) : ${EXPORTS[nom] || nom}`,
+      text: EXPORTS[nom] || nom,
+    }),
+  )));
+}
+
+// --- flow ----------------------------------------------------------------------------------
+
+let demandeEnCours = 0;
+
+async function charger(asOf) {
+  const numero = ++demandeEnCours;
+  $("statut").textContent = "Chargement…";
+  $("tableau").setAttribute("aria-busy", "true");
+  try {
+    const data = await graphql(PROGRESS_QUERY, { asOf: asOf || null });
+    if (numero !== demandeEnCours) return; // a later date was asked for meanwhile
+    afficher(data.progress);
+    alerte("");
+  } catch (error) {
+    if (numero !== demandeEnCours) return;
+    echec(error);
+  } finally {
+    if (numero === demandeEnCours) $("tableau").removeAttribute("aria-busy");
+  }
+}
+
+function echec(error) {
+  alerte(error.message);
+  if (error instanceof Refus) {
+    enregistrer(null);
+    montrerConnexion();
+  } else {
+    $("statut").textContent = "";
+  }
+}
+
+async function ouvrir() {
+  let qui;
+  try {
+    qui = await (await appeler("/tableau-de-bord/session")).json();
+  } catch (error) {
+    echec(error);
+    return;
+  }
+  $("connexion").hidden = true;
+  $("tableau").hidden = false;
+  $("deconnexion").hidden = false;
+  $("reseau").hidden = false;
+  $("reseau").textContent = `Réseau : ${qui.name}`;
+  afficherExports(qui.exports);
+  await charger($("situation").value || null);
+}
+
+async function montrerConnexion() {
+  $("tableau").hidden = true;
+  $("deconnexion").hidden = true;
+  $("reseau").hidden = true;
+  $("connexion").hidden = false;
+  try {
+    const { networks } = await (await fetch("/tableau-de-bord/reseaux", { credentials: "omit" })).json();
+    if (networks?.length) {
+      $("choix-reseau").replaceChildren(...networks.map((n) => el("option", { value: n.tenant, text: n.name })));
+      $("form-reseau").hidden = false;
+    }
+  } catch {
+    // Without the list, the two other ways in remain.
+  }
+}
+
+async function exporter(bouton) {
+  const nom = bouton.dataset.export;
+  const options = $("excel").checked ? "?delimiter=semicolon" : "";
+  bouton.disabled = true;
+  try {
+    const response = await appeler(`/exports/${encodeURIComponent(nom)}.csv${options}`);
+    const lien = el("a", { href: URL.createObjectURL(await response.blob()), download: `osezia-${nom}.csv` });
+    document.body.append(lien);
+    lien.click();
+    lien.remove();
+    setTimeout(() => URL.revokeObjectURL(lien.href), 10000);
+  } catch (error) {
+    echec(error);
+  } finally {
+    bouton.disabled = false;
+  }
+}
+
+function demarrer() {
+  const situation = $("situation");
+  situation.max = aujourdhuiAParis();
+  situation.addEventListener("change", () => {
+    if (situation.value) charger(situation.value);
+  });
+  $("indicateur-region").addEventListener("change", afficherRegions);
+  $("tri-region").addEventListener("change", afficherRegions);
+  $("exports").addEventListener("click", (event) => {
+    const bouton = event.target.closest("button[data-export]");
+    if (bouton) exporter(bouton);
+  });
+  $("deconnexion").addEventListener("click", () => {
+    enregistrer(null);
+    alerte("");
+    montrerConnexion();
+  });
+  $("form-client").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const token = await demanderJeton($("client-id").value.trim(), $("client-secret").value);
+      $("client-secret").value = "";
+      enregistrer({ token });
+      await ouvrir();
+    } catch (error) {
+      alerte(error.message);
+    }
+  });
+  $("form-jeton").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    enregistrer({ token: $("jeton").value.trim().replace(/^Bearer\s+/i, "") });
+    $("jeton").value = "";
+    await ouvrir();
+  });
+  $("form-reseau").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    enregistrer({ tenant: $("choix-reseau").value });
+    await ouvrir();
+  });
+  if (session()) ouvrir();
+  else montrerConnexion();
+}
+
+demarrer();
