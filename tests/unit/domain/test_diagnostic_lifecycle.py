@@ -15,14 +15,15 @@ from uuid import UUID, uuid4
 
 from hypothesis import event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import initialize, invariant, rule
 
 from osezia.domain.companies.application import Companies
 from osezia.domain.diagnostics.application import Diagnostics
 from osezia.domain.diagnostics.model import Diagnostic, DiagnosticStatus, UseCase, UseCaseScore
-from osezia.domain.errors import DomainError, NotFound
+from osezia.domain.errors import NotFound
 from osezia.domain.sizes import SizeFacts
 from tests.unit.conftest import MEMORY
+from tests.unit.domain.attempts import Attempts
 from tests.unit.domain.saved import KeepsSaved
 
 BPIFRANCE = "bpifrance"
@@ -64,7 +65,7 @@ def state_share(price_cents: int, basis_points: int) -> int:
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-class DiagnosticLifecycle(RuleBasedStateMachine):
+class DiagnosticLifecycle(Attempts):
     """One diagnostic per run, so that runs get far down its path rather than wide."""
 
     def __init__(self) -> None:
@@ -103,14 +104,13 @@ class DiagnosticLifecycle(RuleBasedStateMachine):
     def read(self) -> Diagnostic:
         return self.app.get_diagnostic(BPIFRANCE, self.diagnostic_id)
 
+    def snapshot(self) -> tuple[int, dict[str, object]]:
+        """The log's length and the diagnostic as read again: a failed command changes neither."""
+        return self.log_length(), vars(self.read())
+
     def attempt(self, command: Callable[[], None]) -> bool:
         """Run a command; if it fails, check that it changed nothing. True if it succeeded."""
-        before, length = vars(self.read()), self.log_length()
-        try:
-            command()
-        except DomainError:
-            assert self.log_length() == length
-            assert vars(self.read()) == before
+        if not self.run_or_refuse(command):
             return False
         self.follow_status()  # a rule may take several steps: check each one
         return True

@@ -9,16 +9,13 @@ replay of the stored events that gives back exactly the event that was saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine,
     initialize,
     invariant,
     precondition,
@@ -40,6 +37,7 @@ from osezia.domain.meetups.application import Meetups
 from osezia.domain.meetups.model import Meetup, MeetupStatus
 from osezia.domain.sizes import SizeFacts
 from tests.unit.conftest import MEMORY
+from tests.unit.domain.attempts import Keyed, KeyedAttempts
 from tests.unit.domain.saved import KeepsSaved
 
 CCI = "cci"
@@ -58,8 +56,6 @@ NEXT: dict[MeetupStatus, set[MeetupStatus]] = {
     MeetupStatus.CANCELLED: {MeetupStatus.CANCELLED},
 }
 
-Command = Callable[[str | None], None]
-
 
 class ObservedMeetups(KeepsSaved, Meetups):
     """Keeps each event as it was last saved, to compare it with its replay from the store."""
@@ -70,7 +66,7 @@ def refusal(*checks: tuple[bool, type[DomainError]]) -> type[DomainError] | None
     return next((error for broken, error in checks if broken), None)
 
 
-class MeetupLifecycle(RuleBasedStateMachine):
+class MeetupLifecycle(KeyedAttempts):
     def __init__(self) -> None:
         super().__init__()
         companies = Companies(env=MEMORY)
@@ -92,9 +88,7 @@ class MeetupLifecycle(RuleBasedStateMachine):
             p for pair in zip(self.company_ids, PROVIDERS, strict=True) for p in pair
         ]
         self.event_id = UUID(int=0)
-        self.keys_used = 0
         self.commands_passed = 0
-        self.last_keyed: Callable[[], None] | None = None
         self.last_status = MeetupStatus.SCHEDULED
         # What the event should hold, according to the rules.
         self.capacity = 0
@@ -125,30 +119,20 @@ class MeetupLifecycle(RuleBasedStateMachine):
         self,
         tenant: str,
         checks: list[tuple[bool, type[DomainError]]],
-        command: Command,
+        command: Keyed,
         keyed: bool,
     ) -> bool:
         """Run the command; it must pass, or raise the error of the first rule it breaks and
         append nothing. Another network is told the event does not exist before anything else.
         """
         expected = refusal((tenant != CCI, NotFound), *checks)
-        key = None
-        if keyed:
-            self.keys_used += 1
-            key = f"key-{self.keys_used}"
-        position = self.position()
-        if expected is None:
-            command(key)
-            self.commands_passed += 1
-            if key is not None:
-                self.last_keyed = lambda: command(key)
-            return True
-        with pytest.raises(expected):
-            command(key)
-        assert self.position() == position
-        return False
+        if not self.run_keyed_expecting(expected, command, keyed):
+            return False
+        self.commands_passed += 1
+        return True
 
-    def position(self) -> int:
+    def snapshot(self) -> int:
+        """The log's position: a refused command, or a resent one, appends nothing to it."""
         return self.meetups.recorder.max_notification_id() or 0
 
     # Hypothesis favours the first items of a list, so each draw lists first whoever lets the
@@ -257,16 +241,6 @@ class MeetupLifecycle(RuleBasedStateMachine):
 
         if self.attempt(tenant, [(self.cancelled, InvalidTransition)], command, keyed):
             self.cancelled = True
-
-    @precondition(lambda self: self.last_keyed is not None)
-    @rule()
-    def resend_the_last_keyed_command(self) -> None:
-        assert self.last_keyed is not None
-        position = self.position()
-
-        self.last_keyed()
-
-        assert self.position() == position
 
     def event(self) -> Meetup:
         return self.meetups.get_event(CCI, self.event_id)

@@ -9,22 +9,13 @@ appends nothing, and a replay of the stored events gives back exactly the partne
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
 from osezia.domain.companies.application import Companies
 from osezia.domain.errors import DomainError, InvalidDate, InvalidTransition, NotFound
@@ -32,6 +23,7 @@ from osezia.domain.partnerships.application import Partnerships
 from osezia.domain.partnerships.model import Partnership, PartnershipStatus
 from osezia.domain.sizes import SizeFacts
 from tests.unit.conftest import MEMORY
+from tests.unit.domain.attempts import Keyed, KeyedAttempts
 from tests.unit.domain.saved import KeepsSaved
 
 INRIA = "inria"
@@ -53,14 +45,12 @@ BASE = date(2025, 12, 31)
 SHIFTS = st.sampled_from((0, 1, -1, 45, -45))
 TENANTS = st.sampled_from((INRIA, "cci"))  # the partnership is INRIA's: CCI cannot see it
 
-Command = Callable[[str | None], None]
-
 
 class ObservedPartnerships(KeepsSaved, Partnerships):
     """Keeps each partnership as it was last saved, to compare it with its replay."""
 
 
-class PartnershipLifecycle(RuleBasedStateMachine):
+class PartnershipLifecycle(KeyedAttempts):
     def __init__(self) -> None:
         super().__init__()
         companies = Companies(env=MEMORY)
@@ -75,8 +65,6 @@ class PartnershipLifecycle(RuleBasedStateMachine):
             size=SizeFacts(headcount_uta=Decimal(200_000)),
         )
         self.partnership_id = UUID(int=0)
-        self.keys_used = 0
-        self.last_keyed: Callable[[], None] | None = None
         self.last_status = P.PROPOSED
         # What the partnership should be, according to the rules.
         self.status = P.PROPOSED
@@ -96,29 +84,17 @@ class PartnershipLifecycle(RuleBasedStateMachine):
         self.last_status = self.status  # invariants are first checked after this
 
     def attempt(
-        self, tenant: str, expected: type[DomainError] | None, command: Command, keyed: bool
+        self, tenant: str, expected: type[DomainError] | None, command: Keyed, keyed: bool
     ) -> bool:
         """Run the command; it must pass, or raise ``expected`` and append nothing.
         Another network is told the partnership does not exist before anything else.
         """
         if tenant != INRIA:
             expected = NotFound
-        key = None
-        if keyed:
-            self.keys_used += 1
-            key = f"key-{self.keys_used}"
-        position = self.position()
-        if expected is None:
-            command(key)
-            if key is not None:
-                self.last_keyed = lambda: command(key)
-            return True
-        with pytest.raises(expected):
-            command(key)
-        assert self.position() == position
-        return False
+        return self.run_keyed_expecting(expected, command, keyed)
 
-    def position(self) -> int:
+    def snapshot(self) -> int:
+        """The log's position: a refused step, or a resent one, appends nothing to it."""
         return self.partnerships.recorder.max_notification_id() or 0
 
     def a_date(self, shift: int) -> date:
@@ -130,7 +106,7 @@ class PartnershipLifecycle(RuleBasedStateMachine):
         on: date | None,
         earlier: PartnershipStatus | None,
         tenant: str,
-        command: Command,
+        command: Keyed,
         keyed: bool,
     ) -> None:
         expected: type[DomainError] | None = None
@@ -184,16 +160,6 @@ class PartnershipLifecycle(RuleBasedStateMachine):
             )
 
         self.step(P.ABANDONED, None, None, tenant, command, keyed)
-
-    @precondition(lambda self: self.last_keyed is not None)
-    @rule()
-    def resend_the_last_keyed_command(self) -> None:
-        assert self.last_keyed is not None
-        position = self.position()
-
-        self.last_keyed()
-
-        assert self.position() == position
 
     def partnership(self) -> Partnership:
         return self.partnerships.get_partnership(INRIA, self.partnership_id)
