@@ -20,10 +20,16 @@ class Node:
 
 async def find_node(info: Info, node_id: strawberry.ID) -> Node | None:
     # Imported here: each feature's types import Node from this module.
+    from osezia.graphql.academie.types import Training
+    from osezia.graphql.acceleration.types import Cohort
     from osezia.graphql.ambassadors.types import Ambassador
+    from osezia.graphql.budget.types import Budget
+    from osezia.graphql.calls.types import Call, CallApplication
+    from osezia.graphql.catalogue.types import Adoption, Provider, Solution
     from osezia.graphql.companies.queries import company_node
     from osezia.graphql.diagnostics.types import Diagnostic
     from osezia.graphql.events.types import Event
+    from osezia.graphql.loans.types import Loan
     from osezia.graphql.partnerships.types import Partnership
     from osezia.graphql.referrals.types import Referral
 
@@ -34,6 +40,15 @@ async def find_node(info: Info, node_id: strawberry.ID) -> Node | None:
         "events": Event.of,
         "partnerships": Partnership.of,
         "referrals": Referral.of,
+        "trainings": Training.of,
+        "loans": Loan.of,
+        "cohorts": Cohort.of,
+        "calls": Call.of,
+        "call_applications": CallApplication.of,
+        "providers": Provider.of,
+        "solutions": Solution.of,
+        "adoptions": Adoption.of,
+        "budget": Budget.of,
     }
     try:
         wanted = uuid_of(node_id, "record")

@@ -12,11 +12,10 @@ import pytest
 
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
-from osezia.graphql.context import Context
 from osezia.graphql.schema import schema
 from osezia.projections.connections import create_pool
 from osezia.tenants.application import Tenants
-from osezia.tenants.profiles import DEFAULT_TENANTS
+from tests.integration.api_support import context
 from tests.integration.projection_support import build_all, viewers_of
 
 OWNER, INTRUDER = "bpifrance", "french-tech"
@@ -60,7 +59,43 @@ def records_of_the_owner(platform: Platform) -> dict[str, str]:
         reason="suivi",
         consent_reference="accord 1",
     )
+    loan = platform.loans.apply_for_loan(
+        OWNER,
+        company_id=company,
+        amount_cents=100,
+        term_months=12,
+        purpose="p",
+        on=date(2026, 1, 1),
+    )
+    cohort = platform.acceleration.open_cohort(OWNER, name="Promo", starts_on=date(2026, 1, 1))
+    platform.calls.today = lambda: date(2026, 1, 1)
+    call = platform.calls.open_call(
+        OWNER, code="PIONNIERS_IA", opens_on=date(2025, 9, 1), closes_on=date(2030, 12, 31)
+    )
+    application = platform.calls.submit_application(
+        OWNER, call_id=call, company_id=company, project_title="Projet"
+    )
+    provider = platform.catalogue.list_provider(
+        OWNER, siren="732829320", name="F", sovereignty="FR"
+    )
+    solution = platform.catalogue.list_solution(
+        OWNER, provider_id=provider, name="S", description="d", categories=["HR"]
+    )
+    training = platform.academie.enrol_learner(
+        OWNER,
+        learner_ref="L1",
+        training_code="T1",
+        training_title="IA",
+        audience="EMPLOYEE",
+        region="11",
+        on=date(2026, 1, 1),
+    )
     return {
+        "loan": str(loan),
+        "cohort": str(cohort),
+        "application": str(application),
+        "solution": str(solution),
+        "training": str(training),
         "company": str(company),
         "diagnostic": str(diagnostic),
         "ambassador": str(ambassador),
@@ -102,6 +137,31 @@ MUTATIONS = {
     "startPartnership": 'startPartnership(partnershipId: "{partnership}", on: "2026-01-01")',
     "completePartnership": 'completePartnership(partnershipId: "{partnership}", on: "2026-01-01")',
     "abandonPartnership": 'abandonPartnership(partnershipId: "{partnership}", reason: "r")',
+    "enrolLearner": None,
+    "completeTraining": 'completeTraining(trainingId: "{training}", on: "2026-02-01")',
+    "applyForLoan": None,
+    "grantGuarantee": 'grantGuarantee(loanId: "{loan}", on: "2026-02-01")',
+    "refuseGuarantee": 'refuseGuarantee(loanId: "{loan}", on: "2026-02-01", reason: "r")',
+    "disburseLoan": 'disburseLoan(loanId: "{loan}", amountCents: 1, on: "2026-02-01")',
+    "openCohort": None,
+    "admitToCohort": 'admitToCohort(cohortId: "{cohort}", companyId: "{company}", on: "2026-01-02")',
+    "recordMilestone": 'recordMilestone(cohortId: "{cohort}", companyId: "{company}", milestone: "m", on: "2026-01-02")',
+    "graduateFromCohort": 'graduateFromCohort(cohortId: "{cohort}", companyId: "{company}", on: "2026-01-02")',
+    "exitCohort": 'exitCohort(cohortId: "{cohort}", companyId: "{company}", on: "2026-01-02", reason: "r")',
+    "openCall": None,
+    "submitApplication": None,
+    "selectApplication": 'selectApplication(applicationId: "{application}")',
+    "rejectApplication": 'rejectApplication(applicationId: "{application}", reason: "r")',
+    "awardPhase": 'awardPhase(applicationId: "{application}", phase: 1, amountCents: 15000000, months: 9, on: "2026-01-01")',
+    "evaluateGate": 'evaluateGate(applicationId: "{application}", phase: 1, passed: true, on: "2026-01-01", comment: "c")',
+    "listProvider": None,
+    "listSolution": None,  # the catalogue is public
+    "withdrawSolution": 'withdrawSolution(solutionId: "{solution}", reason: "r")',
+    "recordAdoption": 'recordAdoption(companyId: "{company}", solutionId: "{solution}", on: "2026-01-01")',
+    "openBudget": "openBudget",
+    "commitFunds": 'commitFunds(measure: "CALLS", amountCents: 1, reference: "r", on: "2026-01-01")',
+    "payFunds": 'payFunds(measure: "CALLS", reference: "r", amountCents: 1, on: "2026-01-01")',
+    "authoriseOverrun": 'authoriseOverrun(measure: "CALLS", amountCents: 1, decisionReference: "d", on: "2026-01-01")',
 }
 
 QUERIES = {
@@ -111,18 +171,12 @@ QUERIES = {
     "partnerships": "{ partnerships { totalCount } }",
     "partnershipYears": "{ partnershipYears { year } }",
     "referrals": "{ referrals(direction: RECEIVED) { totalCount } s: referrals(direction: SENT) { totalCount } }",
+    "loans": "{ loans { totalCount } }",
+    "cohorts": "{ cohorts { totalCount } }",
+    "callApplications": "{ callApplications { totalCount } }",
+    "adoptions": "{ adoptions { totalCount } }",
+    "trainings": "{ trainings { totalCount } }",
 }
-
-
-def context(platform: Platform, pool: Any, tenant: str) -> Context:
-    return Context(
-        tenant=tenant,
-        platform=platform,
-        pool=pool,
-        role="admin",
-        scopes=frozenset({"read", "write", "approve", "admin"}),
-        profile=DEFAULT_TENANTS[tenant][1],
-    )
 
 
 def test_every_mutation_is_covered_by_this_test() -> None:
@@ -187,6 +241,10 @@ def test_no_query_returns_another_networks_records(
     assert intruder["partnerships"]["partnerships"]["totalCount"] == 0
     assert intruder["referrals"]["referrals"]["totalCount"] == 0
     assert intruder["referrals"]["s"]["totalCount"] == 0
+    for listed in ("loans", "cohorts", "callApplications", "trainings"):
+        assert intruder[listed][listed]["totalCount"] == 0, listed
+        assert owner[listed][listed]["totalCount"] == 1, listed
+    assert intruder["adoptions"]["adoptions"]["totalCount"] == 0
     # The same queries as the owner do find the records: the filter is the tenant, not a bug.
     assert owner["company"] == {"company": {"siren": "542107651"}}
     assert owner["diagnostics"]["diagnostics"]["totalCount"] == 1

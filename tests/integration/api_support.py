@@ -1,0 +1,58 @@
+"""Sending GraphQL documents to the schema as one network or another, as the API tests do."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from osezia.domain.platform import Platform
+from osezia.graphql.context import Context
+from osezia.graphql.schema import schema
+from osezia.projections.connections import create_pool
+from osezia.tenants.profiles import DEFAULT_TENANTS
+
+OUTCOME = "{ __typename ... on Done { id } ... on Problem { code message } }"
+
+
+def context(platform: Platform, pool: Any, tenant: str) -> Context:
+    """A request of one of the default networks, by a role holding every scope."""
+    return Context(
+        tenant=tenant,
+        platform=platform,
+        pool=pool,
+        role="admin",
+        scopes=frozenset({"read", "write", "approve", "admin"}),
+        profile=DEFAULT_TENANTS[tenant][1],
+    )
+
+
+class Api:
+    """Queries and mutations as a given network, each over a pool of its own."""
+
+    def __init__(self, database_url: str, platform: Platform) -> None:
+        self.database_url, self.platform = database_url, platform
+
+    def run(self, tenant: str, document: str) -> dict[str, Any]:
+        async def execute() -> dict[str, Any]:
+            pool = await create_pool(self.database_url, max_size=2)
+            try:
+                result = await schema.execute(
+                    document, context_value=context(self.platform, pool, tenant)
+                )
+            finally:
+                await pool.close()
+            assert result.errors is None, result.errors
+            assert result.data is not None
+            return dict(result.data)
+
+        return asyncio.run(execute())
+
+    def mutate(self, tenant: str, call: str) -> dict[str, Any]:
+        """The outcome of one mutation: Done with its id, or Problem with its code."""
+        data = self.run(tenant, f"mutation {{ m: {call} {OUTCOME} }}")
+        return dict(data["m"])
+
+    def done(self, tenant: str, call: str) -> str:
+        answer = self.mutate(tenant, call)
+        assert answer["__typename"] == "Done", answer
+        return str(answer["id"])
