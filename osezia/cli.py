@@ -66,19 +66,30 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, arguments: argparse.Namespace) -> int:
-    from osezia.demo import demo_loaded, load_demo
+    from osezia.demo import build_demo, demo_loaded, write_demo
     from osezia.domain.platform import Platform
 
     url = _database_url(settings)
-    platform = Platform(_store_env(url))
+    platform = Platform(_store_env(url, 1))
     try:
-        if arguments.if_empty and demo_loaded(platform):
-            print("the demo history is already there: nothing written")
-            return 0
-        counts = load_demo(platform)
+        loaded = demo_loaded(platform)
     finally:
         platform.close()
-    print("demo history written: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    if loaded and arguments.if_empty:
+        print("the demo history is already there: nothing written")
+        return 0
+    started = time.perf_counter()
+    print(f"building the demo history ({arguments.companies} companies)…", file=sys.stderr)
+    history = build_demo(companies=arguments.companies)
+    built = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        appended = write_demo(conn, history)
+    written = time.perf_counter()
+    counts = ", ".join(f"{n} {kind}" for kind, n in history.counts().items())
+    print(
+        f"demo history: {appended.written} events written, {appended.skipped} already there "
+        f"(built in {built - started:.1f} s, written in {written - built:.1f} s): {counts}"
+    )
     return 0
 
 
@@ -237,6 +248,74 @@ def _tenants(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _count_lines(path: str) -> int:
+    count = 0
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            count += chunk.count(b"\n")
+    return count
+
+
+def _import_trainings(settings: Settings, arguments: argparse.Namespace) -> int:
+    from osezia.domain.errors import DomainError
+    from osezia.tenants.application import Tenants
+    from osezia.tenants.model import TenantStatus
+    from osezia.tenants.profiles import Profile
+    from osezia.trainings import BadFile, Summary, import_trainings
+
+    url = _database_url(settings)
+    slug: str = arguments.tenant
+    with Tenants(env=_store_env(url, 1)) as tenants:
+        try:
+            tenant = tenants.get_tenant(slug)
+        except DomainError as error:
+            print(f"osezia: {error.code}: {error.message}", file=sys.stderr)
+            return 2
+    if tenant.status is not TenantStatus.ACTIVE:
+        print(f"osezia: tenant {slug} is {tenant.status}: it imports nothing", file=sys.stderr)
+        return 2
+    if "import_trainings" not in Profile.from_data(tenant.profile).commands:
+        print(f"osezia: FORBIDDEN: tenant {slug} may not import trainings", file=sys.stderr)
+        return 2
+    try:
+        total = max(_count_lines(arguments.file) - 1, 0)
+    except OSError as error:
+        print(f"osezia: cannot read {arguments.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+
+    def problem(line: int, reason: str) -> None:
+        print(f"line {line}: {reason}")
+
+    def progress(summary: Summary) -> None:
+        elapsed = time.perf_counter() - started
+        rate = summary.rows_read / elapsed if elapsed > 0 else None
+        print("\r" + _rows_bar(summary.rows_read, total, rate), end="", file=sys.stderr)
+
+    with (
+        open(arguments.file, encoding="utf-8-sig", newline="") as file,
+        psycopg.connect(url, autocommit=True) as conn,
+    ):
+        try:
+            summary = import_trainings(conn, slug, file, on_problem=problem, on_progress=progress)
+        except (BadFile, UnicodeDecodeError) as error:
+            print(f"\nosezia: {arguments.file}: {error}", file=sys.stderr)
+            return 2
+    elapsed = time.perf_counter() - started
+    print(file=sys.stderr)
+    print(f"{summary} in {elapsed:,.1f}s")
+    return 1 if summary.rejected else 0
+
+
+def _rows_bar(done: int, total: int, rate: float | None) -> str:
+    width = 30
+    share = done / total if total else 1.0
+    filled = int(width * min(share, 1.0))
+    speed = f"{rate:,.0f} rows/s" if rate else "…"
+    eta = f", ETA {max(total - done, 0) / rate:,.0f}s" if rate else ""
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} rows, {speed}{eta}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="osezia", description="The « Osez l'IA » platform.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -251,7 +330,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         run=_worker
     )
     demo = commands.add_parser("demo", help="write a deterministic demo history")
-    demo.add_argument("--if-empty", action="store_true", help="only when no company exists yet")
+    demo.add_argument("--if-empty", action="store_true", help="only when it is not loaded yet")
+    demo.add_argument(
+        "--companies", type=int, default=20_000, help="companies in the demo (default 20000)"
+    )
     demo.set_defaults(run=_demo)
     rebuild = commands.add_parser("rebuild", help="rebuild a tenant's read models from history")
     rebuild.add_argument("target", help="a tenant slug, or 'platform'")
@@ -271,6 +353,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub.add_argument("slug")
         sub.add_argument("--reason", required=True)
     tenants.set_defaults(run=_tenants)
+    imports = commands.add_parser("import", help="import records from a file")
+    import_kinds = imports.add_subparsers(dest="kind", required=True)
+    trainings = import_kinds.add_parser(
+        "trainings",
+        help="import the Académie de l'IA's enrolments and completions from a CSV file",
+        description=(
+            "Import enrolments and completions from a UTF-8 CSV file whose header names at "
+            "least the columns learner_ref,audience,training_code,training_title,region,siren,"
+            "enrolled_on,completed_on (any order; other columns are ignored). audience is "
+            "EMPLOYEE, LEADER, APPRENTICE or JOB_SEEKER (or salarié, dirigeant, apprenti, "
+            "demandeur d'emploi); region an INSEE region code; siren and completed_on may be "
+            "empty; dates are YYYY-MM-DD. Bad rows are listed with their line number and "
+            "reason and are not imported; a row already imported adds nothing. Exit status: "
+            "0 when every row was good, 1 when some were rejected, 2 when the file or the "
+            "tenant cannot be used, 3 when the database does not answer."
+        ),
+    )
+    trainings.add_argument("file", help="the CSV file")
+    trainings.add_argument(
+        "--tenant", default="operator", help="the network recording them (default: operator)"
+    )
+    trainings.set_defaults(run=_import_trainings)
     add_clients_parser(commands)
     add_keys_parser(commands)
     arguments = parser.parse_args(argv)

@@ -6,9 +6,9 @@ Run by hand, never in the test run:
     .venv/bin/python bench/graphql/compare.py --reuse          # keep the data of the last run
     .venv/bin/python bench/graphql/compare.py --profile        # and where osezia's time goes
 
-The script recreates the database ``osezia_bench_graphql``, writes the demo history through the
-write API (``osezia.demo.load_demo``, 5,000 companies by default, with their diagnostics, events,
-referrals and partnerships), and builds every tenant's read models. It then starts, side by side:
+The script recreates the database ``osezia_bench_graphql``, writes the demo history in bulk
+(``osezia.demo.build_demo``, 5,000 companies by default, with every measure of the plan), and
+builds every tenant's read models. It then starts, side by side:
 
 - ``osezia serve`` with the response cache off (``OSEZIA_RESPONSE_CACHE=0``), and another with
   it on; both as in production, the projector in a process of its own (none runs here: the data
@@ -55,7 +55,7 @@ import psycopg
 from psycopg import sql
 
 from osezia.config import Database
-from osezia.demo import load_demo
+from osezia.demo import build_demo, write_demo
 from osezia.domain.platform import Platform
 from osezia.migrations import migrate_everything
 from osezia.projections.rebuild import rebuild
@@ -139,7 +139,10 @@ def load(admin_url: str, companies: int) -> str:
         tenants = Tenants(env=env, share_with=platform.companies)
         tenants.seed_defaults()
         started = time.monotonic()
-        counts = load_demo(platform, companies=companies)
+        history = build_demo(companies=companies)
+        with psycopg.connect(url, autocommit=True) as conn:
+            write_demo(conn, history)
+        counts = history.counts()
         print(f"history written in {time.monotonic() - started:.0f} s: {counts}", flush=True)
         viewers = [PLATFORM_VIEWER] + [
             Viewer(t.slug, Profile.from_data(t.profile))

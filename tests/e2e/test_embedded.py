@@ -31,13 +31,15 @@ def test_migrate_demo_and_serve_work_on_the_embedded_postgresql(data_home: Path)
     )
 
     migrated = subprocess.run([*OSEZIA, "migrate"], env=env, capture_output=True, text=True)
-    demo = subprocess.run([*OSEZIA, "demo", "--if-empty"], env=env, capture_output=True, text=True)
-    again = subprocess.run([*OSEZIA, "demo", "--if-empty"], env=env, capture_output=True, text=True)
+    load = [*OSEZIA, "demo", "--if-empty", "--companies", "500"]  # `make run` loads 20,000
+    demo = subprocess.run(load, env=env, capture_output=True, text=True)
+    again = subprocess.run(load, env=env, capture_output=True, text=True)
 
     assert migrated.returncode == 0, migrated.stderr
     assert "embedded PostgreSQL" in migrated.stderr
     assert demo.returncode == 0, demo.stderr
-    assert "240 companies" in demo.stdout
+    assert "500 Company" in demo.stdout
+    assert "0 already there" in demo.stdout
     assert "nothing written" in again.stdout
     server = subprocess.Popen([*OSEZIA, "serve"], env=env, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{env['OSEZIA_PORT']}"

@@ -1,0 +1,103 @@
+"""A realistic, deterministic demo history of the whole plan, written in bulk.
+
+The same seed and size always give the same events, recorded times included: the history runs
+from the plan's launch (July 2025) to a fixed end date, not to the day it is loaded.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import eventsourcing.domain
+import psycopg
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import EnvType
+
+from osezia.bulk import Appended, append_events
+from osezia.demo import companies as demo_companies
+from osezia.demo import measures, plan
+from osezia.demo.companies import demo_siren
+from osezia.demo.timeline import Timeline
+from osezia.domain.companies.model import Company
+from osezia.domain.platform import Platform
+
+# The in-memory run keeps every aggregate in a cache, not copied on each read: replaying a busy
+# meetup for each of its registrations, or copying it, would cost more than the rest of the
+# history. A refused command may have changed a cached aggregate: the timeline then empties
+# the caches.
+MEMORY: EnvType = {
+    "PERSISTENCE_MODULE": "eventsourcing.popo",
+    "AGGREGATE_CACHE_MAXSIZE": "1000000",
+    "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
+}
+END = date(2026, 11, 20)
+
+__all__ = ["END", "DemoHistory", "build_demo", "demo_loaded", "demo_siren", "write_demo"]
+
+
+@dataclass(frozen=True)
+class DemoHistory:
+    events: list[StoredEvent]
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind the history creates (by aggregate class)."""
+        created = Counter(
+            e.topic.split(":")[1].split(".")[0] for e in self.events if e.originator_version == 1
+        )
+        return dict(sorted(created.items()))
+
+
+def build_demo(companies: int = 20_000, seed: int = 2025, until: date = END) -> DemoHistory:
+    """Run the whole plan's demo in memory and return its events, stamped with their days."""
+    rng = random.Random(seed)
+    with _seeded_ids(random.Random(seed + 1)):
+        return _build(rng, companies, until)
+
+
+@contextmanager
+def _seeded_ids(rng: random.Random) -> Iterator[None]:
+    """Aggregates without a natural key get a random id from eventsourcing (uuid4): drawn from
+    the seed instead, the same demo gets the same ids on every run."""
+    drawn = eventsourcing.domain.__dict__["uuid4"]
+    setattr(eventsourcing.domain, "uuid4", lambda: UUID(int=rng.getrandbits(128), version=4))  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(eventsourcing.domain, "uuid4", drawn)  # noqa: B010
+
+
+def _build(rng: random.Random, companies: int, until: date) -> DemoHistory:
+    platform = Platform(MEMORY)
+    timeline = Timeline(platform, until)
+    plan.budget(timeline)
+    solutions = plan.catalogue(timeline, rng)
+    adopt = plan.adopter(timeline, rng, solutions)
+    registered = demo_companies.register_companies(timeline, rng, companies, until, adopt)
+    measures.referrals(timeline, rng, registered)
+    measures.diagnostics(timeline, rng, registered)
+    measures.ambassadors(timeline, rng, until)
+    measures.meetups(timeline, rng, registered, until)
+    measures.partnerships(timeline, rng, registered)
+    plan.academie(timeline, rng, registered, learners=companies * 2)
+    plan.loans(timeline, rng, registered)
+    plan.acceleration(timeline, rng, registered)
+    plan.calls(timeline, rng, registered)
+    timeline.run()
+    return DemoHistory(list(timeline.stored_events()))
+
+
+def demo_loaded(platform: Platform) -> bool:
+    return platform.companies.find(Company.create_id(demo_siren(0)), Company) is not None
+
+
+def write_demo(conn: psycopg.Connection[Any], history: DemoHistory) -> Appended:
+    """Append the history to the log in bulk (an autocommit connection): a second run writes
+    nothing, since every event is already stored."""
+    return append_events(conn, history.events)

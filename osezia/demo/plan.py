@@ -1,0 +1,374 @@
+"""The demo's other measures: the Académie, loans, acceleration, calls, catalogue and budget."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import partial
+from uuid import UUID
+
+from osezia.demo.companies import DemoCompany
+from osezia.demo.timeline import Timeline
+from osezia.domain.calls.model import CallForProjects
+from osezia.domain.catalogue.usecases import UseCaseCategory
+from osezia.domain.companies.model import AdoptionStage
+from osezia.domain.geography import REGIONS
+from osezia.domain.identifiers import complete_siren
+
+PLAN_LAUNCH = date(2025, 7, 1)
+ACADEMIE_LAUNCH = date(2025, 10, 15)  # "October 2025" or "by end of 2025": unverified
+LOANS_START = date(2026, 1, 5)  # "January 2026": unverified
+CATALOGUE_ONLINE = date(2025, 10, 1)
+_TRAININGS = (
+    ("IA-DECOUVRIR", "Découvrir l'IA en entreprise"),
+    ("IA-DIRIGEANT", "Piloter un projet d'IA : le parcours du dirigeant"),
+    ("IA-GENERATIVE", "IA générative au quotidien"),
+    ("IA-DONNEES", "Préparer ses données pour l'IA"),
+    ("IA-METIERS", "L'IA dans mon métier"),
+)
+_AUDIENCES = ("EMPLOYEE",) * 11 + ("LEADER",) * 4 + ("JOB_SEEKER",) * 3 + ("APPRENTICE",) * 2
+_PROVIDERS = (
+    ("Mistral Solutions", "FR"), ("Lumière Analytics", "FR"), ("Donnée Claire", "FR"),
+    ("Atelier Vision", "FR"), ("Prévisia", "FR"), ("Hexa Robotique", "FR"),
+    ("Nordic Data Works", "EU"), ("Datalake Europa", "EU"), ("Agentia GmbH", "EU"),
+    ("Global AI Suite", "OTHER"), ("Cloud Insight Inc", "OTHER"), ("Sécurité Augmentée", "FR"),
+)  # fmt: skip
+
+
+def budget(timeline: Timeline) -> None:
+    """The operator opens the 200 M€ envelope at the launch, with the default split."""
+    timeline.at(PLAN_LAUNCH, lambda day: _open_budget(timeline))
+
+
+def _open_budget(timeline: Timeline) -> None:
+    timeline.platform.budget.open_budget("operator")
+
+
+def charge(timeline: Timeline, measure: str, reference: str, amount: int, day: date) -> None:
+    """Commit and pay an amount on the budget in one step (a co-financing paid on the spot)."""
+    b = timeline.platform.budget
+    b.commit_funds("operator", measure=measure, amount_cents=amount, reference=reference, on=day)
+    b.pay_funds("operator", measure=measure, reference=reference, amount_cents=amount, on=day)
+
+
+def academie(
+    timeline: Timeline, rng: random.Random, companies: list[DemoCompany], learners: int
+) -> None:
+    """Learners enrolled by the Académie's platform, more each month; most complete."""
+    a = timeline.platform.academie
+    regions = sorted(REGIONS)
+    span = (timeline.until - ACADEMIE_LAUNCH).days
+    for n in range(learners):
+        enrolled = ACADEMIE_LAUNCH + timedelta(days=int(span * rng.random() ** 0.7))
+        code, title = rng.choice(_TRAININGS)
+        audience = rng.choice(_AUDIENCES)
+        if audience == "LEADER":
+            code, title = _TRAININGS[1]
+        employer = (
+            rng.choice(companies) if audience != "JOB_SEEKER" and rng.random() < 0.3 else None
+        )
+        region = employer.region if employer else rng.choice(regions)
+        siren = employer.siren if employer and employer.registered_on <= enrolled else None
+        finishes = rng.random() < 0.65
+        days = rng.randint(5, 60)
+
+        def enrol(
+            day: date, n: int = n, code: str = code, title: str = title, audience: str = audience,
+            region: str = region, siren: str | None = siren, finishes: bool = finishes,
+            days: int = days,
+        ) -> None:  # fmt: skip
+            enrolment = a.enrol_learner(
+                "operator",
+                learner_ref=f"APP-{n:07d}",
+                training_code=code,
+                training_title=title,
+                audience=audience,
+                region=region,
+                siren=siren,
+                on=day,
+            )
+            if finishes:
+                timeline.at(
+                    day + timedelta(days=days),
+                    lambda d: a.complete_training("operator", enrolment, on=d),
+                )
+
+        timeline.at(enrolled, enrol)
+
+
+def loans(timeline: Timeline, rng: random.Random, companies: list[DemoCompany]) -> None:
+    """State-guaranteed loans for PME and ETI projects, from January 2026."""
+    candidates = [c for c in companies if c.is_pme_or_eti]
+    for c in rng.sample(candidates, min(len(candidates), 160)):
+        applied = max(LOANS_START, c.registered_on) + timedelta(days=rng.randint(0, 280))
+        amount = rng.randrange(50_000, 500_001, 10_000) * 100
+        term = rng.choice((36, 60, 84, 120))
+        network = c.owner if c.owner in ("cci", "french-tech", "bpifrance") else "bpifrance"
+
+        def apply(
+            day: date, c: DemoCompany = c, amount: int = amount, term: int = term,
+            network: str = network,
+        ) -> None:  # fmt: skip
+            p = timeline.platform
+            loan = p.loans.apply_for_loan(
+                network,
+                company_id=c.id,
+                amount_cents=amount,
+                term_months=term,
+                purpose="Projet d'IA structurant : données, modèles et intégration",
+                on=day,
+            )
+            decided = day + timedelta(days=rng.randint(10, 40))
+            if rng.random() < 0.2:
+                timeline.at(
+                    decided,
+                    lambda d: p.loans.refuse_guarantee(
+                        "bpifrance", loan, on=d, reason="Plan de financement incomplet"
+                    ),
+                )
+                return
+            timeline.at(decided, lambda d: _grant(timeline, loan, amount, d))
+            timeline.at(
+                decided + timedelta(days=rng.randint(15, 60)),
+                lambda d: p.loans.disburse_loan("bpifrance", loan, amount_cents=amount, on=d),
+            )
+
+        timeline.at(applied, apply)
+
+
+def _grant(timeline: Timeline, loan: UUID, amount: int, day: date) -> None:
+    timeline.platform.loans.grant_guarantee("bpifrance", loan, on=day)
+    # The guarantee fund sets aside part of what it guarantees (a provision of a quarter here).
+    timeline.platform.budget.commit_funds(
+        "operator", measure="GUARANTEE_FUND", amount_cents=amount // 4, reference=f"PGE-{loan}",
+        on=day,
+    )  # fmt: skip
+
+
+def acceleration(timeline: Timeline, rng: random.Random, companies: list[DemoCompany]) -> None:
+    """One cohort of 100 high-potential companies, from January 2026."""
+    x = timeline.platform.acceleration
+    starts = date(2026, 1, 15)
+    eligible = [c for c in companies if c.is_pme_or_eti and c.registered_on < starts]
+    chosen = rng.sample(eligible, min(len(eligible), 96))
+
+    def open_cohort(day: date) -> None:
+        cohort = x.open_cohort(
+            "bpifrance", name="Accélérateur IA — promotion 2026", starts_on=starts
+        )
+        for k, c in enumerate(chosen):
+            admitted = starts + timedelta(days=k // 8)
+            timeline.at(
+                admitted,
+                partial(_admit, timeline, cohort, c),
+            )
+            for m, milestone in enumerate(
+                ("Diagnostic stratégique", "Feuille de route IA validée", "Premier cas d'usage")
+            ):
+                timeline.at(
+                    admitted + timedelta(days=60 + 110 * m + rng.randint(0, 30)),
+                    partial(_milestone, timeline, cohort, c, milestone),
+                )
+            if rng.random() < 0.06:
+                timeline.at(
+                    admitted + timedelta(days=rng.randint(60, 250)),
+                    partial(_exit, timeline, cohort, c),
+                )
+
+    timeline.at(starts - timedelta(days=30), open_cohort)
+
+
+def _admit(timeline: Timeline, cohort: UUID, c: DemoCompany, day: date) -> None:
+    timeline.platform.acceleration.admit_to_cohort("bpifrance", cohort, company_id=c.id, on=day)
+
+
+def _milestone(timeline: Timeline, cohort: UUID, c: DemoCompany, milestone: str, day: date) -> None:
+    timeline.platform.acceleration.record_milestone(
+        "bpifrance", cohort, company_id=c.id, milestone=milestone, on=day
+    )
+
+
+def _exit(timeline: Timeline, cohort: UUID, c: DemoCompany, day: date) -> None:
+    timeline.platform.acceleration.exit_cohort(
+        "bpifrance", cohort, company_id=c.id, on=day, reason="Cession de l'entreprise"
+    )
+
+
+def calls(timeline: Timeline, rng: random.Random, companies: list[DemoCompany]) -> None:
+    """The generative AI call (10 projects selected) and Pionniers de l'IA with its gates."""
+    c = timeline.platform.calls
+    pme = [co for co in companies if co.is_pme_or_eti]
+    timeline.at(
+        PLAN_LAUNCH,
+        lambda day: c.open_call(
+            "bpifrance",
+            code="IA_GENERATIVE",
+            opens_on=date(2025, 4, 15),
+            closes_on=date(2025, 10, 31),
+        ),
+    )
+    timeline.at(
+        date(2025, 9, 18),
+        lambda day: c.open_call(
+            "bpifrance", code="PIONNIERS_IA", opens_on=day, closes_on=date(2026, 3, 31)
+        ),
+    )
+    generative = [co for co in pme if co.registered_on <= date(2025, 10, 20)]
+    for k, co in enumerate(rng.sample(generative, min(len(generative), 32))):
+        submitted = max(co.registered_on, PLAN_LAUNCH) + timedelta(days=rng.randint(1, 30))
+        timeline.at(submitted, partial(_apply_generative, timeline, rng, co, k))
+    pionniers = [co for co in pme if co.registered_on <= date(2026, 3, 15)]
+    for k, co in enumerate(rng.sample(pionniers, min(len(pionniers), 45))):
+        submitted = max(co.registered_on, date(2025, 9, 20)) + timedelta(days=rng.randint(1, 60))
+        timeline.at(submitted, partial(_apply_pionniers, timeline, rng, co, k))
+
+
+def _call_id(timeline: Timeline, code: str) -> UUID:
+    return CallForProjects.create_id(code)
+
+
+def _apply_generative(
+    timeline: Timeline, rng: random.Random, co: DemoCompany, k: int, day: date
+) -> None:
+    c = timeline.platform.calls
+    network = co.owner if co.owner != "inria" else "french-tech"
+    application = c.submit_application(
+        network,
+        call_id=_call_id(timeline, "IA_GENERATIVE"),
+        company_id=co.id,
+        project_title=f"Assistant génératif pour la filière — consortium {k + 1}",
+    )
+    decided = date(2025, 12, 10)
+    if k < 10:
+        timeline.at(decided, lambda d: c.select_application("bpifrance", application))
+        amount = rng.randrange(500, 2_001, 50) * 100_000
+        timeline.at(
+            decided + timedelta(days=20),
+            lambda d: _award(timeline, application, 1, amount, 24, d, "bpifrance"),
+        )
+    else:
+        timeline.at(
+            decided,
+            lambda d: c.reject_application(
+                "bpifrance", application, reason="Réplicabilité insuffisante"
+            ),
+        )
+
+
+def _apply_pionniers(
+    timeline: Timeline, rng: random.Random, co: DemoCompany, k: int, day: date
+) -> None:
+    c = timeline.platform.calls
+    network = co.owner
+    application = c.submit_application(
+        network,
+        call_id=_call_id(timeline, "PIONNIERS_IA"),
+        company_id=co.id,
+        project_title=f"Pionniers de l'IA — projet {k + 1}",
+    )
+    decided = date(2026, 4, 15) + timedelta(days=k % 20)
+    if k % 3:
+        timeline.at(
+            decided, lambda d: c.reject_application("inria", application, reason="Hors priorités")
+        )
+        return
+    timeline.at(decided, lambda d: c.select_application("inria", application))
+    months = rng.randint(6, 12)
+    first = decided + timedelta(days=rng.randint(10, 30))
+    amount = rng.randrange(100, 201, 5) * 100_000
+    timeline.at(first, lambda d: _award(timeline, application, 1, amount, months, d, "inria"))
+    gate = first + timedelta(days=30 * months)
+    passed = rng.random() < 0.7
+
+    def evaluate(day: date) -> None:
+        c.evaluate_gate(
+            "inria", application, phase=1, passed=passed, on=day,
+            comment="Faisabilité démontrée" if passed else "Verrou technique non levé",
+        )  # fmt: skip
+        if passed:
+            second = rng.randrange(400, 801, 10) * 100_000
+            timeline.at(
+                day + timedelta(days=20),
+                lambda d: _award(timeline, application, 2, second, 12, d, "bpifrance"),
+            )
+
+    timeline.at(gate, evaluate)
+
+
+def _award(
+    timeline: Timeline, application: UUID, phase: int, amount: int, months: int, day: date, by: str
+) -> None:
+    timeline.platform.calls.award_phase(
+        by, application, phase=phase, amount_cents=amount, months=months, on=day
+    )
+    reference = f"AAP-{application}-{phase}"
+    b = timeline.platform.budget
+    b.commit_funds("operator", measure="CALLS", amount_cents=amount, reference=reference, on=day)
+    # An advance of 30 % is paid at the award, the rest at the milestones.
+    b.pay_funds(
+        "operator", measure="CALLS", reference=reference, amount_cents=amount * 3 // 10, on=day
+    )
+
+
+def _list_provider(timeline: Timeline, siren: str, name: str, sovereignty: str, day: date) -> None:
+    timeline.platform.catalogue.list_provider(
+        "bpifrance", siren=siren, name=name, sovereignty=sovereignty
+    )
+
+
+def adopter(
+    timeline: Timeline, rng: random.Random, solutions: list[UUID]
+) -> Callable[[DemoCompany, date], None]:
+    """How a company adopts AI once the catalogue is online: often through one of its solutions
+    (recorded as an adoption), otherwise on its own."""
+
+    def adopt(c: DemoCompany, day: date) -> None:
+        listed = [s for s in solutions if day >= CATALOGUE_ONLINE + timedelta(days=30)]
+        if listed and rng.random() < 0.6:
+            timeline.platform.catalogue.record_adoption(
+                c.owner, company_id=c.id, solution_id=rng.choice(listed), on=day
+            )
+        else:
+            timeline.platform.companies.advance_adoption(
+                c.owner, c.id, stage=AdoptionStage.ADOPTED, on=day
+            )
+
+    return adopt
+
+
+def catalogue(timeline: Timeline, rng: random.Random) -> list[UUID]:
+    """Providers and their turnkey solutions, online from October 2025; returns solution ids."""
+    k = timeline.platform.catalogue
+    solutions: list[UUID] = []
+    categories = list(UseCaseCategory)
+    for n, (name, sovereignty) in enumerate(_PROVIDERS):
+        siren = complete_siren(f"{70_000_000 + n * 13:08d}")
+        provider = k.provider_id_for(siren)
+        day = CATALOGUE_ONLINE + timedelta(days=n * 9)
+        timeline.at(
+            day,
+            partial(_list_provider, timeline, siren, name, sovereignty),
+        )
+        for j in range(rng.randint(2, 4)):
+            picked = rng.sample(categories, rng.randint(1, 3))
+            solution_name = f"{name} — offre {j + 1}"
+
+            def list_solution(
+                d: date,
+                p: UUID = provider,
+                nm: str = solution_name,
+                cats: list = picked,  # type: ignore[type-arg]
+            ) -> None:
+                solutions.append(
+                    k.list_solution(
+                        "bpifrance",
+                        provider_id=p,
+                        name=nm,
+                        description="Solution clé en main, déployée en moins de trois mois",
+                        categories=[str(c) for c in cats],
+                    )
+                )
+
+            timeline.at(day + timedelta(days=1 + j), list_solution)
+    return solutions
