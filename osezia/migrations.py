@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -83,4 +84,17 @@ def migrate_everything(database_url: str) -> list[str]:
     schemas = [row[0] for row in rows]
     for schema in schemas:
         migrate_read_model_schema(database_url, schema)
+    asyncio.run(_refresh_views(database_url))
     return schemas
+
+
+async def _refresh_views(database_url: str) -> None:
+    """Live versions serve the views of this release: new tables, columns and figures."""
+    from osezia.projections.connections import connect
+    from osezia.projections.targets import refresh_live_views
+
+    conn = await connect(database_url)
+    try:
+        await refresh_live_views(conn)
+    finally:
+        await conn.close()

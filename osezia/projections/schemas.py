@@ -94,6 +94,29 @@ def _views(target: str, version: int, profile: Profile | None) -> dict[str, str]
     return views
 
 
+async def recreate_views(
+    conn: Connection, target: str, version: int, profile: Profile | None
+) -> None:
+    """Drop the stable schema's views and create them again as this code defines them. Call
+    inside a transaction; raises asyncpg.LockNotAvailableError like lock_views.
+
+    After an upgrade that adds tables, columns or figure views, the live version serves them
+    without a rebuild (a view keeps the columns it was created with; CREATE OR REPLACE may only
+    add columns at the end).
+    """
+    await lock_views(conn, target)
+    views = await conn.fetch(
+        "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'v'",
+        stable_schema(target),
+    )
+    for (name,) in views:
+        # The platform's views carry the tenants' figure views: those go too, and the caller
+        # recreates them in the same transaction (refresh_live_views does the platform first).
+        await conn.execute(f"DROP VIEW IF EXISTS {name} CASCADE")
+    await point_views(conn, target, version, profile)
+
+
 async def point_views(conn: Connection, target: str, version: int, profile: Profile | None) -> None:
     """Make the stable schema serve the given version. Call inside a transaction."""
     schema = stable_schema(target)

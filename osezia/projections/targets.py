@@ -11,7 +11,8 @@ import asyncpg
 
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema, tenant_role
-from osezia.projections.versions import building_version, built_with, live_version
+from osezia.projections.schemas import recreate_views
+from osezia.projections.versions import building_version, built_with, live_version, lock_key
 from osezia.tenants.application import Tenants
 from osezia.tenants.model import TenantStatus
 from osezia.tenants.profiles import Profile
@@ -102,3 +103,35 @@ async def drop_offboarded(conn: Connection, slugs: list[str]) -> None:
             with contextlib.suppress(asyncpg.DependentObjectsStillExistError):
                 async with conn.transaction():  # a savepoint
                     await conn.execute(f'DROP ROLE IF EXISTS "{tenant_role(slug)}"')
+
+
+async def refresh_live_views(conn: Connection, attempts: int = 50) -> list[str]:
+    """Recreate the views of every live version as this code defines them; return the targets.
+
+    Run by `osezia migrate` after the data schemas are upgraded, in one transaction: the
+    platform's views first (the tenants' figure views read them), under the swap's advisory
+    locks, so a rebuild swapping at the same time waits and no reader sees a view missing. A
+    lock cycle with a reader is retried.
+    """
+    for attempt in range(attempts):
+        try:
+            async with conn.transaction():
+                targets = [r["target"] for r in await conn.fetch(
+                    "SELECT target FROM read_model_versions WHERE status = 'LIVE' "
+                    "ORDER BY target <> $1, target",
+                    PLATFORM_VIEWER.slug,
+                )]  # fmt: skip
+                for target in sorted(targets):
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(target))
+                for target in targets:
+                    live = await live_version(conn, target)
+                    assert live is not None
+                    built = await built_with(conn, target)
+                    profile = Profile.from_data(built) if built is not None else None
+                    await recreate_views(conn, target, live.version, profile)
+                return targets
+        except asyncpg.LockNotAvailableError:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.05 * (attempt + 1))
+    return []

@@ -80,6 +80,16 @@ const EXPORTS = {
   budget: "Budget",
 };
 
+// The budget's measures, by the code the API gives them.
+const MESURES = {
+  DIAGNOSTICS: "Diagnostics Data IA",
+  GUARANTEE_FUND: "Fonds de garantie (prêts)",
+  CALLS: "Appels à projets (France 2030)",
+  ACCELERATION: "Programme d'accélération",
+  ACADEMIE: "Académie de l'IA",
+  AWARENESS: "Sensibilisation",
+};
+
 // --- French formatting ---------------------------------------------------------------------
 
 const entier = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
@@ -338,7 +348,7 @@ function afficherBudget(budget) {
   if (budget.measures.length) {
     const corps = el("tbody");
     for (const m of budget.measures) {
-      corps.append(el("tr", {}, el("td", { text: m.measure }), el("td", { text: euros(m.allocatedCents) }),
+      corps.append(el("tr", {}, el("td", { text: MESURES[m.measure] || m.measure }), el("td", { text: euros(m.allocatedCents) }),
         el("td", { text: euros(m.committedCents) }), el("td", { text: euros(m.paidCents) })));
     }
     contenu.append(el("table", { class: "mesures" },
