@@ -16,9 +16,13 @@ order (other columns, such as the training platform's own ``record_id``, are ign
   until the training is completed, and is neither before the enrolment nor in the future.
 
 A row is checked with the domain's own rules; a bad row is reported with its line number and
-the reason, and not imported. One learner in one training is one record (the id derives from
-the pair), so a row already imported adds nothing, and a later file that completes an
-enrolment already imported adds just the completion.
+the reason, and not imported. For one network, one learner in one training is one record (the
+id derives from the network and the pair), so a row already imported adds nothing, and a later
+file that completes an enrolment already imported adds just the completion. Another network's
+enrolments have other ids: its rows neither block nor reveal this network's, nor the reverse.
+
+"Today", which no date may be after, is the date in France (Europe/Paris), as the figures count
+days.
 
 For speed the import writes stored events directly, with the JSON state the application's
 mapper would write for the same commands (the tests hold it to that), through the bulk path.
@@ -49,8 +53,9 @@ from osezia.domain.academie.model import (
     learner_ref_of,
     training_code_of,
 )
+from osezia.domain.calendar import today_in_france
 from osezia.domain.companies.model import Company
-from osezia.domain.errors import DomainError, InvalidDate, InvalidTransition
+from osezia.domain.errors import DomainError, InvalidDate
 from osezia.domain.geography import normalise_region
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.inputs import text
@@ -135,9 +140,9 @@ def _audience_name(value: str) -> str:
 _audience = lru_cache(maxsize=256)(_audience_name)
 
 
-def parse_row(line: int, values: Sequence[str], today: date) -> Training:
-    """The row (its values in the order of COLUMNS) as a training, or the DomainError that
-    says what is wrong with it."""
+def parse_row(tenant: str, line: int, values: Sequence[str], today: date) -> Training:
+    """The row (its values in the order of COLUMNS) as the training ``tenant`` records, or the
+    DomainError that says what is wrong with it."""
     learner_ref, audience, training_code, title, region, siren, enrolled, completed = values
     ref = learner_ref_of(learner_ref)
     code = _training_code(training_code)
@@ -151,7 +156,7 @@ def parse_row(line: int, values: Sequence[str], today: date) -> Training:
     siren = siren.strip()
     return Training(
         line,
-        Enrolment.create_id(ref, code),
+        Enrolment.create_id(tenant, ref, code),
         ref,
         _audience(audience),
         code,
@@ -164,7 +169,7 @@ def parse_row(line: int, values: Sequence[str], today: date) -> Training:
 
 
 def read_rows(
-    lines: Iterable[str], today: date
+    tenant: str, lines: Iterable[str], today: date
 ) -> Iterator[tuple[int, Training | None, str | None]]:
     """Each data row as (line, training, None) or (line, None, reason), streamed."""
     reader = csv.reader(lines)
@@ -187,7 +192,7 @@ def read_rows(
                 yield line, None, f"expected {width} fields as in the header, found {len(fields)}"
             continue
         try:
-            yield line, parse_row(line, values_of(fields), today), None
+            yield line, parse_row(tenant, line, values_of(fields), today), None
         except DomainError as error:
             yield line, None, error.message
 
@@ -240,9 +245,8 @@ def recorded_at(moment: datetime) -> dict[str, str]:
 
 
 class Stored(NamedTuple):
-    """What the log already holds for an enrolment."""
+    """What the log already holds for an enrolment (of this tenant: the id names it)."""
 
-    tenant: str
     enrolled_on: date
     completed: bool
 
@@ -253,7 +257,7 @@ def _stored(log: LockedLog, ids: list[UUID]) -> dict[UUID, Stored]:
         if version == 1:
             data = orjson.loads(state)
             on = date.fromisoformat(data["on"]["_data_"])
-            found[originator_id] = Stored(data["tenant"], on, completed=False)
+            found[originator_id] = Stored(on, completed=False)
         elif originator_id in found:
             found[originator_id] = found[originator_id]._replace(completed=True)
     return found
@@ -288,7 +292,7 @@ class TrainingImport:
     ) -> None:
         self.conn = conn
         self.tenant = tenant
-        self.today = today or date.today()
+        self.today = today or today_in_france()
         self.clock = clock
         self.batch_rows = batch_rows
         self.appender = BulkAppender(conn)
@@ -315,7 +319,7 @@ class TrainingImport:
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import") as writer:
             batch: list[Training] = []
-            for line, training, reason in read_rows(lines, self.today):
+            for line, training, reason in read_rows(self.tenant, lines, self.today):
                 summary.rows_read += 1
                 if training is None:
                     summary.rejected += 1
@@ -338,8 +342,11 @@ class TrainingImport:
         # Under the log's lock, what the log holds cannot change between the look-up and the
         # COPY: each row is checked against exactly what it is appended to.
         outcome = _Outcome()
-        at = recorded_at(self.clock())
         with self.appender.locked() as log:
+            # The time is taken once the lock is held, not before waiting for it: the batch
+            # becomes visible when it commits, after any wait, and a batch that waited past
+            # midnight must not carry the previous day's time into the figures.
+            at = recorded_at(self.clock())
             stored = _stored(log, [t.id for t in batch])
             # Events are made as COPY sends them: PostgreSQL stores a chunk while the next is made.
             written = log.copy(self._new_events(batch, stored, at, outcome))
@@ -373,19 +380,12 @@ class TrainingImport:
         completed_on = training.completed_on
         if earlier is None:
             enrolled = (training.id, 1, ENROLLED_TOPIC, enrolled_state(self.tenant, training, at))
-            stored[training.id] = Stored(
-                self.tenant, training.enrolled_on, completed=completed_on is not None
-            )
+            stored[training.id] = Stored(training.enrolled_on, completed=completed_on is not None)
             if completed_on is None:
                 return [enrolled]
             return [enrolled, (training.id, 2, COMPLETED_TOPIC, completed_state(completed_on, at))]
         if completed_on is None or earlier.completed:
             return []
-        if earlier.tenant != self.tenant:
-            raise InvalidTransition(
-                f"learner {training.learner_ref} in training {training.training_code} was "
-                f"enrolled by network {earlier.tenant}: only it may record the completion"
-            )
         check_completion(earlier.enrolled_on, completed_on, self.today)
         stored[training.id] = earlier._replace(completed=True)
         return [(training.id, 2, COMPLETED_TOPIC, completed_state(completed_on, at))]

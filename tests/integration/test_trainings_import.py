@@ -12,8 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from osezia.bulk import EVENTS_TABLE
 from osezia.domain.academie.application import Academie
 from osezia.domain.academie.model import Enrolment
+from osezia.domain.errors import NotFound
 from osezia.domain.platform import Platform
 from osezia.trainings import (
     COLUMNS,
@@ -77,11 +79,13 @@ def test_good_rows_are_imported_as_the_commands_would_record_them(
     assert problems == []
     assert counts(summary) == (3, 3, 0, 0)
     assert (summary.events.written, summary.events.skipped) == (5, 0)
-    first = platform.academie.get_enrolment("operator", Enrolment.create_id("LRN-000001", "IA-101"))
+    first = platform.academie.get_enrolment(
+        "operator", Enrolment.create_id("operator", "LRN-000001", "IA-101")
+    )
     assert first.completed_on == date(2025, 11, 2)
     assert first.company_siren == "542107651"
     third = platform.academie.get_enrolment(
-        "operator", Enrolment.create_id("LRN-000003", "IA-LEAD")
+        "operator", Enrolment.create_id("operator", "LRN-000003", "IA-LEAD")
     )
     assert third.training_title == "Piloter un projet IA, pas à pas"
     assert third.audience == "LEADER"
@@ -119,8 +123,8 @@ def test_bad_rows_are_reported_with_their_line_and_reason_and_not_imported(
     assert problems[6].startswith("line 9: learner reference 'jean.dupont@example.fr'")
     logged = {n.originator_id for n in platform.academie.recorder.select_notifications(1, 100)}
     assert logged == {
-        Enrolment.create_id("LRN-000001", "IA-101"),
-        Enrolment.create_id("LRN-000002", "IA-101"),
+        Enrolment.create_id("operator", "LRN-000001", "IA-101"),
+        Enrolment.create_id("operator", "LRN-000002", "IA-101"),
     }
 
 
@@ -151,7 +155,7 @@ def test_a_later_file_adds_just_the_completion_of_an_enrolment_already_imported(
         ("Completed", 2),
     ]
     enrolment = platform.academie.get_enrolment(
-        "operator", Enrolment.create_id("LRN-000002", "IA-101")
+        "operator", Enrolment.create_id("operator", "LRN-000002", "IA-101")
     )
     assert enrolment.completed_on == date(2025, 12, 15)
 
@@ -166,9 +170,40 @@ def test_a_row_repeated_in_one_file_is_imported_once(conn: psycopg.Connection[An
 
 
 def test_a_completion_is_checked_against_the_enrolment_already_recorded(
+    conn: psycopg.Connection[Any],
+) -> None:
+    run(conn, csv_lines("x,LRN-000008,EMPLOYEE,IA-101,IA,53,,2025-11-06,"))
+
+    summary, problems = run(
+        conn, csv_lines("x,LRN-000008,EMPLOYEE,IA-101,IA,53,,2025-10-01,2025-10-15")
+    )
+
+    assert counts(summary) == (1, 0, 0, 1)
+    assert problems == ["line 2: completion dated 2025-10-15 is before the enrolment (2025-11-06)"]
+
+
+def test_a_row_another_network_imported_is_imported_as_this_networks_own(
     conn: psycopg.Connection[Any], platform: Platform
 ) -> None:
-    platform.academie.enrol_learner(
+    run(conn, csv_lines(*GOOD), tenant="french-tech")
+
+    summary, problems = run(conn, csv_lines(*GOOD), tenant="cci")
+
+    assert problems == []
+    assert counts(summary) == (3, 3, 0, 0)
+    assert summary.events.written == 5
+    cci = Enrolment.create_id("cci", "LRN-000001", "IA-101")
+    french_tech = Enrolment.create_id("french-tech", "LRN-000001", "IA-101")
+    assert platform.academie.get_enrolment("cci", cci).tenant == "cci"
+    assert platform.academie.get_enrolment("french-tech", french_tech).tenant == "french-tech"
+    with pytest.raises(NotFound):
+        platform.academie.get_enrolment("cci", french_tech)
+
+
+def test_a_completion_is_imported_for_a_learner_another_network_enrolled(
+    conn: psycopg.Connection[Any], platform: Platform
+) -> None:
+    other = platform.academie.enrol_learner(
         "bpifrance",
         learner_ref="LRN-000007",
         training_code="IA-101",
@@ -177,22 +212,17 @@ def test_a_completion_is_checked_against_the_enrolment_already_recorded(
         region="53",
         on=date(2025, 10, 6),
     )
-    run(conn, csv_lines("x,LRN-000008,EMPLOYEE,IA-101,IA,53,,2025-11-06,"))
 
     summary, problems = run(
-        conn,
-        csv_lines(
-            "x,LRN-000007,EMPLOYEE,IA-101,IA,53,,2025-10-06,2025-11-01",
-            "x,LRN-000008,EMPLOYEE,IA-101,IA,53,,2025-10-01,2025-10-15",
-        ),
+        conn, csv_lines("x,LRN-000007,EMPLOYEE,IA-101,IA,53,,2025-10-06,2025-11-01")
     )
 
-    assert counts(summary) == (2, 0, 0, 2)
-    assert problems == [
-        "line 2: learner LRN-000007 in training IA-101 was enrolled by network bpifrance: "
-        "only it may record the completion",
-        "line 3: completion dated 2025-10-15 is before the enrolment (2025-11-06)",
-    ]
+    # Nothing in the outcome tells that bpifrance enrolled the same reference.
+    assert problems == []
+    assert counts(summary) == (1, 1, 0, 0)
+    own = Enrolment.create_id("operator", "LRN-000007", "IA-101")
+    assert platform.academie.get_enrolment("operator", own).completed_on == date(2025, 11, 1)
+    assert platform.academie.get_enrolment("bpifrance", other).completed_on is None
 
 
 def test_a_file_without_the_expected_columns_is_refused_whole(
@@ -226,7 +256,7 @@ def test_the_import_writes_the_bytes_the_commands_would(
     row: dict[str, str], moment: datetime
 ) -> None:
     academie = Academie(env=MEMORY, today=lambda: TODAY)
-    training: Training = parse_row(2, [row[c] for c in COLUMNS], TODAY)
+    training: Training = parse_row("operator", 2, [row[c] for c in COLUMNS], TODAY)
     enrolment_id = academie.enrol_learner(
         "operator",
         learner_ref=row["learner_ref"],
@@ -271,6 +301,23 @@ def test_each_batch_is_checked_against_what_the_batches_before_it_wrote(
     assert problems == ["line 6: completion dated 2025-10-01 is before the enrolment (2025-10-07)"]
     assert summary.events.written == 6
     enrolment = platform.academie.get_enrolment(
-        "operator", Enrolment.create_id("LRN-000002", "IA-101")
+        "operator", Enrolment.create_id("operator", "LRN-000002", "IA-101")
     )
     assert enrolment.completed_on == date(2025, 12, 15)
+
+
+def test_a_batch_is_timed_once_it_holds_the_logs_lock(conn: psycopg.Connection[Any]) -> None:
+    held: list[bool] = []
+
+    def clock() -> datetime:
+        row = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() "
+            "AND relation = %s::regclass AND mode = 'ExclusiveLock')",
+            (EVENTS_TABLE,),
+        ).fetchone()
+        held.append(row is not None and row[0])
+        return datetime(2026, 3, 31, 22, 0, 1, tzinfo=UTC)
+
+    TrainingImport(conn, "operator", today=TODAY, clock=clock).run(csv_lines(*GOOD))
+
+    assert held == [True]

@@ -17,6 +17,7 @@ from osezia.domain.academie.model import (
     training_code_of,
 )
 from osezia.domain.application import PlatformApplication
+from osezia.domain.calendar import today_in_france
 from osezia.domain.companies.model import Company
 from osezia.domain.errors import AlreadyExists
 from osezia.domain.geography import normalise_region
@@ -27,7 +28,8 @@ from osezia.domain.inputs import text
 class Academie(PlatformApplication):
     """Enrols learners in trainings and records their completions.
 
-    ``today`` tells the date that enrolments and completions may not be after; tests fix it.
+    ``today`` tells the date that enrolments and completions may not be after: the date in
+    France, as the figures count days, not the server's; tests fix it.
     """
 
     def __init__(
@@ -35,7 +37,7 @@ class Academie(PlatformApplication):
         env: EnvType | None = None,
         *,
         share_with: PlatformApplication | None = None,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = today_in_france,
     ) -> None:
         super().__init__(env, share_with=share_with)
         self.today = today
@@ -56,7 +58,8 @@ class Academie(PlatformApplication):
         def run() -> tuple[UUID, list[Aggregate]]:
             ref, code = learner_ref_of(learner_ref), training_code_of(training_code)
             check_enrolment_date(on, self.today())
-            enrolment_id = Enrolment.create_id(ref, code)
+            enrolment_id = Enrolment.create_id(tenant, ref, code)
+            # The id is the tenant's own, so this finds only what this network enrolled.
             if self.find(enrolment_id, Enrolment) is not None:
                 raise AlreadyExists(f"learner {ref} is already enrolled in training {code}")
             # The company, when known, is named by the id its SIREN gives: no lookup, since

@@ -1,9 +1,11 @@
 """Enrolment: a learner of the Académie de l'IA in one training, enrolled then completed.
 
 The learner is known by a pseudonymous reference only (the training platform's, never a name
-nor an e-mail). One learner in one training is one record: its id derives from the pair, so a
-second enrolment of the same learner in the same training is refused, and a re-imported file
-adds nothing.
+nor an e-mail). For one network, one learner in one training is one record: its id derives from
+the network and the pair, so the network's second enrolment of the same learner in the same
+training is refused, and a re-imported file adds nothing. The network is part of the id because
+a reference is the training platform's, not a person's: another network's learner may carry the
+same one, and what one network recorded must neither block nor be revealed to another.
 """
 
 from __future__ import annotations
@@ -104,10 +106,10 @@ class Enrolment(Aggregate):
         on: date
 
     @staticmethod
-    def create_id(learner_ref: str, training_code: str) -> UUID:
-        """uuid5(OSEZIA_NAMESPACE, "training/<learner>/<training>"), computed as uuid5 does
-        with the namespace's bytes taken once: an import derives one id a row."""
-        name = f"{learner_ref}/{training_code}".encode()
+    def create_id(tenant: str, learner_ref: str, training_code: str) -> UUID:
+        """uuid5(OSEZIA_NAMESPACE, "training/<tenant>/<learner>/<training>"), computed as uuid5
+        does with the namespace's bytes taken once: an import derives one id a row."""
+        name = f"{tenant}/{learner_ref}/{training_code}".encode()
         return UUID(bytes=sha1(_ID_PREFIX + name, usedforsecurity=False).digest()[:16], version=5)
 
     @event(Enrolled)

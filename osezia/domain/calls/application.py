@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.calendar import today_in_france
 from osezia.domain.calls.model import CallForProjects, CallKind, Phase, checked_phases
 from osezia.domain.calls.submissions import CallApplication
 from osezia.domain.calls.templates import CallTemplate, CallTemplates
@@ -23,7 +24,8 @@ class Calls(PlatformApplication):
     """Opens calls, takes companies' applications and follows them through their phases.
 
     ``templates`` holds the calls a code alone may open; ``today`` tells the date an
-    application is submitted on, which must fall within its call's dates; tests fix both.
+    application is submitted on, which must fall within its call's dates: the date in France,
+    as calls' dates are French days, not the server's; tests fix both.
     """
 
     def __init__(
@@ -32,7 +34,7 @@ class Calls(PlatformApplication):
         *,
         share_with: PlatformApplication | None = None,
         templates: CallTemplates | None = None,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = today_in_france,
     ) -> None:
         super().__init__(env, share_with=share_with)
         self.templates = templates or CallTemplates()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid5
 
 import pytest
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from osezia.domain.academie.application import Academie
 from osezia.domain.academie.model import Audience, Enrolment, EnrolmentStatus
 from osezia.domain.application import OSEZIA_NAMESPACE
+from osezia.domain.calendar import PARIS, date_in_france, today_in_france
 from osezia.domain.companies.application import Companies
 from osezia.domain.companies.model import Company
 from osezia.domain.errors import (
@@ -64,7 +65,7 @@ def test_a_learner_is_enrolled_with_the_company_its_siren_names(academie: Academ
     enrolment_id = an_enrolment(academie)
 
     enrolment = academie.get_enrolment(OPERATOR, enrolment_id)
-    assert enrolment.id == Enrolment.create_id("LRN-000417", "IA-PME-101")
+    assert enrolment.id == Enrolment.create_id(OPERATOR, "LRN-000417", "IA-PME-101")
     assert enrolment.audience is Audience.APPRENTICE
     assert enrolment.training_title == "L'IA générative pour les PME"
     assert enrolment.company_id == Company.create_id("542107651")
@@ -131,13 +132,29 @@ def test_an_enrolment_dated_in_the_future_is_refused(academie: Academie) -> None
         an_enrolment(academie, on=TODAY + timedelta(days=1))
 
 
-def test_the_same_learner_cannot_be_enrolled_twice_in_the_same_training(
+def test_a_network_cannot_enrol_the_same_learner_twice_in_the_same_training(
     academie: Academie,
 ) -> None:
     an_enrolment(academie)
 
     with pytest.raises(AlreadyExists):
-        an_enrolment(academie, tenant="bpifrance")
+        an_enrolment(academie)
+
+
+def test_two_networks_each_enrol_the_same_learner_ref_and_see_only_their_own(
+    academie: Academie,
+) -> None:
+    french_tech = an_enrolment(academie, tenant="french-tech")
+
+    cci = an_enrolment(academie, tenant="cci")
+
+    assert cci != french_tech
+    assert academie.get_enrolment("cci", cci).tenant == "cci"
+    assert academie.get_enrolment("french-tech", french_tech).tenant == "french-tech"
+    with pytest.raises(NotFound):
+        academie.get_enrolment("cci", french_tech)
+    with pytest.raises(NotFound):
+        academie.get_enrolment("french-tech", cci)
 
 
 def test_an_enrolment_sent_again_with_its_idempotency_key_appends_nothing(
@@ -212,10 +229,54 @@ def test_a_completion_is_recorded_only_between_its_enrolment_and_today(
         assert replayed.completed_on == completed
 
 
-@given(learner_ref=st.text(min_size=1, max_size=20), training_code=st.text(min_size=1, max_size=20))
-def test_an_enrolment_id_is_the_uuid5_of_its_learner_and_training(
-    learner_ref: str, training_code: str
+@given(
+    tenant=st.text(min_size=1, max_size=20),
+    learner_ref=st.text(min_size=1, max_size=20),
+    training_code=st.text(min_size=1, max_size=20),
+)
+def test_an_enrolment_id_is_the_uuid5_of_its_network_learner_and_training(
+    tenant: str, learner_ref: str, training_code: str
 ) -> None:
-    expected = uuid5(OSEZIA_NAMESPACE, f"training/{learner_ref}/{training_code}")
+    expected = uuid5(OSEZIA_NAMESPACE, f"training/{tenant}/{learner_ref}/{training_code}")
 
-    assert Enrolment.create_id(learner_ref, training_code) == expected
+    assert Enrolment.create_id(tenant, learner_ref, training_code) == expected
+
+
+# --- "Today" is the date in France, whatever the server's time zone ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("instant", "day"),
+    [
+        (datetime(2026, 11, 25, 23, 30, tzinfo=UTC), date(2026, 11, 26)),  # CET, UTC+1
+        (datetime(2026, 11, 25, 22, 59, tzinfo=UTC), date(2026, 11, 25)),
+        (datetime(2026, 6, 30, 22, 30, tzinfo=UTC), date(2026, 7, 1)),  # CEST, UTC+2
+        (datetime(2026, 6, 30, 21, 59, tzinfo=UTC), date(2026, 6, 30)),
+        (datetime(2026, 11, 26, 0, 30, tzinfo=PARIS), date(2026, 11, 26)),
+    ],
+)
+def test_the_date_of_an_instant_is_the_date_in_paris(instant: datetime, day: date) -> None:
+    assert date_in_france(instant) == day
+
+
+def test_a_time_without_a_zone_names_no_date() -> None:
+    with pytest.raises(ValueError, match="no time zone"):
+        date_in_france(datetime(2026, 11, 25, 23, 30))
+
+
+def test_a_completion_dated_today_in_france_is_taken_while_the_utc_date_is_still_yesterday(
+    companies: Companies,
+) -> None:
+    late_evening_utc = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
+    academie = Academie(
+        env=MEMORY, share_with=companies, today=lambda: date_in_france(late_evening_utc)
+    )
+    enrolment_id = an_enrolment(academie)
+
+    academie.complete_training(OPERATOR, enrolment_id, on=date(2026, 11, 26))
+
+    assert academie.get_enrolment(OPERATOR, enrolment_id).completed_on == date(2026, 11, 26)
+
+
+def test_the_academie_counts_days_in_france_unless_told_otherwise() -> None:
+    assert Academie(env=MEMORY).today is today_in_france

@@ -4,12 +4,13 @@ followed through selection and Pionniers de l'IA's gated phases."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
 import pytest
 
+from osezia.domain.calendar import date_in_france, today_in_france
 from osezia.domain.calls.application import Calls
 from osezia.domain.calls.model import CallKind, Phase
 from osezia.domain.calls.templates import (
@@ -252,6 +253,20 @@ def test_the_calls_first_and_last_days_take_applications(
     call_id = calls.open_call("operator", code=PIONNIERS_IA, opens_on=OPENS, closes_on=CLOSES)
 
     calls.submit_application("cci", call_id=call_id, company_id=company, project_title="x")
+
+
+def test_a_call_takes_no_application_once_its_last_day_has_ended_in_france(
+    companies: Companies, company: UUID
+) -> None:
+    # 22:30 UTC on the last day is already 00:30 the next day in Paris (summer time, UTC+2).
+    after_midnight_in_paris = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)
+    calls = Calls(
+        env=MEMORY, share_with=companies, today=lambda: date_in_france(after_midnight_in_paris)
+    )
+    call_id = calls.open_call("operator", code=PIONNIERS_IA, opens_on=OPENS, closes_on=CLOSES)
+
+    with pytest.raises(InvalidDate):
+        calls.submit_application("cci", call_id=call_id, company_id=company, project_title="x")
 
 
 def test_a_company_applies_once_per_call(
@@ -574,3 +589,7 @@ def test_a_repeated_command_with_its_key_appends_nothing(calls: Calls, applicati
     )
 
     assert log_position(calls) == before
+
+
+def test_calls_count_days_in_france_unless_told_otherwise() -> None:
+    assert Calls(env=MEMORY).today is today_in_france
