@@ -66,18 +66,31 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, arguments: argparse.Namespace) -> int:
-    from osezia.demo import build_demo, demo_loaded, write_demo
+    from osezia.demo import build_demo, demo_loaded, log_holds_a_history, write_demo
     from osezia.domain.platform import Platform
 
+    if settings.is_production:
+        # Demo SIRENs are real-looking ones: in a production log they would stay for ever.
+        print("osezia: the demo is never written in production (OSEZIA_ENV)", file=sys.stderr)
+        return 2
     url = _database_url(settings)
     platform = Platform(_store_env(url, 1))
     try:
         loaded = demo_loaded(platform)
     finally:
         platform.close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        started_already = log_holds_a_history(conn)
     if loaded and arguments.if_empty:
         print("the demo history is already there: nothing written")
         return 0
+    if started_already:
+        message = "the log already holds a history: the demo loads only into a new database"
+        if arguments.if_empty:
+            print(f"{message}; nothing written")
+            return 0
+        print(f"osezia: {message}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     print(f"building the demo history ({arguments.companies} companies)…", file=sys.stderr)
     history = build_demo(companies=arguments.companies)
@@ -330,7 +343,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         run=_worker
     )
     demo = commands.add_parser("demo", help="write a deterministic demo history")
-    demo.add_argument("--if-empty", action="store_true", help="only when it is not loaded yet")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="skip quietly when the log is not new (make run)"
+    )
     demo.add_argument(
         "--companies", type=int, default=20_000, help="companies in the demo (default 20000)"
     )

@@ -39,7 +39,15 @@ MEMORY: EnvType = {
 }
 END = date(2026, 11, 20)
 
-__all__ = ["END", "DemoHistory", "build_demo", "demo_loaded", "demo_siren", "write_demo"]
+__all__ = [
+    "END",
+    "DemoHistory",
+    "build_demo",
+    "demo_loaded",
+    "demo_siren",
+    "log_holds_a_history",
+    "write_demo",
+]
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,17 @@ def demo_loaded(platform: Platform) -> bool:
     return platform.companies.find(Company.create_id(demo_siren(0)), Company) is not None
 
 
+def log_holds_a_history(conn: psycopg.Connection[Any]) -> bool:
+    """Whether the log holds more than the tenant registry. The demo writes only into a new
+    log: its streams would otherwise mix with streams of the same ids already stored (its
+    budget envelope, its calls and its companies have ids derived from natural keys)."""
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM osezia_events WHERE topic NOT LIKE 'osezia.tenants.%')"
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def write_demo(conn: psycopg.Connection[Any], history: DemoHistory) -> Appended:
-    """Append the history to the log in bulk (an autocommit connection): a second run writes
-    nothing, since every event is already stored."""
-    return append_events(conn, history.events)
+    """Append the history to the log in bulk (an autocommit connection), in one transaction: an
+    interrupted load leaves nothing, so the next `demo --if-empty` loads it whole."""
+    return append_events(conn, history.events, batch_size=max(len(history.events), 1))
