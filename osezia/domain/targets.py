@@ -120,8 +120,9 @@ def _default_targets() -> tuple[Target, ...]:
             unit=Unit.COUNT,
             value=15_000_000,
             definition=(
-                "Learners of the Académie de l'IA whose training was completed as of the date, "
-                "every audience (employees, leaders, job seekers, apprentices)."
+                "People trained by the Académie de l'IA as of the date: learners who completed "
+                "at least one training, each counted once, every audience (employees, leaders, "
+                "job seekers, apprentices)."
             ),
             population="Every training of the plan (its region, for a regional network)",
         ),

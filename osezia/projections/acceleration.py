@@ -162,17 +162,20 @@ def _day(key: str) -> str:
 
 
 def figure_views(region: str | None) -> dict[str, str]:
-    """Companies of every cohort counted by region and the days they were admitted, graduated
-    or exited."""
+    """Companies of the programme counted by region and the days they were admitted,
+    graduated or exited. A company admitted to several cohorts counts once: by its admission
+    still running or graduated if there is one, else its first."""
     where = f"WHERE a->>'region' = '{region}'" if region else ""
     return {
         "figures_acceleration": (
-            "SELECT a->>'region' AS region, "
+            "SELECT region, admitted_day, graduated_day, exited_day, count(*)::bigint AS companies "
+            "FROM (SELECT DISTINCT ON (a->>'company_id') a->>'region' AS region, "
             f"{_day('admitted_at')} AS admitted_day, "
             f"{_day('graduated_at')} AS graduated_day, "
-            f"{_day('exited_at')} AS exited_day, "
-            "count(*)::bigint AS companies "
+            f"{_day('exited_at')} AS exited_day "
             f"FROM {PLATFORM}.cohorts AS c CROSS JOIN LATERAL "
-            f"jsonb_array_elements(c.admissions) AS a {where} GROUP BY 1, 2, 3, 4"
+            f"jsonb_array_elements(c.admissions) AS a {where} "
+            "ORDER BY a->>'company_id', a->>'exited_at' IS NOT NULL, a->>'admitted_at'"
+            ") AS companies GROUP BY 1, 2, 3, 4"
         )
     }

@@ -195,27 +195,28 @@ async def partnerships_by_year(conn: Connection, tenant: str, cutoff: datetime) 
 
 async def trained_by_region(conn: Connection, tenant: str, day: date) -> dict[str, int]:
     schema = stable_schema(tenant)
-    if not await _served(conn, schema, "figures_trainings"):
+    if not await _served(conn, schema, "figures_people_trained"):
         return {}
     rows = await conn.fetch(
-        f'SELECT region, sum(learners) AS learners FROM "{schema}".figures_trainings '
+        f'SELECT region, sum(people) AS people FROM "{schema}".figures_people_trained '
         "WHERE completed_day <= $1 GROUP BY region",
         day,
     )
-    return {r["region"]: int(r["learners"]) for r in rows}
+    return {r["region"]: int(r["people"]) for r in rows}
 
 
 async def apprentices_by_year(conn: Connection, tenant: str, day: date) -> dict[int, int]:
-    """Apprentices' trainings completed, by the year of completion, as recorded by ``day``."""
+    """Apprentices trained, by the year they first completed a training, as recorded by
+    ``day``."""
     schema = stable_schema(tenant)
-    if not await _served(conn, schema, "figures_trainings"):
+    if not await _served(conn, schema, "figures_people_trained"):
         return {}
     rows = await conn.fetch(
-        f'SELECT completed_year, sum(learners) AS learners FROM "{schema}".figures_trainings '
+        f'SELECT completed_year, sum(people) AS people FROM "{schema}".figures_people_trained '
         "WHERE audience = 'APPRENTICE' AND completed_day <= $1 GROUP BY completed_year",
         day,
     )
-    return {r["completed_year"]: int(r["learners"]) for r in rows}
+    return {r["completed_year"]: int(r["people"]) for r in rows}
 
 
 async def accelerated(conn: Connection, tenant: str, day: date) -> int:

@@ -81,9 +81,21 @@ MODELS: tuple[ReadModel, ...] = (MODEL,)
 
 
 def figure_views(region: str | None) -> dict[str, str]:
-    """`figures_trainings`: learners by audience, region, recorded days and completion year."""
+    """`figures_trainings`: enrolments by audience, region, recorded days and completion year.
+    `figures_people_trained`: people, each counted once, on the first training they completed
+    (a learner is a pseudonymous reference of the network that recorded it)."""
     where = f"WHERE region = '{region}'" if region else ""
+    first = "AND" if region else "WHERE"
     return {
+        "figures_people_trained": (
+            "SELECT audience, region, completed_day, completed_year, count(*)::bigint AS people "
+            "FROM (SELECT DISTINCT ON (owner, learner_ref) audience, region, "
+            "(completed_at AT TIME ZONE 'Europe/Paris')::date AS completed_day, "
+            "extract(year FROM completed_on)::integer AS completed_year "
+            f"FROM {PLATFORM}.trainings {where} {first} completed_at IS NOT NULL "
+            "ORDER BY owner, learner_ref, completed_at) AS first_completions "
+            "GROUP BY audience, region, completed_day, completed_year"
+        ),
         "figures_trainings": (
             "SELECT audience, region, "
             "(enrolled_at AT TIME ZONE 'Europe/Paris')::date AS enrolled_day, "
@@ -92,5 +104,5 @@ def figure_views(region: str | None) -> dict[str, str]:
             "count(*)::bigint AS learners "
             f"FROM {PLATFORM}.trainings {where} "
             "GROUP BY audience, region, enrolled_day, completed_day, completed_year"
-        )
+        ),
     }

@@ -434,3 +434,42 @@ def test_the_budgets_allocations_count_from_the_day_the_envelope_was_opened(
     assert all(m.allocated_cents == 0 for m in figures[DAY1].budget.measures)
     allocated = {m.measure: m.allocated_cents for m in figures[DAY2].budget.measures}
     assert allocated["CALLS"] == 100_000_000 * 100
+
+
+def test_a_person_who_completes_two_trainings_is_one_person_trained(
+    world: tuple[str, Platform, Tenants], clock: Clock
+) -> None:
+    database_url, platform, tenants = world
+    clock.on(DAY1)
+    for code in ("IA-101", "IA-102"):
+        enrolment = platform.academie.enrol_learner(
+            "operator",
+            learner_ref="L1",
+            training_code=code,
+            training_title="L'IA au travail",
+            audience="APPRENTICE",
+            region="53",
+            on=DAY1,
+        )
+        platform.academie.complete_training("operator", enrolment, on=DAY1)
+
+    figures = progress_as_of(database_url, tenants, "cci", [DAY2])
+
+    assert target(figures[DAY2], TargetCode.PEOPLE_TRAINED).measured == 1
+    assert [(y.year, y.count) for y in figures[DAY2].apprentice_years] == [(2026, 1)]
+    assert next(r for r in figures[DAY2].regions if r.region == "53").trained == 1
+
+
+def test_a_company_admitted_to_two_cohorts_is_one_accelerated_company(
+    world: tuple[str, Platform, Tenants], clock: Clock
+) -> None:
+    database_url, platform, tenants = world
+    clock.on(DAY1)
+    company = a_company(platform, "cci", uta=80)
+    for name in ("Promotion 1", "Promotion 2"):
+        cohort = platform.acceleration.open_cohort("bpifrance", name=name, starts_on=DAY1)
+        platform.acceleration.admit_to_cohort("bpifrance", cohort, company_id=company, on=DAY1)
+
+    figures = progress_as_of(database_url, tenants, "cci", [DAY2])
+
+    assert target(figures[DAY2], TargetCode.ACCELERATION).measured == 1
