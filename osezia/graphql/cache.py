@@ -21,6 +21,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import asyncpg
 import orjson
@@ -226,7 +227,11 @@ def cache_key(
     digest: bytes,
     request: Mapping[str, object],
     state: State,
+    today: date,
 ) -> tuple[object, ...]:
+    """What makes two requests the same answer. `today` (in France) is part of it: a query
+    without a date (progress as of today) answers differently after midnight even when
+    nothing was recorded."""
     return (
         tenant,
         role,
@@ -237,6 +242,7 @@ def cache_key(
         canonical(request.get("operationName")),
         canonical(request.get("extensions")),
         state,
+        today,
     )
 
 

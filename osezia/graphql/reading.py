@@ -11,19 +11,26 @@ from osezia.graphql.context import Context, Info
 from osezia.graphql.pagination import Connection, connection
 from osezia.projections.access import as_tenant
 from osezia.projections.connections import Connection as Db
+from osezia.projections.log import head_position
 from osezia.projections.paging import Filter, page
 
 T = TypeVar("T")
 
 
 @asynccontextmanager
-async def read_models(info: Info) -> AsyncIterator[Db]:
+async def read_models(info: Info, *, caught_up: bool = False) -> AsyncIterator[Db]:
     """A read-only transaction as the caller's tenant; with a consistency token, it starts once
-    the tenant's read models have caught up with the write that returned it."""
+    the tenant's read models have caught up with the write that returned it. With `caught_up`,
+    once they have caught up with the whole log as it stands: a figure as of a past day then
+    includes everything recorded by that day, and never changes afterwards."""
     context = info.context
     if "read" not in context.scopes:
         raise Forbidden("reading needs the read scope")
-    async with as_tenant(context.pool, context.tenant, at_least=_position(context)) as conn:
+    at_least = _position(context)
+    if caught_up:
+        async with context.pool.acquire() as conn:
+            at_least = max(at_least or 0, await head_position(conn))
+    async with as_tenant(context.pool, context.tenant, at_least=at_least) as conn:
         yield conn
 
 

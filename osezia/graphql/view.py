@@ -44,6 +44,7 @@ from osezia.graphql.context import Context
 from osezia.graphql.metrics import Metrics
 from osezia.graphql.schema import build_schema
 from osezia.projections.changes import ChangeHub
+from osezia.projections.progress import today
 from osezia.tenants.application import Tenants
 from osezia.tenants.profiles import Profile
 
@@ -165,6 +166,7 @@ class GraphQLView(GraphQL[Context, None]):
             digest=digest,
             request=body,
             state=state,
+            today=today(),
         )
         return operation.name, key
 

@@ -61,7 +61,7 @@ async def _wait_for(conn: Connection, tenant: str, position: int, seconds: float
     while (reached := int(await conn.fetchval(query) or 0)) < position:
         if time.monotonic() > deadline:
             raise NotYetConsistent(
-                f"the read models are at position {reached}, your write is at {position}: "
-                "retry in a moment"
+                f"the read models are at position {reached}, not yet at {position} (your "
+                "write, or the log's end for figures as of a past day): retry in a moment"
             )
         await asyncio.sleep(0.01)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from osezia.graphql.cache import (
     ResponseCache,
     analyse,
@@ -63,7 +65,9 @@ def test_the_operation_that_runs_is_the_one_named_or_the_only_one() -> None:
 def test_the_key_ignores_the_order_of_variables_but_not_their_values_or_the_caller() -> None:
     digest = document_digest("query ($a: Int, $b: Int) { x }")
 
-    def of(variables: dict[str, object], role: str = "analyst") -> tuple[object, ...]:
+    def of(
+        variables: dict[str, object], role: str = "analyst", today: date = date(2026, 3, 2)
+    ) -> tuple[object, ...]:
         return cache_key(
             tenant="cci",
             role=role,
@@ -71,11 +75,14 @@ def test_the_key_ignores_the_order_of_variables_but_not_their_values_or_the_call
             digest=digest,
             request={"variables": variables},
             state=(1, 10, 1, 10),
+            today=today,
         )
 
     assert of({"a": 1, "b": {"c": 1, "d": 2}}) == of({"b": {"d": 2, "c": 1}, "a": 1})
     assert of({"a": 1}) != of({"a": 2})
     assert of({"a": 1}) != of({"a": 1}, role="officer")
+    # After midnight in France, "as of today" is another day: another answer.
+    assert of({"a": 1}) != of({"a": 1}, today=date(2026, 3, 3))
 
 
 def test_any_json_a_client_sends_makes_a_key() -> None:
@@ -86,6 +93,7 @@ def test_any_json_a_client_sends_makes_a_key() -> None:
         digest=document_digest("{ x }"),
         request={"variables": [1, {"b": None}], "operationName": ["x"], "extensions": 3.5},
         state=(1, 1, 1, 1),
+        today=date(2026, 3, 2),
     )
 
     assert hash(key)

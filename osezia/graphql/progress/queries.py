@@ -20,6 +20,7 @@ class ProgressQueries:
         day = as_of if as_of is not None else today()
         check_as_of(day)
         context = info.context
-        async with read_models(info) as conn:
+        # A past day's figures wait for the read models to hold every event recorded by then.
+        async with read_models(info, caught_up=day < today()) as conn:
             found = await progress(conn, context.tenant, context.profile, day)
         return Progress.of(found)
