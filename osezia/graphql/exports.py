@@ -1,20 +1,27 @@
 """CSV exports: `GET /exports/<list>.csv`, every row of one of the caller's read models.
 
-GraphQL pages stop at 100 rows; an export streams the whole list from a server-side cursor as
-the rows come, so neither the server nor the client holds it all. It reads exactly what the
-caller's GraphQL queries read: the tenant's own views, as the tenant's PostgreSQL role, with
-the same bearer token and the `read` scope. `?delimiter=semicolon` writes what French Excel
-opens directly (semicolons, and a byte order mark so it reads UTF-8).
+GraphQL pages stop at 100 rows; an export streams the whole list in keyset batches (by `id`),
+so neither the server nor the client holds it all. Each batch is read in its own short
+transaction, and the pooled connection goes back between batches: a slow client holds no
+connection, no transaction and no lock on the tenant's views (which a rebuild's swap and
+`osezia migrate`'s view refresh wait for). The price is that an export is not one snapshot: a
+row appears at most once, in id order, and a row written during the export may or may not.
+
+It reads exactly what the caller's GraphQL queries read: the tenant's own views, as the
+tenant's PostgreSQL role (every batch), with the same bearer token and the `read` scope.
+`?delimiter=semicolon` writes what French Excel opens directly (semicolons, and a byte order
+mark so it reads UTF-8); text that Excel would take for a formula is quoted with `'`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import asyncpg
 import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -25,13 +32,20 @@ from osezia.graphql.auth.errors import InvalidToken
 from osezia.graphql.view import Services
 from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.catalogue import READ_MODELS
-from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.table import Table
 
-ROWS_PER_CHUNK = 500  # rows written per chunk sent, and fetched per cursor round trip
+ROWS_PER_BATCH = 500  # rows per transaction, and per chunk sent
+MAX_EXPORTS = 4  # exports streaming at once in one process: the pool serves GraphQL too
+RETRY_AFTER_SECONDS = 10
 DELIMITERS = {"comma": ",", "semicolon": ";"}
 EXCEL_BOM = "\ufeff"
+# What makes a spreadsheet read a cell as a formula (OWASP's "CSV injection" list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TooManyExports(DomainError):
+    code = "TOO_MANY_EXPORTS"
 
 
 def exportable() -> dict[str, Table]:
@@ -41,8 +55,9 @@ def exportable() -> dict[str, Table]:
 
 
 def cell(value: object) -> str:
-    """A value as CSV text: ISO dates and times, integers as written (cents stay cents), text
-    as stored (a SIREN keeps its leading zeros), JSON for structures, nothing for NULL."""
+    """A value as CSV text: ISO dates and times, integers as written (cents stay cents, negative
+    ones stay numbers), text as stored (a SIREN keeps its leading zeros) but quoted with `'`
+    where a spreadsheet would run it as a formula, JSON for structures, nothing for NULL."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -51,57 +66,113 @@ def cell(value: object) -> str:
         return value.isoformat()
     if isinstance(value, list | dict):
         return orjson.dumps(value).decode()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return str(value)
 
 
-def export_sql(tenant: str, table: Table) -> str:
+def json_cell(value: object) -> str:
+    """A jsonb column's JSON text, exactly as stored. JSON starts with a bracket, a quote, a
+    letter or a number's digit or minus sign: never a formula, so it is not quoted."""
+    return "" if value is None else str(value)
+
+
+def formatters(table: Table) -> tuple[Callable[[object], str], ...]:
+    return tuple(json_cell if kind == "jsonb" else cell for _, kind in table.columns)
+
+
+def batch_sql(tenant: str, table: Table, *, first: bool) -> str:
+    """Rows after a given id ($1; none for the first batch), in id order, at most $2 (or $1).
+    Every read model's `id` is its uuid primary key: the keyset is unique and indexed."""
     # jsonb is read as its JSON text, exactly as stored.
     selected = ", ".join(
         f"{name}::text AS {name}" if kind == "jsonb" else name for name, kind in table.columns
     )
-    return f'SELECT {selected} FROM "{stable_schema(tenant)}".{table.name} ORDER BY id'
+    source = f'SELECT {selected} FROM "{stable_schema(tenant)}".{table.name}'
+    if first:
+        return f"{source} ORDER BY id LIMIT $1"
+    return f"{source} WHERE id > $1 ORDER BY id LIMIT $2"
 
 
-def csv_lines(rows: Iterable[Sequence[object]], delimiter: str) -> str:
+async def read_batch(
+    pool: asyncpg.Pool,
+    tenant: str,
+    table: Table,
+    after: object | None,
+    size: int,
+    at_least: int | None = None,
+) -> list[Sequence[Any]]:
+    """One batch, in its own transaction as the tenant; the connection is back in the pool
+    when this returns."""
+    async with as_tenant(pool, tenant, at_least=at_least) as conn:
+        if after is None:
+            records = await conn.fetch(batch_sql(tenant, table, first=True), size)
+        else:
+            records = await conn.fetch(batch_sql(tenant, table, first=False), after, size)
+    return [tuple(record.values()) for record in records]
+
+
+def csv_lines(
+    rows: Iterable[Sequence[object]],
+    delimiter: str,
+    formats: Sequence[Callable[[object], str]] | None = None,
+) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerows([cell(value) for value in row] for row in rows)
+    if formats is None:
+        writer.writerows([str(value) for value in row] for row in rows)
+    else:
+        writer.writerows([f(value) for f, value in zip(formats, row, strict=True)] for row in rows)
     return buffer.getvalue()
 
 
 async def csv_chunks(
-    conn: Connection, tenant: str, table: Table, delimiter: str
+    pool: asyncpg.Pool,
+    tenant: str,
+    table: Table,
+    delimiter: str,
+    first: list[Sequence[Any]],
+    size: int,
 ) -> AsyncIterator[bytes]:
-    """The header line, then the rows in chunks, as the cursor yields them. Call inside the
-    transaction as_tenant opened: a server-side cursor lives in its transaction."""
+    """The header line, then one chunk per batch: `first` (read before the response started,
+    so that its errors could still be answered), then each next batch after the last id sent."""
     head = EXCEL_BOM if delimiter == ";" else ""
     yield (head + csv_lines([table.column_names], delimiter)).encode()
-    batch: list[Sequence[Any]] = []
-    async for record in conn.cursor(export_sql(tenant, table), prefetch=ROWS_PER_CHUNK):
-        batch.append(tuple(record.values()))
-        if len(batch) == ROWS_PER_CHUNK:
-            yield csv_lines(batch, delimiter).encode()
-            batch = []
-    if batch:
-        yield csv_lines(batch, delimiter).encode()
+    formats = formatters(table)
+    batch = first
+    while batch:
+        yield csv_lines(batch, delimiter, formats).encode()
+        if len(batch) < size:
+            return
+        batch = await read_batch(pool, tenant, table, batch[-1][0], size)  # id is first
 
 
 STATUS: dict[type[DomainError], int] = {NotFound: 404, Forbidden: 403}
 
 
-def problem(status: int, error: DomainError) -> Response:
-    return JSONResponse({"code": error.code, "message": error.message}, status_code=status)
+def problem(status: int, error: DomainError, headers: dict[str, str] | None = None) -> Response:
+    body = {"code": error.code, "message": error.message}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 class Exports:
     """The ASGI endpoint of /exports/{name}.csv.
 
-    The tenant's connection stays open while the response streams, and is given back when the
-    last row is sent or the client goes away.
+    At most `max_exports` stream at once (a 503 with Retry-After beyond): each holds a pooled
+    connection only while it reads a batch, but together they could still starve GraphQL.
     """
 
-    def __init__(self, services: list[Services]) -> None:
+    def __init__(
+        self,
+        services: list[Services],
+        *,
+        max_exports: int = MAX_EXPORTS,
+        rows_per_batch: int = ROWS_PER_BATCH,
+    ) -> None:
         self._services = services
+        self._max_exports = max_exports
+        self._rows_per_batch = rows_per_batch
+        self._streaming = 0  # one event loop: no lock needed between check and count
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -122,7 +193,19 @@ class Exports:
         except DomainError as error:
             await problem(STATUS.get(type(error), 400), error)(scope, receive, send)
             return
-        await self._stream(scope, receive, send, principal.tenant, table, delimiter, at_least)
+        if self._streaming >= self._max_exports:
+            busy = TooManyExports(
+                f"{self._max_exports} exports are already streaming: "
+                f"retry in {RETRY_AFTER_SECONDS} seconds"
+            )
+            retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+            await problem(503, busy, retry)(scope, receive, send)
+            return
+        self._streaming += 1
+        try:
+            await self._stream(scope, receive, send, principal.tenant, table, delimiter, at_least)
+        finally:
+            self._streaming -= 1
 
     async def _stream(
         self,
@@ -134,22 +217,25 @@ class Exports:
         delimiter: str,
         at_least: int | None,
     ) -> None:
+        pool, size = self._services[0].pool, self._rows_per_batch
         try:
-            async with as_tenant(self._services[0].pool, tenant, at_least=at_least) as conn:
-                filename = f"osezia-{tenant}-{table.name}.csv"
-                response = StreamingResponse(
-                    csv_chunks(conn, tenant, table, delimiter),
-                    media_type="text/csv; charset=utf-8",
-                    headers={
-                        "Content-Disposition": f'attachment; filename="{filename}"',
-                        "Cache-Control": "no-store",
-                    },
-                )
-                await response(scope, receive, send)
+            first = await read_batch(pool, tenant, table, None, size, at_least)
         except NotYetConsistent as error:
             await problem(409, error)(scope, receive, send)
+            return
         except NotFound as error:  # the tenant's read models are not built yet
             await problem(503, error)(scope, receive, send)
+            return
+        filename = f"osezia-{tenant}-{table.name}.csv"
+        response = StreamingResponse(
+            csv_chunks(pool, tenant, table, delimiter, first, size),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "Cache-Control": "no-store",
+            },
+        )
+        await response(scope, receive, send)
 
 
 def _delimiter(request: Request) -> str:

@@ -42,11 +42,11 @@ const TARGETS = {
   },
   PEOPLE_TRAINED: {
     libelle: "Personnes formées",
-    resume: "Personnes ayant achevé une formation à l'IA, objectif 15 millions.",
+    resume: "Personnes ayant achevé une formation à l'IA, objectif 15\u00a0millions.",
   },
   DIAGNOSTICS: {
     libelle: "Diagnostics Data IA",
-    resume: "Diagnostics Data IA réalisés, objectif d'environ 5 000.",
+    resume: "Diagnostics Data IA réalisés, objectif d'environ 5\u00a0000.",
   },
   ACCELERATION: {
     libelle: "Accélération IA",
@@ -58,7 +58,7 @@ const TARGETS = {
   },
   BUDGET_COMMITTED: {
     libelle: "Budget engagé",
-    resume: "Crédits engagés sur l'enveloppe du plan de 200 M€.",
+    resume: "Crédits engagés sur l'enveloppe du plan de 200\u00a0M€.",
   },
 };
 
@@ -122,11 +122,13 @@ function selonUnite(value, unit) {
   return nombre(value);
 }
 
+// French writes the first day of a month as an ordinal (« 1er mars 2026 »), which Intl does not.
 function dateLongue(iso) {
   const [y, m, d] = iso.split("-").map(Number);
-  return new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "UTC" }).format(
+  const parts = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "UTC" }).formatToParts(
     new Date(Date.UTC(y, m - 1, d)),
   );
+  return espaces(parts.map((p) => (p.type === "day" && d === 1 ? "1er" : p.value)).join(""));
 }
 
 function aujourdhuiAParis() {
@@ -203,7 +205,9 @@ async function appeler(url, options = {}) {
     throw new Error("Votre accès ne permet pas de lire ces données (droit de lecture requis).");
   }
   if (!response.ok) {
-    throw new Error(`L'API a répondu par une erreur (HTTP ${response.status}). Réessayez plus tard.`);
+    const erreur = new Error(`L'API a répondu par une erreur (HTTP ${response.status}). Réessayez plus tard.`);
+    erreur.status = response.status;
+    throw erreur;
   }
   return response;
 }
@@ -375,10 +379,11 @@ function afficherEntonnoir(f) {
   );
 }
 
-function afficherAnnees(id, annees, nom, defaut) {
+// `vide` agrees with what is counted: « Aucun » partenariat, « Aucune » formation.
+function afficherAnnees(id, annees, nom, defaut, vide) {
   const conteneur = $(id);
   if (!annees.length) {
-    conteneur.replaceChildren(el("p", { text: "Aucun pour l'instant." }));
+    conteneur.replaceChildren(el("p", { text: vide }));
     return;
   }
   const max = Math.max(...annees.map((a) => Math.max(a.count, a.target ?? 0)), 1);
@@ -406,6 +411,7 @@ function afficherRegions() {
   const lignes = [...regions].sort((a, b) =>
     tri === "nom" ? a.name.localeCompare(b.name, "fr") : b[indicateur] - a[indicateur] || a.name.localeCompare(b.name, "fr"));
   const max = Math.max(1, ...lignes.map((r) => r[indicateur]));
+  $("colonne-valeur").textContent = nomIndicateur; // the column's header names what it shows
   const corps = $("regions").tBodies[0];
   corps.replaceChildren(...lignes.map((r) => el(
     "tr",
@@ -416,20 +422,27 @@ function afficherRegions() {
       { class: "ligne-region" },
       el("div", { class: "piste", "aria-hidden": "true" },
         el("div", { class: "remplie", style: `width: ${largeur(r[indicateur], max)}` })),
-      el("span", { class: "nombre", "aria-label": `${nomIndicateur} : ${nombre(r[indicateur])}`, text: nombre(r[indicateur]) }),
+      el("span", { class: "nombre", text: nombre(r[indicateur]) }),
     )),
   )));
 }
 
+function perimetre(p) {
+  if (p.scope === "NATIONAL") return "périmètre national";
+  const region = p.regions.find((r) => r.region === p.scope);
+  return region ? `région ${region.name}` : `région ${p.scope}`;
+}
+
 function afficher(p) {
-  $("statut").textContent = `Situation au ${dateLongue(p.asOf)} — ${p.scope === "NATIONAL" ? "périmètre national" : `région ${p.scope}`}`;
+  $("statut").textContent = `Situation au ${dateLongue(p.asOf)} — ${perimetre(p)}`;
   $("situation").value = p.asOf;
   $("objectifs").replaceChildren(...p.targets.map(objectif));
   afficherBudget(p.budget);
   afficherEntonnoir(p.diagnosticFunnel);
-  afficherAnnees("partenariats", p.partnershipYears, "Partenariats INRIA signés", "Objectif : 10 partenariats par an.");
+  afficherAnnees("partenariats", p.partnershipYears, "Partenariats INRIA signés", "Objectif : 10 partenariats par an.",
+    "Aucun pour l'instant.");
   afficherAnnees("apprentis", p.apprenticeYears, "Formations achevées par des apprentis",
-    "Pas d'objectif annuel vérifié pour les apprentis.");
+    "Pas d'objectif annuel vérifié pour les apprentis.", "Aucune pour l'instant.");
   regions = p.regions;
   afficherRegions();
   $("tableau").dataset.asOf = p.asOf; // what is shown now, whichever date the field holds
@@ -438,6 +451,10 @@ function afficher(p) {
 function afficherExports(listes) {
   const libelle = (nom) => EXPORTS[nom] || nom;
   const triees = [...listes].sort((a, b) => libelle(a).localeCompare(libelle(b), "fr"));
+  if (!triees.length) {
+    $("exports").replaceChildren(el("li", { text: "Votre accès ne permet pas d'exporter (droit de lecture requis)." }));
+    return;
+  }
   $("exports").replaceChildren(...triees.map((nom) => el(
     "li",
     {},
@@ -514,21 +531,63 @@ async function montrerConnexion() {
   }
 }
 
+const INTERROMPU = "Le téléchargement de l'export s'est interrompu avant la fin. Réessayez.";
+
+// Where the browser can write to a file the visitor chooses, the CSV goes there as it arrives:
+// neither the server nor the tab holds it all. Elsewhere it is gathered into a blob, then saved.
 async function exporter(bouton) {
   const nom = bouton.dataset.export;
   const options = $("excel").checked ? "?delimiter=semicolon" : "";
+  const suggere = `osezia-${nom}.csv`;
   bouton.disabled = true;
+  let fichier = null;
   try {
+    if (typeof window.showSaveFilePicker === "function") {
+      // Asked first: the picker needs the click's user activation, which awaiting fetch would spend.
+      fichier = await ouvrirFichier(suggere);
+      if (fichier === null) return; // the visitor closed the dialog
+    }
+    // The token goes in the Authorization header (appeler), never in the URL.
     const response = await appeler(`/exports/${encodeURIComponent(nom)}.csv${options}`);
-    const lien = el("a", { href: URL.createObjectURL(await response.blob()), download: `osezia-${nom}.csv` });
-    document.body.append(lien);
-    lien.click();
-    lien.remove();
-    setTimeout(() => URL.revokeObjectURL(lien.href), 10000);
+    if (fichier !== null) {
+      const destination = fichier;
+      fichier = null; // pipeTo closes the file at the end, and aborts it on a failure
+      await response.body.pipeTo(destination).catch(() => {
+        throw new Error(INTERROMPU);
+      });
+    } else {
+      const contenu = await response.blob().catch(() => {
+        throw new Error(INTERROMPU);
+      });
+      const lien = el("a", { href: URL.createObjectURL(contenu), download: suggere });
+      document.body.append(lien);
+      lien.click();
+      lien.remove();
+      setTimeout(() => URL.revokeObjectURL(lien.href), 10000);
+    }
+    alerte("");
   } catch (error) {
-    echec(error);
+    if (fichier !== null) await fichier.abort().catch(() => {}); // leave no empty file behind
+    if (error.status === 503) {
+      alerte("Trop d'exports sont en cours sur le serveur. Réessayez dans quelques secondes.");
+    } else {
+      echec(error);
+    }
   } finally {
     bouton.disabled = false;
+  }
+}
+
+async function ouvrirFichier(suggere) {
+  try {
+    const poignee = await window.showSaveFilePicker({
+      suggestedName: suggere,
+      types: [{ description: "Fichier CSV", accept: { "text/csv": [".csv"] } }],
+    });
+    return await poignee.createWritable();
+  } catch (error) {
+    if (error?.name === "AbortError") return null;
+    throw new Error("Impossible d'écrire dans le fichier choisi. Choisissez un autre emplacement.");
   }
 }
 

@@ -2,8 +2,9 @@
 with the visitor's own access token, so it shows exactly what that network may see.
 
 Two small JSON answers help the page: who the token acts for (`session`: the network's name
-to show, the lists it may export), and, only where the development tenant header is accepted,
-the networks to choose from (`reseaux`), so that `make run` shows the page without credentials.
+to show, the lists it may export, none without the `read` scope that exporting needs), and,
+only where the development tenant header is accepted, the networks to choose from (`reseaux`),
+so that `make run` shows the page without credentials.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def dashboard_routes(services: list[Services], settings: Settings) -> list[Route
             "name": tenant.name,
             "role": principal.role,
             "scopes": sorted(principal.scopes),
-            "exports": sorted(exportable()),
+            # Offer no button that would only answer 403.
+            "exports": sorted(exportable()) if "read" in principal.scopes else [],
         }
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
