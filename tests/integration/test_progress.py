@@ -119,6 +119,19 @@ def a_company(
     )
 
 
+def enrolled(platform: Platform, learner_ref: str, code: str, audience: str) -> UUID:
+    """A learner of the operator's Académie in Bretagne, enrolled on DAY1."""
+    return platform.academie.enrol_learner(
+        "operator",
+        learner_ref=learner_ref,
+        training_code=code,
+        training_title="L'IA au travail",
+        audience=audience,
+        region="53",
+        on=DAY1,
+    )
+
+
 def adopt(platform: Platform, owner: str, company: UUID, on: date) -> None:
     platform.companies.advance_adoption(owner, company, stage="ADOPTED", on=on)
 
@@ -316,15 +329,7 @@ def test_people_trained_count_completed_trainings_once_recorded(
     database_url, platform, tenants = world
     clock.on(DAY1)
     enrolments = [
-        platform.academie.enrol_learner(
-            "operator",
-            learner_ref=f"L{n}",
-            training_code="IA-101",
-            training_title="L'IA au travail",
-            audience=audience,
-            region="53",
-            on=DAY1,
-        )
+        enrolled(platform, f"L{n}", "IA-101", audience)
         for n, audience in enumerate(("APPRENTICE", "EMPLOYEE", "LEADER"))
     ]
     platform.academie.complete_training("operator", enrolments[0], on=DAY1)
@@ -442,15 +447,7 @@ def test_a_person_who_completes_two_trainings_is_one_person_trained(
     database_url, platform, tenants = world
     clock.on(DAY1)
     for code in ("IA-101", "IA-102"):
-        enrolment = platform.academie.enrol_learner(
-            "operator",
-            learner_ref="L1",
-            training_code=code,
-            training_title="L'IA au travail",
-            audience="APPRENTICE",
-            region="53",
-            on=DAY1,
-        )
+        enrolment = enrolled(platform, "L1", code, "APPRENTICE")
         platform.academie.complete_training("operator", enrolment, on=DAY1)
 
     figures = progress_as_of(database_url, tenants, "cci", [DAY2])
