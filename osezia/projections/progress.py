@@ -4,13 +4,13 @@
 Europe/Paris, after D), judged by the recorded time of the event that reached each milestone
 (`*_at` columns, `*_day` in the aggregated figure views), never by the clock of the query.
 The log is append-only and recorded times only grow, so once D is over, its answer never
-changes.
+changes (the API waits for the read models to hold the whole log before answering a past day).
 
 Record-level figures (companies, diagnostics, ambassadors, partnerships) come from the
 tenant's own views: what it sees. Figures of measures whose records not every network sees
 (trainings, cohorts, budget) come from the aggregated figure views of the same schema, already
-filtered to a regional network's region. A figure view that a schema does not serve yet (a
-read model built before that measure existed) counts as zero until the next rebuild.
+filtered to a regional network's region. Every schema serves every figure view of the
+release: `osezia migrate` recreates the views of live read models.
 """
 
 from __future__ import annotations
@@ -117,11 +117,6 @@ class Progress:
     budget: BudgetProgress
 
 
-async def _served(conn: Connection, schema: str, view: str) -> bool:
-    found = await conn.fetchval("SELECT to_regclass($1)", f'"{schema}".{view}')
-    return found is not None
-
-
 async def companies_by_region_and_segment(
     conn: Connection, tenant: str, profile: Profile | None, cutoff: datetime
 ) -> list[tuple[str, str | None, int, int]]:
@@ -195,8 +190,6 @@ async def partnerships_by_year(conn: Connection, tenant: str, cutoff: datetime) 
 
 async def trained_by_region(conn: Connection, tenant: str, day: date) -> dict[str, int]:
     schema = stable_schema(tenant)
-    if not await _served(conn, schema, "figures_people_trained"):
-        return {}
     rows = await conn.fetch(
         f'SELECT region, sum(people) AS people FROM "{schema}".figures_people_trained '
         "WHERE completed_day <= $1 GROUP BY region",
@@ -209,8 +202,6 @@ async def apprentices_by_year(conn: Connection, tenant: str, day: date) -> dict[
     """Apprentices trained, by the year they first completed a training, as recorded by
     ``day``."""
     schema = stable_schema(tenant)
-    if not await _served(conn, schema, "figures_people_trained"):
-        return {}
     rows = await conn.fetch(
         f'SELECT completed_year, sum(people) AS people FROM "{schema}".figures_people_trained '
         "WHERE audience = 'APPRENTICE' AND completed_day <= $1 GROUP BY completed_year",
@@ -221,8 +212,6 @@ async def apprentices_by_year(conn: Connection, tenant: str, day: date) -> dict[
 
 async def accelerated(conn: Connection, tenant: str, day: date) -> int:
     schema = stable_schema(tenant)
-    if not await _served(conn, schema, "figures_acceleration"):
-        return 0
     total = await conn.fetchval(
         f'SELECT coalesce(sum(companies), 0) FROM "{schema}".figures_acceleration '
         "WHERE admitted_day <= $1 AND (exited_day IS NULL OR exited_day > $1)",
@@ -236,20 +225,17 @@ async def budget(conn: Connection, tenant: str, day: date, envelope_cents: int) 
     schema = stable_schema(tenant)
     allocated: dict[str, int] = {}
     moved: dict[tuple[str, str], int] = {}
-    if await _served(conn, schema, "figures_budget"):
-        for r in await conn.fetch(
-            f'SELECT measure, allocated_cents FROM "{schema}".figures_budget '
-            "WHERE opened_day <= $1",
-            day,
-        ):
-            allocated[r["measure"]] = int(r["allocated_cents"])
-    if await _served(conn, schema, "figures_budget_movements"):
-        for r in await conn.fetch(
-            f'SELECT measure, kind, sum(amount_cents) AS cents FROM "{schema}".'
-            "figures_budget_movements WHERE day <= $1 GROUP BY measure, kind",
-            day,
-        ):
-            moved[r["measure"], r["kind"]] = int(r["cents"])
+    for r in await conn.fetch(
+        f'SELECT measure, allocated_cents FROM "{schema}".figures_budget WHERE opened_day <= $1',
+        day,
+    ):
+        allocated[r["measure"]] = int(r["allocated_cents"])
+    for r in await conn.fetch(
+        f'SELECT measure, kind, sum(amount_cents) AS cents FROM "{schema}".'
+        "figures_budget_movements WHERE day <= $1 GROUP BY measure, kind",
+        day,
+    ):
+        moved[r["measure"], r["kind"]] = int(r["cents"])
     measures = [
         BudgetMeasure(
             measure,
