@@ -65,22 +65,27 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def _at_least_one(value: str) -> int:
+    """A whole number of at least 1, or argparse's one-line usage error."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} must be at least 1")
+    return number
+
+
 def _demo(settings: Settings, arguments: argparse.Namespace) -> int:
     from osezia.demo import build_demo, demo_loaded, log_holds_a_history, write_demo
-    from osezia.domain.platform import Platform
 
     if settings.is_production:
         # Demo SIRENs are real-looking ones: in a production log they would stay for ever.
         print("osezia: the demo is never written in production (OSEZIA_ENV)", file=sys.stderr)
         return 2
     url = _database_url(settings)
-    platform = Platform(_store_env(url, 1))
-    try:
-        loaded = demo_loaded(platform)
-    finally:
-        platform.close()
     with psycopg.connect(url, autocommit=True) as conn:
-        started_already = log_holds_a_history(conn)
+        loaded, started_already = demo_loaded(conn), log_holds_a_history(conn)
     if loaded and arguments.if_empty:
         print("the demo history is already there: nothing written")
         return 0
@@ -347,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--if-empty", action="store_true", help="skip quietly when the log is not new (make run)"
     )
     demo.add_argument(
-        "--companies", type=int, default=20_000, help="companies in the demo (default 20000)"
+        "--companies", type=_at_least_one, default=20_000, help="companies (default 20000)"
     )
     demo.set_defaults(run=_demo)
     rebuild = commands.add_parser("rebuild", help="rebuild a tenant's read models from history")

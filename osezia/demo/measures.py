@@ -8,6 +8,7 @@ from functools import partial
 from uuid import UUID
 
 from osezia.demo.companies import DemoCompany
+from osezia.demo.plan import charge
 from osezia.demo.timeline import Timeline
 from osezia.domain.diagnostics.model import UseCase, UseCaseScore, state_share_of
 from osezia.domain.geography import REGIONS
@@ -68,14 +69,10 @@ def _request(
             scores=[UseCaseScore(code, rng.randint(1, 5), rng.randint(1, 5)) for code, _ in cases],
         ),
         lambda day: d.log_expert_days("bpifrance", diagnostic, days=4),
-        lambda day: _report(timeline, c, diagnostic, day),
+        lambda day: d.deliver_report("bpifrance", diagnostic, on=day),
         lambda day: _cofinance(timeline, diagnostic, price, day),
     ]
     _chain(timeline, rng, steps, day, gap=(4, 20))
-
-
-def _report(timeline: Timeline, c: DemoCompany, diagnostic: UUID, day: date) -> None:
-    timeline.platform.diagnostics.deliver_report("bpifrance", diagnostic, on=day)
 
 
 def _cofinance(timeline: Timeline, diagnostic: UUID, price: int, day: date) -> None:
@@ -83,12 +80,7 @@ def _cofinance(timeline: Timeline, diagnostic: UUID, price: int, day: date) -> N
     d = timeline.platform.diagnostics
     d.pay_cofinancing("bpifrance", diagnostic, price_cents=price)
     share = state_share_of(price, d.rules.state_share_basis_points)
-    b = timeline.platform.budget
-    reference = f"DIAG-{diagnostic}"
-    b.commit_funds(
-        "operator", measure="DIAGNOSTICS", amount_cents=share, reference=reference, on=day
-    )
-    b.pay_funds("operator", measure="DIAGNOSTICS", reference=reference, amount_cents=share, on=day)
+    charge(timeline, "DIAGNOSTICS", f"DIAG-{diagnostic}", share, day)
 
 
 def _expert(rng: random.Random) -> str:

@@ -224,10 +224,6 @@ def calls(timeline: Timeline, rng: random.Random, companies: list[DemoCompany]) 
         timeline.at(submitted, partial(_apply_pionniers, timeline, rng, co, k))
 
 
-def _call_id(timeline: Timeline, code: str) -> UUID:
-    return CallForProjects.create_id(code)
-
-
 def _apply_generative(
     timeline: Timeline, rng: random.Random, co: DemoCompany, k: int, day: date
 ) -> None:
@@ -235,7 +231,7 @@ def _apply_generative(
     network = co.owner if co.owner != "inria" else "french-tech"
     application = c.submit_application(
         network,
-        call_id=_call_id(timeline, "IA_GENERATIVE"),
+        call_id=CallForProjects.create_id("IA_GENERATIVE"),
         company_id=co.id,
         project_title=f"Assistant génératif pour la filière — consortium {k + 1}",
     )
@@ -263,7 +259,7 @@ def _apply_pionniers(
     network = co.owner
     application = c.submit_application(
         network,
-        call_id=_call_id(timeline, "PIONNIERS_IA"),
+        call_id=CallForProjects.create_id("PIONNIERS_IA"),
         company_id=co.id,
         project_title=f"Pionniers de l'IA — projet {k + 1}",
     )

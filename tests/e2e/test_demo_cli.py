@@ -60,3 +60,13 @@ def test_the_demo_is_never_written_in_production(database_url: str) -> None:
     with psycopg.connect(database_url) as conn:
         row = conn.execute("SELECT count(*) FROM osezia_events").fetchone()
     assert row == (0,)
+
+
+def test_a_number_of_companies_below_one_is_a_usage_error() -> None:
+    run = subprocess.run(
+        [*OSEZIA, "demo", "--companies", "-3"], env=command_env(), capture_output=True, text=True
+    )
+
+    assert run.returncode == 2
+    assert "-3 must be at least 1" in run.stderr
+    assert "Traceback" not in run.stderr
