@@ -4,17 +4,15 @@ per-request loader, with the same visibility."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
-from osezia.graphql.context import Context
-from osezia.graphql.schema import schema
-from osezia.projections.connections import create_pool
 from osezia.tenants.application import Tenants
-from osezia.tenants.profiles import DEFAULT_TENANTS
+from tests.integration.api_support import Api
 from tests.integration.projection_support import build_all, viewers_of
 
 
@@ -31,25 +29,7 @@ def register(platform: Platform, owner: str, siren: str) -> UUID:
 
 
 def ask(database_url: str, platform: Platform, tenant: str, document: str) -> dict[str, Any]:
-    async def run() -> dict[str, Any]:
-        pool = await create_pool(database_url, max_size=2)
-        try:
-            context = Context(
-                tenant=tenant,
-                platform=platform,
-                pool=pool,
-                role="analyst",
-                scopes=frozenset({"read"}),
-                profile=DEFAULT_TENANTS[tenant][1],
-            )
-            result = await schema.execute(document, context_value=context)
-        finally:
-            await pool.close()
-        assert result.errors is None, result.errors
-        assert result.data is not None
-        return result.data
-
-    return asyncio.run(run())
+    return Api(database_url, platform).run(tenant, document)
 
 
 def test_node_finds_a_record_the_caller_sees_and_nothing_for_another_network(
@@ -73,6 +53,27 @@ def test_node_finds_a_record_the_caller_sees_and_nothing_for_another_network(
     assert pilot["node"]["id"] == str(diagnostic)
     assert other["node"] is None
     assert company_node["node"]["__typename"] == "Company"
+
+
+def test_node_finds_records_of_the_plans_other_measures_as_each_network_sees_them(
+    database_url: str, platform: Platform, tenants: Tenants
+) -> None:
+    company = register(platform, "cci", "542107651")
+    loan = platform.loans.apply_for_loan(
+        "cci", company_id=company, amount_cents=10_000_000, term_months=60, purpose="IA",
+        on=date(2026, 2, 2),
+    )  # fmt: skip
+    budget = platform.budget.open_budget("operator")
+    asyncio.run(build_all(database_url, viewers_of(tenants)))
+    query = '{ node(id: "%s") { __typename id } }'
+
+    assert ask(database_url, platform, "bpifrance", query % loan)["node"] == {
+        "__typename": "Loan",
+        "id": str(loan),
+    }
+    assert ask(database_url, platform, "french-tech", query % loan)["node"] is None
+    # The budget is public: every network finds it.
+    assert ask(database_url, platform, "inria", query % budget)["node"]["__typename"] == "Budget"
 
 
 def test_a_diagnostics_company_shows_only_when_the_network_sees_the_company(
