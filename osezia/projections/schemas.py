@@ -39,8 +39,9 @@ async def create_stable_schema(conn: Connection, target: str) -> None:
 VIEW_LOCK_TIMEOUT = "200ms"
 
 
-async def lock_views(conn: Connection, target: str) -> None:
-    """Take every view of the stable schema, or raise asyncpg.LockNotAvailableError.
+async def lock_views(conn: Connection, target: str) -> list[str]:
+    """Take every view of the stable schema (their qualified names are returned), or raise
+    asyncpg.LockNotAvailableError.
 
     CREATE OR REPLACE VIEW alone would lock the views one by one: a reader's transaction that
     holds one view and then asks for another the swap already holds would deadlock, and
@@ -53,12 +54,13 @@ async def lock_views(conn: Connection, target: str) -> None:
         "WHERE n.nspname = $1 AND c.relkind = 'v' ORDER BY c.relname",
         stable_schema(target),
     )
-    if not views:
-        return  # the first version: nothing serves yet
+    names = [name for (name,) in views]
+    if not names:
+        return names  # the first version: nothing serves yet
     await conn.execute(f"SET LOCAL lock_timeout = '{VIEW_LOCK_TIMEOUT}'")
-    names = ", ".join(name for (name,) in views)
-    await conn.execute(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE")
+    await conn.execute(f"LOCK TABLE {', '.join(names)} IN ACCESS EXCLUSIVE MODE")
     await conn.execute("SET LOCAL lock_timeout TO DEFAULT")
+    return names
 
 
 def _figure_views(profile: Profile | None) -> dict[str, str]:
@@ -104,13 +106,7 @@ async def recreate_views(
     without a rebuild (a view keeps the columns it was created with; CREATE OR REPLACE may only
     add columns at the end).
     """
-    await lock_views(conn, target)
-    views = await conn.fetch(
-        "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'v'",
-        stable_schema(target),
-    )
-    for (name,) in views:
+    for name in await lock_views(conn, target):
         # The platform's views carry the tenants' figure views: those go too, and the caller
         # recreates them in the same transaction (refresh_live_views does the platform first).
         await conn.execute(f"DROP VIEW IF EXISTS {name} CASCADE")
