@@ -11,12 +11,10 @@ import pytest
 from osezia.bulk import append_aggregates
 from osezia.domain.academie.model import Enrolment
 from osezia.domain.platform import Platform
-from osezia.graphql.context import Context
-from osezia.graphql.schema import schema
-from osezia.projections.connections import connect, create_pool
+from osezia.projections.connections import connect
 from osezia.projections.names import stable_schema
 from osezia.tenants.application import Tenants
-from osezia.tenants.profiles import DEFAULT_TENANTS
+from tests.integration.api_support import Api
 from tests.integration.projection_support import build_all, catch_up_all, viewers_of
 
 
@@ -34,29 +32,8 @@ def an_enrolment(ref: str, audience: str = "APPRENTICE", region: str = "53") -> 
     )
 
 
-def context(platform: Platform, pool: Any, tenant: str) -> Context:
-    return Context(
-        tenant=tenant,
-        platform=platform,
-        pool=pool,
-        role="admin",
-        scopes=frozenset({"read", "write", "approve", "admin"}),
-        profile=DEFAULT_TENANTS[tenant][1],
-    )
-
-
 def ask(database_url: str, platform: Platform, tenant: str, document: str) -> dict[str, Any]:
-    async def run() -> dict[str, Any]:
-        pool = await create_pool(database_url, max_size=2)
-        try:
-            result = await schema.execute(document, context_value=context(platform, pool, tenant))
-        finally:
-            await pool.close()
-        assert result.errors is None, result.errors
-        assert result.data is not None
-        return result.data
-
-    return asyncio.run(run())
+    return Api(database_url, platform).run(tenant, document)
 
 
 async def rows(database_url: str, schema_name: str, view: str) -> list[dict[str, Any]]:
