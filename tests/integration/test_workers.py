@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 from arq import create_pool
 from arq.connections import RedisSettings
+from psycopg.rows import dict_row
 from redis import Redis
 
 from osezia.domain.platform import Platform
@@ -96,6 +99,16 @@ def enqueue_rebuild(redis_url: str, target: str, **arguments: Any) -> bool:
 
 def statuses(database_url: str, target: str) -> list[tuple[int, str]]:
     return [(v["version"], v["status"]) for v in versions(database_url, target)]
+
+
+@contextmanager
+def holding_the_next_batch(database_url: str, target: str) -> Iterator[dict[str, Any]]:
+    """Lock the tracking row of the target's building version (each batch locks it first),
+    yielding that version as it stands once the lock is held."""
+    building = versions(database_url, target)[-1]
+    with psycopg.connect(database_url, row_factory=dict_row) as conn, conn.transaction():
+        conn.execute(f'SELECT position FROM "{building["data_schema"]}".tracking FOR UPDATE')
+        yield versions(database_url, target)[-1]
 
 
 def job_done(redis_url: str, target: str) -> bool:
@@ -219,12 +232,16 @@ def test_a_running_rebuild_reports_its_progress_and_once_cancelled_leaves_the_li
     assert seconds_to_go is not None
     assert seconds_to_go > 0
 
-    cancel = Command(
-        ["rebuild", "cci", "--cancel"],
-        command_env(DATABASE_URL=database_url, REDIS_URL=worker_redis),
-        tmp_path / "cancel.log",
-    )
-    assert cancel.wait(30) == 0, cancel.output()
+    # The build's next batch waits on its tracking row while the cancel is asked for, so a
+    # build quicker than the command's start-up cannot finish first.
+    with holding_the_next_batch(database_url, "cci") as building:
+        assert building["status"] == "BUILDING", building
+        cancel = Command(
+            ["rebuild", "cci", "--cancel"],
+            command_env(DATABASE_URL=database_url, REDIS_URL=worker_redis),
+            tmp_path / "cancel.log",
+        )
+        assert cancel.wait(30) == 0, cancel.output()
     assert "cancel requested for cci" in cancel.output()
 
     eventually(
