@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from osezia.domain.errors import Forbidden, InvalidValue
@@ -13,6 +14,7 @@ from osezia.projections.access import as_tenant
 from osezia.projections.connections import Connection as Db
 from osezia.projections.log import head_position
 from osezia.projections.paging import Filter, page
+from osezia.projections.progress import check_as_of, end_of, today
 
 T = TypeVar("T")
 
@@ -32,6 +34,18 @@ async def read_models(info: Info, *, caught_up: bool = False) -> AsyncIterator[D
             at_least = max(at_least or 0, await head_position(conn))
     async with as_tenant(context.pool, context.tenant, at_least=at_least) as conn:
         yield conn
+
+
+@asynccontextmanager
+async def read_as_of(info: Info, as_of: date | None) -> AsyncIterator[tuple[Db, date, datetime]]:
+    """Read figures as of the end of a day in France (today when omitted): yields the
+    connection, the day and its cutoff (midnight in Paris after it), before which an event must
+    have been recorded to count. A day not over yet is refused; a past one waits for the read
+    models to hold the whole log, so that its answer never changes."""
+    day = as_of if as_of is not None else today()
+    check_as_of(day)
+    async with read_models(info, caught_up=day < today()) as conn:
+        yield conn, day, end_of(day)
 
 
 def _position(context: Context) -> int | None:
