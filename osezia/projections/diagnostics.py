@@ -37,6 +37,7 @@ TABLE = Table(
         ("report_delivered_at", "timestamptz"),
         ("cofinanced_at", "timestamptz"),
         ("cancelled_at", "timestamptz"),
+        ("status_history", "jsonb"),
     ),
 )
 
@@ -69,22 +70,33 @@ def requested(event: StoredEvent) -> Row:
         "report_delivered_at": None,
         "cofinanced_at": None,
         "cancelled_at": None,
+        "status_history": [_step("REQUESTED", event)],
     }
+
+
+def _step(status: str, event: StoredEvent) -> dict[str, str]:
+    return {"status": status, "at": event.timestamp.isoformat()}
+
+
+def moved(row: Row, event: StoredEvent, status: str, **changes: object) -> Row:
+    """A change of status, kept in the status history with its recorded time."""
+    history = [*row["status_history"], _step(status, event)]
+    return touch(row, event, status=status, status_history=history, **changes)
 
 
 def eligibility_checked(row: Row, event: StoredEvent) -> Row:
     eligible = event.data["eligible"]
-    return touch(
+    return moved(
         row,
         event,
+        "ELIGIBLE" if eligible else "INELIGIBLE",
         eligible=eligible,
         size_category=event.data["size_category"],
-        status="ELIGIBLE" if eligible else "INELIGIBLE",
     )
 
 
 def expert_assigned(row: Row, event: StoredEvent) -> Row:
-    return touch(row, event, expert=event.data["expert"], status="EXPERT_ASSIGNED")
+    return moved(row, event, "EXPERT_ASSIGNED", expert=event.data["expert"])
 
 
 def expert_days_logged(row: Row, event: StoredEvent) -> Row:
@@ -92,7 +104,7 @@ def expert_days_logged(row: Row, event: StoredEvent) -> Row:
 
 
 def inventory_delivered(row: Row, event: StoredEvent) -> Row:
-    return touch(row, event, status="INVENTORY_DELIVERED")
+    return moved(row, event, "INVENTORY_DELIVERED")
 
 
 def use_cases_identified(row: Row, event: StoredEvent) -> Row:
@@ -100,7 +112,7 @@ def use_cases_identified(row: Row, event: StoredEvent) -> Row:
         {"code": u["code"], "title": u["title"], "rank": None, "value": None, "feasibility": None}
         for u in event.data["use_cases"]
     ]
-    return touch(row, event, use_cases=use_cases, status="USE_CASES_IDENTIFIED")
+    return moved(row, event, "USE_CASES_IDENTIFIED", use_cases=use_cases)
 
 
 def use_cases_prioritised(row: Row, event: StoredEvent) -> Row:
@@ -117,39 +129,39 @@ def use_cases_prioritised(row: Row, event: StoredEvent) -> Row:
         }
         for rank, code in enumerate(event.data["ranking"], 1)
     ]
-    return touch(row, event, use_cases=ranked, status="USE_CASES_PRIORITISED")
+    return moved(row, event, "USE_CASES_PRIORITISED", use_cases=ranked)
 
 
 def report_delivered(row: Row, event: StoredEvent) -> Row:
-    return touch(
+    return moved(
         row,
         event,
+        "REPORT_DELIVERED",
         report_delivered_on=event.data["on"],
         report_delivered_at=event.timestamp,
-        status="REPORT_DELIVERED",
     )
 
 
 def cofinancing_paid(row: Row, event: StoredEvent) -> Row:
     data = event.data
-    return touch(
+    return moved(
         row,
         event,
+        "COFINANCING_PAID",
         price_cents=data["price_cents"],
         state_share_basis_points=data["state_share_basis_points"],
         cofinancing_cents=data["amount_cents"],
         cofinanced_at=event.timestamp,
-        status="COFINANCING_PAID",
     )
 
 
 def cancelled(row: Row, event: StoredEvent) -> Row:
-    return touch(
+    return moved(
         row,
         event,
+        "CANCELLED",
         cancel_reason=event.data["reason"],
         cancelled_at=event.timestamp,
-        status="CANCELLED",
     )
 
 

@@ -78,9 +78,56 @@ def _figure_views(profile: Profile | None) -> dict[str, str]:
             f"FROM {PLATFORM}.diagnostics {where} GROUP BY region, status"
         ),
     }
+    views.update(_history_views(where))
     for more in FIGURE_VIEWS:
         views.update(more(region))
     return views
+
+
+def _day(timestamp: str) -> str:
+    # The day in France a change was recorded: figures as of day D count up to its end.
+    return f"(({timestamp}) AT TIME ZONE 'Europe/Paris')::date"
+
+
+def _history_views(where: str) -> dict[str, str]:
+    """The same counts as figures_companies and figures_diagnostics, for every span of days
+    over which they held: as of day D, the rows with from_day <= D and (until_day IS NULL or
+    until_day > D). A state that did not outlast the day it began in is left out."""
+    return {
+        "figures_companies_history": (
+            "SELECT region, segment, adoption_stage, from_day, until_day, "
+            "count(*)::bigint AS companies FROM ("
+            "SELECT c.region, "
+            "(SELECT h.step->>'segment' FROM jsonb_array_elements(c.segment_history) "
+            "WITH ORDINALITY AS h(step, n) WHERE (h.step->>'at')::timestamptz <= p.at "
+            "ORDER BY h.n DESC LIMIT 1) AS segment, "
+            "coalesce((SELECT h.step->>'stage' FROM jsonb_array_elements(c.adoption_history) "
+            "WITH ORDINALITY AS h(step, n) WHERE (h.step->>'at')::timestamptz <= p.at "
+            "ORDER BY h.n DESC LIMIT 1), 'NONE') AS adoption_stage, "
+            f"{_day('p.at')} AS from_day, "
+            f"{_day('lead(p.at) OVER (PARTITION BY c.id ORDER BY p.at)')} AS until_day "
+            f"FROM {PLATFORM}.companies c CROSS JOIN LATERAL ("
+            "SELECT c.registered_at AS at "
+            "UNION SELECT (s->>'at')::timestamptz FROM jsonb_array_elements(c.segment_history) s "
+            "UNION SELECT (s->>'at')::timestamptz FROM jsonb_array_elements(c.adoption_history) s"
+            f") AS p {where}) AS spans "
+            "WHERE until_day IS NULL OR until_day > from_day GROUP BY 1, 2, 3, 4, 5"
+        ),
+        "figures_diagnostics_history": (
+            "SELECT region, status, from_day, until_day, count(*)::bigint AS diagnostics, "
+            "sum(cents)::bigint AS cofinancing_cents FROM ("
+            f"SELECT region, status, {_day('at')} AS from_day, "
+            f"{_day('lead(at) OVER (PARTITION BY id ORDER BY n)')} AS until_day, "
+            "CASE WHEN cofinanced_at <= at THEN coalesce(cofinancing_cents, 0) ELSE 0 END "
+            "AS cents FROM ("
+            "SELECT d.id, d.region, d.cofinanced_at, d.cofinancing_cents, h.n, "
+            "h.step->>'status' AS status, (h.step->>'at')::timestamptz AS at "
+            f"FROM {PLATFORM}.diagnostics d CROSS JOIN LATERAL "
+            f"jsonb_array_elements(d.status_history) WITH ORDINALITY AS h(step, n) {where}"
+            ") AS steps) AS spans WHERE until_day IS NULL OR until_day > from_day "
+            "GROUP BY 1, 2, 3, 4"
+        ),
+    }
 
 
 def _views(target: str, version: int, profile: Profile | None) -> dict[str, str]:

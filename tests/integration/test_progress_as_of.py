@@ -31,6 +31,12 @@ from osezia.domain.sizes import SizeFacts
 from osezia.domain.targets import TargetCode
 from osezia.projections.access import as_tenant
 from osezia.projections.connections import create_pool
+from osezia.projections.figures import (
+    CompanyCount,
+    DiagnosticCount,
+    company_counts,
+    diagnostic_counts,
+)
 from osezia.projections.progress import Progress, progress
 from osezia.tenants.application import Tenants
 from osezia.tenants.profiles import Profile
@@ -253,6 +259,7 @@ def recount(history: History, tenant: str, profile: Profile, day: date) -> dict[
         ):
             years[s.signed_on.year] += 1
     return {
+        **plan_recount(history, profile, day),
         "adoption": {
             segment: (segments[segment]["adopted"], segments[segment]["companies"])
             for segment in ("TPE", "PME_ETI", "GE")
@@ -275,7 +282,28 @@ def recount(history: History, tenant: str, profile: Profile, day: date) -> dict[
     }
 
 
-def measured(figures: Progress) -> dict[str, Any]:
+def plan_recount(history: History, profile: Profile, day: date) -> dict[str, Any]:
+    """Counts over the whole plan (within a regional network's region), by hand."""
+    p = history.platform
+    companies: Counter[tuple[str, str | None, str]] = Counter()
+    diagnostics: Counter[tuple[str, str]] = Counter()
+    cents: Counter[tuple[str, str]] = Counter()
+    for company_id in history.ids["company"]:
+        c = as_it_stood(p.companies, company_id, day)
+        if c is not None and profile.region in (None, c.region):
+            companies[c.region, c.segment, str(c.adoption_stage)] += 1
+    for diagnostic_id in history.ids["diagnostic"]:
+        d = as_it_stood(p.diagnostics, diagnostic_id, day)
+        if d is not None and profile.region in (None, d.region):
+            diagnostics[d.region, str(d.status)] += 1
+            cents[d.region, str(d.status)] += d.cofinancing_cents or 0
+    return {
+        "plan_companies": dict(companies),
+        "plan_diagnostics": {key: (n, cents[key]) for key, n in diagnostics.items()},
+    }
+
+
+def measured(figures: Progress, plan: Plan) -> dict[str, Any]:
     """The same shape, read from what the projections computed."""
     target = {t.target.code: t for t in figures.targets}
     adoption = {
@@ -284,7 +312,12 @@ def measured(figures: Progress) -> dict[str, Any]:
         "GE": target[TargetCode.ADOPTION_GE],
     }
     funnel = figures.diagnostic_funnel
+    companies, diagnostics = plan
     return {
+        "plan_companies": {(c.region, c.segment, c.adoption_stage): c.companies for c in companies},
+        "plan_diagnostics": {
+            (d.region, d.status): (d.diagnostics, d.cofinancing_cents) for d in diagnostics
+        },
         "adoption": {s: (t.numerator, t.denominator) for s, t in adoption.items()},
         "ambassadors": target[TargetCode.AMBASSADORS].measured,
         "cofinanced": target[TargetCode.DIAGNOSTICS].measured,
@@ -304,19 +337,28 @@ def measured(figures: Progress) -> dict[str, Any]:
     }
 
 
+Plan = tuple[list[CompanyCount], list[DiagnosticCount]]
+
+
 def read_every_day(
     database_url: str, tenants: Tenants, days: list[date]
-) -> dict[tuple[str, date], Progress]:
+) -> dict[tuple[str, date], tuple[Progress, Plan]]:
     profiles = {tenant: profile_of(tenants, tenant) for tenant in READERS}
 
-    async def read() -> dict[tuple[str, date], Progress]:
+    async def read() -> dict[tuple[str, date], tuple[Progress, Plan]]:
         pool = await create_pool(database_url, max_size=2)
         found = {}
         try:
             for tenant in READERS:
                 for day in days:
                     async with as_tenant(pool, tenant) as conn:
-                        found[tenant, day] = await progress(conn, tenant, profiles[tenant], day)
+                        found[tenant, day] = (
+                            await progress(conn, tenant, profiles[tenant], day),
+                            (
+                                await company_counts(conn, tenant, day),
+                                await diagnostic_counts(conn, tenant, day),
+                            ),
+                        )
         finally:
             await pool.close()
         return found
@@ -351,7 +393,7 @@ def test_figures_as_of_a_day_recount_the_records_as_they_stood_and_never_change(
     for tenant in READERS:
         profile = profile_of(tenants, tenant)
         for day in days:
-            assert measured(answers[tenant, day]) == recount(history, tenant, profile, day), (
+            assert measured(*answers[tenant, day]) == recount(history, tenant, profile, day), (
                 tenant,
                 day,
             )

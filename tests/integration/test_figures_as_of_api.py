@@ -1,0 +1,129 @@
+"""`companyFigures` and `diagnosticFigures` as of a day: the counts as they stood at its end."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from typing import Any
+
+from osezia.domain.platform import Platform
+from osezia.graphql.context import Context
+from osezia.graphql.schema import schema
+from osezia.projections.connections import create_pool
+from osezia.projections.progress import today
+from osezia.tenants.application import Tenants
+from tests.integration.projection_support import build_all, viewers_of
+from tests.integration.test_progress import (
+    DAY1,
+    DAY2,
+    DAY3,
+    REGIONAL,
+    Clock,
+    a_company,
+    adopt,
+    clock,  # noqa: F401  (a fixture)
+    profile_of,
+    run_to_report,
+    world,  # noqa: F401  (a fixture)
+)
+
+FIGURES = """
+query ($asOf: Date) {
+  companyFigures(asOf: $asOf) { region segment adoptionStage companies }
+  diagnosticFigures(asOf: $asOf) { region status diagnostics cofinancingCents }
+}
+"""
+
+
+def ask(
+    database_url: str, platform: Platform, tenants: Tenants, tenant: str, as_of: date | None
+) -> Any:
+    async def run() -> Any:
+        pool = await create_pool(database_url, max_size=2)
+        try:
+            context = Context(
+                tenant=tenant,
+                platform=platform,
+                pool=pool,
+                role="analyst",
+                scopes=frozenset({"read"}),
+                profile=profile_of(tenants, tenant),
+            )
+            variables = {"asOf": as_of.isoformat() if as_of else None}
+            return await schema.execute(FIGURES, variable_values=variables, context_value=context)
+        finally:
+            await pool.close()
+
+    return asyncio.run(run())
+
+
+def figures(
+    database_url: str, platform: Platform, tenants: Tenants, tenant: str, as_of: date | None
+) -> tuple[dict[tuple[str, str | None, str], int], dict[tuple[str, str], tuple[int, int]]]:
+    result = ask(database_url, platform, tenants, tenant, as_of)
+    assert result.errors is None, result.errors
+    companies = {
+        (c["region"], c["segment"], c["adoptionStage"]): c["companies"]
+        for c in result.data["companyFigures"]
+    }
+    diagnostics = {
+        (d["region"], d["status"]): (d["diagnostics"], d["cofinancingCents"])
+        for d in result.data["diagnosticFigures"]
+    }
+    return companies, diagnostics
+
+
+def test_counts_as_of_each_day_follow_the_changes_recorded_by_its_end(
+    world: tuple[str, Platform, Tenants],  # noqa: F811
+    clock: Clock,  # noqa: F811
+) -> None:
+    database_url, platform, tenants = world
+    clock.on(DAY1)
+    small = a_company(platform, "cci", uta=3)
+    medium = a_company(platform, "bpifrance", uta=80, region="11", departement="75")
+    diagnostic = platform.diagnostics.request_diagnostic("bpifrance", company_id=medium)
+    clock.on(DAY2)
+    adopt(platform, "cci", small, on=DAY2)
+    run_to_report(platform, diagnostic)
+    clock.on(DAY3)
+    platform.diagnostics.pay_cofinancing("bpifrance", diagnostic, price_cents=1_000_000)
+    asyncio.run(build_all(database_url, viewers_of(tenants)))
+
+    by_day = {
+        day: figures(database_url, platform, tenants, "cci", day) for day in (DAY1, DAY2, DAY3)
+    }
+
+    assert by_day[DAY1] == (
+        {("53", "TPE", "NONE"): 1, ("11", "PME_ETI", "NONE"): 1},
+        {("11", "REQUESTED"): (1, 0)},
+    )
+    assert by_day[DAY2] == (
+        {("53", "TPE", "ADOPTED"): 1, ("11", "PME_ETI", "NONE"): 1},
+        {("11", "REPORT_DELIVERED"): (1, 0)},
+    )
+    assert by_day[DAY3] == (
+        {("53", "TPE", "ADOPTED"): 1, ("11", "PME_ETI", "NONE"): 1},
+        {("11", "COFINANCING_PAID"): (1, 400_000)},
+    )
+    # Before anything was recorded: nothing; today: what the counts without a day say.
+    assert figures(database_url, platform, tenants, "cci", DAY1 - timedelta(days=1)) == ({}, {})
+    assert figures(database_url, platform, tenants, "cci", today()) == figures(
+        database_url, platform, tenants, "cci", None
+    )
+    # A regional network counts within its region, as of a day too.
+    assert figures(database_url, platform, tenants, REGIONAL, DAY3) == (
+        {("53", "TPE", "ADOPTED"): 1},
+        {},
+    )
+
+
+def test_counts_as_of_a_day_still_to_come_are_refused(
+    world: tuple[str, Platform, Tenants],  # noqa: F811
+) -> None:
+    database_url, platform, tenants = world
+
+    result = ask(database_url, platform, tenants, "cci", today() + timedelta(days=1))
+
+    assert result.errors is not None
+    assert {e.extensions["code"] for e in result.errors} == {"INVALID_DATE"}
+    assert "do not exist yet" in result.errors[0].message
