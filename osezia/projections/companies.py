@@ -1,7 +1,9 @@
 """The companies read model: one row per company the tenant sees.
 
 The segment and the adoption stage keep their history with the recorded time of each change, so
-that figures as of a past date count a company in the segment it had then.
+that figures as of a past date count a company in the segment it had then. `spans` lists the
+(segment, stage) a company was in at the end of each day in France, from `from_day` until the
+day `until_day` (excluded, null while it lasts): the figures as of a day read them directly.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from osezia.domain.calendar import date_in_france
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.naf import naf_section
 from osezia.projections.codec import StoredEvent
@@ -44,6 +47,7 @@ TABLE = Table(
         ("position", "bigint"),
         ("segment_history", "jsonb"),
         ("adopted_at", "timestamptz"),
+        ("spans", "jsonb"),
     ),
 )
 
@@ -72,13 +76,36 @@ def registered(event: StoredEvent) -> Row:
         "position": event.position,
         "segment_history": [],
         "adopted_at": None,
+        "spans": [_span(None, AdoptionStage.NONE, date_in_france(event.timestamp))],
     }
+
+
+def _span(segment: str | None, stage: str, day: date) -> dict[str, str | None]:
+    return {"segment": segment, "stage": stage, "from_day": day.isoformat(), "until_day": None}
+
+
+def spanned(row: Row, event: StoredEvent, **changes: object) -> Row:
+    """Apply a change of segment or stage and keep the spans: a change on the day the last
+    span began replaces it (only the end of a day counts), else a change that changed
+    something closes it and opens one."""
+    touch(row, event, **changes)
+    day = date_in_france(event.timestamp)
+    span = _span(row["segment"], row["adoption_stage"], day)
+    spans = list(row["spans"])
+    last = spans[-1]
+    if last["from_day"] == span["from_day"]:
+        spans[-1] = span
+    elif (last["segment"], last["stage"]) != (span["segment"], span["stage"]):
+        spans[-1] = {**spans[-1], "until_day": span["from_day"]}
+        spans.append(span)
+    row["spans"] = spans
+    return row
 
 
 def size_assessed(row: Row, event: StoredEvent) -> Row:
     data = event.data
     step = {"segment": data["segment"], "at": event.timestamp.isoformat()}
-    return touch(
+    return spanned(
         row,
         event,
         size_category=data["category"],
@@ -101,7 +128,7 @@ def establishment_added(row: Row, event: StoredEvent) -> Row:
 def adoption_stage_changed(row: Row, event: StoredEvent) -> Row:
     on, stage = event.data["on"], event.data["stage"]
     step = {"stage": stage, "on": on.isoformat(), "at": event.timestamp.isoformat()}
-    return touch(
+    return spanned(
         row,
         event,
         adoption_stage=stage,

@@ -95,23 +95,11 @@ def _history_views(where: str) -> dict[str, str]:
     until_day > D). A state that did not outlast the day it began in is left out."""
     return {
         "figures_companies_history": (
-            "SELECT region, segment, adoption_stage, from_day, until_day, "
-            "count(*)::bigint AS companies FROM ("
-            "SELECT c.region, "
-            "(SELECT h.step->>'segment' FROM jsonb_array_elements(c.segment_history) "
-            "WITH ORDINALITY AS h(step, n) WHERE (h.step->>'at')::timestamptz <= p.at "
-            "ORDER BY h.n DESC LIMIT 1) AS segment, "
-            "coalesce((SELECT h.step->>'stage' FROM jsonb_array_elements(c.adoption_history) "
-            "WITH ORDINALITY AS h(step, n) WHERE (h.step->>'at')::timestamptz <= p.at "
-            "ORDER BY h.n DESC LIMIT 1), 'NONE') AS adoption_stage, "
-            f"{_day('p.at')} AS from_day, "
-            f"{_day('lead(p.at) OVER (PARTITION BY c.id ORDER BY p.at)')} AS until_day "
-            f"FROM {PLATFORM}.companies c CROSS JOIN LATERAL ("
-            "SELECT c.registered_at AS at "
-            "UNION SELECT (s->>'at')::timestamptz FROM jsonb_array_elements(c.segment_history) s "
-            "UNION SELECT (s->>'at')::timestamptz FROM jsonb_array_elements(c.adoption_history) s"
-            f") AS p {where}) AS spans "
-            "WHERE until_day IS NULL OR until_day > from_day GROUP BY 1, 2, 3, 4, 5"
+            "SELECT region, s->>'segment' AS segment, s->>'stage' AS adoption_stage, "
+            "(s->>'from_day')::date AS from_day, (s->>'until_day')::date AS until_day, "
+            "count(*)::bigint AS companies "
+            f"FROM {PLATFORM}.companies CROSS JOIN LATERAL jsonb_array_elements(spans) AS s "
+            f"{where} GROUP BY 1, 2, 3, 4, 5"
         ),
         "figures_diagnostics_history": (
             "SELECT region, status, from_day, until_day, count(*)::bigint AS diagnostics, "
