@@ -8,9 +8,8 @@ from functools import partial
 from uuid import UUID
 
 from osezia.demo.companies import DemoCompany
-from osezia.demo.plan import charge
 from osezia.demo.timeline import Timeline
-from osezia.domain.diagnostics.model import UseCase, UseCaseScore, state_share_of
+from osezia.domain.diagnostics.model import UseCase, UseCaseScore
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren
 
@@ -70,17 +69,10 @@ def _request(
         ),
         lambda day: d.log_expert_days("bpifrance", diagnostic, days=4),
         lambda day: d.deliver_report("bpifrance", diagnostic, on=day),
-        lambda day: _cofinance(timeline, diagnostic, price, day),
+        # Bpifrance pays the State's share, which charges the plan's budget the same day.
+        lambda day: d.pay_cofinancing("bpifrance", diagnostic, price_cents=price),
     ]
     _chain(timeline, rng, steps, day, gap=(4, 20))
-
-
-def _cofinance(timeline: Timeline, diagnostic: UUID, price: int, day: date) -> None:
-    """Bpifrance pays the State's share, charged to the plan's budget the same day."""
-    d = timeline.platform.diagnostics
-    d.pay_cofinancing("bpifrance", diagnostic, price_cents=price)
-    share = state_share_of(price, d.rules.state_share_basis_points)
-    charge(timeline, "DIAGNOSTICS", f"DIAG-{diagnostic}", share, day)
 
 
 def _expert(rng: random.Random) -> str:

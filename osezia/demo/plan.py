@@ -45,13 +45,6 @@ def _open_budget(timeline: Timeline) -> None:
     timeline.platform.budget.open_budget("operator")
 
 
-def charge(timeline: Timeline, measure: str, reference: str, amount: int, day: date) -> None:
-    """Commit and pay an amount on the budget in one step (a co-financing paid on the spot)."""
-    b = timeline.platform.budget
-    b.commit_funds("operator", measure=measure, amount_cents=amount, reference=reference, on=day)
-    b.pay_funds("operator", measure=measure, reference=reference, amount_cents=amount, on=day)
-
-
 def academie(
     timeline: Timeline, rng: random.Random, companies: list[DemoCompany], learners: int
 ) -> None:

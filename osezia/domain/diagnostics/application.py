@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from uuid import UUID
@@ -10,9 +11,16 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.budget.model import Envelope, Measure
+from osezia.domain.calendar import today_in_france
 from osezia.domain.companies.model import Company
 from osezia.domain.diagnostics.model import Diagnostic, DiagnosticRules, UseCase, UseCaseScore
-from osezia.domain.errors import NotFound
+from osezia.domain.errors import Conflict, NotFound
+
+# Every co-financing paid commits and pays on the one envelope. In one process, payments take
+# turns; one that lost the envelope to another process is run again on the envelope as it now
+# stands.
+ENVELOPE_ATTEMPTS = 5
 
 
 class Diagnostics(PlatformApplication):
@@ -24,9 +32,12 @@ class Diagnostics(PlatformApplication):
         *,
         share_with: PlatformApplication | None = None,
         rules: DiagnosticRules | None = None,
+        today: Callable[[], date] = today_in_france,
     ) -> None:
         super().__init__(env, share_with=share_with)
         self.rules = rules or DiagnosticRules()
+        self.today = today
+        self._envelope_turn = threading.Lock()
 
     def request_diagnostic(
         self, tenant: str, *, company_id: UUID, idempotency_key: str | None = None
@@ -153,15 +164,37 @@ class Diagnostics(PlatformApplication):
         price_cents: int,
         idempotency_key: str | None = None,
     ) -> None:
+        """Record the State's share of the diagnostic's price as paid. Once the plan's budget is
+        open, the same save commits and pays that share on its DIAGNOSTICS measure, under the
+        reference DIAG-<diagnostic id>: a share the measure cannot take (without an overrun
+        authorised first) refuses the payment, and nothing is recorded."""
         share = self.rules.state_share_basis_points
-        self._change(
-            tenant,
-            diagnostic_id,
-            idempotency_key,
-            "pay_cofinancing",
-            (price_cents,),
-            lambda diagnostic: diagnostic.pay_cofinancing(price_cents, share),
-        )
+
+        def run() -> tuple[None, list[Aggregate]]:
+            diagnostic = self.get_diagnostic(tenant, diagnostic_id)
+            diagnostic.pay_cofinancing(price_cents, share)
+            envelope = self.find(Envelope.create_id(), Envelope)
+            if envelope is None:
+                return None, [diagnostic]
+            amount, reference, on = (
+                diagnostic.cofinancing_cents,
+                f"DIAG-{diagnostic_id}",
+                self.today(),
+            )
+            assert amount is not None  # just paid
+            envelope.commit(Measure.DIAGNOSTICS, amount, reference, on)
+            envelope.pay(Measure.DIAGNOSTICS, reference, amount, on)
+            return None, [diagnostic, envelope]
+
+        arguments = (diagnostic_id, price_cents)
+        with self._envelope_turn:
+            for attempt in range(1, ENVELOPE_ATTEMPTS + 1):
+                try:
+                    self.execute(tenant, idempotency_key, "pay_cofinancing", arguments, run)
+                    return
+                except Conflict:
+                    if attempt == ENVELOPE_ATTEMPTS:
+                        raise
 
     def cancel_diagnostic(
         self, tenant: str, diagnostic_id: UUID, *, reason: str, idempotency_key: str | None = None

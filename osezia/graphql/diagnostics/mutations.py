@@ -167,7 +167,11 @@ class DiagnosticMutations:
             ),
         )
 
-    @strawberry.mutation(description="Pay the State's share (40 %) of the diagnostic's price.")
+    @strawberry.mutation(
+        description="Pay the State's share (40 %) of the diagnostic's price. Once the plan's "
+        "budget is open, the share is committed and paid on its DIAGNOSTICS measure (reference "
+        "DIAG-<diagnostic id>); BUDGET_EXCEEDED when the measure cannot take it."
+    )
     async def pay_cofinancing(
         self,
         info: Info,

@@ -9,6 +9,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from osezia.domain.budget.application import Budget
+from osezia.domain.budget.model import Commitment, Envelope, Measure
 from osezia.domain.companies.application import Companies
 from osezia.domain.diagnostics.application import Diagnostics
 from osezia.domain.diagnostics.model import (
@@ -18,6 +20,7 @@ from osezia.domain.diagnostics.model import (
     UseCaseScore,
 )
 from osezia.domain.errors import (
+    BudgetExceeded,
     ExpertDaysExceeded,
     IdempotencyKeyReused,
     InvalidAmount,
@@ -605,3 +608,70 @@ def test_a_failed_command_appends_nothing(diagnostics: Diagnostics, pme: UUID) -
 def test_rules_that_make_no_sense_are_refused(make_rules: Callable[[], DiagnosticRules]) -> None:
     with pytest.raises(InvalidValue):
         make_rules()
+
+
+# The State's share charged to the plan's budget
+
+
+def budget_of(diagnostics: Diagnostics, allocations: dict[str, int] | None = None) -> Budget:
+    """The plan's budget, on the diagnostics' store, opened (small when given allocations)."""
+    budget = Budget(env=MEMORY, share_with=diagnostics)
+    if allocations is None:
+        budget.open_budget("operator")
+    else:
+        budget.open_budget(
+            "operator", total_cents=sum(allocations.values()), allocations=allocations
+        )
+    return budget
+
+
+def test_a_cofinancing_paid_commits_and_pays_the_states_share_on_the_budget_that_day(
+    diagnostics: Diagnostics, pme: UUID
+) -> None:
+    budget = budget_of(diagnostics)
+    diagnostics.today = lambda: date(2026, 5, 4)
+    diagnostic_id = a_diagnostic_at(Status.REPORT_DELIVERED, diagnostics, pme)
+
+    diagnostics.pay_cofinancing(BPIFRANCE, diagnostic_id, price_cents=1_000_000)
+
+    envelope = budget.envelope()
+    assert envelope.committed[Measure.DIAGNOSTICS] == 400_000
+    assert envelope.paid[Measure.DIAGNOSTICS] == 400_000
+    assert envelope.commitments[f"DIAG-{diagnostic_id}"] == Commitment(
+        Measure.DIAGNOSTICS, 400_000, 400_000, date(2026, 5, 4)
+    )
+
+
+def test_before_the_budget_is_open_a_cofinancing_is_paid_and_charges_nothing(
+    diagnostics: Diagnostics, pme: UUID
+) -> None:
+    diagnostic_id = a_diagnostic_at(Status.COFINANCING_PAID, diagnostics, pme)
+
+    assert diagnostics.get_diagnostic(BPIFRANCE, diagnostic_id).cofinancing_cents == 400_000
+    assert diagnostics.find(Envelope.create_id(), Envelope) is None
+
+
+def test_a_share_above_what_the_measure_has_left_refuses_the_payment_until_an_overrun(
+    diagnostics: Diagnostics, pme: UUID
+) -> None:
+    budget = budget_of(diagnostics, {"DIAGNOSTICS": 500_000, "CALLS": 500_000})
+    first = a_diagnostic_at(Status.COFINANCING_PAID, diagnostics, pme)  # 400,000 of 500,000
+    second = a_diagnostic_at(Status.REPORT_DELIVERED, diagnostics, pme)
+    before = log_length(diagnostics)
+
+    with pytest.raises(BudgetExceeded, match="DIAGNOSTICS"):
+        diagnostics.pay_cofinancing(BPIFRANCE, second, price_cents=1_000_000)
+
+    assert log_length(diagnostics) == before  # neither the diagnostic nor the envelope moved
+    assert diagnostics.get_diagnostic(BPIFRANCE, second).status is Status.REPORT_DELIVERED
+    assert budget.envelope().committed[Measure.DIAGNOSTICS] == 400_000
+    budget.authorise_overrun(
+        "operator",
+        measure="DIAGNOSTICS",
+        amount_cents=300_000,
+        decision_reference="Arrêté 2026-17",
+        on=date(2026, 5, 4),
+    )
+    diagnostics.pay_cofinancing(BPIFRANCE, second, price_cents=1_000_000)
+    assert budget.envelope().paid[Measure.DIAGNOSTICS] == 800_000
+    assert set(budget.envelope().commitments) == {f"DIAG-{first}", f"DIAG-{second}"}
