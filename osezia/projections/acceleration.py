@@ -164,8 +164,24 @@ def _day(key: str) -> str:
 def figure_views(region: str | None) -> dict[str, str]:
     """Companies of the programme counted by region and the days they were admitted,
     graduated or exited. A company admitted to several cohorts counts once: by its admission
-    still running or graduated if there is one, else its first."""
+    still running or graduated if there is one, else its first.
+
+    `figures_acceleration` applies that rule to the admissions as they stand.
+    `figures_acceleration_history` applies it as of every day: which admission counts for a
+    company changes only on a day one of its admissions was admitted or exited, so each row
+    holds the admission that counted from `counted_from` up to the day before `counted_until`
+    (null: still counting). The figures as of day D read the rows counting on D, with the days
+    after D blanked, and never change once D is over."""
     where = f"WHERE a->>'region' = '{region}'" if region else ""
+    admissions = (
+        "SELECT a->>'company_id' AS company, a->>'region' AS region, c.id AS cohort, "
+        "(a->>'admitted_at')::timestamptz AS admitted_at, "
+        f"{_day('admitted_at')} AS admitted_day, "
+        f"{_day('graduated_at')} AS graduated_day, "
+        f"{_day('exited_at')} AS exited_day "
+        f"FROM {PLATFORM}.cohorts AS c CROSS JOIN LATERAL "
+        f"jsonb_array_elements(c.admissions) AS a {where}"
+    )
     return {
         "figures_acceleration": (
             "SELECT region, admitted_day, graduated_day, exited_day, count(*)::bigint AS companies "
@@ -177,5 +193,21 @@ def figure_views(region: str | None) -> dict[str, str]:
             f"jsonb_array_elements(c.admissions) AS a {where} "
             "ORDER BY a->>'company_id', a->>'exited_at' IS NOT NULL, a->>'admitted_at'"
             ") AS companies GROUP BY 1, 2, 3, 4"
-        )
+        ),
+        "figures_acceleration_history": (
+            f"WITH admissions AS ({admissions}), "
+            # The days on which the admission a company counts by may change.
+            "changes AS (SELECT company, admitted_day AS day FROM admissions "
+            "UNION SELECT company, exited_day FROM admissions WHERE exited_day IS NOT NULL), "
+            "periods AS (SELECT company, day AS counted_from, "
+            "lead(day) OVER (PARTITION BY company ORDER BY day) AS counted_until FROM changes), "
+            "counted AS (SELECT DISTINCT ON (p.company, p.counted_from) a.region, "
+            "a.admitted_day, a.graduated_day, a.exited_day, p.counted_from, p.counted_until "
+            "FROM periods AS p JOIN admissions AS a "
+            "ON a.company = p.company AND a.admitted_day <= p.counted_from "
+            "ORDER BY p.company, p.counted_from, "
+            "coalesce(a.exited_day <= p.counted_from, false), a.admitted_at, a.cohort) "
+            "SELECT region, admitted_day, graduated_day, exited_day, counted_from, "
+            "counted_until, count(*)::bigint AS companies FROM counted GROUP BY 1, 2, 3, 4, 5, 6"
+        ),
     }

@@ -42,9 +42,11 @@ async def as_tenant(
         raise NotFound(f"no tenant {tenant!r}") from None
     async with pool.acquire() as conn, conn.transaction(readonly=True):
         try:
-            # One round trip for both settings (no parameters: the simple query protocol).
+            # One round trip for the settings (no parameters: the simple query protocol). No
+            # JIT: the planner guesses 100 elements per jsonb array, and compiling a figure
+            # query it thinks is large took a second where reading its rows takes milliseconds.
             await conn.execute(
-                f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'; "
+                f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'; SET LOCAL jit = off; "
                 f'SET LOCAL ROLE "{tenant_role(tenant)}"'
             )
         except (asyncpg.UndefinedObjectError, asyncpg.InvalidParameterValueError):  # no such role

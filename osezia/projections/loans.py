@@ -131,7 +131,12 @@ def _day(column: str) -> str:
 
 
 def figure_views(region: str | None) -> dict[str, str]:
-    """Loans counted by region, segment, status and the days each milestone was recorded."""
+    """Loans counted by region, segment, status and the days each milestone was recorded.
+
+    Every milestone has its day, so that the status a loan had at the end of any day can be
+    told again: DISBURSED from `disbursed_day`, else GRANTED from `granted_day`, else REFUSED
+    from `refused_day`, else APPLIED. `refused_day` comes last: CREATE OR REPLACE VIEW may only
+    add columns at the end."""
     where = f"WHERE region = '{region}'" if region else ""
     return {
         "figures_loans": (
@@ -141,7 +146,8 @@ def figure_views(region: str | None) -> dict[str, str]:
             f"{_day('disbursed_at')} AS disbursed_day, "
             "count(*)::bigint AS loans, "
             "sum(amount_cents)::bigint AS amount_cents, "
-            "coalesce(sum(disbursed_cents), 0)::bigint AS disbursed_cents "
-            f"FROM {PLATFORM}.loans {where} GROUP BY 1, 2, 3, 4, 5, 6"
+            "coalesce(sum(disbursed_cents), 0)::bigint AS disbursed_cents, "
+            f"{_day('refused_at')} AS refused_day "
+            f"FROM {PLATFORM}.loans {where} GROUP BY 1, 2, 3, 4, 5, 6, 10"
         )
     }

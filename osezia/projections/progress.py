@@ -212,9 +212,11 @@ async def apprentices_by_year(conn: Connection, tenant: str, day: date) -> dict[
 
 async def accelerated(conn: Connection, tenant: str, day: date) -> int:
     schema = stable_schema(tenant)
+    # The admission each company counted by on that day: one it had then, and had not left.
     total = await conn.fetchval(
-        f'SELECT coalesce(sum(companies), 0) FROM "{schema}".figures_acceleration '
-        "WHERE admitted_day <= $1 AND (exited_day IS NULL OR exited_day > $1)",
+        f'SELECT coalesce(sum(companies), 0) FROM "{schema}".figures_acceleration_history '
+        "WHERE counted_from <= $1 AND (counted_until IS NULL OR counted_until > $1) "
+        "AND (exited_day IS NULL OR exited_day > $1)",
         day,
     )
     return int(total)

@@ -233,6 +233,7 @@ def test_the_figure_views_have_the_agreed_columns(
         ("loans", "bigint"),
         ("amount_cents", "bigint"),
         ("disbursed_cents", "bigint"),
+        ("refused_day", "date"),
     ]
     assert asyncio.run(column_types(database_url, "cci", "figures_acceleration")) == [
         ("region", "text"),

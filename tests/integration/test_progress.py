@@ -470,3 +470,27 @@ def test_a_company_admitted_to_two_cohorts_is_one_accelerated_company(
     figures = progress_as_of(database_url, tenants, "cci", [DAY2])
 
     assert target(figures[DAY2], TargetCode.ACCELERATION).measured == 1
+
+
+def test_a_company_that_left_a_cohort_counts_again_from_its_next_admission(
+    world: tuple[str, Platform, Tenants], clock: Clock
+) -> None:
+    database_url, platform, tenants = world
+    a = platform.acceleration
+    clock.on(DAY1)
+    company = a_company(platform, "cci", uta=80)
+    first = a.open_cohort("bpifrance", name="Promotion 1", starts_on=DAY1)
+    second = a.open_cohort("bpifrance", name="Promotion 2", starts_on=DAY1)
+    a.admit_to_cohort("bpifrance", first, company_id=company, on=DAY1)
+    clock.on(DAY2)
+    a.exit_cohort("bpifrance", first, company_id=company, on=DAY2, reason="relocation")
+    clock.on(DAY3)
+    a.admit_to_cohort("bpifrance", second, company_id=company, on=DAY3)
+
+    figures = progress_as_of(database_url, tenants, "cci", [DAY1, DAY2, DAY3])
+
+    assert [target(figures[d], TargetCode.ACCELERATION).measured for d in (DAY1, DAY2, DAY3)] == [
+        1,
+        0,
+        1,
+    ]

@@ -1,14 +1,21 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
 from osezia.graphql.academie.types import Training, TrainingFigure
 from osezia.graphql.context import Info
 from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import paged, read_models
+from osezia.graphql.reading import paged, read_as_of
 from osezia.projections.names import stable_schema
+
+AS_OF = strawberry.argument(
+    description="A day: the figures as recorded by the end of that day in France (Paris "
+    "time), computed from history, so the same day always gives the same answer. Today when "
+    "omitted; a day not over yet (after today) is refused with INVALID_DATE."
+)
 
 
 @strawberry.type
@@ -39,19 +46,21 @@ class AcademieQueries:
         )
 
     @strawberry.field(
-        description="Learners enrolled and trained over the whole plan, by audience and region, "
-        "as recorded by the end of `asOf` (Paris time); without it, everything recorded."
+        description="Learners enrolled and trained over the whole plan (within the caller's "
+        "region, for a regional network), by audience and region, as recorded by the end of "
+        "`asOf` (Paris time); today when omitted."
     )
-    async def training_figures(self, info: Info, as_of: date | None = None) -> list[TrainingFigure]:
-        tenant = info.context.tenant
-        async with read_models(info) as conn:
+    async def training_figures(
+        self, info: Info, as_of: Annotated[date | None, AS_OF] = None
+    ) -> list[TrainingFigure]:
+        schema = stable_schema(info.context.tenant)
+        async with read_as_of(info, as_of) as (conn, day, _):
             rows = await conn.fetch(
-                "SELECT audience, region, "
-                "coalesce(sum(learners) FILTER (WHERE enrolled_day <= $1), 0)::bigint AS enrolled, "
+                "SELECT audience, region, sum(learners)::bigint AS enrolled, "
                 "coalesce(sum(learners) FILTER (WHERE completed_day <= $1), 0)::bigint "
                 "AS completed "
-                f'FROM "{stable_schema(tenant)}".figures_trainings WHERE enrolled_day <= $1 '
+                f'FROM "{schema}".figures_trainings WHERE enrolled_day <= $1 '
                 "GROUP BY audience, region ORDER BY audience, region",
-                as_of or date.max,
+                day,
             )
         return [TrainingFigure(**dict(r)) for r in rows]

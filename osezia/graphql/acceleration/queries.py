@@ -1,12 +1,34 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated
+
 import strawberry
 
 from osezia.graphql.acceleration.types import AccelerationFigure, Cohort
 from osezia.graphql.context import Info
 from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import paged, read_models
+from osezia.graphql.reading import paged, read_as_of
 from osezia.projections.names import stable_schema
+
+AS_OF = strawberry.argument(
+    description="A day: the figures as recorded by the end of that day in France (Paris "
+    "time), computed from history, so the same day always gives the same answer. Today when "
+    "omitted; a day not over yet (after today) is refused with INVALID_DATE."
+)
+
+# Each company by the admission it counted by at the end of day $1, with only the steps
+# recorded by then.
+_ACCELERATION_FIGURES = (
+    "SELECT region, admitted_day, "
+    "CASE WHEN graduated_day <= $1 THEN graduated_day END AS graduated_day, "
+    "CASE WHEN exited_day <= $1 THEN exited_day END AS exited_day, "
+    "sum(companies)::bigint AS companies "
+    'FROM "{schema}".figures_acceleration_history '
+    "WHERE counted_from <= $1 AND (counted_until IS NULL OR counted_until > $1) "
+    # By position: a name in GROUP BY would mean the view's column, not the one as of $1.
+    "GROUP BY 1, 2, 3, 4 ORDER BY region, admitted_day, graduated_day, exited_day"
+)
 
 
 @strawberry.type
@@ -25,12 +47,15 @@ class AccelerationQueries:
             after=after,
         )
 
-    @strawberry.field(description="The programme's companies over every cohort; no names.")
-    async def acceleration_figures(self, info: Info) -> list[AccelerationFigure]:
-        tenant = info.context.tenant
-        async with read_models(info) as conn:
-            rows = await conn.fetch(
-                f'SELECT * FROM "{stable_schema(tenant)}".figures_acceleration '
-                "ORDER BY region, admitted_day, graduated_day, exited_day"
-            )
+    @strawberry.field(
+        description="The programme's companies over every cohort (within the caller's region, "
+        "for a regional network), as recorded by the end of `asOf` (Paris time); today when "
+        "omitted. A company in several cohorts counts once; they name no company."
+    )
+    async def acceleration_figures(
+        self, info: Info, as_of: Annotated[date | None, AS_OF] = None
+    ) -> list[AccelerationFigure]:
+        schema = stable_schema(info.context.tenant)
+        async with read_as_of(info, as_of) as (conn, day, _):
+            rows = await conn.fetch(_ACCELERATION_FIGURES.format(schema=schema), day)
         return [AccelerationFigure(**dict(r)) for r in rows]

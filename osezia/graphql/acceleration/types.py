@@ -106,11 +106,17 @@ class Cohort(Node):
 
 @strawberry.type(
     description="Companies of every cohort counted by region and the days (in France) they "
-    "were admitted, graduated or exited; they name no company."
+    "were admitted, graduated or exited, as they stood at the end of the day asked for; they "
+    "name no company."
 )
 class AccelerationFigure:
-    region: str
-    admitted_day: date
-    graduated_day: date | None
-    exited_day: date | None
+    region: str = strawberry.field(description="The company's region when it was admitted.")
+    admitted_day: date = strawberry.field(description="The day the admission was recorded.")
+    graduated_day: date | None = strawberry.field(
+        description="The day the graduation was recorded; null if not graduated by the day "
+        "asked for."
+    )
+    exited_day: date | None = strawberry.field(
+        description="The day the exit was recorded; null if not exited by the day asked for."
+    )
     companies: int

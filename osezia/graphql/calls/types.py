@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.context import Info
 from osezia.graphql.node import Node
-from osezia.graphql.reading import read_models
+from osezia.graphql.reading import read_as_of
 from osezia.graphql.scalars import Cents
 from osezia.projections.names import stable_schema
 
@@ -28,14 +28,35 @@ class CallPhase:
         return cls(**data)
 
 
+AS_OF = strawberry.argument(
+    description="A day: the figures as recorded by the end of that day in France (Paris "
+    "time), computed from history, so the same day always gives the same answer. Today when "
+    "omitted; a day not over yet (after today) is refused with INVALID_DATE."
+)
+
+# Each count as recorded by the end of day $2: applications submitted, selected and phases
+# awarded by then.
+_CALL_FIGURES = (
+    "SELECT (SELECT coalesce(sum(applications), 0) "
+    'FROM "{schema}".figures_call_applications '
+    "WHERE call_code = $1 AND submitted_day <= $2) AS applications, "
+    "(SELECT coalesce(sum(applications), 0) "
+    'FROM "{schema}".figures_call_applications '
+    "WHERE call_code = $1 AND selected_day <= $2) AS selected, "
+    "(SELECT coalesce(sum(awarded_cents), 0) "
+    'FROM "{schema}".figures_call_awards '
+    "WHERE call_code = $1 AND awarded_day <= $2) AS awarded_cents"
+)
+
+
 @strawberry.type(
     description="A call's counts over the whole plan (within the caller's region, for a "
-    "regional network); they name no company."
+    "regional network), as recorded by the end of the day asked for; they name no company."
 )
 class CallFigures:
-    applications: int
+    applications: int = strawberry.field(description="Applications submitted.")
     selected: int = strawberry.field(description="Applications selected, whatever came next.")
-    awarded_cents: Cents
+    awarded_cents: Cents = strawberry.field(description="The amounts of every phase awarded.")
 
 
 @strawberry.type(description="A call for projects of France 2030.")
@@ -52,21 +73,15 @@ class Call(Node):
     )
     opened_by: str
 
-    @strawberry.field(description="Applications, selections and amounts awarded.")
-    async def figures(self, info: Info) -> CallFigures:
+    @strawberry.field(
+        description="Applications, selections and amounts awarded, as recorded by the end of "
+        "`asOf` (Paris time); today when omitted."
+    )
+    async def figures(self, info: Info, as_of: Annotated[date | None, AS_OF] = None) -> CallFigures:
         # Counted from the figure views: a network sees every call, not every application.
         schema = stable_schema(info.context.tenant)
-        async with read_models(info) as conn:
-            (row,) = await conn.fetch(
-                "SELECT (SELECT coalesce(sum(applications), 0) "
-                f'FROM "{schema}".figures_call_applications WHERE call_code = $1) AS applications, '
-                "(SELECT coalesce(sum(applications), 0) "
-                f'FROM "{schema}".figures_call_applications '
-                "WHERE call_code = $1 AND selected_day IS NOT NULL) AS selected, "
-                "(SELECT coalesce(sum(awarded_cents), 0) "
-                f'FROM "{schema}".figures_call_awards WHERE call_code = $1) AS awarded_cents',
-                self.code,
-            )
+        async with read_as_of(info, as_of) as (conn, day, _):
+            (row,) = await conn.fetch(_CALL_FIGURES.format(schema=schema), self.code, day)
         return CallFigures(
             applications=int(row["applications"]),
             selected=int(row["selected"]),

@@ -1,12 +1,41 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated
+
 import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.loans.types import Loan, LoanFigure
 from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import paged, read_models
+from osezia.graphql.reading import paged, read_as_of
 from osezia.projections.names import stable_schema
+
+AS_OF = strawberry.argument(
+    description="A day: the figures as recorded by the end of that day in France (Paris "
+    "time), computed from history, so the same day always gives the same answer. Today when "
+    "omitted; a day not over yet (after today) is refused with INVALID_DATE."
+)
+
+# A loan as it stood at the end of day $1: only the milestones recorded by then, and the status
+# the last of them gave. A loan is GRANTED or REFUSED once (both from APPLIED), then DISBURSED
+# (from GRANTED): LoanStatus has no other status.
+_LOAN_FIGURES = (
+    "SELECT region, segment, "
+    "CASE WHEN disbursed_day <= $1 THEN 'DISBURSED' WHEN granted_day <= $1 THEN 'GRANTED' "
+    "WHEN refused_day <= $1 THEN 'REFUSED' ELSE 'APPLIED' END AS status, "
+    "applied_day, "
+    "CASE WHEN granted_day <= $1 THEN granted_day END AS granted_day, "
+    "CASE WHEN disbursed_day <= $1 THEN disbursed_day END AS disbursed_day, "
+    "CASE WHEN refused_day <= $1 THEN refused_day END AS refused_day, "
+    "sum(loans)::bigint AS loans, sum(amount_cents)::bigint AS amount_cents, "
+    "coalesce(sum(disbursed_cents) FILTER (WHERE disbursed_day <= $1), 0)::bigint "
+    "AS disbursed_cents "
+    'FROM "{schema}".figures_loans WHERE applied_day <= $1 '
+    # By position: a name in GROUP BY would mean the view's column, not the one as of $1.
+    "GROUP BY 1, 2, 3, 4, 5, 6, 7 "
+    "ORDER BY region, segment, status, applied_day, granted_day, disbursed_day, refused_day"
+)
 
 
 @strawberry.type
@@ -31,12 +60,15 @@ class LoansQueries:
             after=after,
         )
 
-    @strawberry.field(description="Guaranteed loans over the whole plan; they name no company.")
-    async def loan_figures(self, info: Info) -> list[LoanFigure]:
-        tenant = info.context.tenant
-        async with read_models(info) as conn:
-            rows = await conn.fetch(
-                f'SELECT * FROM "{stable_schema(tenant)}".figures_loans '
-                "ORDER BY region, segment, status, applied_day, granted_day, disbursed_day"
-            )
+    @strawberry.field(
+        description="Guaranteed loans over the whole plan (within the caller's region, for a "
+        "regional network), as recorded by the end of `asOf` (Paris time); today when "
+        "omitted. Each loan counts with the status it had then; they name no company."
+    )
+    async def loan_figures(
+        self, info: Info, as_of: Annotated[date | None, AS_OF] = None
+    ) -> list[LoanFigure]:
+        schema = stable_schema(info.context.tenant)
+        async with read_as_of(info, as_of) as (conn, day, _):
+            rows = await conn.fetch(_LOAN_FIGURES.format(schema=schema), day)
         return [LoanFigure(**dict(r)) for r in rows]

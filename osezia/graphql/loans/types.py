@@ -69,15 +69,29 @@ class Loan(Node, AboutACompany):
 
 @strawberry.type(
     description="Loans counted by region, segment, status and the days (in France) their "
-    "application, guarantee and disbursement were recorded; they name no company."
+    "application, guarantee or refusal, and disbursement were recorded, as they stood at the "
+    "end of the day asked for; they name no company."
 )
 class LoanFigure:
     region: str
-    segment: str | None
-    status: str
-    applied_day: date
-    granted_day: date | None
-    disbursed_day: date | None
+    segment: str | None = strawberry.field(description="The company's segment when it applied.")
+    status: str = strawberry.field(
+        description="APPLIED, GRANTED, REFUSED or DISBURSED: the status the loans had at the end "
+        "of the day asked for."
+    )
+    applied_day: date = strawberry.field(description="The day the application was recorded.")
+    granted_day: date | None = strawberry.field(
+        description="The day the guarantee was recorded; null if not granted by the day asked for."
+    )
+    disbursed_day: date | None = strawberry.field(
+        description="The day the disbursement was recorded; null if not disbursed by the day "
+        "asked for."
+    )
+    refused_day: date | None = strawberry.field(
+        description="The day the refusal was recorded; null if not refused by the day asked for."
+    )
     loans: int
-    amount_cents: Cents
-    disbursed_cents: Cents
+    amount_cents: Cents = strawberry.field(description="The amounts applied for.")
+    disbursed_cents: Cents = strawberry.field(
+        description="The amounts disbursed by the day asked for."
+    )
