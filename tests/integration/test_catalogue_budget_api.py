@@ -243,7 +243,7 @@ def test_the_operator_opens_the_budget_and_bpifrance_commits_and_pays_within_it(
         "french-tech",
         "{ budget { totalCents overrunCents committedCents paidCents "
         "measures { measure allocatedCents overrunCents committedCents paidCents availableCents } "
-        "movements { kind measure reference amountCents on } } }",
+        "movements { totalCount edges { node { kind measure reference amountCents on } } } } }",
     )["budget"]
     assert (budget["totalCents"], budget["overrunCents"]) == (10_000, 1_000)
     assert (budget["committedCents"], budget["paidCents"]) == (3_001, 2_000)
@@ -256,7 +256,8 @@ def test_the_operator_opens_the_budget_and_bpifrance_commits_and_pays_within_it(
         "paidCents": 2_000,
         "availableCents": 999,
     }
-    assert [m["kind"] for m in budget["movements"]] == [
+    assert budget["movements"]["totalCount"] == 4
+    assert [e["node"]["kind"] for e in budget["movements"]["edges"]] == [
         "COMMITMENT",
         "OVERRUN",
         "COMMITMENT",

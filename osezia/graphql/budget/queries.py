@@ -1,19 +1,31 @@
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 
+from osezia.graphql.budget.ledger import envelope
 from osezia.graphql.budget.types import Budget
 from osezia.graphql.context import Info
-from osezia.graphql.reading import read_models
-from osezia.projections.names import stable_schema
+from osezia.graphql.reading import read_as_of, read_models
 
 
 @strawberry.type
 class BudgetQueries:
-    @strawberry.field(description="The plan's envelope; null until the operator opens it.")
-    async def budget(self, info: Info) -> Budget | None:
-        async with read_models(info) as conn:
-            row = await conn.fetchrow(
-                f'SELECT * FROM "{stable_schema(info.context.tenant)}".budget LIMIT 1'
-            )
-        return None if row is None else Budget.of(dict(row))
+    @strawberry.field(
+        description="The plan's envelope; null until the operator opens it. With `asOf`, as "
+        "recorded by the end of that day in France (Europe/Paris): null if it was not open yet, "
+        "every total summed from the movements recorded by then. A day not over yet is refused."
+    )
+    async def budget(self, info: Info, as_of: date | None = None) -> Budget | None:
+        tenant = info.context.tenant
+        if as_of is None:
+            async with read_models(info) as conn:
+                found = await envelope(conn, tenant, None)
+            day, cutoff = None, None
+        else:
+            async with read_as_of(info, as_of) as (conn, day, cutoff):
+                found = await envelope(conn, tenant, cutoff)
+        if found is None:
+            return None
+        return Budget.at(found, found["sums"], recorded=found["recorded"], day=day, cutoff=cutoff)

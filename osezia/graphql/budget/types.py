@@ -1,13 +1,26 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 import strawberry
 
+from osezia.domain.budget.model import Measure
+from osezia.domain.errors import InvalidValue
+from osezia.graphql.budget.ledger import movement_page
+from osezia.graphql.context import Info
+from osezia.graphql.limits import DEFAULT_FIRST
 from osezia.graphql.node import Node
+from osezia.graphql.pagination import Connection, Edge, PageInfo
+from osezia.graphql.reading import read_models
 from osezia.graphql.scalars import Cents
+from osezia.projections.paging import MAX_PAGE, decode_cursor, encode_cursor
+
+MOVEMENT_KINDS = ("COMMITMENT", "PAYMENT", "OVERRUN")
+
+Sums = Mapping[tuple[str, str], int]  # amounts by (measure, kind)
 
 
 @strawberry.type(description="A commitment, a payment or an authorised overrun.")
@@ -20,7 +33,7 @@ class BudgetMovement:
     recorded_at: datetime
 
     @classmethod
-    def of(cls, movement: dict[str, Any]) -> BudgetMovement:
+    def of(cls, movement: Mapping[str, Any]) -> BudgetMovement:
         return cls(
             kind=movement["kind"],
             measure=movement["measure"],
@@ -44,42 +57,127 @@ class EnvelopeMeasure:
         return Cents(self.allocated_cents + self.overrun_cents - self.committed_cents)
 
 
+def sums_of(movements: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], int]:
+    sums: dict[tuple[str, str], int] = defaultdict(int)
+    for movement in movements:
+        sums[movement["measure"], movement["kind"]] += movement["amount_cents"]
+    return sums
+
+
 @strawberry.type(description="The plan's envelope (200 M€, of which 100 M€ France 2030).")
 class Budget(Node):
     id: strawberry.ID
     opened_by: str
+    as_of: date | None = strawberry.field(
+        description="The day (in France) by whose end the figures were recorded; null when "
+        "they are the envelope as it stands."
+    )
     total_cents: Cents
     overrun_cents: Cents
     committed_cents: Cents
     paid_cents: Cents
     measures: list[EnvelopeMeasure]
-    movements: list[BudgetMovement] = strawberry.field(description="In the order recorded.")
     opened_at: datetime
+    # How many movements the list held when the totals were read, and the time before which a
+    # movement must have been recorded (as of a day): the movements' pages read no further, so
+    # they agree with the totals.
+    recorded: strawberry.Private[int]
+    cutoff: strawberry.Private[datetime | None]
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Budget:
-        movements = [BudgetMovement.of(m) for m in row["movements"]]
-        sums: dict[tuple[str, str], int] = defaultdict(int)
-        for movement in movements:
-            sums[movement.measure, movement.kind] += movement.amount_cents
-        overruns = row["overruns"]
+        """The envelope as it stands, from a whole row of the budget view."""
+        movements = row["movements"]
+        return cls.at(row, sums_of(movements), recorded=len(movements))
+
+    @classmethod
+    def at(
+        cls,
+        row: Mapping[str, Any],
+        sums: Sums,
+        *,
+        recorded: int,
+        day: date | None = None,
+        cutoff: datetime | None = None,
+    ) -> Budget:
+        """Every total summed from the movements: `sums` are those recorded before the cutoff."""
+
+        def total(kind: str, measure: str | None = None) -> Cents:
+            return Cents(sum(v for (m, k), v in sums.items() if k == kind and measure in (None, m)))
+
         return cls(
             id=strawberry.ID(str(row["id"])),
             opened_by=row["owner"],
+            as_of=day,
             total_cents=row["total_cents"],
-            overrun_cents=Cents(sum(overruns.values())),
-            committed_cents=row["committed_cents"],
-            paid_cents=row["paid_cents"],
+            overrun_cents=total("OVERRUN"),
+            committed_cents=total("COMMITMENT"),
+            paid_cents=total("PAYMENT"),
             measures=[
                 EnvelopeMeasure(
                     measure=measure,
                     allocated_cents=allocated,
-                    overrun_cents=overruns.get(measure, 0),
-                    committed_cents=Cents(sums[measure, "COMMITMENT"]),
-                    paid_cents=Cents(sums[measure, "PAYMENT"]),
+                    overrun_cents=total("OVERRUN", measure),
+                    committed_cents=total("COMMITMENT", measure),
+                    paid_cents=total("PAYMENT", measure),
                 )
                 for measure, allocated in row["allocations"].items()
             ],
-            movements=movements,
             opened_at=row["opened_at"],
+            recorded=recorded,
+            cutoff=cutoff,
         )
+
+    @strawberry.field(
+        description="Commitments, payments and overruns in the order recorded (only those "
+        "recorded by the end of `asOf` when the budget was asked as of a day), optionally of "
+        "one measure or one kind."
+    )
+    async def movements(
+        self,
+        info: Info,
+        measure: str | None = None,
+        kind: str | None = None,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[BudgetMovement]:
+        check_filters(measure, kind, first)
+        async with read_models(info) as conn:
+            found = await movement_page(
+                conn,
+                info.context.tenant,
+                str(self.id),
+                recorded=self.recorded,
+                cutoff=self.cutoff,
+                measure=measure,
+                kind=kind,
+                first=first,
+                after=0 if after is None else self._position(after),
+            )
+        edges = [
+            Edge(cursor=encode_cursor(n, self.id), node=BudgetMovement.of(movement))
+            for n, movement in found.movements
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=found.has_next, end_cursor=edges[-1].cursor if edges else None
+            ),
+            total_count=found.total,
+        )
+
+    def _position(self, cursor: str) -> int:
+        """The position a cursor of this envelope's movements names."""
+        position, budget_id = decode_cursor(cursor)
+        if budget_id != str(self.id) or position is None or not position.isdigit():
+            raise InvalidValue(f"cursor {cursor!r} is not one of this budget's movements")
+        return int(position)
+
+
+def check_filters(measure: str | None, kind: str | None, first: int) -> None:
+    if not 1 <= first <= MAX_PAGE:
+        raise InvalidValue(f"first must be between 1 and {MAX_PAGE}, got {first}")
+    if measure is not None and measure not in set(Measure):
+        raise InvalidValue(f"measure {measure!r} is not one of: {', '.join(Measure)}")
+    if kind is not None and kind not in MOVEMENT_KINDS:
+        raise InvalidValue(f"kind {kind!r} is not one of: {', '.join(MOVEMENT_KINDS)}")
