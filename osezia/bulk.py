@@ -56,6 +56,8 @@ def _packed(ids: Iterable[UUID]) -> bytes:
 
 # A stored event as a plain tuple (originator id, version, topic, state), as the import builds it.
 Row = tuple[UUID, int, str, bytes]
+# The same with the originator id as its 16 bytes: what the import makes, no UUID object needed.
+KeyedRow = tuple[bytes, int, str, bytes]
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,14 @@ class LockedLog:
         ).format(self.table, _IDS)
         return self.cursor.execute(query, (_packed(ids),)).fetchall()
 
+    def stored_keys(self, keys: Collection[bytes]) -> list[tuple[bytes, int, bytes]]:
+        """As ``stored``, the originator ids given and returned as their 16 bytes."""
+        query = sql.SQL(
+            "SELECT uuid_send(originator_id), originator_version, state FROM {} "
+            "WHERE originator_id = ANY({}) ORDER BY originator_id, originator_version"
+        ).format(self.table, _IDS)
+        return self.cursor.execute(query, (b"".join(keys),)).fetchall()
+
     def versions(self, ids: Collection[UUID]) -> set[tuple[UUID, int]]:
         query = sql.SQL(
             "SELECT originator_id, originator_version FROM {} WHERE originator_id = ANY({})"
@@ -116,6 +126,13 @@ class LockedLog:
 
     def copy(self, rows: Iterable[Row]) -> int:
         """COPY events that are not stored yet; their notification ids follow their order."""
+        return self._copy(rows)
+
+    def copy_keyed(self, rows: Iterable[KeyedRow]) -> int:
+        """As ``copy``, each originator id given as its 16 bytes."""
+        return self._copy(rows)
+
+    def _copy(self, rows: Iterable[Row | KeyedRow]) -> int:
         query = sql.SQL(
             "COPY {} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
         ).format(self.table)
@@ -129,7 +146,8 @@ class LockedLog:
                 name = topics.get(topic)
                 if name is None:
                     name = topics[topic] = topic.encode()
-                data += _pack_head(4, 16, originator_id.bytes, 8, version, len(name))
+                key = originator_id.bytes if isinstance(originator_id, UUID) else originator_id
+                data += _pack_head(4, 16, key, 8, version, len(name))
                 data += name
                 data += _pack_length(len(state))
                 data += state

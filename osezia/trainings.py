@@ -36,6 +36,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from hashlib import sha1
 from operator import itemgetter
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -44,7 +45,7 @@ import orjson
 import psycopg
 from eventsourcing.utils import get_topic
 
-from osezia.bulk import Appended, BulkAppender, LockedLog, Row
+from osezia.bulk import Appended, BulkAppender, KeyedRow, LockedLog
 from osezia.domain.academie.model import (
     Enrolment,
     audience_of,
@@ -53,8 +54,8 @@ from osezia.domain.academie.model import (
     learner_ref_of,
     training_code_of,
 )
+from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.calendar import today_in_france
-from osezia.domain.companies.model import Company
 from osezia.domain.errors import DomainError, InvalidDate
 from osezia.domain.geography import normalise_region
 from osezia.domain.identifiers import normalise_siren
@@ -85,7 +86,7 @@ class Training(NamedTuple):
     """One valid row: an enrolment, completed or not."""
 
     line: int
-    id: UUID
+    key: bytes  # the enrolment's id, as its 16 bytes
     learner_ref: str
     audience: str
     training_code: str
@@ -94,6 +95,11 @@ class Training(NamedTuple):
     siren: str | None
     enrolled_on: date
     completed_on: date | None
+
+    @property
+    def id(self) -> UUID:
+        """The enrolment's id: ``Enrolment.create_id(tenant, learner_ref, training_code)``."""
+        return UUID(bytes=self.key)
 
 
 @dataclass
@@ -121,9 +127,57 @@ def _date(value: str, column: str) -> date:
         raise InvalidDate(f"{column} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+# A file holds a few hundred distinct dates: each string is parsed once (an error is not kept).
+_DATES: dict[str, date] = {}
+_DATES_KEPT = 65_536
+
+
+def _date_of(value: str, column: str) -> date:
+    """The date written ``value`` (white space around it ignored), as ``_date`` checks it."""
+    on = _DATES.get(value)
+    if on is None:
+        on = _date(value.strip(), column)
+        if len(_DATES) >= _DATES_KEPT:
+            _DATES.clear()
+        _DATES[value] = on
+    return on
+
+
+# Enrolment.create_id's uuid5, as bytes: SHA-1 of the namespace's bytes and the name, its first
+# 16 bytes with the version (5) and the variant (RFC 4122) set, as uuid.UUID(version=5) sets them.
+_ID_PREFIX = OSEZIA_NAMESPACE.bytes + b"training/"
+_ID_MASK = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
+_ID_BITS = (0x5000 << 64) | (0x8000 << 48)
+
+
+@lru_cache(maxsize=256)
+def _tenant_prefix(tenant: str) -> bytes:
+    return _ID_PREFIX + tenant.encode() + b"/"
+
+
+def enrolment_key(tenant: str, learner_ref: str, training_code: str) -> bytes:
+    """The bytes of ``Enrolment.create_id(tenant, learner_ref, training_code)``."""
+    name = _tenant_prefix(tenant) + f"{learner_ref}/{training_code}".encode()
+    digest = sha1(name, usedforsecurity=False).digest()
+    return (int.from_bytes(digest[:16]) & _ID_MASK | _ID_BITS).to_bytes(16)
+
+
 # Values that repeat across a file are checked once each: a few audiences, regions and
 # trainings, and employers that train many learners.
-_siren = lru_cache(maxsize=65_536)(normalise_siren)
+_DOUBLED = bytes.maketrans(b"0123456789", bytes((0, 2, 4, 6, 8, 1, 3, 5, 7, 9)))
+
+
+@lru_cache(maxsize=65_536)
+def _siren(value: str) -> str:
+    """``normalise_siren(value)``: a file names thousands of employers, each checked once."""
+    if len(value) == 9 and value.isascii() and value.isdigit():
+        # Luhn over the 9 digits, from the right: the 2nd, 4th… (the odd indexes here) doubled.
+        digits = value.encode()
+        if (sum(digits[0::2]) - 5 * 48 + sum(digits[1::2].translate(_DOUBLED))) % 10 == 0:
+            return value
+    return normalise_siren(value)
+
+
 _region = lru_cache(maxsize=256)(normalise_region)
 _training_code = lru_cache(maxsize=4096)(training_code_of)
 
@@ -146,26 +200,42 @@ def parse_row(tenant: str, line: int, values: Sequence[str], today: date) -> Tra
     learner_ref, audience, training_code, title, region, siren, enrolled, completed = values
     ref = learner_ref_of(learner_ref)
     code = _training_code(training_code)
-    enrolled_on = _date(enrolled.strip(), "enrolled_on")
+    enrolled_on = _DATES.get(enrolled) or _date_of(enrolled, "enrolled_on")
     if enrolled_on > today:
         check_enrolment_date(enrolled_on, today)
-    completed = completed.strip()
-    completed_on = _date(completed, "completed_on") if completed else None
-    if completed_on is not None:
-        check_completion(enrolled_on, completed_on, today)
+    completed_on = None
+    if completed:
+        completed_on = _DATES.get(completed)
+        if completed_on is None and completed.strip():
+            completed_on = _date_of(completed, "completed_on")
+        if completed_on is not None and (completed_on < enrolled_on or completed_on > today):
+            check_completion(enrolled_on, completed_on, today)
+    audience, title, region = _described(audience, title, region)
     siren = siren.strip()
-    return Training(
-        line,
-        Enrolment.create_id(tenant, ref, code),
-        ref,
-        _audience(audience),
-        code,
-        _title(title),
-        _region(region),
-        _siren(siren) if siren else None,
-        enrolled_on,
-        completed_on,
+    return _new_training(
+        Training,
+        (
+            line,
+            enrolment_key(tenant, ref, code),
+            ref,
+            audience,
+            code,
+            title,
+            region,
+            _siren(siren) if siren else None,
+            enrolled_on,
+            completed_on,
+        ),
     )
+
+
+_new_training = tuple.__new__
+
+
+@lru_cache(maxsize=65_536)
+def _described(audience: str, title: str, region: str) -> tuple[str, str, str]:
+    """The audience's name, the title and the region, checked in this order."""
+    return _audience(audience), _title(title), _region(region)
 
 
 def read_rows(
@@ -198,6 +268,10 @@ def read_rows(
 
 
 # --- The stored events, as the application's mapper writes them ---------------------------------
+#
+# The state is the JSON orjson writes for the event's dict (keys in this order, no spaces), put
+# together from pieces that repeat across rows, each written by orjson once: the head (time,
+# topic, tenant) once a batch, the training's fields, the employer's and the dates once each.
 
 
 def _transcoded(kind: str, value: str) -> dict[str, str]:
@@ -205,26 +279,76 @@ def _transcoded(kind: str, value: str) -> dict[str, str]:
 
 
 def enrolled_state(tenant: str, training: Training, at: dict[str, str]) -> bytes:
-    siren = training.siren
-    return orjson.dumps(
-        {
-            "timestamp": at,
-            "originator_topic": _AGGREGATE_TOPIC,
-            "tenant": tenant,
-            "learner_ref": training.learner_ref,
-            "training_code": training.training_code,
-            "training_title": training.training_title,
-            "audience": training.audience,
-            "region": training.region,
-            "company_id": None if siren is None else _company_id(siren),
-            "company_siren": siren,
-            "on": _date_iso(training.enrolled_on),
-        }
-    )
+    return _enrolled_state(_enrolled_head(tenant, orjson.dumps(at)), training)
 
 
 def completed_state(on: date, at: dict[str, str]) -> bytes:
-    return orjson.dumps({"timestamp": at, "on": _date_iso(on)})
+    return b'{"timestamp":' + orjson.dumps(at) + _on(on) + b"}"
+
+
+def _enrolled_state(head: bytes, training: Training) -> bytes:
+    return b"".join(
+        (
+            head,
+            orjson.dumps(training.learner_ref),
+            _training_fields(
+                training.training_code,
+                training.training_title,
+                training.audience,
+                training.region,
+            ),
+            _company_fields(training.siren),
+            _on(training.enrolled_on),
+            b"}",
+        )
+    )
+
+
+@lru_cache(maxsize=64)
+def _enrolled_head(tenant: str, at: bytes) -> bytes:
+    """The state up to the learner's reference, ``at`` being the time's JSON."""
+    return b"".join(
+        (
+            b'{"timestamp":',
+            at,
+            b',"originator_topic":',
+            orjson.dumps(_AGGREGATE_TOPIC),
+            b',"tenant":',
+            orjson.dumps(tenant),
+            b',"learner_ref":',
+        )
+    )
+
+
+@lru_cache(maxsize=4096)
+def _training_fields(code: str, title: str, audience: str, region: str) -> bytes:
+    """From the training's code to the company's id, its value excluded."""
+    return b"".join(
+        (
+            b',"training_code":',
+            orjson.dumps(code),
+            b',"training_title":',
+            orjson.dumps(title),
+            b',"audience":',
+            orjson.dumps(audience),
+            b',"region":',
+            orjson.dumps(region),
+            b',"company_id":',
+        )
+    )
+
+
+@lru_cache(maxsize=65_536)
+def _company_fields(siren: str | None) -> bytes:
+    """The company's id and SIREN, with the key between them."""
+    company_id = None if siren is None else _company_id(siren)
+    return orjson.dumps(company_id) + b',"company_siren":' + orjson.dumps(siren)
+
+
+@lru_cache(maxsize=8192)
+def _on(on: date) -> bytes:
+    """The date's key and value, the comma before them included."""
+    return b',"on":' + orjson.dumps(_date_iso(on))
 
 
 @lru_cache(maxsize=8192)
@@ -232,9 +356,14 @@ def _date_iso(on: date) -> dict[str, str]:
     return _transcoded("date_iso", on.isoformat())
 
 
+_COMPANY_PREFIX = OSEZIA_NAMESPACE.bytes + b"company/"
+
+
 @lru_cache(maxsize=65_536)
 def _company_id(siren: str) -> dict[str, str]:
-    return _transcoded("uuid_hex", Company.create_id(siren).hex)
+    """``Company.create_id(siren)``'s hex: uuid5, as ``enrolment_key`` computes it."""
+    digest = sha1(_COMPANY_PREFIX + siren.encode(), usedforsecurity=False).digest()
+    return _transcoded("uuid_hex", f"{int.from_bytes(digest[:16]) & _ID_MASK | _ID_BITS:032x}")
 
 
 def recorded_at(moment: datetime) -> dict[str, str]:
@@ -244,22 +373,23 @@ def recorded_at(moment: datetime) -> dict[str, str]:
 # --- The import -----------------------------------------------------------------------------------
 
 
-class Stored(NamedTuple):
-    """What the log already holds for an enrolment (of this tenant: the id names it)."""
-
-    enrolled_on: date
-    completed: bool
+# What the log already holds for an enrolment (of this tenant: the id names it), by the id's
+# bytes: the date of the enrolment, and whether it is completed.
+Stored = tuple[date, bool]
 
 
-def _stored(log: LockedLog, ids: list[UUID]) -> dict[UUID, Stored]:
-    found: dict[UUID, Stored] = {}
-    for originator_id, version, state in log.stored(ids):
+def _stored(log: LockedLog, keys: list[bytes]) -> dict[bytes, Stored]:
+    found: dict[bytes, Stored] = {}
+    dates: dict[str, date] = {}
+    for key, version, state in log.stored_keys(keys):
         if version == 1:
-            data = orjson.loads(state)
-            on = date.fromisoformat(data["on"]["_data_"])
-            found[originator_id] = Stored(on, completed=False)
-        elif originator_id in found:
-            found[originator_id] = found[originator_id]._replace(completed=True)
+            text = orjson.loads(state)["on"]["_data_"]
+            on = dates.get(text)
+            if on is None:
+                on = dates[text] = date.fromisoformat(text)
+            found[key] = (on, False)
+        elif key in found:
+            found[key] = (found[key][0], True)
     return found
 
 
@@ -319,6 +449,7 @@ class TrainingImport:
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import") as writer:
             batch: list[Training] = []
+            batch_rows = self.batch_rows
             for line, training, reason in read_rows(self.tenant, lines, self.today):
                 summary.rows_read += 1
                 if training is None:
@@ -326,7 +457,7 @@ class TrainingImport:
                     on_problem(line, reason or "")
                     continue
                 batch.append(training)
-                if len(batch) >= self.batch_rows:
+                if len(batch) >= batch_rows:
                     if writing is not None:
                         written(writing.result())
                     writing = writer.submit(self._import, batch)
@@ -347,48 +478,51 @@ class TrainingImport:
             # becomes visible when it commits, after any wait, and a batch that waited past
             # midnight must not carry the previous day's time into the figures.
             at = recorded_at(self.clock())
-            stored = _stored(log, [t.id for t in batch])
+            stored = _stored(log, [t.key for t in batch])
             # Events are made as COPY sends them: PostgreSQL stores a chunk while the next is made.
-            written = log.copy(self._new_events(batch, stored, at, outcome))
+            written = log.copy_keyed(self._new_events(batch, stored, at, outcome))
         outcome.events = Appended(written=written)
         return outcome
 
     def _new_events(
         self,
         batch: list[Training],
-        stored: dict[UUID, Stored],
+        stored: dict[bytes, Stored],
         at: dict[str, str],
         outcome: _Outcome,
-    ) -> Iterator[Row]:
-        for training in batch:
-            try:
-                new = self._events_of(training, stored, at)
-            except DomainError as error:
-                outcome.problems.append((training.line, error.message))
-                continue
-            if new:
-                yield from new
-                outcome.imported += 1
-            else:
-                outcome.already_present += 1
-
-    def _events_of(
-        self, training: Training, stored: dict[UUID, Stored], at: dict[str, str]
-    ) -> list[Row]:
-        """The events this row adds to what the log holds (or this batch will), updating it."""
-        earlier = stored.get(training.id)
-        completed_on = training.completed_on
-        if earlier is None:
-            enrolled = (training.id, 1, ENROLLED_TOPIC, enrolled_state(self.tenant, training, at))
-            stored[training.id] = Stored(training.enrolled_on, completed=completed_on is not None)
-            if completed_on is None:
-                return [enrolled]
-            return [enrolled, (training.id, 2, COMPLETED_TOPIC, completed_state(completed_on, at))]
-        if completed_on is None or earlier.completed:
-            return []
-        check_completion(earlier.enrolled_on, completed_on, self.today)
-        stored[training.id] = earlier._replace(completed=True)
-        return [(training.id, 2, COMPLETED_TOPIC, completed_state(completed_on, at))]
+    ) -> Iterator[KeyedRow]:
+        """The events each row adds to what the log holds (or this batch will), updating it."""
+        at_json = orjson.dumps(at)
+        head = _enrolled_head(self.tenant, at_json)
+        completed_head = b'{"timestamp":' + at_json
+        today = self.today
+        enrolled_state_of, on_of = _enrolled_state, _on
+        imported = already_present = 0
+        try:
+            for training in batch:
+                key = training.key
+                completed_on = training.completed_on
+                earlier = stored.get(key)
+                if earlier is None:
+                    yield key, 1, ENROLLED_TOPIC, enrolled_state_of(head, training)
+                    stored[key] = (training.enrolled_on, completed_on is not None)
+                    if completed_on is not None:
+                        yield key, 2, COMPLETED_TOPIC, completed_head + on_of(completed_on) + b"}"
+                    imported += 1
+                elif completed_on is None or earlier[1]:
+                    already_present += 1
+                else:
+                    try:
+                        check_completion(earlier[0], completed_on, today)
+                    except DomainError as error:
+                        outcome.problems.append((training.line, error.message))
+                        continue
+                    stored[key] = (earlier[0], True)
+                    yield key, 2, COMPLETED_TOPIC, completed_head + on_of(completed_on) + b"}"
+                    imported += 1
+        finally:
+            outcome.imported += imported
+            outcome.already_present += already_present
 
 
 def import_trainings(

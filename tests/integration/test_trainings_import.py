@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
+from uuid import uuid5
 
 import psycopg
 import pytest
@@ -15,7 +16,9 @@ from hypothesis import strategies as st
 from osezia.bulk import EVENTS_TABLE
 from osezia.domain.academie.application import Academie
 from osezia.domain.academie.model import Enrolment
-from osezia.domain.errors import NotFound
+from osezia.domain.application import OSEZIA_NAMESPACE
+from osezia.domain.errors import DomainError, NotFound
+from osezia.domain.identifiers import normalise_siren
 from osezia.domain.platform import Platform
 from osezia.trainings import (
     COLUMNS,
@@ -25,6 +28,7 @@ from osezia.trainings import (
     TrainingImport,
     completed_state,
     enrolled_state,
+    enrolment_key,
     import_trainings,
     parse_row,
     recorded_at,
@@ -283,6 +287,36 @@ def test_the_import_writes_the_bytes_the_commands_would(
 
     assert training.id == enrolment_id
     assert [e.state for e in by_commands] == by_import
+
+
+names = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=80)
+
+
+@settings(max_examples=500)
+@given(tenant=names, learner_ref=names, training_code=names)
+def test_the_import_derives_the_ids_uuid5_does(
+    tenant: str, learner_ref: str, training_code: str
+) -> None:
+    key = enrolment_key(tenant, learner_ref, training_code)
+    name = f"training/{tenant}/{learner_ref}/{training_code}"
+
+    assert key == uuid5(OSEZIA_NAMESPACE, name).bytes
+    assert key == Enrolment.create_id(tenant, learner_ref, training_code).bytes
+
+
+@settings(max_examples=500)
+@given(siren=st.from_regex(r"[0-9]{9}", fullmatch=True) | st.from_regex(r"[0-9 .]{0,12}"))
+def test_a_rows_siren_is_checked_as_normalise_siren_checks_it(siren: str) -> None:
+    row = ["LRN-1", "EMPLOYEE", "IA-101", "IA", "53", siren, "2025-10-06", ""]
+
+    def outcome(check: Callable[[], object]) -> object:
+        try:
+            return check()
+        except DomainError as error:
+            return error.message
+
+    expected = outcome(lambda: normalise_siren(siren.strip()) if siren.strip() else None)
+    assert outcome(lambda: parse_row("operator", 2, row, TODAY).siren) == expected
 
 
 def test_each_batch_is_checked_against_what_the_batches_before_it_wrote(
