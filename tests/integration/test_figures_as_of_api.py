@@ -15,9 +15,6 @@ from psycopg.rows import dict_row
 
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
-from osezia.graphql.context import Context
-from osezia.graphql.schema import schema
-from osezia.projections.connections import create_pool
 from osezia.projections.progress import today
 from osezia.tenants.application import Tenants
 from tests.integration.process_support import versions
@@ -31,10 +28,10 @@ from tests.integration.test_progress import (
     a_company,
     adopt,
     clock,  # noqa: F401  (a fixture)
-    profile_of,
     run_to_report,
     world,  # noqa: F401  (a fixture)
 )
+from tests.integration.test_progress_api import ask_as_of
 
 UPGRADES = Path(__file__).parents[2] / "alembic" / "read_models" / "versions"
 
@@ -59,23 +56,7 @@ query ($asOf: Date) {
 def ask(
     database_url: str, platform: Platform, tenants: Tenants, tenant: str, as_of: date | None
 ) -> Any:
-    async def run() -> Any:
-        pool = await create_pool(database_url, max_size=2)
-        try:
-            context = Context(
-                tenant=tenant,
-                platform=platform,
-                pool=pool,
-                role="analyst",
-                scopes=frozenset({"read"}),
-                profile=profile_of(tenants, tenant),
-            )
-            variables = {"asOf": as_of.isoformat() if as_of else None}
-            return await schema.execute(FIGURES, variable_values=variables, context_value=context)
-        finally:
-            await pool.close()
-
-    return asyncio.run(run())
+    return ask_as_of(database_url, platform, tenants, tenant, FIGURES, as_of)
 
 
 def figures(

@@ -578,6 +578,20 @@ loan_steps = st.lists(
 )
 
 
+# Each property plays a few histories (every one builds the read models): five examples each.
+AS_OF_PROPERTY = settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def recorded_days(timer: Clock) -> list[date]:
+    """Every day in France from DAY0 to the clock's."""
+    last = timer.now.astimezone(PARIS).date()
+    return [DAY0 + timedelta(days=n) for n in range((last - DAY0).days + 1)]
+
+
 class LoanHistory:
     def __init__(self, platform: Platform, timer: Clock) -> None:
         self.platform, self.clock = platform, timer
@@ -602,16 +616,8 @@ class LoanHistory:
                 loan = self.loans[a % len(self.loans)]
                 loans.disburse_loan("bpifrance", loan, amount_cents=(1 + b % 5) * M, on=DAY1)
 
-    def days(self) -> list[date]:
-        last = self.clock.now.astimezone(PARIS).date()
-        return [DAY0 + timedelta(days=n) for n in range((last - DAY0).days + 1)]
 
-
-@settings(
-    max_examples=5,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@AS_OF_PROPERTY
 @given(first=loan_steps, then=loan_steps)
 def test_loan_figures_as_of_any_day_recount_the_history_and_never_change(
     world: World,  # noqa: F811
@@ -626,7 +632,7 @@ def test_loan_figures_as_of_any_day_recount_the_history_and_never_change(
     for step in first:
         history.play(*step)
     build(world)
-    days = history.days()
+    days = recorded_days(history.clock)
 
     answers = figures(world, "french-tech", LOANS, days)
 
@@ -732,16 +738,8 @@ class CohortHistory:
                     "bpifrance", cohort, company_id=company, on=on, reason="sortie"
                 )
 
-    def days(self) -> list[date]:
-        last = self.clock.now.astimezone(PARIS).date()
-        return [DAY0 + timedelta(days=n) for n in range((last - DAY0).days + 1)]
 
-
-@settings(
-    max_examples=5,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@AS_OF_PROPERTY
 @given(first=cohort_steps, then=cohort_steps)
 def test_acceleration_figures_as_of_any_day_recount_the_history_and_never_change(
     world: World,  # noqa: F811
@@ -756,7 +754,7 @@ def test_acceleration_figures_as_of_any_day_recount_the_history_and_never_change
     for step in first:
         history.play(*step)
     build(world)
-    days = history.days()
+    days = recorded_days(history.clock)
 
     answers = figures(world, "cci", ACCELERATION, days)
     regional = figures(world, REGIONAL, ACCELERATION, days)

@@ -54,6 +54,18 @@ def ask_now(
     database_url: str, platform: Platform, tenants: Tenants, tenant: str, as_of: date | None
 ) -> Any:
     """Ask for the progress on the read models as they stand."""
+    return ask_as_of(database_url, platform, tenants, tenant, PROGRESS, as_of)
+
+
+def ask_as_of(
+    database_url: str,
+    platform: Platform,
+    tenants: Tenants,
+    tenant: str,
+    document: str,
+    as_of: date | None,
+) -> Any:
+    """Run a query taking `$asOf: Date` as an analyst of the network (its registered profile)."""
 
     async def run() -> Any:
         pool = await create_pool(database_url, max_size=2)
@@ -67,7 +79,7 @@ def ask_now(
                 profile=profile_of(tenants, tenant),
             )
             variables = {"asOf": as_of.isoformat() if as_of else None}
-            return await schema.execute(PROGRESS, variable_values=variables, context_value=context)
+            return await schema.execute(document, variable_values=variables, context_value=context)
         finally:
             await pool.close()
 
