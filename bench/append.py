@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Protocol
 
 import psycopg
-from psycopg import sql
+from machine import cpu_idle, recreate_database
 
 from osezia.config import Database
 from osezia.domain.companies.application import Companies
@@ -94,36 +94,6 @@ class System(Protocol):
 
 
 # --- Databases -------------------------------------------------------------------------------
-
-
-def with_database(admin_url: str, dbname: str) -> str:
-    head, _, query = admin_url.partition("?")
-    return f"{head.rsplit('/', 1)[0]}/{dbname}" + (f"?{query}" if query else "")
-
-
-def recreate_database(admin_url: str, dbname: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        name = sql.Identifier(dbname)
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    return with_database(admin_url, dbname)
-
-
-def cpu_idle(seconds: float = 2.0) -> float | None:
-    """The share of the machine's CPU time left idle over ``seconds`` (Linux), else None."""
-
-    def sample() -> tuple[int, int]:
-        with open("/proc/stat") as stat:
-            ticks = [int(n) for n in stat.readline().split()[1:]]
-        return ticks[3] + ticks[4], sum(ticks[:8])  # idle + iowait, all
-
-    try:
-        idle_before, total_before = sample()
-        time.sleep(seconds)
-        idle_after, total_after = sample()
-    except (OSError, ValueError, IndexError):
-        return None
-    return (idle_after - idle_before) / max(1, total_after - total_before)
 
 
 def checkpoint(admin_url: str) -> None:

@@ -43,7 +43,7 @@ from uuid import UUID
 
 import asyncpg
 import psycopg
-from psycopg import sql
+from machine import recreate_database
 
 from osezia.config import Database
 from osezia.domain.companies.model import AdoptionStage
@@ -66,20 +66,6 @@ ROWS_CHANNEL = "bench_read_models"
 PING_CHANNEL = "bench_ping"
 
 # --- Databases ---------------------------------------------------------------------------------
-
-
-def with_database(admin_url: str, dbname: str) -> str:
-    head, _, query = admin_url.partition("?")
-    return f"{head.rsplit('/', 1)[0]}/{dbname}" + (f"?{query}" if query else "")
-
-
-def recreate_database(admin_url: str, dbname: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-    return with_database(admin_url, dbname)
 
 
 def server_description(url: str) -> str:

@@ -42,7 +42,7 @@ from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import StoredEvent
-from psycopg import sql
+from machine import cpu_idle, recreate_database
 
 from osezia.bulk import BulkAppender
 from osezia.config import Database
@@ -85,19 +85,6 @@ class Rate:
         return self.events / self.seconds if self.seconds else 0.0
 
 
-def with_database(admin_url: str, dbname: str) -> str:
-    head, _, query = admin_url.partition("?")
-    return f"{head.rsplit('/', 1)[0]}/{dbname}" + (f"?{query}" if query else "")
-
-
-def recreate_database(admin_url: str, dbname: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        name = sql.Identifier(dbname)
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    return with_database(admin_url, dbname)
-
-
 def write_csv(path: Path, rows: int, seed: int = 11) -> None:
     """A realistic file: 500k learners over five trainings, 40 % with a known employer."""
     chance = random.Random(seed)
@@ -124,23 +111,6 @@ def write_csv(path: Path, rows: int, seed: int = 11) -> None:
                     completed.isoformat() if chance.random() < 0.9 and completed <= TODAY else "",
                 ]
             )
-
-
-def cpu_idle(seconds: float = 2.0) -> float | None:
-    """The share of the machine's CPU time left idle over ``seconds`` (Linux), else None."""
-
-    def sample() -> tuple[int, int]:
-        with open("/proc/stat") as stat:
-            ticks = [int(n) for n in stat.readline().split()[1:]]
-        return ticks[3] + ticks[4], sum(ticks[:8])  # idle + iowait, all
-
-    try:
-        idle_before, total_before = sample()
-        time.sleep(seconds)
-        idle_after, total_after = sample()
-    except (OSError, ValueError, IndexError):
-        return None
-    return (idle_after - idle_before) / max(1, total_after - total_before)
 
 
 def empty_log(url: str) -> None:

@@ -38,6 +38,7 @@ from typing import Any
 import asyncpg
 import psycopg
 from eventsourcing.domain import Aggregate
+from machine import recreate_database
 from psycopg import sql
 
 from osezia.config import Database
@@ -194,20 +195,6 @@ class HistoryWriter:
 
 
 # --- Databases ---------------------------------------------------------------------------------
-
-
-def with_database(admin_url: str, dbname: str) -> str:
-    head, _, query = admin_url.partition("?")
-    return f"{head.rsplit('/', 1)[0]}/{dbname}" + (f"?{query}" if query else "")
-
-
-def recreate_database(admin_url: str, dbname: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-    return with_database(admin_url, dbname)
 
 
 def prepare_for_reading(url: str) -> None:

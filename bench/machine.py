@@ -1,0 +1,40 @@
+"""What every benchmark needs of the machine: a fresh database, and how idle the CPU is."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+from psycopg import sql
+
+
+def with_database(admin_url: str, dbname: str) -> str:
+    """The admin URL, naming another database."""
+    head, _, query = admin_url.partition("?")
+    return f"{head.rsplit('/', 1)[0]}/{dbname}" + (f"?{query}" if query else "")
+
+
+def recreate_database(admin_url: str, dbname: str) -> str:
+    """Drop (forcing out its sessions) and create the database; returns its URL."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        name = sql.Identifier(dbname)
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    return with_database(admin_url, dbname)
+
+
+def cpu_idle(seconds: float = 2.0) -> float | None:
+    """The share of the machine's CPU time left idle over ``seconds`` (Linux), else None."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            ticks = [int(n) for n in stat.readline().split()[1:]]
+        return ticks[3] + ticks[4], sum(ticks[:8])  # idle + iowait, all
+
+    try:
+        idle_before, total_before = sample()
+        time.sleep(seconds)
+        idle_after, total_after = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return (idle_after - idle_before) / max(1, total_after - total_before)
