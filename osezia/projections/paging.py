@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import orjson
 
 from osezia.domain.errors import InvalidValue
@@ -75,14 +76,22 @@ async def page(
         sort_value, row_id = decode_cursor(after)
         params.extend([sort_value, row_id])
         a, b = len(params) - 1, len(params)
-        conditions.append(f"({sort}, id) > (${a}::{sort_type}, ${b}::uuid)")
+        # The cursor keeps the sort value as text: PostgreSQL casts it, whatever its type.
+        conditions.append(f"({sort}, id) > (${a}::text::{sort_type}, ${b}::text::uuid)")
     where = " AND ".join(conditions) or "true"
     params.append(first + 1)
     source = f'"{stable_schema(tenant)}".{view}'
-    records = await conn.fetch(
-        f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {sort}, id LIMIT ${len(params)}",
-        *params,
-    )
+    try:
+        records = await conn.fetch(
+            f"SELECT {columns} FROM {source} WHERE {where} "
+            f"ORDER BY {sort}, id LIMIT ${len(params)}",
+            *params,
+        )
+    except asyncpg.DataError:
+        if after is None:
+            raise
+        # A cursor made up by hand: its sort value or id is not of the column's type.
+        raise InvalidValue(f"cursor {after!r} is not one this API returned") from None
     total = await conn.fetchval(f"SELECT count(*) FROM {source} WHERE {count_where}", *counted)
     rows = [dict(r) for r in records]
     return Page(rows=rows[:first], has_next=len(rows) > first, total=int(total))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from strawberry.types import ExecutionResult
+
 from osezia.domain.platform import Platform
 from osezia.graphql.context import Context
 from osezia.graphql.schema import schema
@@ -32,20 +34,26 @@ class Api:
     def __init__(self, database_url: str, platform: Platform) -> None:
         self.database_url, self.platform = database_url, platform
 
-    def run(self, tenant: str, document: str) -> dict[str, Any]:
-        async def execute() -> dict[str, Any]:
+    def execute(self, tenant: str, document: str) -> ExecutionResult:
+        """The whole result, errors included."""
+
+        async def execute() -> ExecutionResult:
             pool = await create_pool(self.database_url, max_size=2)
             try:
-                result = await schema.execute(
+                return await schema.execute(
                     document, context_value=context(self.platform, pool, tenant)
                 )
             finally:
                 await pool.close()
-            assert result.errors is None, result.errors
-            assert result.data is not None
-            return dict(result.data)
 
         return asyncio.run(execute())
+
+    def run(self, tenant: str, document: str) -> dict[str, Any]:
+        """The data of a document that must succeed."""
+        result = self.execute(tenant, document)
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return dict(result.data)
 
     def mutate(self, tenant: str, call: str) -> dict[str, Any]:
         """The outcome of one mutation: Done with its id, or Problem with its code."""

@@ -4,6 +4,7 @@ sees, and every network reads the figures."""
 from __future__ import annotations
 
 import asyncio
+import base64
 from decimal import Decimal
 from typing import Any
 
@@ -171,3 +172,41 @@ def test_a_cohort_is_run_through_the_api(api: Api, platform: Platform, tenants: 
     assert sum(r["companies"] for r in rows) == 2
     ends = {(r["graduatedDay"] is not None, r["exitedDay"] is not None) for r in rows}
     assert ends == {(True, False), (False, True)}
+
+
+def test_loans_page_after_page_in_the_order_applied(
+    api: Api, platform: Platform, tenants: Tenants
+) -> None:
+    """A list sorted by a recorded time pages on with the cursor it returned."""
+    company = a_company(platform, "542107651")
+    for amount in (10_000_000, 20_000_000, 30_000_000):
+        api.done(
+            "cci",
+            f'applyForLoan(companyId: "{company}", amountCents: {amount}, termMonths: 84, '
+            'purpose: "Vision", on: "2026-01-12")',
+        )
+    catch_up(api, tenants)
+    amounts: list[int] = []
+    after = "null"
+    while True:
+        page = api.run(
+            "cci",
+            f"{{ loans(first: 2, after: {after}) {{ totalCount "
+            "pageInfo { hasNextPage endCursor } edges { node { amountCents } } } }",
+        )["loans"]
+        assert page["totalCount"] == 3
+        amounts += [e["node"]["amountCents"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = f'"{page["pageInfo"]["endCursor"]}"'
+
+    assert amounts == [10_000_000, 20_000_000, 30_000_000]
+
+
+def test_a_cursor_made_up_by_hand_is_refused_with_its_code(api: Api) -> None:
+    forged = base64.urlsafe_b64encode(b'["not a time", "not an id"]').decode()
+
+    result = api.execute("cci", f'{{ loans(first: 2, after: "{forged}") {{ totalCount }} }}')
+
+    assert result.errors is not None
+    assert (result.errors[0].extensions or {}).get("code") == "INVALID_VALUE"
