@@ -102,16 +102,9 @@ class LockedLog:
         self.cursor = cursor
         self.table = sql.Identifier(*table.split("."))
 
-    def stored(self, ids: Collection[UUID]) -> list[tuple[UUID, int, bytes]]:
-        """The events already stored for these originators: (id, version, state), in order."""
-        query = sql.SQL(
-            "SELECT originator_id, originator_version, state FROM {} "
-            "WHERE originator_id = ANY({}) ORDER BY originator_id, originator_version"
-        ).format(self.table, _IDS)
-        return self.cursor.execute(query, (_packed(ids),)).fetchall()
-
     def stored_keys(self, keys: Collection[bytes]) -> list[tuple[bytes, int, bytes]]:
-        """As ``stored``, the originator ids given and returned as their 16 bytes."""
+        """The events already stored for these originators (their ids as 16 bytes): (id,
+        version, state), in order."""
         query = sql.SQL(
             "SELECT uuid_send(originator_id), originator_version, state FROM {} "
             "WHERE originator_id = ANY({}) ORDER BY originator_id, originator_version"
@@ -124,15 +117,9 @@ class LockedLog:
         ).format(self.table, _IDS)
         return set(self.cursor.execute(query, (_packed(ids),)).fetchall())
 
-    def copy(self, rows: Iterable[Row]) -> int:
-        """COPY events that are not stored yet; their notification ids follow their order."""
-        return self._copy(rows)
-
-    def copy_keyed(self, rows: Iterable[KeyedRow]) -> int:
-        """As ``copy``, each originator id given as its 16 bytes."""
-        return self._copy(rows)
-
-    def _copy(self, rows: Iterable[Row | KeyedRow]) -> int:
+    def copy(self, rows: Iterable[Row | KeyedRow]) -> int:
+        """COPY events that are not stored yet (originator ids as UUIDs or their 16 bytes);
+        their notification ids follow their order."""
         query = sql.SQL(
             "COPY {} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
         ).format(self.table)

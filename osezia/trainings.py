@@ -56,6 +56,7 @@ from osezia.domain.academie.model import (
 )
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.calendar import today_in_france
+from osezia.domain.companies.model import Company
 from osezia.domain.errors import DomainError, InvalidDate
 from osezia.domain.geography import normalise_region
 from osezia.domain.identifiers import normalise_siren
@@ -200,15 +201,14 @@ def parse_row(tenant: str, line: int, values: Sequence[str], today: date) -> Tra
     learner_ref, audience, training_code, title, region, siren, enrolled, completed = values
     ref = learner_ref_of(learner_ref)
     code = _training_code(training_code)
-    enrolled_on = _DATES.get(enrolled) or _date_of(enrolled, "enrolled_on")
-    if enrolled_on > today:
-        check_enrolment_date(enrolled_on, today)
+    enrolled_on = _date_of(enrolled, "enrolled_on")
+    check_enrolment_date(enrolled_on, today)
     completed_on = None
     if completed:
         completed_on = _DATES.get(completed)
         if completed_on is None and completed.strip():
             completed_on = _date_of(completed, "completed_on")
-        if completed_on is not None and (completed_on < enrolled_on or completed_on > today):
+        if completed_on is not None:
             check_completion(enrolled_on, completed_on, today)
     audience, title, region = _described(audience, title, region)
     siren = siren.strip()
@@ -255,16 +255,21 @@ def read_rows(
         )
     values_of = itemgetter(*(names.index(c) for c in COLUMNS))
     width = len(names)
-    for fields in reader:
-        line = reader.line_num
-        if len(fields) != width:
-            if fields and fields != [""]:
-                yield line, None, f"expected {width} fields as in the header, found {len(fields)}"
-            continue
-        try:
-            yield line, parse_row(tenant, line, values_of(fields), today), None
-        except DomainError as error:
-            yield line, None, error.message
+    try:
+        for fields in reader:
+            line = reader.line_num
+            if len(fields) != width:
+                if fields and fields != [""]:
+                    found = len(fields)
+                    yield line, None, f"expected {width} fields as in the header, found {found}"
+                continue
+            try:
+                yield line, parse_row(tenant, line, values_of(fields), today), None
+            except DomainError as error:
+                yield line, None, error.message
+    except csv.Error as error:
+        # A quote left open swallows the rest of the file: nothing after it can be read.
+        raise BadFile(f"line {reader.line_num}: the file stops being CSV here ({error})") from None
 
 
 # --- The stored events, as the application's mapper writes them ---------------------------------
@@ -356,14 +361,9 @@ def _date_iso(on: date) -> dict[str, str]:
     return _transcoded("date_iso", on.isoformat())
 
 
-_COMPANY_PREFIX = OSEZIA_NAMESPACE.bytes + b"company/"
-
-
 @lru_cache(maxsize=65_536)
 def _company_id(siren: str) -> dict[str, str]:
-    """``Company.create_id(siren)``'s hex: uuid5, as ``enrolment_key`` computes it."""
-    digest = sha1(_COMPANY_PREFIX + siren.encode(), usedforsecurity=False).digest()
-    return _transcoded("uuid_hex", f"{int.from_bytes(digest[:16]) & _ID_MASK | _ID_BITS:032x}")
+    return _transcoded("uuid_hex", Company.create_id(siren).hex)
 
 
 def recorded_at(moment: datetime) -> dict[str, str]:
@@ -480,7 +480,7 @@ class TrainingImport:
             at = recorded_at(self.clock())
             stored = _stored(log, [t.key for t in batch])
             # Events are made as COPY sends them: PostgreSQL stores a chunk while the next is made.
-            written = log.copy_keyed(self._new_events(batch, stored, at, outcome))
+            written = log.copy(self._new_events(batch, stored, at, outcome))
         outcome.events = Appended(written=written)
         return outcome
 

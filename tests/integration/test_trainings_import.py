@@ -236,6 +236,15 @@ def test_a_file_without_the_expected_columns_is_refused_whole(
         run(conn, ["learner_ref,audience,training_code,training_title,region,enrolled_on\n"])
 
 
+def test_a_quote_left_open_is_reported_with_its_line_and_nothing_after_it_is_read(
+    conn: psycopg.Connection[Any],
+) -> None:
+    header = ",".join(COLUMNS) + "\n"
+    swallowed = "x" * 140_000  # beyond the csv module's field limit, as a real file's rest
+    with pytest.raises(BadFile, match=r"line 2: the file stops being CSV here"):
+        run(conn, [header, f"LRN-1,EMPLOYEE,IA-1,\"L'IA au travail,53,,2026-01-05,\n{swallowed}"])
+
+
 # --- What the import writes is what the application's mapper writes ---------------------------
 
 rows = st.fixed_dictionaries(
