@@ -13,17 +13,16 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import orjson
 from eventsourcing.application import LRUCache
 from eventsourcing.persistence import StoredEvent
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.calendar import PARIS
 from osezia.domain.errors import DomainError
 from osezia.domain.platform import Platform
 
-PARIS = ZoneInfo("Europe/Paris")
 Action = Callable[[date], object]
 
 # Events of one day are stamped from 08:00, a few milliseconds apart, in the order written.

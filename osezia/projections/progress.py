@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from osezia.domain.calendar import PARIS, today_in_france
 from osezia.domain.errors import InvalidDate
 from osezia.domain.geography import REGIONS
 from osezia.domain.sizes import Segment
@@ -28,7 +28,6 @@ from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.tenants.profiles import Profile
 
-PARIS = ZoneInfo("Europe/Paris")
 NATIONAL = "NATIONAL"
 
 _ADOPTION = {
@@ -38,8 +37,7 @@ _ADOPTION = {
 }
 
 
-def today() -> date:
-    return datetime.now(PARIS).date()
+today = today_in_france  # "today" for the figures: the day in France
 
 
 def end_of(day: date) -> datetime:
@@ -49,8 +47,9 @@ def end_of(day: date) -> datetime:
 
 def check_as_of(day: date) -> None:
     # A day not over yet has no final answer: it would change as history is appended.
-    if day > today():
-        raise InvalidDate(f"figures as of {day} do not exist yet: today is {today()} in France")
+    now = today()
+    if day > now:
+        raise InvalidDate(f"figures as of {day} do not exist yet: today is {now} in France")
 
 
 @dataclass(frozen=True)
