@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+import strawberry
+
 from osezia.domain.errors import Forbidden, InvalidValue
 from osezia.graphql.context import Context, Info
 from osezia.graphql.pagination import Connection, connection
@@ -17,6 +19,13 @@ from osezia.projections.paging import Filter, page
 from osezia.projections.progress import check_as_of, end_of, today
 
 T = TypeVar("T")
+
+# The `asOf` argument of every figure query, described once.
+AS_OF = strawberry.argument(
+    description="A day: the figures as recorded by the end of that day in France (Paris "
+    "time), computed from history, so the same day always gives the same answer. Today when "
+    "omitted; a day not over yet (after today) is refused with INVALID_DATE."
+)
 
 
 @asynccontextmanager

@@ -25,6 +25,7 @@ from osezia.graphql.schema import schema
 from osezia.projections.access import as_tenant
 from osezia.projections.connections import connect, create_pool
 from osezia.projections.names import stable_schema
+from osezia.projections.paging import decode_cursor, encode_cursor
 from osezia.projections.progress import end_of, today
 from osezia.tenants.application import Tenants
 from tests.integration.projection_support import build_all, viewers_of
@@ -334,7 +335,14 @@ def test_a_movement_cursor_stays_valid_across_days_and_foreign_cursors_are_refus
     nodes = [e["node"]["reference"] for e in later["budget"]["movements"]["edges"]]
     assert nodes == ["C1", "A7"]
     # Not a cursor at all, and one of the right shape naming another record.
-    for cursor in ("nope", "WyIxIiwiMDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwIl0="):
+    # And this budget's, with a position that is no whole number, or beyond every movement.
+    budget_id = decode_cursor(first["pageInfo"]["endCursor"])[1]
+    made_up = [encode_cursor(position, budget_id) for position in ("²", "9" * 25, "99")]
+    for cursor in (
+        "nope",
+        "WyIxIiwiMDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwIl0=",
+        *made_up,
+    ):
         refused = execute(world, PAGE, {"first": 2, "after": cursor})
         assert code_of(refused) == "INVALID_VALUE", cursor
     for wrong in ({"first": 101}, {"first": 0}, {"first": 5, "kind": "PAYMENTS"}):

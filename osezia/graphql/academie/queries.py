@@ -8,14 +8,8 @@ import strawberry
 from osezia.graphql.academie.types import Training, TrainingFigure
 from osezia.graphql.context import Info
 from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import paged, read_as_of
+from osezia.graphql.reading import AS_OF, paged, read_as_of
 from osezia.projections.names import stable_schema
-
-AS_OF = strawberry.argument(
-    description="A day: the figures as recorded by the end of that day in France (Paris "
-    "time), computed from history, so the same day always gives the same answer. Today when "
-    "omitted; a day not over yet (after today) is refused with INVALID_DATE."
-)
 
 
 @strawberry.type

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
 from osezia.graphql.budget.ledger import envelope
 from osezia.graphql.budget.types import Budget
 from osezia.graphql.context import Info
-from osezia.graphql.reading import read_as_of, read_models
+from osezia.graphql.reading import AS_OF, read_as_of, read_models
 
 
 @strawberry.type
@@ -17,7 +18,9 @@ class BudgetQueries:
         "recorded by the end of that day in France (Europe/Paris): null if it was not open yet, "
         "every total summed from the movements recorded by then. A day not over yet is refused."
     )
-    async def budget(self, info: Info, as_of: date | None = None) -> Budget | None:
+    async def budget(
+        self, info: Info, as_of: Annotated[date | None, AS_OF] = None
+    ) -> Budget | None:
         tenant = info.context.tenant
         if as_of is None:
             async with read_models(info) as conn:

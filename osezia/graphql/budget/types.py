@@ -169,7 +169,12 @@ class Budget(Node):
     def _position(self, cursor: str) -> int:
         """The position a cursor of this envelope's movements names."""
         position, budget_id = decode_cursor(cursor)
-        if budget_id != str(self.id) or position is None or not position.isdigit():
+        if (
+            budget_id != str(self.id)
+            or not isinstance(position, str)
+            or not (position.isascii() and position.isdigit())
+            or int(position) > self.recorded
+        ):
             raise InvalidValue(f"cursor {cursor!r} is not one of this budget's movements")
         return int(position)
 

@@ -8,7 +8,7 @@ import strawberry
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.context import Info
 from osezia.graphql.node import Node
-from osezia.graphql.reading import read_as_of
+from osezia.graphql.reading import AS_OF, read_as_of
 from osezia.graphql.scalars import Cents
 from osezia.projections.names import stable_schema
 
@@ -27,12 +27,6 @@ class CallPhase:
     def of(cls, data: dict[str, Any]) -> CallPhase:
         return cls(**data)
 
-
-AS_OF = strawberry.argument(
-    description="A day: the figures as recorded by the end of that day in France (Paris "
-    "time), computed from history, so the same day always gives the same answer. Today when "
-    "omitted; a day not over yet (after today) is refused with INVALID_DATE."
-)
 
 # Each count as recorded by the end of day $2: applications submitted, selected and phases
 # awarded by then.
