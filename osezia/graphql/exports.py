@@ -29,6 +29,7 @@ from starlette.types import Receive, Scope, Send
 
 from osezia.domain.errors import DomainError, Forbidden, InvalidValue, NotFound
 from osezia.graphql.auth.errors import InvalidToken
+from osezia.graphql.reading import position_of
 from osezia.graphql.view import Services
 from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.catalogue import READ_MODELS
@@ -189,7 +190,10 @@ class Exports:
                 raise NotFound(f"no list {name!r} to export; lists: {known}")
             if "read" not in principal.scopes:
                 raise Forbidden("exporting needs the read scope")
-            delimiter, at_least = _delimiter(request), _position(request)
+            delimiter, at_least = (
+                _delimiter(request),
+                position_of(request.headers.get("x-consistency-token")),
+            )
         except DomainError as error:
             await problem(STATUS.get(type(error), 400), error)(scope, receive, send)
             return
@@ -243,14 +247,3 @@ def _delimiter(request: Request) -> str:
     if asked not in DELIMITERS:
         raise InvalidValue(f"delimiter {asked!r} is not one of: {', '.join(DELIMITERS)}")
     return DELIMITERS[asked]
-
-
-def _position(request: Request) -> int | None:
-    token = request.headers.get("x-consistency-token")
-    if token is None:
-        return None
-    if not token.isascii() or not token.isdigit():
-        raise InvalidValue(
-            f"consistency token {token!r} is not one a mutation returned (a whole number)"
-        )
-    return int(token)

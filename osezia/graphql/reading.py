@@ -58,7 +58,11 @@ async def read_as_of(info: Info, as_of: date | None) -> AsyncIterator[tuple[Db, 
 
 
 def _position(context: Context) -> int | None:
-    token = context.consistency_token
+    return position_of(context.consistency_token)
+
+
+def position_of(token: str | None) -> int | None:
+    """The log position a consistency token (X-Consistency-Token) names, if one was sent."""
     if token is None:
         return None
     if not token.isascii() or not token.isdigit():
