@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: install run test check format bench clean
+.PHONY: install run test check format bench clean schema migrations-lock
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ check: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# schema.graphql is the API's contract with partners: rewrite it after changing the schema, and
+# review its diff; a test fails while it differs from what the API serves.
+schema: $(STAMP)
+	$(BIN)/python -m tests.contracts schema
+
+# Records new migrations' SHA-256 in alembic/migrations.lock; a migration already there is
+# never rewritten (a test fails when one on main is edited).
+migrations-lock: $(STAMP)
+	$(BIN)/python -m tests.contracts migrations-lock
 
 bench: $(STAMP)
 	$(BIN)/python bench/append.py
