@@ -83,6 +83,9 @@ class OidcProvider:
     roles_claim: str
 
 
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
@@ -99,6 +102,7 @@ class Settings:
     # A bearer token Prometheus sends to read /metrics; kept out of the repr, like a password.
     metrics_token: str | None = field(default=None, repr=False)
     allowed_origins: tuple[str, ...] = ()  # pages that may open a websocket, besides our own
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # a larger request body is refused (413) unread
 
     @property
     def is_production(self) -> bool:
@@ -157,6 +161,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         response_cache=_flag(env, "OSEZIA_RESPONSE_CACHE", default="1"),
         metrics_token=_metrics_token(env),
         allowed_origins=_origins(env),
+        max_body_bytes=_max_body_bytes(env),
     )
 
 
@@ -197,6 +202,16 @@ def _flag(env: Mapping[str, str], name: str, *, default: str) -> bool:
     if value not in {"0", "1"}:
         raise SettingsError(f"{name} must be 0 or 1, got {value!r}")
     return value == "1"
+
+
+def _max_body_bytes(env: Mapping[str, str]) -> int:
+    text = env.get("OSEZIA_MAX_BODY_BYTES") or str(DEFAULT_MAX_BODY_BYTES)
+    if not (text.isascii() and text.isdigit()) or not 1024 <= int(text) <= 1024**3:
+        raise SettingsError(
+            f"OSEZIA_MAX_BODY_BYTES must be a number of bytes from 1024 to 1073741824 "
+            f"(default {DEFAULT_MAX_BODY_BYTES}), got {text!r}"
+        )
+    return int(text)
 
 
 METRICS_TOKEN_MIN_LENGTH = 16
