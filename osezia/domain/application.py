@@ -8,7 +8,7 @@ import json
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -35,6 +35,21 @@ LOG_NAME = "osezia"
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R", UUID, None)
+
+
+class Networks(Protocol):
+    """The partner networks as the write side needs them, handed to it by the composition root
+    (the domain imports no tenant code): ``osezia.tenants.networks``."""
+
+    def sees(
+        self, tenant: str, kind: str, owner: str, region: str | None, parties: Collection[str]
+    ) -> bool:
+        """Whether ``tenant`` may name this record in a command (visibility's one rule)."""
+        ...
+
+    def is_live(self, app: PlatformApplication, slug: str) -> bool:
+        """Whether ``slug`` is a registered network that is neither suspended nor gone."""
+        ...
 
 
 class DateAsISO(Transcoding):
@@ -103,16 +118,27 @@ class PlatformApplication(Application[UUID]):
     """Base of the write applications: one verb-phrase method per command."""
 
     def __init__(
-        self, env: EnvType | None = None, *, share_with: PlatformApplication | None = None
+        self,
+        env: EnvType | None = None,
+        *,
+        share_with: PlatformApplication | None = None,
+        networks: Networks | None = None,
     ) -> None:
         # Applications built to share another's store use its connections and its group
         # commit, so that every command of the platform is batched with every other one.
         self._shared = share_with
+        self._networks = networks or (share_with._networks if share_with else None)
         super().__init__(env)
         self._positions = threading.local()
         self._group_commit: GroupCommit = (
             share_with._group_commit if share_with else GroupCommit(self.recorder)
         )
+
+    @property
+    def networks(self) -> Networks:
+        if self._networks is None:
+            raise TypeError("this application acts on companies: build it with networks=")
+        return self._networks
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Any:
         return super().construct_env(LOG_NAME, env)

@@ -117,3 +117,9 @@ class BudgetExceeded(DomainError):
 
 class AlreadyExists(DomainError):
     code = "ALREADY_EXISTS"
+
+
+class AlreadyApplied(DomainError):
+    """A company's second application to one call, whichever network sends it."""
+
+    code = "ALREADY_APPLIED"

@@ -7,6 +7,7 @@ from eventsourcing.utils import EnvType
 from osezia.domain.academie.application import Academie
 from osezia.domain.acceleration.application import Acceleration
 from osezia.domain.ambassadors.application import Ambassadors
+from osezia.domain.application import Networks
 from osezia.domain.budget.application import Budget
 from osezia.domain.calls.application import Calls
 from osezia.domain.catalogue.application import Catalogue
@@ -27,8 +28,14 @@ class Platform:
     together.
     """
 
-    def __init__(self, env: EnvType, *, diagnostic_rules: DiagnosticRules | None = None) -> None:
-        self.companies = Companies(env=env)
+    def __init__(
+        self,
+        env: EnvType,
+        *,
+        networks: Networks,
+        diagnostic_rules: DiagnosticRules | None = None,
+    ) -> None:
+        self.companies = Companies(env=env, networks=networks)
         share = self.companies
         self.diagnostics = Diagnostics(env=env, share_with=share, rules=diagnostic_rules)
         self.ambassadors = Ambassadors(env=env, share_with=share)

@@ -6,13 +6,13 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from osezia.domain.application import PlatformApplication
 from osezia.domain.errors import AlreadyRegistered, Conflict, InvalidValue, NotFound
 from osezia.tenants.model import Tenant, TenantDirectory, check_slug
+from osezia.tenants.networks import RegistryApplication
 from osezia.tenants.profiles import DEFAULT_TENANTS, Profile
 
 
-class Tenants(PlatformApplication):
+class Tenants(RegistryApplication):
     """Registers partner networks, sets their profiles, suspends and offboards them."""
 
     def register_tenant(

@@ -1,10 +1,14 @@
-"""Who sees what: the one rule every read model is built with.
+"""Who sees what: the one rule every read model is built with, and every command checks.
 
-A tenant sees (a) what it owns, (b) what another tenant shared with it (handled by the
-referral projection), (c) public reference data (ambassadors, the events calendar), within its
-region when it is a regional network, and (d) every record of the kinds its profile lists in
+A tenant sees (a) what it owns, or stands in as a party (a company it follows, a referral it
+made or received), (b) a company another tenant shared with it (handled by the referral
+projection), (c) public reference data (ambassadors, the events calendar), within its region
+when it is a regional network, and (d) every record of the kinds its profile lists in
 `sees_all` (Bpifrance: diagnostics; INRIA: partnerships). Aggregated figures, which identify no
 company, come from the platform's own model and are open to every tenant.
+
+A network *acts* only on what it sees by its own standing: (a) and (c), never (d). Bpifrance,
+which sees every diagnostic, follows a company or receives a referral before it acts on it.
 """
 
 from __future__ import annotations
@@ -31,11 +35,20 @@ class Viewer:
         in_region = profile.region is None or region is None or region == profile.region
         if kind in PUBLIC_KINDS:
             return in_region
-        if kind == "referral":
-            return self.slug in parties
-        if owner == self.slug:
+        if owner == self.slug or self.slug in parties:
             return True
+        if kind == "referral":
+            return False
         return kind in profile.sees_all and in_region
 
 
 PLATFORM_VIEWER = Viewer(PLATFORM, None)
+
+_BY_STANDING = Profile(commands=frozenset())  # sees nothing through `sees_all` or a region
+
+
+def may_act_on(
+    tenant: str, kind: str, owner: str, region: str | None, parties: Collection[str]
+) -> bool:
+    """Whether ``tenant`` may name this record in a command: it sees it by its own standing."""
+    return Viewer(tenant, _BY_STANDING).sees(kind, owner, region, parties)

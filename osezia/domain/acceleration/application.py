@@ -17,8 +17,8 @@ from osezia.domain.acceleration.model import (
     months_after,
 )
 from osezia.domain.application import PlatformApplication
-from osezia.domain.companies.model import Company
-from osezia.domain.errors import Forbidden, NotFound
+from osezia.domain.companies.standing import seen_company
+from osezia.domain.errors import Forbidden
 from osezia.domain.inputs import text
 
 
@@ -75,17 +75,10 @@ class Acceleration(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def admit(cohort: Cohort) -> None:
-            # The company registry is shared: the company may have been registered by any network.
-            company = self.find(company_id, Company)
-            if company is None:
-                raise NotFound(f"no company with id {company_id}")
+            company = seen_company(self, tenant, company_id)
+            record = company.record(tenant)
             cohort.admit(
-                company_id,
-                company.siren,
-                company.legal_name,
-                company.region,
-                company.segment,
-                on,
+                company_id, company.siren, record.legal_name, record.region, record.segment, on
             )
 
         self._change(tenant, cohort_id, idempotency_key, "admit_to_cohort", (company_id, on), admit)

@@ -14,8 +14,8 @@ from osezia.domain.calendar import today_in_france
 from osezia.domain.calls.model import CallForProjects, CallKind, Phase, checked_phases
 from osezia.domain.calls.submissions import CallApplication
 from osezia.domain.calls.templates import CallTemplate, CallTemplates
-from osezia.domain.companies.model import Company
-from osezia.domain.errors import AlreadyExists, InvalidValue, NotFound
+from osezia.domain.companies.standing import seen_company
+from osezia.domain.errors import AlreadyApplied, AlreadyExists, InvalidValue, NotFound
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.inputs import choice, text
 
@@ -96,28 +96,28 @@ class Calls(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
+            company = seen_company(self, tenant, company_id)
+            record = company.record(tenant)
             call = self.find(call_id, CallForProjects)
             if call is None:
                 raise NotFound(f"no call with id {call_id}")
-            # The company registry is shared: the company may have been registered by any network.
-            company = self.find(company_id, Company)
-            if company is None:
-                raise NotFound(f"no company with id {company_id}")
             title = text(project_title, "project title")
             consortium = list(dict.fromkeys(normalise_siren(s) for s in consortium_sirens))
             submitted_on = self.today()
             call.check_open_on(submitted_on)
             application_id = CallApplication.create_id(call_id, company_id)
             if self.find(application_id, CallApplication) is not None:
-                raise AlreadyExists(f"the company already applied to call {call.code}")
+                # One application per company and call, whichever network sent it: the answer
+                # names no network.
+                raise AlreadyApplied(f"company {company.siren} already applied to call {call.code}")
             application = CallApplication(
                 tenant=tenant,
                 call_id=call_id,
                 call_code=call.code,
                 company_id=company_id,
                 company_siren=company.siren,
-                company_name=company.legal_name,
-                region=company.region,
+                company_name=record.legal_name,
+                region=record.region,
                 project_title=title,
                 consortium_sirens=consortium,
                 phases=[p.as_data() for p in call.phases],

@@ -12,6 +12,7 @@ from osezia.domain.application import PlatformApplication
 from osezia.domain.catalogue.model import Adoption, Solution, SolutionProvider, Sovereignty
 from osezia.domain.catalogue.usecases import UseCaseCategory
 from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.standing import seen_company
 from osezia.domain.errors import AlreadyExists, Conflict, NotFound
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.inputs import choice, text
@@ -103,22 +104,25 @@ class Catalogue(PlatformApplication):
         """Record the adoption and move the company to ADOPTED, in one save."""
 
         def run() -> tuple[UUID, list[Aggregate]]:
-            company = self.load(tenant, company_id, Company, "company")
+            company = seen_company(self, tenant, company_id)
+            record = company.record(tenant)
             solution = self.get_solution(solution_id)
             self.check_not_adopted(company, solution)
             adoption = Adoption.record(
                 tenant,
                 company_id=company.id,
                 company_siren=company.siren,
-                company_name=company.legal_name,
-                region=company.region,
-                segment=company.segment,
+                company_name=record.legal_name,
+                region=record.region,
+                segment=record.segment,
                 solution=solution,
                 on=on,
             )
-            # A second solution adopted later leaves an ADOPTED company where it is.
-            if company.adoption_stage is not AdoptionStage.ADOPTED:
-                company.advance_adoption(AdoptionStage.ADOPTED, on)
+            # The adopting network's own record moves to ADOPTED (a network that only received
+            # a referral keeps none); a second solution adopted later leaves it where it is.
+            own = company.records.get(tenant)
+            if own is not None and own.adoption_stage is not AdoptionStage.ADOPTED:
+                company.advance_adoption(tenant, AdoptionStage.ADOPTED, on)
             return adoption.id, [adoption, company]
 
         arguments = (company_id, solution_id, on)

@@ -9,7 +9,8 @@ from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.companies.model import AdoptionStage, Company
-from osezia.domain.errors import AlreadyRegistered, Conflict
+from osezia.domain.companies.standing import own_record, seen_company
+from osezia.domain.errors import Conflict
 from osezia.domain.geography import (
     check_departement_in_region,
     normalise_departement,
@@ -20,10 +21,14 @@ from osezia.domain.inputs import choice, text
 from osezia.domain.naf import normalise_naf
 from osezia.domain.sizes import SizeFacts, segment_of, size_category
 
+# Two networks registering one SIREN at once: the loser reads the winner's company and follows.
+REGISTER_ATTEMPTS = 3
 
-def _assess(company: Company, facts: SizeFacts) -> None:
+
+def _assess(company: Company, tenant: str, facts: SizeFacts) -> None:
     category, basis = size_category(facts)
     company.assess_size(
+        tenant=tenant,
         category=category.value,
         basis=basis.value,
         segment=segment_of(category).value,
@@ -55,24 +60,29 @@ class Companies(PlatformApplication):
             region_ = normalise_region(region)
             departement_ = normalise_departement(departement)
             check_departement_in_region(departement_, region_)
-            company = Company(
-                tenant=tenant,
-                siren=siren_,
-                legal_name=text(legal_name, "legal name"),
-                region=region_,
-                departement=departement_,
-                naf=normalise_naf(naf),
-            )
-            _assess(company, size)
+            facts = {
+                "legal_name": text(legal_name, "legal name"),
+                "region": region_,
+                "departement": departement_,
+                "naf": normalise_naf(naf),
+            }
+            # Registering a SIREN that other networks follow answers as a first registration
+            # does, and tells nothing about them: the caller now follows it too.
+            company = self.find(Company.create_id(siren_), Company)
+            if company is None:
+                company = Company(tenant=tenant, siren=siren_, **facts)
+            else:
+                company.follow(tenant, **facts)
+            _assess(company, tenant, size)
             return company.id, [company]
 
         arguments = (siren, legal_name, region, departement, naf, size)
-        try:
-            return self.execute(tenant, idempotency_key, "register_company", arguments, run)
-        except Conflict:
-            # The id derives from the SIREN, so a second registration conflicts on version 1:
-            # exact even when two arrive at once, and no read before the write.
-            raise self._already_registered(normalise_siren(siren)) from None
+        for _ in range(REGISTER_ATTEMPTS - 1):
+            try:
+                return self.execute(tenant, idempotency_key, "register_company", arguments, run)
+            except Conflict:
+                continue  # another network registered or changed it meanwhile: read it again
+        return self.execute(tenant, idempotency_key, "register_company", arguments, run)
 
     def reassess_size(
         self,
@@ -83,8 +93,9 @@ class Companies(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
-            company = self.load(tenant, company_id, Company, "company")
-            _assess(company, size)
+            company = seen_company(self, tenant, company_id)
+            own_record(company, tenant)
+            _assess(company, tenant, size)
             return None, [company]
 
         self.execute(tenant, idempotency_key, "reassess_size", (company_id, size), run)
@@ -100,9 +111,10 @@ class Companies(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
-            company = self.load(tenant, company_id, Company, "company")
+            company = seen_company(self, tenant, company_id)
+            own_record(company, tenant)
             company.add_establishment(
-                normalise_siret(siret), normalise_departement(departement), head_office
+                tenant, normalise_siret(siret), normalise_departement(departement), head_office
             )
             return None, [company]
 
@@ -119,9 +131,9 @@ class Companies(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
-            stage_ = choice(AdoptionStage, stage, "adoption stage")
-            company = self.load(tenant, company_id, Company, "company")
-            company.advance_adoption(stage_, on)
+            company = seen_company(self, tenant, company_id)
+            own_record(company, tenant)
+            company.advance_adoption(tenant, choice(AdoptionStage, stage, "adoption stage"), on)
             return None, [company]
 
         self.execute(tenant, idempotency_key, "advance_adoption", (company_id, stage, on), run)
@@ -130,11 +142,4 @@ class Companies(PlatformApplication):
         return Company.create_id(normalise_siren(siren))
 
     def get_company(self, tenant: str, company_id: UUID) -> Company:
-        return self.load(tenant, company_id, Company, "company")
-
-    @staticmethod
-    def _already_registered(siren: str) -> AlreadyRegistered:
-        return AlreadyRegistered(
-            f"a company with SIREN {siren} is already registered; "
-            "ask its network for a referral instead"
-        )
+        return seen_company(self, tenant, company_id)

@@ -1,10 +1,18 @@
-"""Company: a legal unit (SIREN), its establishments (SIRET), its size and its AI adoption."""
+"""Company: a legal unit (SIREN), followed by the networks that work with it.
+
+Its public SIRENE facts (SIREN, name, region, département, NAF) are shared. Each network that
+registers the SIREN *follows* it and keeps its own record of what it collected: size figures,
+establishments, adoption stage. A network sees a company it follows or one another network
+referred to it; nothing in one network's record reaches another, except through a referral.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -28,11 +36,34 @@ class AdoptionStage(StrEnum):
         return list(AdoptionStage).index(self)
 
 
+@dataclass
+class Record:
+    """What one network collected about a company: the facts it registered, the size it
+    assessed, the establishments it added and the adoption stage it recorded."""
+
+    legal_name: str
+    region: str
+    departement: str
+    naf: str
+    size_category: str | None = None
+    size_basis: str | None = None
+    segment: str | None = None
+    establishments: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    adoption_stage: AdoptionStage = AdoptionStage.NONE
+    adoption_history: list[tuple[str, date]] = field(default_factory=list)
+
+
+def _by_first_follower(state: dict[str, Any]) -> None:
+    # Before networks could follow a company, its only record was its registrant's: an event
+    # of that time names no network, and None stands for the registrant.
+    state["tenant"] = None
+
+
 class Company(Aggregate):
     """A company known to the platform. Its id derives from its SIREN: one record per SIREN."""
 
     class Registered(Aggregate.Created):
-        """A partner network registered the company."""
+        """The first network registered the company, and follows it."""
 
         tenant: str
         siren: str
@@ -41,9 +72,20 @@ class Company(Aggregate):
         departement: str
         naf: str
 
-    class SizeAssessed(Aggregate.Event):
-        """The legal size category was (re)computed, with the basis it rests on."""
+    class Followed(Aggregate.Event):
+        """Another network registered the company: it follows it with a record of its own."""
 
+        tenant: str
+        legal_name: str
+        region: str
+        departement: str
+        naf: str
+
+    class SizeAssessed(Aggregate.Event):
+        """A network (re)computed the legal size category, with the basis it rests on."""
+
+        class_version = 2
+        tenant: str | None
         category: str
         basis: str
         segment: str
@@ -53,14 +95,35 @@ class Company(Aggregate):
         sirene_category: str | None
         staff_band: str | None
 
+        upcast_v1_v2 = staticmethod(_by_first_follower)
+
     class EstablishmentAdded(Aggregate.Event):
+        class_version = 2
+        tenant: str | None
         siret: str
         departement: str
         head_office: bool
 
+        upcast_v1_v2 = staticmethod(_by_first_follower)
+
     class AdoptionStageChanged(Aggregate.Event):
+        class_version = 2
+        tenant: str | None
         stage: str
         on: date
+
+        upcast_v1_v2 = staticmethod(_by_first_follower)
+
+    class Referred(Aggregate.Event):
+        """A follower referred the company to another network (the referral's own record
+        holds the reason and consent): the receiver sees the referrer's record."""
+
+        referral_id: UUID
+        from_tenant: str
+        to_tenant: str
+
+    class ReferralEnded(Aggregate.Event):
+        referral_id: UUID
 
     @staticmethod
     def create_id(siren: str) -> UUID:
@@ -70,22 +133,62 @@ class Company(Aggregate):
     def __init__(
         self, tenant: str, siren: str, legal_name: str, region: str, departement: str, naf: str
     ) -> None:
-        self.tenant = tenant
+        self.tenant = tenant  # the first follower
         self.siren = siren
-        self.legal_name = legal_name
-        self.region = region
-        self.departement = departement
-        self.naf = naf
-        self.size_category: str | None = None
-        self.size_basis: str | None = None
-        self.segment: str | None = None
-        self.establishments: dict[str, tuple[str, bool]] = {}
-        self.adoption_stage = AdoptionStage.NONE
-        self.adoption_history: list[tuple[str, date]] = []
+        self.records: dict[str, Record] = {tenant: Record(legal_name, region, departement, naf)}
+        self.referrals: dict[UUID, tuple[str, str]] = {}  # live ones: (from, to)
+
+    @property
+    def legal_name(self) -> str:
+        """The public SIRENE facts, as the company was first registered."""
+        return self.records[self.tenant].legal_name
+
+    @property
+    def region(self) -> str:
+        return self.records[self.tenant].region
+
+    @property
+    def departement(self) -> str:
+        return self.records[self.tenant].departement
+
+    @property
+    def naf(self) -> str:
+        return self.records[self.tenant].naf
+
+    @property
+    def parties(self) -> frozenset[str]:
+        """The networks that stand in the company: its followers and the receivers of a live
+        referral."""
+        return frozenset(self.records) | {to for _, to in self.referrals.values()}
+
+    def record(self, tenant: str) -> Record:
+        """The record ``tenant`` sees: its own if it follows the company, else the record of
+        the network that referred it (the earliest live referral)."""
+        own = self.records.get(tenant)
+        if own is not None:
+            return own
+        for from_tenant, to_tenant in self.referrals.values():
+            if to_tenant == tenant:
+                return self.records[from_tenant]
+        raise LookupError(f"{tenant} does not stand in company {self.siren}")
+
+    def follow(self, tenant: str, legal_name: str, region: str, departement: str, naf: str) -> None:
+        if tenant in self.records:
+            raise AlreadyRegistered(f"your network already registered SIREN {self.siren}")
+        self._follow(
+            tenant=tenant, legal_name=legal_name, region=region, departement=departement, naf=naf
+        )
+
+    @event(Followed)
+    def _follow(
+        self, tenant: str, legal_name: str, region: str, departement: str, naf: str
+    ) -> None:
+        self.records[tenant] = Record(legal_name, region, departement, naf)
 
     @event(SizeAssessed)
     def assess_size(
         self,
+        tenant: str | None,
         category: str,
         basis: str,
         segment: str,
@@ -95,41 +198,66 @@ class Company(Aggregate):
         sirene_category: str | None,
         staff_band: str | None,
     ) -> None:
-        self.size_category, self.size_basis, self.segment = category, basis, segment
+        record = self.records[tenant or self.tenant]
+        record.size_category, record.size_basis, record.segment = category, basis, segment
 
-    def add_establishment(self, siret: str, departement: str, head_office: bool) -> None:
-        self.check_establishment(siret, head_office)
-        self._add_establishment(siret, departement, head_office)
+    def add_establishment(
+        self, tenant: str, siret: str, departement: str, head_office: bool
+    ) -> None:
+        self.check_establishment(tenant, siret, head_office)
+        self._add_establishment(
+            tenant=tenant, siret=siret, departement=departement, head_office=head_office
+        )
 
-    def check_establishment(self, siret: str, head_office: bool) -> None:
+    def check_establishment(self, tenant: str, siret: str, head_office: bool) -> None:
         if not siret.startswith(self.siren):
             raise InvalidSiret(f"SIRET {siret} does not belong to SIREN {self.siren}")
-        if siret in self.establishments:
+        establishments = self.records[tenant].establishments
+        if siret in establishments:
             raise AlreadyRegistered(f"establishment {siret} is already registered")
-        if head_office and any(head for _, head in self.establishments.values()):
+        if head_office and any(head for _, head in establishments.values()):
             raise InvalidTransition(f"company {self.siren} already has a head office")
 
     @event(EstablishmentAdded)
-    def _add_establishment(self, siret: str, departement: str, head_office: bool) -> None:
-        self.establishments[siret] = (departement, head_office)
+    def _add_establishment(
+        self, tenant: str | None, siret: str, departement: str, head_office: bool
+    ) -> None:
+        self.records[tenant or self.tenant].establishments[siret] = (departement, head_office)
 
-    def advance_adoption(self, stage: AdoptionStage, on: date) -> None:
-        self.check_adoption_step(stage, on)
-        self._change_adoption_stage(stage.value, on)
+    def advance_adoption(self, tenant: str, stage: AdoptionStage, on: date) -> None:
+        self.check_adoption_step(tenant, stage, on)
+        self._change_adoption_stage(tenant=tenant, stage=stage.value, on=on)
 
-    def check_adoption_step(self, stage: AdoptionStage, on: date) -> None:
-        if stage.rank <= self.adoption_stage.rank:
+    def check_adoption_step(self, tenant: str, stage: AdoptionStage, on: date) -> None:
+        record = self.records[tenant]
+        if stage.rank <= record.adoption_stage.rank:
             raise InvalidTransition(
                 f"adoption stage can only move forward: {self.siren} is at "
-                f"{self.adoption_stage}, cannot go to {stage}"
+                f"{record.adoption_stage}, cannot go to {stage}"
             )
-        if self.adoption_history and on < self.adoption_history[-1][1]:
+        if record.adoption_history and on < record.adoption_history[-1][1]:
             raise InvalidDate(
                 f"stage change dated {on} is before the previous one "
-                f"({self.adoption_history[-1][1]})"
+                f"({record.adoption_history[-1][1]})"
             )
 
     @event(AdoptionStageChanged)
-    def _change_adoption_stage(self, stage: str, on: date) -> None:
-        self.adoption_stage = AdoptionStage(stage)
-        self.adoption_history.append((stage, on))
+    def _change_adoption_stage(self, tenant: str | None, stage: str, on: date) -> None:
+        record = self.records[tenant or self.tenant]
+        record.adoption_stage = AdoptionStage(stage)
+        record.adoption_history.append((stage, on))
+
+    def refer(self, referral_id: UUID, from_tenant: str, to_tenant: str) -> None:
+        self._refer(referral_id=referral_id, from_tenant=from_tenant, to_tenant=to_tenant)
+
+    @event(Referred)
+    def _refer(self, referral_id: UUID, from_tenant: str, to_tenant: str) -> None:
+        self.referrals[referral_id] = (from_tenant, to_tenant)
+
+    def end_referral(self, referral_id: UUID) -> None:
+        if referral_id in self.referrals:
+            self._end_referral(referral_id=referral_id)
+
+    @event(ReferralEnded)
+    def _end_referral(self, referral_id: UUID) -> None:
+        del self.referrals[referral_id]

@@ -13,7 +13,8 @@ from eventsourcing.utils import EnvType
 from osezia.domain.application import PlatformApplication
 from osezia.domain.budget.model import Envelope, Measure
 from osezia.domain.calendar import today_in_france
-from osezia.domain.companies.model import Company
+from osezia.domain.companies.model import Company, Record
+from osezia.domain.companies.standing import seen_company
 from osezia.domain.diagnostics.model import Diagnostic, DiagnosticRules, UseCase, UseCaseScore
 from osezia.domain.errors import Conflict, NotFound
 
@@ -43,15 +44,15 @@ class Diagnostics(PlatformApplication):
         self, tenant: str, *, company_id: UUID, idempotency_key: str | None = None
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
-            # The company registry is shared: the company may belong to another network.
-            company = self._company(company_id)
+            company = seen_company(self, tenant, company_id)
+            record = company.record(tenant)
             diagnostic = Diagnostic(
                 tenant=tenant,
                 company_id=company_id,
                 company_siren=company.siren,
-                company_name=company.legal_name,
-                region=company.region,
-                segment=company.segment,
+                company_name=record.legal_name,
+                region=record.region,
+                segment=record.segment,
                 expert_days_cap=self.rules.expert_days_cap,
             )
             return diagnostic.id, [diagnostic]
@@ -64,8 +65,9 @@ class Diagnostics(PlatformApplication):
         """Record whether the company is eligible today; read the outcome on the diagnostic."""
 
         def assess(diagnostic: Diagnostic) -> None:
-            company = self._company(diagnostic.company_id)
-            diagnostic.assess_eligibility(company.size_category, self.rules.eligible_categories)
+            # The size the requesting network recorded (or was referred), as it stands today.
+            record = self._record(diagnostic)
+            diagnostic.assess_eligibility(record.size_category, self.rules.eligible_categories)
 
         self._change(tenant, diagnostic_id, idempotency_key, "check_eligibility", (), assess)
 
@@ -233,8 +235,13 @@ class Diagnostics(PlatformApplication):
 
         self.execute(tenant, idempotency_key, command, (diagnostic_id, *arguments), run)
 
-    def _company(self, company_id: UUID) -> Company:
-        company = self.find(company_id, Company)
+    def _record(self, diagnostic: Diagnostic) -> Record:
+        company = self.find(diagnostic.company_id, Company)
         if company is None:
-            raise NotFound(f"no company with id {company_id}")
-        return company
+            raise NotFound(f"no company with id {diagnostic.company_id}")
+        try:
+            return company.record(diagnostic.tenant)
+        except LookupError:
+            # The requester no longer stands in the company (its referral was revoked): the
+            # record it requested with is the one that was referred then; none is left to read.
+            raise NotFound(f"no company with id {diagnostic.company_id}") from None

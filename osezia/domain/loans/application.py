@@ -10,8 +10,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
-from osezia.domain.companies.model import Company
-from osezia.domain.errors import NotFound
+from osezia.domain.companies.standing import seen_company
 from osezia.domain.inputs import text
 from osezia.domain.loans.model import Loan, LoanRules, check_calendar_date
 
@@ -49,20 +48,18 @@ class Loans(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
-            # The company registry is shared: the company may have been registered by any network.
-            company = self.find(company_id, Company)
-            if company is None:
-                raise NotFound(f"no company with id {company_id}")
-            size_category = self.rules.eligible_category(company.size_category)
+            company = seen_company(self, tenant, company_id)
+            record = company.record(tenant)
+            size_category = self.rules.eligible_category(record.size_category)
             self.rules.check_loan(amount_cents, term_months)
             check_calendar_date(on, "application date")
             loan = Loan(
                 tenant=tenant,
                 company_id=company_id,
                 company_siren=company.siren,
-                company_name=company.legal_name,
-                region=company.region,
-                segment=company.segment,
+                company_name=record.legal_name,
+                region=record.region,
+                segment=record.segment,
                 size_category=size_category,
                 amount_cents=amount_cents,
                 term_months=term_months,

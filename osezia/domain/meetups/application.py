@@ -8,8 +8,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
-from osezia.domain.companies.model import Company
-from osezia.domain.errors import InvalidValue, NotFound
+from osezia.domain.companies.standing import seen_company
+from osezia.domain.errors import InvalidValue
 from osezia.domain.geography import normalise_region
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.inputs import choice, text
@@ -53,10 +53,8 @@ class Meetups(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
+            seen_company(self, tenant, company_id)
             meetup = self.get_event(tenant, event_id)
-            # The company registry is shared: any network's company may come to the event.
-            if self.find(company_id, Company) is None:
-                raise NotFound(f"no company with id {company_id}")
             meetup.register_company(company_id)
             return None, [meetup]
 
@@ -90,6 +88,7 @@ class Meetups(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
+            seen_company(self, tenant, company_id)
             meetup = self.get_event(tenant, event_id)
             meetup.book_meeting(company_id, normalise_siren(provider_siren))
             return None, [meetup]
@@ -115,6 +114,8 @@ class Meetups(PlatformApplication):
                     "attendance is recorded for exactly one participant: "
                     "give either a company id or a provider SIREN"
                 )
+            if company_id is not None:
+                seen_company(self, tenant, company_id)
             meetup = self.get_event(tenant, event_id)
             if company_id is not None:
                 meetup.record_company_attendance(company_id, on)

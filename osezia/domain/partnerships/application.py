@@ -8,8 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
-from osezia.domain.companies.model import Company
-from osezia.domain.errors import NotFound
+from osezia.domain.companies.standing import seen_company
 from osezia.domain.inputs import text
 from osezia.domain.partnerships.model import Partnership
 
@@ -27,18 +26,16 @@ class Partnerships(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
-            # The company registry is shared: the company may have been registered by any network.
-            company = self.find(company_id, Company)
-            if company is None:
-                raise NotFound(f"no company with id {company_id}")
+            company = seen_company(self, tenant, company_id)
+            record = company.record(tenant)
             partnership = Partnership(
                 tenant=tenant,
                 research_team=text(research_team, "research team"),
                 topic=text(topic, "partnership topic"),
                 company_id=company_id,
                 company_siren=company.siren,
-                company_name=company.legal_name,
-                region=company.region,
+                company_name=record.legal_name,
+                region=record.region,
             )
             return partnership.id, [partnership]
 

@@ -8,6 +8,7 @@ from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.companies.model import Company
+from osezia.domain.companies.standing import no_company, seen_company
 from osezia.domain.errors import NotFound
 from osezia.domain.inputs import choice
 from osezia.domain.referrals.model import Purpose, Referral
@@ -28,12 +29,16 @@ class Referrals(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
+            # Only a network that follows the company may share its record on.
+            company = seen_company(self, tenant, company_id)
+            if tenant not in company.records:
+                raise no_company(company_id)
             purpose_ = choice(Purpose, purpose, "purpose")
-            # Only the company's own network may share it on.
-            company = self.find(company_id, Company)
-            if company is None or company.tenant != tenant:
-                raise NotFound(f"no company with id {company_id}")
             Referral.check_share(tenant, to_tenant, reason, consent_reference)
+            # A share to a slug no live network holds would come alive with the network that
+            # takes that slug one day: refused, as a share to a suspended network is.
+            if not self.networks.is_live(self, to_tenant):
+                raise NotFound(f"no active partner network {to_tenant!r} to refer the company to")
             referral = Referral(
                 tenant=tenant,
                 company_id=company_id,
@@ -42,7 +47,8 @@ class Referrals(PlatformApplication):
                 reason=reason.strip(),
                 consent_reference=consent_reference.strip(),
             )
-            return referral.id, [referral]
+            company.refer(referral.id, tenant, to_tenant)
+            return referral.id, [referral, company]
 
         arguments = (company_id, to_tenant, purpose, reason, consent_reference)
         return self.execute(tenant, idempotency_key, "share_company", arguments, run)
@@ -58,7 +64,11 @@ class Referrals(PlatformApplication):
         def run() -> tuple[None, list[Aggregate]]:
             referral = self.load(tenant, referral_id, Referral, "referral")
             referral.revoke(reason)
-            return None, [referral]
+            company = self.find(referral.company_id, Company)
+            if company is None:
+                return None, [referral]
+            company.end_referral(referral.id)
+            return None, [referral, company]
 
         self.execute(tenant, idempotency_key, "revoke_referral", (referral_id, reason), run)
 

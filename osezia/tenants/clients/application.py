@@ -6,7 +6,6 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from osezia.domain.application import PlatformApplication
 from osezia.domain.errors import InvalidTransition, InvalidValue, NotFound
 from osezia.tenants.clients.credentials import (
     hash_secret,
@@ -16,10 +15,11 @@ from osezia.tenants.clients.credentials import (
 )
 from osezia.tenants.clients.model import Client, ClientDirectory, check_public_jwk
 from osezia.tenants.model import Tenant, TenantStatus
+from osezia.tenants.networks import RegistryApplication
 from osezia.tenants.profiles import Profile
 
 
-class Clients(PlatformApplication):
+class Clients(RegistryApplication):
     """Creates and revokes partner machine clients; tells the token endpoint whether a
     credential is good and whether a client may still act (not revoked, tenant active)."""
 
