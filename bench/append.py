@@ -45,6 +45,7 @@ from osezia.config import Database
 from osezia.domain.companies.application import Companies
 from osezia.domain.sizes import SizeFacts
 from osezia.migrations import migrate
+from osezia.tenants.networks import NETWORKS
 
 BENCH_DIR = Path(__file__).resolve().parent
 EMMETT_DIR = BENCH_DIR / "emmett"
@@ -190,7 +191,9 @@ class Osezia:
 
     def measure(self, writers: int) -> Result:
         checkpoint(self.plan.admin_url)
-        app = Companies(env=Database.from_url(self.url).eventsourcing_env(pool_size=writers))
+        app = Companies(
+            env=Database.from_url(self.url).eventsourcing_env(pool_size=writers), networks=NETWORKS
+        )
         size = SizeFacts(headcount_uta=Decimal(42))
 
         def register() -> None:

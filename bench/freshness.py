@@ -53,6 +53,7 @@ from osezia.domain.sizes import SizeFacts
 from osezia.migrations import migrate_everything
 from osezia.projections.log import LOG_TABLE
 from osezia.tenants.application import Tenants
+from osezia.tenants.networks import NETWORKS as REGISTERED_NETWORKS
 from osezia.tenants.profiles import DEFAULT_TENANTS
 from osezia.tenants.visibility import PLATFORM
 
@@ -468,7 +469,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     url = recreate_database(admin_url, DBNAME)
     migrate_everything(url)
     env = Database.from_url(url).eventsourcing_env(pool_size=plan.writers)
-    platform = Platform(env)
+    platform = Platform(env, networks=REGISTERED_NETWORKS)
     # Shares the platform's store: kept referenced, as collecting it would close that store.
     tenants = Tenants(env=env, share_with=platform.companies)
     try:

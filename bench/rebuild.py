@@ -54,6 +54,7 @@ from osezia.projections.log import LOG_TABLE, read_events
 from osezia.projections.names import stable_schema
 from osezia.projections.rebuild import rebuild
 from osezia.tenants.application import Tenants
+from osezia.tenants.networks import NETWORKS as REGISTERED_NETWORKS
 from osezia.tenants.profiles import DEFAULT_TENANTS
 from osezia.tenants.visibility import PLATFORM, PLATFORM_VIEWER, Viewer
 
@@ -265,7 +266,9 @@ def _peak_rss_kib() -> int:
 
 def measure_library(url: str, decode: bool) -> tuple[int, float]:
     """eventsourcing's notification log reader, and its mapper when ``decode``."""
-    app = Companies(env=Database.from_url(url).eventsourcing_env(pool_size=1))
+    app = Companies(
+        env=Database.from_url(url).eventsourcing_env(pool_size=1), networks=REGISTERED_NETWORKS
+    )
     try:
         count, start = 0, 1
         began = time.perf_counter()
@@ -452,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     url = recreate_database(admin_url, DBNAME)
     migrate_everything(url)
     env = Database.from_url(url).eventsourcing_env(pool_size=2)
-    platform = Platform(env)
+    platform = Platform(env, networks=REGISTERED_NETWORKS)
     # Shares the platform's store: kept referenced, as collecting it would close that store.
     tenants = Tenants(env=env, share_with=platform.companies)
     try:

@@ -62,6 +62,7 @@ from osezia.projections.rebuild import rebuild
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.model import TenantStatus
+from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import Profile
 from osezia.tenants.visibility import PLATFORM_VIEWER, Viewer
 
@@ -134,7 +135,7 @@ def load(admin_url: str, companies: int) -> str:
     url = with_database(admin_url, DBNAME)
     migrate_everything(url)
     env = Database.from_url(url).eventsourcing_env(pool_size=2)
-    platform = Platform(env)
+    platform = Platform(env, networks=NETWORKS)
     try:
         tenants = Tenants(env=env, share_with=platform.companies)
         tenants.seed_defaults()

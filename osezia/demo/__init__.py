@@ -27,6 +27,7 @@ from osezia.demo.companies import demo_siren
 from osezia.demo.timeline import Timeline
 from osezia.domain.companies.model import Company
 from osezia.domain.platform import Platform
+from osezia.tenants.networks import NETWORKS
 
 # The in-memory run keeps every aggregate in a cache, not copied on each read: replaying a busy
 # meetup for each of its registrations, or copying it, would cost more than the rest of the
@@ -82,7 +83,7 @@ def _seeded_ids(rng: random.Random) -> Iterator[None]:
 
 
 def _build(rng: random.Random, companies: int, until: date) -> DemoHistory:
-    platform = Platform(MEMORY)
+    platform = Platform(MEMORY, networks=NETWORKS)
     timeline = Timeline(platform, until)
     plan.budget(timeline)
     solutions = plan.catalogue(timeline, rng)

@@ -39,6 +39,7 @@ from osezia.projections.versions import live_versions
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.model import TenantStatus
+from osezia.tenants.networks import NETWORKS
 from osezia.tenants.visibility import PLATFORM
 from osezia.workers.projector import run_projections
 
@@ -66,7 +67,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         env = Database.from_url(database_url).eventsourcing_env(pool_size=8)
-        platform = Platform(env)
+        platform = Platform(env, networks=NETWORKS)
         tenants = Tenants(env=env, share_with=platform.companies)
         clients = Clients(env=env, share_with=platform.companies)
         pool = await create_pool(database_url)

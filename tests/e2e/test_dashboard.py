@@ -29,6 +29,7 @@ from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.tenants.clients.application import Clients
+from osezia.tenants.networks import NETWORKS
 from tests.e2e.test_oauth import data, eventually, request_token, secret_client
 
 CHROMIUM = "/usr/bin/chromium"
@@ -69,7 +70,7 @@ def token(server: str, credentials: tuple[str, str]) -> str:
 def history(server: str, store: dict[str, str], token: str) -> int:
     """Bpifrance's companies, one adopting AI, its diagnostics along the funnel and an
     ambassador; returns the consistency token of the last write, once the API has reached it."""
-    platform = Platform(store)
+    platform = Platform(store, networks=NETWORKS)
     try:
         companies = [a_company(platform, n) for n in range(COMPANIES)]
         platform.companies.advance_adoption(TENANT, companies[0], stage="ADOPTED", on=today())

@@ -10,13 +10,16 @@ import psycopg
 from osezia.config import Database
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.networks import NETWORKS
 from tests.conftest import truncate_history
 from tests.e2e.conftest import OSEZIA, command_env
 
 
 def test_the_demo_refuses_a_log_that_already_holds_a_history(database_url: str) -> None:
     truncate_history(database_url)
-    platform = Platform(Database.from_url(database_url).eventsourcing_env(pool_size=1))
+    platform = Platform(
+        Database.from_url(database_url).eventsourcing_env(pool_size=1), networks=NETWORKS
+    )
     platform.companies.register_company(
         "cci",
         siren="542107651",

@@ -33,6 +33,7 @@ from osezia.graphql.exports import Exports, cell, exportable
 from osezia.graphql.view import Services
 from osezia.projections.connections import create_pool
 from osezia.tenants.clients.application import Clients
+from osezia.tenants.networks import NETWORKS
 from tests.e2e.test_oauth import access_token, request_token, secret_client
 
 CCI_COMPANIES = 130  # more than a GraphQL page (100)
@@ -57,7 +58,7 @@ def history(store: dict[str, str]) -> Iterator[int]:
     """CCI's companies (SIRENs with leading zeros; one named like a spreadsheet formula, with a
     loan whose purpose reads like one) and Bpifrance's, a training and the plan's budget of the
     State; yields the consistency token of the last write."""
-    platform = Platform(store)
+    platform = Platform(store, networks=NETWORKS)
     try:
         for n in range(CCI_COMPANIES):
             register(platform, "cci", complete_siren(f"00{n:06d}"), region="44")

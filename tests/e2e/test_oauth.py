@@ -28,6 +28,7 @@ from osezia.domain.sizes import SizeFacts
 from osezia.graphql.auth.keys import rotate_signing_key
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
+from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import Profile
 from tests.conftest import truncate_history
 from tests.e2e.conftest import OSEZIA, command_env, free_port, wait_until_ready
@@ -124,7 +125,7 @@ def clients(store: dict[str, str]) -> Iterator[Clients]:
 
 @pytest.fixture(scope="module")
 def platform(store: dict[str, str]) -> Iterator[Platform]:
-    app = Platform(store)
+    app = Platform(store, networks=NETWORKS)
     yield app
     app.close()
 

@@ -10,6 +10,7 @@ from osezia.config import Database
 from osezia.domain.companies.application import Companies
 from osezia.domain.platform import Platform
 from osezia.tenants.application import Tenants
+from osezia.tenants.networks import NETWORKS
 from tests.conftest import truncate_history
 
 
@@ -21,7 +22,7 @@ def store_env(database_url: str) -> dict[str, str]:
 
 @pytest.fixture
 def companies(store_env: dict[str, str]) -> Iterator[Companies]:
-    app = Companies(env=store_env)
+    app = Companies(env=store_env, networks=NETWORKS)
     yield app
     app.close()
 
@@ -29,7 +30,7 @@ def companies(store_env: dict[str, str]) -> Iterator[Companies]:
 @pytest.fixture
 def platform(store_env: dict[str, str]) -> Iterator[Platform]:
     """Every write application on an empty log."""
-    app = Platform(store_env)
+    app = Platform(store_env, networks=NETWORKS)
     yield app
     app.close()
 

@@ -21,6 +21,7 @@ from osezia.projections.access import as_tenant
 from osezia.projections.connections import create_pool
 from osezia.projections.names import stable_schema
 from osezia.tenants.application import Tenants
+from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import DEFAULT_TENANTS, Profile
 from tests.conftest import truncate_history
 from tests.integration.projection_support import build_all, catch_up_all, snapshot, viewers_of
@@ -34,7 +35,7 @@ PARIS = ZoneInfo("Europe/Paris")
 def world(database_url: str) -> Iterator[tuple[str, Platform, Tenants]]:
     truncate_history(database_url)
     env = Database.from_url(database_url).eventsourcing_env(pool_size=4)
-    platform = Platform(env)
+    platform = Platform(env, networks=NETWORKS)
     platform.calls.today = lambda: ON
     tenants = Tenants(env=env, share_with=platform.companies)
     tenants.seed_defaults()

@@ -20,6 +20,7 @@ from osezia.projections.access import as_tenant
 from osezia.projections.connections import create_pool
 from osezia.projections.solutions import matching_solutions
 from osezia.tenants.application import Tenants
+from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import DEFAULT_TENANTS, Profile
 from tests.conftest import truncate_history
 from tests.integration.projection_support import build_all, catch_up_all, snapshot, viewers_of
@@ -31,7 +32,7 @@ ON = date(2026, 3, 2)
 def world(database_url: str) -> Iterator[tuple[str, Platform, Tenants]]:
     truncate_history(database_url)
     env = Database.from_url(database_url).eventsourcing_env(pool_size=4)
-    platform = Platform(env)
+    platform = Platform(env, networks=NETWORKS)
     tenants = Tenants(env=env, share_with=platform.companies)
     tenants.seed_defaults()
     cci = DEFAULT_TENANTS["cci"][1]

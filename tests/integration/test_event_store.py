@@ -16,6 +16,7 @@ from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.errors import AlreadyRegistered, Conflict, DomainError
 from osezia.domain.identifiers import luhn_ok
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.networks import NETWORKS
 
 
 def valid_sirens(count: int, start: int = 10_000_000) -> list[str]:
@@ -56,7 +57,7 @@ def test_a_registered_company_is_read_back_by_a_new_application(
     company_id = register(companies, valid_sirens(1)[0])
     companies.advance_adoption("cci", company_id, stage="AWARE", on=date(2025, 9, 15))
 
-    with Companies(env=store_env) as other:
+    with Companies(env=store_env, networks=NETWORKS) as other:
         again = other.get_company("cci", company_id)
 
     original = companies.get_company("cci", company_id)

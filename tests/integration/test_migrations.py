@@ -15,6 +15,7 @@ from osezia.migrations import (
     migrate,
     migrate_read_model_schema,
 )
+from osezia.tenants.networks import NETWORKS
 from tests.services import fresh_database
 
 
@@ -56,7 +57,7 @@ def test_starting_the_application_on_an_unmigrated_database_creates_no_table(
     postgres_admin: str,
 ) -> None:
     with fresh_database(postgres_admin) as url:
-        app = Companies(env=Database.from_url(url).eventsourcing_env())
+        app = Companies(env=Database.from_url(url).eventsourcing_env(), networks=NETWORKS)
         try:
             with pytest.raises(Exception, match="osezia_events"):
                 app.register_company(

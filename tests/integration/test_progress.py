@@ -23,6 +23,7 @@ from osezia.projections.access import as_tenant
 from osezia.projections.connections import create_pool
 from osezia.projections.progress import Progress, TargetProgress, end_of, progress
 from osezia.tenants.application import Tenants
+from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import DEFAULT_TENANTS, Profile
 from tests.conftest import truncate_history
 from tests.integration.projection_support import build_all, viewers_of
@@ -66,7 +67,7 @@ def start_world(database_url: str, platform: Platform, tenants: Tenants) -> None
 @pytest.fixture
 def world(database_url: str, clock: Clock) -> Iterator[tuple[str, Platform, Tenants]]:
     env = Database.from_url(database_url).eventsourcing_env(pool_size=4)
-    platform = Platform(env)
+    platform = Platform(env, networks=NETWORKS)
     tenants = Tenants(env=env, share_with=platform.companies)
     start_world(database_url, platform, tenants)
     yield database_url, platform, tenants

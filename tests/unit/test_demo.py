@@ -14,6 +14,7 @@ from osezia.demo.companies import SIZE_WEIGHTS
 from osezia.domain.companies.model import Company
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeCategory
+from osezia.tenants.networks import NETWORKS
 from tests.unit.conftest import MEMORY
 
 
@@ -47,7 +48,7 @@ def test_events_are_dated_between_the_launch_and_the_end_in_log_order(
 def test_the_history_replays_into_valid_aggregates_with_real_size_proportions(
     history: DemoHistory,
 ) -> None:
-    platform = Platform(MEMORY)
+    platform = Platform(MEMORY, networks=NETWORKS)
     platform.companies.recorder.insert_events(history.events)
     ids = [
         UUID(str(e.originator_id)) for e in history.events if e.topic.endswith("Company.Registered")

@@ -32,6 +32,7 @@ from osezia.domain.errors import (
     NotFound,
 )
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.networks import NETWORKS
 from tests.unit.conftest import MEMORY
 from tests.unit.domain.attempts import Keyed, KeyedAttempts
 from tests.unit.domain.saved import KeepsSaved
@@ -66,7 +67,7 @@ class ObservedCalls(KeepsSaved, Calls):
 class PhaseGates(KeyedAttempts):
     def __init__(self) -> None:
         super().__init__()
-        companies = Companies(env=MEMORY)
+        companies = Companies(env=MEMORY, networks=NETWORKS)
         self.calls = ObservedCalls(env=MEMORY, share_with=companies, today=lambda: ON)
         self.company_id = companies.register_company(
             OWNER,

@@ -34,6 +34,7 @@ from osezia.domain.errors import (
     NotRegistered,
 )
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.networks import NETWORKS
 from tests.unit.conftest import MEMORY
 from tests.unit.domain.attempts import Attempts
 from tests.unit.domain.saved import KeepsSaved
@@ -66,7 +67,7 @@ class ObservedAcceleration(KeepsSaved, Acceleration):
 class CohortLifecycle(Attempts):
     def __init__(self) -> None:
         super().__init__()
-        companies = Companies(env=MEMORY)
+        companies = Companies(env=MEMORY, networks=NETWORKS)
         self.acceleration = ObservedAcceleration(env=MEMORY, share_with=companies)
         self.company_ids = [
             companies.register_company(

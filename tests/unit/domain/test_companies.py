@@ -18,6 +18,7 @@ from osezia.domain.companies.application import Companies
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.errors import DomainError
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.networks import NETWORKS
 from tests.strategies import (
     LA_POSTE_SIREN,
     departements_with_region,
@@ -583,7 +584,7 @@ def company_histories(draw: st.DrawFn) -> Company:
 @settings(max_examples=50)
 @given(company_histories())
 def test_replaying_a_companys_stored_events_reproduces_it_exactly(company: Company) -> None:
-    companies = Companies(env=MEMORY)
+    companies = Companies(env=MEMORY, networks=NETWORKS)
     companies.save(company)
 
     replayed: Company = companies.repository.get(company.id)

@@ -22,6 +22,7 @@ from osezia.domain.diagnostics.application import Diagnostics
 from osezia.domain.diagnostics.model import Diagnostic, DiagnosticStatus, UseCase, UseCaseScore
 from osezia.domain.errors import NotFound
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.networks import NETWORKS
 from tests.unit.conftest import MEMORY
 from tests.unit.domain.attempts import Attempts
 from tests.unit.domain.saved import KeepsSaved
@@ -70,7 +71,7 @@ class DiagnosticLifecycle(Attempts):
 
     def __init__(self) -> None:
         super().__init__()
-        self.companies = Companies(env=MEMORY)
+        self.companies = Companies(env=MEMORY, networks=NETWORKS)
         self.app = RecordingDiagnostics(self.companies)
         # A second application on the same store, that only ever reads: it replays.
         self.replayer = Diagnostics(env=MEMORY, share_with=self.companies)

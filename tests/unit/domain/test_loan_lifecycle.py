@@ -32,6 +32,7 @@ from osezia.domain.errors import (
 from osezia.domain.loans.application import Loans
 from osezia.domain.loans.model import Loan, LoanStatus
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.networks import NETWORKS
 from tests.unit.conftest import MEMORY
 from tests.unit.domain.attempts import Attempts
 from tests.unit.domain.saved import KeepsSaved
@@ -61,7 +62,7 @@ class ObservedLoans(KeepsSaved, Loans):
 class LoanLifecycle(Attempts):
     def __init__(self) -> None:
         super().__init__()
-        companies = Companies(env=MEMORY)
+        companies = Companies(env=MEMORY, networks=NETWORKS)
         self.loans = ObservedLoans(env=MEMORY, share_with=companies)
         self.company_id = companies.register_company(
             OWNER,

@@ -36,6 +36,7 @@ from osezia.domain.errors import (
 from osezia.domain.meetups.application import Meetups
 from osezia.domain.meetups.model import Meetup, MeetupStatus
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.networks import NETWORKS
 from tests.unit.conftest import MEMORY
 from tests.unit.domain.attempts import Keyed, KeyedAttempts
 from tests.unit.domain.saved import KeepsSaved
@@ -69,7 +70,7 @@ def refusal(*checks: tuple[bool, type[DomainError]]) -> type[DomainError] | None
 class MeetupLifecycle(KeyedAttempts):
     def __init__(self) -> None:
         super().__init__()
-        companies = Companies(env=MEMORY)
+        companies = Companies(env=MEMORY, networks=NETWORKS)
         self.meetups = ObservedMeetups(env=MEMORY, share_with=companies)
         self.company_ids = [
             companies.register_company(

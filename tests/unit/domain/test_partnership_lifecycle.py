@@ -22,6 +22,7 @@ from osezia.domain.errors import DomainError, InvalidDate, InvalidTransition, No
 from osezia.domain.partnerships.application import Partnerships
 from osezia.domain.partnerships.model import Partnership, PartnershipStatus
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.networks import NETWORKS
 from tests.unit.conftest import MEMORY
 from tests.unit.domain.attempts import Keyed, KeyedAttempts
 from tests.unit.domain.saved import KeepsSaved
@@ -53,7 +54,7 @@ class ObservedPartnerships(KeepsSaved, Partnerships):
 class PartnershipLifecycle(KeyedAttempts):
     def __init__(self) -> None:
         super().__init__()
-        companies = Companies(env=MEMORY)
+        companies = Companies(env=MEMORY, networks=NETWORKS)
         self.partnerships = ObservedPartnerships(env=MEMORY, share_with=companies)
         self.company_id = companies.register_company(
             "cci",
