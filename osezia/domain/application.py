@@ -127,7 +127,7 @@ class PlatformApplication(Application[UUID]):
         # Applications built to share another's store use its connections and its group
         # commit, so that every command of the platform is batched with every other one.
         self._shared = share_with
-        self._networks = networks or (share_with._networks if share_with else None)
+        self._networks: Networks | None = networks or (share_with._networks if share_with else None)
         super().__init__(env)
         self._positions = threading.local()
         self._group_commit: GroupCommit = (

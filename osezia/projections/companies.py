@@ -1,5 +1,10 @@
 """The companies read model: one row per company the tenant sees.
 
+A row shows one network's record of the company, that of its `owner`: the tenant's own when it
+follows the company, the referrer's when the company was referred to it. The platform's model
+(and a network that sees every company) keeps one row per SIREN for the national figures, with
+what every follower recorded: the latest size assessed and the furthest adoption stage.
+
 The segment and the adoption stage keep their history with the recorded time of each change, so
 that figures as of a past date count a company in the segment it had then. `spans` lists the
 (segment, stage) a company was in at the end of each day in France, from `from_day` until the
@@ -8,7 +13,7 @@ day `until_day` (excluded, null while it lasts): the figures as of a day read th
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -52,7 +57,8 @@ TABLE = Table(
 )
 
 
-def registered(event: StoredEvent) -> Row:
+def registered(event: StoredEvent, shared_via: list[str] | None = None) -> Row:
+    """A network's record begins: the first registration, or a further network's (followed)."""
     data = event.data
     return {
         "id": event.originator_id,
@@ -70,7 +76,7 @@ def registered(event: StoredEvent) -> Row:
         "adoption_changed_on": None,
         "adoption_history": [],
         "establishments": [],
-        "shared_via": [],
+        "shared_via": shared_via or [],
         "registered_at": event.timestamp,
         "updated_at": event.timestamp,
         "position": event.position,
@@ -117,6 +123,8 @@ def size_assessed(row: Row, event: StoredEvent) -> Row:
 
 def establishment_added(row: Row, event: StoredEvent) -> Row:
     data = event.data
+    if any(e["siret"] == data["siret"] for e in row["establishments"]):
+        return row  # the national row already has it from another follower
     establishment = {
         "siret": data["siret"],
         "departement": data["departement"],
@@ -127,6 +135,8 @@ def establishment_added(row: Row, event: StoredEvent) -> Row:
 
 def adoption_stage_changed(row: Row, event: StoredEvent) -> Row:
     on, stage = event.data["on"], event.data["stage"]
+    if AdoptionStage(stage).rank <= AdoptionStage(row["adoption_stage"]).rank:
+        return row  # the national row keeps the furthest stage any follower recorded
     step = {"stage": stage, "on": on.isoformat(), "at": event.timestamp.isoformat()}
     return spanned(
         row,
@@ -142,10 +152,38 @@ def scope(row: Row) -> tuple[str, str | None, Collection[str]]:
     return row["owner"], row["region"], ()
 
 
+REGISTERED = topic(Company.Registered)
+FOLLOWED = topic(Company.Followed)
+
+
+def concerns(row: Row, event: StoredEvent, viewer: str) -> bool:
+    """Whether a follower's event changes ``viewer``'s row: a row that shows one network's
+    record (the viewer's own, or a referrer's) takes that network's events only; a national
+    row takes every follower's."""
+    by = event.data.get("tenant") or row["owner"]  # older events are the first follower's
+    if by == row["owner"]:
+        return True
+    return viewer != row["owner"] and not row["shared_via"]
+
+
+def as_seen_by(events: Iterable[StoredEvent], network: str) -> Row | None:
+    """The row of ``network``'s record, from the company's events in order."""
+    row: Row | None = None
+    for event in events:
+        if event.topic == REGISTERED:
+            row = registered(event)
+        elif event.topic == FOLLOWED:
+            if event.data["tenant"] == network:
+                row = registered(event)
+        elif row is not None and event.topic in MODEL.updates and concerns(row, event, network):
+            row = MODEL.updates[event.topic](row, event)
+    return row
+
+
 MODEL = ReadModel(
     kind="company",
     table=TABLE,
-    creates={topic(Company.Registered): registered},
+    creates={REGISTERED: registered},
     updates={
         topic(Company.SizeAssessed): size_assessed,
         topic(Company.EstablishmentAdded): establishment_added,

@@ -111,6 +111,9 @@ async def _apply(conn: Connection, batch: Batch, event: StoredEvent) -> None:
             if model is referrals.MODEL and row["to_tenant"] == batch.viewer.slug:
                 await _share_company(conn, batch, row["company_id"], event)
         return
+    if event.topic == companies.FOLLOWED:
+        await _follow(conn, batch, event)
+        return
     updated = _UPDATES.get(event.topic)
     if updated is None:
         return  # an event no read model keeps (receipts, the tenant registry…)
@@ -118,9 +121,21 @@ async def _apply(conn: Connection, batch: Batch, event: StoredEvent) -> None:
     current = await _row(conn, batch, model, event.originator_id)
     if current is None:
         return  # a record this tenant does not see
+    if model is companies.MODEL and not companies.concerns(current, event, batch.viewer.slug):
+        return  # another follower's record
     _put(batch, model, event.originator_id, update(current, event))
     if model is referrals.MODEL and current["to_tenant"] == batch.viewer.slug:
         await _unshare_company(conn, batch, current["company_id"], event.originator_id)
+
+
+async def _follow(conn: Connection, batch: Batch, event: StoredEvent) -> None:
+    """A network follows a company: in its own schema, its record replaces whatever it saw
+    (a referrer's record); the other schemas learn nothing."""
+    if event.data["tenant"] != batch.viewer.slug:
+        return
+    current = await _row(conn, batch, companies.MODEL, event.originator_id)
+    shared_via = current["shared_via"] if current is not None else []
+    _put(batch, companies.MODEL, event.originator_id, companies.registered(event, shared_via))
 
 
 async def _share_company(
@@ -128,8 +143,9 @@ async def _share_company(
 ) -> None:
     row = await _row(conn, batch, companies.MODEL, company_id)
     if row is None:
-        # The company becomes visible now: rebuild its row from its own events up to the share.
-        row = await _company_as_of(conn, company_id, share.position)
+        # The company becomes visible now: its row is the referrer's record as of the share.
+        events = await events_of(conn, company_id, up_to=share.position)
+        row = companies.as_seen_by(events, share.data["tenant"])
         if row is None:
             return
     row["shared_via"] = [*row["shared_via"], str(share.originator_id)]
@@ -147,16 +163,3 @@ async def _unshare_company(
     # Without the share, the company stays only if the viewer sees it on its own terms.
     still_seen = batch.viewer.sees("company", owner, region)
     _put(batch, companies.MODEL, company_id, row if row["shared_via"] or still_seen else None)
-
-
-async def _company_as_of(conn: Connection, company_id: UUID, position: int) -> Row | None:
-    row: Row | None = None
-    for event in await events_of(conn, company_id, up_to=position):
-        created = _CREATES.get(event.topic)
-        if created is not None and created[0] is companies.MODEL:
-            row = created[1](event)
-            continue
-        updated = _UPDATES.get(event.topic)
-        if row is not None and updated is not None and updated[0] is companies.MODEL:
-            row = updated[1](row, event)
-    return row

@@ -76,6 +76,7 @@ class Company(Aggregate):
         """Another network registered the company: it follows it with a record of its own."""
 
         tenant: str
+        siren: str
         legal_name: str
         region: str
         departement: str
@@ -176,12 +177,17 @@ class Company(Aggregate):
         if tenant in self.records:
             raise AlreadyRegistered(f"your network already registered SIREN {self.siren}")
         self._follow(
-            tenant=tenant, legal_name=legal_name, region=region, departement=departement, naf=naf
+            tenant=tenant,
+            siren=self.siren,
+            legal_name=legal_name,
+            region=region,
+            departement=departement,
+            naf=naf,
         )
 
     @event(Followed)
     def _follow(
-        self, tenant: str, legal_name: str, region: str, departement: str, naf: str
+        self, tenant: str, siren: str, legal_name: str, region: str, departement: str, naf: str
     ) -> None:
         self.records[tenant] = Record(legal_name, region, departement, naf)
 

@@ -66,7 +66,7 @@ class Diagnostics(PlatformApplication):
 
         def assess(diagnostic: Diagnostic) -> None:
             # The size the requesting network recorded (or was referred), as it stands today.
-            record = self._record(diagnostic)
+            record = self._requester_record(diagnostic)
             diagnostic.assess_eligibility(record.size_category, self.rules.eligible_categories)
 
         self._change(tenant, diagnostic_id, idempotency_key, "check_eligibility", (), assess)
@@ -235,7 +235,7 @@ class Diagnostics(PlatformApplication):
 
         self.execute(tenant, idempotency_key, command, (diagnostic_id, *arguments), run)
 
-    def _record(self, diagnostic: Diagnostic) -> Record:
+    def _requester_record(self, diagnostic: Diagnostic) -> Record:
         company = self.find(diagnostic.company_id, Company)
         if company is None:
             raise NotFound(f"no company with id {diagnostic.company_id}")
