@@ -2,14 +2,21 @@
 
 An unexpected error is logged with an id, and the client receives only that id: enough for
 the operator to find it, nothing for an attacker to learn from.
+
+Two kinds of error carry an exception and are still the client's to read: a value the request
+gave that its type refuses (a variable of the wrong type, an Int beyond 32 bits, an unknown
+enum value, a date that does not exist), reported at its place in the document before anything
+runs; and a database too busy to answer in time, which the client may simply retry.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 
+import asyncpg
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
@@ -17,18 +24,46 @@ from osezia.domain.errors import DomainError
 
 log = logging.getLogger("osezia.graphql")
 
+# A statement cut by statement_timeout, a lock not granted within lock_timeout, a pool with no
+# connection free in time: the same request succeeds once the load passes.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    asyncpg.QueryCanceledError,
+    asyncpg.LockNotAvailableError,
+    TimeoutError,
+)
+RETRY_WHEN_BUSY_SECONDS = 5
 
-def present(error: GraphQLError) -> GraphQLError:
+# graphql-core's "Did you mean …?" names fields, arguments, types and enum values of the schema.
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+class TemporarilyUnavailable(DomainError):
+    code = "TEMPORARILY_UNAVAILABLE"
+
+
+def is_transient(error: BaseException | None) -> bool:
+    return isinstance(error, TRANSIENT)
+
+
+def busy() -> TemporarilyUnavailable:
+    return TemporarilyUnavailable(
+        f"the database is too busy to answer now: retry in {RETRY_WHEN_BUSY_SECONDS} seconds"
+    )
+
+
+def present(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
     original = error.original_error
     if original is None:  # syntax, validation and limit errors: about the query itself
-        return error
+        return error if suggestions else _without_suggestions(error)
     if isinstance(original, DomainError):
-        return GraphQLError(
-            original.message,
-            nodes=error.nodes,
-            path=error.path,
-            extensions={"code": original.code},
-        )
+        return _coded(error, original.message, original.code)
+    if is_transient(original):
+        return _coded(error, busy().message, TemporarilyUnavailable.code)
+    if error.path is None and error.nodes:
+        # Raised at a place in the document before any field ran: a value the request gave
+        # (a literal or a variable) that its type refused while coercing it.
+        message = error.message if suggestions else SUGGESTION.sub("", error.message)
+        return _coded(error, message, "INVALID_VALUE")
     error_id = uuid.uuid4().hex[:12]
     log.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
     return GraphQLError(
@@ -39,9 +74,28 @@ def present(error: GraphQLError) -> GraphQLError:
     )
 
 
+def _coded(error: GraphQLError, message: str, code: str) -> GraphQLError:
+    return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code})
+
+
+def _without_suggestions(error: GraphQLError) -> GraphQLError:
+    message = SUGGESTION.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=error.extensions)
+
+
 class PresentErrors(SchemaExtension):
+    """Presents every error of an operation; with `suggestions=False` (production), without
+    graphql-core's "Did you mean …?", which would spell out the schema that introspection
+    hides."""
+
+    def __init__(self, *, suggestions: bool = True) -> None:
+        super().__init__()
+        self._suggestions = suggestions
+
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         if result is not None and result.errors:
-            result.errors = [present(e) for e in result.errors]
+            result.errors = [present(e, suggestions=self._suggestions) for e in result.errors]

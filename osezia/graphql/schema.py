@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
-import graphql.pyutils.did_you_mean as suggestions
 import strawberry
 from strawberry.extensions import DisableIntrospection, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 
 from osezia.graphql.academie.mutations import AcademieMutations
 from osezia.graphql.academie.queries import AcademieQueries
@@ -91,17 +92,22 @@ class Mutation(
 
 
 def build_schema(*, production: bool) -> strawberry.Schema:
-    """In production, partners get neither introspection nor "did you mean" suggestions."""
-    extensions: list[Callable[[], SchemaExtension]] = [*limits(), PresentErrors]
+    """In production, partners get neither introspection nor "did you mean" suggestions:
+    strawberry drops those of misspelt fields, PresentErrors those of arguments, input fields,
+    types and enum values."""
+    extensions: list[Callable[[], SchemaExtension]] = [
+        *limits(),
+        partial(PresentErrors, suggestions=not production),
+    ]
     if production:
         extensions.append(DisableIntrospection)
-        suggestions.MAX_LENGTH = 0
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         scalar_overrides=SCALARS,
         extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=production),
     )
 
 
