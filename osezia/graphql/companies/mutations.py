@@ -1,28 +1,22 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 import strawberry
 
-from osezia.domain.errors import InvalidValue
 from osezia.domain.sizes import SizeFacts
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.companies.types import RegisterCompanyInput, SizeInput
 from osezia.graphql.context import Info
+from osezia.graphql.scalars import decimal_of
 
 
 def _size(size: SizeInput) -> SizeFacts:
-    headcount = None
-    if size.headcount_uta is not None:
-        try:
-            headcount = Decimal(size.headcount_uta)
-        except InvalidOperation:
-            raise InvalidValue(
-                f"headcount {size.headcount_uta!r} must be a number of UTA, such as 12.5"
-            ) from None
+    headcount = size.headcount_uta
     return SizeFacts(
-        headcount_uta=headcount,
+        headcount_uta=None
+        if headcount is None
+        else decimal_of(headcount, "headcount", "12.5 (UTA)"),
         turnover_cents=size.turnover_cents,
         balance_sheet_cents=size.balance_sheet_cents,
         sirene_category=size.sirene_category,
