@@ -26,6 +26,7 @@ MAX_ALIASES = 20
 MAX_TOKENS = 2000
 MAX_COST = 1000  # rows: ten full pages
 DEFAULT_FIRST = 20
+MAX_INT = 2**31 - 1  # GraphQL's Int
 
 
 class ConnectionCost(ValidationRule):
@@ -40,7 +41,12 @@ class ConnectionCost(ValidationRule):
                 continue
             value = argument.value
             if isinstance(value, IntValueNode):
-                return int(value.value)
+                # Counted within an Int's range (validation refuses what lies beyond, and
+                # Python's int() refuses 4,300 digits); a negative page adds no cost of its own.
+                digits = value.value.lstrip("-")
+                if len(digits) > len(str(MAX_INT)):
+                    return 0 if value.value.startswith("-") else MAX_INT
+                return min(max(int(value.value), 0), MAX_INT)
             if isinstance(value, VariableNode):
                 return MAX_PAGE  # validation runs before variables are known: the worst case
         return None
