@@ -1,6 +1,12 @@
 """The GraphQL view: every request authenticated, repeated queries answered from the response
 cache, each request measured; websockets authenticated in connection_init.
 
+A request body is read before anything parses it, and only up to `OSEZIA_MAX_BODY_BYTES`: a
+larger one is refused with 413, by its Content-Length before a byte is read, or as soon as a
+chunked body passes the limit (decoding a 30 MB document held the event loop for seconds). A
+body that is not one JSON object, or nests deeper than 1024 levels, is refused with 400. Every
+refusal of a request as a whole is a JSON `{"errors": [{"message", "extensions": {"code"}}]}`.
+
 Browsers cannot send headers on a websocket: its access token comes in connection_init's
 payload, `{"Authorization": "Bearer …"}` or `{"token": "…"}` (a non-browser client may send
 the Authorization header in the handshake instead).
@@ -15,13 +21,15 @@ from dataclasses import dataclass, field
 import asyncpg
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException  # strawberry's HTTP layer
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response, StreamingResponse
-from starlette.types import Receive, Scope, Send
+from graphql import GraphQLError, OperationDefinitionNode, parse
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
@@ -41,6 +49,7 @@ from osezia.graphql.cache import (
     may_serve_cached,
 )
 from osezia.graphql.context import Context
+from osezia.graphql.limits import MAX_TOKENS
 from osezia.graphql.metrics import Metrics
 from osezia.graphql.schema import build_schema
 from osezia.projections.changes import ChangeHub
@@ -49,6 +58,22 @@ from osezia.tenants.application import Tenants
 from osezia.tenants.profiles import Profile
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
+
+
+class BadRequest(Exception):
+    """A request refused as a whole, before GraphQL reads it."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+    def response(self) -> Response:
+        return refusal(self.status, self.code, self.message)
+
+
+def refusal(status: int, code: str, message: str) -> Response:
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status)
 
 
 @dataclass
@@ -92,6 +117,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self._services, self._metrics, self._cache = services, metrics, cache
         self._analyses = Analyses()
+        self._max_body_bytes = settings.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Websockets authenticate in connection_init (on_ws_connect): browsers cannot send
@@ -104,7 +130,10 @@ class GraphQLView(GraphQL[Context, None]):
         if self._is_ide_page(request):
             await (await self.render_graphql_ide(request))(scope, receive, send)
             return
-        response, operation, outcome = await self._respond(request)
+        try:
+            response, operation, outcome = await self._respond(request)
+        except ClientDisconnect:
+            return  # gone while sending its body: there is no one to answer
         await response(scope, receive, send)
         self._metrics.graphql_request(operation, outcome, time.perf_counter() - started)
 
@@ -115,7 +144,12 @@ class GraphQLView(GraphQL[Context, None]):
         except InvalidToken as refusal:
             return refusal.response(), "unauthenticated", "unauthorized"
         request.state.principal = principal  # for get_context
-        name, key = await self._operation(request, principal)
+        try:
+            request = await _buffered(request, self._max_body_bytes)
+            body = await _graphql_body(request)
+        except BadRequest as refused:
+            return refused.response(), "unparsed", "rejected"
+        name, key = await self._operation(request, principal, body)
         label = self._metrics.operation(name)
         if key is not None and self._cache is not None:
             cached = self._cache.get(key)
@@ -135,10 +169,9 @@ class GraphQLView(GraphQL[Context, None]):
         return response, label, "ok" if succeeded else "errors"
 
     async def _operation(
-        self, request: Request, principal: Principal
+        self, request: Request, principal: Principal, body: dict[str, object] | None
     ) -> tuple[str | None, tuple[object, ...] | None]:
         """The name of the operation that will run, and its cache key if it may be cached."""
-        body = await _graphql_body(request)
         document = body.get("query") if body is not None else None
         if body is None or not isinstance(document, str):
             return None, None  # strawberry answers what is wrong with it
@@ -173,8 +206,8 @@ class GraphQLView(GraphQL[Context, None]):
     async def _run(self, request: Request) -> Response:
         try:
             return await self.run(request)
-        except HTTPException as error:  # as strawberry's own __call__ answers it
-            return PlainTextResponse(error.reason, status_code=error.status_code)
+        except HTTPException as error:  # strawberry's refusal of the request, as JSON
+            return refusal(error.status_code, "BAD_REQUEST", error.reason)
 
     async def execute_single(
         self,
@@ -185,11 +218,23 @@ class GraphQLView(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        if request_data.operation_name is None and _operations(request_data.query) > 1:
+            # strawberry would run the first one; the client may have meant any of them.
+            error = GraphQLError(
+                "the document holds several operations: name the one to run in `operationName`",
+                extensions={"code": "OPERATION_NAME_REQUIRED"},
+            )
+            return ExecutionResult(data=None, errors=[error])
         result = await super().execute_single(
             request, request_adapter, sub_response, context, root_value, request_data
         )
         request.state.succeeded = not result.errors
         return result
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson refuses what json accepts and the API must not: NaN and Infinity, lone
+        # surrogates, and nesting beyond 1024 levels (json recurses until RecursionError).
+        return orjson.loads(data)
 
     def encode_json(self, data: object) -> str | bytes:
         # orjson writes a page of results several times faster than json; as text, because
@@ -255,14 +300,64 @@ def _credentials(payload: Mapping[str, object]) -> dict[str, str]:
     return {k: given[k] for k in ("authorization", TENANT_HEADER) if k in given}
 
 
+async def _buffered(request: Request, limit: int) -> Request:
+    """The request with its body read, refused with 413 past `limit` bytes: by Content-Length
+    before reading, or while reading a chunked body."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, replay)
+
+
+def _too_large(limit: int) -> BadRequest:
+    return BadRequest(413, "BODY_TOO_LARGE", f"the request body is larger than {limit} bytes")
+
+
 async def _graphql_body(request: Request) -> dict[str, object] | None:
-    """The request's GraphQL parameters when it sends one operation as JSON (or by GET)."""
+    """The request's GraphQL parameters when it sends them as JSON (or by GET); a JSON body
+    that is not one object is refused."""
     if request.method == "GET":
         return dict(request.query_params)
-    if "application/json" not in request.headers.get("content-type", ""):
-        return None
+    content_type, _ = parse_content_type(request.headers.get("content-type", ""))
+    if "application/json" not in content_type:
+        return None  # strawberry answers it
     try:
         body = orjson.loads(await request.body())  # kept by the request for strawberry
-    except orjson.JSONDecodeError:
-        return None  # strawberry answers it
-    return body if isinstance(body, dict) else None
+    except orjson.JSONDecodeError as error:
+        raise BadRequest(
+            400, "BAD_REQUEST", f"the request body is not JSON (or nests over 1024 levels): {error}"
+        ) from None
+    if not isinstance(body, dict):
+        raise BadRequest(
+            400,
+            "BAD_REQUEST",
+            'the request body must be one JSON object: {"query": "…", "variables": {…}}',
+        )
+    return body
+
+
+def _operations(document: str | None) -> int:
+    """How many operations the document defines (none if it does not parse: strawberry says why)."""
+    if not isinstance(document, str):
+        return 0
+    try:
+        parsed = parse(document, max_tokens=MAX_TOKENS, no_location=True)
+    except GraphQLError:
+        return 0
+    return sum(isinstance(d, OperationDefinitionNode) for d in parsed.definitions)
