@@ -11,6 +11,11 @@ It reads exactly what the caller's GraphQL queries read: the tenant's own views,
 tenant's PostgreSQL role (every batch), with the same bearer token and the `read` scope.
 `?delimiter=semicolon` writes what French Excel opens directly (semicolons, and a byte order
 mark so it reads UTF-8); text that Excel would take for a formula is quoted with `'`.
+
+A database too busy to read the first batch in time (a statement or lock timeout) answers 503
+with Retry-After, as GraphQL answers TEMPORARILY_UNAVAILABLE. Once the first rows are sent the
+status is out: a later batch that fails cuts the download short, which the client sees as an
+incomplete chunked response, never as a complete file.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from starlette.types import Receive, Scope, Send
 
 from osezia.domain.errors import DomainError, Forbidden, InvalidValue, NotFound
 from osezia.graphql.auth.errors import InvalidToken
+from osezia.graphql.errors_extension import RETRY_WHEN_BUSY_SECONDS, TRANSIENT, busy
 from osezia.graphql.reading import position_of
 from osezia.graphql.view import Services
 from osezia.projections.access import NotYetConsistent, as_tenant
@@ -229,6 +235,10 @@ class Exports:
             return
         except NotFound as error:  # the tenant's read models are not built yet
             await problem(503, error)(scope, receive, send)
+            return
+        except TRANSIENT:
+            retry = {"Retry-After": str(RETRY_WHEN_BUSY_SECONDS)}
+            await problem(503, busy(), retry)(scope, receive, send)
             return
         filename = f"osezia-{tenant}-{table.name}.csv"
         response = StreamingResponse(
