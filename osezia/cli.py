@@ -14,7 +14,14 @@ import eventsourcing.persistence
 import psycopg
 import sqlalchemy.exc
 
-from osezia.config import Database, Settings, SettingsError, load_settings
+from osezia.config import (
+    CHECK_TIMEOUT,
+    CONNECT_TIMEOUT,
+    Database,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 from osezia.embedded import resolve_database_url
 from osezia.graphql.auth.cli import add_keys_parser
 from osezia.graphql.auth.cli import add_parser as add_clients_parser
@@ -33,6 +40,24 @@ def _database_url(settings: Settings) -> str:
     if settings.database_url is None:
         print(f"DATABASE_URL is not set: using the embedded PostgreSQL ({url})", file=sys.stderr)
     return url
+
+
+def _check_database(url: str) -> None:
+    """Connect once before a command starts its work: a database that is down or does not
+    answer is then reported in seconds, not after a connection pool's 30 s wait."""
+    with psycopg.connect(url, connect_timeout=CHECK_TIMEOUT):
+        pass
+
+
+def _unreachable(url: str | None, error: BaseException) -> str:
+    """One line naming the database (never its password) and what went wrong."""
+    text = str(error).strip()
+    reason = text.splitlines()[0] if text else type(error).__name__
+    if url is None:
+        return f"osezia: the embedded PostgreSQL does not answer: {reason}"
+    database = Database.from_url(url)
+    where = f"{database.host}:{database.port}/{database.dbname}"
+    return f"osezia: the database does not answer ({where}): {reason}"
 
 
 def _store_env(url: str, pool_size: int = 5) -> dict[str, str]:
@@ -84,7 +109,7 @@ def _demo(settings: Settings, arguments: argparse.Namespace) -> int:
         print("osezia: the demo is never written in production (OSEZIA_ENV)", file=sys.stderr)
         return 2
     url = _database_url(settings)
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn:
         loaded, started_already = demo_loaded(conn), log_holds_a_history(conn)
     if loaded and arguments.if_empty:
         print("the demo history is already there: nothing written")
@@ -100,7 +125,7 @@ def _demo(settings: Settings, arguments: argparse.Namespace) -> int:
     print(f"building the demo history ({arguments.companies} companies)…", file=sys.stderr)
     history = build_demo(companies=arguments.companies)
     built = time.perf_counter()
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn:
         appended = write_demo(conn, history)
     written = time.perf_counter()
     counts = ", ".join(f"{n} {kind}" for kind, n in history.counts().items())
@@ -312,7 +337,7 @@ def _import_trainings(settings: Settings, arguments: argparse.Namespace) -> int:
 
     with (
         open(arguments.file, encoding="utf-8-sig", newline="") as file,
-        psycopg.connect(url, autocommit=True) as conn,
+        psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn,
     ):
         try:
             summary = import_trainings(conn, slug, file, on_problem=problem, on_progress=progress)
@@ -405,10 +430,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     with contextlib.suppress(KeyboardInterrupt):
         try:
+            if settings.database_url is not None:
+                _check_database(settings.database_url)
             return int(arguments.run(settings, arguments))
         except _UNREACHABLE as error:
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-            print(f"osezia: the database does not answer: {first_line}", file=sys.stderr)
+            print(_unreachable(settings.database_url, error), file=sys.stderr)
             return 3
     return 130
 

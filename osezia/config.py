@@ -7,6 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
+# Seconds a connection to PostgreSQL may take to open (libpq's connect_timeout, asyncpg's
+# timeout): a database that is down or does not answer is reported, not waited for.
+CONNECT_TIMEOUT = 3
+# What a command gives the database to answer before it starts (libpq's least is 2 seconds).
+CHECK_TIMEOUT = 2
+
 
 class SettingsError(ValueError):
     """A setting has a value osezia cannot use; the message names it and what is expected."""
@@ -65,8 +71,11 @@ class Database:
         }
 
     def sqlalchemy_url(self) -> str:
-        """The same database for alembic, through psycopg 3."""
-        return "postgresql+psycopg://" + self.url.split("://", 1)[1]
+        """The same database for alembic, through psycopg 3, with a connect timeout."""
+        rest = self.url.split("://", 1)[1]
+        if "connect_timeout=" not in rest:
+            rest += ("&" if "?" in rest else "?") + f"connect_timeout={CONNECT_TIMEOUT}"
+        return "postgresql+psycopg://" + rest
 
     def asyncpg_dsn(self) -> str:
         return "postgresql://" + self.url.split("://", 1)[1]

@@ -6,7 +6,7 @@ import asyncpg
 import orjson
 from asyncpg.pool import PoolConnectionProxy
 
-from osezia.config import Database
+from osezia.config import CONNECT_TIMEOUT, Database
 
 # A connection of our own or one lent by a pool: query functions take either.
 Connection = asyncpg.Connection | PoolConnectionProxy
@@ -24,7 +24,9 @@ async def setup_connection(conn: asyncpg.Connection) -> None:
 
 
 async def connect(database_url: str) -> asyncpg.Connection:
-    conn = await asyncpg.connect(Database.from_url(database_url).asyncpg_dsn())
+    conn = await asyncpg.connect(
+        Database.from_url(database_url).asyncpg_dsn(), timeout=CONNECT_TIMEOUT
+    )
     await setup_connection(conn)
     return conn
 
@@ -35,6 +37,7 @@ async def create_pool(database_url: str, min_size: int = 1, max_size: int = 10) 
         min_size=min_size,
         max_size=max_size,
         init=setup_connection,
+        timeout=CONNECT_TIMEOUT,
     )
     assert pool is not None
     return pool

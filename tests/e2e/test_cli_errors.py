@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
+import time
+from collections.abc import Iterator
 
 import pytest
 
 from tests.e2e.conftest import OSEZIA, command_env, free_port
+
+# Every command that works on the database, as an operator would type it.
+COMMANDS = [
+    ["serve"],
+    ["migrate"],
+    ["project"],
+    ["worker"],
+    ["rebuild", "cci"],
+    ["rebuild", "cci", "--cancel"],
+    ["tenants", "list"],
+    ["tenants", "add", "cma", "--name", "CMA France"],
+    ["clients", "list", "cci"],
+    ["clients", "create", "cci", "--role", "officer", "--name", "BI"],
+    ["keys", "list"],
+    ["keys", "rotate"],
+    ["demo"],
+    ["import", "trainings", __file__],
+]
+WITHIN_SECONDS = 5
 
 
 @pytest.mark.parametrize(
@@ -27,13 +49,48 @@ def test_a_wrong_setting_is_named_at_start(setting: str, value: str, says: str) 
     assert "Traceback" not in run.stderr
 
 
-def test_an_unreachable_database_is_reported_in_one_line() -> None:
-    url = f"postgresql://postgres@127.0.0.1:{free_port()}/osezia"
+@pytest.fixture(scope="module")
+def silent_port() -> Iterator[int]:
+    """A port whose connections the kernel accepts but nobody answers: a database host that
+    hangs, as one behind a dropped route or a stuck server does."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield int(listener.getsockname()[1])
 
-    run = subprocess.run(
-        [*OSEZIA, "migrate"], env=command_env(DATABASE_URL=url), capture_output=True, text=True
-    )
+
+def _run(command: list[str], url: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    env = command_env(DATABASE_URL=url, REDIS_URL="redis://127.0.0.1:1/0")
+    started = time.monotonic()
+    run = subprocess.run([*OSEZIA, *command], env=env, capture_output=True, text=True, timeout=60)
+    return run, time.monotonic() - started
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_a_closed_port_fails_every_command_at_once_in_one_line(command: list[str]) -> None:
+    port = free_port()
+
+    run, seconds = _run(command, f"postgresql://postgres:secret@127.0.0.1:{port}/osezia")
 
     assert run.returncode == 3
-    assert "the database does not answer" in run.stderr
-    assert "Traceback" not in run.stderr
+    assert seconds < WITHIN_SECONDS
+    assert run.stderr.splitlines() == [
+        f"osezia: the database does not answer (127.0.0.1:{port}/osezia): connection failed: "
+        f'connection to server at "127.0.0.1", port {port} failed: Connection refused'
+    ]
+    assert "secret" not in run.stderr + run.stdout
+    assert "osezia serves" not in run.stdout  # serve announces nothing it will not serve
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_a_host_that_does_not_answer_fails_every_command_within_seconds(
+    command: list[str], silent_port: int
+) -> None:
+    run, seconds = _run(command, f"postgresql://postgres@127.0.0.1:{silent_port}/osezia")
+
+    assert run.returncode == 3
+    assert seconds < WITHIN_SECONDS
+    assert run.stderr.splitlines() == [
+        f"osezia: the database does not answer (127.0.0.1:{silent_port}/osezia): "
+        "connection timeout expired"
+    ]
