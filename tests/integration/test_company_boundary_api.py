@@ -219,3 +219,25 @@ def test_registering_a_siren_others_follow_answers_as_a_first_registration_and_r
     }
     figures = api.run("operator", "{ companyFigures { companies } }")["companyFigures"]
     assert sum(f["companies"] for f in figures) == 2  # each SIREN once, however many follow it
+
+
+def test_a_referral_goes_only_to_a_live_network_and_its_revocation_ends_the_right_to_act(
+    platform: Platform, tenants: Tenants, database_url: str
+) -> None:
+    api = Api(database_url, platform)
+    siren = new_siren()
+    company = register(platform, "french-tech", siren, 80)
+    tenants.suspend_tenant("inria", reason="audit")
+    share = 'shareCompany(companyId: "{company}", toNetwork: "{to}", purpose: "OTHER", reason: "r", consentReference: "c")'
+    log = platform.companies.recorder
+    for to in ("nowhere", "platform", "french-tech", "inria"):
+        before = log.max_notification_id()
+        answer = api.mutate("french-tech", share.format(company=company, to=to))
+        assert answer["__typename"] == "Problem", (to, answer)
+        assert log.max_notification_id() == before, to
+
+    referral = api.done("french-tech", share.format(company=company, to="cci"))
+    assert api.mutate("cci", f'requestDiagnostic(companyId: "{company}")')["__typename"] == "Done"
+    api.done("french-tech", f'revokeReferral(referralId: "{referral}", reason: "fin")')
+    after = api.mutate("cci", f'requestDiagnostic(companyId: "{company}")')
+    assert after["code"] == "NOT_FOUND"
