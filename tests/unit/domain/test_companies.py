@@ -4,7 +4,8 @@ adoption, idempotency, tenant isolation and replay."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from copy import deepcopy
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -101,8 +102,8 @@ def test_a_registered_company_keeps_its_codes_in_their_normal_form(companies: Co
     assert company.region == "84"
     assert company.departement == "01"
     assert company.naf == "62.01Z"
-    assert company.adoption_stage is AdoptionStage.NONE
-    assert company.establishments == {}
+    assert company.records[CCI].adoption_stage is AdoptionStage.NONE
+    assert company.records[CCI].establishments == {}
 
 
 def test_registering_records_the_size_category_with_its_basis_and_the_facts_behind_it(
@@ -124,8 +125,8 @@ def test_registering_records_the_size_category_with_its_basis_and_the_facts_behi
     assert assessed[0].headcount_uta == Decimal("12.5")
     assert assessed[0].turnover_cents == 150_000_000
     assert assessed[0].balance_sheet_cents == 90_000_000
-    company = companies.get_company(CCI, company_id)
-    assert (company.size_category, company.size_basis, company.segment) == (
+    record = companies.get_company(CCI, company_id).records[CCI]
+    assert (record.size_category, record.size_basis, record.segment) == (
         "PME",
         "LEGAL",
         "PME_ETI",
@@ -137,9 +138,9 @@ def test_a_sirene_pme_in_the_6_to_9_staff_band_is_recorded_as_a_micro_enterprise
 ) -> None:
     company_id = register(companies, size=SizeFacts(sirene_category="PME", staff_band="03"))
 
-    company = companies.get_company(CCI, company_id)
+    record = companies.get_company(CCI, company_id).records[CCI]
 
-    assert (company.size_category, company.size_basis, company.segment) == (
+    assert (record.size_category, record.size_basis, record.segment) == (
         "MICRO",
         "SIRENE",
         "TPE",
@@ -151,8 +152,8 @@ def test_reassessing_the_size_records_the_new_category_and_basis(companies: Comp
 
     companies.reassess_size(CCI, company_id, SizeFacts(headcount_uta=Decimal(300)))
 
-    company = companies.get_company(CCI, company_id)
-    assert (company.size_category, company.size_basis, company.segment) == (
+    record = companies.get_company(CCI, company_id).records[CCI]
+    assert (record.size_category, record.size_basis, record.segment) == (
         "ETI",
         "LEGAL",
         "PME_ETI",
@@ -174,15 +175,24 @@ def test_registering_a_siren_twice_is_refused_and_appends_nothing(
     assert appended(companies) == before
 
 
-def test_a_siren_registered_by_one_network_cannot_be_registered_by_another(
+def test_a_siren_registered_by_one_network_is_followed_by_another_under_the_same_id(
     companies: Companies,
 ) -> None:
-    register(companies, CCI)
-    before = appended(companies)
+    cci_company = register(companies, CCI)
+    cci_record = deepcopy(companies.get_company(CCI, cci_company).records[CCI])
 
-    raises_code("ALREADY_REGISTERED", lambda: register(companies, BPIFRANCE))
+    bpifrance_company = register(
+        companies, BPIFRANCE, legal_name="CGE", size=SizeFacts(headcount_uta=Decimal(300))
+    )
 
-    assert appended(companies) == before
+    assert bpifrance_company == cci_company
+    company = companies.get_company(BPIFRANCE, bpifrance_company)
+    assert company.tenant == CCI
+    assert company.legal_name == "Compagnie Générale"
+    assert set(company.records) == {CCI, BPIFRANCE}
+    assert company.records[BPIFRANCE].legal_name == "CGE"
+    assert company.records[BPIFRANCE].size_category == "ETI"
+    assert company.records[CCI] == cci_record
 
 
 @pytest.mark.parametrize(
@@ -231,7 +241,8 @@ def test_an_establishment_is_added_under_its_normalised_siret(companies: Compani
         CCI, company_id, siret=f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}", departement="1"
     )
 
-    assert companies.get_company(CCI, company_id).establishments == {siret: ("01", False)}
+    record = companies.get_company(CCI, company_id).records[CCI]
+    assert record.establishments == {siret: ("01", False)}
 
 
 def test_a_la_poste_establishment_may_pass_on_la_postes_rule(companies: Companies) -> None:
@@ -239,7 +250,7 @@ def test_a_la_poste_establishment_may_pass_on_la_postes_rule(companies: Companie
 
     companies.add_establishment(CCI, company_id, siret="35600000049837", departement="75")
 
-    assert "35600000049837" in companies.get_company(CCI, company_id).establishments
+    assert "35600000049837" in companies.get_company(CCI, company_id).records[CCI].establishments
 
 
 def test_an_establishment_of_another_siren_is_refused(companies: Companies) -> None:
@@ -310,10 +321,8 @@ def test_a_company_has_at_most_one_head_office(companies: Companies) -> None:
     )
 
     assert appended(companies) == before
-    assert [head for _, head in companies.get_company(CCI, company_id).establishments.values()] == [
-        True,
-        False,
-    ]
+    establishments = companies.get_company(CCI, company_id).records[CCI].establishments
+    assert [head for _, head in establishments.values()] == [True, False]
 
 
 # --- AI adoption ---------------------------------------------------------------------------
@@ -328,9 +337,9 @@ def test_the_adoption_stage_moves_forward_with_the_date_of_each_change(
     companies.advance_adoption(CCI, company_id, stage="TRAINED", on=date(2025, 9, 1))
     companies.advance_adoption(CCI, company_id, stage="DIAGNOSED", on=date(2026, 2, 3))
 
-    company = companies.get_company(CCI, company_id)
-    assert company.adoption_stage is AdoptionStage.DIAGNOSED
-    assert company.adoption_history == [
+    record = companies.get_company(CCI, company_id).records[CCI]
+    assert record.adoption_stage is AdoptionStage.DIAGNOSED
+    assert record.adoption_history == [
         ("AWARE", date(2025, 9, 1)),
         ("TRAINED", date(2025, 9, 1)),
         ("DIAGNOSED", date(2026, 2, 3)),
@@ -404,7 +413,7 @@ def test_an_establishment_sent_twice_with_one_key_is_added_once(companies: Compa
     companies.add_establishment(CCI, company_id, siret=siret, departement="69", idempotency_key="e")
 
     assert appended(companies) == before
-    assert list(companies.get_company(CCI, company_id).establishments) == [siret]
+    assert list(companies.get_company(CCI, company_id).records[CCI].establishments) == [siret]
 
 
 def test_a_stage_change_sent_twice_with_one_key_is_recorded_once(companies: Companies) -> None:
@@ -416,7 +425,7 @@ def test_a_stage_change_sent_twice_with_one_key_is_recorded_once(companies: Comp
     companies.advance_adoption(CCI, company_id, stage="AWARE", on=on, idempotency_key="a")
 
     assert appended(companies) == before
-    assert companies.get_company(CCI, company_id).adoption_history == [("AWARE", on)]
+    assert companies.get_company(CCI, company_id).records[CCI].adoption_history == [("AWARE", on)]
 
 
 @pytest.mark.parametrize(
@@ -467,15 +476,15 @@ def test_idempotency_keys_belong_to_their_tenant(companies: Companies) -> None:
 
 
 def test_another_tenants_key_does_not_replay_its_result(companies: Companies) -> None:
-    register(companies, CCI, idempotency_key="import-1")
+    company_id = register(companies, CCI, idempotency_key="import-1")
     before = appended(companies)
 
-    # Same command, same arguments, same key: but the key is CCI's, so this is a new command.
-    raises_code(
-        "ALREADY_REGISTERED", lambda: register(companies, BPIFRANCE, idempotency_key="import-1")
-    )
+    # Same command, same arguments, same key: but the key is CCI's, so this is a new command,
+    # and Bpifrance follows the company from then on.
+    register(companies, BPIFRANCE, idempotency_key="import-1")
 
-    assert appended(companies) == before
+    assert appended(companies) > before
+    assert set(companies.get_company(BPIFRANCE, company_id).records) == {CCI, BPIFRANCE}
 
 
 # --- tenants -------------------------------------------------------------------------------
@@ -541,25 +550,41 @@ def test_a_company_read_by_a_fresh_application_equals_the_one_that_wrote_it(
     assert vars(reread) == vars(written)
 
 
+NETWORK_SLUGS = [CCI, BPIFRANCE, "french-tech", "inria"]
+
+
 @st.composite
 def company_histories(draw: st.DrawFn) -> Company:
-    """A Company built straight from its aggregate methods, with a few establishments, size
-    reassessments and adoption steps, in any order."""
+    """A Company built straight from its aggregate methods: followed by one network or more,
+    each adding establishments, size reassessments and adoption steps to its own record, in any
+    order, and referring the company to other networks."""
     siren = draw(valid_sirens())
     departement, region = draw(departements_with_region())
+    naf = draw(naf_codes())
+    first = draw(st.sampled_from(NETWORK_SLUGS))
     company = Company(
-        tenant=draw(st.sampled_from([CCI, BPIFRANCE])),
+        tenant=first,
         siren=siren,
         legal_name=draw(st.text(min_size=1, max_size=20)),
         region=region,
         departement=departement,
-        naf=draw(naf_codes()),
+        naf=naf,
     )
-    stages = iter(list(AdoptionStage)[1:])
-    day = date(2025, 7, 1)
-    for step in draw(st.lists(st.sampled_from(["size", "establishment", "adoption"]), max_size=8)):
-        if step == "size":
+    stages = {tenant: iter(list(AdoptionStage)[1:]) for tenant in NETWORK_SLUGS}
+    days = dict.fromkeys(NETWORK_SLUGS, date(2025, 7, 1))
+    steps = st.sampled_from(["follow", "size", "establishment", "adoption", "refer", "end"])
+    for step in draw(st.lists(steps, max_size=10)):
+        tenant = draw(st.sampled_from(sorted(company.records)))
+        record = company.records[tenant]
+        if step == "follow":
+            newcomer = draw(st.sampled_from(NETWORK_SLUGS))
+            if newcomer not in company.records:
+                company.follow(
+                    newcomer, draw(st.text(min_size=1, max_size=20)), region, departement, naf
+                )
+        elif step == "size":
             company.assess_size(
+                tenant=tenant,
                 category="PME",
                 basis="LEGAL",
                 segment="PME_ETI",
@@ -571,13 +596,20 @@ def company_histories(draw: st.DrawFn) -> Company:
             )
         elif step == "establishment":
             siret = siret_of(siren, draw(st.text(alphabet="0123456789", min_size=4, max_size=4)))
-            has_head_office = any(head for _, head in company.establishments.values())
-            if siret not in company.establishments:
+            has_head_office = any(head for _, head in record.establishments.values())
+            if siret not in record.establishments:
                 head_office = draw(st.booleans()) and not has_head_office
-                company.add_establishment(siret, departement, head_office)
-        elif (stage := next(stages, None)) is not None:
-            day = date.fromordinal(day.toordinal() + draw(st.integers(min_value=0, max_value=90)))
-            company.advance_adoption(stage, day)
+                company.add_establishment(tenant, siret, departement, head_office)
+        elif step == "adoption":
+            if (stage := next(stages[tenant], None)) is not None:
+                days[tenant] += timedelta(days=draw(st.integers(min_value=0, max_value=90)))
+                company.advance_adoption(tenant, stage, days[tenant])
+        elif step == "refer":
+            to_tenant = draw(st.sampled_from(NETWORK_SLUGS))
+            if to_tenant != tenant:
+                company.refer(draw(st.uuids()), tenant, to_tenant)
+        elif company.referrals:
+            company.end_referral(draw(st.sampled_from(sorted(company.referrals))))
     return company
 
 
