@@ -27,6 +27,7 @@ from osezia.demo.companies import demo_siren
 from osezia.demo.timeline import Timeline
 from osezia.domain.companies.model import Company
 from osezia.domain.platform import Platform
+from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS
 
 # The in-memory run keeps every aggregate in a cache, not copied on each read: replaying a busy
@@ -39,6 +40,7 @@ MEMORY: EnvType = {
     "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
 }
 END = date(2026, 11, 20)
+_REGISTRY = "osezia.tenants."
 
 __all__ = [
     "END",
@@ -84,6 +86,9 @@ def _seeded_ids(rng: random.Random) -> Iterator[None]:
 
 def _build(rng: random.Random, companies: int, until: date) -> DemoHistory:
     platform = Platform(MEMORY, networks=NETWORKS)
+    # Referrals go to registered networks: the in-memory run knows the plan's five, whose
+    # events stay out of the history (the log holds its own registry).
+    Tenants(env=MEMORY, share_with=platform.companies).seed_defaults()
     timeline = Timeline(platform, until)
     plan.budget(timeline)
     solutions = plan.catalogue(timeline, rng)
@@ -99,7 +104,7 @@ def _build(rng: random.Random, companies: int, until: date) -> DemoHistory:
     plan.acceleration(timeline, rng, registered)
     plan.calls(timeline, rng, registered)
     timeline.run()
-    return DemoHistory(list(timeline.stored_events()))
+    return DemoHistory([e for e in timeline.stored_events() if not e.topic.startswith(_REGISTRY)])
 
 
 def demo_loaded(conn: psycopg.Connection[Any]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -68,10 +68,30 @@ class DemoCompany:
     region: str
     category: SizeCategory
     registered_on: date
+    referred_to: set[str] = field(default_factory=set)
 
     @property
     def is_pme_or_eti(self) -> bool:
         return self.category in (SizeCategory.PME, SizeCategory.ETI)
+
+
+_PURPOSES = {"bpifrance": "FINANCING", "inria": "PARTNERSHIP"}
+
+
+def refer_to(timeline: Timeline, c: DemoCompany, network: str, purpose: str = "") -> None:
+    """A network acts only on a company it follows or was referred: the company's own network
+    refers it first, with the leader's consent, once."""
+    if network == c.owner or network in c.referred_to:
+        return
+    timeline.platform.referrals.share_company(
+        c.owner,
+        c.id,
+        to_tenant=network,
+        purpose=purpose or _PURPOSES.get(network, "OTHER"),
+        reason="Mise en relation demandée par le dirigeant",
+        consent_reference=f"Accord écrit du dirigeant, réf. {c.siren}",
+    )
+    c.referred_to.add(network)
 
 
 def demo_siren(n: int) -> str:

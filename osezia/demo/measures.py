@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from functools import partial
 from uuid import UUID
 
-from osezia.demo.companies import DemoCompany
+from osezia.demo.companies import DemoCompany, refer_to
 from osezia.demo.timeline import Timeline
 from osezia.domain.diagnostics.model import UseCase, UseCaseScore
 from osezia.domain.geography import REGIONS
@@ -50,6 +50,7 @@ def _request(
     timeline: Timeline, rng: random.Random, c: DemoCompany, requester: str, day: date
 ) -> None:
     d = timeline.platform.diagnostics
+    refer_to(timeline, c, requester, "DIAGNOSTIC")
     diagnostic = d.request_diagnostic(requester, company_id=c.id)
     cases = rng.sample(USE_CASES, 3)
     price = rng.choice((1_000_000, 1_200_000, 1_500_000))  # 10 expert days, 1,000–1,500 € each
@@ -235,6 +236,7 @@ def partnerships(timeline: Timeline, rng: random.Random, companies: list[DemoCom
         proposed = max(c.registered_on, date(2025, 9, 1)) + timedelta(days=rng.randint(5, 40))
 
         def propose(day: date, n: int = n, c: DemoCompany = c) -> None:
+            refer_to(timeline, c, "inria", "PARTNERSHIP")
             partnership = p.propose_partnership(
                 "inria",
                 research_team=_TEAMS[n % len(_TEAMS)],
@@ -290,3 +292,4 @@ def _refer(timeline: Timeline, c: DemoCompany, day: date) -> None:
         reason="Demande un diagnostic Data IA",
         consent_reference=f"Accord écrit du dirigeant, réf. {c.siren}",
     )
+    c.referred_to.add("bpifrance")

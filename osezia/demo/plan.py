@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from functools import partial
 from uuid import UUID
 
-from osezia.demo.companies import DemoCompany
+from osezia.demo.companies import DemoCompany, refer_to
 from osezia.demo.timeline import Timeline
 from osezia.domain.calls.model import CallForProjects
 from osezia.domain.catalogue.usecases import UseCaseCategory
@@ -104,6 +104,7 @@ def loans(timeline: Timeline, rng: random.Random, companies: list[DemoCompany]) 
             network: str = network,
         ) -> None:  # fmt: skip
             p = timeline.platform
+            refer_to(timeline, c, network, "FINANCING")
             loan = p.loans.apply_for_loan(
                 network,
                 company_id=c.id,
@@ -173,6 +174,7 @@ def acceleration(timeline: Timeline, rng: random.Random, companies: list[DemoCom
 
 
 def _admit(timeline: Timeline, cohort: UUID, c: DemoCompany, day: date) -> None:
+    refer_to(timeline, c, "bpifrance", "FINANCING")
     timeline.platform.acceleration.admit_to_cohort("bpifrance", cohort, company_id=c.id, on=day)
 
 
@@ -222,6 +224,7 @@ def _apply_generative(
 ) -> None:
     c = timeline.platform.calls
     network = co.owner if co.owner != "inria" else "french-tech"
+    refer_to(timeline, co, network, "FINANCING")
     application = c.submit_application(
         network,
         call_id=CallForProjects.create_id("IA_GENERATIVE"),
