@@ -75,22 +75,26 @@ class DiagnosticLifecycle(Attempts):
         self.app = RecordingDiagnostics(self.companies)
         # A second application on the same store, that only ever reads: it replays.
         self.replayer = Diagnostics(env=MEMORY, share_with=self.companies)
-        self.pme = self.register("552100018", Decimal(50))
-        self.micro = self.register("552100026", Decimal(4))
+        self.pme = self.register("552100018", Decimal(50), CCI, BPIFRANCE)
+        self.micro = self.register("552100026", Decimal(4), CCI, BPIFRANCE)
+        self.unseen = self.register("552100034", Decimal(50), CCI)  # Bpifrance does not follow
         self.diagnostic_id = uuid4()
         self.status = Status.REQUESTED
         self.last_read: tuple[int, Diagnostic] | None = None
 
-    def register(self, siren: str, headcount: Decimal) -> UUID:
-        return self.companies.register_company(
-            CCI,
-            siren=siren,
-            legal_name=f"Société {siren}",
-            region="11",
-            departement="75",
-            naf="62.01Z",
-            size=SizeFacts(headcount_uta=headcount),
-        )
+    def register(self, siren: str, headcount: Decimal, *followers: str) -> UUID:
+        """A company registered by each of ``followers`` in turn, with the same facts."""
+        for tenant in followers:
+            company_id = self.companies.register_company(
+                tenant,
+                siren=siren,
+                legal_name=f"Société {siren}",
+                region="11",
+                departement="75",
+                naf="62.01Z",
+                size=SizeFacts(headcount_uta=headcount),
+            )
+        return company_id
 
     def log_length(self) -> int:
         return self.app.recorder.max_notification_id() or 0
@@ -136,13 +140,16 @@ class DiagnosticLifecycle(Attempts):
         self.diagnostic_id = self.app.request_diagnostic(BPIFRANCE, company_id=company_id)
         self.walk(steps, data)
 
-    @rule(foreign=st.booleans())
-    def send_a_command_that_finds_nothing(self, foreign: bool) -> None:
-        """An unknown company, or another network's diagnostic: not found, nothing appended."""
+    @rule(what=st.sampled_from(["unknown company", "unseen company", "foreign diagnostic"]))
+    def send_a_command_that_finds_nothing(self, what: str) -> None:
+        """An unknown company, a company the network neither follows nor was referred, or
+        another network's diagnostic: not found, nothing appended."""
         length = self.log_length()
         try:
-            if foreign:
+            if what == "foreign diagnostic":
                 self.app.log_expert_days(CCI, self.diagnostic_id, days=1)
+            elif what == "unseen company":
+                self.app.request_diagnostic(BPIFRANCE, company_id=self.unseen)
             else:
                 self.app.request_diagnostic(BPIFRANCE, company_id=uuid4())
         except NotFound:

@@ -33,7 +33,7 @@ from osezia.domain.sizes import SizeFacts
 from tests.unit.conftest import MEMORY
 
 BPIFRANCE = "bpifrance"
-CCI = "cci"  # registers the companies: the registry is shared between networks
+CCI = "cci"  # registers the companies first; Bpifrance then follows them
 
 Status = DiagnosticStatus
 Step = Callable[[Diagnostics, UUID], None]
@@ -70,15 +70,18 @@ STATUSES_BEFORE_REPORT = [Status.REQUESTED, *(status for status, _ in PATH[:5])]
 
 
 def a_company(companies: Companies, siren: str, size: SizeFacts) -> UUID:
-    return companies.register_company(
-        CCI,
-        siren=siren,
-        legal_name=f"Société {siren}",
-        region="11",
-        departement="75",
-        naf="62.01Z",
-        size=size,
-    )
+    """A company CCI registered, which Bpifrance follows too, with the same size facts."""
+    for tenant in (CCI, BPIFRANCE):
+        company_id = companies.register_company(
+            tenant,
+            siren=siren,
+            legal_name=f"Société {siren}",
+            region="11",
+            departement="75",
+            naf="62.01Z",
+            size=size,
+        )
+    return company_id
 
 
 def a_diagnostic_at(status: DiagnosticStatus, diagnostics: Diagnostics, company_id: UUID) -> UUID:
@@ -137,7 +140,7 @@ def test_a_diagnostic_runs_from_request_to_the_states_cofinancing(
     assert diagnostic.cofinancing_cents == 400_000
 
 
-def test_a_network_requests_a_diagnostic_for_a_company_another_network_registered(
+def test_a_network_requests_a_diagnostic_for_a_company_another_network_registered_first(
     diagnostics: Diagnostics, pme: UUID
 ) -> None:
     diagnostic_id = diagnostics.request_diagnostic(BPIFRANCE, company_id=pme)
@@ -242,7 +245,7 @@ def test_eligibility_keeps_the_size_the_company_had_when_it_was_checked(
 ) -> None:
     diagnostic_id = a_diagnostic_at(Status.ELIGIBLE, diagnostics, pme)
 
-    companies.reassess_size(CCI, pme, SizeFacts(headcount_uta=Decimal(3)))
+    companies.reassess_size(BPIFRANCE, pme, SizeFacts(headcount_uta=Decimal(3)))
 
     diagnostic = diagnostics.get_diagnostic(BPIFRANCE, diagnostic_id)
     assert (diagnostic.size_category, diagnostic.eligible) == ("PME", True)
