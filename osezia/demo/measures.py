@@ -205,7 +205,10 @@ def _fill(
 ) -> None:
     m = timeline.platform.meetups
     signup = on - timedelta(days=rng.randint(5, 25))
-    known = [c for c in local if c.registered_on < signup]
+    # A network invites the companies it follows or was referred.
+    known = [
+        c for c in local if c.registered_on < signup and (c.owner == host or host in c.referred_to)
+    ]
     guests = rng.sample(known, min(len(known), rng.randint(8, 30)))
     providers = [complete_siren(f"{90_000_000 + number * 10 + k:08d}") for k in range(4)]
 
