@@ -135,7 +135,8 @@ class HistoryWriter:
                 still_going.append(journey)
                 continue
             company = journey.company
-            company.advance_adoption(STAGES[company.adoption_stage.rank], day)
+            stage = company.records[company.tenant].adoption_stage
+            company.advance_adoption(company.tenant, STAGES[stage.rank], day)
             written.append(company)
             self.counts.adoption_steps += 1
             journey.stages_left -= 1
@@ -167,6 +168,7 @@ class HistoryWriter:
         facts = SizeFacts(headcount_uta=self._random.choice(HEADCOUNTS))
         category, basis = size_category(facts)
         company.assess_size(
+            tenant=company.tenant,
             category=category.value,
             basis=basis.value,
             segment=segment_of(category).value,
