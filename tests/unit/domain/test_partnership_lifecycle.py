@@ -56,15 +56,17 @@ class PartnershipLifecycle(KeyedAttempts):
         super().__init__()
         companies = Companies(env=MEMORY, networks=NETWORKS)
         self.partnerships = ObservedPartnerships(env=MEMORY, share_with=companies)
-        self.company_id = companies.register_company(
-            "cci",
-            siren="356000000",
-            legal_name="La Poste",
-            region="11",
-            departement="75",
-            naf="53.10Z",
-            size=SizeFacts(headcount_uta=Decimal(200_000)),
-        )
+        # Registered by CCI first, then by INRIA, which follows it from then on.
+        for tenant in ("cci", INRIA):
+            self.company_id = companies.register_company(
+                tenant,
+                siren="356000000",
+                legal_name="La Poste",
+                region="11",
+                departement="75",
+                naf="53.10Z",
+                size=SizeFacts(headcount_uta=Decimal(200_000)),
+            )
         self.partnership_id = UUID(int=0)
         self.last_status = P.PROPOSED
         # What the partnership should be, according to the rules.

@@ -13,7 +13,9 @@ from osezia.domain.companies.application import Companies
 from osezia.domain.errors import InvalidDate, InvalidTransition, InvalidValue, NotFound
 from osezia.domain.partnerships.application import Partnerships
 from osezia.domain.partnerships.model import Partnership, PartnershipStatus
+from osezia.domain.referrals.application import Referrals
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.application import Tenants
 from tests.unit.conftest import MEMORY
 
 INRIA = "inria"
@@ -26,9 +28,7 @@ def partnerships(companies: Companies) -> Partnerships:
     return Partnerships(env=MEMORY, share_with=companies)
 
 
-@pytest.fixture
-def company(companies: Companies) -> UUID:
-    # Registered by another network: the company registry is shared.
+def a_cci_company(companies: Companies) -> UUID:
     return companies.register_company(
         "cci",
         siren="542107651",
@@ -38,6 +38,22 @@ def company(companies: Companies) -> UUID:
         naf="28.99B",
         size=SizeFacts(headcount_uta=Decimal(120)),
     )
+
+
+@pytest.fixture
+def company(companies: Companies) -> UUID:
+    """A company another network registered and referred to INRIA for a partnership."""
+    company_id = a_cci_company(companies)
+    Tenants(env=MEMORY, share_with=companies).seed_defaults()
+    Referrals(env=MEMORY, share_with=companies).share_company(
+        "cci",
+        company_id,
+        to_tenant=INRIA,
+        purpose="PARTNERSHIP",
+        reason="Looks for a research team on cobotic assembly",
+        consent_reference="CCI-2025-117",
+    )
+    return company_id
 
 
 def a_proposal(
@@ -76,6 +92,37 @@ def test_a_partnership_needs_a_company_known_to_the_registry(
 
     with pytest.raises(NotFound, match=str(stranger)):
         a_proposal(partnerships, stranger)
+
+
+def test_a_partnership_needs_a_company_inria_follows_or_was_referred(
+    partnerships: Partnerships, companies: Companies
+) -> None:
+    unseen = a_cci_company(companies)
+    before = log_position(partnerships)
+
+    with pytest.raises(NotFound, match=f"no company with id {unseen}"):
+        a_proposal(partnerships, unseen)
+
+    assert log_position(partnerships) == before
+
+
+def test_a_partnership_is_proposed_for_a_company_inria_follows(
+    partnerships: Partnerships, companies: Companies
+) -> None:
+    company_id = a_cci_company(companies)
+    companies.register_company(
+        INRIA,
+        siren="542107651",
+        legal_name="Robotique de l'Ouest SAS",
+        region="52",
+        departement="44",
+        naf="28.99B",
+        size=SizeFacts(headcount_uta=Decimal(120)),
+    )
+
+    partnership = partnerships.get_partnership(INRIA, a_proposal(partnerships, company_id))
+
+    assert partnership.company_name == "Robotique de l'Ouest SAS"
 
 
 @pytest.mark.parametrize(("team", "topic"), [(" ", "Robotics"), ("Rainbow", "")])
