@@ -1,24 +1,42 @@
-"""How resolvers read: as the caller's tenant, after its last write when it asks so."""
+"""How resolvers read: as the caller's tenant, after its last write when it asks so.
+
+A request that waits, for its consistency token or for the log's head (figures as of a past
+day), waits once however many of its fields read, and holds no pooled connection meanwhile: it
+wakes on the process's change feed and reads the position the read models reached with a
+connection borrowed for that one statement. A token beyond the log's head is refused at once.
+No field waits long for a connection either: with none free in time, it answers
+TEMPORARILY_UNAVAILABLE, which the client retries.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+import asyncpg
 import strawberry
 
-from osezia.domain.errors import Forbidden, InvalidValue
+from osezia.domain.errors import DomainError, Forbidden, InvalidValue, NotFound
 from osezia.graphql.context import Context, Info
 from osezia.graphql.pagination import Connection, connection
-from osezia.projections.access import as_tenant
+from osezia.projections.access import NotYetConsistent, as_tenant
+from osezia.projections.changes import head_and_reached
 from osezia.projections.connections import Connection as Db
-from osezia.projections.log import head_position
 from osezia.projections.paging import Filter, page
 from osezia.projections.progress import check_as_of, end_of, today
+from osezia.tenants.model import check_slug
 
 T = TypeVar("T")
+
+WAIT_SECONDS = 5.0  # how long a request waits for the read models to reach its position
+ACQUIRE_SECONDS = 2.0  # how long a field waits for a pooled connection
+# How often the position is read again: with a change feed only in case a notification was
+# lost with its connection; without one (a bare Context in tests), it is all there is.
+RECHECK_SECONDS = 0.5
+POLL_SECONDS = 0.05
 
 # The `asOf` argument of every figure query, described once.
 AS_OF = strawberry.argument(
@@ -26,6 +44,13 @@ AS_OF = strawberry.argument(
     "time), computed from history, so the same day always gives the same answer. Today when "
     "omitted; a day not over yet (after today) is refused with INVALID_DATE."
 )
+
+
+class TemporarilyUnavailable(DomainError):
+    """No connection to the read models came free in time: the same request succeeds once the
+    load passes."""
+
+    code = "TEMPORARILY_UNAVAILABLE"
 
 
 @asynccontextmanager
@@ -37,11 +62,17 @@ async def read_models(info: Info, *, caught_up: bool = False) -> AsyncIterator[D
     context = info.context
     if "read" not in context.scopes:
         raise Forbidden("reading needs the read scope")
-    at_least = _position(context)
+    token = _position(context)
+    if token is not None:
+        await _reached(context, token)
     if caught_up:
-        async with context.pool.acquire() as conn:
-            at_least = max(at_least or 0, await head_position(conn))
-    async with as_tenant(context.pool, context.tenant, at_least=at_least) as conn:
+        await _reached(context, None)
+    async with AsyncExitStack() as stack:
+        try:
+            async with asyncio.timeout(ACQUIRE_SECONDS):
+                conn = await stack.enter_async_context(as_tenant(context.pool, context.tenant))
+        except TimeoutError:
+            raise _busy() from None
         yield conn
 
 
@@ -70,6 +101,77 @@ def position_of(token: str | None) -> int | None:
             f"consistency token {token!r} is not one a mutation returned (a whole number)"
         )
     return int(token)
+
+
+async def _reached(context: Context, position: int | None) -> None:
+    """Wait until the tenant's read models have applied the log up to `position` (the log's
+    head as it stands when None): once per request, however many fields ask."""
+    # Kept with the request's DataLoaders: each request waits for itself.
+    waits: dict[int | None, asyncio.Task[None]] = context.loaders.setdefault("reached", {})
+    if position not in waits:
+        waits[position] = asyncio.create_task(_wait(context, position))
+    # Shielded: a field given up on must not cancel the wait its siblings share.
+    await asyncio.shield(waits[position])
+
+
+async def _wait(context: Context, position: int | None) -> None:
+    async with AsyncExitStack() as stack:
+        feed: asyncio.Queue[int] | None = None
+        if context.changes is not None:
+            feed = await stack.enter_async_context(context.changes.following(context.tenant))
+        head, reached = await _head_and_reached(context)
+        if position is None:
+            position = head
+        elif position > head:
+            raise InvalidValue(
+                f"consistency token {str(position)!r} is beyond the end of the log (position "
+                f"{head}): it is not one a mutation returned"
+            )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WAIT_SECONDS
+        while reached < position:
+            left = deadline - loop.time()
+            if left <= 0:
+                raise NotYetConsistent(
+                    f"the read models are at position {reached}, not yet at {position} (your "
+                    "write, or the log's end for figures as of a past day): retry in a moment"
+                )
+            notified = await _next(feed, min(left, RECHECK_SECONDS if feed else POLL_SECONDS))
+            if notified is None:
+                notified = (await _head_and_reached(context))[1]
+            reached = max(reached, notified)
+
+
+async def _next(feed: asyncio.Queue[int] | None, seconds: float) -> int | None:
+    """The next position the change feed gives within `seconds`, or None."""
+    if feed is None:
+        await asyncio.sleep(seconds)
+        return None
+    try:
+        async with asyncio.timeout(seconds):
+            return await feed.get()
+    except TimeoutError:
+        return None
+
+
+async def _head_and_reached(context: Context) -> tuple[int, int]:
+    try:
+        check_slug(context.tenant)  # the slug becomes an identifier
+        conn = await context.pool.acquire(timeout=ACQUIRE_SECONDS)
+    except DomainError:
+        raise NotFound(f"no tenant {context.tenant!r}") from None
+    except TimeoutError:
+        raise _busy() from None
+    try:
+        return await head_and_reached(conn, context.tenant)
+    except asyncpg.UndefinedTableError:
+        raise NotFound(f"no read models for tenant {context.tenant!r}") from None
+    finally:
+        await context.pool.release(conn)
+
+
+def _busy() -> TemporarilyUnavailable:
+    return TemporarilyUnavailable("every connection to the read models is busy: retry in a moment")
 
 
 async def paged(

@@ -1,4 +1,5 @@
-"""Following a tenant's read models as they change: what subscriptions are made of.
+"""Following a tenant's read models as they change: what subscriptions are made of, and what a
+request waits on for its consistency token.
 
 The projector notifies "<target>:<position>" on commit. One listening connection per API
 process fans the positions out to the subscribers of each tenant; each subscriber then reads
@@ -10,11 +11,13 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
 
 from osezia.projections.connections import Connection, connect
+from osezia.projections.log import LOG_TABLE
 from osezia.projections.names import stable_schema
 from osezia.projections.runner import READ_MODELS_CHANNEL
 
@@ -39,20 +42,38 @@ class ChangeHub:
         for queue in self._queues.get(target, ()):
             queue.put_nowait(int(position))
 
-    async def positions(self, tenant: str) -> AsyncIterator[int]:
-        """Every position the tenant's read models reach from now on."""
+    @asynccontextmanager
+    async def following(self, tenant: str) -> AsyncIterator[asyncio.Queue[int]]:
+        """A queue of the positions the tenant's read models reach while the block runs: it is
+        registered before the block starts, so a position read in it is never missed after."""
         await self._listen()
         queue: asyncio.Queue[int] = asyncio.Queue()
         self._queues[tenant].add(queue)
         try:
-            while True:
-                yield await queue.get()
+            yield queue
         finally:
             self._queues[tenant].discard(queue)
+
+    async def positions(self, tenant: str) -> AsyncIterator[int]:
+        """Every position the tenant's read models reach from now on."""
+        async with self.following(tenant) as queue:
+            while True:
+                yield await queue.get()
 
     async def close(self) -> None:
         if self._conn is not None:
             await self._conn.close()
+
+
+async def head_and_reached(conn: Connection, tenant: str) -> tuple[int, int]:
+    """The log's head and the position the tenant's read models have applied, in one statement
+    (as the service, which reads the log: a tenant's role may not)."""
+    record = await conn.fetchrow(
+        f"SELECT (SELECT max(notification_id) FROM {LOG_TABLE}), "
+        f'(SELECT position FROM "{stable_schema(tenant)}".tracking)'
+    )
+    assert record is not None  # a SELECT without FROM returns one row
+    return int(record[0] or 0), int(record[1] or 0)
 
 
 async def rows_since(
