@@ -36,15 +36,18 @@ def acceleration(companies: Companies) -> Acceleration:
 
 
 def a_company(companies: Companies, siren: str = SIRENS[0]) -> UUID:
-    return companies.register_company(
-        "french-tech",
-        siren=siren,
-        legal_name=f"Start-up {siren}",
-        region="84",
-        departement="69",
-        naf="62.01Z",
-        size=SizeFacts(headcount_uta=Decimal(40)),
-    )
+    """A start-up La French Tech registered, which Bpifrance follows too before admitting it."""
+    for tenant in ("french-tech", BPIFRANCE):
+        company_id = companies.register_company(
+            tenant,
+            siren=siren,
+            legal_name=f"Start-up {siren}",
+            region="84",
+            departement="69",
+            naf="62.01Z",
+            size=SizeFacts(headcount_uta=Decimal(40)),
+        )
+    return company_id
 
 
 @pytest.fixture
@@ -126,6 +129,28 @@ def test_an_admission_needs_a_company_known_to_the_registry(acceleration: Accele
 
     with pytest.raises(NotFound):
         acceleration.admit_to_cohort(BPIFRANCE, cohort_id, company_id=uuid4(), on=ADMITTED)
+
+
+def test_an_admission_needs_a_company_the_pilot_follows_or_was_referred(
+    acceleration: Acceleration, companies: Companies
+) -> None:
+    unseen = companies.register_company(
+        "french-tech",
+        siren=SIRENS[1],
+        legal_name="Start-up suivie par La French Tech seule",
+        region="84",
+        departement="69",
+        naf="62.01Z",
+        size=SizeFacts(headcount_uta=Decimal(40)),
+    )
+    cohort_id = a_cohort(acceleration)
+    before = acceleration.recorder.max_notification_id()
+
+    with pytest.raises(NotFound, match=f"no company with id {unseen}"):
+        acceleration.admit_to_cohort(BPIFRANCE, cohort_id, company_id=unseen, on=ADMITTED)
+
+    assert acceleration.recorder.max_notification_id() == before
+    assert acceleration.get_cohort(BPIFRANCE, cohort_id).admissions == {}
 
 
 def test_a_company_is_admitted_once_per_cohort(acceleration: Acceleration, company: UUID) -> None:

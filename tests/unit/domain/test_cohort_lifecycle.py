@@ -43,7 +43,8 @@ PILOT = "bpifrance"
 A = AdmissionStatus
 CAPACITY = 2
 STARTS, ENDS = date(2026, 3, 1), date(2026, 9, 1)  # a six-month cohort
-SIRENS = ("542107651", "356000000", "552100018")
+SIRENS = ("542107651", "356000000", "552100018")  # La French Tech's, followed by the pilot
+UNSEEN_SIREN = "552100026"  # La French Tech's only: the pilot neither follows it nor was referred
 
 COMPANIES = st.integers(0, len(SIRENS) - 1)
 TENANTS = st.sampled_from((PILOT, "cci"))
@@ -64,23 +65,28 @@ class ObservedAcceleration(KeepsSaved, Acceleration):
     """Keeps each cohort as it was last saved, to compare it with its replay."""
 
 
+def register(companies: Companies, siren: str, *followers: str) -> UUID:
+    """A start-up registered by each of ``followers`` in turn, with the same facts."""
+    for tenant in followers:
+        company_id = companies.register_company(
+            tenant,
+            siren=siren,
+            legal_name=f"Start-up {siren}",
+            region="84",
+            departement="69",
+            naf="62.01Z",
+            size=SizeFacts(headcount_uta=Decimal(40)),
+        )
+    return company_id
+
+
 class CohortLifecycle(Attempts):
     def __init__(self) -> None:
         super().__init__()
         companies = Companies(env=MEMORY, networks=NETWORKS)
         self.acceleration = ObservedAcceleration(env=MEMORY, share_with=companies)
-        self.company_ids = [
-            companies.register_company(
-                "french-tech",
-                siren=siren,
-                legal_name=f"Start-up {siren}",
-                region="84",
-                departement="69",
-                naf="62.01Z",
-                size=SizeFacts(headcount_uta=Decimal(40)),
-            )
-            for siren in SIRENS
-        ]
+        self.company_ids = [register(companies, siren, "french-tech", PILOT) for siren in SIRENS]
+        self.unseen = register(companies, UNSEEN_SIREN, "french-tech")
         self.cohort_id = UUID(int=0)
         self.expected: dict[UUID, Expected] = {}
         self.last_statuses: dict[UUID, AdmissionStatus] = {}
@@ -102,11 +108,13 @@ class CohortLifecycle(Attempts):
         """The log's position: a refused command appends nothing to it."""
         return self.acceleration.recorder.max_notification_id() or 0
 
-    @rule(which=COMPANIES, on=ADMISSION_DAYS, tenant=TENANTS)
-    def admit(self, which: int, on: date, tenant: str) -> None:
-        company = self.company_ids[which]
+    @rule(which=COMPANIES, on=ADMISSION_DAYS, tenant=TENANTS, unseen=st.booleans())
+    def admit(self, which: int, on: date, tenant: str, unseen: bool) -> None:
+        company = self.unseen if unseen else self.company_ids[which]
         expected: type[DomainError] | None = None
-        if company in self.expected:
+        if unseen:
+            expected = NotFound  # answered as an unknown company, before any cohort rule
+        elif company in self.expected:
             expected = AlreadyExists
         elif len(self.expected) >= CAPACITY:
             expected = CapacityReached
