@@ -21,6 +21,7 @@ from osezia.domain.calls.templates import (
 )
 from osezia.domain.companies.application import Companies
 from osezia.domain.errors import (
+    AlreadyApplied,
     AlreadyExists,
     AmountOutOfRange,
     DomainError,
@@ -269,13 +270,33 @@ def test_a_call_takes_no_application_once_its_last_day_has_ended_in_france(
         calls.submit_application("cci", call_id=call_id, company_id=company, project_title="x")
 
 
-def test_a_company_applies_once_per_call(
-    calls: Calls, pionniers: UUID, company: UUID, application: UUID
+@pytest.mark.parametrize("network", ["cci", "french-tech"])
+def test_a_company_applies_once_per_call_whichever_network_sends_the_second_application(
+    calls: Calls,
+    companies: Companies,
+    pionniers: UUID,
+    company: UUID,
+    application: UUID,
+    network: str,
 ) -> None:
-    with pytest.raises(AlreadyExists):
-        calls.submit_application(
-            "french-tech", call_id=pionniers, company_id=company, project_title="Encore"
+    if network == "french-tech":  # La French Tech follows the company CCI registered
+        companies.register_company(
+            network,
+            siren="542107651",
+            legal_name="Robotique de l'Ouest",
+            region="52",
+            departement="44",
+            naf="28.99B",
+            size=SizeFacts(headcount_uta=Decimal(120)),
         )
+    before = log_position(calls)
+
+    with pytest.raises(AlreadyApplied):
+        calls.submit_application(
+            network, call_id=pionniers, company_id=company, project_title="Encore"
+        )
+
+    assert log_position(calls) == before
 
 
 def test_a_company_may_apply_to_another_call(

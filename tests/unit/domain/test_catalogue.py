@@ -193,7 +193,7 @@ def test_an_adoption_moves_the_company_to_adopted_in_the_same_save(
     assert (adoption.company_siren, adoption.region) == ("542107651", "52")
     assert adoption.sovereignty is Sovereignty.FR
     assert adoption.categories == ["CUSTOMER_SERVICE"]
-    stored = companies.get_company(CCI, company)
+    stored = companies.get_company(CCI, company).records[CCI]
     assert stored.adoption_stage is AdoptionStage.ADOPTED
     assert stored.adoption_history == [("ADOPTED", ADOPTED_ON)]
     assert log_position(catalogue) == before + 2  # the adoption and the stage, together
@@ -219,8 +219,33 @@ def test_a_second_solution_leaves_an_adopted_company_where_it_is(
 
     catalogue.record_adoption(CCI, company_id=company, solution_id=second, on=date(2026, 1, 5))
 
-    stored = companies.get_company(CCI, company)
+    stored = companies.get_company(CCI, company).records[CCI]
     assert stored.adoption_history == [("ADOPTED", ADOPTED_ON)]
+
+
+def test_an_adoption_moves_only_the_adopting_networks_record(
+    catalogue: Catalogue, companies: Companies, provider: UUID, company: UUID
+) -> None:
+    companies.register_company(
+        "french-tech",
+        siren="542107651",
+        legal_name="Robotique de l'Ouest",
+        region="52",
+        departement="44",
+        naf="28.99B",
+        size=SizeFacts(headcount_uta=Decimal(120)),
+    )
+
+    catalogue.record_adoption(
+        "french-tech",
+        company_id=company,
+        solution_id=a_solution(catalogue, provider),
+        on=ADOPTED_ON,
+    )
+
+    records = companies.get_company(CCI, company).records
+    assert records["french-tech"].adoption_stage is AdoptionStage.ADOPTED
+    assert records[CCI].adoption_stage is AdoptionStage.NONE
 
 
 def test_a_withdrawn_solution_cannot_be_adopted(
@@ -233,7 +258,7 @@ def test_a_withdrawn_solution_cannot_be_adopted(
     with pytest.raises(InvalidTransition, match="cannot adopt"):
         catalogue.record_adoption(CCI, company_id=company, solution_id=solution_id, on=ADOPTED_ON)
     assert log_position(catalogue) == before
-    assert companies.get_company(CCI, company).adoption_stage is AdoptionStage.NONE
+    assert companies.get_company(CCI, company).records[CCI].adoption_stage is AdoptionStage.NONE
 
 
 def test_an_adoption_dated_before_the_companys_last_stage_is_refused_whole(

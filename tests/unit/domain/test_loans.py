@@ -23,7 +23,9 @@ from osezia.domain.errors import (
 )
 from osezia.domain.loans.application import Loans
 from osezia.domain.loans.model import LoanRules, LoanStatus
+from osezia.domain.referrals.application import Referrals
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.application import Tenants
 from tests.unit.conftest import MEMORY
 
 CCI, BPIFRANCE = "cci", "bpifrance"
@@ -83,10 +85,19 @@ def log_position(loans: Loans) -> int:
     return loans.recorder.max_notification_id() or 0
 
 
-def test_a_network_applies_for_a_company_registered_by_any_network(
+def test_a_network_applies_for_a_company_another_network_referred_to_it(
     loans: Loans, companies: Companies
 ) -> None:
     company = a_company(companies)
+    Tenants(env=MEMORY, share_with=companies).seed_defaults()
+    Referrals(env=MEMORY, share_with=companies).share_company(
+        CCI,
+        company,
+        to_tenant="french-tech",
+        purpose="FINANCING",
+        reason="Finances a vision system",
+        consent_reference="CCI-2026-008",
+    )
 
     loan_id = an_application(loans, company, tenant="french-tech")
 
@@ -103,6 +114,17 @@ def test_a_loan_needs_a_company_known_to_the_registry(loans: Loans) -> None:
 
     with pytest.raises(NotFound, match=str(stranger)):
         an_application(loans, stranger)
+
+
+def test_a_loan_needs_a_company_the_network_follows_or_was_referred(
+    loans: Loans, company: UUID
+) -> None:
+    before = log_position(loans)
+
+    with pytest.raises(NotFound, match=f"no company with id {company}"):
+        an_application(loans, company, tenant="french-tech")
+
+    assert log_position(loans) == before
 
 
 def test_a_loan_may_reach_the_cap_but_not_exceed_it(loans: Loans, company: UUID) -> None:

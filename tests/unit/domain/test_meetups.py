@@ -150,13 +150,30 @@ def test_a_company_unknown_to_the_registry_cannot_register(meetups: Meetups) -> 
         meetups.register_company(CCI, event_id, company_id=stranger)
 
 
-def test_a_company_of_another_network_may_register(meetups: Meetups, companies: Companies) -> None:
+def test_a_company_of_another_network_may_register_once_the_organiser_follows_it(
+    meetups: Meetups, companies: Companies
+) -> None:
     bpifrance_company = a_company(companies, "542107651", tenant="bpifrance")
+    assert a_company(companies, "542107651", tenant=CCI) == bpifrance_company
     event_id = a_monthly_meetup(meetups)
 
     meetups.register_company(CCI, event_id, company_id=bpifrance_company)
 
     assert meetups.get_event(CCI, event_id).companies == [bpifrance_company]
+
+
+def test_a_company_the_organiser_does_not_see_is_not_found_and_appends_nothing(
+    meetups: Meetups, companies: Companies
+) -> None:
+    bpifrance_company = a_company(companies, "542107651", tenant="bpifrance")
+    event_id = a_monthly_meetup(meetups)
+    before = log_position(meetups)
+
+    with pytest.raises(NotFound, match=f"no company with id {bpifrance_company}"):
+        meetups.register_company(CCI, event_id, company_id=bpifrance_company)
+
+    assert log_position(meetups) == before
+    assert meetups.get_event(CCI, event_id).companies == []
 
 
 def test_a_provider_with_an_invalid_siren_is_refused(meetups: Meetups) -> None:
