@@ -47,6 +47,7 @@ HELD_ON = date(2025, 10, 14)
 COMPANY_SIRENS = ("632012100", "542107651")
 PROVIDERS = ("732829320", "443061841")
 UNKNOWN_COMPANY = UUID(int=1)  # in no registry
+UNSEEN_SIREN = "552100018"  # Bpifrance's only: CCI neither follows it nor was referred it
 TENANTS = st.sampled_from((CCI, "bpifrance"))  # the event is CCI's: to Bpifrance it does not exist
 # The event's day first (hypothesis favours it), then the day after and the day before.
 ATTENDANCE_DATES = st.sampled_from([HELD_ON + timedelta(days=d) for d in (0, 1, -1)])
@@ -72,18 +73,11 @@ class MeetupLifecycle(KeyedAttempts):
         super().__init__()
         companies = Companies(env=MEMORY, networks=NETWORKS)
         self.meetups = ObservedMeetups(env=MEMORY, share_with=companies)
+        # Another network's companies, which CCI follows too; and one CCI does not follow.
         self.company_ids = [
-            companies.register_company(
-                "bpifrance",  # another network's companies: the registry is shared
-                siren=siren,
-                legal_name=f"Entreprise {siren}",
-                region="53",
-                departement="29",
-                naf="62.01Z",
-                size=SizeFacts(headcount_uta=Decimal(12)),
-            )
-            for siren in COMPANY_SIRENS
+            self.a_company(companies, siren, "bpifrance", CCI) for siren in COMPANY_SIRENS
         ]
+        self.unseen = self.a_company(companies, UNSEEN_SIREN, "bpifrance")
         # Companies and providers in turn, so that the first two can meet.
         self.everyone: list[UUID | str] = [
             p for pair in zip(self.company_ids, PROVIDERS, strict=True) for p in pair
@@ -98,6 +92,21 @@ class MeetupLifecycle(KeyedAttempts):
         self.providers: list[str] = []
         self.meetings: set[tuple[UUID, str]] = set()
         self.attending: list[UUID | str] = []
+
+    @staticmethod
+    def a_company(companies: Companies, siren: str, *followers: str) -> UUID:
+        """A company registered by each of ``followers`` in turn, with the same facts."""
+        for tenant in followers:
+            company_id = companies.register_company(
+                tenant,
+                siren=siren,
+                legal_name=f"Entreprise {siren}",
+                region="53",
+                departement="29",
+                naf="62.01Z",
+                size=SizeFacts(headcount_uta=Decimal(12)),
+            )
+        return company_id
 
     # Hypothesis favours the first item of a list: two seats (room for a meeting, full soon
     # after) and two early registrations, so that even the examples where hypothesis switches
@@ -142,19 +151,19 @@ class MeetupLifecycle(KeyedAttempts):
     def a_newcomer(self, data: st.DataObject) -> UUID | str:
         registered: list[UUID | str] = [*self.companies, *self.providers]
         newcomers = [p for p in self.everyone if p not in registered]
-        choices: list[UUID | str] = [*newcomers, *registered, UNKNOWN_COMPANY]
+        choices: list[UUID | str] = [*newcomers, *registered, UNKNOWN_COMPANY, self.unseen]
         return data.draw(st.sampled_from(choices))
 
     def a_pair(self, data: st.DataObject) -> tuple[UUID, str]:
         registered = [(c, p) for c in self.companies for p in self.providers]
-        anyone = [(c, p) for c in self.company_ids for p in PROVIDERS]
+        anyone = [(c, p) for c in [*self.company_ids, self.unseen] for p in PROVIDERS]
         bookable = [pair for pair in registered if pair not in self.meetings]
         return data.draw(st.sampled_from([*bookable, *sorted(self.meetings), *anyone]))
 
     def a_participant(self, data: st.DataObject) -> UUID | str:
         registered: list[UUID | str] = [*self.companies, *self.providers]
         absent = [p for p in registered if p not in self.attending]
-        anyone: list[UUID | str] = [*self.company_ids, *PROVIDERS]
+        anyone: list[UUID | str] = [*self.company_ids, *PROVIDERS, self.unseen]
         choices: list[UUID | str] = [*absent, *self.attending, *anyone]
         return data.draw(st.sampled_from(choices))
 
@@ -165,7 +174,7 @@ class MeetupLifecycle(KeyedAttempts):
     def register_one(self, who: UUID | str, tenant: str, keyed: bool) -> None:
         full = len(self.companies) + len(self.providers) >= self.capacity
         checks = [
-            (who == UNKNOWN_COMPANY, NotFound),
+            (who in (UNKNOWN_COMPANY, self.unseen), NotFound),
             (self.cancelled, InvalidTransition),
             (who in [*self.companies, *self.providers], AlreadyRegistered),
             (full, CapacityReached),
@@ -191,6 +200,7 @@ class MeetupLifecycle(KeyedAttempts):
     def book_meeting(self, data: st.DataObject, tenant: str, keyed: bool) -> None:
         company_id, siren = self.a_pair(data)
         checks = [
+            (company_id == self.unseen, NotFound),
             (self.cancelled, InvalidTransition),
             (company_id not in self.companies, NotRegistered),
             (siren not in self.providers, NotRegistered),
@@ -213,6 +223,7 @@ class MeetupLifecycle(KeyedAttempts):
     def record_attendance(self, data: st.DataObject, on: date, tenant: str, keyed: bool) -> None:
         who = self.a_participant(data)
         checks = [
+            (who == self.unseen, NotFound),
             (self.cancelled, InvalidTransition),
             (who not in [*self.companies, *self.providers], NotRegistered),
             (on < HELD_ON, InvalidDate),
