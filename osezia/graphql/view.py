@@ -9,14 +9,15 @@ refusal of a request as a whole is a JSON `{"errors": [{"message", "extensions":
 
 Browsers cannot send headers on a websocket: its access token comes in connection_init's
 payload, `{"Authorization": "Bearer …"}` or `{"token": "…"}` (a non-browser client may send
-the Authorization header in the handshake instead).
+the Authorization header in the handshake instead). The socket is closed with 4403 once its
+caller may no longer act: its token expired, its client revoked or its tenant suspended.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import asyncpg
 import orjson
@@ -52,6 +53,7 @@ from osezia.graphql.context import Context
 from osezia.graphql.limits import MAX_TOKENS
 from osezia.graphql.metrics import Metrics
 from osezia.graphql.schema import build_schema
+from osezia.graphql.subscriptions.sockets import SocketContext, StandingSocket
 from osezia.projections.changes import ChangeHub
 from osezia.projections.progress import today
 from osezia.tenants.application import Tenants
@@ -88,18 +90,10 @@ class Services:
     states: ReadModelStates
 
 
-@dataclass
-class _SocketContext(Context):
-    """A websocket's context, made at the handshake, before the caller is known: strawberry
-    stores connection_init's payload in `connection_params`, and on_ws_connect fills in the
-    caller once its credentials verify. Strawberry runs no operation before that."""
-
-    connection_params: dict[str, object] = field(default_factory=dict)
-    handshake_headers: Mapping[str, str] = field(default_factory=dict)
-
-
 class GraphQLView(GraphQL[Context, None]):
     """strawberry's ASGI view, with the caller authenticated before strawberry sees a request."""
+
+    graphql_transport_ws_handler_class = StandingSocket  # closes a socket its caller outlived
 
     def __init__(
         self,
@@ -254,7 +248,7 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Context:
         services = self._services[0]
         if isinstance(request, WebSocket):
-            return _SocketContext(
+            return SocketContext(
                 tenant="",
                 platform=services.platform,
                 pool=services.pool,
@@ -263,6 +257,7 @@ class GraphQLView(GraphQL[Context, None]):
                 profile=Profile(commands=frozenset()),
                 changes=services.changes,
                 handshake_headers=request.headers,
+                sockets=services.auth.sockets,
             )
         principal = request.state.principal  # set by __call__, which refuses a request without
         return Context(
@@ -278,13 +273,14 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """connection_init: authenticate the payload's token, or refuse the connection (4403)."""
-        assert isinstance(context, _SocketContext)
+        assert isinstance(context, SocketContext)
         auth = self._services[0].auth
         credentials = _credentials(context.connection_params) or context.handshake_headers
         try:
             principal = await auth.authenticate(credentials)
         except InvalidToken as refusal:
             raise ConnectionRejectionError({"reason": refusal.description}) from None
+        context.principal = principal  # watched from the acknowledgement on
         context.tenant, context.role = principal.tenant, principal.role
         context.scopes = principal.scopes
         context.profile = await auth.profile(principal.tenant)

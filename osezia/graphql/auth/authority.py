@@ -14,6 +14,7 @@ from osezia.graphql.auth.bearer import Authenticator
 from osezia.graphql.auth.keys import VerificationKeys, current_signing_key, jwks
 from osezia.graphql.auth.oidc import RemoteKeySet
 from osezia.graphql.auth.principal import Principal
+from osezia.graphql.auth.sockets import OpenSockets
 from osezia.graphql.auth.standing import Standing
 from osezia.graphql.auth.token_endpoint import token_response
 from osezia.tenants.application import Tenants
@@ -36,6 +37,7 @@ class Authority:
     ) -> None:
         self._settings, self._pool, self._clients = settings, pool, clients
         self._standing = Standing(clients, tenants)
+        self.sockets = OpenSockets(pool, self._standing)  # closed when their caller's standing ends
         if provider_keys is None and settings.oidc is not None:
             provider_keys = RemoteKeySet(settings.oidc.jwks_url)
         self._provider_keys = provider_keys
@@ -52,6 +54,7 @@ class Authority:
                 await current_signing_key(conn)
 
     async def close(self) -> None:
+        await self.sockets.close()
         if self._provider_keys is not None:
             await self._provider_keys.close()
 

@@ -64,7 +64,14 @@ class Authenticator:
         # The profile may have changed since issuance: grant what the role still allows.
         granted = frozenset(str(claims.get("scope", "")).split())
         scopes = granted & roles.get(client.role, frozenset())
-        return Principal(client.tenant, client.role, scopes, client.client_id)
+        return Principal(
+            client.tenant,
+            client.role,
+            scopes,
+            client.client_id,
+            client_id=client.client_id,
+            expires_at=float(claims["exp"]),
+        )
 
     async def _from_provider(self, token: str, header: dict[str, Any]) -> Principal:
         assert self._settings.oidc is not None
@@ -78,7 +85,9 @@ class Authenticator:
             raise InvalidToken(f"the token grants no role of tenant {identity.tenant}")
         role = _strongest(known, roles)
         scopes = frozenset().union(*(roles[r] for r in known))
-        return Principal(identity.tenant, role, scopes, identity.subject)
+        return Principal(
+            identity.tenant, role, scopes, identity.subject, expires_at=identity.expires_at
+        )
 
     async def _developer(self, tenant: str) -> Principal:
         roles = await self._tenant_roles(tenant)

@@ -100,6 +100,7 @@ class Identity:
     subject: str
     tenant: str
     roles: tuple[str, ...]
+    expires_at: float  # its exp, which validation requires
 
 
 async def verify_provider_token(
@@ -124,7 +125,8 @@ async def verify_provider_token(
     tenant = _claim(claims, provider.tenant_claim)
     if not isinstance(tenant, str) or not tenant:
         raise InvalidToken(f"the token names no osezia tenant (claim {provider.tenant_claim})")
-    return Identity(str(claims["sub"]), tenant, _roles(_claim(claims, provider.roles_claim)))
+    roles = _roles(_claim(claims, provider.roles_claim))
+    return Identity(str(claims["sub"]), tenant, roles, float(claims["exp"]))
 
 
 def _claim(claims: Mapping[str, Any], path: str) -> Any:
