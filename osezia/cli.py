@@ -69,7 +69,7 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
     from osezia.tenants.application import Tenants
 
     url = _database_url(settings)
-    schemas = migrate_everything(url)
+    schemas = migrate_everything(url, logins=settings.role_urls)
     with Tenants(env=_store_env(url, 1)) as tenants:
         seeded = tenants.seed_defaults()
     print(f"database migrated to {current_revision(url)}; {len(schemas)} read-model schemas")

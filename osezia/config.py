@@ -111,11 +111,21 @@ class Settings:
     # A bearer token Prometheus sends to read /metrics; kept out of the repr, like a password.
     metrics_token: str | None = field(default=None, repr=False)
     allowed_origins: tuple[str, ...] = ()  # pages that may open a websocket, besides our own
+    # Login roles managed outside osezia, in place of those derived from DATABASE_URL
+    # (osezia.projections.roles); kept out of the repr, like passwords.
+    reader_url: str | None = field(default=None, repr=False)
+    writer_url: str | None = field(default=None, repr=False)
+    service_url: str | None = field(default=None, repr=False)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # a larger request body is refused (413) unread
 
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def role_urls(self) -> dict[str, str | None]:
+        """The configured login roles, by what they stand for (osezia.projections.roles)."""
+        return {"reader": self.reader_url, "writer": self.writer_url, "service": self.service_url}
 
     @property
     def token_endpoint(self) -> str:
@@ -171,7 +181,20 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         metrics_token=_metrics_token(env),
         allowed_origins=_origins(env),
         max_body_bytes=_max_body_bytes(env),
+        reader_url=_role_url(env, "DATABASE_READER_URL"),
+        writer_url=_role_url(env, "DATABASE_WRITER_URL"),
+        service_url=_role_url(env, "DATABASE_SERVICE_URL"),
     )
+
+
+def _role_url(env: Mapping[str, str], name: str) -> str | None:
+    url = env.get(name) or None
+    if url is not None:
+        try:
+            Database.from_url(url)
+        except SettingsError as error:
+            raise SettingsError(str(error).replace("DATABASE_URL", name)) from None
+    return url
 
 
 def _http_url(env: Mapping[str, str], name: str, default: str, *, https: bool) -> str:

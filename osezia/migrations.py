@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from alembic import command
@@ -24,8 +25,16 @@ def _config(database_url: str) -> Config:
     return config
 
 
-def migrate(database_url: str, revision: str = "head") -> None:
+def migrate(
+    database_url: str, revision: str = "head", logins: Mapping[str, str | None] | None = None
+) -> None:
+    """The global tables up to `revision`; at head, the login roles too (osezia.projections.roles:
+    `logins` maps reader, writer or service to a configured DATABASE_<KIND>_URL)."""
     command.upgrade(_config(database_url), revision)
+    if revision == "head":
+        from osezia.projections.roles import ensure_login_roles
+
+        ensure_login_roles(database_url, logins)
 
 
 def head_revision(database_url: str) -> str | None:
@@ -67,9 +76,12 @@ def read_model_head(database_url: str, schema: str) -> str | None:
     return ScriptDirectory.from_config(_read_model_config(database_url, schema)).get_current_head()
 
 
-def migrate_everything(database_url: str) -> list[str]:
-    """The global tables, then every data schema in use; returns the data schemas upgraded."""
-    migrate(database_url)
+def migrate_everything(
+    database_url: str, logins: Mapping[str, str | None] | None = None
+) -> list[str]:
+    """The global tables and roles, then every data schema in use; returns the data schemas
+    upgraded."""
+    migrate(database_url, logins=logins)
     engine = create_engine(
         Database.from_url(database_url).sqlalchemy_url(), poolclass=pool.NullPool
     )

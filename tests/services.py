@@ -13,6 +13,8 @@ from pathlib import Path
 
 import psycopg
 
+from osezia.projections.names import database_tag
+
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_REDIS = ("127.0.0.1", 6379)
 
@@ -60,7 +62,8 @@ def with_database(admin_url: str, dbname: str) -> str:
 
 @contextmanager
 def fresh_database(admin_url: str, prefix: str = "osezia_test") -> Iterator[str]:
-    """A new, empty database, dropped afterwards."""
+    """A new, empty database, dropped afterwards with the roles made for it (their names
+    carry its tag: osezia.projections.names)."""
     dbname = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{dbname}"')
@@ -69,6 +72,15 @@ def fresh_database(admin_url: str, prefix: str = "osezia_test") -> Iterator[str]
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            drop_roles_of(conn, dbname)
+
+
+def drop_roles_of(conn: psycopg.Connection[tuple[object, ...]], dbname: str) -> None:
+    """Drop the roles osezia made for a database that is gone (they hold nothing any more)."""
+    pattern = f"osezia\\_{database_tag(dbname)}\\_%"
+    roles = conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (pattern,))
+    for (role,) in roles.fetchall():
+        conn.execute(f'DROP ROLE "{role}"')
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool, text
 
 from osezia.config import Database
+from osezia.projections.names import service_role
 
 url = context.config.attributes["database_url"]
 schema = context.config.attributes["schema"]
@@ -26,4 +27,12 @@ with engine.connect() as connection:
     )
     with context.begin_transaction():
         context.run_migrations()
+    # Metrics read each version's position with the service role (migrate creates it).
+    service = service_role(Database.from_url(url).dbname)
+    if connection.execute(
+        text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": service}
+    ).first():
+        connection.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{service}"'))
+        connection.execute(text(f'GRANT SELECT ON "{schema}".tracking TO "{service}"'))
+        connection.commit()
 engine.dispose()

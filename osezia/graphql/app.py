@@ -7,6 +7,9 @@ reach the server (or, with the token set, to its holder).
 
 Without REDIS_URL (the embedded setup of `make run`), the projection process runs inside the
 server as a background task, so one command serves a complete, live platform.
+
+Each part logs in as a role with only the rights it needs (osezia.projections.roles): commands
+as the writer, tenants' reads as the reader, health and metrics as the service role.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from osezia.graphql.metrics import CONTENT_TYPE, MeasureRequests, Metrics, gauge
 from osezia.graphql.view import GraphQLView, Services
 from osezia.migrations import head_revision
 from osezia.projections.changes import ChangeHub
-from osezia.projections.connections import create_pool
+from osezia.projections.connections import create_api_pool, create_pool
+from osezia.projections.roles import role_url
 from osezia.projections.status import projection_status
 from osezia.projections.versions import live_versions
 from osezia.tenants.application import Tenants
@@ -44,10 +48,10 @@ from osezia.tenants.visibility import PLATFORM
 from osezia.workers.projector import run_projections
 
 
-async def _targets_without_models(services: Services) -> list[str]:
+async def _targets_without_models(services: Services, health: asyncpg.Pool) -> list[str]:
     tenants = await asyncio.to_thread(services.tenants.list_tenants)
     expected = {PLATFORM} | {t.slug for t in tenants if t.status is not TenantStatus.OFFBOARDED}
-    async with services.pool.acquire() as conn:
+    async with health.acquire() as conn:
         live = {v.target for v in await live_versions(conn)}
     return sorted(expected - live)
 
@@ -61,21 +65,26 @@ def _may_scrape(request: Request, token: str | None) -> bool:
 
 def create_app(settings: Settings, database_url: str) -> Starlette:
     services: list[Services] = []  # filled at start-up, in the server's event loop
+    health: list[asyncpg.Pool] = []  # the service role's pool, for readiness and metrics
     metrics = Metrics()
     cache = ResponseCache() if settings.response_cache else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        env = Database.from_url(database_url).eventsourcing_env(pool_size=8)
+        writer = role_url(database_url, "writer", settings.writer_url)
+        env = Database.from_url(writer).eventsourcing_env(pool_size=8)
         platform = Platform(env, networks=NETWORKS)
         tenants = Tenants(env=env, share_with=platform.companies)
         clients = Clients(env=env, share_with=platform.companies)
-        pool = await create_pool(database_url)
+        readers = role_url(database_url, "reader", settings.reader_url)
+        pool = await create_api_pool(database_url, readers)
+        service = await create_pool(role_url(database_url, "service", settings.service_url), 1, 2)
         auth = Authority(settings, pool, clients, tenants)
         await auth.start()
         changes = ChangeHub(database_url)
         states = ReadModelStates(pool)
         services.append(Services(platform, tenants, pool, auth, changes, states))
+        health.append(service)
         stop = asyncio.Event()
         projector: asyncio.Task[None] | None = None
         if settings.redis_url is None:
@@ -91,6 +100,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             await states.close()
             await changes.close()
             await auth.close()
+            await service.close()
             await pool.close()
             platform.close()
 
@@ -104,14 +114,14 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         if not services:
             return JSONResponse({"status": "starting"}, status_code=503)
         try:
-            async with services[0].pool.acquire() as conn:
+            async with health[0].acquire() as conn:
                 current = await conn.fetchval("SELECT version_num FROM alembic_version")
         except (OSError, asyncpg.PostgresError) as error:  # the database does not answer
             return JSONResponse({"status": "unavailable", "reason": str(error)}, status_code=503)
         if current != head:
             reason = f"migrations at {current}, head is {head}: run `osezia migrate`"
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-        waiting = await _targets_without_models(services[0])
+        waiting = await _targets_without_models(services[0], health[0])
         if waiting:
             reason = "read models being built for: " + ", ".join(waiting)
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
@@ -128,7 +138,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             challenge = {"WWW-Authenticate": 'Bearer realm="osezia-metrics"'}
             return PlainTextResponse("a bearer token is required", 401, headers=challenge)
         # Lag is measured now, with the service's connection: the log is not a tenant's to read.
-        async with services[0].pool.acquire() as conn:
+        async with health[0].acquire() as conn:
             statuses = [await projection_status(conn, v.target) for v in await live_versions(conn)]
         scraped = projection_lines(statuses)
         if cache is not None:

@@ -1,8 +1,11 @@
 """Reading a tenant's read models as that tenant, and nothing else.
 
-Each transaction takes the tenant's role with SET LOCAL ROLE, which ends with the transaction:
-a pooled connection never carries a tenant's rights into the next request (a session-level
-SET ROLE would survive asyncpg's reset). The role may use its own schema's views only.
+Each transaction takes the tenant's role with set_config('role', …, true), SET LOCAL ROLE's
+equivalent, which ends with the transaction: a pooled connection never carries a tenant's
+rights into the next request (a session-level SET ROLE would survive asyncpg's reset). The role
+may use its own schema's views only. Given the API's pool, transactions run in its reader
+role's connections: that role holds no right of its own, so SQL that resets the role reaches
+neither the event log nor any table.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from osezia.domain.errors import DomainError, NotFound
-from osezia.projections.connections import Connection
-from osezia.projections.names import stable_schema, tenant_role
+from osezia.projections.connections import ApiPool, Connection
+from osezia.projections.names import stable_schema, tenant_role_sql
 from osezia.tenants.model import check_slug
 
 STATEMENT_TIMEOUT = "5s"  # no single request may keep a connection busy longer
@@ -40,14 +43,15 @@ async def as_tenant(
         check_slug(tenant)  # the slug becomes an identifier below
     except DomainError:
         raise NotFound(f"no tenant {tenant!r}") from None
-    async with pool.acquire() as conn, conn.transaction(readonly=True):
+    readers = pool.readers if isinstance(pool, ApiPool) else pool
+    async with readers.acquire() as conn, conn.transaction(readonly=True):
         try:
             # One round trip for the settings (no parameters: the simple query protocol). No
             # JIT: the planner guesses 100 elements per jsonb array, and compiling a figure
             # query it thinks is large took a second where reading its rows takes milliseconds.
             await conn.execute(
                 f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'; SET LOCAL jit = off; "
-                f'SET LOCAL ROLE "{tenant_role(tenant)}"'
+                f"SELECT set_config('role', {tenant_role_sql(tenant)}, true)"
             )
         except (asyncpg.UndefinedObjectError, asyncpg.InvalidParameterValueError):  # no such role
             raise NotFound(f"no read models for tenant {tenant!r}") from None

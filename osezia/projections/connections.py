@@ -41,3 +41,38 @@ async def create_pool(database_url: str, min_size: int = 1, max_size: int = 10) 
     )
     assert pool is not None
     return pool
+
+
+class ApiPool(asyncpg.Pool):
+    """The API's pool, logged in as the owner, for what is no tenant's to read (the log's head,
+    read-model versions, signing keys); `readers` is the reader role's pool, which as_tenant
+    reads through, so that a tenant's transaction that drops its role is left with no rights."""
+
+    readers: asyncpg.Pool
+
+    async def close(self) -> None:
+        await super().close()
+        await self.readers.close()
+
+
+async def create_api_pool(owner_url: str, readers_url: str, max_size: int = 10) -> ApiPool:
+    readers = await create_pool(readers_url, max_size=max_size)
+    pool = ApiPool(
+        Database.from_url(owner_url).asyncpg_dsn(),
+        min_size=1,
+        max_size=max_size,
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
+        init=setup_connection,
+        loop=None,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
+        timeout=CONNECT_TIMEOUT,
+    )
+    pool.readers = readers
+    try:
+        await pool
+    except BaseException:
+        await readers.close()
+        raise
+    return pool

@@ -1,11 +1,12 @@
 """Stable schemas, roles and views: what a tenant's connection may read.
 
-Each tenant has a stable schema `tenant_<slug>` of views, and a role `osezia_tenant_<slug>`
-that may use that schema and nothing else. The views select from the data schema of the live
+Each tenant has a stable schema `tenant_<slug>` of views, and a role
+(`osezia_<tag>_tenant_<slug>`, names.py) that may use that schema and nothing else; the API's
+reader role is a member of it. The views select from the data schema of the live
 version (`tenant_<slug>_v<N>`); a rebuild swaps them with CREATE OR REPLACE VIEW in one
 transaction, which waits for running queries and invalidates prepared plans, so no query sees
-a half-built model. API connections take the tenant's role with SET LOCAL ROLE inside each
-transaction: PostgreSQL itself refuses any name outside the tenant's schema.
+a half-built model. API connections take the tenant's role inside each transaction:
+PostgreSQL itself refuses any name outside the tenant's schema.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from osezia.domain.targets import PLAN_TARGETS
 from osezia.projections.catalogue import FIGURE_VIEWS, READ_MODELS
 from osezia.projections.connections import Connection
-from osezia.projections.names import data_schema, stable_schema, tenant_role
+from osezia.projections.names import data_schema, reader_role, stable_schema, tenant_role
 from osezia.tenants.profiles import Profile
 from osezia.tenants.visibility import PLATFORM
 
@@ -21,17 +22,24 @@ PARTNERSHIP_TARGET = PLAN_TARGETS.partnerships_per_year  # INRIA's, unverified: 
 
 
 async def create_stable_schema(conn: Connection, target: str) -> None:
-    schema = stable_schema(target)
-    await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-    if target == PLATFORM:
-        return
-    role = tenant_role(target)
+    await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{stable_schema(target)}"')
+    if target != PLATFORM:
+        await _ensure_tenant_role(conn, target)
+
+
+async def _ensure_tenant_role(conn: Connection, target: str) -> str:
+    """The target's role, created if need be (a schema made by an earlier release had a role
+    named without its database), with its schema's USAGE; returns its name."""
+    database: str = await conn.fetchval("SELECT current_database()")
+    role = tenant_role(target, database)
     exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
     if not exists:
         await conn.execute(f'CREATE ROLE "{role}" NOLOGIN')
-    # Let the connecting user take the role; harmless when it is a superuser.
-    await conn.execute(f'GRANT "{role}" TO CURRENT_USER')
-    await conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
+    # Let the connecting user take the role (harmless when it is a superuser), and the API's
+    # reader, which `osezia migrate` created.
+    await conn.execute(f'GRANT "{role}" TO CURRENT_USER, "{reader_role(database)}"')
+    await conn.execute(f'GRANT USAGE ON SCHEMA "{stable_schema(target)}" TO "{role}"')
+    return role
 
 
 # Below PostgreSQL's deadlock_timeout (1 s by default), so that in a lock cycle between a swap
@@ -154,6 +162,5 @@ async def point_views(conn: Connection, target: str, version: int, profile: Prof
     for name, query in _views(target, version, profile).items():
         await conn.execute(f'CREATE OR REPLACE VIEW "{schema}".{name} AS {query}')
     if target != PLATFORM:
-        await conn.execute(
-            f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{tenant_role(target)}"'
-        )
+        role = await _ensure_tenant_role(conn, target)
+        await conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"')

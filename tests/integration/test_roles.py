@@ -1,0 +1,150 @@
+"""Least privilege in PostgreSQL: the API's reader has no right of its own, commands can only
+append to the event log, and each database's roles are its own."""
+
+from __future__ import annotations
+
+import asyncio
+from uuid import uuid4
+
+import asyncpg
+import psycopg
+import pytest
+
+from osezia.migrations import migrate
+from osezia.projections.access import as_tenant
+from osezia.projections.connections import connect, create_api_pool
+from osezia.projections.names import reader_role, tenant_role
+from osezia.projections.roles import login_url
+from osezia.projections.schemas import create_stable_schema
+from tests.services import fresh_database
+
+LONGEST_SLUG = "a" + "-" * 29 + "z"  # 31 characters, the most check_slug allows
+
+
+@pytest.fixture
+def migrated(postgres_admin: str) -> object:
+    with fresh_database(postgres_admin) as url:
+        migrate(url)
+        yield url
+
+
+async def _with_a_tenant(url: str, slug: str) -> None:
+    conn = await connect(url)
+    try:
+        await create_stable_schema(conn, slug)
+        await conn.execute(f"CREATE VIEW tenant_{slug}.answer AS SELECT 42 AS answer")
+        await conn.execute(
+            f'GRANT SELECT ON tenant_{slug}.answer TO "{tenant_role(slug, url.rsplit("/", 1)[1])}"'
+        )
+    finally:
+        await conn.close()
+
+
+def test_a_tenant_read_that_resets_its_role_reaches_neither_the_event_log_nor_the_owner(
+    migrated: str,
+) -> None:
+    async def scenario() -> None:
+        await _with_a_tenant(migrated, "cci")
+        pool = await create_api_pool(migrated, login_url(migrated, "reader"), max_size=2)
+        try:
+            async with as_tenant(pool, "cci") as conn:
+                assert await conn.fetchval("SELECT answer FROM tenant_cci.answer") == 42
+                await conn.execute("RESET ROLE")
+                assert await conn.fetchval("SELECT current_user") == reader_role(
+                    migrated.rsplit("/", 1)[1]
+                )
+                with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                    await conn.fetchval("SELECT count(*) FROM osezia_events")
+            async with as_tenant(pool, "cci") as conn:
+                with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                    await conn.execute("RESET ROLE; SELECT count(*) FROM tenant_cci.answer")
+            async with as_tenant(pool, "cci") as conn:
+                with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                    await conn.execute("SET ROLE postgres")
+            async with as_tenant(pool, "cci") as conn:
+                with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                    await conn.execute("SELECT count(*) FROM read_model_versions")
+        finally:
+            await pool.close()
+
+    asyncio.run(scenario())
+
+
+WRITER_REFUSED = [
+    "UPDATE osezia_events SET topic = 'x'",
+    "DELETE FROM osezia_events",
+    "TRUNCATE osezia_events",
+]
+
+
+@pytest.mark.parametrize("statement", WRITER_REFUSED)
+def test_the_command_role_appends_to_the_event_log_and_cannot_change_it(
+    migrated: str, statement: str
+) -> None:
+    with psycopg.connect(login_url(migrated, "writer")) as conn:
+        conn.execute("LOCK TABLE osezia_events IN EXCLUSIVE MODE")  # what the recorder does
+        conn.execute(
+            "INSERT INTO osezia_events (originator_id, originator_version, topic, state) "
+            "VALUES (%s, 1, 'test:Event', '\\x00')",
+            (uuid4(),),
+        )
+        conn.commit()
+
+        # UPDATE is granted (the lock needs it) and the trigger refuses it; the others are not.
+        with pytest.raises(
+            psycopg.errors.InsufficientPrivilege, match=r"only grows|permission denied"
+        ):
+            conn.execute(statement)
+        conn.rollback()
+
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT count(*) FROM signing_keys")
+        conn.rollback()
+        (count,) = conn.execute("SELECT count(*) FROM osezia_events").fetchone() or (0,)
+    assert count == 1
+
+
+@pytest.mark.parametrize("statement", WRITER_REFUSED)
+def test_not_even_the_owner_changes_the_event_log(migrated: str, statement: str) -> None:
+    with (
+        psycopg.connect(migrated) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="only grows"),
+    ):
+        conn.execute(statement)
+
+
+def test_the_service_role_reads_the_logs_head_and_no_secret(migrated: str) -> None:
+    with psycopg.connect(login_url(migrated, "service")) as conn:
+        assert conn.execute("SELECT max(notification_id) FROM osezia_events").fetchone() == (None,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM signing_keys")
+        conn.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO osezia_events (originator_id, originator_version) "
+                "VALUES (gen_random_uuid(), 1)"
+            )
+
+
+def roles_named(admin: str, pattern: str) -> set[str]:
+    with psycopg.connect(admin) as conn:
+        rows = conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (pattern,))
+        return {name for (name,) in rows.fetchall()}
+
+
+def test_each_database_has_its_own_tenant_roles_within_63_characters_dropped_with_it(
+    postgres_admin: str,
+) -> None:
+    with fresh_database(postgres_admin) as first, fresh_database(postgres_admin) as second:
+        for url in (first, second):
+            migrate(url)
+            asyncio.run(_with_a_tenant(url, "cci"))
+            asyncio.run(_with_a_tenant(url, LONGEST_SLUG.replace("-", "_")))
+        names = {url: tenant_role("cci", url.rsplit("/", 1)[1]) for url in (first, second)}
+        longest = tenant_role(LONGEST_SLUG, first.rsplit("/", 1)[1])
+
+        assert names[first] != names[second]
+        assert roles_named(postgres_admin, "%_tenant_cci") >= set(names.values())
+        assert len(longest) <= 63
+        assert longest in roles_named(postgres_admin, longest)
+    assert not roles_named(postgres_admin, "%_tenant_cci") & set(names.values())
