@@ -5,13 +5,15 @@ referrer's record."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from copy import deepcopy
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+import orjson
 import pytest
+from eventsourcing.persistence import Notification, StoredEvent
 
 from osezia.domain.companies.application import Companies
 from osezia.domain.companies.model import AdoptionStage, Company
@@ -278,3 +280,38 @@ def test_replaying_a_followed_companys_stored_events_reproduces_it_with_every_re
     assert set(replayed.records) == {CCI, BPIFRANCE}
     assert replayed.records[BPIFRANCE].establishments == {siret: ("69", False)}
     assert replayed.parties == {CCI, BPIFRANCE, "inria"}
+
+
+def test_events_stored_before_networks_followed_companies_change_the_registrants_record(
+    companies: Companies,
+) -> None:
+    company_id = register(companies, CCI, SizeFacts(headcount_uta=Decimal(5)))
+    siret = SIREN + "0001" + luhn_check_digit(SIREN + "0001")
+    companies.add_establishment(CCI, company_id, siret=siret, departement="69")
+    companies.advance_adoption(CCI, company_id, stage="AWARE", on=date(2025, 9, 1))
+    written = companies.get_company(CCI, company_id)
+    older = Companies(env=MEMORY, networks=companies.networks)
+
+    # The same history as it was stored then: events after the registration named no network.
+    older.recorder.insert_events([as_first_stored(n) for n in notifications(companies)])
+
+    reread = older.get_company(CCI, company_id)
+    assert vars(reread) == vars(written)
+    assert reread.records[CCI].establishments == {siret: ("69", False)}
+    assert reread.records[CCI].adoption_stage is AdoptionStage.AWARE
+
+
+def notifications(companies: Companies) -> Sequence[Notification]:
+    return companies.recorder.select_notifications(start=1, limit=100)
+
+
+def as_first_stored(notification: Notification) -> StoredEvent:
+    state = orjson.loads(notification.state)
+    if not notification.topic.endswith("Company.Registered"):
+        del state["tenant"], state["class_version"]
+    return StoredEvent(
+        originator_id=notification.originator_id,
+        originator_version=notification.originator_version,
+        topic=notification.topic,
+        state=orjson.dumps(state),
+    )
