@@ -81,9 +81,19 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
 def _serve(settings: Settings, _: argparse.Namespace) -> int:
     import uvicorn
 
-    from osezia.graphql.app import create_app
+    from osezia.projections.roles import role_url
 
     url = _database_url(settings)
+    for kind, configured in settings.role_urls.items():
+        try:
+            _check_database(role_url(url, kind, configured))
+        except psycopg.OperationalError as error:
+            reason = str(error).strip().splitlines()[0]
+            message = f"the API cannot log in as its {kind} role (`osezia migrate` creates it)"
+            print(f"osezia: {message}: {reason}", file=sys.stderr)
+            return 3
+    from osezia.graphql.app import create_app  # seconds of imports: after the checks
+
     app = create_app(settings, url)
     print(f"osezia serves GraphQL on http://{settings.host}:{settings.port}/graphql")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

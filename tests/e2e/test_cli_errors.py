@@ -9,7 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from osezia.migrations import migrate
 from tests.e2e.conftest import OSEZIA, command_env, free_port
+from tests.services import fresh_database
 
 # Every command that works on the database, as an operator would type it.
 COMMANDS = [
@@ -94,3 +96,16 @@ def test_a_host_that_does_not_answer_fails_every_command_within_seconds(
         f"osezia: the database does not answer (127.0.0.1:{silent_port}/osezia): "
         "connection timeout expired"
     ]
+
+
+def test_serve_without_its_roles_says_to_migrate_in_one_line(postgres_admin: str) -> None:
+    with fresh_database(postgres_admin) as url:
+        migrate(url, "0004")  # the tables of a release before the roles, and no role
+
+        run, seconds = _run(["serve"], url)
+
+    assert run.returncode == 3
+    assert seconds < WITHIN_SECONDS
+    assert len(run.stderr.splitlines()) == 1
+    assert "the API cannot log in as its reader role (`osezia migrate` creates it)" in run.stderr
+    assert "osezia serves" not in run.stdout
