@@ -7,18 +7,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from copy import deepcopy
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 from uuid import UUID
 
 import orjson
 import pytest
 from eventsourcing.persistence import Notification, StoredEvent
 
+from osezia.domain.acceleration.application import Acceleration
+from osezia.domain.application import PlatformApplication
+from osezia.domain.calls.application import Calls
+from osezia.domain.calls.templates import PIONNIERS_IA
+from osezia.domain.catalogue.application import Catalogue
 from osezia.domain.companies.application import Companies
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.diagnostics.application import Diagnostics
 from osezia.domain.errors import DomainError
+from osezia.domain.loans.application import Loans
+from osezia.domain.meetups.application import Meetups
+from osezia.domain.partnerships.application import Partnerships
 from osezia.domain.referrals.application import Referrals
 from osezia.domain.sizes import SizeFacts
 from osezia.tenants.application import Tenants
@@ -31,7 +41,11 @@ FRENCH_TECH = "french-tech"
 SIREN = "632012100"
 UNREGISTERED_SIREN = "542107651"
 
+PROVIDER = "732829320"
+ON = date(2026, 1, 20)
+
 Command = Callable[[Companies, str, UUID], object]
+AppT = TypeVar("AppT", bound=PlatformApplication)
 
 # The commands that change a network's own record of a company.
 RECORD_COMMANDS = [
@@ -154,6 +168,135 @@ def test_a_network_that_neither_follows_nor_was_referred_gets_the_unknown_compan
     )
     assert appended(companies) == before
     assert companies.get_company(CCI, registered).records[CCI] == cci_record
+
+
+@dataclass
+class Platform:
+    """The applications whose commands name a company, with what each needs in place: an
+    outsider's cohort, call, event with a provider, and a listed solution."""
+
+    companies: Companies
+    referrals: Referrals
+    diagnostics: Diagnostics
+    loans: Loans
+    acceleration: Acceleration
+    calls: Calls
+    partnerships: Partnerships
+    catalogue: Catalogue
+    meetups: Meetups
+    cohort: UUID
+    call: UUID
+    event: UUID
+    solution: UUID
+
+
+@pytest.fixture
+def platform(companies: Companies, referrals: Referrals) -> Platform:
+    def shared(kind: Callable[..., AppT], **kwargs: object) -> AppT:
+        return kind(env=MEMORY, share_with=companies, **kwargs)
+
+    acceleration, calls = shared(Acceleration), shared(Calls, today=lambda: date(2025, 11, 3))
+    catalogue, meetups = shared(Catalogue), shared(Meetups)
+    event = meetups.schedule_event(
+        BPIFRANCE, title="Rencontres IA", kind="MONTHLY_MEETUP", region="84", on=ON, capacity=9
+    )
+    meetups.register_provider(BPIFRANCE, event, siren=PROVIDER, name="Assistants Français")
+    provider = catalogue.list_provider(BPIFRANCE, siren=PROVIDER, name="AF", sovereignty="FR")
+    return Platform(
+        companies=companies,
+        referrals=referrals,
+        diagnostics=shared(Diagnostics),
+        loans=shared(Loans),
+        acceleration=acceleration,
+        calls=calls,
+        partnerships=shared(Partnerships),
+        catalogue=catalogue,
+        meetups=meetups,
+        cohort=acceleration.open_cohort(BPIFRANCE, name="Promotion IA", starts_on=ON),
+        call=calls.open_call(
+            "operator", code=PIONNIERS_IA, opens_on=date(2025, 9, 18), closes_on=date(2026, 3, 31)
+        ),
+        event=event,
+        solution=catalogue.list_solution(
+            BPIFRANCE,
+            provider_id=provider,
+            name="Agent de support",
+            description="Répond aux clients jour et nuit",
+            categories=["CUSTOMER_SERVICE"],
+        ),
+    )
+
+
+# Every command of another context that names a company, sent by Bpifrance.
+NAMING_COMMANDS: list[Callable[[Platform, UUID], object]] = [
+    lambda p, i: share(p.referrals, i, "inria", tenant=BPIFRANCE),
+    lambda p, i: p.diagnostics.request_diagnostic(BPIFRANCE, company_id=i),
+    lambda p, i: p.loans.apply_for_loan(
+        BPIFRANCE, company_id=i, amount_cents=10_000_000, term_months=60, purpose="Robots", on=ON
+    ),
+    lambda p, i: p.acceleration.admit_to_cohort(BPIFRANCE, p.cohort, company_id=i, on=ON),
+    lambda p, i: p.calls.submit_application(
+        BPIFRANCE, call_id=p.call, company_id=i, project_title="Cobotique"
+    ),
+    lambda p, i: p.partnerships.propose_partnership(
+        BPIFRANCE, research_team="Rainbow", topic="Cobotics", company_id=i
+    ),
+    lambda p, i: p.catalogue.record_adoption(
+        BPIFRANCE, company_id=i, solution_id=p.solution, on=ON
+    ),
+    lambda p, i: p.meetups.register_company(BPIFRANCE, p.event, company_id=i),
+    lambda p, i: p.meetups.book_meeting(BPIFRANCE, p.event, company_id=i, provider_siren=PROVIDER),
+    lambda p, i: p.meetups.record_attendance(BPIFRANCE, p.event, on=ON, company_id=i),
+]
+COMMAND_NAMES = [
+    "share company",
+    "request diagnostic",
+    "apply for loan",
+    "admit to cohort",
+    "submit application",
+    "propose partnership",
+    "record adoption",
+    "register to an event",
+    "book a meeting",
+    "record attendance",
+]
+
+
+@pytest.mark.parametrize("command", NAMING_COMMANDS, ids=COMMAND_NAMES)
+def test_every_command_naming_a_company_answers_an_unseen_one_as_an_unknown_one(
+    platform: Platform, command: Callable[[Platform, UUID], object]
+) -> None:
+    # Bpifrance sees every diagnostic, loan, cohort and call application, and acts on none of
+    # CCI's companies without following it or being referred it.
+    registered = register(platform.companies, CCI, SizeFacts(headcount_uta=Decimal(50)))
+    unregistered = Company.create_id(UNREGISTERED_SIREN)
+    before = appended(platform.companies)
+
+    seen = refused(lambda: command(platform, registered))
+    unknown = refused(lambda: command(platform, unregistered))
+
+    assert (seen.code, seen.message) == ("NOT_FOUND", f"no company with id {registered}")
+    assert (unknown.code, unknown.message) == ("NOT_FOUND", f"no company with id {unregistered}")
+    assert appended(platform.companies) == before
+
+
+@pytest.mark.parametrize("command", NAMING_COMMANDS[1:], ids=COMMAND_NAMES[1:])
+@pytest.mark.parametrize("standing", ["follows", "was referred"])
+def test_every_command_naming_a_company_passes_for_a_follower_or_a_referral_receiver(
+    platform: Platform, command: Callable[[Platform, UUID], object], standing: str
+) -> None:
+    company_id = register(platform.companies, CCI, SizeFacts(headcount_uta=Decimal(50)))
+    if standing == "follows":
+        register(platform.companies, BPIFRANCE, SizeFacts(headcount_uta=Decimal(50)))
+    else:
+        share(platform.referrals, company_id, BPIFRANCE)
+    if command in NAMING_COMMANDS[-2:]:  # meetings and attendance need a registered company
+        platform.meetups.register_company(BPIFRANCE, platform.event, company_id=company_id)
+    before = appended(platform.companies)
+
+    command(platform, company_id)
+
+    assert appended(platform.companies) > before
 
 
 # --- referrals -----------------------------------------------------------------------------
