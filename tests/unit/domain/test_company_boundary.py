@@ -40,9 +40,9 @@ BPIFRANCE = "bpifrance"
 FRENCH_TECH = "french-tech"
 SIREN = "632012100"
 UNREGISTERED_SIREN = "542107651"
-
-PROVIDER = "732829320"
-ON = date(2026, 1, 20)
+SIRET = SIREN + "0001" + luhn_check_digit(SIREN + "0001")
+PROVIDER = "732829320"  # an AI solution provider's SIREN
+ON = date(2026, 1, 20)  # the day of the commands of other contexts
 
 Command = Callable[[Companies, str, UUID], object]
 AppT = TypeVar("AppT", bound=PlatformApplication)
@@ -54,9 +54,7 @@ RECORD_COMMANDS = [
         id="reassess size",
     ),
     pytest.param(
-        lambda c, tenant, i: c.add_establishment(
-            tenant, i, siret=SIREN + "0001" + luhn_check_digit(SIREN + "0001"), departement="69"
-        ),
+        lambda c, tenant, i: c.add_establishment(tenant, i, siret=SIRET, departement="69"),
         id="add establishment",
     ),
     pytest.param(
@@ -410,8 +408,7 @@ def test_replaying_a_followed_companys_stored_events_reproduces_it_with_every_re
 ) -> None:
     company_id = register(companies, CCI, SizeFacts(headcount_uta=Decimal(5)))
     register(companies, BPIFRANCE, SizeFacts(headcount_uta=Decimal(300)))
-    siret = SIREN + "0001" + luhn_check_digit(SIREN + "0001")
-    companies.add_establishment(BPIFRANCE, company_id, siret=siret, departement="69")
+    companies.add_establishment(BPIFRANCE, company_id, siret=SIRET, departement="69")
     companies.advance_adoption(CCI, company_id, stage="AWARE", on=date(2025, 9, 1))
     companies.advance_adoption(BPIFRANCE, company_id, stage="PILOTING", on=date(2025, 10, 1))
     share(referrals, company_id, "inria")
@@ -421,7 +418,7 @@ def test_replaying_a_followed_companys_stored_events_reproduces_it_with_every_re
 
     assert vars(replayed) == vars(written)
     assert set(replayed.records) == {CCI, BPIFRANCE}
-    assert replayed.records[BPIFRANCE].establishments == {siret: ("69", False)}
+    assert replayed.records[BPIFRANCE].establishments == {SIRET: ("69", False)}
     assert replayed.parties == {CCI, BPIFRANCE, "inria"}
 
 
@@ -429,8 +426,7 @@ def test_events_stored_before_networks_followed_companies_change_the_registrants
     companies: Companies,
 ) -> None:
     company_id = register(companies, CCI, SizeFacts(headcount_uta=Decimal(5)))
-    siret = SIREN + "0001" + luhn_check_digit(SIREN + "0001")
-    companies.add_establishment(CCI, company_id, siret=siret, departement="69")
+    companies.add_establishment(CCI, company_id, siret=SIRET, departement="69")
     companies.advance_adoption(CCI, company_id, stage="AWARE", on=date(2025, 9, 1))
     written = companies.get_company(CCI, company_id)
     older = Companies(env=MEMORY, networks=companies.networks)
@@ -440,7 +436,7 @@ def test_events_stored_before_networks_followed_companies_change_the_registrants
 
     reread = older.get_company(CCI, company_id)
     assert vars(reread) == vars(written)
-    assert reread.records[CCI].establishments == {siret: ("69", False)}
+    assert reread.records[CCI].establishments == {SIRET: ("69", False)}
     assert reread.records[CCI].adoption_stage is AdoptionStage.AWARE
 
 
