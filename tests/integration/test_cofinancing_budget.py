@@ -11,11 +11,13 @@ from osezia.domain.diagnostics.model import UseCase, UseCaseScore
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.application import Tenants
 
 PAYMENTS = 12
 
 
 def a_reported_diagnostic(platform: Platform, serial: int) -> UUID:
+    """A company of CCI's, sent to Bpifrance for a diagnostic that is now reported."""
     company = platform.companies.register_company(
         "cci",
         siren=complete_siren(f"{70_000_000 + serial:08d}"),
@@ -24,6 +26,14 @@ def a_reported_diagnostic(platform: Platform, serial: int) -> UUID:
         departement="35",
         naf="25.62A",
         size=SizeFacts(headcount_uta=Decimal(60)),
+    )
+    platform.referrals.share_company(
+        "cci",
+        company,
+        to_tenant="bpifrance",
+        purpose="DIAGNOSTIC",
+        reason="wants a diagnostic Data IA",
+        consent_reference=f"consent-{serial}",
     )
     d = platform.diagnostics
     diagnostic = d.request_diagnostic("bpifrance", company_id=company)
@@ -36,7 +46,9 @@ def a_reported_diagnostic(platform: Platform, serial: int) -> UUID:
     return diagnostic
 
 
-def test_cofinancings_paid_at_once_each_charge_the_envelope_once(platform: Platform) -> None:
+def test_cofinancings_paid_at_once_each_charge_the_envelope_once(
+    platform: Platform, tenants: Tenants
+) -> None:
     platform.budget.open_budget("operator")
     diagnostics = [a_reported_diagnostic(platform, n) for n in range(PAYMENTS)]
 

@@ -1,5 +1,6 @@
 """Every mutation and every query, tried by one network on another network's records, finds
-nothing, answers NOT_FOUND, or FORBIDDEN when the command is outside its profile."""
+nothing, answers NOT_FOUND, or FORBIDDEN when the command is outside its profile; a command that
+names a company the caller neither follows nor was referred is NOT_FOUND, whatever it reads."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from osezia.domain.sizes import SizeFacts
 from osezia.graphql.schema import schema
 from osezia.projections.connections import create_pool
 from osezia.tenants.application import Tenants
-from tests.integration.api_support import context
+from tests.integration.api_support import Api, context
 from tests.integration.projection_support import build_all, viewers_of
 
 OWNER, INTRUDER = "bpifrance", "french-tech"
@@ -102,6 +103,7 @@ def records_of_the_owner(platform: Platform) -> dict[str, str]:
         "event": str(event),
         "partnership": str(partnership),
         "referral": str(referral),
+        "call": str(call),
     }
 
 
@@ -113,7 +115,7 @@ MUTATIONS = {
     "advanceAdoption": 'advanceAdoption(companyId: "{company}", stage: "AWARE", on: "2026-01-01")',
     "shareCompany": 'shareCompany(companyId: "{company}", toNetwork: "inria", purpose: "OTHER", reason: "r", consentReference: "c")',
     "revokeReferral": 'revokeReferral(referralId: "{referral}", reason: "r")',
-    "requestDiagnostic": None,  # the registry is shared: any network may ask for one
+    "requestDiagnostic": 'requestDiagnostic(companyId: "{company}")',
     "checkEligibility": 'checkEligibility(diagnosticId: "{diagnostic}")',
     "assignExpert": 'assignExpert(diagnosticId: "{diagnostic}", expert: "x")',
     "logExpertDays": 'logExpertDays(diagnosticId: "{diagnostic}", days: 1)',
@@ -132,14 +134,14 @@ MUTATIONS = {
     "bookMeeting": 'bookMeeting(eventId: "{event}", companyId: "{company}", providerSiren: "632012100")',
     "recordAttendance": 'recordAttendance(eventId: "{event}", on: "2026-05-01", providerSiren: "632012100")',
     "cancelEvent": 'cancelEvent(eventId: "{event}", reason: "r")',
-    "proposePartnership": None,
+    "proposePartnership": 'proposePartnership(companyId: "{company}", researchTeam: "t", topic: "v")',
     "signPartnership": 'signPartnership(partnershipId: "{partnership}", on: "2026-01-01")',
     "startPartnership": 'startPartnership(partnershipId: "{partnership}", on: "2026-01-01")',
     "completePartnership": 'completePartnership(partnershipId: "{partnership}", on: "2026-01-01")',
     "abandonPartnership": 'abandonPartnership(partnershipId: "{partnership}", reason: "r")',
     "enrolLearner": None,
     "completeTraining": 'completeTraining(trainingId: "{training}", on: "2026-02-01")',
-    "applyForLoan": None,
+    "applyForLoan": 'applyForLoan(companyId: "{company}", amountCents: 100, termMonths: 12, purpose: "p", on: "2026-01-01")',
     "grantGuarantee": 'grantGuarantee(loanId: "{loan}", on: "2026-02-01")',
     "refuseGuarantee": 'refuseGuarantee(loanId: "{loan}", on: "2026-02-01", reason: "r")',
     "disburseLoan": 'disburseLoan(loanId: "{loan}", amountCents: 1, on: "2026-02-01")',
@@ -149,7 +151,7 @@ MUTATIONS = {
     "graduateFromCohort": 'graduateFromCohort(cohortId: "{cohort}", companyId: "{company}", on: "2026-01-02")',
     "exitCohort": 'exitCohort(cohortId: "{cohort}", companyId: "{company}", on: "2026-01-02", reason: "r")',
     "openCall": None,
-    "submitApplication": None,
+    "submitApplication": 'submitApplication(callId: "{call}", companyId: "{company}", projectTitle: "P")',
     "selectApplication": 'selectApplication(applicationId: "{application}")',
     "rejectApplication": 'rejectApplication(applicationId: "{application}", reason: "r")',
     "awardPhase": 'awardPhase(applicationId: "{application}", phase: 1, amountCents: 15000000, months: 9, on: "2026-01-01")',
@@ -210,6 +212,104 @@ def test_a_network_cannot_change_another_networks_record(
 
     assert answer["__typename"] == "Problem"
     assert answer["code"] in {"NOT_FOUND", "FORBIDDEN"}
+    assert platform.companies.recorder.max_notification_id() == before
+
+
+# Every mutation that names a company, sent by a network whose profile holds the command, on
+# its own records (its event, cohort and solution, and the operator's call): only the company
+# is not its own. The operator and Bpifrance read every record of some kinds: not a right to act.
+COMPANY_MUTATIONS = {
+    "reassessSize": ("cci", MUTATIONS["reassessSize"]),
+    "addEstablishment": ("cci", MUTATIONS["addEstablishment"]),
+    "advanceAdoption": ("cci", MUTATIONS["advanceAdoption"]),
+    "shareCompany": (
+        "inria",
+        'shareCompany(companyId: "{company}", toNetwork: "cci", purpose: "OTHER", reason: "r", consentReference: "c")',
+    ),
+    "requestDiagnostic": ("bpifrance", MUTATIONS["requestDiagnostic"]),
+    "registerCompanyToEvent": ("operator", MUTATIONS["registerCompanyToEvent"]),
+    "bookMeeting": ("operator", MUTATIONS["bookMeeting"]),
+    "recordAttendance": (
+        "operator",
+        'recordAttendance(eventId: "{event}", on: "2026-05-01", companyId: "{company}")',
+    ),
+    "proposePartnership": ("inria", MUTATIONS["proposePartnership"]),
+    "applyForLoan": ("bpifrance", MUTATIONS["applyForLoan"]),
+    "admitToCohort": (
+        "bpifrance",
+        'admitToCohort(cohortId: "{cohort}", companyId: "{company}", on: "2026-02-01")',
+    ),
+    "submitApplication": ("inria", MUTATIONS["submitApplication"]),
+    "recordAdoption": ("bpifrance", MUTATIONS["recordAdoption"]),
+}
+
+
+def records_of(platform: Platform, actor: str) -> dict[str, str]:
+    """The records ``actor`` names beside the company: its own event (with a provider), its
+    own solution and, for Bpifrance, its own cohort."""
+    event = platform.meetups.schedule_event(
+        actor,
+        title="Rencontre",
+        kind="MONTHLY_MEETUP",
+        region="11",
+        on=date(2026, 5, 1),
+        capacity=9,
+    )
+    platform.meetups.register_provider(actor, event, siren="632012100", name="Fournisseur")
+    provider = platform.catalogue.list_provider(
+        actor, siren="732829320", name="F", sovereignty="FR"
+    )
+    solution = platform.catalogue.list_solution(
+        actor, provider_id=provider, name="S", description="d", categories=["HR"]
+    )
+    records = {"event": str(event), "solution": str(solution)}
+    if actor == "bpifrance":
+        cohort = platform.acceleration.open_cohort(actor, name="Promo", starts_on=date(2026, 1, 1))
+        records["cohort"] = str(cohort)
+    return records
+
+
+def test_every_mutation_naming_a_company_is_covered() -> None:
+    result = schema.execute_sync("{ __schema { mutationType { fields { name args { name } } } } }")
+    assert result.data is not None
+    naming = {
+        f["name"]
+        for f in result.data["__schema"]["mutationType"]["fields"]
+        if any(a["name"] == "companyId" for a in f["args"])
+    }
+    # A cohort's own commands name one of its members, which its admission checked.
+    members = {"recordMilestone", "graduateFromCohort", "exitCohort"}
+    assert naming - members == set(COMPANY_MUTATIONS)
+
+
+@pytest.mark.parametrize("mutation", sorted(COMPANY_MUTATIONS))
+def test_a_network_cannot_name_a_company_it_neither_follows_nor_was_referred(
+    database_url: str, platform: Platform, tenants: Tenants, mutation: str
+) -> None:
+    actor, template = COMPANY_MUTATIONS[mutation]
+    company = platform.companies.register_company(
+        INTRUDER,
+        siren="542107651",
+        legal_name="Confidentiel SA",
+        region="11",
+        departement="92",
+        naf="62.01Z",
+        size=SizeFacts(headcount_uta=Decimal(80)),
+    )
+    platform.calls.today = lambda: date(2026, 1, 1)
+    call = platform.calls.open_call(
+        "operator", code="PIONNIERS_IA", opens_on=date(2025, 9, 1), closes_on=date(2030, 12, 31)
+    )
+    ids = {**records_of(platform, actor), "company": str(company), "call": str(call)}
+    before = platform.companies.recorder.max_notification_id()
+
+    answer = Api(database_url, platform).mutate(actor, template.format(**ids))
+
+    assert answer == {
+        "__typename": "Problem",
+        "code": "NOT_FOUND",
+        "message": f"no company with id {company}",
+    }
     assert platform.companies.recorder.max_notification_id() == before
 
 
