@@ -110,8 +110,19 @@ async def _reached(context: Context, position: int | None) -> None:
     waits: dict[int | None, asyncio.Task[None]] = context.loaders.setdefault("reached", {})
     if position not in waits:
         waits[position] = asyncio.create_task(_wait(context, position))
+        waits[position].add_done_callback(lambda wait: _settled(waits, position, wait))
     # Shielded: a field given up on must not cancel the wait its siblings share.
     await asyncio.shield(waits[position])
+
+
+def _settled(
+    waits: dict[int | None, asyncio.Task[None]], position: int | None, wait: asyncio.Task[None]
+) -> None:
+    # A position once reached stays reached, but the log's head moves on, and a websocket's
+    # context outlives its operations: a wait for the head, or one that failed, is forgotten
+    # when it ends, so that whatever reads next asks again.
+    if position is None or wait.cancelled() or wait.exception() is not None:
+        waits.pop(position, None)
 
 
 async def _wait(context: Context, position: int | None) -> None:

@@ -91,6 +91,8 @@ class OpenSockets:
                 await self._check()
             except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
                 log.warning("the standing of open websockets could not be read: %s", error)
+            except Exception:  # a bug, or the event store failing: the sockets stay watched
+                log.exception("the standing of open websockets could not be checked")
 
     async def _check(self) -> None:
         sockets = list(self._sockets)
