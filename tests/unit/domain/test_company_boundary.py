@@ -110,12 +110,16 @@ def test_a_second_networks_registration_answers_like_a_first_and_keeps_its_own_s
     companies: Companies,
 ) -> None:
     first = register(companies, CCI, SizeFacts(headcount_uta=Decimal(5)))
+    first_appended = appended(companies)
     companies.advance_adoption(CCI, first, stage="TRAINED", on=date(2025, 9, 1))
+    before = appended(companies)
 
     second = register(companies, BPIFRANCE, SizeFacts(headcount_uta=Decimal(300)))
+    second_appended = appended(companies) - before
     companies.advance_adoption(BPIFRANCE, second, stage="AWARE", on=date(2025, 10, 1))
 
     assert second == first == Company.create_id(SIREN)
+    assert second_appended == first_appended  # as many events as a first registration
     company = companies.get_company(BPIFRANCE, second)
     cci, bpifrance = company.records[CCI], company.records[BPIFRANCE]
     assert (cci.size_category, cci.segment, cci.adoption_stage) == (
