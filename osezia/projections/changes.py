@@ -54,12 +54,6 @@ class ChangeHub:
         finally:
             self._queues[tenant].discard(queue)
 
-    async def positions(self, tenant: str) -> AsyncIterator[int]:
-        """Every position the tenant's read models reach from now on."""
-        async with self.following(tenant) as queue:
-            while True:
-                yield await queue.get()
-
     async def close(self) -> None:
         if self._conn is not None:
             await self._conn.close()

@@ -24,16 +24,20 @@ async def _changes(
     tenant, hub = info.context.tenant, info.context.changes
     if hub is None:
         raise RuntimeError("this server was started without a change feed")
-    async with read_models(info) as conn:
-        seen = int(await conn.fetchval(f'SELECT position FROM "{stable_schema(tenant)}".tracking'))
-    async for position in hub.positions(tenant):
-        if position <= seen:
-            continue
+    # Following before the position is read: a change committed in between is not missed.
+    async with hub.following(tenant) as positions:
         async with read_models(info) as conn:
-            rows = await rows_since(conn, tenant, view, seen, position)
-        seen = position
-        for row in rows:
-            yield node(row)
+            tracking = f'SELECT position FROM "{stable_schema(tenant)}".tracking'
+            seen = int(await conn.fetchval(tracking))
+        while True:
+            position = await positions.get()
+            if position <= seen:
+                continue
+            async with read_models(info) as conn:
+                rows = await rows_since(conn, tenant, view, seen, position)
+            seen = position
+            for row in rows:
+                yield node(row)
 
 
 @strawberry.type
