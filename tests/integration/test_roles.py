@@ -4,6 +4,7 @@ append to the event log, and each database's roles are its own."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from uuid import uuid4
 
 import asyncpg
@@ -22,7 +23,7 @@ LONGEST_SLUG = "a" + "-" * 29 + "z"  # 31 characters, the most check_slug allows
 
 
 @pytest.fixture
-def migrated(postgres_admin: str) -> object:
+def migrated(postgres_admin: str) -> Iterator[str]:
     with fresh_database(postgres_admin) as url:
         migrate(url)
         yield url
@@ -148,3 +149,30 @@ def test_each_database_has_its_own_tenant_roles_within_63_characters_dropped_wit
         assert len(longest) <= 63
         assert longest in roles_named(postgres_admin, longest)
     assert not roles_named(postgres_admin, "%_tenant_cci") & set(names.values())
+
+
+def test_a_reader_managed_elsewhere_becomes_a_member_of_the_reader_role(
+    postgres_admin: str,
+) -> None:
+    outside = f"bi_reader_{uuid4().hex[:8]}"
+    with psycopg.connect(postgres_admin, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{outside}" LOGIN')
+    try:
+        with fresh_database(postgres_admin) as url:
+            configured = url.replace("postgres@", f"{outside}@", 1)
+
+            migrate(url, logins={"reader": configured})
+            asyncio.run(_with_a_tenant(url, "cci"))
+
+            async def read_as_cci() -> object:
+                pool = await create_api_pool(url, configured, max_size=1)
+                try:
+                    async with as_tenant(pool, "cci") as conn:
+                        return await conn.fetchval("SELECT answer FROM tenant_cci.answer")
+                finally:
+                    await pool.close()
+
+            assert asyncio.run(read_as_cci()) == 42
+    finally:
+        with psycopg.connect(postgres_admin, autocommit=True) as conn:
+            conn.execute(f'DROP ROLE "{outside}"')
