@@ -5,7 +5,8 @@ equivalent, which ends with the transaction: a pooled connection never carries a
 rights into the next request (a session-level SET ROLE would survive asyncpg's reset). The role
 may use its own schema's views only. Given the API's pool, transactions run in its reader
 role's connections: that role holds no right of its own, so SQL that resets the role reaches
-neither the event log nor any table.
+neither the event log nor any table. (Being a member of every tenant role, it could still take
+another's: between tenants, isolation rests on the API naming only the caller's.)
 """
 
 from __future__ import annotations
