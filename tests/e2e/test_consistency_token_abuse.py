@@ -134,6 +134,17 @@ def log_head(database_url: str) -> int:
     return int(row[0])
 
 
+def connections(database_url: str) -> int:
+    """How many connections to the test database there are, besides the one asking."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def transactions_held(database_url: str) -> int:
     """Connections to the test database that sit inside a transaction between statements."""
     with psycopg.connect(database_url, autocommit=True) as conn:
@@ -149,12 +160,17 @@ def test_a_token_beyond_the_logs_head_is_refused_at_once_naming_it(
     api: str, tokens: dict[str, str], database_url: str
 ) -> None:
     far = str(log_head(database_url) + 1_000_000_000)
+    before = connections(database_url)
 
     answer, took = asyncio.run(ask(api, tokens["cci"], EVERY_ALIAS, far))
 
     assert codes(answer) == {"INVALID_VALUE"}
     assert all(far in error["message"] for error in answer["errors"])
     assert took < WAIT_SECONDS / 2  # refused, not waited for
+    # The request read the head once for its twenty fields (the change feed's connection, and
+    # at most one or two the server opens on its first request, are all it added): twenty reads
+    # at once would each have taken a connection, as many as the pool holds.
+    assert connections(database_url) - before < POOL_SIZE / 2
 
 
 def test_requests_waiting_for_their_write_hold_no_connection_from_another_network(
