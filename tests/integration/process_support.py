@@ -51,8 +51,24 @@ def _siret(siren: str, establishment: int) -> str:
     return next(stem + d for d in "0123456789" if luhn_ok(stem + d))
 
 
-def a_company(serial: int, owner: str) -> Company:
-    """A company with its size assessed and one or two adoption steps (all through the model)."""
+def _assess(company: Company, tenant: str, headcount: int) -> None:
+    category, basis = size_category(SizeFacts(headcount_uta=Decimal(headcount)))
+    company.assess_size(
+        tenant=tenant,
+        category=category.value,
+        basis=basis.value,
+        segment=segment_of(category).value,
+        headcount_uta=Decimal(headcount),
+        turnover_cents=None,
+        balance_sheet_cents=None,
+        sirene_category=None,
+        staff_band=None,
+    )
+
+
+def a_company(serial: int, owner: str, follower: str | None = None) -> Company:
+    """A company with its size assessed and one or two adoption steps (all through the model);
+    with a `follower`, that network follows it too, with a size and a stage of its own."""
     region, departement = REGIONS[serial % len(REGIONS)]
     company = Company(
         tenant=owner,
@@ -62,22 +78,16 @@ def a_company(serial: int, owner: str) -> Company:
         departement=departement,
         naf="62.01Z",
     )
-    category, basis = size_category(SizeFacts(headcount_uta=Decimal(3 + serial % 300)))
-    company.assess_size(
-        category=category.value,
-        basis=basis.value,
-        segment=segment_of(category).value,
-        headcount_uta=Decimal(3 + serial % 300),
-        turnover_cents=None,
-        balance_sheet_cents=None,
-        sirene_category=None,
-        staff_band=None,
-    )
-    company.advance_adoption(AdoptionStage.AWARE, date(2025, 9, 1))
+    _assess(company, owner, 3 + serial % 300)
+    company.advance_adoption(owner, AdoptionStage.AWARE, date(2025, 9, 1))
     if serial % 2:
-        company.advance_adoption(AdoptionStage.TRAINED, date(2025, 11, 1))
+        company.advance_adoption(owner, AdoptionStage.TRAINED, date(2025, 11, 1))
     if serial % 5 == 0:
-        company.add_establishment(_siret(company.siren, 1), departement, True)
+        company.add_establishment(owner, _siret(company.siren, 1), departement, True)
+    if follower is not None:
+        company.follow(follower, f"Société {serial}", region, departement, "62.02A")
+        _assess(company, follower, 300 + serial % 5000)
+        company.advance_adoption(follower, AdoptionStage.DIAGNOSED, date(2025, 10, 1))
     return company
 
 
@@ -91,8 +101,9 @@ def write_history(
     diagnostics: bool = False,
     chunk: int = 400,
 ) -> list[UUID]:
-    """Companies of every network, with adoption steps, establishments, shares (some revoked)
-    and optionally a diagnostic each, saved `chunk` companies per transaction.
+    """Companies of every network, with adoption steps, establishments, a second follower
+    (every fourth, when there are several owners), shares (some revoked) and optionally a
+    diagnostic each, saved `chunk` companies per transaction.
 
     Shares and adoption steps append to lists in the rows, so an event applied twice shows.
     """
@@ -101,7 +112,8 @@ def write_history(
         batch: list[Aggregate] = []
         for serial in range(first, min(first + chunk, start + companies)):
             owner = owners[serial % len(owners)]
-            company = a_company(serial, owner)
+            follower = owners[(serial + 1) % len(owners)] if serial % 4 == 1 else None
+            company = a_company(serial, owner, follower if follower != owner else None)
             batch.append(company)
             ids.append(company.id)
             if serial % 3 == 0:
@@ -113,8 +125,10 @@ def write_history(
                     reason="wants a diagnostic",
                     consent_reference=f"consent-{serial}",
                 )
+                company.refer(referral.id, owner, referral.to_tenant)
                 if serial % 9 == 0:
                     referral.revoke("consent withdrawn")
+                    company.end_referral(referral.id)
                 batch.append(referral)
             if diagnostics:
                 batch.append(
@@ -124,7 +138,7 @@ def write_history(
                         company_siren=company.siren,
                         company_name=company.legal_name,
                         region=company.region,
-                        segment=company.segment,
+                        segment=company.record(owner).segment,
                         expert_days_cap=10,
                     )
                 )

@@ -62,7 +62,7 @@ def test_a_registered_company_is_read_back_by_a_new_application(
 
     original = companies.get_company("cci", company_id)
     assert vars(again) == vars(original)
-    assert again.adoption_stage is AdoptionStage.AWARE
+    assert again.record("cci").adoption_stage is AdoptionStage.AWARE
 
 
 def test_a_siren_with_leading_zeros_is_stored_as_a_string(
@@ -91,7 +91,7 @@ def test_two_concurrent_changes_to_one_company_end_in_one_success_and_one_confli
         def run() -> tuple[None, list[Aggregate]]:
             company = companies.load("cci", company_id, Company, "company")
             both_loaded.wait()
-            company.advance_adoption(stage, date(2025, 10, 1))
+            company.advance_adoption("cci", stage, date(2025, 10, 1))
             return None, [company]
 
         try:

@@ -247,6 +247,18 @@ def in_paris(platform: Platform) -> UUID:
     return a_company(platform, "11", "75", uta=3000)
 
 
+def refer_to_bpifrance(platform: Platform, company: UUID) -> None:
+    """CCI sends its company to Bpifrance's acceleration programme, with its consent."""
+    platform.referrals.share_company(
+        "cci",
+        company,
+        to_tenant="bpifrance",
+        purpose="OTHER",
+        reason="the acceleration programme",
+        consent_reference=f"consent-{company}",
+    )
+
+
 def apply(platform: Platform, company: UUID, cents: int) -> UUID:
     return platform.loans.apply_for_loan(
         "cci", company_id=company, amount_cents=cents, term_months=84, purpose="IA", on=DAY0
@@ -372,6 +384,7 @@ def test_acceleration_figures_as_of_each_day_count_admissions_graduations_and_ex
     first = acceleration.open_cohort("bpifrance", name="Promo 1", starts_on=date(2026, 1, 15))
     second = acceleration.open_cohort("bpifrance", name="Promo 2", starts_on=date(2026, 2, 15))
     for company in (graduate, leaver, mover):
+        refer_to_bpifrance(platform, company)
         acceleration.admit_to_cohort("bpifrance", first, company_id=company, on=date(2026, 2, 1))
     clock.on(DAY2)
     acceleration.graduate_from_cohort("bpifrance", first, company_id=graduate, on=date(2026, 3, 3))
