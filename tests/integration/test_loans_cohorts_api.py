@@ -106,6 +106,13 @@ def test_a_network_outside_the_loans_profile_cannot_apply(api: Api, platform: Pl
 
 def test_a_cohort_is_run_through_the_api(api: Api, platform: Platform, tenants: Tenants) -> None:
     first, second, third = (a_company(platform, s) for s in ("542107651", "356000000", "552100018"))
+    unseen = a_company(platform, "732829320")
+    for company in (first, second, third):  # CCI sends them to Bpifrance's programme
+        api.done(
+            "cci",
+            f'shareCompany(companyId: "{company}", toNetwork: "bpifrance", purpose: "OTHER", '
+            'reason: "the acceleration programme", consentReference: "accord")',
+        )
 
     by_cci = api.mutate("cci", 'openCohort(name: "Promo", startsOn: "2026-01-15")')
     opened = api.mutate(
@@ -119,6 +126,7 @@ def test_a_cohort_is_run_through_the_api(api: Api, platform: Platform, tenants: 
             f'admitToCohort(cohortId: "{cohort}", companyId: "{company}", on: "2026-01-20")',
         )
 
+    not_referred = admit(unseen)
     admitted = [admit(first), admit(second)]
     full = admit(third)
     milestone = api.mutate(
@@ -142,6 +150,7 @@ def test_a_cohort_is_run_through_the_api(api: Api, platform: Platform, tenants: 
     catch_up(api, tenants)
 
     assert (by_cci["__typename"], by_cci["code"]) == ("Problem", "FORBIDDEN")
+    assert (not_referred["__typename"], not_referred["code"]) == ("Problem", "NOT_FOUND")
     assert [a["__typename"] for a in admitted] == ["Done", "Done"]
     assert (full["__typename"], full["code"]) == ("Problem", "CAPACITY_REACHED")
     assert milestone["__typename"] == graduated["__typename"] == exited["__typename"] == "Done"

@@ -26,13 +26,14 @@ BRETAGNE, ILE_DE_FRANCE = "53", "11"
 
 
 class Plan:
-    """Loans by two networks in two regions, and one cohort run by Bpifrance."""
+    """Loans by two networks in two regions, each on a company it registered, and one cohort
+    run by Bpifrance, to which the networks refer their companies."""
 
     def __init__(self, platform: Platform) -> None:
         self.p = platform
-        self.rennes = self.company("542107651", BRETAGNE, "35")
-        self.paris = self.company("356000000", ILE_DE_FRANCE, "75")
-        self.tours = self.company("552100018", "24", "37")
+        self.rennes = self.company("cci", "542107651", BRETAGNE, "35")
+        self.paris = self.company("french-tech", "356000000", ILE_DE_FRANCE, "75")
+        self.tours = self.company("cci", "552100018", "24", "37")
         self.cci_loan = self.loan("cci", self.rennes)
         self.french_tech_loan = self.loan("french-tech", self.paris)
         self.refused_loan = self.loan("cci", self.tours)
@@ -40,9 +41,9 @@ class Plan:
             "bpifrance", name="Promotion 2026", starts_on=date(2026, 1, 15)
         )
 
-    def company(self, siren: str, region: str, departement: str) -> UUID:
+    def company(self, tenant: str, siren: str, region: str, departement: str) -> UUID:
         return self.p.companies.register_company(
-            "cci",
+            tenant,
             siren=siren,
             legal_name=f"Entreprise {siren}",
             region=region,
@@ -72,7 +73,16 @@ class Plan:
 
     def follow_the_cohort(self) -> None:
         a, cohort = self.p.acceleration, self.cohort
-        for company in (self.rennes, self.paris, self.tours):
+        referrers = {self.rennes: "cci", self.paris: "french-tech", self.tours: "cci"}
+        for company, referrer in referrers.items():
+            self.p.referrals.share_company(
+                referrer,
+                company,
+                to_tenant="bpifrance",
+                purpose="OTHER",
+                reason="the acceleration programme",
+                consent_reference=f"consent-{company}",
+            )
             a.admit_to_cohort("bpifrance", cohort, company_id=company, on=date(2026, 1, 20))
         a.record_milestone(
             "bpifrance", cohort, company_id=self.rennes, milestone="Pilot", on=date(2026, 4, 1)
