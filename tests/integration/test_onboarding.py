@@ -40,17 +40,14 @@ def a_regional_cci() -> Profile:
 
 
 class History:
-    """Records of every kind, some of them the new tenant's to see before it even exists."""
+    """Records of every kind, some of them the new tenant's to see before it even exists (the
+    public ones of its region), others shared with it as soon as it is registered."""
 
-    def __init__(self, platform: Platform, newcomer: str) -> None:
-        p = platform
+    def __init__(self, platform: Platform) -> None:
+        p = self.platform = platform
         # 4 networks in turn, regions 53 and 11 in turn, each company with a diagnostic
         self.companies = write_history(p, 200, diagnostics=True)
         self.shared: dict[UUID, UUID] = {}  # referral -> company
-        for company in self.companies[0:16:4]:  # CCI's, in region 53
-            self.shared[self.share(p, company, newcomer)] = company
-        self.revoked = next(iter(self.shared))
-        p.referrals.revoke_referral("cci", self.revoked, reason="consent withdrawn")
         self.ambassadors = {
             region: p.ambassadors.appoint_ambassador(
                 "operator",
@@ -74,6 +71,14 @@ class History:
             for region in ("53", "11", None)
         }
 
+    def share_with(self, newcomer: str) -> None:
+        """CCI refers some of its companies to a network only once it is live, and revokes
+        one of the referrals: while its read models are being built."""
+        for company in self.companies[0:16:4]:  # CCI's, in region 53
+            self.shared[self.share(self.platform, company, newcomer)] = company
+        self.revoked = next(iter(self.shared))
+        self.platform.referrals.revoke_referral("cci", self.revoked, reason="consent withdrawn")
+
     @staticmethod
     def share(p: Platform, company: UUID, to: str) -> UUID:
         return p.referrals.share_company(
@@ -95,7 +100,7 @@ def test_a_tenant_registered_while_projections_run_gets_its_read_models_from_the
 ) -> None:
     slug = f"cci-r53-{uuid.uuid4().hex[:6]}"  # roles are cluster-wide: a name of this run's own
     schema = stable_schema(slug)
-    history = History(platform, slug)
+    history = History(platform)
 
     async def scenario() -> None:
         stop = asyncio.Event()
@@ -125,8 +130,13 @@ def test_a_tenant_registered_while_projections_run_gets_its_read_models_from_the
             await asyncio.to_thread(
                 tenants.register_tenant, slug, name="CCI Bretagne", profile=a_regional_cci()
             )
+            await asyncio.to_thread(history.share_with, slug)
             await until(lambda: live(slug), 10, f"{slug} onboarded")
             assert time.monotonic() - started < 10
+            expected = {c for r, c in history.shared.items() if r != history.revoked}
+            await until(
+                lambda: _equals(company_ids(), expected), 10, "the shares reach the newcomer"
+            )
 
             async with as_tenant(pool, slug) as reader:  # as the tenant itself
                 seen = {
@@ -140,9 +150,7 @@ def test_a_tenant_registered_while_projections_run_gets_its_read_models_from_the
                 regional_companies = await reader.fetchval(
                     f"SELECT sum(companies) FROM {schema}.figures_companies"
                 )
-            assert seen["companies"] == {
-                c for r, c in history.shared.items() if r != history.revoked
-            }
+            assert seen["companies"] == expected
             assert seen["referrals"] == set(history.shared)  # revoked ones too: the audit trail
             assert seen["ambassadors"] == {history.ambassadors["53"]}
             assert seen["events"] == {history.events["53"], history.events[None]}
@@ -164,7 +172,8 @@ def test_a_tenant_registered_while_projections_run_gets_its_read_models_from_the
                     schema.replace("_", "\\_") + "%",
                 )
                 role: int = await conn.fetchval(
-                    "SELECT count(*) FROM pg_roles WHERE rolname = $1", tenant_role(slug)
+                    "SELECT count(*) FROM pg_roles WHERE rolname = $1",
+                    tenant_role(slug, database_url.rsplit("/", 1)[1]),
                 )
                 return schemas == 0 and role == 0
 
@@ -182,6 +191,13 @@ def test_a_tenant_registered_while_projections_run_gets_its_read_models_from_the
             await conn.close()
 
     asyncio.run(scenario())
+
+
+async def _equals(found: Awaitable[set[UUID]], expected: set[UUID]) -> bool:
+    try:
+        return await found == expected
+    except asyncpg.PostgresError:
+        return False
 
 
 async def _contains(found: Awaitable[set[UUID]], item: UUID) -> bool:

@@ -133,6 +133,19 @@ def enrolled(platform: Platform, learner_ref: str, code: str, audience: str) -> 
     )
 
 
+def referred_to_bpifrance(platform: Platform, *companies: UUID) -> None:
+    """CCI sends its companies to Bpifrance's acceleration programme, with their consent."""
+    for company in companies:
+        platform.referrals.share_company(
+            "cci",
+            company,
+            to_tenant="bpifrance",
+            purpose="OTHER",
+            reason="the acceleration programme",
+            consent_reference=f"consent-{company}",
+        )
+
+
 def adopt(platform: Platform, owner: str, company: UUID, on: date) -> None:
     platform.companies.advance_adoption(owner, company, stage="ADOPTED", on=on)
 
@@ -415,6 +428,7 @@ def test_accelerated_companies_count_from_admission_until_an_exit(
     clock.on(DAY1)
     cohort = platform.acceleration.open_cohort("bpifrance", name="Promotion 1", starts_on=DAY1)
     staying, leaving = a_company(platform, "cci", uta=80), a_company(platform, "cci", uta=90)
+    referred_to_bpifrance(platform, staying, leaving)
     for company in (staying, leaving):
         platform.acceleration.admit_to_cohort("bpifrance", cohort, company_id=company, on=DAY1)
     clock.on(DAY3)
@@ -464,6 +478,7 @@ def test_a_company_admitted_to_two_cohorts_is_one_accelerated_company(
     database_url, platform, tenants = world
     clock.on(DAY1)
     company = a_company(platform, "cci", uta=80)
+    referred_to_bpifrance(platform, company)
     for name in ("Promotion 1", "Promotion 2"):
         cohort = platform.acceleration.open_cohort("bpifrance", name=name, starts_on=DAY1)
         platform.acceleration.admit_to_cohort("bpifrance", cohort, company_id=company, on=DAY1)
@@ -480,6 +495,7 @@ def test_a_company_that_left_a_cohort_counts_again_from_its_next_admission(
     a = platform.acceleration
     clock.on(DAY1)
     company = a_company(platform, "cci", uta=80)
+    referred_to_bpifrance(platform, company)
     first = a.open_cohort("bpifrance", name="Promotion 1", starts_on=DAY1)
     second = a.open_cohort("bpifrance", name="Promotion 2", starts_on=DAY1)
     a.admit_to_cohort("bpifrance", first, company_id=company, on=DAY1)
