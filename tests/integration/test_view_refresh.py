@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import psycopg
+from psycopg import sql
 
 from osezia.domain.platform import Platform
 from osezia.migrations import migrate_everything
+from osezia.projections.names import tenant_role
 from osezia.tenants.application import Tenants
 from tests.integration.projection_support import build_all, viewers_of
 
@@ -44,7 +46,8 @@ def test_migrate_recreates_views_an_older_release_left_behind(
     assert columns(database_url, "tenant_inria", "figures_trainings")
     with psycopg.connect(database_url) as conn:
         # The tenant's role reads the new views, as the API does.
-        conn.execute("SET ROLE osezia_tenant_cci")
+        role = tenant_role("cci", database_url.rsplit("/", 1)[1])
+        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
         measures = conn.execute("SELECT count(*) FROM tenant_cci.figures_budget").fetchone()
     assert measures is not None
     assert measures[0] == 6
