@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from osezia.config import Database
-from osezia.domain.companies.model import Company
+from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.diagnostics.model import Diagnostic
 from osezia.domain.errors import DomainError, NotFound
 from osezia.domain.identifiers import complete_siren
@@ -36,6 +36,7 @@ NETWORKS = ("cci", "bpifrance", "french-tech", "inria", "cci-bretagne")
 REGIONS = (("53", "35"), ("11", "75"), ("84", "69"))
 ACTIONS = (
     "register",
+    "follow",
     "advance",
     "share",
     "revoke",
@@ -68,10 +69,21 @@ class History:
         self.referrals: list[tuple[str, UUID]] = []
         self.serial = 0
 
-    def owner(self, company_id: UUID) -> str:
+    def company(self, company_id: UUID) -> Company:
         company = self.p.companies.find(company_id, Company)
         assert company is not None
-        return company.tenant
+        return company
+
+    def follower(self, company_id: UUID, tenant: str) -> str:
+        """``tenant`` if it follows the company, else its first follower."""
+        company = self.company(company_id)
+        return tenant if tenant in company.records else company.tenant
+
+    def party(self, company_id: UUID, tenant: str) -> str:
+        """``tenant`` if it may act on the company (it follows it or was referred it), else
+        its first follower."""
+        company = self.company(company_id)
+        return tenant if tenant in company.parties else company.tenant
 
     def play(self, action: str, tenant: str, a: int, b: int) -> None:
         with contextlib.suppress(DomainError):  # refused commands are part of real histories
@@ -111,20 +123,32 @@ class History:
                 on=date(2025, 9, 1) + timedelta(days=30 * (a % 12)),
                 capacity=50,
             )
-            if self.companies:
-                company = self.companies[b % len(self.companies)]
-                p.meetups.register_company(tenant, event_id, company_id=company)
+            seen = [c for c in self.companies if tenant in self.company(c).parties]
+            if seen:
+                p.meetups.register_company(tenant, event_id, company_id=seen[b % len(seen)])
         elif not self.companies:
             return
+        elif action == "follow":
+            # Another network registers the SIREN: it follows it with a record of its own.
+            company = self.company(self.companies[a % len(self.companies)])
+            p.companies.register_company(
+                tenant,
+                siren=company.siren,
+                legal_name=f"{company.legal_name} ({tenant})",
+                region=region_pair[0],
+                departement=region_pair[1],
+                naf="62.02A",
+                size=SizeFacts(headcount_uta=Decimal(3 + b * 97)),
+            )
         elif action == "advance":
             company = self.companies[a % len(self.companies)]
             stage = ("AWARE", "TRAINED", "DIAGNOSED", "PILOTING", "ADOPTED")[b % 5]
             p.companies.advance_adoption(
-                self.owner(company), company, stage=stage, on=date(2026, 1, 1)
+                self.follower(company, tenant), company, stage=stage, on=date(2026, 1, 1)
             )
         elif action == "share":
             company = self.companies[a % len(self.companies)]
-            owner = self.owner(company)
+            owner = self.follower(company, tenant)
             referral = p.referrals.share_company(
                 owner,
                 company,
@@ -139,13 +163,18 @@ class History:
             p.referrals.revoke_referral(owner, referral, reason="consent withdrawn")
         elif action == "diagnose":
             company = self.companies[a % len(self.companies)]
-            diagnostic = p.diagnostics.request_diagnostic(tenant, company_id=company)
+            diagnostic = p.diagnostics.request_diagnostic(
+                self.party(company, tenant), company_id=company
+            )
             if b % 3:
                 p.diagnostics.check_eligibility("bpifrance", diagnostic)
         elif action == "partnership":
             company = self.companies[a % len(self.companies)]
             partnership = p.partnerships.propose_partnership(
-                tenant, research_team="Équipe Willow", topic="Vision", company_id=company
+                self.party(company, tenant),
+                research_team="Équipe Willow",
+                topic="Vision",
+                company_id=company,
             )
             if b % 2:
                 p.partnerships.sign_partnership(tenant, partnership, on=date(2025 + b % 2, 3, 1))
@@ -205,18 +234,34 @@ def test_read_models_kept_up_incrementally_equal_a_rebuild_from_scratch(
 def check_nobody_holds_what_it_may_not_see(
     platform: Platform, models: dict[str, dict[str, list[dict[str, Any]]]]
 ) -> None:
-    """Visibility recomputed from the write side, independently of the projection code."""
+    """Visibility recomputed from the write side, independently of the projection code: a
+    network's row shows its own record of a company it follows, else the record of the network
+    that referred it; the national row, one per SIREN, the furthest stage of any follower."""
     for tenant, tables in models.items():
         if tenant in ("platform", "operator"):
-            continue  # the platform's model and the State, the plan's operator, see every record
+            # The platform's model and the State, the plan's operator, see every record.
+            for row in tables["companies"]:
+                company = platform.companies.find(row["id"], Company)
+                assert company is not None
+                furthest = max(r.adoption_stage.rank for r in company.records.values())
+                assert AdoptionStage(row["adoption_stage"]).rank == furthest, (tenant, row)
+                assert row["owner"] == company.tenant, (tenant, row)
+            continue
         region = "53" if tenant == "cci-bretagne" else None
         for row in tables["companies"]:
             company = platform.companies.find(row["id"], Company)
             assert company is not None
             shares = [platform.referrals.find(UUID(r), Referral) for r in row["shared_via"]]
-            assert company.tenant == tenant or any(
-                s is not None and s.to_tenant == tenant and not s.revoked for s in shares
-            ), (tenant, row)
+            live = [s for s in shares if s is not None and s.to_tenant == tenant and not s.revoked]
+            if tenant in company.records:
+                assert row["owner"] == tenant, (tenant, row)
+            else:
+                assert live, (tenant, row)
+                assert row["owner"] in {s.tenant for s in live}, (tenant, row)
+            record = company.records[row["owner"]]
+            shown = (row["legal_name"], row["region"], row["segment"], row["adoption_stage"])
+            expected = (record.legal_name, record.region, record.segment, record.adoption_stage)
+            assert shown == expected, (tenant, row)
         for row in tables["diagnostics"]:
             diagnostic = platform.diagnostics.find(row["id"], Diagnostic)
             assert diagnostic is not None
