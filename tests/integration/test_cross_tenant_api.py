@@ -218,29 +218,35 @@ def test_a_network_cannot_change_another_networks_record(
 # Every mutation that names a company, sent by a network whose profile holds the command, on
 # its own records (its event, cohort and solution, and the operator's call): only the company
 # is not its own. The operator and Bpifrance read every record of some kinds: not a right to act.
-COMPANY_MUTATIONS = {
-    "reassessSize": ("cci", MUTATIONS["reassessSize"]),
-    "addEstablishment": ("cci", MUTATIONS["addEstablishment"]),
-    "advanceAdoption": ("cci", MUTATIONS["advanceAdoption"]),
+def _call(mutation: str) -> str:
+    call = MUTATIONS[mutation]
+    assert call is not None
+    return call
+
+
+COMPANY_MUTATIONS: dict[str, tuple[str, str]] = {
+    "reassessSize": ("cci", _call("reassessSize")),
+    "addEstablishment": ("cci", _call("addEstablishment")),
+    "advanceAdoption": ("cci", _call("advanceAdoption")),
     "shareCompany": (
         "inria",
         'shareCompany(companyId: "{company}", toNetwork: "cci", purpose: "OTHER", reason: "r", consentReference: "c")',
     ),
-    "requestDiagnostic": ("bpifrance", MUTATIONS["requestDiagnostic"]),
-    "registerCompanyToEvent": ("operator", MUTATIONS["registerCompanyToEvent"]),
-    "bookMeeting": ("operator", MUTATIONS["bookMeeting"]),
+    "requestDiagnostic": ("bpifrance", _call("requestDiagnostic")),
+    "registerCompanyToEvent": ("operator", _call("registerCompanyToEvent")),
+    "bookMeeting": ("operator", _call("bookMeeting")),
     "recordAttendance": (
         "operator",
         'recordAttendance(eventId: "{event}", on: "2026-05-01", companyId: "{company}")',
     ),
-    "proposePartnership": ("inria", MUTATIONS["proposePartnership"]),
-    "applyForLoan": ("bpifrance", MUTATIONS["applyForLoan"]),
+    "proposePartnership": ("inria", _call("proposePartnership")),
+    "applyForLoan": ("bpifrance", _call("applyForLoan")),
     "admitToCohort": (
         "bpifrance",
         'admitToCohort(cohortId: "{cohort}", companyId: "{company}", on: "2026-02-01")',
     ),
-    "submitApplication": ("inria", MUTATIONS["submitApplication"]),
-    "recordAdoption": ("bpifrance", MUTATIONS["recordAdoption"]),
+    "submitApplication": ("inria", _call("submitApplication")),
+    "recordAdoption": ("bpifrance", _call("recordAdoption")),
 }
 
 

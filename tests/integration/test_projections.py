@@ -130,11 +130,11 @@ class History:
             return
         elif action == "follow":
             # Another network registers the SIREN: it follows it with a record of its own.
-            company = self.company(self.companies[a % len(self.companies)])
+            followed = self.company(self.companies[a % len(self.companies)])
             p.companies.register_company(
                 tenant,
-                siren=company.siren,
-                legal_name=f"{company.legal_name} ({tenant})",
+                siren=followed.siren,
+                legal_name=f"{followed.legal_name} ({tenant})",
                 region=region_pair[0],
                 departement=region_pair[1],
                 naf="62.02A",
