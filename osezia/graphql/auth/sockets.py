@@ -3,8 +3,8 @@ expires, its client is revoked or its tenant suspended.
 
 A revocation or a suspension is an event in the log, often appended by another process (the
 `osezia` command): once a second, one query reads the last version of every client and tenant
-that an open socket acts for, and the sockets of those that changed (or were not seen before)
-are checked again, afresh rather than through the few seconds' cache that requests use. With
+that an open socket acts for, and the sockets of those that changed (and new sockets) are
+checked again, afresh rather than through the few seconds' cache that requests use. With
 no socket open, nothing runs.
 """
 
@@ -39,6 +39,9 @@ class _Socket:
     principal: Principal
     close: Close
     expiry: asyncio.TimerHandle | None = None
+    # Checked once afresh whatever the versions say: it may have been let in on a standing
+    # the requests' cache still held after a revocation.
+    checked: bool = False
 
 
 class OpenSockets:
@@ -105,23 +108,21 @@ class OpenSockets:
             )
         versions: dict[UUID, int | None] = dict.fromkeys(watched)
         versions.update((row[0], row[1]) for row in rows)
-        changed = {
-            key
-            for key in watched
-            if key not in self._versions or self._versions[key] != versions[key]
-        }
-        # Read before the standing below: a change committed after this read is seen next round.
-        self._versions = versions
+        changed = {key for key in watched if self._versions.get(key, -1) != versions[key]}
         standing: dict[tuple[str | None, str], str | None] = {}
         for socket in sockets:
-            if changed.isdisjoint(_aggregates(socket.principal)):
+            if socket.checked and changed.isdisjoint(_aggregates(socket.principal)):
                 continue
             principal = socket.principal
             key = (principal.client_id, principal.tenant)
             if key not in standing:
                 standing[key] = await self._refusal(principal)
+            socket.checked = True
             if (reason := standing[key]) is not None:
                 self._end(socket, reason)
+        # Read before the standing above, kept once it was checked: a change committed in
+        # between is seen next round, and so is one whose check failed.
+        self._versions = versions
 
     async def _refusal(self, principal: Principal) -> str | None:
         """Why the principal may no longer act, or None if it still may."""
