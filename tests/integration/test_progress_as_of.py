@@ -59,6 +59,7 @@ PLACES = (("53", "35"), ("11", "75"), ("84", "69"))
 SIZES = (3, 80, 3000, 9000)  # TPE, PME, ETI, GE headcounts
 ACTIONS = (
     "register",
+    "follow",
     "reassess",
     "adopt",
     "advance",
@@ -122,6 +123,19 @@ class History:
         owner: str = getattr(aggregate, "tenant")  # noqa: B009
         return owner
 
+    def follower(self, company_id: UUID, tenant: str) -> str:
+        """``tenant`` if it follows the company, else its first follower."""
+        company = self.platform.companies.find(company_id, Company)
+        assert company is not None
+        return tenant if tenant in company.records else company.tenant
+
+    def party(self, company_id: UUID, tenant: str) -> str:
+        """``tenant`` if it may act on the company (it follows it or was referred it), else
+        its first follower."""
+        company = self.platform.companies.find(company_id, Company)
+        assert company is not None
+        return tenant if tenant in company.parties else company.tenant
+
     def _play(self, action: str, tenant: str, a: int, b: int) -> None:
         p, (region, departement) = self.platform, PLACES[a % len(PLACES)]
         company, diagnostic = self.pick("company", a), self.pick("diagnostic", a)
@@ -155,16 +169,28 @@ class History:
             p.ambassadors.withdraw_ambassador(owner, ambassador, reason="left", on=date(2026, 9, 1))
         elif company is None:
             return
+        elif action == "follow":
+            # Another network registers the SIREN, with the place and size it collected.
+            siren = p.companies.get_company(self.follower(company, tenant), company).siren
+            p.companies.register_company(
+                tenant,
+                siren=siren,
+                legal_name=f"Entreprise {siren} ({tenant})",
+                region=region,
+                departement=departement,
+                naf="62.02A",
+                size=SizeFacts(headcount_uta=Decimal(SIZES[b % len(SIZES)])),
+            )
         elif action == "reassess":
             size = SizeFacts(headcount_uta=Decimal(SIZES[b % len(SIZES)]))
-            p.companies.reassess_size(self.owner(p.companies, company, Company), company, size=size)
+            p.companies.reassess_size(self.follower(company, tenant), company, size=size)
         elif action in ("adopt", "advance"):
             stage = "ADOPTED" if action == "adopt" else ("AWARE", "TRAINED", "PILOTING")[b % 3]
-            owner = self.owner(p.companies, company, Company)
-            p.companies.advance_adoption(owner, company, stage=stage, on=date(2026, 3, 1))
+            by = self.follower(company, tenant)
+            p.companies.advance_adoption(by, company, stage=stage, on=date(2026, 3, 1))
         elif action == "diagnose":
             self.ids["diagnostic"].append(
-                p.diagnostics.request_diagnostic(tenant, company_id=company)
+                p.diagnostics.request_diagnostic(self.party(company, tenant), company_id=company)
             )
         elif action == "diagnostic_step" and diagnostic is not None:
             for step in DIAGNOSTIC_STEPS:  # the next step this diagnostic may take
@@ -176,7 +202,10 @@ class History:
         elif action == "propose":
             self.ids["partnership"].append(
                 p.partnerships.propose_partnership(
-                    tenant, research_team="Willow", topic="Vision", company_id=company
+                    self.party(company, tenant),
+                    research_team="Willow",
+                    topic="Vision",
+                    company_id=company,
                 )
             )
         elif action == "sign" and partnership is not None:
@@ -187,7 +216,7 @@ class History:
             p.partnerships.abandon_partnership(owner, partnership, reason="funding")
         elif action == "share":
             p.referrals.share_company(
-                self.owner(p.companies, company, Company),
+                self.follower(company, tenant),
                 company,
                 to_tenant=NETWORKS[b % len(NETWORKS)],
                 purpose="OTHER",
@@ -208,6 +237,40 @@ def as_it_stood(app: PlatformApplication, aggregate_id: UUID, day: date) -> Any:
     return app.repository.get(aggregate_id, version=max(versions)) if versions else None
 
 
+def national(app: PlatformApplication, company_id: UUID, day: date) -> Any:
+    """A company as the plan counts it by the end of ``day``: each SIREN once, in the place
+    it was first registered, with the latest size any follower assessed and the furthest
+    stage any follower recorded (None before it was registered)."""
+    company = as_it_stood(app, company_id, day)
+    if company is None:
+        return None
+    events = [cast(Aggregate.Event, e) for e in app.events.get(company_id)]
+    sizes = [
+        e
+        for e in events
+        if isinstance(e, Company.SizeAssessed) and e.originator_version <= company.version
+    ]
+    stage = max((r.adoption_stage for r in company.records.values()), key=lambda s: s.rank)
+    return company.region, sizes[-1].segment, stage
+
+
+def seen_company(
+    app: PlatformApplication, company_id: UUID, tenant: str, profile: Profile, day: date
+) -> Any:
+    """What a network counts of a company in its figures, on its own terms (a referral does not
+    count): its own record if it follows it, else the national row if its profile sees every
+    company there (None if neither)."""
+    company = as_it_stood(app, company_id, day)
+    if company is None:
+        return None
+    record = company.records.get(tenant)
+    if record is not None:
+        return record.region, record.segment, record.adoption_stage
+    if "company" in profile.sees_all and profile.region in (None, company.region):
+        return national(app, company_id, day)
+    return None
+
+
 def sees(profile: Profile, tenant: str, kind: str, owner: str, region: str | None) -> bool:
     """What a network sees on its own terms (without referrals), written out again."""
     in_region = profile.region is None or region is None or region == profile.region
@@ -225,12 +288,13 @@ def recount(history: History, tenant: str, profile: Profile, day: date) -> dict[
     years: Counter[int] = Counter()
     ambassadors = 0
     for company_id in history.ids["company"]:
-        company = as_it_stood(p.companies, company_id, day)
-        if company is None or not sees(profile, tenant, "company", company.tenant, company.region):
+        seen = seen_company(p.companies, company_id, tenant, profile, day)
+        if seen is None:
             continue
-        adopted = company.adoption_stage is AdoptionStage.ADOPTED
-        segments[company.segment].update(companies=1, adopted=int(adopted))
-        regions[company.region].update(companies=1, adopting=int(adopted))
+        region, segment, stage = seen
+        adopted = stage is AdoptionStage.ADOPTED
+        segments[segment].update(companies=1, adopted=int(adopted))
+        regions[region].update(companies=1, adopting=int(adopted))
     for diagnostic_id in history.ids["diagnostic"]:
         d = as_it_stood(p.diagnostics, diagnostic_id, day)
         if d is None or not sees(profile, tenant, "diagnostic", d.tenant, d.region):
@@ -289,9 +353,10 @@ def plan_recount(history: History, profile: Profile, day: date) -> dict[str, Any
     diagnostics: Counter[tuple[str, str]] = Counter()
     cents: Counter[tuple[str, str]] = Counter()
     for company_id in history.ids["company"]:
-        c = as_it_stood(p.companies, company_id, day)
-        if c is not None and profile.region in (None, c.region):
-            companies[c.region, c.segment, str(c.adoption_stage)] += 1
+        c = national(p.companies, company_id, day)
+        if c is not None and profile.region in (None, c[0]):
+            region, segment, stage = c
+            companies[region, segment, str(stage)] += 1
     for diagnostic_id in history.ids["diagnostic"]:
         d = as_it_stood(p.diagnostics, diagnostic_id, day)
         if d is not None and profile.region in (None, d.region):
