@@ -102,7 +102,8 @@ async def drop_offboarded(conn: Connection, slugs: list[str]) -> None:
             # something. Then the role stays, holding no right here any more.
             with contextlib.suppress(asyncpg.DependentObjectsStillExistError):
                 async with conn.transaction():  # a savepoint
-                    await conn.execute(f'DROP ROLE IF EXISTS "{tenant_role(slug)}"')
+                    database = await conn.fetchval("SELECT current_database()")
+                    await conn.execute(f'DROP ROLE IF EXISTS "{tenant_role(slug, database)}"')
 
 
 async def refresh_live_views(conn: Connection, attempts: int = 50) -> list[str]:
