@@ -35,7 +35,7 @@ from starlette.types import Receive, Scope, Send
 from osezia.domain.errors import DomainError, Forbidden, InvalidValue, NotFound
 from osezia.graphql.auth.errors import InvalidToken
 from osezia.graphql.errors_extension import RETRY_WHEN_BUSY_SECONDS, TRANSIENT, busy
-from osezia.graphql.reading import position_of
+from osezia.graphql.reading import TemporarilyUnavailable, position_of, wait_until_reached
 from osezia.graphql.view import Services
 from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.catalogue import READ_MODELS
@@ -107,11 +107,10 @@ async def read_batch(
     table: Table,
     after: object | None,
     size: int,
-    at_least: int | None = None,
 ) -> list[Sequence[Any]]:
     """One batch, in its own transaction as the tenant; the connection is back in the pool
     when this returns."""
-    async with as_tenant(pool, tenant, at_least=at_least) as conn:
+    async with as_tenant(pool, tenant) as conn:
         if after is None:
             records = await conn.fetch(batch_sql(tenant, table, first=True), size)
         else:
@@ -227,11 +226,21 @@ class Exports:
         delimiter: str,
         at_least: int | None,
     ) -> None:
-        pool, size = self._services[0].pool, self._rows_per_batch
+        services = self._services[0]
+        pool, size = services.pool, self._rows_per_batch
         try:
-            first = await read_batch(pool, tenant, table, None, size, at_least)
+            if at_least is not None:  # waited for as a query waits: holding no connection
+                await wait_until_reached(pool, services.changes, tenant, at_least)
+            first = await read_batch(pool, tenant, table, None, size)
         except NotYetConsistent as error:
             await problem(409, error)(scope, receive, send)
+            return
+        except InvalidValue as error:  # a token beyond the log's end
+            await problem(400, error)(scope, receive, send)
+            return
+        except TemporarilyUnavailable as error:
+            retry = {"Retry-After": str(RETRY_WHEN_BUSY_SECONDS)}
+            await problem(503, error, retry)(scope, receive, send)
             return
         except NotFound as error:  # the tenant's read models are not built yet
             await problem(503, error)(scope, receive, send)

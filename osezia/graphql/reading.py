@@ -23,7 +23,7 @@ from osezia.domain.errors import DomainError, Forbidden, InvalidValue, NotFound
 from osezia.graphql.context import Context, Info
 from osezia.graphql.pagination import Connection, connection
 from osezia.projections.access import NotYetConsistent, as_tenant
-from osezia.projections.changes import head_and_reached
+from osezia.projections.changes import ChangeHub, head_and_reached
 from osezia.projections.connections import Connection as Db
 from osezia.projections.paging import Filter, page
 from osezia.projections.progress import check_as_of, end_of, today
@@ -126,11 +126,20 @@ def _settled(
 
 
 async def _wait(context: Context, position: int | None) -> None:
+    await wait_until_reached(context.pool, context.changes, context.tenant, position)
+
+
+async def wait_until_reached(
+    pool: asyncpg.Pool, changes: ChangeHub | None, tenant: str, position: int | None
+) -> None:
+    """Wait until the tenant's read models have applied the log up to ``position`` (the log's
+    head as it stands when None), holding no pooled connection; a position beyond the head is
+    INVALID_VALUE at once."""
     async with AsyncExitStack() as stack:
         feed: asyncio.Queue[int] | None = None
-        if context.changes is not None:
-            feed = await stack.enter_async_context(context.changes.following(context.tenant))
-        head, reached = await _head_and_reached(context)
+        if changes is not None:
+            feed = await stack.enter_async_context(changes.following(tenant))
+        head, reached = await _head_and_reached(pool, tenant)
         if position is None:
             position = head
         elif position > head:
@@ -149,7 +158,7 @@ async def _wait(context: Context, position: int | None) -> None:
                 )
             notified = await _next(feed, min(left, RECHECK_SECONDS if feed else POLL_SECONDS))
             if notified is None:
-                notified = (await _head_and_reached(context))[1]
+                notified = (await _head_and_reached(pool, tenant))[1]
             reached = max(reached, notified)
 
 
@@ -165,20 +174,20 @@ async def _next(feed: asyncio.Queue[int] | None, seconds: float) -> int | None:
         return None
 
 
-async def _head_and_reached(context: Context) -> tuple[int, int]:
+async def _head_and_reached(pool: asyncpg.Pool, tenant: str) -> tuple[int, int]:
     try:
-        check_slug(context.tenant)  # the slug becomes an identifier
-        conn = await context.pool.acquire(timeout=ACQUIRE_SECONDS)
+        check_slug(tenant)  # the slug becomes an identifier
+        conn = await pool.acquire(timeout=ACQUIRE_SECONDS)
     except DomainError:
-        raise NotFound(f"no tenant {context.tenant!r}") from None
+        raise NotFound(f"no tenant {tenant!r}") from None
     except TimeoutError:
         raise _busy() from None
     try:
-        return await head_and_reached(conn, context.tenant)
+        return await head_and_reached(conn, tenant)
     except asyncpg.UndefinedTableError:
-        raise NotFound(f"no read models for tenant {context.tenant!r}") from None
+        raise NotFound(f"no read models for tenant {tenant!r}") from None
     finally:
-        await context.pool.release(conn)
+        await pool.release(conn)
 
 
 def _busy() -> TemporarilyUnavailable:

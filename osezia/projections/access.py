@@ -11,8 +11,6 @@ another's: between tenants, isolation rests on the API naming only the caller's.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,7 +18,7 @@ import asyncpg
 
 from osezia.domain.errors import DomainError, NotFound
 from osezia.projections.connections import ApiPool, Connection
-from osezia.projections.names import stable_schema, tenant_role_sql
+from osezia.projections.names import tenant_role_sql
 from osezia.tenants.model import check_slug
 
 STATEMENT_TIMEOUT = "5s"  # no single request may keep a connection busy longer
@@ -31,15 +29,9 @@ class NotYetConsistent(DomainError):
 
 
 @asynccontextmanager
-async def as_tenant(
-    pool: asyncpg.Pool,
-    tenant: str,
-    *,
-    at_least: int | None = None,
-    wait_seconds: float = 5.0,
-) -> AsyncIterator[Connection]:
-    """A read-only transaction as the tenant. With `at_least` (a consistency token), first wait
-    until the tenant's read models have applied the log up to that position."""
+async def as_tenant(pool: asyncpg.Pool, tenant: str) -> AsyncIterator[Connection]:
+    """A read-only transaction as the tenant. (Waiting for a consistency token, which must
+    hold no connection, is osezia.graphql.reading's.)"""
     try:
         check_slug(tenant)  # the slug becomes an identifier below
     except DomainError:
@@ -56,19 +48,4 @@ async def as_tenant(
             )
         except (asyncpg.UndefinedObjectError, asyncpg.InvalidParameterValueError):  # no such role
             raise NotFound(f"no read models for tenant {tenant!r}") from None
-        if at_least is not None:
-            await _wait_for(conn, tenant, at_least, wait_seconds)
         yield conn
-
-
-async def _wait_for(conn: Connection, tenant: str, position: int, seconds: float) -> None:
-    # Read committed: each SELECT sees the projector's latest commit.
-    deadline = time.monotonic() + seconds
-    query = f'SELECT position FROM "{stable_schema(tenant)}".tracking'
-    while (reached := int(await conn.fetchval(query) or 0)) < position:
-        if time.monotonic() > deadline:
-            raise NotYetConsistent(
-                f"the read models are at position {reached}, not yet at {position} (your "
-                "write, or the log's end for figures as of a past day): retry in a moment"
-            )
-        await asyncio.sleep(0.01)

@@ -12,6 +12,7 @@ import asyncio
 import csv
 import io
 import json
+import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -196,6 +197,21 @@ def test_an_export_is_streamed_as_an_attachment(
     assert len([line for line in rest if line]) > 100
 
 
+def test_a_consistency_token_beyond_the_logs_end_is_refused_at_once(
+    server: str, clients: Clients, history: int
+) -> None:
+    cci = access_token(server, clients, "cci")
+    headers = {"Authorization": f"Bearer {cci}", "X-Consistency-Token": str(history + 10**9)}
+
+    started = time.monotonic()
+    response = httpx.get(f"{server}/exports/companies.csv", headers=headers, timeout=30)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "INVALID_VALUE"
+    assert "beyond the end of the log" in response.json()["message"]
+    assert time.monotonic() - started < 2  # not the 5 s a wait for a reachable token may take
+
+
 def test_french_excel_gets_semicolons_and_a_byte_order_mark(
     server: str, clients: Clients, history: int
 ) -> None:
@@ -300,6 +316,7 @@ class Served:
 
     auth: ReadingAs
     pool: asyncpg.Pool
+    changes: None = None  # without a change feed, a consistency token is polled for
 
 
 @dataclass
