@@ -125,7 +125,7 @@ async def _apply(conn: Connection, batch: Batch, event: StoredEvent) -> None:
         return  # another follower's record
     _put(batch, model, event.originator_id, update(current, event))
     if model is referrals.MODEL and current["to_tenant"] == batch.viewer.slug:
-        await _unshare_company(conn, batch, current["company_id"], event.originator_id)
+        await _unshare_company(conn, batch, current["company_id"], event)
 
 
 async def _follow(conn: Connection, batch: Batch, event: StoredEvent) -> None:
@@ -153,13 +153,26 @@ async def _share_company(
 
 
 async def _unshare_company(
-    conn: Connection, batch: Batch, company_id: UUID, referral_id: UUID
+    conn: Connection, batch: Batch, company_id: UUID, revoked: StoredEvent
 ) -> None:
     row = await _row(conn, batch, companies.MODEL, company_id)
     if row is None:
         return
-    row["shared_via"] = [r for r in row["shared_via"] if r != str(referral_id)]
+    left = [r for r in row["shared_via"] if r != str(revoked.originator_id)]
+    row["shared_via"] = left
     owner, region, _ = companies.scope(row)
-    # Without the share, the company stays only if the viewer sees it on its own terms.
-    still_seen = batch.viewer.sees("company", owner, region)
-    _put(batch, companies.MODEL, company_id, row if row["shared_via"] or still_seen else None)
+    # A viewer that sees the company on its own terms (it follows it, or sees every company)
+    # keeps its row as it is.
+    if not batch.viewer.sees("company", owner, region):
+        if not left:
+            _put(batch, companies.MODEL, company_id, None)
+            return
+        # The row showed a referrer's record: it now shows the record of the earliest
+        # referral left, as the write side resolves it.
+        referral = await _row(conn, batch, referrals.MODEL, UUID(left[0]))
+        if referral is not None and referral["from_tenant"] != owner:
+            events = await events_of(conn, company_id, up_to=revoked.position)
+            seen = companies.as_seen_by(events, referral["from_tenant"])
+            if seen is not None:
+                row = {**seen, "shared_via": left}
+    _put(batch, companies.MODEL, company_id, row)

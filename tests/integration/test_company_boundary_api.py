@@ -241,3 +241,61 @@ def test_a_referral_goes_only_to_a_live_network_and_its_revocation_ends_the_righ
     api.done("french-tech", f'revokeReferral(referralId: "{referral}", reason: "fin")')
     after = api.mutate("cci", f'requestDiagnostic(companyId: "{company}")')
     assert after["code"] == "NOT_FOUND"
+
+
+def test_a_network_referred_by_two_followers_sees_the_record_of_the_referral_left(
+    platform: Platform, tenants: Tenants, database_url: str
+) -> None:
+    api = Api(database_url, platform)
+    siren = new_siren()
+    company = Company.create_id(siren)
+    platform.companies.register_company(
+        "cci",
+        siren=siren,
+        legal_name="Nom CCI",
+        region="53",
+        departement="35",
+        naf="62.01Z",
+        size=SizeFacts(headcount_uta=Decimal(5)),
+    )
+    platform.companies.register_company(
+        "french-tech",
+        siren=siren,
+        legal_name="Nom French Tech",
+        region="53",
+        departement="35",
+        naf="62.01Z",
+        size=SizeFacts(headcount_uta=Decimal(80)),
+    )
+    first = platform.referrals.share_company(
+        "cci", company, to_tenant="inria", purpose="PARTNERSHIP", reason="r", consent_reference="c"
+    )
+    platform.referrals.share_company(
+        "french-tech",
+        company,
+        to_tenant="inria",
+        purpose="PARTNERSHIP",
+        reason="r",
+        consent_reference="c",
+    )
+    platform.referrals.revoke_referral("cci", first, reason="fin")
+    platform.companies.advance_adoption("cci", company, stage="ADOPTED", on=date(2026, 1, 5))
+
+    asyncio.run(build_all(database_url, viewers_of(tenants)))
+    nodes = api.run(
+        "inria",
+        "{ companies(first: 5) { edges { node { legalName owner segment adoptionStage } } } }",
+    )["companies"]["edges"]
+
+    # As the write side resolves it: the record of the referral left, French Tech's.
+    assert platform.companies.get_company("inria", company).record("inria").legal_name == (
+        "Nom French Tech"
+    )
+    assert [e["node"] for e in nodes] == [
+        {
+            "legalName": "Nom French Tech",
+            "owner": "french-tech",
+            "segment": "PME_ETI",
+            "adoptionStage": "NONE",
+        }
+    ]
