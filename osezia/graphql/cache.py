@@ -54,6 +54,7 @@ class Operation:
 
     name: str | None  # the operation's name in the document, for the metrics
     cacheable: bool  # a query, with no volatile field
+    unnamed_among_several: bool = False  # several operations, and none named to run
 
 
 class _Volatile(Visitor):
@@ -73,6 +74,8 @@ def analyse(document: str, operation_name: str | None) -> Operation:
     except GraphQLError:
         return Operation(name=None, cacheable=False)  # strawberry will answer the error
     operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None and len(operations) > 1:
+        return Operation(name=None, cacheable=False, unnamed_among_several=True)
     if operation_name is not None:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     if len(operations) != 1:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import asyncpg
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException  # strawberry's HTTP layer
-from graphql import GraphQLError, OperationDefinitionNode, parse
+from graphql import GraphQLError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
@@ -50,7 +50,6 @@ from osezia.graphql.cache import (
     may_serve_cached,
 )
 from osezia.graphql.context import Context
-from osezia.graphql.limits import MAX_TOKENS
 from osezia.graphql.metrics import Metrics
 from osezia.graphql.schema import build_schema
 from osezia.graphql.subscriptions.sockets import SocketContext, StandingSocket
@@ -212,7 +211,7 @@ class GraphQLView(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        if request_data.operation_name is None and _operations(request_data.query) > 1:
+        if request_data.operation_name is None and self._several(request_data.query):
             # strawberry would run the first one; the client may have meant any of them.
             error = GraphQLError(
                 "the document holds several operations: name the one to run in `operationName`",
@@ -224,6 +223,13 @@ class GraphQLView(GraphQL[Context, None]):
         )
         request.state.succeeded = not result.errors
         return result
+
+    def _several(self, document: str | None) -> bool:
+        """Whether the document holds several operations (its analysis is remembered)."""
+        if not isinstance(document, str):
+            return False
+        analysis = self._analyses.of(document_digest(document), document, None)
+        return analysis.unnamed_among_several
 
     def decode_json(self, data: str | bytes) -> object:
         # orjson refuses what json accepts and the API must not: NaN and Infinity, lone
@@ -346,14 +352,3 @@ async def _graphql_body(request: Request) -> dict[str, object] | None:
             'the request body must be one JSON object: {"query": "…", "variables": {…}}',
         )
     return body
-
-
-def _operations(document: str | None) -> int:
-    """How many operations the document defines (none if it does not parse: strawberry says why)."""
-    if not isinstance(document, str):
-        return 0
-    try:
-        parsed = parse(document, max_tokens=MAX_TOKENS, no_location=True)
-    except GraphQLError:
-        return 0
-    return sum(isinstance(d, OperationDefinitionNode) for d in parsed.definitions)
