@@ -38,6 +38,9 @@ SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 class TemporarilyUnavailable(DomainError):
+    """The database, or a connection to it, was not to be had in time: the same request
+    succeeds once the load passes."""
+
     code = "TEMPORARILY_UNAVAILABLE"
 
 

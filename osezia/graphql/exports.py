@@ -34,8 +34,13 @@ from starlette.types import Receive, Scope, Send
 
 from osezia.domain.errors import DomainError, Forbidden, InvalidValue, NotFound
 from osezia.graphql.auth.errors import InvalidToken
-from osezia.graphql.errors_extension import RETRY_WHEN_BUSY_SECONDS, TRANSIENT, busy
-from osezia.graphql.reading import TemporarilyUnavailable, position_of, wait_until_reached
+from osezia.graphql.errors_extension import (
+    RETRY_WHEN_BUSY_SECONDS,
+    TRANSIENT,
+    TemporarilyUnavailable,
+    busy,
+)
+from osezia.graphql.reading import position_of, wait_until_reached
 from osezia.graphql.view import Services
 from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.catalogue import READ_MODELS

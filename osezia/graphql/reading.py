@@ -21,6 +21,7 @@ import strawberry
 
 from osezia.domain.errors import DomainError, Forbidden, InvalidValue, NotFound
 from osezia.graphql.context import Context, Info
+from osezia.graphql.errors_extension import TemporarilyUnavailable
 from osezia.graphql.pagination import Connection, connection
 from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.changes import ChangeHub, head_and_reached
@@ -44,13 +45,6 @@ AS_OF = strawberry.argument(
     "time), computed from history, so the same day always gives the same answer. Today when "
     "omitted; a day not over yet (after today) is refused with INVALID_DATE."
 )
-
-
-class TemporarilyUnavailable(DomainError):
-    """No connection to the read models came free in time: the same request succeeds once the
-    load passes."""
-
-    code = "TEMPORARILY_UNAVAILABLE"
 
 
 @asynccontextmanager
