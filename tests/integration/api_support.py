@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 from strawberry.types import ExecutionResult
@@ -64,3 +65,28 @@ class Api:
         answer = self.mutate(tenant, call)
         assert answer["__typename"] == "Done", answer
         return str(answer["id"])
+
+
+def records_of(platform: Platform, actor: str, provider_siren: str = "732829320") -> dict[str, str]:
+    """The records ``actor`` names beside the company: its own event (with a provider), its
+    own solution (of a provider with that SIREN) and, for Bpifrance, its own cohort."""
+    event = platform.meetups.schedule_event(
+        actor,
+        title="Rencontre",
+        kind="MONTHLY_MEETUP",
+        region="11",
+        on=date(2026, 5, 1),
+        capacity=9,
+    )
+    platform.meetups.register_provider(actor, event, siren="632012100", name="Fournisseur")
+    provider = platform.catalogue.list_provider(
+        actor, siren=provider_siren, name="F", sovereignty="FR"
+    )
+    solution = platform.catalogue.list_solution(
+        actor, provider_id=provider, name="S", description="d", categories=["HR"]
+    )
+    records = {"event": str(event), "solution": str(solution)}
+    if actor == "bpifrance":
+        cohort = platform.acceleration.open_cohort(actor, name="Promo", starts_on=date(2026, 1, 1))
+        records["cohort"] = str(cohort)
+    return records

@@ -19,7 +19,7 @@ from osezia.domain.companies.model import Company
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.tenants.application import Tenants
-from tests.integration.api_support import Api
+from tests.integration.api_support import Api, records_of
 from tests.integration.projection_support import build_all, viewers_of
 from tests.strategies import luhn_check_digit
 
@@ -66,30 +66,6 @@ def register(platform: Platform, tenant: str, siren: str, headcount: int) -> str
     )
 
 
-def public_records(platform: Platform, tenant: str) -> dict[str, str]:
-    """What ``tenant`` names beside the company: its own event, cohort and solution, a call."""
-    meetups, catalogue = platform.meetups, platform.catalogue
-    event = meetups.schedule_event(
-        tenant,
-        title="Rencontre",
-        kind="MONTHLY_MEETUP",
-        region="11",
-        on=date(2026, 5, 1),
-        capacity=500,
-    )
-    meetups.register_provider(tenant, event, siren="632012100", name="Fournisseur")
-    provider_siren = new_siren()
-    provider = catalogue.list_provider(tenant, siren=provider_siren, name="F", sovereignty="FR")
-    solution = catalogue.list_solution(
-        tenant, provider_id=provider, name="S", description="d", categories=["HR"]
-    )
-    records = {"event": str(event), "solution": str(solution)}
-    if tenant == "bpifrance":
-        cohort = platform.acceleration.open_cohort(tenant, name="Promo", starts_on=date(2026, 1, 1))
-        records["cohort"] = str(cohort)
-    return records
-
-
 def normalised(answer: dict[str, str], company_id: str) -> tuple[str, str, str]:
     """An answer with the company's id and SIREN-like numbers taken out: what may differ."""
     message = answer.get("message", "").replace(company_id, "<id>")
@@ -106,7 +82,7 @@ def test_an_unseen_company_and_an_unknown_one_answer_alike_and_append_nothing(
             "operator", code="PIONNIERS_IA", opens_on=date(2025, 9, 1), closes_on=date(2030, 1, 1)
         )
     )
-    records = {n: public_records(platform, n) for n in NETWORKS}
+    records = {n: records_of(platform, n, provider_siren=new_siren()) for n in NETWORKS}
     log = platform.companies.recorder
 
     @settings(

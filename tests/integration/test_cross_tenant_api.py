@@ -16,7 +16,7 @@ from osezia.domain.sizes import SizeFacts
 from osezia.graphql.schema import schema
 from osezia.projections.connections import create_pool
 from osezia.tenants.application import Tenants
-from tests.integration.api_support import Api, context
+from tests.integration.api_support import Api, context, records_of
 from tests.integration.projection_support import build_all, viewers_of
 
 OWNER, INTRUDER = "bpifrance", "french-tech"
@@ -248,31 +248,6 @@ COMPANY_MUTATIONS: dict[str, tuple[str, str]] = {
     "submitApplication": ("inria", _call("submitApplication")),
     "recordAdoption": ("bpifrance", _call("recordAdoption")),
 }
-
-
-def records_of(platform: Platform, actor: str) -> dict[str, str]:
-    """The records ``actor`` names beside the company: its own event (with a provider), its
-    own solution and, for Bpifrance, its own cohort."""
-    event = platform.meetups.schedule_event(
-        actor,
-        title="Rencontre",
-        kind="MONTHLY_MEETUP",
-        region="11",
-        on=date(2026, 5, 1),
-        capacity=9,
-    )
-    platform.meetups.register_provider(actor, event, siren="632012100", name="Fournisseur")
-    provider = platform.catalogue.list_provider(
-        actor, siren="732829320", name="F", sovereignty="FR"
-    )
-    solution = platform.catalogue.list_solution(
-        actor, provider_id=provider, name="S", description="d", categories=["HR"]
-    )
-    records = {"event": str(event), "solution": str(solution)}
-    if actor == "bpifrance":
-        cohort = platform.acceleration.open_cohort(actor, name="Promo", starts_on=date(2026, 1, 1))
-        records["cohort"] = str(cohort)
-    return records
 
 
 def test_every_mutation_naming_a_company_is_covered() -> None:
