@@ -8,7 +8,7 @@ from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.companies.model import Company
-from osezia.domain.companies.standing import no_company, seen_company
+from osezia.domain.companies.standing import own_record, seen_company
 from osezia.domain.errors import NotFound
 from osezia.domain.inputs import choice
 from osezia.domain.referrals.model import Purpose, Referral
@@ -31,8 +31,7 @@ class Referrals(PlatformApplication):
         def run() -> tuple[UUID, list[Aggregate]]:
             # Only a network that follows the company may share its record on.
             company = seen_company(self, tenant, company_id)
-            if tenant not in company.records:
-                raise no_company(company_id)
+            own_record(company, tenant)
             purpose_ = choice(Purpose, purpose, "purpose")
             Referral.check_share(tenant, to_tenant, reason, consent_reference)
             # A share to a slug no live network holds would come alive with the network that
