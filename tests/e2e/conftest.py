@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from joserfc.jwk import KeySet, RSAKey
 
 from tests.conftest import truncate_history
 
@@ -43,26 +51,81 @@ def command_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`osezia serve` against the test database, from an empty history; yields its base URL."""
-    tmp_path = tmp_path_factory.mktemp("serve")
+def migrated(database_url: str) -> None:
+    """An empty history, migrated as `osezia migrate` does it."""
     truncate_history(database_url)
     env = command_env(DATABASE_URL=database_url)
     subprocess.run([*OSEZIA, "migrate"], env=env, check=True, capture_output=True)
-    port = free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [*OSEZIA, "serve"],
-        env=command_env(DATABASE_URL=database_url, OSEZIA_PORT=str(port)),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(base_url, process)
+
+
+@contextmanager
+def serving(
+    database_url: str, log_path: Path, *, port: int | None = None, **settings: str
+) -> Iterator[str]:
+    """`osezia serve` on a loopback port, with these settings, until the block ends; yields its
+    base URL once it is ready. Its output goes to `log_path`."""
+    port = port or free_port()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*OSEZIA, "serve"],
+            env=command_env(DATABASE_URL=database_url, OSEZIA_PORT=str(port), **settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_ready(base_url, process)
+            yield base_url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`osezia serve` against the test database, from an empty history; yields its base URL."""
+    migrated(database_url)
+    with serving(database_url, tmp_path_factory.mktemp("serve") / "serve.log") as base_url:
         yield base_url
+
+
+@dataclass(frozen=True)
+class Provider:
+    """An OpenID Connect provider as osezia sees it: an issuer and the JWKS it serves."""
+
+    issuer: str
+    jwks_url: str
+    key: RSAKey
+
+
+class _JWKS(BaseHTTPRequestHandler):
+    document = b""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(self.document)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[Provider]:
+    """A provider serving its JWKS on a loopback port; tokens are signed with its key."""
+    key = RSAKey.generate_key(2048, parameters={"kid": "idp-1", "use": "sig"}, private=True)
+    handler = type("Handler", (_JWKS,), {"document": json.dumps(KeySet([key]).as_dict()).encode()})
+    http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Provider(
+            "https://idp.example.test/realms/osezia",
+            f"http://127.0.0.1:{http.server_address[1]}/jwks.json",
+            key,
+        )
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+        http.shutdown()
+        http.server_close()
+        thread.join()

@@ -9,10 +9,8 @@ a test catches them up, which lets a test hold a write that they have not reache
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,8 +21,7 @@ from osezia.config import Database
 from osezia.graphql.reading import ACQUIRE_SECONDS, WAIT_SECONDS
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
-from tests.conftest import truncate_history
-from tests.e2e.conftest import OSEZIA, command_env, free_port, wait_until_ready
+from tests.e2e.conftest import migrated, serving
 from tests.integration.projection_support import build_all, catch_up_all, viewers_of
 
 POOL_SIZE = 10  # osezia.projections.connections.create_pool's default, which serve uses
@@ -39,34 +36,19 @@ REGISTER = """mutation ($input: RegisterCompanyInput!) { registerCompany(input: 
 
 @pytest.fixture(scope="module")
 def api(database_url: str, redis: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    truncate_history(database_url)
-    env = command_env(DATABASE_URL=database_url)
-    subprocess.run([*OSEZIA, "migrate"], env=env, check=True, capture_output=True)
+    migrated(database_url)
     with Tenants(env=Database.from_url(database_url).eventsourcing_env(pool_size=1)) as tenants:
         asyncio.run(build_all(database_url, viewers_of(tenants)))
-    port = free_port()
-    log_path: Path = tmp_path_factory.mktemp("consistency") / "serve.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*OSEZIA, "serve"],
-            env=command_env(
-                DATABASE_URL=database_url,
-                REDIS_URL=redis,  # no projector in the server: the tests move the read models
-                OSEZIA_PORT=str(port),
-                # The response cache reads the read models' state before any resolver runs;
-                # off, so that what is measured here is the resolvers' own reading.
-                OSEZIA_RESPONSE_CACHE="0",
-            ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_ready(base_url, process)
-            yield base_url
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    log_path = tmp_path_factory.mktemp("consistency") / "serve.log"
+    with serving(
+        database_url,
+        log_path,
+        REDIS_URL=redis,  # no projector in the server: the tests move the read models
+        # The response cache reads the read models' state before any resolver runs; off, so
+        # that what is measured here is the resolvers' own reading.
+        OSEZIA_RESPONSE_CACHE="0",
+    ) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,9 @@ as an internal error."""
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,39 +17,17 @@ import pytest
 
 from osezia.config import Database
 from osezia.tenants.clients.application import Clients
-from tests.conftest import truncate_history
-from tests.e2e.conftest import OSEZIA, command_env, free_port, wait_until_ready
+from tests.e2e.conftest import migrated, serving
 from tests.e2e.test_oauth import access_token
 
 MAX_BODY = 64 * 1024
 COUNT = "{ companies(first: 5) { totalCount } }"
 
 
-@contextmanager
-def serving(database_url: str, log_path: Path, **settings: str) -> Iterator[str]:
-    port = free_port()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*OSEZIA, "serve"],
-            env=command_env(DATABASE_URL=database_url, OSEZIA_PORT=str(port), **settings),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_ready(base_url, process)
-            yield base_url
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def api(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A development server that reads request bodies of up to 64 KiB."""
-    truncate_history(database_url)
-    env = command_env(DATABASE_URL=database_url)
-    subprocess.run([*OSEZIA, "migrate"], env=env, check=True, capture_output=True)
+    migrated(database_url)
     log = tmp_path_factory.mktemp("hostile") / "serve.log"
     with serving(database_url, log, OSEZIA_MAX_BODY_BYTES=str(MAX_BODY)) as base_url:
         yield base_url

@@ -5,18 +5,15 @@ the holder of OSEZIA_METRICS_TOKEN when one is set."""
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from osezia.config import Database
 from osezia.tenants.clients.application import Clients
-from tests.conftest import truncate_history
-from tests.e2e.conftest import OSEZIA, command_env, free_port, wait_until_ready
+from tests.e2e.conftest import migrated, serving
 
 METRICS_TOKEN = "prometheus-scrapes-with-this-secret"
 SAMPLE = re.compile(
@@ -26,27 +23,10 @@ SAMPLE = re.compile(
 
 @pytest.fixture(scope="module")
 def api(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    truncate_history(database_url)
-    env = command_env(DATABASE_URL=database_url)
-    subprocess.run([*OSEZIA, "migrate"], env=env, check=True, capture_output=True)
-    port = free_port()
-    log_path: Path = tmp_path_factory.mktemp("metrics") / "serve.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*OSEZIA, "serve"],
-            env=command_env(
-                DATABASE_URL=database_url, OSEZIA_PORT=str(port), OSEZIA_METRICS_TOKEN=METRICS_TOKEN
-            ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_ready(base_url, process)
-            yield base_url
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    migrated(database_url)
+    log_path = tmp_path_factory.mktemp("metrics") / "serve.log"
+    with serving(database_url, log_path, OSEZIA_METRICS_TOKEN=METRICS_TOKEN) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")

@@ -9,18 +9,15 @@ import hmac
 import json
 import secrets
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
 from joserfc import jwt
-from joserfc.jwk import ECKey, KeySet, RSAKey
+from joserfc.jwk import ECKey, RSAKey
 
 from osezia.config import Database
 from osezia.domain.platform import Platform
@@ -30,8 +27,7 @@ from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import Profile
-from tests.conftest import truncate_history
-from tests.e2e.conftest import OSEZIA, command_env, free_port, wait_until_ready
+from tests.e2e.conftest import OSEZIA, Provider, command_env, free_port, migrated, serving
 
 AUDIENCE = "osezia-api"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -39,77 +35,22 @@ TYPENAME = "{ __typename }"
 COMPANY = "query ($siren: String!) { company(siren: $siren) { siren legalName } }"
 
 
-@dataclass(frozen=True)
-class Provider:
-    """An OpenID Connect provider as osezia sees it: an issuer and the JWKS it serves."""
-
-    issuer: str
-    jwks_url: str
-    key: RSAKey
-
-
-class _JWKS(BaseHTTPRequestHandler):
-    document = b""
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(self.document)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[Provider]:
-    key = RSAKey.generate_key(2048, parameters={"kid": "idp-1", "use": "sig"}, private=True)
-    handler = type("Handler", (_JWKS,), {"document": json.dumps(KeySet([key]).as_dict()).encode()})
-    http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Provider(
-            "https://idp.example.test/realms/osezia",
-            f"http://127.0.0.1:{http.server_address[1]}/jwks.json",
-            key,
-        )
-    finally:
-        http.shutdown()
-        http.server_close()
-        thread.join()
-
-
 @pytest.fixture(scope="module")
 def api(
     database_url: str, provider: Provider, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """`osezia serve` with an OpenID provider configured; yields its base URL (its issuer)."""
-    truncate_history(database_url)
-    env = command_env(DATABASE_URL=database_url)
-    subprocess.run([*OSEZIA, "migrate"], env=env, check=True, capture_output=True)
+    migrated(database_url)
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log = (tmp_path_factory.mktemp("oauth") / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [*OSEZIA, "serve"],
-        env=command_env(
-            DATABASE_URL=database_url,
-            OSEZIA_PORT=str(port),
-            OSEZIA_ISSUER=base_url,
-            OSEZIA_OIDC_ISSUER=provider.issuer,
-            OSEZIA_OIDC_JWKS_URL=provider.jwks_url,
-        ),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_until_ready(base_url, process)
+    with serving(
+        database_url,
+        tmp_path_factory.mktemp("oauth") / "serve.log",
+        port=port,
+        OSEZIA_ISSUER=f"http://127.0.0.1:{port}",
+        OSEZIA_OIDC_ISSUER=provider.issuer,
+        OSEZIA_OIDC_JWKS_URL=provider.jwks_url,
+    ) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,24 +9,19 @@ import asyncio
 import base64
 import json
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from joserfc import jwt
-from joserfc.jwk import KeySet, RSAKey
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from tests.conftest import truncate_history
-from tests.e2e.conftest import OSEZIA, command_env, free_port, wait_until_ready
+from tests.e2e.conftest import OSEZIA, Provider, command_env, migrated, serving
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
 LIFETIME = 60  # seconds: the shortest access token OSEZIA_TOKEN_LIFETIME allows
@@ -40,79 +35,24 @@ REQUEST = """mutation ($id: ID!) { requestDiagnostic(companyId: $id)
 
 
 @dataclass(frozen=True)
-class Provider:
-    issuer: str
-    jwks_url: str
-    key: RSAKey
-
-
-@dataclass(frozen=True)
 class Api:
     url: str
     env: dict[str, str]  # what the `osezia` command needs to act on the same database
-
-
-class _JWKS(BaseHTTPRequestHandler):
-    document = b""
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(self.document)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[Provider]:
-    key = RSAKey.generate_key(2048, parameters={"kid": "idp-1", "use": "sig"}, private=True)
-    handler = type("Handler", (_JWKS,), {"document": json.dumps(KeySet([key]).as_dict()).encode()})
-    http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Provider(
-            "https://idp.example.test/realms/osezia",
-            f"http://127.0.0.1:{http.server_address[1]}/jwks.json",
-            key,
-        )
-    finally:
-        http.shutdown()
-        http.server_close()
-        thread.join()
 
 
 @pytest.fixture(scope="module")
 def api(
     database_url: str, provider: Provider, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Api]:
-    truncate_history(database_url)
-    env = command_env(DATABASE_URL=database_url)
-    subprocess.run([*OSEZIA, "migrate"], env=env, check=True, capture_output=True)
-    port = free_port()
-    log_path: Path = tmp_path_factory.mktemp("standing") / "serve.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*OSEZIA, "serve"],
-            env=command_env(
-                DATABASE_URL=database_url,
-                OSEZIA_PORT=str(port),
-                OSEZIA_TOKEN_LIFETIME=str(LIFETIME),
-                OSEZIA_OIDC_ISSUER=provider.issuer,
-                OSEZIA_OIDC_JWKS_URL=provider.jwks_url,
-            ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_ready(base_url, process)
-            yield Api(base_url, env)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    migrated(database_url)
+    with serving(
+        database_url,
+        tmp_path_factory.mktemp("standing") / "serve.log",
+        OSEZIA_TOKEN_LIFETIME=str(LIFETIME),
+        OSEZIA_OIDC_ISSUER=provider.issuer,
+        OSEZIA_OIDC_JWKS_URL=provider.jwks_url,
+    ) as base_url:
+        yield Api(base_url, command_env(DATABASE_URL=database_url))
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,8 +19,7 @@ from websockets.typing import Origin, Subprotocol
 from osezia.config import Database
 from osezia.graphql.view import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from osezia.tenants.clients.application import Clients
-from tests.conftest import truncate_history
-from tests.e2e.conftest import OSEZIA, command_env, free_port, wait_until_ready
+from tests.e2e.conftest import migrated, serving
 
 PARTNER_PAGE = "https://tableau-de-bord.partenaire.example"
 PROTOCOL = Subprotocol("graphql-transport-ws")
@@ -31,29 +28,11 @@ COUNT = "{ companies { totalCount } }"
 
 @pytest.fixture(scope="module")
 def api(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    truncate_history(database_url)
-    env = command_env(DATABASE_URL=database_url)
-    subprocess.run([*OSEZIA, "migrate"], env=env, check=True, capture_output=True)
-    port = free_port()
-    log_path: Path = tmp_path_factory.mktemp("websocket") / "serve.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*OSEZIA, "serve"],
-            env=command_env(
-                DATABASE_URL=database_url,
-                OSEZIA_PORT=str(port),
-                OSEZIA_ALLOWED_ORIGINS=PARTNER_PAGE,
-            ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base_url = f"127.0.0.1:{port}"
-        try:
-            wait_until_ready(f"http://{base_url}", process)
-            yield base_url
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    """The server's host and port (websocket and HTTP URLs are built on them)."""
+    migrated(database_url)
+    log_path = tmp_path_factory.mktemp("websocket") / "serve.log"
+    with serving(database_url, log_path, OSEZIA_ALLOWED_ORIGINS=PARTNER_PAGE) as base_url:
+        yield base_url.removeprefix("http://")
 
 
 @pytest.fixture(scope="module")
