@@ -20,6 +20,7 @@ import httpx
 import pytest
 from joserfc.jwk import KeySet, RSAKey
 
+from osezia.tenants.clients.application import Clients
 from tests.conftest import truncate_history
 
 OSEZIA = [sys.executable, "-m", "osezia.cli"]
@@ -129,3 +130,25 @@ def provider() -> Iterator[Provider]:
         http.shutdown()
         http.server_close()
         thread.join()
+
+
+def request_token(api: str, client_id: str, secret: str, **form: str) -> httpx.Response:
+    return httpx.post(
+        f"{api}/oauth/token",
+        data={"grant_type": "client_credentials", **form},
+        auth=(client_id, secret),
+        timeout=10,
+    )
+
+
+def secret_client(clients: Clients, tenant: str, role: str = "officer") -> tuple[str, str]:
+    client_id, secret = clients.create_client(tenant, role=role, name=f"e2e {role}")
+    assert secret is not None
+    return client_id, secret
+
+
+def access_token(api: str, clients: Clients, tenant: str, role: str = "officer") -> str:
+    response = request_token(api, *secret_client(clients, tenant, role))
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token

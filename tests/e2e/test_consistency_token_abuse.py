@@ -21,7 +21,7 @@ from osezia.config import Database
 from osezia.graphql.reading import ACQUIRE_SECONDS, WAIT_SECONDS
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
-from tests.e2e.conftest import migrated, serving
+from tests.e2e.conftest import access_token, migrated, serving
 from tests.integration.projection_support import build_all, catch_up_all, viewers_of
 
 POOL_SIZE = 10  # osezia.projections.connections.create_pool's default, which serve uses
@@ -54,19 +54,8 @@ def api(database_url: str, redis: str, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture(scope="module")
 def tokens(api: str, database_url: str) -> dict[str, str]:
     """An officer's access token for CCI and one for Bpifrance, from /oauth/token."""
-    found: dict[str, str] = {}
     with Clients(env=Database.from_url(database_url).eventsourcing_env(pool_size=1)) as clients:
-        for tenant in ("cci", "bpifrance"):
-            client_id, secret = clients.create_client(tenant, role="officer", name="tokens e2e")
-            assert secret is not None
-            answer = httpx.post(
-                f"{api}/oauth/token",
-                data={"grant_type": "client_credentials"},
-                auth=(client_id, secret),
-            )
-            answer.raise_for_status()
-            found[tenant] = answer.json()["access_token"]
-    return found
+        return {tenant: access_token(api, clients, tenant) for tenant in ("cci", "bpifrance")}
 
 
 async def ask(

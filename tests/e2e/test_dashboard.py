@@ -30,7 +30,8 @@ from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS
-from tests.e2e.test_oauth import data, eventually, request_token, secret_client
+from tests.e2e.conftest import request_token, secret_client
+from tests.e2e.test_oauth import data, eventually
 
 CHROMIUM = "/usr/bin/chromium"
 DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "tableau-de-bord.png"

@@ -35,7 +35,7 @@ from osezia.graphql.view import Services
 from osezia.projections.connections import create_pool
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS
-from tests.e2e.test_oauth import access_token, request_token, secret_client
+from tests.e2e.conftest import access_token, request_token, secret_client
 
 CCI_COMPANIES = 130  # more than a GraphQL page (100)
 FORMULA = '=HYPERLINK("x")'

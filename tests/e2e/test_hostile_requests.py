@@ -17,8 +17,7 @@ import pytest
 
 from osezia.config import Database
 from osezia.tenants.clients.application import Clients
-from tests.e2e.conftest import migrated, serving
-from tests.e2e.test_oauth import access_token
+from tests.e2e.conftest import access_token, migrated, serving
 
 MAX_BODY = 64 * 1024
 COUNT = "{ companies(first: 5) { totalCount } }"

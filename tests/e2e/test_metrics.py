@@ -13,7 +13,7 @@ import pytest
 
 from osezia.config import Database
 from osezia.tenants.clients.application import Clients
-from tests.e2e.conftest import migrated, serving
+from tests.e2e.conftest import access_token, migrated, serving
 
 METRICS_TOKEN = "prometheus-scrapes-with-this-secret"
 SAMPLE = re.compile(
@@ -32,13 +32,7 @@ def api(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture(scope="module")
 def token(api: str, database_url: str) -> str:
     with Clients(env=Database.from_url(database_url).eventsourcing_env(pool_size=1)) as clients:
-        client_id, secret = clients.create_client("cci", role="analyst", name="metrics e2e")
-    assert secret is not None
-    answer = httpx.post(
-        f"{api}/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
-    )
-    answer.raise_for_status()
-    return str(answer.json()["access_token"])
+        return access_token(api, clients, "cci", role="analyst")
 
 
 def scrape(api: str) -> str:

@@ -27,7 +27,17 @@ from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import Profile
-from tests.e2e.conftest import OSEZIA, Provider, command_env, free_port, migrated, serving
+from tests.e2e.conftest import (
+    OSEZIA,
+    Provider,
+    access_token,
+    command_env,
+    free_port,
+    migrated,
+    request_token,
+    secret_client,
+    serving,
+)
 
 AUDIENCE = "osezia-api"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -78,28 +88,6 @@ def tenants(store: dict[str, str]) -> Iterator[Tenants]:
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def request_token(api: str, client_id: str, secret: str, **form: str) -> httpx.Response:
-    return httpx.post(
-        f"{api}/oauth/token",
-        data={"grant_type": "client_credentials", **form},
-        auth=(client_id, secret),
-        timeout=10,
-    )
-
-
-def secret_client(clients: Clients, tenant: str, role: str = "officer") -> tuple[str, str]:
-    client_id, secret = clients.create_client(tenant, role=role, name=f"e2e {role}")
-    assert secret is not None
-    return client_id, secret
-
-
-def access_token(api: str, clients: Clients, tenant: str, role: str = "officer") -> str:
-    response = request_token(api, *secret_client(clients, tenant, role))
-    assert response.status_code == 200, response.text
-    token: str = response.json()["access_token"]
-    return token
 
 
 def post_graphql(api: str, token: str | None, query: str, **variables: Any) -> httpx.Response:

@@ -21,7 +21,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from tests.e2e.conftest import OSEZIA, Provider, command_env, migrated, serving
+from tests.e2e.conftest import OSEZIA, Provider, command_env, migrated, request_token, serving
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
 LIFETIME = 60  # seconds: the shortest access token OSEZIA_TOKEN_LIFETIME allows
@@ -74,9 +74,7 @@ def new_client(api: Api, tenant: str) -> tuple[str, str]:
 
 
 def access_token(api: Api, client: tuple[str, str]) -> str:
-    answer = httpx.post(
-        f"{api.url}/oauth/token", data={"grant_type": "client_credentials"}, auth=client
-    )
+    answer = request_token(api.url, *client)
     answer.raise_for_status()
     token: str = answer.json()["access_token"]
     return token

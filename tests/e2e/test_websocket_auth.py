@@ -19,7 +19,7 @@ from websockets.typing import Origin, Subprotocol
 from osezia.config import Database
 from osezia.graphql.view import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from osezia.tenants.clients.application import Clients
-from tests.e2e.conftest import migrated, serving
+from tests.e2e.conftest import access_token, migrated, serving
 
 PARTNER_PAGE = "https://tableau-de-bord.partenaire.example"
 PROTOCOL = Subprotocol("graphql-transport-ws")
@@ -39,18 +39,8 @@ def api(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def tokens(api: str, database_url: str) -> dict[str, str]:
     """A token for CCI, with a company of its own registered, and one for Bpifrance."""
     env = Database.from_url(database_url).eventsourcing_env(pool_size=1)
-    found: dict[str, str] = {}
     with Clients(env=env) as clients:
-        for tenant in ("cci", "bpifrance"):
-            client_id, secret = clients.create_client(tenant, role="officer", name="ws e2e")
-            assert secret is not None
-            answer = httpx.post(
-                f"http://{api}/oauth/token",
-                data={"grant_type": "client_credentials"},
-                auth=(client_id, secret),
-            )
-            answer.raise_for_status()
-            found[tenant] = answer.json()["access_token"]
+        found = {t: access_token(f"http://{api}", clients, t) for t in ("cci", "bpifrance")}
     registered = httpx.post(
         f"http://{api}/graphql",
         json={
