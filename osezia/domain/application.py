@@ -23,7 +23,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import EnvType
 
-from osezia.domain.errors import Conflict, IdempotencyKeyReused, NotFound
+from osezia.domain.errors import Conflict, DomainError, IdempotencyKeyReused, NotFound
 from osezia.domain.groupcommit import GroupCommit
 
 # Every id osezia derives from a natural key lives under this namespace.
@@ -244,7 +244,15 @@ class PlatformApplication(Application[UUID]):
         earlier = self._earlier_result(receipt_id, command, print_, idempotency_key)
         if earlier is not None:
             return cast(R, earlier[0])
-        result, changed = run()
+        try:
+            result, changed = run()
+        except DomainError:
+            # A concurrent twin with the same key may have committed between our look at the
+            # receipt and our load: the refusal is then of its outcome, which is ours.
+            earlier = self._earlier_result(receipt_id, command, print_, idempotency_key)
+            if earlier is not None:
+                return cast(R, earlier[0])
+            raise
         receipt = CommandReceipt(tenant, idempotency_key, command, print_, result)
         try:
             self.save(*changed, receipt)
