@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -90,9 +91,22 @@ class OidcProvider:
     audience: str  # the `aud` its tokens must carry for osezia
     tenant_claim: str  # a claim name, or a dotted path into nested claims
     roles_claim: str
+    # For the dashboard's sign-in (authorization code with PKCE): the client osezia is at the
+    # provider. Without a client id, people cannot sign in through the provider.
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    # The provider's discovery document (default: the issuer's /.well-known/openid-configuration).
+    metadata_url: str | None = None
+    scopes: str = "openid profile"
+
+    @property
+    def discovery_url(self) -> str:
+        return self.metadata_url or (self.issuer.rstrip("/") + "/.well-known/openid-configuration")
 
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_MAX_TOKEN_LIFETIME = 3600  # seconds
+DEFAULT_SECRET_OVERLAP = 86_400  # seconds an old client secret keeps working after a rotation
 
 
 @dataclass(frozen=True)
@@ -102,9 +116,22 @@ class Settings:
     host: str
     port: int
     environment: str
-    issuer: str = "http://127.0.0.1:8000"
+    # Where clients reach osezia: the tokens' `iss`, the token endpoint that `private_key_jwt`
+    # assertions name as `aud`, the address the CLI prints. Never taken from request headers.
+    public_url: str = "http://127.0.0.1:8000"
     audience: str = "osezia-api"
     token_lifetime: int = 900  # seconds
+    # An access token valid for longer than this is refused, ours and an OpenID provider's.
+    max_token_lifetime: int = DEFAULT_MAX_TOKEN_LIFETIME
+    secret_overlap: int = DEFAULT_SECRET_OVERLAP
+    # Requests per minute to /oauth/token, per client id and per source address.
+    token_rate_per_client: int = 60
+    token_rate_per_address: int = 300
+    # Peers whose X-Forwarded-For is believed (a load balancer's addresses); nobody else's is.
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    # Signs the dashboard's session cookie (a person signed in through the OpenID provider);
+    # required in production when people sign in. Kept out of the repr, like a password.
+    session_secret: str | None = field(default=None, repr=False)
     dev_tenant_header: bool = False
     oidc: OidcProvider | None = None
     response_cache: bool = True
@@ -128,8 +155,13 @@ class Settings:
         return {"reader": self.reader_url, "writer": self.writer_url, "service": self.service_url}
 
     @property
+    def issuer(self) -> str:
+        """Our access tokens' `iss`: the public URL."""
+        return self.public_url
+
+    @property
     def token_endpoint(self) -> str:
-        return self.issuer.rstrip("/") + "/oauth/token"
+        return self.public_url.rstrip("/") + "/oauth/token"
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -148,7 +180,21 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     redis_url = env.get("REDIS_URL") or None
     if redis_url is not None and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError(f"REDIS_URL must start with redis://, got {redis_url!r}")
-    issuer = _http_url(env, "OSEZIA_ISSUER", "http://127.0.0.1:8000", https=False)
+    if env.get("OSEZIA_ISSUER"):
+        raise SettingsError(
+            "OSEZIA_ISSUER was replaced by OSEZIA_PUBLIC_URL: set OSEZIA_PUBLIC_URL to the "
+            "address clients reach osezia at (it becomes the tokens' issuer)"
+        )
+    host = env.get("OSEZIA_HOST", "127.0.0.1")
+    if environment == "production" and not env.get("OSEZIA_PUBLIC_URL"):
+        raise SettingsError(
+            "OSEZIA_PUBLIC_URL is required with OSEZIA_ENV=production: the https:// address "
+            "clients reach osezia at, such as https://osezia.example.gouv.fr"
+        )
+    default_url = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::', ''} else host}:{port_text}"
+    public_url = _http_url(
+        env, "OSEZIA_PUBLIC_URL", default_url, https=environment == "production"
+    ).rstrip("/")
     audience = env.get("OSEZIA_AUDIENCE", "osezia-api").strip()
     if not audience:
         raise SettingsError("OSEZIA_AUDIENCE must not be empty (default: osezia-api)")
@@ -157,6 +203,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"OSEZIA_TOKEN_LIFETIME must be a number of seconds from 60 to 3600, "
             f"got {lifetime_text!r}"
+        )
+    max_lifetime = _seconds(
+        env, "OSEZIA_MAX_TOKEN_LIFETIME", DEFAULT_MAX_TOKEN_LIFETIME, low=60, high=86_400
+    )
+    if int(lifetime_text) > max_lifetime:
+        raise SettingsError(
+            f"OSEZIA_TOKEN_LIFETIME ({lifetime_text} s) exceeds OSEZIA_MAX_TOKEN_LIFETIME "
+            f"({max_lifetime} s): the tokens osezia issues would be refused by osezia itself"
         )
     dev_header = env.get("OSEZIA_DEV_TENANT_HEADER", "0") or "0"
     if dev_header not in {"0", "1"}:
@@ -169,12 +223,24 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=redis_url,
-        host=env.get("OSEZIA_HOST", "127.0.0.1"),
+        host=host,
         port=int(port_text),
         environment=environment,
-        issuer=issuer,
+        public_url=public_url,
         audience=audience,
         token_lifetime=int(lifetime_text),
+        max_token_lifetime=max_lifetime,
+        secret_overlap=_seconds(
+            env, "OSEZIA_SECRET_OVERLAP", DEFAULT_SECRET_OVERLAP, low=0, high=30 * 86_400
+        ),
+        token_rate_per_client=_seconds(
+            env, "OSEZIA_TOKEN_RATE_PER_CLIENT", 60, low=1, high=100_000, unit="requests"
+        ),
+        token_rate_per_address=_seconds(
+            env, "OSEZIA_TOKEN_RATE_PER_ADDRESS", 300, low=1, high=100_000, unit="requests"
+        ),
+        trusted_proxies=_trusted_proxies(env),
+        session_secret=_session_secret(env),
         dev_tenant_header=dev_header == "1",
         oidc=_oidc_provider(env, audience, production=environment == "production"),
         response_cache=_flag(env, "OSEZIA_RESPONSE_CACHE", default="1"),
@@ -226,7 +292,60 @@ def _oidc_provider(
         audience=env.get("OSEZIA_OIDC_AUDIENCE") or audience,
         tenant_claim=env.get("OSEZIA_OIDC_TENANT_CLAIM") or "osezia_tenant",
         roles_claim=env.get("OSEZIA_OIDC_ROLES_CLAIM") or "osezia_roles",
+        client_id=env.get("OSEZIA_OIDC_CLIENT_ID") or None,
+        client_secret=env.get("OSEZIA_OIDC_CLIENT_SECRET") or None,
+        metadata_url=(
+            _http_url(env, "OSEZIA_OIDC_METADATA_URL", "", https=production)
+            if env.get("OSEZIA_OIDC_METADATA_URL")
+            else None
+        ),
+        scopes=env.get("OSEZIA_OIDC_SCOPES") or "openid profile",
     )
+
+
+def _seconds(
+    env: Mapping[str, str], name: str, default: int, *, low: int, high: int, unit: str = "seconds"
+) -> int:
+    """A whole number from ``low`` to ``high`` (seconds, or requests per minute)."""
+    text = env.get(name) or str(default)
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        per = " per minute" if unit == "requests" else ""
+        raise SettingsError(
+            f"{name} must be a number of {unit}{per} from {low} to {high} (default {default}), "
+            f"got {text!r}"
+        )
+    return int(text)
+
+
+def _trusted_proxies(
+    env: Mapping[str, str],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses or networks (10.0.0.0/8) of the proxies in front of osezia."""
+    networks = []
+    for text in (t.strip() for t in env.get("OSEZIA_TRUSTED_PROXIES", "").split(",")):
+        if not text:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(text, strict=False))
+        except ValueError:
+            raise SettingsError(
+                "OSEZIA_TRUSTED_PROXIES must list IP addresses or networks such as 10.0.0.0/8, "
+                f"got {text!r}"
+            ) from None
+    return tuple(networks)
+
+
+SESSION_SECRET_MIN_LENGTH = 32
+
+
+def _session_secret(env: Mapping[str, str]) -> str | None:
+    secret = env.get("OSEZIA_SESSION_SECRET") or None
+    if secret is not None and len(secret) < SESSION_SECRET_MIN_LENGTH:
+        raise SettingsError(
+            f"OSEZIA_SESSION_SECRET must be at least {SESSION_SECRET_MIN_LENGTH} characters: "
+            "a random secret that signs the dashboard's session cookie"
+        )
+    return secret
 
 
 def _flag(env: Mapping[str, str], name: str, *, default: str) -> bool:

@@ -229,7 +229,7 @@ def osezia(url: str, *, cache: bool, logs: Path) -> contextlib.AbstractContextMa
         "DATABASE_URL": url,
         "OSEZIA_PORT": str(port),
         "OSEZIA_ENV": "production",
-        "OSEZIA_ISSUER": ISSUER,
+        "OSEZIA_PUBLIC_URL": ISSUER,
         "OSEZIA_TOKEN_LIFETIME": "3600",
         "OSEZIA_RESPONSE_CACHE": "1" if cache else "0",
         # As in production, the projector is a process of its own: not this server's task.
@@ -249,7 +249,7 @@ def postgraphile(
         "NODE_ENV": "production",
         "GRAPHILE_ENV": "production",
         "OSEZIA_JWK": orjson.dumps(jwk).decode(),
-        "OSEZIA_ISSUER": ISSUER,
+        "OSEZIA_PUBLIC_URL": ISSUER,
         "OSEZIA_AUDIENCE": AUDIENCE,
     }
     node = str(HERE / "node_modules" / ".bin" / "node")

@@ -56,7 +56,7 @@ def api(
         database_url,
         tmp_path_factory.mktemp("oauth") / "serve.log",
         port=port,
-        OSEZIA_ISSUER=f"http://127.0.0.1:{port}",
+        OSEZIA_PUBLIC_URL=f"http://127.0.0.1:{port}",
         OSEZIA_OIDC_ISSUER=provider.issuer,
         OSEZIA_OIDC_JWKS_URL=provider.jwks_url,
     ) as base_url:

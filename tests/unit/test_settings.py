@@ -1,0 +1,65 @@
+"""Settings: the public URL, token lifetimes, rate limits and trusted proxies, checked at start."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from osezia.config import SettingsError, load_settings
+
+
+def test_the_public_url_defaults_to_where_the_server_listens_and_is_the_tokens_issuer() -> None:
+    settings = load_settings({"OSEZIA_HOST": "0.0.0.0", "OSEZIA_PORT": "8123"})
+
+    assert settings.public_url == "http://127.0.0.1:8123"
+    assert settings.issuer == settings.public_url
+    assert settings.token_endpoint == "http://127.0.0.1:8123/oauth/token"
+
+
+def test_production_requires_an_https_public_url() -> None:
+    with pytest.raises(SettingsError, match="OSEZIA_PUBLIC_URL is required"):
+        load_settings({"OSEZIA_ENV": "production"})
+    with pytest.raises(SettingsError, match="https://"):
+        load_settings({"OSEZIA_ENV": "production", "OSEZIA_PUBLIC_URL": "http://api.example.fr"})
+
+    settings = load_settings(
+        {"OSEZIA_ENV": "production", "OSEZIA_PUBLIC_URL": "https://api.example.fr/"}
+    )
+    assert settings.token_endpoint == "https://api.example.fr/oauth/token"
+
+
+def test_the_replaced_issuer_setting_is_refused_with_its_successor_named() -> None:
+    with pytest.raises(SettingsError, match="replaced by OSEZIA_PUBLIC_URL"):
+        load_settings({"OSEZIA_ISSUER": "http://127.0.0.1:8000"})
+
+
+def test_a_token_lifetime_beyond_the_maximum_is_refused() -> None:
+    with pytest.raises(SettingsError, match="exceeds OSEZIA_MAX_TOKEN_LIFETIME"):
+        load_settings({"OSEZIA_TOKEN_LIFETIME": "1800", "OSEZIA_MAX_TOKEN_LIFETIME": "900"})
+    assert load_settings({}).max_token_lifetime == 3600
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["OSEZIA_TOKEN_RATE_PER_CLIENT", "OSEZIA_TOKEN_RATE_PER_ADDRESS", "OSEZIA_SECRET_OVERLAP"],
+)
+@pytest.mark.parametrize("value", ["-1", "ten", "99999999"])
+def test_counts_and_durations_must_be_whole_numbers_in_range(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        load_settings({name: value})
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    settings = load_settings({"OSEZIA_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1"})
+    assert settings.trusted_proxies == (
+        ipaddress.ip_network("10.0.0.0/8"),
+        ipaddress.ip_network("127.0.0.1/32"),
+    )
+    with pytest.raises(SettingsError, match="OSEZIA_TRUSTED_PROXIES"):
+        load_settings({"OSEZIA_TRUSTED_PROXIES": "the load balancer"})
+
+
+def test_a_short_session_secret_is_refused() -> None:
+    with pytest.raises(SettingsError, match="OSEZIA_SESSION_SECRET"):
+        load_settings({"OSEZIA_SESSION_SECRET": "short"})
