@@ -185,16 +185,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             "OSEZIA_ISSUER was replaced by OSEZIA_PUBLIC_URL: set OSEZIA_PUBLIC_URL to the "
             "address clients reach osezia at (it becomes the tokens' issuer)"
         )
-    host = env.get("OSEZIA_HOST", "127.0.0.1")
-    if environment == "production" and not env.get("OSEZIA_PUBLIC_URL"):
-        raise SettingsError(
-            "OSEZIA_PUBLIC_URL is required with OSEZIA_ENV=production: the https:// address "
-            "clients reach osezia at, such as https://osezia.example.gouv.fr"
-        )
-    default_url = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::', ''} else host}:{port_text}"
-    public_url = _http_url(
-        env, "OSEZIA_PUBLIC_URL", default_url, https=environment == "production"
-    ).rstrip("/")
     audience = env.get("OSEZIA_AUDIENCE", "osezia-api").strip()
     if not audience:
         raise SettingsError("OSEZIA_AUDIENCE must not be empty (default: osezia-api)")
@@ -220,6 +210,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             "OSEZIA_DEV_TENANT_HEADER=1 is refused with OSEZIA_ENV=production: "
             "in production the API accepts access tokens only"
         )
+    host = env.get("OSEZIA_HOST", "127.0.0.1")
+    if environment == "production" and not env.get("OSEZIA_PUBLIC_URL"):
+        raise SettingsError(
+            "OSEZIA_PUBLIC_URL is required with OSEZIA_ENV=production: the https:// address "
+            "clients reach osezia at, such as https://osezia.example.gouv.fr"
+        )
+    default_url = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::', ''} else host}:{port_text}"
+    public_url = _http_url(
+        env, "OSEZIA_PUBLIC_URL", default_url, https=environment == "production"
+    ).rstrip("/")
     return Settings(
         database_url=database_url,
         redis_url=redis_url,

@@ -52,7 +52,11 @@ def test_the_demo_refuses_a_log_that_already_holds_a_history(database_url: str) 
 
 def test_the_demo_is_never_written_in_production(database_url: str) -> None:
     truncate_history(database_url)
-    env = command_env(DATABASE_URL=database_url, OSEZIA_ENV="production")
+    env = command_env(
+        DATABASE_URL=database_url,
+        OSEZIA_ENV="production",
+        OSEZIA_PUBLIC_URL="https://osezia.example.fr",
+    )
 
     run = subprocess.run(
         [*OSEZIA, "demo", "--companies", "50"], env=env, capture_output=True, text=True

@@ -38,7 +38,9 @@ def production(
 ) -> Iterator[str]:
     """A production server beside the development one, on the same database."""
     log = tmp_path_factory.mktemp("production") / "serve.log"
-    with serving(database_url, log, OSEZIA_ENV="production") as base_url:
+    with serving(
+        database_url, log, OSEZIA_ENV="production", OSEZIA_PUBLIC_URL="https://osezia.example.fr"
+    ) as base_url:
         yield base_url
 
 

@@ -48,6 +48,9 @@ def test_operation_names_a_client_chooses_cannot_grow_the_series_without_bound()
     assert metrics.operation(None) == "anonymous"
 
 
+PUBLIC = {"OSEZIA_PUBLIC_URL": "https://osezia.example.fr"}
+
+
 def metrics_status(environ: dict[str, str]) -> int:
     app = create_app(load_settings({"DATABASE_URL": DATABASE_URL, **environ}), DATABASE_URL)
 
@@ -60,12 +63,12 @@ def metrics_status(environ: dict[str, str]) -> int:
 
 
 def test_in_production_metrics_are_not_served_without_a_metrics_token() -> None:
-    assert metrics_status({"OSEZIA_ENV": "production"}) == 404
+    assert metrics_status({"OSEZIA_ENV": "production", **PUBLIC}) == 404
 
 
 def test_a_metrics_token_is_required_once_set() -> None:
     token = {"OSEZIA_METRICS_TOKEN": "a-long-enough-random-secret"}
-    assert metrics_status({"OSEZIA_ENV": "production", **token}) == 401
+    assert metrics_status({"OSEZIA_ENV": "production", **PUBLIC, **token}) == 401
 
 
 def test_a_short_metrics_token_is_refused_at_start() -> None:
