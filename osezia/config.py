@@ -220,6 +220,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     public_url = _http_url(
         env, "OSEZIA_PUBLIC_URL", default_url, https=environment == "production"
     ).rstrip("/")
+    oidc = _oidc_provider(env, audience, production=environment == "production")
+    if (
+        environment == "production"
+        and oidc is not None
+        and oidc.client_id
+        and not env.get("OSEZIA_SESSION_SECRET")
+    ):
+        raise SettingsError(
+            "OSEZIA_SESSION_SECRET is required with OSEZIA_OIDC_CLIENT_ID in production: "
+            "every replica signs the dashboard's session cookie with it"
+        )
     return Settings(
         database_url=database_url,
         redis_url=redis_url,
@@ -242,7 +253,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         trusted_proxies=_trusted_proxies(env),
         session_secret=_session_secret(env),
         dev_tenant_header=dev_header == "1",
-        oidc=_oidc_provider(env, audience, production=environment == "production"),
+        oidc=oidc,
         response_cache=_flag(env, "OSEZIA_RESPONSE_CACHE", default="1"),
         metrics_token=_metrics_token(env),
         allowed_origins=_origins(env),

@@ -63,3 +63,21 @@ def test_trusted_proxies_are_addresses_or_networks() -> None:
 def test_a_short_session_secret_is_refused() -> None:
     with pytest.raises(SettingsError, match="OSEZIA_SESSION_SECRET"):
         load_settings({"OSEZIA_SESSION_SECRET": "short"})
+
+
+def test_people_signing_in_in_production_need_a_session_secret() -> None:
+    people = {
+        "OSEZIA_ENV": "production",
+        "OSEZIA_PUBLIC_URL": "https://osezia.example.fr",
+        "OSEZIA_OIDC_ISSUER": "https://idp.example.fr/realms/osezia",
+        "OSEZIA_OIDC_JWKS_URL": "https://idp.example.fr/realms/osezia/certs",
+        "OSEZIA_OIDC_CLIENT_ID": "osezia-dashboard",
+    }
+    with pytest.raises(SettingsError, match="OSEZIA_SESSION_SECRET is required"):
+        load_settings(people)
+
+    settings = load_settings({**people, "OSEZIA_SESSION_SECRET": "s" * 32})
+    assert settings.oidc is not None
+    assert settings.oidc.discovery_url == (
+        "https://idp.example.fr/realms/osezia/.well-known/openid-configuration"
+    )
