@@ -23,6 +23,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import EnvType
 
+from osezia.domain.calendar import today_in_france
 from osezia.domain.errors import Conflict, DomainError, IdempotencyKeyReused, NotFound
 from osezia.domain.groupcommit import GroupCommit
 
@@ -123,11 +124,16 @@ class PlatformApplication(Application[UUID]):
         *,
         share_with: PlatformApplication | None = None,
         networks: Networks | None = None,
+        today: Callable[[], date] | None = None,
     ) -> None:
         # Applications built to share another's store use its connections and its group
         # commit, so that every command of the platform is batched with every other one.
         self._shared = share_with
         self._networks: Networks | None = networks or (share_with._networks if share_with else None)
+        # The date facts may not be after: the date in France (tests fix it).
+        self.today: Callable[[], date] = today or (
+            share_with.today if share_with else today_in_france
+        )
         super().__init__(env)
         self._positions = threading.local()
         self._group_commit: GroupCommit = (

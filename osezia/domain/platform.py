@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from eventsourcing.utils import EnvType
 
 from osezia.domain.academie.application import Academie
@@ -34,8 +37,9 @@ class Platform:
         *,
         networks: Networks,
         diagnostic_rules: DiagnosticRules | None = None,
+        today: Callable[[], date] | None = None,
     ) -> None:
-        self.companies = Companies(env=env, networks=networks)
+        self.companies = Companies(env=env, networks=networks, today=today)
         share = self.companies
         self.diagnostics = Diagnostics(env=env, share_with=share, rules=diagnostic_rules)
         self.ambassadors = Ambassadors(env=env, share_with=share)

@@ -17,7 +17,6 @@ from osezia.domain.academie.model import (
     training_code_of,
 )
 from osezia.domain.application import PlatformApplication
-from osezia.domain.calendar import today_in_france
 from osezia.domain.companies.model import Company
 from osezia.domain.errors import AlreadyExists
 from osezia.domain.geography import normalise_region
@@ -37,10 +36,9 @@ class Academie(PlatformApplication):
         env: EnvType | None = None,
         *,
         share_with: PlatformApplication | None = None,
-        today: Callable[[], date] = today_in_france,
+        today: Callable[[], date] | None = None,
     ) -> None:
-        super().__init__(env, share_with=share_with)
-        self.today = today
+        super().__init__(env, share_with=share_with, today=today)
 
     def enrol_learner(
         self,

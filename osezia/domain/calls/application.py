@@ -10,7 +10,6 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
-from osezia.domain.calendar import today_in_france
 from osezia.domain.calls.model import CallForProjects, CallKind, Phase, checked_phases
 from osezia.domain.calls.submissions import CallApplication
 from osezia.domain.calls.templates import CallTemplate, CallTemplates
@@ -34,11 +33,10 @@ class Calls(PlatformApplication):
         *,
         share_with: PlatformApplication | None = None,
         templates: CallTemplates | None = None,
-        today: Callable[[], date] = today_in_france,
+        today: Callable[[], date] | None = None,
     ) -> None:
-        super().__init__(env, share_with=share_with)
+        super().__init__(env, share_with=share_with, today=today)
         self.templates = templates or CallTemplates()
-        self.today = today
 
     def open_call(
         self,

@@ -12,7 +12,6 @@ from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.budget.model import Envelope, Measure
-from osezia.domain.calendar import today_in_france
 from osezia.domain.companies.model import Company, Record
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.diagnostics.model import Diagnostic, DiagnosticRules, UseCase, UseCaseScore
@@ -33,11 +32,10 @@ class Diagnostics(PlatformApplication):
         *,
         share_with: PlatformApplication | None = None,
         rules: DiagnosticRules | None = None,
-        today: Callable[[], date] = today_in_france,
+        today: Callable[[], date] | None = None,
     ) -> None:
-        super().__init__(env, share_with=share_with)
+        super().__init__(env, share_with=share_with, today=today)
         self.rules = rules or DiagnosticRules()
-        self.today = today
         self._envelope_turn = threading.Lock()
 
     def request_diagnostic(
