@@ -23,7 +23,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import EnvType
 
-from osezia.domain.calendar import today_in_france
+from osezia.domain.calendar import PLAN_LAUNCH, Since, check_happened, today_in_france
 from osezia.domain.errors import Conflict, DomainError, IdempotencyKeyReused, NotFound
 from osezia.domain.groupcommit import GroupCommit
 
@@ -139,6 +139,11 @@ class PlatformApplication(Application[UUID]):
         self._group_commit: GroupCommit = (
             share_with._group_commit if share_with else GroupCommit(self.recorder)
         )
+
+    def happened(self, on: date, what: str, since: Since = PLAN_LAUNCH) -> date:
+        """``on``, once checked as the date of a fact that happened (calendar.check_happened)."""
+        check_happened(on, what, today=self.today(), since=since)
+        return on
 
     @property
     def networks(self) -> Networks:
