@@ -96,7 +96,9 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
 
     app = create_app(settings, url)
     print(f"osezia serves GraphQL on http://{settings.host}:{settings.port}/graphql")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    # uvicorn would otherwise take a client address from X-Forwarded-For sent by 127.0.0.1;
+    # osezia reads that header itself, from OSEZIA_TRUSTED_PROXIES only (graphql/auth/peer.py).
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
     return 0
 
 

@@ -24,11 +24,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from osezia.config import Database, Settings
 from osezia.domain.platform import Platform
 from osezia.graphql.auth.authority import Authority
+from osezia.graphql.auth.ratelimit import TokenRateLimit
 from osezia.graphql.cache import ReadModelStates, ResponseCache
 from osezia.graphql.dashboard.routes import dashboard_routes
 from osezia.graphql.exports import Exports
@@ -67,6 +68,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     services: list[Services] = []  # filled at start-up, in the server's event loop
     health: list[asyncpg.Pool] = []  # the service role's pool, for readiness and metrics
     metrics = Metrics()
+    limiter = TokenRateLimit(settings, metrics)
     cache = ResponseCache() if settings.response_cache else None
 
     @contextlib.asynccontextmanager
@@ -81,6 +83,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         service = await create_pool(role_url(database_url, "service", settings.service_url), 1, 2)
         auth = Authority(settings, pool, clients, tenants)
         await auth.start()
+        await limiter.start()
         changes = ChangeHub(database_url)
         states = ReadModelStates(pool)
         services.append(Services(platform, tenants, pool, auth, changes, states))
@@ -99,6 +102,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
                 await projector
             await states.close()
             await changes.close()
+            await limiter.close()
             await auth.close()
             await service.close()
             await pool.close()
@@ -151,12 +155,12 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         return Response(metrics.render(scraped), media_type=CONTENT_TYPE)
 
     graphql = GraphQLView(services, settings, metrics, cache)
-    routes: list[Route | WebSocketRoute] = [
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
-        Route("/oauth/token", token, methods=["POST"]),
+        Route("/oauth/token", limiter.wrap(token), methods=["POST"]),
         Route("/.well-known/jwks.json", jwks),
         Route("/exports/{name}.csv", Exports(services)),
         *dashboard_routes(services, settings),
@@ -165,7 +169,10 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     # OSEZIA_METRICS_TOKEN; in development, to anyone who can reach the server.
     if settings.metrics_token is not None or not settings.is_production:
         routes.append(Route("/metrics", scrape))
-    paths = frozenset(r.path for r in routes if isinstance(r, Route))
+    mounted = [(m.path, r) for m in routes if isinstance(m, Mount) for r in m.routes]
+    paths = frozenset(r.path for r in routes if isinstance(r, Route)) | frozenset(
+        base + r.path for base, r in mounted if isinstance(r, Route)
+    )
     return Starlette(
         routes=routes,
         middleware=[Middleware(MeasureRequests, metrics=metrics, routes=paths)],

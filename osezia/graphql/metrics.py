@@ -127,6 +127,11 @@ class Metrics:
             "Cacheable GraphQL queries, by whether the response cache answered them.",
             ("result",),
         )
+        self.token_requests_limited = Counter(
+            "osezia_token_requests_limited_total",
+            "Token requests refused with 429, by the limit they reached: client or address.",
+            ("key",),
+        )
         self._operations: set[str] = set()
 
     def operation(self, name: str | None) -> str:
@@ -153,6 +158,7 @@ class Metrics:
             self.graphql_seconds,
             self.graphql_requests,
             self.cache_requests,
+            self.token_requests_limited,
         ):
             lines.extend(metric.render())
         lines.extend(scraped)

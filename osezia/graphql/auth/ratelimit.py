@@ -1,0 +1,255 @@
+"""Rate limits on /oauth/token, so that a flood of token requests starves no one.
+
+Two counts per one-minute window (a fixed window: a burst across its edge may reach twice a
+limit for a moment, which is still bounded):
+
+- every request, per source address (`osezia.graphql.auth.peer`): at most
+  `OSEZIA_TOKEN_RATE_PER_ADDRESS`;
+- failed client authentications (401), per the client id the request claims: at most
+  `OSEZIA_TOKEN_RATE_PER_CLIENT`. The claimed id is read without verifying anything (from the
+  Basic header, or the `sub` of a `client_assertion`) and serves only as a counter's name.
+  Only failures count: counting every request would let anyone who knows a client id lock it
+  out with requests of their own, while a client with its right secret rarely fails. Someone
+  who knows a client id can still block it by failing on purpose, for the rest of the window
+  after they stop; the per-address limit bounds how fast any one source can try.
+
+Refused requests get 429 `too_many_requests` with `Retry-After` (the end of the window) before
+the endpoint hashes anything.
+
+With REDIS_URL, the counts live in Redis, shared by every replica. When Redis does not answer,
+each process counts in its own memory instead (a warning says so) until Redis answers again: a
+shared count is fairness between replicas, not a security boundary (secrets are 256 random
+bits, guessing is hopeless), and refusing every token while Redis is down would turn its outage
+into every partner's outage.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+from urllib.parse import parse_qsl, unquote_plus
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from osezia.config import Settings
+from osezia.graphql.auth.errors import NO_STORE
+from osezia.graphql.auth.peer import client_address
+from osezia.graphql.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+WINDOW_SECONDS = 60
+PREFIX = "osezia:ratelimit:"
+MAX_MEMORY_KEYS = 100_000  # beyond, the oldest counts are forgotten
+REDIS_TIMEOUT = 0.25  # seconds: a slow Redis must not become a slow token endpoint
+REDIS_RETRY_SECONDS = 5.0  # after a failure, counted in memory this long before trying again
+_MAX_BODY = 16_384  # the token endpoint's own bound; a larger body is not read here
+_MAX_CLIENT_ID = 128  # longer claimed ids are cut, so keys stay small
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class Counts(Protocol):
+    """Counters that last one window."""
+
+    async def add(self, key: str, window: int) -> int:
+        """Count one more under `key` in `window`; the count after it."""
+        ...
+
+    async def get(self, key: str, window: int) -> int: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryCounts:
+    """Counts in this process, at most `size` keys: the oldest are forgotten first."""
+
+    def __init__(self, size: int = MAX_MEMORY_KEYS) -> None:
+        self._size = size
+        self._counts: OrderedDict[str, tuple[int, int]] = OrderedDict()
+
+    async def add(self, key: str, window: int) -> int:
+        count = await self.get(key, window) + 1
+        self._counts[key] = (window, count)
+        self._counts.move_to_end(key)
+        while len(self._counts) > self._size:
+            self._counts.popitem(last=False)
+        return count
+
+    async def get(self, key: str, window: int) -> int:
+        found = self._counts.get(key)
+        return found[1] if found is not None and found[0] == window else 0
+
+    async def close(self) -> None:
+        self._counts.clear()
+
+
+class RedisCounts:
+    """Counts in Redis, shared by every process; in memory while Redis does not answer."""
+
+    def __init__(self, url: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self._redis = aioredis.Redis.from_url(
+            url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+        )
+        self._fallback = MemoryCounts()
+        self._clock = clock
+        self._down_until = 0.0
+
+    async def add(self, key: str, window: int) -> int:
+        if self._down():
+            return await self._fallback.add(key, window)
+        name = f"{PREFIX}{key}:{window}"
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(name)
+                pipe.expire(name, 2 * WINDOW_SECONDS)
+                count, _ = await pipe.execute()
+        except (RedisError, OSError) as error:
+            self._failed(error)
+            return await self._fallback.add(key, window)
+        return int(count)
+
+    async def get(self, key: str, window: int) -> int:
+        if self._down():
+            return await self._fallback.get(key, window)
+        try:
+            count = await self._redis.get(f"{PREFIX}{key}:{window}")
+        except (RedisError, OSError) as error:
+            self._failed(error)
+            return await self._fallback.get(key, window)
+        return int(count or 0)
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    def _down(self) -> bool:
+        return self._clock() < self._down_until
+
+    def _failed(self, error: Exception) -> None:
+        self._down_until = self._clock() + REDIS_RETRY_SECONDS
+        log.warning(
+            "token rate limits are counted in this process only for %ss: Redis does not "
+            "answer (%s)",
+            REDIS_RETRY_SECONDS,
+            error,
+        )
+
+
+def _basic_client_id(authorization: str) -> str | None:
+    scheme, _, encoded = authorization.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, colon, _ = decoded.partition(":")
+    return unquote_plus(client_id) if colon else None
+
+
+def _assertion_subject(assertion: str) -> str | None:
+    """The `sub` an unverified JWT claims: a name to count under, never an identity."""
+    parts = assertion.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (binascii.Error, ValueError):
+        return None
+    subject = claims.get("sub") if isinstance(claims, dict) else None
+    return subject if isinstance(subject, str) else None
+
+
+async def claimed_client_id(request: Request) -> str | None:
+    """The client id a token request claims, unverified, or None when it names none cheaply.
+
+    The form is read only when its length is declared and small: Starlette keeps the body it
+    read, so the endpoint reads the same bytes after this.
+    """
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        claimed = _basic_client_id(authorization)
+        return claimed[:_MAX_CLIENT_ID] if claimed else None
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    length = request.headers.get("content-length", "")
+    if media_type != "application/x-www-form-urlencoded" or not length.isdigit():
+        return None
+    if int(length) > _MAX_BODY:
+        return None
+    try:
+        form = dict(parse_qsl((await request.body()).decode(), max_num_fields=16))
+    except ValueError:  # not UTF-8, or too many fields
+        return None
+    assertion = form.get("client_assertion")
+    claimed = _assertion_subject(assertion) if assertion else form.get("client_id")
+    return claimed[:_MAX_CLIENT_ID] if claimed else None
+
+
+def too_many_requests(kind: str, retry_after: int) -> Response:
+    body = {
+        "error": "too_many_requests",
+        "error_description": f"too many token requests from this {kind}: retry in {retry_after} s",
+    }
+    headers = {**NO_STORE, "Retry-After": str(retry_after)}
+    return JSONResponse(body, status_code=429, headers=headers)
+
+
+class TokenRateLimit:
+    """Wraps the token endpoint in the two limits; its counts open with the app and close with
+    it (`start`, `close`)."""
+
+    def __init__(
+        self, settings: Settings, metrics: Metrics, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._settings, self._metrics, self._clock = settings, metrics, clock
+        self._counts: Counts | None = None
+
+    async def start(self) -> None:
+        url = self._settings.redis_url
+        self._counts = RedisCounts(url) if url is not None else MemoryCounts()
+
+    async def close(self) -> None:
+        if self._counts is not None:
+            await self._counts.close()
+
+    def wrap(self, endpoint: Endpoint) -> Endpoint:
+        async def limited(request: Request) -> Response:
+            return await self._limited(request, endpoint)
+
+        return limited
+
+    async def _limited(self, request: Request, endpoint: Endpoint) -> Response:
+        counts = self._counts
+        if counts is None:  # not started: nothing to count with
+            return await endpoint(request)
+        now = self._clock()
+        window = int(now // WINDOW_SECONDS)
+        retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+        peer = request.client.host if request.client is not None else None
+        forwarded = request.headers.getlist("x-forwarded-for")
+        address = client_address(peer, forwarded, self._settings.trusted_proxies)
+        if await counts.add(f"address:{address}", window) > self._settings.token_rate_per_address:
+            return self._refused("address", retry_after)
+        client_id = await claimed_client_id(request)
+        failures = f"client:{client_id}"
+        limit = self._settings.token_rate_per_client
+        if client_id is not None and await counts.get(failures, window) >= limit:
+            return self._refused("client", retry_after)
+        response = await endpoint(request)
+        if client_id is not None and response.status_code == 401:
+            await counts.add(failures, window)
+        return response
+
+    def _refused(self, kind: str, retry_after: int) -> Response:
+        self._metrics.token_requests_limited.inc(kind)
+        return too_many_requests(kind, retry_after)

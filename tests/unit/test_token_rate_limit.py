@@ -1,0 +1,139 @@
+"""The token endpoint's limiter around a stand-in endpoint, on a clock the tests move."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from osezia.config import Settings
+from osezia.graphql.auth.ratelimit import MemoryCounts, RedisCounts, TokenRateLimit
+from osezia.graphql.metrics import Metrics
+
+GOOD = "right"
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def endpoint(request: Request) -> Response:
+    """Accepts the secret GOOD, refuses any other as the token endpoint does (401)."""
+    _, _, encoded = request.headers.get("authorization", "").partition(" ")
+    secret = base64.b64decode(encoded).decode().partition(":")[2] if encoded else ""
+    return JSONResponse({}, status_code=200 if secret == GOOD else 401)
+
+
+def settings(per_address: int = 100, per_client: int = 100, redis: str | None = None) -> Settings:
+    return Settings(
+        database_url=None,
+        redis_url=redis,
+        host="127.0.0.1",
+        port=8000,
+        environment="development",
+        token_rate_per_address=per_address,
+        token_rate_per_client=per_client,
+    )
+
+
+def statuses(limit: TokenRateLimit, asks: list[tuple[str, str]]) -> list[int]:
+    """The status of each (client id, secret) request, in order, from one address."""
+    app = Starlette(routes=[Route("/oauth/token", limit.wrap(endpoint), methods=["POST"])])
+
+    async def run() -> list[int]:
+        await limit.start()
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://osezia") as http:
+                return [
+                    (await http.post("/oauth/token", auth=(c, s), data={})).status_code
+                    for c, s in asks
+                ]
+        finally:
+            await limit.close()
+
+    return asyncio.run(run())
+
+
+def test_a_new_window_serves_an_address_again() -> None:
+    clock = Clock(600.0)
+    limit = TokenRateLimit(settings(per_address=2), Metrics(), clock)
+
+    before = statuses(limit, [("a", GOOD)] * 3)
+    clock.now += 60
+    after = statuses(limit, [("a", GOOD)])
+
+    assert (before, after) == ([200, 200, 429], [200])
+
+
+def test_only_failures_count_against_a_client_id() -> None:
+    limit = TokenRateLimit(settings(per_client=2), Metrics(), Clock(0.0))
+
+    answers = statuses(limit, [("a", GOOD)] * 3 + [("a", "x")] * 2 + [("a", GOOD), ("b", GOOD)])
+
+    assert answers == [200, 200, 200, 401, 401, 429, 200]
+
+
+def test_retry_after_is_the_rest_of_the_window_in_whole_seconds() -> None:
+    limit = TokenRateLimit(settings(per_address=0), Metrics(), Clock(60 * 10 + 15.2))
+    app = Starlette(routes=[Route("/oauth/token", limit.wrap(endpoint), methods=["POST"])])
+
+    async def run() -> httpx.Response:
+        await limit.start()
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://osezia"
+        ) as http:
+            return await http.post("/oauth/token", auth=("a", GOOD), data={})
+
+    refused = asyncio.run(run())
+
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "45"
+    assert refused.json()["error"] == "too_many_requests"
+
+
+def test_refusals_are_counted_by_the_limit_they_reached() -> None:
+    metrics = Metrics()
+    limit = TokenRateLimit(settings(per_address=3, per_client=1), metrics, Clock(0.0))
+
+    statuses(limit, [("a", "x"), ("a", "x"), ("b", GOOD), ("b", GOOD)])
+
+    assert metrics.token_requests_limited.values == {("client",): 1, ("address",): 1}
+
+
+def test_memory_counts_forget_the_oldest_keys_beyond_their_size() -> None:
+    counts = MemoryCounts(size=2)
+
+    async def run() -> list[int]:
+        for key in ("a", "b", "a", "c"):
+            await counts.add(key, 1)
+        return [await counts.get(key, 1) for key in ("a", "b", "c")]
+
+    assert asyncio.run(run()) == [2, 0, 1]
+
+
+def test_with_redis_down_counts_go_on_in_memory_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    counts = RedisCounts("redis://127.0.0.1:1/0")
+
+    async def run() -> list[int]:
+        try:
+            return [await counts.add("address:a", 1) for _ in range(3)]
+        finally:
+            await counts.close()
+
+    with caplog.at_level(logging.WARNING, logger="osezia.graphql.auth.ratelimit"):
+        assert asyncio.run(run()) == [1, 2, 3]
+    assert "Redis does not answer" in caplog.text
