@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -145,3 +146,118 @@ def test_a_client_is_read_back_by_a_new_application(
 
     with Clients(env=store_env) as other:
         assert other.authenticate_secret(client_id, secret) is not None
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def timed(platform: Platform, tenants: Tenants, store_env: dict[str, str], clock: Clock) -> Clients:
+    """The clients application on the test's clock."""
+    return Clients(env=store_env, share_with=platform.companies, clock=clock)
+
+
+def a_secret_client(clients: Clients) -> tuple[str, str]:
+    client_id, secret = clients.create_client("cci", role="officer", name="rotated")
+    assert secret is not None
+    return client_id, secret
+
+
+def test_a_rotated_client_authenticates_with_its_new_secret(timed: Clients) -> None:
+    client_id, old = a_secret_client(timed)
+
+    new, _ = timed.rotate_secret(client_id, overlap=3600)
+
+    assert new != old
+    assert new.startswith("osezia_")
+    assert timed.authenticate_secret(client_id, new) is not None
+
+
+def test_the_previous_secret_works_until_the_overlap_ends(timed: Clients, clock: Clock) -> None:
+    client_id, old = a_secret_client(timed)
+
+    _, until = timed.rotate_secret(client_id, overlap=3600)
+
+    assert until == clock.now + timedelta(seconds=3600)
+    clock.advance(3599)
+    assert timed.authenticate_secret(client_id, old) is not None
+    clock.advance(1)
+    assert timed.authenticate_secret(client_id, old) is None
+
+
+def test_with_no_overlap_the_previous_secret_stops_at_once(timed: Clients) -> None:
+    client_id, old = a_secret_client(timed)
+
+    new, _ = timed.rotate_secret(client_id, overlap=0)
+
+    assert timed.authenticate_secret(client_id, old) is None
+    assert timed.authenticate_secret(client_id, new) is not None
+
+
+def test_a_second_rotation_stops_the_oldest_secret_at_once(timed: Clients, clock: Clock) -> None:
+    client_id, first = a_secret_client(timed)
+    second, _ = timed.rotate_secret(client_id, overlap=3600)
+    clock.advance(60)
+
+    third, _ = timed.rotate_secret(client_id, overlap=3600)
+
+    assert timed.authenticate_secret(client_id, first) is None
+    assert timed.authenticate_secret(client_id, second) is not None
+    assert timed.authenticate_secret(client_id, third) is not None
+
+
+def test_the_new_secret_is_stored_nowhere_in_clear(timed: Clients, database_url: str) -> None:
+    client_id, _ = a_secret_client(timed)
+
+    new, _ = timed.rotate_secret(client_id, overlap=60)
+
+    with psycopg.connect(database_url) as conn:
+        states = [bytes(s) for (s,) in conn.execute("SELECT state FROM osezia_events")]
+    assert not any(new.removeprefix("osezia_").encode() in state for state in states)
+
+
+def test_the_overlap_is_read_back_by_a_new_application(
+    timed: Clients, clock: Clock, store_env: dict[str, str]
+) -> None:
+    client_id, old = a_secret_client(timed)
+    timed.rotate_secret(client_id, overlap=600)
+
+    with Clients(env=store_env, clock=clock) as other:
+        assert other.authenticate_secret(client_id, old) is not None
+        clock.advance(600)
+        assert other.authenticate_secret(client_id, old) is None
+
+
+def test_a_revoked_client_or_one_without_a_secret_is_not_rotated(timed: Clients) -> None:
+    revoked, _ = a_secret_client(timed)
+    timed.revoke_client(revoked, reason="gone")
+    keyed, _ = timed.create_client("inria", role="manager", name="k", public_jwk=PUBLIC_JWK)
+
+    with pytest.raises(InvalidTransition, match="revoked"):
+        timed.rotate_secret(revoked, overlap=0)
+    with pytest.raises(InvalidTransition, match="private_key_jwt"):
+        timed.rotate_secret(keyed, overlap=0)
+    with pytest.raises(NotFound):
+        timed.rotate_secret("0" * 32, overlap=0)
+
+
+def test_a_negative_overlap_is_refused(timed: Clients) -> None:
+    client_id, _ = a_secret_client(timed)
+
+    with pytest.raises(InvalidValue, match="overlap"):
+        timed.rotate_secret(client_id, overlap=-1)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import EnvType
 
+from osezia.domain.application import PlatformApplication
 from osezia.domain.errors import InvalidTransition, InvalidValue, NotFound
 from osezia.tenants.clients.credentials import (
     hash_secret,
@@ -21,7 +25,20 @@ from osezia.tenants.profiles import Profile
 
 class Clients(RegistryApplication):
     """Creates and revokes partner machine clients; tells the token endpoint whether a
-    credential is good and whether a client may still act (not revoked, tenant active)."""
+    credential is good and whether a client may still act (not revoked, tenant active).
+
+    `clock` tells the time secrets' overlaps are judged by (a test's own clock, or now in UTC).
+    """
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        share_with: PlatformApplication | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(env, share_with=share_with)
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     def create_client(
         self, tenant: str, *, role: str, name: str, public_jwk: dict[str, Any] | None = None
@@ -72,6 +89,23 @@ class Clients(RegistryApplication):
 
         self.execute("operator", None, "revoke_client", (client_id, reason), run)
 
+    def rotate_secret(self, client_id: str, *, overlap: int) -> tuple[str, datetime]:
+        """Give a client a new secret; return it (it exists nowhere else) and the moment its
+        previous secret stops working, `overlap` seconds from now (0: at once)."""
+        if overlap < 0:
+            raise InvalidValue(f"the overlap is a number of seconds from 0, got {overlap}")
+        secret = new_secret()  # drawn and hashed here, never in an @event body
+        secret_hash = hash_secret(secret)
+        until = self._clock() + timedelta(seconds=overlap)
+
+        def run() -> tuple[None, list[Aggregate]]:
+            client = self.get_client(client_id)
+            client.rotate_secret(secret_hash, until)
+            return None, [client]
+
+        self.execute("operator", None, "rotate_secret", (client_id, overlap), run)
+        return secret, until
+
     def get_client(self, client_id: str) -> Client:
         client = self.find(Client.create_id(client_id), Client)
         if client is None:
@@ -98,7 +132,12 @@ class Clients(RegistryApplication):
         client = self.active_client(client_id)
         stored = client.secret_hash if client is not None else None
         # Hashed even when the client is unknown (against a decoy), so timing says nothing.
-        return client if secret_matches(secret, stored) else None
+        if secret_matches(secret, stored):
+            return client
+        previous = client.previous_secret_hash_at(self._clock()) if client is not None else None
+        # A second hash only during an overlap: the time it takes tells a caller no more than
+        # that the client was just rotated.
+        return client if previous is not None and secret_matches(secret, previous) else None
 
     def _active_tenant(self, slug: str) -> Tenant:
         tenant = self.find(Tenant.create_id(slug), Tenant)

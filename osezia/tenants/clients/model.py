@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -52,6 +53,13 @@ class Client(Aggregate):
 
         reason: str
 
+    class SecretRotated(Aggregate.Event):
+        """The client was given a new secret (shown once, its hash kept); the secret it had
+        until then keeps working until `previous_valid_until`, then never again."""
+
+        secret_hash: str
+        previous_valid_until: datetime
+
     @staticmethod
     def create_id(client_id: str) -> UUID:
         return uuid5(OSEZIA_NAMESPACE, f"client/{client_id}")
@@ -73,6 +81,8 @@ class Client(Aggregate):
         self.secret_hash = secret_hash
         self.public_jwk = public_jwk
         self.revoked = False
+        self.previous_secret_hash: str | None = None
+        self.previous_valid_until: datetime | None = None
 
     def revoke(self, reason: str) -> None:
         if self.revoked:
@@ -82,6 +92,34 @@ class Client(Aggregate):
     @event(Revoked)
     def _revoke(self, reason: str) -> None:
         self.revoked = True
+
+    def rotate_secret(self, secret_hash: str, previous_valid_until: datetime) -> None:
+        """Give the client a new secret. The one it replaces works until
+        `previous_valid_until`; a secret replaced earlier stops at once, whatever was left of
+        its overlap: a client has at most two working secrets, so a rotation after a leak
+        (rotate twice) leaves the leaked one nothing."""
+        self.check_has_a_secret()
+        self._rotate_secret(secret_hash, previous_valid_until)
+
+    def check_has_a_secret(self) -> None:
+        if self.revoked:
+            raise InvalidTransition(f"client {self.client_id} is revoked: create another one")
+        if self.secret_hash is None:
+            raise InvalidTransition(
+                f"client {self.client_id} authenticates with private_key_jwt: "
+                "it has no secret to rotate"
+            )
+
+    @event(SecretRotated)
+    def _rotate_secret(self, secret_hash: str, previous_valid_until: datetime) -> None:
+        self.previous_secret_hash = self.secret_hash
+        self.previous_valid_until = previous_valid_until
+        self.secret_hash = secret_hash
+
+    def previous_secret_hash_at(self, now: datetime) -> str | None:
+        """The replaced secret's hash while its overlap lasts, else None."""
+        until = self.previous_valid_until
+        return self.previous_secret_hash if until is not None and now < until else None
 
 
 class ClientDirectory(Aggregate):
