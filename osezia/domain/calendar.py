@@ -51,10 +51,16 @@ GENAI_CALL_OPENING = Since(
 )
 
 
+# For facts that may predate the plan (a company's own progress towards AI).
+ANY_TIME = Since(date.min, "")
+
+
 def check_happened(on: date, what: str, *, today: date, since: Since) -> None:
     """A fact that happened (an appointment, a signature, a payment…) is dated no later than
     today in France, and not before its measure existed. Planned dates (an event's day, a
     cohort's start, a call's closing) are not facts: they are not checked here."""
+    if not isinstance(on, date) or isinstance(on, datetime):
+        raise InvalidDate(f"{what} {on!r} must be a calendar date")
     if on > today:
         raise InvalidDate(
             f"{what} dated {on} is in the future: what happened is dated no later than today "

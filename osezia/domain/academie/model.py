@@ -19,6 +19,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.application import OSEZIA_NAMESPACE
+from osezia.domain.calendar import PLAN_LAUNCH, check_happened
 from osezia.domain.errors import InvalidDate, InvalidTransition, InvalidValue
 
 
@@ -158,8 +159,7 @@ class Enrolment(Aggregate):
 
 
 def check_enrolment_date(on: date, today: date) -> None:
-    if on > today:
-        raise InvalidDate(f"enrolment dated {on} is in the future (today is {today})")
+    check_happened(on, "an enrolment", today=today, since=PLAN_LAUNCH)
 
 
 def check_completion(enrolled_on: date, on: date, today: date) -> None:

@@ -76,6 +76,7 @@ class Acceleration(PlatformApplication):
     ) -> None:
         def admit(cohort: Cohort) -> None:
             company = seen_company(self, tenant, company_id)
+            self.happened(on, "an admission")
             record = company.record(tenant)
             cohort.admit(
                 company_id, company.siren, record.legal_name, record.region, record.segment, on
@@ -99,7 +100,9 @@ class Acceleration(PlatformApplication):
             idempotency_key,
             "record_milestone",
             (company_id, milestone, on),
-            lambda cohort: cohort.reach_milestone(company_id, text(milestone, "milestone"), on),
+            lambda cohort: cohort.reach_milestone(
+                company_id, text(milestone, "milestone"), self.happened(on, "a milestone")
+            ),
         )
 
     def graduate_from_cohort(
@@ -117,7 +120,7 @@ class Acceleration(PlatformApplication):
             idempotency_key,
             "graduate_from_cohort",
             (company_id, on),
-            lambda cohort: cohort.graduate(company_id, on),
+            lambda cohort: cohort.graduate(company_id, self.happened(on, "a graduation")),
         )
 
     def exit_cohort(
@@ -136,7 +139,9 @@ class Acceleration(PlatformApplication):
             idempotency_key,
             "exit_cohort",
             (company_id, on, reason),
-            lambda cohort: cohort.exit(company_id, on, text(reason, "exit reason")),
+            lambda cohort: cohort.exit(
+                company_id, self.happened(on, "an exit"), text(reason, "exit reason")
+            ),
         )
 
     def get_cohort(self, tenant: str, cohort_id: UUID) -> Cohort:

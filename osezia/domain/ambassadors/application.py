@@ -35,6 +35,7 @@ class Ambassadors(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
+            self.happened(appointed_on, "an appointment")
             ambassador = Ambassador.appoint(
                 tenant=tenant,
                 full_name=text(full_name, "full name"),
@@ -62,6 +63,7 @@ class Ambassadors(PlatformApplication):
         def run() -> tuple[None, list[Aggregate]]:
             format_ = choice(InterventionFormat, format, "intervention format")
             ambassador = self.get_ambassador(tenant, ambassador_id)
+            self.happened(on, "an intervention")
             ambassador.record_intervention(on, audience, format_)
             return None, [ambassador]
 
@@ -79,6 +81,7 @@ class Ambassadors(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             ambassador = self.get_ambassador(tenant, ambassador_id)
+            self.happened(on, "a withdrawal")
             ambassador.withdraw(text(reason, "withdrawal reason"), on)
             return None, [ambassador]
 

@@ -11,6 +11,7 @@ from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.budget.model import BudgetRules, Envelope, Measure
+from osezia.domain.calendar import GENAI_CALL_OPENING, PLAN_LAUNCH, Since
 from osezia.domain.errors import AlreadyExists, Conflict, NotFound
 from osezia.domain.inputs import choice, text
 
@@ -62,11 +63,12 @@ class Budget(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def commit(envelope: Envelope) -> None:
+            measure_ = choice(Measure, measure, "measure")
             envelope.commit(
-                choice(Measure, measure, "measure"),
+                measure_,
                 amount_cents,
                 text(reference, "commitment reference"),
-                on,
+                self.happened(on, "a commitment", since_measure(measure_)),
             )
 
         arguments = (measure, amount_cents, reference, on)
@@ -83,11 +85,12 @@ class Budget(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def pay(envelope: Envelope) -> None:
+            measure_ = choice(Measure, measure, "measure")
             envelope.pay(
-                choice(Measure, measure, "measure"),
+                measure_,
                 text(reference, "commitment reference"),
                 amount_cents,
-                on,
+                self.happened(on, "a payment", since_measure(measure_)),
             )
 
         arguments = (measure, reference, amount_cents, on)
@@ -104,11 +107,12 @@ class Budget(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def authorise(envelope: Envelope) -> None:
+            measure_ = choice(Measure, measure, "measure")
             envelope.authorise_overrun(
-                choice(Measure, measure, "measure"),
+                measure_,
                 amount_cents,
                 text(decision_reference, "decision reference"),
-                on,
+                self.happened(on, "an overrun decision", since_measure(measure_)),
             )
 
         arguments = (measure, amount_cents, decision_reference, on)
@@ -136,3 +140,9 @@ class Budget(PlatformApplication):
             return None, [envelope]
 
         self.execute(tenant, idempotency_key, command, arguments, run)
+
+
+def since_measure(measure: Measure) -> Since:
+    """The first day a measure's money can move: the plan's launch, except for calls, which
+    the plan took over while the oldest was already running."""
+    return GENAI_CALL_OPENING if measure is Measure.CALLS else PLAN_LAUNCH

@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.calendar import Since
 from osezia.domain.calls.model import CallForProjects, CallKind, Phase, checked_phases
 from osezia.domain.calls.submissions import CallApplication
 from osezia.domain.calls.templates import CallTemplate, CallTemplates
@@ -165,6 +166,7 @@ class Calls(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             application = self.get_application(tenant, application_id)
+            self.happened(on, "an award", self._submission(application))
             application.award_phase(tenant, phase, amount_cents, months, on)
             return None, [application]
 
@@ -185,11 +187,20 @@ class Calls(PlatformApplication):
         def run() -> tuple[None, list[Aggregate]]:
             application = self.get_application(tenant, application_id)
             note = text(comment, "gate comment")
+            self.happened(on, "a gate evaluation", self._submission(application))
             application.evaluate_gate(tenant, phase, passed, on, note)
             return None, [application]
 
         arguments = (application_id, phase, passed, on, comment)
         self.execute(tenant, idempotency_key, "evaluate_gate", arguments, run)
+
+    @staticmethod
+    def _submission(application: CallApplication) -> Since:
+        """What happens to an application happens after it was submitted."""
+        return Since(
+            application.submitted_on,
+            f"when the application to call {application.call_code} was submitted",
+        )
 
     def get_call(self, call_id: UUID) -> CallForProjects:
         """Any call: calls are public."""

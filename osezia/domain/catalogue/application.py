@@ -108,6 +108,7 @@ class Catalogue(PlatformApplication):
             record = company.record(tenant)
             solution = self.get_solution(solution_id)
             self.check_not_adopted(company, solution)
+            self.happened(on, "an adoption")
             adoption = Adoption.record(
                 tenant,
                 company_id=company.id,

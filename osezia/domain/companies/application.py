@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.calendar import ANY_TIME
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.companies.standing import own_record, seen_company
 from osezia.domain.errors import Conflict
@@ -133,6 +134,8 @@ class Companies(PlatformApplication):
         def run() -> tuple[None, list[Aggregate]]:
             company = seen_company(self, tenant, company_id)
             own_record(company, tenant)
+            # A company's own progress may predate the plan; only the future is refused.
+            self.happened(on, "an adoption step", since=ANY_TIME)
             company.advance_adoption(tenant, choice(AdoptionStage, stage, "adoption stage"), on)
             return None, [company]
 

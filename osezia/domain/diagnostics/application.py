@@ -153,7 +153,7 @@ class Diagnostics(PlatformApplication):
             idempotency_key,
             "deliver_report",
             (on,),
-            lambda diagnostic: diagnostic.deliver_report(on),
+            lambda diagnostic: diagnostic.deliver_report(self.happened(on, "a report delivery")),
         )
 
     def pay_cofinancing(

@@ -53,6 +53,7 @@ class Loans(PlatformApplication):
             size_category = self.rules.eligible_category(record.size_category)
             self.rules.check_loan(amount_cents, term_months)
             check_calendar_date(on, "application date")
+            self.happened(on, "a loan application")
             loan = Loan(
                 tenant=tenant,
                 company_id=company_id,
@@ -81,7 +82,7 @@ class Loans(PlatformApplication):
             idempotency_key,
             "grant_guarantee",
             (on,),
-            lambda loan: loan.grant_guarantee(on, share),
+            lambda loan: loan.grant_guarantee(self.happened(on, "a guarantee"), share),
         )
 
     def refuse_guarantee(
@@ -99,7 +100,9 @@ class Loans(PlatformApplication):
             idempotency_key,
             "refuse_guarantee",
             (on, reason),
-            lambda loan: loan.refuse_guarantee(on, text(reason, "refusal reason")),
+            lambda loan: loan.refuse_guarantee(
+                self.happened(on, "a refusal"), text(reason, "refusal reason")
+            ),
         )
 
     def disburse_loan(
@@ -117,7 +120,7 @@ class Loans(PlatformApplication):
             idempotency_key,
             "disburse_loan",
             (amount_cents, on),
-            lambda loan: loan.disburse(amount_cents, on),
+            lambda loan: loan.disburse(amount_cents, self.happened(on, "a disbursement")),
         )
 
     def get_loan(self, tenant: str, loan_id: UUID) -> Loan:

@@ -117,6 +117,7 @@ class Meetups(PlatformApplication):
             if company_id is not None:
                 seen_company(self, tenant, company_id)
             meetup = self.get_event(tenant, event_id)
+            self.happened(on, "attendance")
             if company_id is not None:
                 meetup.record_company_attendance(company_id, on)
             if provider_siren is not None:

@@ -47,7 +47,7 @@ class Partnerships(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             partnership = self.get_partnership(tenant, partnership_id)
-            partnership.sign(on)
+            partnership.sign(self.happened(on, "a signature"))
             return None, [partnership]
 
         arguments = (partnership_id, on)
@@ -58,7 +58,7 @@ class Partnerships(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             partnership = self.get_partnership(tenant, partnership_id)
-            partnership.start(on)
+            partnership.start(self.happened(on, "a start"))
             return None, [partnership]
 
         arguments = (partnership_id, on)
@@ -69,7 +69,7 @@ class Partnerships(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             partnership = self.get_partnership(tenant, partnership_id)
-            partnership.complete(on)
+            partnership.complete(self.happened(on, "a completion"))
             return None, [partnership]
 
         arguments = (partnership_id, on)

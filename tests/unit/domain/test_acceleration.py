@@ -193,14 +193,14 @@ def test_a_company_that_exits_does_not_free_its_seat(
     [
         (date(2026, 1, 14), False),
         (STARTS, True),
-        (date(2027, 7, 15), True),
-        (date(2027, 7, 16), False),
+        (date(2026, 7, 15), True),
+        (date(2026, 7, 16), False),
     ],
 )
 def test_an_admission_falls_between_the_cohorts_start_and_end(
     acceleration: Acceleration, company: UUID, on: date, allowed: bool
 ) -> None:
-    cohort_id = a_cohort(acceleration)
+    cohort_id = a_cohort(acceleration, months=6)
 
     if allowed:
         acceleration.admit_to_cohort(BPIFRANCE, cohort_id, company_id=company, on=on)

@@ -232,7 +232,7 @@ def test_a_withdrawal_cannot_be_dated_before_the_appointment(ambassadors: Ambass
     ambassador_id = a_regional_ambassador(ambassadors)
 
     with pytest.raises(InvalidDate, match="before the appointment"):
-        ambassadors.withdraw_ambassador(CCI, ambassador_id, reason="x", on=date(2025, 1, 1))
+        ambassadors.withdraw_ambassador(CCI, ambassador_id, reason="x", on=date(2025, 8, 1))
 
 
 def test_a_withdrawal_cannot_be_dated_before_the_last_intervention(

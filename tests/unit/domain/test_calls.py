@@ -547,6 +547,7 @@ def test_a_phase_the_call_does_not_have_is_refused(calls: Calls, application: UU
 
 
 def test_dates_follow_each_other(calls: Calls, application: UUID) -> None:
+    calls.today = lambda: date(2026, 10, 1)  # months after the submission
     selected(calls, application)
     with pytest.raises(InvalidDate):  # before the submission
         calls.award_phase(

@@ -39,6 +39,9 @@ from tests.unit.conftest import MEMORY
 from tests.unit.domain.attempts import Attempts
 from tests.unit.domain.saved import KeepsSaved
 
+# The rules under test are not today's date: let every generated date have happened.
+LATER = date(2030, 12, 31)
+
 PILOT = "bpifrance"
 A = AdmissionStatus
 CAPACITY = 2
@@ -83,7 +86,7 @@ def register(companies: Companies, siren: str, *followers: str) -> UUID:
 class CohortLifecycle(Attempts):
     def __init__(self) -> None:
         super().__init__()
-        companies = Companies(env=MEMORY, networks=NETWORKS)
+        companies = Companies(env=MEMORY, networks=NETWORKS, today=lambda: LATER)
         self.acceleration = ObservedAcceleration(env=MEMORY, share_with=companies)
         self.company_ids = [register(companies, siren, "french-tech", PILOT) for siren in SIRENS]
         self.unseen = register(companies, UNSEEN_SIREN, "french-tech")

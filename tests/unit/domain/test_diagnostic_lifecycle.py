@@ -27,6 +27,9 @@ from tests.unit.conftest import MEMORY
 from tests.unit.domain.attempts import Attempts
 from tests.unit.domain.saved import KeepsSaved
 
+# The rules under test are not today's date: let every generated date have happened.
+LATER = date(2030, 12, 31)
+
 BPIFRANCE = "bpifrance"
 CCI = "cci"
 
@@ -71,7 +74,7 @@ class DiagnosticLifecycle(Attempts):
 
     def __init__(self) -> None:
         super().__init__()
-        self.companies = Companies(env=MEMORY, networks=NETWORKS)
+        self.companies = Companies(env=MEMORY, networks=NETWORKS, today=lambda: LATER)
         self.app = RecordingDiagnostics(self.companies)
         # A second application on the same store, that only ever reads: it replays.
         self.replayer = Diagnostics(env=MEMORY, share_with=self.companies)

@@ -632,8 +632,8 @@ def test_a_cofinancing_paid_commits_and_pays_the_states_share_on_the_budget_that
     diagnostics: Diagnostics, pme: UUID
 ) -> None:
     budget = budget_of(diagnostics)
-    diagnostics.today = lambda: date(2026, 5, 4)
     diagnostic_id = a_diagnostic_at(Status.REPORT_DELIVERED, diagnostics, pme)
+    diagnostics.today = lambda: date(2026, 7, 6)
 
     diagnostics.pay_cofinancing(BPIFRANCE, diagnostic_id, price_cents=1_000_000)
 
@@ -641,7 +641,7 @@ def test_a_cofinancing_paid_commits_and_pays_the_states_share_on_the_budget_that
     assert envelope.committed[Measure.DIAGNOSTICS] == 400_000
     assert envelope.paid[Measure.DIAGNOSTICS] == 400_000
     assert envelope.commitments[f"DIAG-{diagnostic_id}"] == Commitment(
-        Measure.DIAGNOSTICS, 400_000, 400_000, date(2026, 5, 4)
+        Measure.DIAGNOSTICS, 400_000, 400_000, date(2026, 7, 6)
     )
 
 

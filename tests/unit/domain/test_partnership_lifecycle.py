@@ -27,6 +27,9 @@ from tests.unit.conftest import MEMORY
 from tests.unit.domain.attempts import Keyed, KeyedAttempts
 from tests.unit.domain.saved import KeepsSaved
 
+# The rules under test are not today's date: let every generated date have happened.
+LATER = date(2030, 12, 31)
+
 INRIA = "inria"
 P = PartnershipStatus
 
@@ -54,7 +57,7 @@ class ObservedPartnerships(KeepsSaved, Partnerships):
 class PartnershipLifecycle(KeyedAttempts):
     def __init__(self) -> None:
         super().__init__()
-        companies = Companies(env=MEMORY, networks=NETWORKS)
+        companies = Companies(env=MEMORY, networks=NETWORKS, today=lambda: LATER)
         self.partnerships = ObservedPartnerships(env=MEMORY, share_with=companies)
         # Registered by CCI first, then by INRIA, which follows it from then on.
         for tenant in ("cci", INRIA):

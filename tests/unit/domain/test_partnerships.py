@@ -153,11 +153,11 @@ def test_a_partnership_goes_from_signature_to_completion(
 
     partnerships.sign_partnership(INRIA, partnership_id, on=SIGNED)
     partnerships.start_partnership(INRIA, partnership_id, on=STARTED)
-    partnerships.complete_partnership(INRIA, partnership_id, on=date(2026, 12, 18))
+    partnerships.complete_partnership(INRIA, partnership_id, on=date(2026, 11, 18))
 
     partnership = partnerships.get_partnership(INRIA, partnership_id)
     assert partnership.status is PartnershipStatus.COMPLETED
-    assert (partnership.started_on, partnership.completed_on) == (STARTED, date(2026, 12, 18))
+    assert (partnership.started_on, partnership.completed_on) == (STARTED, date(2026, 11, 18))
     assert partnership.year == 2025
 
 
