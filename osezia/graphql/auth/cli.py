@@ -1,5 +1,5 @@
-"""`osezia clients create|revoke|list` and `osezia keys rotate|list`: an operator's commands for
-partner machine credentials and the API's signing keys."""
+"""`osezia clients create|rotate|revoke|list` and `osezia keys rotate|list`: an operator's
+commands for partner machine credentials and the API's signing keys."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ Subparsers = argparse._SubParsersAction  # argparse names no public type for it
 
 def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Add `clients` to the `osezia` command."""
-    clients = subparsers.add_parser("clients", help="create, revoke or list machine clients")
+    clients = subparsers.add_parser(
+        "clients", help="create, rotate, revoke or list machine clients"
+    )
     actions = clients.add_subparsers(dest="action", required=True)
     create = actions.add_parser("create", help="create a client; its secret is printed once")
     create.add_argument("tenant", help="the tenant's slug")
@@ -29,6 +31,17 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         type=Path,
         help="the client's public key (JSON): it then authenticates with private_key_jwt, "
         "and gets no secret",
+    )
+    rotate = actions.add_parser(
+        "rotate", help="give a client a new secret, printed once; the old one works a while"
+    )
+    rotate.add_argument("client_id")
+    rotate.add_argument(
+        "--overlap",
+        metavar="SECONDS",
+        type=_seconds,
+        help="how long the old secret keeps working (default OSEZIA_SECRET_OVERLAP; 0: it "
+        "stops now)",
     )
     revoke = actions.add_parser("revoke", help="revoke a client: its tokens stop working")
     revoke.add_argument("client_id")
@@ -45,6 +58,13 @@ def add_keys_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions.add_parser("rotate", help="sign with a new key; the old one stays published")
     actions.add_parser("list", help="the published keys")
     keys.set_defaults(run=run_keys)
+
+
+def _seconds(value: str) -> int:
+    """A whole number of seconds from 0, or argparse's one-line usage error."""
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of seconds from 0")
+    return int(value)
 
 
 def _database_url(settings: Settings) -> str:
@@ -93,6 +113,17 @@ def run_clients(settings: Settings, arguments: argparse.Namespace) -> int:
                 else:
                     print("authentication: private_key_jwt, with the registered public key")
                 print(f"token endpoint: {settings.token_endpoint}")
+            elif arguments.action == "rotate":
+                overlap = arguments.overlap
+                overlap = settings.secret_overlap if overlap is None else overlap
+                secret, until = clients.rotate_secret(arguments.client_id, overlap=overlap)
+                print(f"client {arguments.client_id} has a new secret")
+                print(f"client_secret:  {secret}")
+                print("(the secret is shown only this once: store it now)")
+                if overlap:
+                    print(f"the previous secret works until {until.isoformat(timespec='seconds')}")
+                else:
+                    print("the previous secret no longer works")
             elif arguments.action == "revoke":
                 clients.revoke_client(arguments.client_id, reason=arguments.reason)
                 print(f"client {arguments.client_id} revoked")
