@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
+import json
 import signal
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+from uuid import UUID
 
 import eventsourcing.persistence
 import psycopg
@@ -22,9 +27,14 @@ from osezia.config import (
     SettingsError,
     load_settings,
 )
+from osezia.domain.actors import Actor, acting, current_actor
+from osezia.domain.decisions import Decision
 from osezia.embedded import resolve_database_url
 from osezia.graphql.auth.cli import add_keys_parser
 from osezia.graphql.auth.cli import add_parser as add_clients_parser
+
+# Commands that run for as long as they are left to: what they append is their callers' doing.
+_SERVICES = frozenset({"serve", "project", "worker"})
 
 # What a database that is down or unreachable raises, through each of the drivers we use.
 _UNREACHABLE = (
@@ -58,6 +68,16 @@ def _unreachable(url: str | None, error: BaseException) -> str:
     database = Database.from_url(url)
     where = f"{database.host}:{database.port}/{database.dbname}"
     return f"osezia: the database does not answer ({where}): {reason}"
+
+
+def _cli_actor() -> Actor:
+    """Who runs the command: the operating system's user, for the platform's operator. A
+    process with no user name to give (a container's numeric user) is recorded as `system`."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):
+        user = "system"
+    return Actor(user or "system", "operator", "cli")
 
 
 def _store_env(url: str, pool_size: int = 5) -> dict[str, str]:
@@ -350,6 +370,7 @@ def _import_trainings(settings: Settings, arguments: argparse.Namespace) -> int:
     with (
         open(arguments.file, encoding="utf-8-sig", newline="") as file,
         psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn,
+        acting(replace(current_actor(), via=slug)),  # the operator records them for the network
     ):
         try:
             summary = import_trainings(conn, slug, file, on_problem=problem, on_progress=progress)
@@ -360,6 +381,48 @@ def _import_trainings(settings: Settings, arguments: argparse.Namespace) -> int:
     print(file=sys.stderr)
     print(f"{summary} in {elapsed:,.1f}s")
     return 1 if summary.rejected else 0
+
+
+def _decisions(settings: Settings, arguments: argparse.Namespace) -> int:
+    from osezia.domain.decisions import decisions_of
+    from osezia.tenants.application import Tenants
+
+    try:
+        record_id = UUID(arguments.id)
+    except ValueError:
+        print(f"osezia: NOT_FOUND: no record with id {arguments.id}", file=sys.stderr)
+        return 2
+    with Tenants(env=_store_env(_database_url(settings), 1)) as log:
+        decisions = decisions_of(log, record_id)
+    if not decisions:
+        print(f"osezia: NOT_FOUND: no record with id {record_id}", file=sys.stderr)
+        return 2
+    if arguments.tenant is not None:
+        decisions = [d for d in decisions if d.via == arguments.tenant]
+    if arguments.json:
+        rows = [_decision_row(d) for d in decisions]
+        print(json.dumps(rows, ensure_ascii=False, default=str, indent=2))
+        return 0
+    for d in decisions:
+        by = f"{d.actor.kind}:{d.actor.id}" if d.actor else "(actor not recorded)"
+        details = " ".join(f"{k}={v}" for k, v in d.details.items())
+        when, network = d.recorded_at.isoformat(), d.via or "-"
+        print(f"{when}  v{d.version:<3} {d.event}  via {network}  by {by}  {details}")
+    return 0
+
+
+def _decision_row(decision: Decision) -> dict[str, Any]:
+    actor = decision.actor
+    return {
+        "record_id": str(decision.record_id),
+        "version": decision.version,
+        "recorded_at": decision.recorded_at.isoformat(),
+        "event": decision.event,
+        "network": decision.via,
+        "actor": actor.id if actor else None,
+        "kind": actor.kind if actor else None,
+        "details": decision.details,
+    }
 
 
 def _rows_bar(done: int, total: int, rate: float | None) -> str:
@@ -432,6 +495,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--tenant", default="operator", help="the network recording them (default: operator)"
     )
     trainings.set_defaults(run=_import_trainings)
+    decisions = commands.add_parser(
+        "decisions",
+        help="list the decisions behind a record: its events, when, by whom, through which network",
+        description=(
+            "Every event of the record with this id (a budget, a loan, a diagnostic, a company…), "
+            "oldest first: when it was recorded, what it decided, through which network and by "
+            "whom (a client id, an identity provider's subject, an operator's user name). Exit "
+            "status 2 when the log holds no record with that id."
+        ),
+    )
+    decisions.add_argument("id", help="the record's id")
+    decisions.add_argument("--tenant", help="only the decisions made through this network")
+    decisions.add_argument("--json", action="store_true", help="print them as a JSON list")
+    decisions.set_defaults(run=_decisions)
     add_clients_parser(commands)
     add_keys_parser(commands)
     arguments = parser.parse_args(argv)
@@ -444,7 +521,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if settings.database_url is not None:
                 _check_database(settings.database_url)
-            return int(arguments.run(settings, arguments))
+            if arguments.command in _SERVICES:
+                return int(arguments.run(settings, arguments))
+            with acting(_cli_actor()):
+                return int(arguments.run(settings, arguments))
         except _UNREACHABLE as error:
             print(_unreachable(settings.database_url, error), file=sys.stderr)
             return 3

@@ -25,7 +25,8 @@ enrolments have other ids: its rows neither block nor reveal this network's, nor
 days.
 
 For speed the import writes stored events directly, with the JSON state the application's
-mapper would write for the same commands (the tests hold it to that), through the bulk path.
+mapper would write for the same commands (the tests hold it to that), through the bulk path;
+each event records the actor set around the import (osezia.domain.actors), as the mapper would.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from osezia.domain.academie.model import (
     learner_ref_of,
     training_code_of,
 )
+from osezia.domain.actors import META, Actor, current_actor
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.calendar import today_in_france
 from osezia.domain.companies.model import Company
@@ -276,7 +278,8 @@ def read_rows(
 #
 # The state is the JSON orjson writes for the event's dict (keys in this order, no spaces), put
 # together from pieces that repeat across rows, each written by orjson once: the head (time,
-# topic, tenant) once a batch, the training's fields, the employer's and the dates once each.
+# topic, tenant) once a batch, the training's fields, the employer's and the dates once each,
+# and the tail (the actor, then the closing brace) once an import.
 
 
 def _transcoded(kind: str, value: str) -> dict[str, str]:
@@ -284,14 +287,20 @@ def _transcoded(kind: str, value: str) -> dict[str, str]:
 
 
 def enrolled_state(tenant: str, training: Training, at: dict[str, str]) -> bytes:
-    return _enrolled_state(_enrolled_head(tenant, orjson.dumps(at)), training)
+    head = _enrolled_head(tenant, orjson.dumps(at))
+    return _enrolled_state(head, training, _tail(current_actor()))
 
 
 def completed_state(on: date, at: dict[str, str]) -> bytes:
-    return b'{"timestamp":' + orjson.dumps(at) + _on(on) + b"}"
+    return b'{"timestamp":' + orjson.dumps(at) + _on(on) + _tail(current_actor())
 
 
-def _enrolled_state(head: bytes, training: Training) -> bytes:
+def _tail(actor: Actor) -> bytes:
+    """The actor's key and value, the comma before them and the state's closing brace."""
+    return b',"' + META.encode() + b'":' + orjson.dumps(actor.as_meta()) + b"}"
+
+
+def _enrolled_state(head: bytes, training: Training, tail: bytes) -> bytes:
     return b"".join(
         (
             head,
@@ -304,7 +313,7 @@ def _enrolled_state(head: bytes, training: Training) -> bytes:
             ),
             _company_fields(training.siren),
             _on(training.enrolled_on),
-            b"}",
+            tail,
         )
     )
 
@@ -426,6 +435,8 @@ class TrainingImport:
         self.clock = clock
         self.batch_rows = batch_rows
         self.appender = BulkAppender(conn)
+        # Taken here, in the caller's context: batches are written from another thread.
+        self.tail = _tail(current_actor())
 
     def run(
         self,
@@ -495,6 +506,7 @@ class TrainingImport:
         at_json = orjson.dumps(at)
         head = _enrolled_head(self.tenant, at_json)
         completed_head = b'{"timestamp":' + at_json
+        tail = self.tail
         today = self.today
         enrolled_state_of, on_of = _enrolled_state, _on
         imported = already_present = 0
@@ -504,10 +516,10 @@ class TrainingImport:
                 completed_on = training.completed_on
                 earlier = stored.get(key)
                 if earlier is None:
-                    yield key, 1, ENROLLED_TOPIC, enrolled_state_of(head, training)
+                    yield key, 1, ENROLLED_TOPIC, enrolled_state_of(head, training, tail)
                     stored[key] = (training.enrolled_on, completed_on is not None)
                     if completed_on is not None:
-                        yield key, 2, COMPLETED_TOPIC, completed_head + on_of(completed_on) + b"}"
+                        yield key, 2, COMPLETED_TOPIC, completed_head + on_of(completed_on) + tail
                     imported += 1
                 elif completed_on is None or earlier[1]:
                     already_present += 1
@@ -518,7 +530,7 @@ class TrainingImport:
                         outcome.problems.append((training.line, error.message))
                         continue
                     stored[key] = (earlier[0], True)
-                    yield key, 2, COMPLETED_TOPIC, completed_head + on_of(completed_on) + b"}"
+                    yield key, 2, COMPLETED_TOPIC, completed_head + on_of(completed_on) + tail
                     imported += 1
         finally:
             outcome.imported += imported

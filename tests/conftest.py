@@ -7,8 +7,17 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from osezia.domain.actors import Actor, acting_for_process
 from osezia.migrations import migrate
 from tests.services import fresh_database, postgres_admin_url, redis_url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_actor() -> Iterator[Actor]:
+    """Commands that tests call directly, in any thread, record this actor (the API and the
+    `osezia` command set their own, which the processes of e2e tests prove)."""
+    with acting_for_process(Actor("tests", "operator", "system")) as actor:
+        yield actor
 
 
 @pytest.fixture(scope="session")

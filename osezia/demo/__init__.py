@@ -25,6 +25,7 @@ from osezia.demo import companies as demo_companies
 from osezia.demo import measures, plan
 from osezia.demo.companies import demo_siren
 from osezia.demo.timeline import Timeline
+from osezia.domain.actors import Actor, acting
 from osezia.domain.companies.model import Company
 from osezia.domain.platform import Platform
 from osezia.tenants.application import Tenants
@@ -40,9 +41,12 @@ MEMORY: EnvType = {
     "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
 }
 END = date(2026, 11, 20)
+# Who the demo's decisions are recorded as made by: the demo itself, for the plan's operator.
+DEMO_ACTOR = Actor("demo", "operator", "system")
 _REGISTRY = "osezia.tenants."
 
 __all__ = [
+    "DEMO_ACTOR",
     "END",
     "DemoHistory",
     "build_demo",
@@ -68,7 +72,7 @@ class DemoHistory:
 def build_demo(companies: int = 20_000, seed: int = 2025, until: date = END) -> DemoHistory:
     """Run the whole plan's demo in memory and return its events, stamped with their days."""
     rng = random.Random(seed)
-    with _seeded_ids(random.Random(seed + 1)):
+    with _seeded_ids(random.Random(seed + 1)), acting(DEMO_ACTOR):
         return _build(rng, companies, until)
 
 

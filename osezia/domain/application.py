@@ -17,12 +17,14 @@ from eventsourcing.persistence import (
     ApplicationRecorder,
     IntegrityError,
     JSONTranscoder,
+    Mapper,
     Notification,
     Recording,
     Transcoding,
 )
 from eventsourcing.utils import EnvType
 
+from osezia.domain.actors import ActorMapper
 from osezia.domain.calendar import PLAN_LAUNCH, Since, check_happened, today_in_france
 from osezia.domain.errors import Conflict, DomainError, IdempotencyKeyReused, NotFound
 from osezia.domain.groupcommit import GroupCommit
@@ -159,6 +161,10 @@ class PlatformApplication(Application[UUID]):
 
     def construct_recorder(self) -> ApplicationRecorder:
         return self._shared.recorder if self._shared else super().construct_recorder()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        # Every event records who decided it: see osezia.domain.actors.
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ActorMapper)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

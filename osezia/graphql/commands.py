@@ -1,20 +1,25 @@
 """Running a command from a mutation: authorise, run it in a thread, answer with its outcome.
 
 eventsourcing is synchronous: the command runs in a worker thread, and reports the log
-position of what it appended as a consistency token the read side can wait for.
+position of what it appended as a consistency token the read side can wait for. Every event it
+appends records the verified caller as its actor (osezia.domain.actors).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
+from osezia.domain.actors import Actor, acting
 from osezia.domain.application import PlatformApplication
 from osezia.domain.errors import DomainError, NotFound
+from osezia.graphql.auth.bearer import TENANT_HEADER
+from osezia.graphql.auth.principal import Principal
 from osezia.graphql.context import Info
 from osezia.graphql.errors import Problem
 
@@ -39,6 +44,17 @@ def uuid_of(value: strawberry.ID | str, label: str) -> UUID:
         raise NotFound(f"no {label} with id {value}") from None
 
 
+def actor_of(principal: Principal) -> Actor:
+    """The caller as the actor of its commands: one of our clients by its id, a person by the
+    identity provider's subject, a developer's tenant header as ``dev:<tenant>``."""
+    tenant = principal.tenant
+    if principal.client_id is not None:
+        return Actor(principal.client_id, tenant, "client")
+    if principal.subject == f"{TENANT_HEADER}:{tenant}":
+        return Actor(f"dev:{tenant}", tenant, "developer")
+    return Actor(principal.subject, tenant, "person")
+
+
 async def run_command(
     info: Info,
     command: str,
@@ -49,8 +65,13 @@ async def run_command(
     if refused is not None:
         return Problem.of(refused)
 
+    principal = info.context.principal
+    # Without a principal (a schema executed in-process, as tests do) the process's actor holds.
+    actor = acting(actor_of(principal)) if principal is not None else nullcontext()
+
     def work() -> tuple[UUID | None, int]:
-        result = call()
+        with actor:
+            result = call()
         return result, app.last_position()
 
     try:

@@ -10,6 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from osezia.domain.errors import Forbidden
 from osezia.domain.platform import Platform
+from osezia.graphql.auth.principal import Principal
 from osezia.projections.changes import ChangeHub
 from osezia.tenants.profiles import COMMANDS, Profile
 
@@ -25,6 +26,7 @@ class Context:
     consistency_token: str | None = None  # from the X-Consistency-Token header, if sent
     changes: ChangeHub | None = None  # the process's feed of read-model positions
     loaders: dict[str, Any] = field(default_factory=dict)  # this request's DataLoaders
+    principal: Principal | None = None  # the verified caller, the actor of its commands
 
     def refuse(self, command: str) -> Forbidden | None:
         """FORBIDDEN if the caller may not issue ``command``, else None: the network's profile

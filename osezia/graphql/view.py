@@ -275,6 +275,7 @@ class GraphQLView(GraphQL[Context, None]):
             profile=await services.auth.profile(principal.tenant),
             consistency_token=request.headers.get("x-consistency-token"),
             changes=services.changes,
+            principal=principal,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
