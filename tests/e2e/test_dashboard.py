@@ -1,6 +1,8 @@
 """The « Tableau de bord Osez l'IA » in a real browser (Debian's headless Chromium) against
-`osezia serve`: a network signs in with its client credentials and sees the figures the API
-gives it, today and as of a past day, on an accessible page.
+`osezia serve`: a network's integrator pastes an access token (obtained with the network's
+client credentials, which are never typed into the page) and sees the figures the API gives it,
+today and as of a past day, on an accessible page. People signing in through their network's
+OpenID provider: test_signin_browser.py.
 
 Chromium is not optional here: without /usr/bin/chromium the tests fail (`make test` installs
 it). The screenshot goes to pytest's temporary directory; with OSEZIA_DOCS_SCREENSHOT=1 it is
@@ -204,10 +206,11 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def sign_in(page: Page, server: str, credentials: tuple[str, str]) -> None:
+    response = request_token(server, *credentials)
+    assert response.status_code == 200, response.text
     page.goto(f"{server}/tableau-de-bord")
-    page.get_by_label("Identifiant client").fill(credentials[0])
-    page.get_by_label("Secret client").fill(credentials[1])
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label("Jeton d'accès (Bearer)").fill(response.json()["access_token"])
+    page.get_by_role("button", name="Utiliser ce jeton").click()
 
 
 def shown(page: Page, selector: str) -> str:
@@ -342,15 +345,14 @@ def test_a_list_is_exported_from_the_page(
     assert len(lines) == 1 + COMPANIES
 
 
-def test_wrong_credentials_are_reported_in_french(
-    server: str, credentials: tuple[str, str], page: Page
+def test_the_page_asks_for_no_client_secret_and_offers_no_provider_it_does_not_have(
+    server: str, page: Page
 ) -> None:
-    sign_in(page, server, (credentials[0], "not-the-secret"))
+    page.goto(f"{server}/tableau-de-bord")
+    page.get_by_label("Jeton d'accès (Bearer)").wait_for()
 
-    alert = page.get_by_role("alert")
-    alert.wait_for()
-    assert "Identifiant ou secret client incorrect" in alert.inner_text()
-    assert page.locator("#tableau").is_hidden()
+    assert page.get_by_label("Secret client").count() == 0  # machine secrets are for machines
+    assert page.get_by_text("Se connecter avec votre fournisseur d'identité").is_hidden()
 
 
 def test_an_expired_or_forged_token_sends_back_to_sign_in(
@@ -363,7 +365,7 @@ def test_an_expired_or_forged_token_sends_back_to_sign_in(
     alert = page.get_by_role("alert")
     alert.wait_for()
     assert "jeton d'accès est invalide ou a expiré" in alert.inner_text()
-    assert page.get_by_label("Identifiant client").is_visible()
+    assert page.get_by_label("Jeton d'accès (Bearer)").is_visible()
 
 
 # Where the browser offers a save dialog, the CSV goes to the chosen file as it arrives. This

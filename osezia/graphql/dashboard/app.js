@@ -1,5 +1,8 @@
 // Tableau de bord Osez l'IA: reads `progress(asOf:)` from /graphql with the visitor's token.
-// The token lives in sessionStorage only: it goes with the tab, and never into a URL.
+// A person signed in through their network's identity provider: the token is in the server's
+// HttpOnly session cookie, handed to this page by /tableau-de-bord/session and kept in memory.
+// A pasted token, or a network chosen in development: in sessionStorage, which goes with the tab.
+// Either way it is sent as a bearer token, never in a URL.
 "use strict";
 
 const SESSION_KEY = "osezia.tableau-de-bord";
@@ -88,6 +91,21 @@ const MESURES = {
   ACCELERATION: "Programme d'accélération",
   ACADEMIE: "Académie de l'IA",
   AWARENESS: "Sensibilisation",
+};
+
+// What the sign-in's return tells the page (`?erreur=`), in French.
+const ERREURS = {
+  fournisseur: "Le fournisseur d'identité de votre réseau ne répond pas. Réessayez dans quelques minutes.",
+  etat: "La connexion n'a pas pu être vérifiée (demande expirée ou déjà utilisée). Recommencez la connexion.",
+  role: "Votre compte n'ouvre aucun rôle dans le tableau de bord Osez l'IA. Demandez un accès à l'administrateur de votre réseau.",
+  echec: "La connexion auprès du fournisseur d'identité a échoué. Recommencez la connexion.",
+};
+
+const ROLES = {
+  analyst: "analyste",
+  officer: "chargé de mission",
+  manager: "responsable",
+  admin: "administrateur",
 };
 
 // --- French formatting ---------------------------------------------------------------------
@@ -181,8 +199,11 @@ function enregistrer(value) {
   else sessionStorage.setItem(SESSION_KEY, JSON.stringify(value));
 }
 
+// The signed-in person's token, from the server's session: in memory only.
+let personne = null;
+
 function entetes(extra = {}) {
-  const current = session();
+  const current = personne || session();
   const headers = { ...extra };
   if (current?.token) headers.Authorization = `Bearer ${current.token}`;
   else if (current?.tenant) headers["X-Osezia-Tenant"] = current.tenant;
@@ -223,35 +244,6 @@ async function graphql(query, variables) {
     throw new Error(`L'API a signalé une erreur : ${body.errors.map((e) => e.message).join(" ; ")}`);
   }
   return body.data;
-}
-
-async function demanderJeton(clientId, secret) {
-  // RFC 6749 §2.3.1: each part is form-encoded before Basic encoding.
-  const form = (text) => encodeURIComponent(text).replace(/%20/g, "+");
-  const basic = btoa(`${form(clientId)}:${form(secret)}`); // ASCII once form-encoded
-  let response;
-  try {
-    // Without credentials mode "omit", the Basic challenge of a refused secret would open the
-    // browser's own password prompt instead of reaching this page.
-    response = await fetch("/oauth/token", {
-      method: "POST",
-      credentials: "omit",
-      headers: {
-        Authorization: `Basic ${basic}`,
-        "Content-Type": "application/x-www-form-urlencoded",
-      },
-      body: "grant_type=client_credentials",
-    });
-  } catch {
-    throw new Error("Le serveur ne répond pas. Vérifiez votre connexion et réessayez.");
-  }
-  if (response.status === 401 || response.status === 400) {
-    throw new Error("Identifiant ou secret client incorrect, ou client révoqué.");
-  }
-  if (!response.ok) {
-    throw new Error(`Le serveur d'autorisation a répondu par une erreur (HTTP ${response.status}).`);
-  }
-  return (await response.json()).access_token;
 }
 
 // --- rendering -----------------------------------------------------------------------------
@@ -492,6 +484,7 @@ function echec(error) {
   alerte(error.message);
   if (error instanceof Refus) {
     enregistrer(null);
+    personne = null;
     montrerConnexion();
   } else {
     $("statut").textContent = "";
@@ -506,28 +499,62 @@ async function ouvrir() {
     echec(error);
     return;
   }
+  await montrer(qui);
+}
+
+async function montrer(qui) {
   $("connexion").hidden = true;
   $("tableau").hidden = false;
   $("deconnexion").hidden = false;
   $("reseau").hidden = false;
   $("reseau").textContent = `Réseau : ${qui.name}`;
+  $("personne").hidden = !qui.person;
+  $("personne").textContent = qui.person ? `${qui.person} (${ROLES[qui.role] || qui.role})` : "";
   afficherExports(qui.exports);
   await charger($("situation").value || null);
+}
+
+// A person signed in through the provider has a session cookie: the server hands over its token.
+async function reprendre() {
+  let response;
+  try {
+    response = await fetch("/tableau-de-bord/session", { credentials: "same-origin" });
+  } catch {
+    return false;
+  }
+  if (!response.ok) return false;
+  const qui = await response.json();
+  if (!qui.token) return false;
+  personne = { token: qui.token, expiresAt: qui.expiresAt };
+  await montrer(qui);
+  return true;
+}
+
+// The sign-in's return says what went wrong once; the address is then cleaned.
+function erreurDeRetour() {
+  const adresse = new URL(window.location.href);
+  const code = adresse.searchParams.get("erreur");
+  if (code === null) return;
+  alerte(ERREURS[code] || ERREURS.echec);
+  adresse.searchParams.delete("erreur");
+  history.replaceState(null, "", adresse.pathname + adresse.search);
 }
 
 async function montrerConnexion() {
   $("tableau").hidden = true;
   $("deconnexion").hidden = true;
   $("reseau").hidden = true;
+  $("personne").hidden = true;
   $("connexion").hidden = false;
   try {
-    const { networks } = await (await fetch("/tableau-de-bord/reseaux", { credentials: "omit" })).json();
+    const { networks, provider } = await (await fetch("/tableau-de-bord/reseaux", { credentials: "omit" })).json();
+    $("carte-fournisseur").hidden = !provider;
     if (networks?.length) {
       $("choix-reseau").replaceChildren(...networks.map((n) => el("option", { value: n.tenant, text: n.name })));
       $("form-reseau").hidden = false;
     }
   } catch {
-    // Without the list, the two other ways in remain.
+    // Without the answer, the pasted token remains.
   }
 }
 
@@ -606,18 +633,12 @@ function demarrer() {
   $("deconnexion").addEventListener("click", () => {
     enregistrer(null);
     alerte("");
-    montrerConnexion();
-  });
-  $("form-client").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    try {
-      const token = await demanderJeton($("client-id").value.trim(), $("client-secret").value);
-      $("client-secret").value = "";
-      enregistrer({ token });
-      await ouvrir();
-    } catch (error) {
-      alerte(error.message);
+    if (personne !== null) {
+      personne = null;
+      window.location.assign("/tableau-de-bord/deconnexion"); // the server forgets the session
+      return;
     }
+    montrerConnexion();
   });
   $("form-jeton").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -630,8 +651,9 @@ function demarrer() {
     enregistrer({ tenant: $("choix-reseau").value });
     await ouvrir();
   });
+  erreurDeRetour();
   if (session()) ouvrir();
-  else montrerConnexion();
+  else reprendre().then((repris) => repris || montrerConnexion());
 }
 
 demarrer();

@@ -2,22 +2,33 @@
 with the visitor's own access token, so it shows exactly what that network may see.
 
 Two small JSON answers help the page: who the token acts for (`session`: the network's name
-to show, the lists it may export, none without the `read` scope that exporting needs), and,
-only where the development tenant header is accepted, the networks to choose from (`reseaux`),
-so that `make run` shows the page without credentials.
+to show, the lists it may export, none without the `read` scope that exporting needs; for a
+person signed in through the network's OpenID provider, who they are and the access token the
+page then sends as a bearer token), and the ways in (`reseaux`): whether people sign in through
+the provider, and, only where the development tenant header is accepted, the networks to choose
+from, so that `make run` shows the page without credentials.
+
+Everything but the page itself is mounted under the dashboard's path, with the signed session
+cookie (osezia.graphql.auth.signin) when people sign in there: no other path sees that cookie.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from importlib.resources import files
+from typing import Any
 
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from osezia.config import Settings
+from osezia.graphql.auth.bearer import TENANT_HEADER
 from osezia.graphql.auth.errors import InvalidToken
+from osezia.graphql.auth.principal import Principal
+from osezia.graphql.auth.signin import SignIn, session_middleware, sign_in_enabled, signed_in
 from osezia.graphql.exports import exportable
 from osezia.graphql.view import Services
 from osezia.tenants.model import TenantStatus
@@ -40,9 +51,11 @@ def asset(name: str) -> bytes:
     return files("osezia.graphql.dashboard").joinpath(name).read_bytes()
 
 
-def dashboard_routes(services: list[Services], settings: Settings) -> list[Route]:
-    """The page, its script and style sheet, and the two answers the page asks for."""
+def dashboard_routes(services: list[Services], settings: Settings) -> list[Route | Mount]:
+    """The page, and under its path its script and style sheet, the two answers the page asks
+    for and, when the provider sign-in is configured, its three routes."""
     developer = settings.dev_tenant_header and not settings.is_production
+    people = sign_in_enabled(settings)
     contents = {name: asset(name) for name in ASSETS}  # shipped with the code: read once
 
     def serve(name: str) -> Route:
@@ -51,36 +64,58 @@ def dashboard_routes(services: list[Services], settings: Settings) -> list[Route
             headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache"}
             return Response(contents[name], media_type=media, headers=headers)
 
-        path = PATH if name == "index.html" else f"{PATH}/{name}"
+        path = PATH if name == "index.html" else f"/{name}"
         return Route(path, endpoint, name=f"dashboard-{name}")
 
     async def session(request: Request) -> Response:
+        person = signed_in(request.session) if people else None
+        headers: Mapping[str, str] = request.headers
+        if person is not None and _without_credentials(request):
+            headers = {"authorization": f"Bearer {person.token}"}
         try:
-            principal = await services[0].auth.authenticate(request.headers)
+            principal = await services[0].auth.authenticate(headers)
         except InvalidToken as refusal:
+            if person is not None:
+                request.session.clear()  # its network was suspended, or the role withdrawn
             return refusal.response()
-        tenant = await asyncio.to_thread(services[0].tenants.get_tenant, principal.tenant)
-        body = {
-            "tenant": principal.tenant,
-            "name": tenant.name,
-            "role": principal.role,
-            "scopes": sorted(principal.scopes),
-            # Offer no button that would only answer 403.
-            "exports": sorted(exportable()) if "read" in principal.scopes else [],
-        }
+        body = await _who(services[0], principal)
+        if person is not None and headers is not request.headers:
+            body |= {"token": person.token, "expiresAt": person.expires_at, "person": person.name}
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     async def networks(_: Request) -> Response:
         if not developer:
-            return JSONResponse({"networks": None})
+            return JSONResponse({"networks": None, "provider": people})
         tenants = await asyncio.to_thread(services[0].tenants.list_tenants)
         listed = [
             {"tenant": t.slug, "name": t.name} for t in tenants if t.status is TenantStatus.ACTIVE
         ]
-        return JSONResponse({"networks": listed})
+        return JSONResponse({"networks": listed, "provider": people})
 
-    return [
-        *(serve(name) for name in ASSETS),
-        Route(f"{PATH}/session", session),
-        Route(f"{PATH}/reseaux", networks),
+    mounted = [
+        *(serve(name) for name in ASSETS if name != "index.html"),
+        Route("/session", session),
+        Route("/reseaux", networks),
     ]
+    middleware: list[Middleware] = []
+    if people:
+        mounted += SignIn(settings, lambda: services[0].auth.authenticate).routes()
+        middleware.append(session_middleware(settings))
+    return [serve("index.html"), Mount(PATH, routes=mounted, middleware=middleware)]
+
+
+def _without_credentials(request: Request) -> bool:
+    return "authorization" not in request.headers and TENANT_HEADER not in request.headers
+
+
+async def _who(services: Services, principal: Principal) -> dict[str, Any]:
+    tenant = await asyncio.to_thread(services.tenants.get_tenant, principal.tenant)
+    return {
+        "tenant": principal.tenant,
+        "name": tenant.name,
+        "role": principal.role,
+        "subject": principal.subject,
+        "scopes": sorted(principal.scopes),
+        # Offer no button that would only answer 403.
+        "exports": sorted(exportable()) if "read" in principal.scopes else [],
+    }
