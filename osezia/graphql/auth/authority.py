@@ -11,12 +11,13 @@ from starlette.responses import JSONResponse, Response
 
 from osezia.config import Settings
 from osezia.graphql.auth.bearer import Authenticator
+from osezia.graphql.auth.executor import TokenExecutor
 from osezia.graphql.auth.keys import VerificationKeys, current_signing_key, jwks
 from osezia.graphql.auth.oidc import RemoteKeySet
 from osezia.graphql.auth.principal import Principal
 from osezia.graphql.auth.sockets import OpenSockets
 from osezia.graphql.auth.standing import Standing
-from osezia.graphql.auth.token_endpoint import token_response
+from osezia.graphql.auth.token_endpoint import TokenEndpoint
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.profiles import Profile
@@ -44,6 +45,11 @@ class Authority:
         self._authenticator = Authenticator(
             settings, VerificationKeys(pool), self._standing, provider_keys
         )
+        # Its own threads: secret hashing must not queue ahead of commands (see executor).
+        self._executor = TokenExecutor()
+        self._token_endpoint = TokenEndpoint(
+            settings, clients, self._standing, pool, self._executor
+        )
 
     async def start(self) -> None:
         """Make sure a signing key exists, so the JWKS is never empty."""
@@ -54,14 +60,13 @@ class Authority:
                 await current_signing_key(conn)
 
     async def close(self) -> None:
+        self._executor.close()
         await self.sockets.close()
         if self._provider_keys is not None:
             await self._provider_keys.close()
 
     async def token(self, request: Request) -> Response:
-        return await token_response(
-            request, self._settings, self._clients, self._standing, self._pool
-        )
+        return await self._token_endpoint.respond(request)
 
     async def jwks(self, _: Request) -> Response:
         async with self._pool.acquire() as conn:

@@ -55,7 +55,11 @@ class Authenticator:
     async def _own(self, token: str) -> Principal:
         settings = self._settings
         claims = await verify_access_token(
-            token, self._keys.get, issuer=settings.issuer, audience=settings.audience
+            token,
+            self._keys.get,
+            issuer=settings.issuer,
+            audience=settings.audience,
+            max_lifetime=settings.max_token_lifetime,
         )
         client = await self._standing.client(str(claims["client_id"]))
         if client is None or client.tenant != claims["tenant"]:
@@ -77,7 +81,11 @@ class Authenticator:
         assert self._settings.oidc is not None
         assert self._provider_keys is not None
         identity = await verify_provider_token(
-            token, header, self._settings.oidc, self._provider_keys
+            token,
+            header,
+            self._settings.oidc,
+            self._provider_keys,
+            max_lifetime=self._settings.max_token_lifetime,
         )
         roles = await self._tenant_roles(identity.tenant)
         known = [role for role in identity.roles if role in roles]

@@ -39,12 +39,13 @@ class InvalidToken(Exception):
 
 class TokenRequestError(Exception):
     """A refused token request, answered as RFC 6749 §5.2 says: `invalid_client` is a 401 with
-    a challenge, every other error a 400."""
+    a challenge, `temporarily_unavailable` a 503 saying when to retry, every other error a 400."""
 
-    def __init__(self, error: str, description: str) -> None:
+    def __init__(self, error: str, description: str, *, retry_after: int = 1) -> None:
         super().__init__(f"{error}: {description}")
         self.error = error
         self.description = description
+        self.retry_after = retry_after
 
     def response(self) -> Response:
         headers = dict(NO_STORE)
@@ -52,6 +53,9 @@ class TokenRequestError(Exception):
         if self.error == "invalid_client":
             status = 401
             headers["WWW-Authenticate"] = 'Basic realm="osezia"'
+        elif self.error == "temporarily_unavailable":
+            status = 503
+            headers["Retry-After"] = str(self.retry_after)
         body = {"error": self.error, "error_description": self.description}
         return JSONResponse(body, status_code=status, headers=headers)
 

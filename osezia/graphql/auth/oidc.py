@@ -16,7 +16,7 @@ from joserfc.jwk import Key, KeySet
 
 from osezia.config import OidcProvider
 from osezia.graphql.auth.errors import InvalidToken
-from osezia.graphql.auth.tokens import validate_claims, verify_signed
+from osezia.graphql.auth.tokens import check_lifetime, validate_claims, verify_signed
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,12 @@ class Identity:
 
 
 async def verify_provider_token(
-    token: str, header: Mapping[str, Any], provider: OidcProvider, keys: RemoteKeySet
+    token: str,
+    header: Mapping[str, Any],
+    provider: OidcProvider,
+    keys: RemoteKeySet,
+    *,
+    max_lifetime: int,
 ) -> Identity:
     alg = header.get("alg")
     if alg not in ALGORITHMS:
@@ -122,6 +127,7 @@ async def verify_provider_token(
     validate_claims(
         claims, issuer=provider.issuer, audiences=[provider.audience], required=("sub",)
     )
+    check_lifetime(claims, max_lifetime)
     tenant = _claim(claims, provider.tenant_claim)
     if not isinstance(tenant, str) or not tenant:
         raise InvalidToken(f"the token names no osezia tenant (claim {provider.tenant_claim})")

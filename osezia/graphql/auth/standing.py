@@ -44,6 +44,16 @@ class Standing:
         profile = await self.tenant_profile(slug, fresh=fresh)
         return profile.roles if profile is not None else None
 
+    def read_client(self, client_id: str) -> Client | None:
+        """`client(client_id, fresh=True)` for a caller already on a worker thread (the token
+        endpoint's): read now, synchronously, and remembered for the next requests."""
+        return self._store(("client", client_id), self._clients.active_client(client_id))
+
+    def read_tenant_roles(self, slug: str) -> Roles | None:
+        """`tenant_roles(slug, fresh=True)`, synchronously, for a caller on a worker thread."""
+        profile = self._store(("tenant", slug), self._profile(slug))
+        return profile.roles if profile is not None else None
+
     def _profile(self, slug: str) -> Profile | None:
         try:
             tenant = self._tenants.get_tenant(slug)
@@ -58,8 +68,10 @@ class Standing:
         hit = self._cache.get(key)
         if hit is not None and hit[0] > now and not fresh:
             return hit[1]  # type: ignore[return-value]  # stored by this same key's reader
-        value = await asyncio.to_thread(read)  # eventsourcing is synchronous
+        return self._store(key, await asyncio.to_thread(read))  # eventsourcing is synchronous
+
+    def _store(self, key: tuple[str, str], value: T) -> T:
         if len(self._cache) >= _MAX_ENTRIES:
             self._cache.clear()
-        self._cache[key] = (now + self._ttl, value)
+        self._cache[key] = (time.monotonic() + self._ttl, value)
         return value

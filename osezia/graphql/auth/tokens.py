@@ -1,56 +1,71 @@
-"""Access tokens as RFC 9068 JWTs: issued to machine clients, verified on every request."""
+"""Access tokens as RFC 9068 JWTs: issued to machine clients, verified on every request.
+
+authlib signs them (`AccessTokens`) and validates them (`_AccessTokenCheck`); what is ours is
+the claims, the ES256 key looked up by kid, the leeway, and the maximum lifetime."""
 
 from __future__ import annotations
 
 import json
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any
 
+from authlib.oauth2.rfc6750 import InvalidTokenError
+from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator, JWTBearerTokenValidator
 from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, JoseError
-from joserfc.jwk import ECKey
+from joserfc.jwk import ECKey, KeySet
 from joserfc.jws import extract_compact
 from joserfc.jwt import ClaimsOption
 
 from osezia.graphql.auth.errors import InvalidToken
 from osezia.graphql.auth.keys import ALGORITHM
+from osezia.graphql.auth.oauth_client import OAuthClient
 
 TOKEN_TYPE = "at+jwt"
 LEEWAY = 30  # seconds of clock skew tolerated on exp, nbf and iat
 MAX_TOKEN_LENGTH = 8192
 
 
-def issue_access_token(
-    key: ECKey,
-    *,
-    issuer: str,
-    audience: str,
-    client_id: str,
-    tenant: str,
-    role: str,
-    scopes: Collection[str],
-    lifetime: int,
-    now: int | None = None,
-) -> str:
-    """A JWT access token per RFC 9068 §2, signed ES256 with ``key``'s kid in its header."""
-    issued_at = int(time.time()) if now is None else now
-    header = {"typ": TOKEN_TYPE, "alg": ALGORITHM, "kid": key.kid}
-    claims = {
-        "iss": issuer,
-        "aud": audience,
-        "sub": client_id,  # no resource owner in the client-credentials grant (RFC 9068 §2.2)
-        "client_id": client_id,
-        "exp": issued_at + lifetime,
-        "iat": issued_at,
-        "nbf": issued_at,
-        "jti": secrets.token_urlsafe(16),
-        "tenant": tenant,
-        "roles": [role],
-        "scope": " ".join(sorted(scopes)),
-    }
-    return jwt.encode(header, claims, key, algorithms=[ALGORITHM])
+class AccessTokens(JWTBearerTokenGenerator):  # type: ignore[misc]
+    """authlib's RFC 9068 generator with our claims: ES256 with the current key's kid, `aud` the
+    API, `sub` and `client_id` the client, its `tenant` and `roles`, and the granted `scope`."""
+
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        lifetime: int,
+        signing_key: Callable[[], ECKey],
+    ) -> None:
+        super().__init__(issuer, alg=ALGORITHM, expires_generator=lifetime)
+        self._audience, self._lifetime, self._signing_key = audience, lifetime, signing_key
+
+    def get_jwks(self) -> KeySet:
+        # Read at each issuance, so a rotation switches every server at once.
+        return KeySet([self._signing_key()])
+
+    def get_audiences(self, client: OAuthClient, user: object, scope: str) -> str:
+        return self._audience
+
+    def get_jti(self, client: OAuthClient, grant_type: str, user: object, scope: str) -> str:
+        return secrets.token_urlsafe(16)
+
+    def get_extra_claims(
+        self, client: OAuthClient, grant_type: str, user: object, scope: str
+    ) -> dict[str, Any]:
+        # authlib reads the clock for iat and exp apart; one reading here (the extra claims
+        # are applied last) keeps nbf == iat and exp - iat == the lifetime, exactly.
+        issued_at = int(time.time())
+        return {
+            "iat": issued_at,
+            "nbf": issued_at,
+            "exp": issued_at + self._lifetime,
+            "tenant": client.client.tenant,
+            "roles": [client.client.role],
+        }
 
 
 def unverified_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -93,10 +108,11 @@ def validate_claims(
 
 
 KeyLookup = Callable[[str], Awaitable[ECKey | None]]
+_REQUIRED = ("tenant", "roles")  # beyond the claims RFC 9068 requires
 
 
 async def verify_access_token(
-    token: str, keys: KeyLookup, *, issuer: str, audience: str
+    token: str, keys: KeyLookup, *, issuer: str, audience: str, max_lifetime: int
 ) -> dict[str, Any]:
     """The claims of one of our own access tokens, once every check has passed.
 
@@ -115,11 +131,42 @@ async def verify_access_token(
     key = await keys(kid)
     if key is None:
         raise InvalidToken("the token was signed by an unknown key")
-    claims = verify_signed(token, key, [ALGORITHM])
-    validate_claims(
-        claims,
-        issuer=issuer,
-        audiences=[audience],
-        required=("iat", "sub", "client_id", "jti", "tenant", "roles"),
-    )
+    claims = _AccessTokenCheck(issuer, audience, key).verified(token)
+    check_lifetime(claims, max_lifetime)
     return claims
+
+
+class _AccessTokenCheck(JWTBearerTokenValidator):  # type: ignore[misc]
+    """authlib's RFC 9068 validator, for one token whose key was looked up (asynchronously)
+    beforehand: signature, typ, and iss, aud, exp, sub, client_id, iat, jti with our leeway."""
+
+    def __init__(self, issuer: str, audience: str, key: ECKey) -> None:
+        super().__init__(issuer, audience)
+        self._key = key
+
+    def get_jwks(self) -> ECKey:
+        return self._key
+
+    def verified(self, token: str) -> dict[str, Any]:
+        try:
+            claims = self.authenticate_token(token)
+        except InvalidTokenError:
+            raise InvalidToken("the token's signature does not verify") from None
+        claims.options.update({name: {"essential": True} for name in _REQUIRED})
+        try:
+            claims.validate(leeway=LEEWAY)
+        except ExpiredTokenError:
+            raise InvalidToken("the token has expired") from None
+        except JoseError as error:
+            raise InvalidToken(f"the token's claims are not valid: {error.description}") from None
+        return dict(claims)
+
+
+def check_lifetime(claims: Mapping[str, Any], maximum: int) -> None:
+    """Refuse a token meant to last more than ``maximum`` seconds: exp - iat, or exp - now for
+    a token without iat. A lax issuer's week-long token, once leaked, would outlive any
+    revocation a resource server can notice."""
+    exp, iat = claims["exp"], claims.get("iat")
+    start = iat if isinstance(iat, int | float) else time.time()
+    if exp - start > maximum:
+        raise InvalidToken(f"the token is valid for more than {maximum} seconds")
