@@ -381,8 +381,13 @@ def test_acceleration_figures_as_of_each_day_count_admissions_graduations_and_ex
     acceleration = platform.acceleration
     clock.on(DAY1)
     graduate, leaver, mover = in_rennes(platform), in_rennes(platform), in_paris(platform)
-    first = acceleration.open_cohort("bpifrance", name="Promo 1", starts_on=date(2026, 1, 15))
-    second = acceleration.open_cohort("bpifrance", name="Promo 2", starts_on=date(2026, 2, 15))
+    # One-month programmes: a graduation is only taken once the programme's length is over.
+    first = acceleration.open_cohort(
+        "bpifrance", name="Promo 1", starts_on=date(2026, 1, 15), months=1
+    )
+    second = acceleration.open_cohort(
+        "bpifrance", name="Promo 2", starts_on=date(2026, 2, 15), months=1
+    )
     for company in (graduate, leaver, mover):
         refer_to_bpifrance(platform, company)
         acceleration.admit_to_cohort("bpifrance", first, company_id=company, on=date(2026, 2, 1))
@@ -730,7 +735,9 @@ class CohortHistory:
         self.companies = [in_rennes(platform), in_paris(platform), in_rennes(platform)]
         self.companies.append(in_rennes(platform))
         self.cohorts = [
-            platform.acceleration.open_cohort("bpifrance", name=name, starts_on=date(2026, 1, 15))
+            platform.acceleration.open_cohort(
+                "bpifrance", name=name, starts_on=date(2026, 1, 15), months=1
+            )
             for name in ("Promo 1", "Promo 2")
         ]
 

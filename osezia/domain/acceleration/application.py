@@ -78,6 +78,7 @@ class Acceleration(PlatformApplication):
             company = seen_company(self, tenant, company_id)
             self.happened(on, "an admission")
             record = company.record(tenant)
+            self.rules.check_eligible(record.size_category)
             cohort.admit(
                 company_id, company.siren, record.legal_name, record.region, record.segment, on
             )

@@ -22,8 +22,10 @@ from osezia.domain.errors import (
     InvalidDate,
     InvalidTransition,
     InvalidValue,
+    NotEligible,
     NotRegistered,
 )
+from osezia.domain.sizes import SizeCategory
 
 
 class AdmissionStatus(StrEnum):
@@ -40,9 +42,31 @@ class AccelerationRules:
     months: int = 18  # UNVERIFIED: the plan summary's length, found in no stored source
     # The network that runs the programme: it opens cohorts and acts on all of them.
     pilot: str = "bpifrance"
+    # Legal size categories (décret 2008-1354) the programme admits: the plan names « PME et
+    # ETI » as its target; Bpifrance may widen or narrow it.
+    eligible_categories: frozenset[str] = frozenset({"PME", "ETI"})
 
     def __post_init__(self) -> None:
         check_size(self.capacity, self.months)
+        unknown = sorted(self.eligible_categories - set(SizeCategory))
+        if unknown or not self.eligible_categories:
+            raise InvalidValue(
+                f"eligible categories {sorted(self.eligible_categories)} must be size categories "
+                f"among {', '.join(SizeCategory)}"
+            )
+
+    def check_eligible(self, size_category: str | None) -> None:
+        """Only a company of an eligible legal size category joins the programme."""
+        allowed = ", ".join(c for c in SizeCategory if c in self.eligible_categories)
+        if size_category is None:
+            raise NotEligible(
+                f"the company has no size category yet: assess its size before admitting it "
+                f"(the programme is for {allowed})"
+            )
+        if size_category not in self.eligible_categories:
+            raise NotEligible(
+                f"a {size_category} is not eligible to the acceleration programme (only {allowed})"
+            )
 
 
 def check_size(capacity: int, months: int) -> None:
@@ -197,7 +221,18 @@ class Cohort(Aggregate):
 
     def graduate(self, company_id: UUID, on: date) -> None:
         self.check_active(company_id, on, "graduate")
+        self.check_programme_done(company_id, on)
         self._graduate(company_id=company_id, on=on)
+
+    def check_programme_done(self, company_id: UUID, on: date) -> None:
+        """A company graduates once it has been through the programme's length; leaving
+        earlier is an exit, with its reason."""
+        done_on = months_after(self.admissions[company_id].admitted_on, self.months)
+        if on < done_on:
+            raise InvalidDate(
+                f"a graduation dated {on} comes before the programme's {self.months} months "
+                f"are over ({done_on}): a company leaving earlier exits, with a reason"
+            )
 
     @event(Graduated)
     def _graduate(self, company_id: UUID, on: date) -> None:

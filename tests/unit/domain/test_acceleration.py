@@ -18,16 +18,25 @@ from osezia.domain.errors import (
     InvalidDate,
     InvalidTransition,
     InvalidValue,
+    NotEligible,
     NotFound,
     NotRegistered,
 )
 from osezia.domain.sizes import SizeFacts
+from osezia.tenants.networks import NETWORKS
 from tests.unit.conftest import MEMORY
 
 BPIFRANCE = "bpifrance"
 STARTS = date(2026, 1, 15)
 ADMITTED = date(2026, 1, 20)
+GRADUATES = date(2027, 7, 20)  # the programme's 18 months after the admission
+LATER = date(2030, 12, 31)  # "today", for the graduations to have happened
 SIRENS = ("542107651", "356000000", "552100018", "552100026")
+
+
+@pytest.fixture
+def companies() -> Companies:
+    return Companies(env=MEMORY, networks=NETWORKS, today=lambda: LATER)
 
 
 @pytest.fixture
@@ -243,11 +252,11 @@ def test_a_step_is_not_dated_before_the_companys_last_one(
 def test_a_company_graduates(acceleration: Acceleration, company: UUID) -> None:
     cohort_id = an_admission(acceleration, company)
 
-    acceleration.graduate_from_cohort(BPIFRANCE, cohort_id, company_id=company, on=ADMITTED)
+    acceleration.graduate_from_cohort(BPIFRANCE, cohort_id, company_id=company, on=GRADUATES)
 
     cohort = acceleration.get_cohort(BPIFRANCE, cohort_id)
     assert cohort.admissions[company].status is AdmissionStatus.GRADUATED
-    assert cohort.admissions[company].graduated_on == ADMITTED
+    assert cohort.admissions[company].graduated_on == GRADUATES
     assert cohort.active_count == 0
 
 
@@ -296,7 +305,7 @@ def take_a_step(acceleration: Acceleration, cohort_id: UUID, company: UUID, step
             BPIFRANCE, cohort_id, company_id=company, milestone="Pilot", on=ADMITTED
         )
     elif step == "graduate":
-        acceleration.graduate_from_cohort(BPIFRANCE, cohort_id, company_id=company, on=ADMITTED)
+        acceleration.graduate_from_cohort(BPIFRANCE, cohort_id, company_id=company, on=GRADUATES)
     else:
         acceleration.exit_cohort(BPIFRANCE, cohort_id, company_id=company, on=ADMITTED, reason="r")
 
@@ -306,3 +315,57 @@ def test_another_network_finds_no_cohort(acceleration: Acceleration, company: UU
 
     with pytest.raises(NotFound):
         acceleration.admit_to_cohort("cci", cohort_id, company_id=company, on=ADMITTED)
+
+
+def test_a_company_graduates_only_once_the_programmes_length_is_over(
+    acceleration: Acceleration, company: UUID
+) -> None:
+    cohort_id = an_admission(acceleration, company)
+    before = acceleration.recorder.max_notification_id()
+
+    with pytest.raises(InvalidDate, match=f"18 months are over \\({GRADUATES}\\).*exits"):
+        acceleration.graduate_from_cohort(
+            BPIFRANCE, cohort_id, company_id=company, on=date(2027, 7, 19)
+        )
+    assert acceleration.recorder.max_notification_id() == before
+    acceleration.exit_cohort(
+        BPIFRANCE, cohort_id, company_id=company, on=date(2027, 7, 19), reason="acquired"
+    )
+
+
+def a_large_company(companies: Companies) -> UUID:
+    for tenant in ("french-tech", BPIFRANCE):
+        company_id = companies.register_company(
+            tenant,
+            siren=SIRENS[3],
+            legal_name="Grand Groupe",
+            region="11",
+            departement="75",
+            naf="62.01Z",
+            size=SizeFacts(headcount_uta=Decimal(6000)),
+        )
+    return company_id
+
+
+def test_a_large_company_is_not_admitted(acceleration: Acceleration, companies: Companies) -> None:
+    cohort_id = a_cohort(acceleration)
+    large = a_large_company(companies)
+
+    with pytest.raises(NotEligible, match=r"a GE is not eligible .* \(only PME, ETI\)"):
+        acceleration.admit_to_cohort(BPIFRANCE, cohort_id, company_id=large, on=ADMITTED)
+
+
+def test_the_eligible_categories_are_configuration(companies: Companies) -> None:
+    wider = Acceleration(
+        env=MEMORY,
+        share_with=companies,
+        rules=AccelerationRules(eligible_categories=frozenset({"PME", "ETI", "GE"})),
+    )
+    cohort_id = a_cohort(wider)
+    large = a_large_company(companies)
+
+    wider.admit_to_cohort(BPIFRANCE, cohort_id, company_id=large, on=ADMITTED)
+
+    assert large in wider.get_cohort(BPIFRANCE, cohort_id).admissions
+    with pytest.raises(InvalidValue, match="size categories"):
+        AccelerationRules(eligible_categories=frozenset({"SME"}))

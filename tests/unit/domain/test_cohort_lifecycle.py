@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
 from osezia.domain.acceleration.application import Acceleration
-from osezia.domain.acceleration.model import AdmissionStatus, Cohort
+from osezia.domain.acceleration.model import AdmissionStatus, Cohort, months_after
 from osezia.domain.companies.application import Companies
 from osezia.domain.errors import (
     AlreadyExists,
@@ -54,7 +54,7 @@ TENANTS = st.sampled_from((PILOT, "cci"))
 ADMISSION_DAYS = st.sampled_from(
     (STARTS, STARTS + timedelta(days=40), ENDS, STARTS - timedelta(days=1), ENDS + timedelta(1))
 )
-SHIFTS = st.sampled_from((0, 5, -1, 60))
+SHIFTS = st.sampled_from((0, 5, -1, 60, 200))  # 200 days: past the six months
 
 
 @dataclass
@@ -131,7 +131,13 @@ class CohortLifecycle(Attempts):
             self.expected[company] = Expected(dates=[on])
 
     def step(
-        self, which: int, shift: int, tenant: str, run: Callable[[UUID, date], None]
+        self,
+        which: int,
+        shift: int,
+        tenant: str,
+        run: Callable[[UUID, date], None],
+        *,
+        graduation: bool = False,
     ) -> tuple[UUID, date] | None:
         company = self.company_ids[which]
         admission = self.expected.get(company)
@@ -143,6 +149,8 @@ class CohortLifecycle(Attempts):
             expected = InvalidTransition
         elif on < admission.dates[-1]:
             expected = InvalidDate
+        elif graduation and on < months_after(admission.dates[0], 6):
+            expected = InvalidDate  # before the programme's length: an exit, not a graduation
         if self.attempt(tenant, expected, lambda: run(company, on)):
             self.expected[company].dates.append(on)
             return company, on
@@ -166,7 +174,7 @@ class CohortLifecycle(Attempts):
                 tenant, self.cohort_id, company_id=company, on=on
             )
 
-        done = self.step(which, shift, tenant, run)
+        done = self.step(which, shift, tenant, run, graduation=True)
         if done:
             self.expected[done[0]].status = A.GRADUATED
 
