@@ -265,3 +265,33 @@ def test_the_session_cookie_is_httponly_lax_scoped_and_lives_no_longer_than_the_
     assert (who["tenant"], who["role"], who["person"]) == (TENANT, "analyst", "Camille Martin")
     assert who["subject"] == "camille"
     assert who["token"].count(".") == 2
+
+
+@pytest.fixture(scope="module")
+def unreachable_provider_server(
+    server: str, database_url: str, tmp_path_factory: pytest.TempPathFactory, idp: OpenIDProvider
+) -> Iterator[str]:
+    """A second `osezia serve` whose provider's discovery document does not answer."""
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with serving(
+        database_url,
+        log,
+        OSEZIA_OIDC_ISSUER=idp.issuer,
+        OSEZIA_OIDC_JWKS_URL=idp.jwks_url,
+        OSEZIA_OIDC_CLIENT_ID=CLIENT_ID,
+        OSEZIA_OIDC_METADATA_URL=f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration",
+    ) as base_url:
+        yield base_url
+
+
+def test_a_provider_that_does_not_answer_is_reported_in_french(
+    unreachable_provider_server: str, page: Page
+) -> None:
+    page.goto(f"{unreachable_provider_server}/tableau-de-bord")
+
+    page.get_by_role("link", name="Se connecter avec votre fournisseur d'identité").click()
+
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "fournisseur d'identité de votre réseau ne répond pas" in alert.inner_text()
+    assert page.url == f"{unreachable_provider_server}/tableau-de-bord"
