@@ -18,6 +18,8 @@ from osezia.domain.application import PlatformApplication
 
 # Keys of every stored state that say nothing the event's name and time do not already say.
 _BOOKKEEPING = frozenset({"timestamp", "originator_topic", "class_version", META})
+# Credentials decide nothing, and a listing of decisions is no place to copy them to.
+_CREDENTIALS = ("secret", "password")
 
 
 @dataclass(frozen=True)
@@ -57,5 +59,9 @@ def _decision(record_id: UUID, version: int, topic: str, state: dict[str, Any]) 
         recorded_at=state["timestamp"],
         event=topic.rpartition(":")[2],
         actor=Actor.of_meta(meta) if isinstance(meta, dict) else None,
-        details={k: v for k, v in state.items() if k not in _BOOKKEEPING},
+        details={
+            k: v
+            for k, v in state.items()
+            if k not in _BOOKKEEPING and not any(word in k for word in _CREDENTIALS)
+        },
     )

@@ -1,0 +1,230 @@
+"""Every decision made through `osezia serve` or the `osezia` command records who made it and
+through which network, and `osezia decisions ID` lists them for the platform's operator."""
+
+from __future__ import annotations
+
+import base64
+import getpass
+import json
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+from joserfc import jwt
+
+from osezia.domain.budget.model import Envelope
+from osezia.tenants.clients.model import Client
+from osezia.tenants.model import Tenant
+from tests.e2e.conftest import (
+    OSEZIA,
+    Provider,
+    command_env,
+    free_port,
+    migrated,
+    request_token,
+    serving,
+)
+
+OUTCOME = "{ __typename ... on Done { id } ... on Problem { code message } }"
+OPEN_BUDGET = "mutation { openBudget " + OUTCOME + " }"
+COMMIT = (
+    'mutation { commitFunds(measure: "DIAGNOSTICS", amountCents: 250000, reference: "BPI-2026-7",'
+    ' on: "2026-03-02") ' + OUTCOME + " }"
+)
+REGISTER = (
+    "mutation ($input: RegisterCompanyInput!) { registerCompany(input: $input) " + OUTCOME + " }"
+)
+SUBJECT = "9d1e7c1a-4b3f-4f0e-a6a4-2c5b7f10e001"  # the provider's `sub` of one person
+
+
+@dataclass(frozen=True)
+class Api:
+    url: str
+    env: dict[str, str]  # what the `osezia` command needs to act on the same database
+
+
+@pytest.fixture(scope="module")
+def api(
+    database_url: str, provider: Provider, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Api]:
+    migrated(database_url)
+    port = free_port()
+    with serving(
+        database_url,
+        tmp_path_factory.mktemp("decisions") / "serve.log",
+        port=port,
+        OSEZIA_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        OSEZIA_OIDC_ISSUER=provider.issuer,
+        OSEZIA_OIDC_JWKS_URL=provider.jwks_url,
+    ) as base_url:
+        yield Api(base_url, command_env(DATABASE_URL=database_url))
+
+
+def osezia(api: Api, *arguments: str, status: int = 0) -> str:
+    """Run the `osezia` command as the operator would; its standard output."""
+    done = subprocess.run([*OSEZIA, *arguments], env=api.env, capture_output=True, text=True)
+    assert done.returncode == status, done.stderr
+    return done.stdout
+
+
+def decisions(api: Api, record_id: UUID | str, *options: str) -> list[dict[str, Any]]:
+    listed: list[dict[str, Any]] = json.loads(
+        osezia(api, "decisions", str(record_id), "--json", *options)
+    )
+    return listed
+
+
+def new_client(api: Api, tenant: str, role: str) -> str:
+    """A client made with `osezia clients create`; an access token of it."""
+    printed = osezia(api, "clients", "create", tenant, "--role", role, "--name", "decisions e2e")
+    fields = dict(line.split(":", 1) for line in printed.splitlines() if ":" in line)
+    answer = request_token(api.url, fields["client_id"].strip(), fields["client_secret"].strip())
+    assert answer.status_code == 200, answer.text
+    token: str = answer.json()["access_token"]
+    return token
+
+
+def client_id_of(token: str) -> str:
+    """The access token's client, read from its claims (the server verified them)."""
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return str(claims["client_id"])
+
+
+def mutate(api: Api, token: str, document: str, **variables: Any) -> dict[str, Any]:
+    answer = httpx.post(
+        f"{api.url}/graphql",
+        json={"query": document, "variables": variables},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    body: dict[str, Any] = answer.json()
+    assert "errors" not in body, body
+    (outcome,) = body["data"].values()
+    assert outcome["__typename"] == "Done", outcome
+    result: dict[str, Any] = outcome
+    return result
+
+
+def person_token(provider: Provider, tenant: str, role: str) -> str:
+    issued = int(time.time())
+    claims = {
+        "iss": provider.issuer,
+        "aud": "osezia-api",
+        "sub": SUBJECT,
+        "iat": issued,
+        "exp": issued + 300,
+        "osezia_tenant": tenant,
+        "osezia_roles": [role],
+    }
+    key = provider.key
+    return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key, algorithms=["RS256"])
+
+
+def company(siren: str) -> dict[str, Any]:
+    return {
+        "siren": siren,
+        "legalName": "Verrerie de Biot",
+        "region": "93",
+        "departement": "06",
+        "naf": "23.13Z",
+        "size": {"headcountUta": "12"},
+    }
+
+
+@pytest.fixture(scope="module")
+def budget(api: Api) -> dict[str, str]:
+    """The operator's client opened the budget, and a Bpifrance client committed funds from it:
+    the networks' client ids."""
+    operator = new_client(api, "operator", "admin")
+    bpifrance = new_client(api, "bpifrance", "manager")
+    mutate(api, operator, OPEN_BUDGET)
+    mutate(api, bpifrance, COMMIT)
+    return {"operator": client_id_of(operator), "bpifrance": client_id_of(bpifrance)}
+
+
+def test_the_budget_s_decisions_say_which_client_of_which_network_committed_the_money(
+    api: Api, budget: dict[str, str]
+) -> None:
+    opened, committed = decisions(api, Envelope.create_id())
+
+    assert (opened["event"], opened["network"], opened["kind"]) == (
+        "Envelope.Opened",
+        "operator",
+        "client",
+    )
+    assert opened["actor"] == budget["operator"]
+    assert committed["event"] == "Envelope.FundsCommitted"
+    assert (committed["network"], committed["actor"]) == ("bpifrance", budget["bpifrance"])
+    assert committed["details"]["reference"] == "BPI-2026-7"
+    assert committed["details"]["amount_cents"] == 250000
+
+
+def test_the_decisions_of_one_network_and_as_text(api: Api, budget: dict[str, str]) -> None:
+    record = Envelope.create_id()
+
+    only_bpifrance = decisions(api, record, "--tenant", "bpifrance")
+    only_cci = decisions(api, record, "--tenant", "cci")
+    as_text = osezia(api, "decisions", str(record))
+
+    assert [d["event"] for d in only_bpifrance] == ["Envelope.FundsCommitted"]
+    assert only_cci == []
+    assert f"Envelope.FundsCommitted  via bpifrance  by client:{budget['bpifrance']}" in as_text
+    assert "reference=BPI-2026-7" in as_text
+
+
+def test_a_person_is_recorded_by_the_identity_provider_s_subject_and_nothing_more(
+    api: Api, provider: Provider
+) -> None:
+    token = person_token(provider, "cci", "officer")
+
+    registered = mutate(api, token, REGISTER, input=company("552100554"))
+
+    listed = decisions(api, registered["id"])
+    assert listed[0]["event"] == "Company.Registered"
+    assert {(d["actor"], d["network"], d["kind"]) for d in listed} == {(SUBJECT, "cci", "person")}
+    meta = _stored_meta(api, UUID(registered["id"]))
+    assert meta == {"actor": SUBJECT, "via": "cci", "kind": "person"}
+
+
+def test_a_command_of_the_osezia_command_records_the_operating_system_s_user(api: Api) -> None:
+    osezia(api, "tenants", "add", "ccilyon", "--name", "CCI Lyon", "--region", "84")
+    token = new_client(api, "ccilyon", "officer")
+
+    (registered,) = decisions(api, Tenant.create_id("ccilyon"))
+    (created,) = decisions(api, Client.create_id(client_id_of(token)))
+
+    user = getpass.getuser()
+    assert (registered["actor"], registered["network"], registered["kind"]) == (
+        user,
+        "operator",
+        "cli",
+    )
+    assert (created["actor"], created["kind"]) == (user, "cli")
+    assert not any("secret" in key for key in created["details"])
+
+
+def test_an_id_the_log_does_not_hold_is_not_found(api: Api) -> None:
+    missing = osezia(api, "decisions", "5b0c4f1e-0000-4000-8000-000000000000", status=2)
+    malformed = osezia(api, "decisions", "budget", status=2)
+
+    assert missing == malformed == ""
+
+
+def _stored_meta(api: Api, record_id: UUID) -> dict[str, Any]:
+    """The reserved key of the record's first event, as the log stores it."""
+    import psycopg
+
+    with psycopg.connect(api.env["DATABASE_URL"]) as conn:
+        row = conn.execute(
+            "SELECT state FROM osezia_events WHERE originator_id = %s AND originator_version = 1",
+            (record_id,),
+        ).fetchone()
+    assert row is not None
+    meta: dict[str, Any] = json.loads(bytes(row[0]))["_meta"]
+    return meta
