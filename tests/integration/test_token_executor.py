@@ -1,0 +1,145 @@
+"""The token endpoint in-process, over the real PostgreSQL: secrets are checked on the Authority's
+own threads, never on the default pool that runs commands, and past its bound a token request is
+answered 503 at once rather than queued."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from osezia.config import Settings
+from osezia.domain.platform import Platform
+from osezia.graphql.auth.authority import Authority
+from osezia.graphql.auth.executor import MAX_WAITING, THREAD_PREFIX
+from osezia.projections.connections import create_pool
+from osezia.tenants.application import Tenants
+from osezia.tenants.clients.application import Clients
+from osezia.tenants.clients.model import Client
+
+PUBLIC_URL = "http://127.0.0.1:8000"
+GATE_TIMEOUT = 60.0  # seconds: a failing test must not leave threads waiting forever
+
+
+class WatchedClients(Clients):
+    """The real client registry, real scrypt included, noting which thread checks each secret;
+    while its gate is closed, every check waits for it to open."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.threads: list[str] = []
+        self.gate = threading.Event()
+        self.gate.set()
+
+    def authenticate_secret(self, client_id: str, secret: str) -> Client | None:
+        self.threads.append(threading.current_thread().name)
+        self.gate.wait(GATE_TIMEOUT)
+        return super().authenticate_secret(client_id, secret)
+
+
+@pytest.fixture
+def clients(store_env: dict[str, str], platform: Platform) -> Iterator[WatchedClients]:
+    with WatchedClients(env=store_env, share_with=platform.companies) as app:
+        yield app
+
+
+Scenario = Callable[[Authority, httpx.AsyncClient], Awaitable[None]]
+
+
+def with_authority(
+    database_url: str, clients: Clients, tenants: Tenants, scenario: Scenario
+) -> None:
+    """Run ``scenario`` against an Authority serving /oauth/token in this process."""
+    settings = Settings(
+        database_url=database_url,
+        redis_url=None,
+        host="127.0.0.1",
+        port=8000,
+        environment="development",
+        public_url=PUBLIC_URL,
+    )
+
+    async def run() -> None:
+        pool = await create_pool(database_url, max_size=4)
+        authority = Authority(settings, pool, clients, tenants)
+        await authority.start()
+        app = Starlette(routes=[Route("/oauth/token", authority.token, methods=["POST"])])
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as http:
+                await scenario(authority, http)
+        finally:
+            await authority.close()
+            await pool.close()
+
+    asyncio.run(run())
+
+
+async def ask(http: httpx.AsyncClient, client_id: str, secret: str) -> httpx.Response:
+    return await http.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+    )
+
+
+def test_secrets_are_checked_on_the_token_threads_not_on_the_default_pool(
+    database_url: str, clients: WatchedClients, tenants: Tenants
+) -> None:
+    client_id, secret = clients.create_client("cci", role="officer", name="watched")
+    assert secret is not None
+    answers: list[httpx.Response] = []
+
+    async def scenario(_: Authority, http: httpx.AsyncClient) -> None:
+        answers.append(await ask(http, client_id, secret))
+        answers.append(await ask(http, client_id, secret + "x"))
+
+    with_authority(database_url, clients, tenants, scenario)
+
+    assert [a.status_code for a in answers] == [200, 401]
+    assert len(clients.threads) == 2
+    assert all(name.startswith(f"{THREAD_PREFIX}_") for name in clients.threads), clients.threads
+
+
+def test_past_its_bound_the_token_endpoint_answers_503_while_the_api_still_authenticates(
+    database_url: str, clients: WatchedClients, tenants: Tenants
+) -> None:
+    client_id, secret = clients.create_client("cci", role="officer", name="flooded")
+    assert secret is not None
+    extra = 3
+    refused: list[httpx.Response] = []
+    answered: list[httpx.Response] = []
+    authenticated: list[str] = []
+
+    async def scenario(authority: Authority, http: httpx.AsyncClient) -> None:
+        token = (await ask(http, client_id, secret)).json()["access_token"]
+        clients.gate.clear()  # every secret check now waits, as behind a flood of scrypt
+        flood: set[asyncio.Task[httpx.Response]]
+        flood = {asyncio.create_task(ask(http, client_id, "wrong")) for _ in range(MAX_WAITING)}
+        flood |= {asyncio.create_task(ask(http, client_id, "wrong")) for _ in range(extra)}
+        pending = flood
+        while len(refused) < extra:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            refused.extend(task.result() for task in done)
+        # The token threads are taken and their queue is full: a GraphQL request's token is
+        # still verified (its reads go to the default pool, which nothing here has filled).
+        principal = await authority.authenticate({"authorization": f"Bearer {token}"})
+        authenticated.append(principal.tenant)
+        clients.gate.set()
+        answered.extend(await asyncio.gather(*pending))
+
+    with_authority(database_url, clients, tenants, scenario)
+
+    assert authenticated == ["cci"]
+    assert len(refused) == extra
+    for response in refused:
+        assert response.status_code == 503
+        assert response.json()["error"] == "temporarily_unavailable"
+        assert response.headers["retry-after"] == "1"
+        assert response.headers["cache-control"] == "no-store"
+    assert len(answered) == MAX_WAITING
+    assert {(r.status_code, r.json()["error"]) for r in answered} == {(401, "invalid_client")}
