@@ -137,3 +137,35 @@ def test_with_redis_down_counts_go_on_in_memory_with_a_warning(
     with caplog.at_level(logging.WARNING, logger="osezia.graphql.auth.ratelimit"):
         assert asyncio.run(run()) == [1, 2, 3]
     assert "Redis does not answer" in caplog.text
+
+
+async def slow_refusal(_: Request) -> Response:
+    """Refuses every secret, after a while: the requests of a burst are all inside at once."""
+    await asyncio.sleep(0.05)
+    return JSONResponse({}, status_code=401)
+
+
+def test_requests_in_flight_together_cannot_all_pass_a_client_ids_check() -> None:
+    limit = TokenRateLimit(settings(per_client=2), Metrics(), Clock(0.0))
+    app = Starlette(routes=[Route("/oauth/token", limit.wrap(slow_refusal), methods=["POST"])])
+
+    async def run() -> list[int]:
+        await limit.start()
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://osezia"
+        ) as http:
+            asks = [http.post("/oauth/token", auth=("a", "x"), data={}) for _ in range(5)]
+            return sorted(r.status_code for r in await asyncio.gather(*asks))
+
+    assert asyncio.run(run()) == [401, 401, 429, 429, 429]
+
+
+def test_a_count_given_back_in_a_window_gone_by_leaves_the_new_one_alone() -> None:
+    counts = MemoryCounts()
+
+    async def run() -> int:
+        await counts.add("client:a", 2)
+        await counts.add("client:a", 1, -1)
+        return await counts.get("client:a", 2)
+
+    assert asyncio.run(run()) == 1

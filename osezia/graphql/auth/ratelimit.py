@@ -11,7 +11,9 @@ limit for a moment, which is still bounded):
   Only failures count: counting every request would let anyone who knows a client id lock it
   out with requests of their own, while a client with its right secret rarely fails. Someone
   who knows a client id can still block it by failing on purpose, for the rest of the window
-  after they stop; the per-address limit bounds how fast any one source can try.
+  after they stop; the per-address limit bounds how fast any one source can try. A request is
+  counted as it arrives and the count given back when it succeeds, so that requests in flight
+  together cannot all pass the check: at most the limit of secrets are hashed per window.
 
 Refused requests get 429 `too_many_requests` with `Retry-After` (the end of the window) before
 the endpoint hashes anything.
@@ -62,8 +64,8 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 class Counts(Protocol):
     """Counters that last one window."""
 
-    async def add(self, key: str, window: int) -> int:
-        """Count one more under `key` in `window`; the count after it."""
+    async def add(self, key: str, window: int, amount: int = 1) -> int:
+        """Count `amount` more (or fewer) under `key` in `window`; the count after it."""
         ...
 
     async def get(self, key: str, window: int) -> int: ...
@@ -78,8 +80,11 @@ class MemoryCounts:
         self._size = size
         self._counts: OrderedDict[str, tuple[int, int]] = OrderedDict()
 
-    async def add(self, key: str, window: int) -> int:
-        count = await self.get(key, window) + 1
+    async def add(self, key: str, window: int, amount: int = 1) -> int:
+        found = self._counts.get(key)
+        if found is not None and found[0] > window:
+            return 0  # a window gone by (a request that spanned its end): nothing to count
+        count = await self.get(key, window) + amount
         self._counts[key] = (window, count)
         self._counts.move_to_end(key)
         while len(self._counts) > self._size:
@@ -105,18 +110,18 @@ class RedisCounts:
         self._clock = clock
         self._down_until = 0.0
 
-    async def add(self, key: str, window: int) -> int:
+    async def add(self, key: str, window: int, amount: int = 1) -> int:
         if self._down():
-            return await self._fallback.add(key, window)
+            return await self._fallback.add(key, window, amount)
         name = f"{PREFIX}{key}:{window}"
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.incr(name)
+                pipe.incrby(name, amount)
                 pipe.expire(name, 2 * WINDOW_SECONDS)
                 count, _ = await pipe.execute()
         except (RedisError, OSError) as error:
             self._failed(error)
-            return await self._fallback.add(key, window)
+            return await self._fallback.add(key, window, amount)
         return int(count)
 
     async def get(self, key: str, window: int) -> int:
@@ -241,13 +246,15 @@ class TokenRateLimit:
         if await counts.add(f"address:{address}", window) > self._settings.token_rate_per_address:
             return self._refused("address", retry_after)
         client_id = await claimed_client_id(request)
+        if client_id is None:
+            return await endpoint(request)
         failures = f"client:{client_id}"
-        limit = self._settings.token_rate_per_client
-        if client_id is not None and await counts.get(failures, window) >= limit:
+        if await counts.add(failures, window) > self._settings.token_rate_per_client:
+            await counts.add(failures, window, -1)  # refused: it will not fail
             return self._refused("client", retry_after)
         response = await endpoint(request)
-        if client_id is not None and response.status_code == 401:
-            await counts.add(failures, window)
+        if response.status_code != 401:
+            await counts.add(failures, window, -1)  # not a failure: given back
         return response
 
     def _refused(self, kind: str, retry_after: int) -> Response:
