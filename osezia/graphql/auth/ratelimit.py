@@ -249,8 +249,8 @@ class TokenRateLimit:
         if client_id is None:
             return await endpoint(request)
         failures = f"client:{client_id}"
+        # A refusal's count is not given back: it changes nothing before the window ends.
         if await counts.add(failures, window) > self._settings.token_rate_per_client:
-            await counts.add(failures, window, -1)  # refused: it will not fail
             return self._refused("client", retry_after)
         response = await endpoint(request)
         if response.status_code != 401:
