@@ -68,9 +68,10 @@ def dashboard_routes(services: list[Services], settings: Settings) -> list[Route
         return Route(path, endpoint, name=f"dashboard-{name}")
 
     async def session(request: Request) -> Response:
-        person = signed_in(request.session) if people else None
+        # A request's own credentials come first; the cookie only stands in when there are none.
+        person = signed_in(request.session) if people and _without_credentials(request) else None
         headers: Mapping[str, str] = request.headers
-        if person is not None and _without_credentials(request):
+        if person is not None:
             headers = {"authorization": f"Bearer {person.token}"}
         try:
             principal = await services[0].auth.authenticate(headers)
@@ -79,7 +80,7 @@ def dashboard_routes(services: list[Services], settings: Settings) -> list[Route
                 request.session.clear()  # its network was suspended, or the role withdrawn
             return refusal.response()
         body = await _who(services[0], principal)
-        if person is not None and headers is not request.headers:
+        if person is not None:
             body |= {"token": person.token, "expiresAt": person.expires_at, "person": person.name}
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
