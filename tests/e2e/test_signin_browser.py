@@ -295,3 +295,27 @@ def test_a_provider_that_does_not_answer_is_reported_in_french(
     alert.wait_for()
     assert "fournisseur d'identité de votre réseau ne répond pas" in alert.inner_text()
     assert page.url == f"{unreachable_provider_server}/tableau-de-bord"
+
+
+@pytest.fixture(scope="module")
+def development_server(
+    server: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """`osezia serve` as `make run` starts it: no provider, the development tenant header on."""
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with serving(database_url, log, OSEZIA_DEV_TENANT_HEADER="1") as base_url:
+        yield base_url
+
+
+def test_under_make_run_the_network_chooser_stays_and_no_provider_is_offered(
+    development_server: str, figures: dict[str, Any], page: Page
+) -> None:
+    page.goto(f"{development_server}/tableau-de-bord")
+    page.get_by_label("Réseau").select_option(TENANT)
+    page.get_by_role("button", name="Afficher ce réseau").click()
+
+    page.wait_for_selector("[data-code=DIAGNOSTICS]")
+    assert page.locator("#reseau").inner_text() == "Réseau : CCI France"
+    assert page.get_by_text("Se connecter avec votre fournisseur d'identité").is_hidden()
+    sign_in = httpx.get(f"{development_server}/tableau-de-bord/connexion", timeout=10)
+    assert sign_in.status_code == 404
