@@ -10,6 +10,7 @@ configured to. It remembers what it was asked, so tests can check what the clien
 
 from __future__ import annotations
 
+import hmac
 import html
 import json
 import threading
@@ -58,18 +59,21 @@ class Person:
 @dataclass
 class Seen:
     """What the provider was sent: each authorization request's PKCE challenge and method, and
-    each token request's code verifier (None when absent)."""
+    each token request's code verifier (None when absent) and how its client authenticated."""
 
     challenges: list[tuple[str | None, str | None]] = field(default_factory=list)
     verifiers: list[str | None] = field(default_factory=list)
+    client_authentications: list[str | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Client(ClientMixin):  # type: ignore[misc]
-    """A public client: it proves itself with PKCE, not a secret."""
+    """A public client proves itself with PKCE alone; a confidential one also with its secret
+    (HTTP Basic or in the form)."""
 
     client_id: str
     redirect_uris: tuple[str, ...]
+    secret: str | None = None
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -84,10 +88,12 @@ class Client(ClientMixin):  # type: ignore[misc]
         return redirect_uri in self.redirect_uris
 
     def check_client_secret(self, client_secret: str) -> bool:
-        return False
+        return self.secret is not None and hmac.compare_digest(client_secret, self.secret)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return method == "none"
+        if self.secret is None:
+            return method == "none"
+        return method in {"client_secret_basic", "client_secret_post"}
 
     def check_response_type(self, response_type: str) -> bool:
         return response_type == "code"
@@ -156,7 +162,7 @@ class _Request(OAuth2Request):  # type: ignore[misc]
 
 
 class _CodeGrant(AuthorizationCodeGrant):  # type: ignore[misc]
-    TOKEN_ENDPOINT_AUTH_METHODS = ["none"]  # noqa: RUF012 (authlib's own attribute)
+    TOKEN_ENDPOINT_AUTH_METHODS = ["none", "client_secret_basic", "client_secret_post"]  # noqa: RUF012
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
         data = request.payload.data
@@ -255,6 +261,7 @@ class OpenIDProvider:
         *,
         client_id: str,
         redirect_uris: tuple[str, ...],
+        client_secret: str | None = None,
         audience: str = AUDIENCE,
     ) -> None:
         self.people = dict(people)
@@ -262,7 +269,7 @@ class OpenIDProvider:
         self.port = free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.key = RSAKey.generate_key(2048, parameters={"kid": "idp-1", "use": "sig"})
-        self.server = _Server(Client(client_id, redirect_uris))
+        self.server = _Server(Client(client_id, redirect_uris, client_secret))
         self.server.register_token_generator("default", self._access_token)
         self.server.register_grant(_CodeGrant, [CodeChallenge(required=True), _OpenID(self)])
 
@@ -354,6 +361,7 @@ class OpenIDProvider:
         oauth = _Request(request, form)
         self.server.seen.verifiers.append(oauth.form.get("code_verifier"))
         response: Response = self.server.create_token_response(oauth)
+        self.server.seen.client_authentications.append(oauth.auth_method)
         return response
 
     def app(self) -> Starlette:

@@ -145,6 +145,7 @@ def test_an_analyst_signs_in_at_the_provider_sees_the_network_and_signs_out(
     assert method == "S256"
     assert verifier is not None
     assert challenge == s256(verifier)
+    assert idp.seen.client_authentications[asked] == "none"  # a public client: PKCE alone
 
     page.get_by_role("button", name="Se déconnecter").click()
 
@@ -242,16 +243,23 @@ def test_a_return_without_any_started_sign_in_is_refused(server: str) -> None:
     assert "set-cookie" not in response.headers
 
 
+def signed_in_without_a_browser(
+    server: str, idp: OpenIDProvider, username: str
+) -> tuple[httpx.Response, dict[str, Any]]:
+    """The whole sign-in, as a browser would follow it: osezia's return, then its session."""
+    with httpx.Client(timeout=10) as http:
+        sent = started(server, http)
+        login = http.post(f"{idp.issuer}/authorize", params=sent, data={"username": username})
+        assert login.status_code == 302, login.text
+        back = http.get(login.headers["location"])
+        who: dict[str, Any] = http.get(f"{server}/tableau-de-bord/session").json()
+    return back, who
+
+
 def test_the_session_cookie_is_httponly_lax_scoped_and_lives_no_longer_than_the_token(
     server: str, idp: OpenIDProvider
 ) -> None:
-    with httpx.Client(timeout=10) as http:
-        sent = started(server, http)
-        authorize = f"{idp.issuer}/authorize"
-        login = http.post(authorize, params=sent, data={"username": "camille"})
-        assert login.status_code == 302, login.text
-        back = http.get(login.headers["location"])
-        who = http.get(f"{server}/tableau-de-bord/session").json()
+    back, who = signed_in_without_a_browser(server, idp, "camille")
 
     assert back.status_code == 303
     assert back.headers["location"] == "/tableau-de-bord"
@@ -319,3 +327,48 @@ def test_under_make_run_the_network_chooser_stays_and_no_provider_is_offered(
     assert page.get_by_text("Se connecter avec votre fournisseur d'identité").is_hidden()
     sign_in = httpx.get(f"{development_server}/tableau-de-bord/connexion", timeout=10)
     assert sign_in.status_code == 404
+
+
+SECRET = "a-confidential-client-secret"
+
+
+@pytest.fixture(scope="module")
+def confidential_server(
+    server: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, OpenIDProvider]]:
+    """`osezia serve` registered at its provider as a confidential client (with a secret)."""
+    port = free_port()
+    redirect = f"http://127.0.0.1:{port}/tableau-de-bord/retour"
+    provider = OpenIDProvider(
+        PEOPLE, client_id=CLIENT_ID, redirect_uris=(redirect,), client_secret=SECRET
+    )
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with (
+        provider.running(),
+        serving(
+            database_url,
+            log,
+            port=port,
+            OSEZIA_OIDC_ISSUER=provider.issuer,
+            OSEZIA_OIDC_JWKS_URL=provider.jwks_url,
+            OSEZIA_OIDC_CLIENT_ID=CLIENT_ID,
+            OSEZIA_OIDC_CLIENT_SECRET=SECRET,
+        ) as base_url,
+    ):
+        yield base_url, provider
+
+
+def test_a_confidential_client_sends_its_secret_and_still_uses_pkce(
+    confidential_server: tuple[str, OpenIDProvider],
+) -> None:
+    server, provider = confidential_server
+
+    back, who = signed_in_without_a_browser(server, provider, "camille")
+
+    assert back.headers["location"] == "/tableau-de-bord"
+    assert (who["tenant"], who["role"]) == (TENANT, "analyst")
+    assert provider.seen.client_authentications == ["client_secret_basic"]
+    (challenge, method), (verifier,) = provider.seen.challenges[-1], provider.seen.verifiers
+    assert method == "S256"
+    assert verifier is not None
+    assert challenge == s256(verifier)
