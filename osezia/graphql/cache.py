@@ -37,8 +37,9 @@ from osezia.tenants.visibility import PLATFORM
 log = logging.getLogger("osezia.graphql.cache")
 
 # Fields whose value is not a function of the read models at a position (the log's head, lags
-# measured against the clock): a document that names one anywhere is never cached.
-VOLATILE_FIELDS = frozenset({"projectionStatus"})
+# measured against the clock, decisions read from the log itself): a document that names one
+# anywhere is never cached.
+VOLATILE_FIELDS = frozenset({"projectionStatus", "decisions"})
 
 MAX_ENTRIES = 10_000
 MAX_BYTES = 64 * 1024 * 1024

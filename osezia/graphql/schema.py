@@ -24,6 +24,7 @@ from osezia.graphql.catalogue.queries import CatalogueQueries
 from osezia.graphql.companies.mutations import CompanyMutations
 from osezia.graphql.companies.queries import CompanyQueries
 from osezia.graphql.context import Info
+from osezia.graphql.decisions.queries import DecisionQueries
 from osezia.graphql.diagnostics.mutations import DiagnosticMutations
 from osezia.graphql.diagnostics.queries import DiagnosticQueries
 from osezia.graphql.errors_extension import PresentErrors
@@ -69,6 +70,7 @@ class Query(
     BudgetQueries,
     ProgressQueries,
     ProjectionQueries,
+    DecisionQueries,
 ):
     pass
 

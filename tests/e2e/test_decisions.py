@@ -30,7 +30,8 @@ from tests.e2e.conftest import (
     serving,
 )
 
-OUTCOME = "{ __typename ... on Done { id } ... on Problem { code message } }"
+OUTCOME = "{ __typename ... on Done { id consistencyToken } ... on Problem { code message } }"
+DECISIONS = "query ($id: ID!) { decisions(id: $id) { version event network actor actorKind } }"
 OPEN_BUDGET = "mutation { openBudget " + OUTCOME + " }"
 COMMIT = (
     'mutation { commitFunds(measure: "DIAGNOSTICS", amountCents: 250000, reference: "BPI-2026-7",'
@@ -111,6 +112,17 @@ def mutate(api: Api, token: str, document: str, **variables: Any) -> dict[str, A
     return result
 
 
+def query(api: Api, token: str, record_id: object, consistency: str) -> dict[str, Any]:
+    answer = httpx.post(
+        f"{api.url}/graphql",
+        json={"query": DECISIONS, "variables": {"id": str(record_id)}},
+        headers={"Authorization": f"Bearer {token}", "X-Consistency-Token": consistency},
+        timeout=30,
+    )
+    body: dict[str, Any] = answer.json()
+    return body
+
+
 def person_token(provider: Provider, tenant: str, role: str) -> str:
     issued = int(time.time())
     claims = {
@@ -140,12 +152,16 @@ def company(siren: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def budget(api: Api) -> dict[str, str]:
     """The operator's client opened the budget, and a Bpifrance client committed funds from it:
-    the networks' client ids."""
+    the networks' client ids, and the consistency token of the commitment."""
     operator = new_client(api, "operator", "admin")
     bpifrance = new_client(api, "bpifrance", "manager")
     mutate(api, operator, OPEN_BUDGET)
-    mutate(api, bpifrance, COMMIT)
-    return {"operator": client_id_of(operator), "bpifrance": client_id_of(bpifrance)}
+    committed = mutate(api, bpifrance, COMMIT)
+    return {
+        "operator": client_id_of(operator),
+        "bpifrance": client_id_of(bpifrance),
+        "token": committed["consistencyToken"],
+    }
 
 
 def test_the_budget_s_decisions_say_which_client_of_which_network_committed_the_money(
@@ -228,3 +244,48 @@ def _stored_meta(api: Api, record_id: UUID) -> dict[str, Any]:
     assert row is not None
     meta: dict[str, Any] = json.loads(bytes(row[0]))["_meta"]
     return meta
+
+
+def test_the_decisions_query_lists_the_network_s_own_decisions_and_every_one_for_the_operator(
+    api: Api, budget: dict[str, str]
+) -> None:
+    record, token = Envelope.create_id(), budget["token"]
+
+    as_bpifrance = query(api, new_client(api, "bpifrance", "admin"), record, token)
+    as_operator = query(api, new_client(api, "operator", "admin"), record, token)
+
+    assert as_bpifrance == {
+        "data": {
+            "decisions": [
+                {
+                    "version": 2,
+                    "event": "Envelope.FundsCommitted",
+                    "network": "bpifrance",
+                    "actor": budget["bpifrance"],
+                    "actorKind": "client",
+                }
+            ]
+        }
+    }
+    listed = as_operator["data"]["decisions"]
+    assert [(d["network"], d["actor"]) for d in listed] == [
+        ("operator", budget["operator"]),
+        ("bpifrance", budget["bpifrance"]),
+    ]
+
+
+def test_the_decisions_query_needs_the_admin_scope_and_a_record_the_network_sees(
+    api: Api, provider: Provider, budget: dict[str, str]
+) -> None:
+    registered = mutate(
+        api, person_token(provider, "cci", "officer"), REGISTER, input=company("356000000")
+    )
+    token = registered["consistencyToken"]
+
+    officer = query(api, new_client(api, "bpifrance", "officer"), Envelope.create_id(), token)
+    foreign = query(api, new_client(api, "inria", "admin"), registered["id"], token)
+    own = query(api, new_client(api, "cci", "admin"), registered["id"], token)
+
+    assert officer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert foreign["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert {d["actor"] for d in own["data"]["decisions"]} == {SUBJECT}
