@@ -233,6 +233,12 @@ def test_a_return_with_a_forged_state_is_refused(server: str, idp: OpenIDProvide
     assert session.status_code == 401
 
 
+def test_signing_out_takes_a_post(server: str, idp: OpenIDProvider) -> None:
+    with httpx.Client(timeout=10) as http:
+        assert http.get(f"{server}/tableau-de-bord/deconnexion").status_code == 405
+        assert http.post(f"{server}/tableau-de-bord/deconnexion").status_code == 204
+
+
 def test_a_return_without_any_started_sign_in_is_refused(server: str) -> None:
     response = httpx.get(
         f"{server}/tableau-de-bord/retour", params={"code": "x", "state": "y"}, timeout=10

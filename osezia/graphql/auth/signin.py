@@ -151,7 +151,9 @@ class SignIn:
         return [
             Route("/connexion", self.start, name="dashboard-sign-in"),
             Route("/retour", self.back, name="dashboard-sign-in-return"),
-            Route("/deconnexion", self.out, methods=["GET", "POST"], name="dashboard-sign-out"),
+            # POST only: the Lax cookie is not sent on another site's POST, so no page elsewhere
+            # can sign a person out.
+            Route("/deconnexion", self.out, methods=["POST"], name="dashboard-sign-out"),
         ]
 
     async def start(self, request: Request) -> Response:
@@ -179,7 +181,7 @@ class SignIn:
 
     async def out(self, request: Request) -> Response:
         request.session.clear()
-        return RedirectResponse(PATH, status_code=303)
+        return Response(status_code=204)
 
     async def _complete(self, request: Request) -> SignedIn:
         try:

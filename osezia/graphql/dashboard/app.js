@@ -630,13 +630,17 @@ function demarrer() {
     const bouton = event.target.closest("button[data-export]");
     if (bouton) exporter(bouton);
   });
-  $("deconnexion").addEventListener("click", () => {
+  $("deconnexion").addEventListener("click", async () => {
     enregistrer(null);
     alerte("");
     if (personne !== null) {
       personne = null;
-      window.location.assign("/tableau-de-bord/deconnexion"); // the server forgets the session
-      return;
+      try {
+        // The server forgets the session: its cookie no longer signs this browser in.
+        await fetch("/tableau-de-bord/deconnexion", { method: "POST", credentials: "same-origin" });
+      } catch {
+        alerte("Le serveur ne répond pas : fermez le navigateur pour terminer la session.");
+      }
     }
     montrerConnexion();
   });
