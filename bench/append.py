@@ -42,6 +42,7 @@ import psycopg
 from machine import cpu_idle, recreate_database
 
 from osezia.config import Database
+from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.companies.application import Companies
 from osezia.domain.sizes import SizeFacts
 from osezia.migrations import migrate
@@ -435,4 +436,5 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with acting_for_process(Actor("bench", "operator", "system")):
+        main()

@@ -46,6 +46,7 @@ import psycopg
 from machine import recreate_database
 
 from osezia.config import Database
+from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.companies.model import AdoptionStage
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
@@ -483,4 +484,5 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with acting_for_process(Actor("bench", "operator", "system")):
+        main()

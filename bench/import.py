@@ -47,6 +47,7 @@ from machine import cpu_idle, recreate_database
 from osezia.bulk import BulkAppender
 from osezia.config import Database
 from osezia.domain.academie.application import Academie
+from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren
 from osezia.migrations import migrate
@@ -312,4 +313,5 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with acting_for_process(Actor("bench", "operator", "system")):
+        main()

@@ -42,6 +42,7 @@ from machine import recreate_database
 from psycopg import sql
 
 from osezia.config import Database
+from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.companies.application import Companies
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.identifiers import complete_siren
@@ -484,4 +485,5 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with acting_for_process(Actor("bench", "operator", "system")):
+        main()

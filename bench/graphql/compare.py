@@ -56,6 +56,7 @@ from psycopg import sql
 
 from osezia.config import Database
 from osezia.demo import build_demo, write_demo
+from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.platform import Platform
 from osezia.migrations import migrate_everything
 from osezia.projections.rebuild import rebuild
@@ -543,4 +544,5 @@ def report(rates: dict[tuple[str, str], list[Load]], rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with acting_for_process(Actor("bench", "operator", "system")):
+        main()
