@@ -132,6 +132,25 @@ def test_the_decisions_of_the_budget_name_who_opened_it_and_who_committed_its_mo
     assert decisions_of(platform.budget, UUID(int=1)) == []
 
 
+def test_a_decision_recorded_before_actors_were_is_listed_without_one(
+    database_url: str, platform: Platform
+) -> None:
+    with acting(Actor("cli-op", "operator", "client")):
+        platform.budget.open_budget("operator")
+    (opened,) = platform.budget.recorder.select_events(Envelope.create_id())
+    older = dataclasses.replace(
+        opened, originator_id=UUID(int=7), state=_without_meta(opened.state)
+    )
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        append_events(conn, [older])
+
+    (decision,) = decisions_of(platform.budget, UUID(int=7))
+
+    assert decision.event == "Envelope.Opened"
+    assert (decision.actor, decision.via) == (None, None)
+    assert decision.details == decisions_of(platform.budget, Envelope.create_id())[0].details
+
+
 def test_a_mutation_records_its_verified_caller_and_network(
     database_url: str, platform: Platform, tenants: Tenants
 ) -> None:
