@@ -49,11 +49,13 @@ TOKEN_LIFETIME = 900  # seconds, below osezia's maximum
 
 @dataclass(frozen=True)
 class Person:
-    """Someone the provider knows: their display name, network and roles (as its claims)."""
+    """Someone the provider knows: their display name, network and roles (as its claims), and
+    the groups the provider also puts in their access token (some providers list dozens)."""
 
     name: str
     tenant: str
     roles: tuple[str, ...]
+    groups: tuple[str, ...] = ()
 
 
 @dataclass
@@ -307,6 +309,7 @@ class OpenIDProvider:
             "scope": scope or "",
             "osezia_tenant": person.tenant,
             "osezia_roles": list(person.roles),
+            **({"groups": list(person.groups)} if person.groups else {}),
         }
         header = {"alg": "RS256", "kid": self.key.kid or "", "typ": "at+jwt"}
         token = jwt.encode(header, claims, self.key, algorithms=["RS256"])

@@ -33,6 +33,10 @@ CLIENT_ID = "osezia-tableau-de-bord"
 PEOPLE = {
     "camille": Person("Camille Martin", TENANT, ("analyst",)),
     "dominique": Person("Dominique Petit", TENANT, ("visitor",)),  # no role osezia knows
+    # A provider that lists every group of a person in their token: too large for a cookie.
+    "morgane": Person(
+        "Morgane Le Goff", TENANT, ("analyst",), tuple(f"groupe-{n:03d}" for n in range(200))
+    ),
 }
 
 
@@ -231,6 +235,17 @@ def test_a_return_with_a_forged_state_is_refused(server: str, idp: OpenIDProvide
     assert response.headers["location"] == "/tableau-de-bord?erreur=etat"
     assert len(idp.seen.verifiers) == tokens_asked  # the code was never sent to the provider
     assert session.status_code == 401
+
+
+def test_a_token_too_large_for_the_session_cookie_is_refused_not_lost(
+    server: str, idp: OpenIDProvider, page: Page
+) -> None:
+    back, who = signed_in_without_a_browser(server, idp, "morgane")
+
+    assert back.headers["location"] == "/tableau-de-bord?erreur=jeton"
+    assert who["error"] == "invalid_request"  # nobody is signed in
+    page.goto(f"{server}{back.headers['location']}")
+    assert "trop volumineux" in page.get_by_role("alert").inner_text()
 
 
 def test_signing_out_takes_a_post(server: str, idp: OpenIDProvider) -> None:

@@ -43,6 +43,9 @@ PATH = "/tableau-de-bord"
 COOKIE = "osezia_tableau_de_bord"
 PROVIDER = "provider"
 HTTP_TIMEOUT = 5.0  # seconds: a provider that does not answer is reported, not waited for
+# Browsers drop a cookie over 4096 bytes, silently: the signed, base64-encoded session holding a
+# larger token would never come back. Such a token is refused, and the log says why.
+MAX_TOKEN_BYTES = 2800
 
 Authenticate = Callable[[Mapping[str, str]], Awaitable[Principal]]  # Authority.authenticate
 
@@ -64,6 +67,10 @@ class StateMismatch(SignInError):
 
 class NoRole(SignInError):
     code = "role"
+
+
+class TokenTooLarge(SignInError):
+    code = "jeton"
 
 
 @dataclass(frozen=True)
@@ -197,6 +204,11 @@ class SignIn:
         claims = token.get("userinfo") or {}
         if not isinstance(access, str) or not claims:
             raise SignInError("the provider gave no access token or no ID token")
+        if len(access) > MAX_TOKEN_BYTES:
+            raise TokenTooLarge(
+                f"{claims.get('sub')}: the access token has {len(access)} bytes, more than the "
+                f"{MAX_TOKEN_BYTES} a session cookie can hold (ask the provider for fewer claims)"
+            )
         try:
             principal = await self._authenticate()({"authorization": f"Bearer {access}"})
         except InvalidToken as refusal:

@@ -98,6 +98,7 @@ const ERREURS = {
   fournisseur: "Le fournisseur d'identité de votre réseau ne répond pas. Réessayez dans quelques minutes.",
   etat: "La connexion n'a pas pu être vérifiée (demande expirée ou déjà utilisée). Recommencez la connexion.",
   role: "Votre compte n'ouvre aucun rôle dans le tableau de bord Osez l'IA. Demandez un accès à l'administrateur de votre réseau.",
+  jeton: "Le jeton remis par votre fournisseur d'identité est trop volumineux pour être conservé. Signalez-le à l'administrateur de votre réseau.",
   echec: "La connexion auprès du fournisseur d'identité a échoué. Recommencez la connexion.",
 };
 
