@@ -169,3 +169,38 @@ def test_a_count_given_back_in_a_window_gone_by_leaves_the_new_one_alone() -> No
         return await counts.get("client:a", 2)
 
     assert asyncio.run(run()) == 1
+
+
+class AskedCounts(MemoryCounts):
+    """Counts in memory, remembering how often they were asked to count."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = 0
+
+    async def add(self, key: str, window: int, amount: int = 1) -> int:
+        self.asked += 1
+        return await super().add(key, window, amount)
+
+
+def test_a_refused_address_is_refused_without_counting_again_until_the_window_ends() -> None:
+    clock = Clock(0.0)
+    counts = AskedCounts()
+    limit = TokenRateLimit(settings(per_address=1), Metrics(), clock, counts=counts)
+    app = Starlette(routes=[Route("/oauth/token", limit.wrap(endpoint), methods=["POST"])])
+
+    async def run() -> tuple[list[int], int]:
+        await limit.start()
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://osezia"
+        ) as http:
+            answers = [(await http.post("/oauth/token", data={})).status_code for _ in range(4)]
+            asked_in_the_window = counts.asked
+            clock.now += 60
+            answers.append((await http.post("/oauth/token", data={})).status_code)
+        return answers, asked_in_the_window
+
+    answers, asked = asyncio.run(run())
+
+    assert answers == [401, 429, 429, 429, 401]
+    assert asked == 2  # the first request, and the one found over the limit

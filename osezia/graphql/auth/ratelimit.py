@@ -214,14 +214,22 @@ class TokenRateLimit:
     it (`start`, `close`)."""
 
     def __init__(
-        self, settings: Settings, metrics: Metrics, clock: Callable[[], float] = time.time
+        self,
+        settings: Settings,
+        metrics: Metrics,
+        clock: Callable[[], float] = time.time,
+        *,
+        counts: Counts | None = None,
     ) -> None:
         self._settings, self._metrics, self._clock = settings, metrics, clock
+        self._given = counts  # counts of the caller's own, else those the settings name
         self._counts: Counts | None = None
+        self._refusing: set[str] = set()  # keys found over their limit in this window
+        self._refusing_window = 0
 
     async def start(self) -> None:
         url = self._settings.redis_url
-        self._counts = RedisCounts(url) if url is not None else MemoryCounts()
+        self._counts = self._given or (RedisCounts(url) if url is not None else MemoryCounts())
 
     async def close(self) -> None:
         if self._counts is not None:
@@ -243,19 +251,37 @@ class TokenRateLimit:
         peer = request.client.host if request.client is not None else None
         forwarded = request.headers.getlist("x-forwarded-for")
         address = client_address(peer, forwarded, self._settings.trusted_proxies)
-        if await counts.add(f"address:{address}", window) > self._settings.token_rate_per_address:
+        per_address = self._settings.token_rate_per_address
+        if await self._over(counts, f"address:{address}", window, per_address):
             return self._refused("address", retry_after)
         client_id = await claimed_client_id(request)
         if client_id is None:
             return await endpoint(request)
         failures = f"client:{client_id}"
-        # A refusal's count is not given back: it changes nothing before the window ends.
-        if await counts.add(failures, window) > self._settings.token_rate_per_client:
+        if await self._over(counts, failures, window, self._settings.token_rate_per_client):
             return self._refused("client", retry_after)
         response = await endpoint(request)
         if response.status_code != 401:
             await counts.add(failures, window, -1)  # not a failure: given back
         return response
+
+    async def _over(self, counts: Counts, key: str, window: int, limit: int) -> bool:
+        """Has `key` gone over `limit` in `window`, counting this request?
+
+        A key found over its limit is refused by this process until the window ends without
+        counting again (a flood's refusals then cost no round trip to Redis): within a window a
+        count only grows, but for a success in flight giving its count back, which is not
+        waited for. A refusal's count is not given back either.
+        """
+        if window != self._refusing_window:
+            self._refusing, self._refusing_window = set(), window
+        if key in self._refusing:
+            return True
+        if await counts.add(key, window) <= limit:
+            return False
+        if len(self._refusing) < MAX_MEMORY_KEYS:
+            self._refusing.add(key)
+        return True
 
     def _refused(self, kind: str, retry_after: int) -> Response:
         self._metrics.token_requests_limited.inc(kind)
