@@ -526,7 +526,7 @@ async function reprendre() {
   if (!response.ok) return false;
   const qui = await response.json();
   if (!qui.token) return false;
-  personne = { token: qui.token, expiresAt: qui.expiresAt };
+  personne = { token: qui.token };
   await montrer(qui);
   return true;
 }
