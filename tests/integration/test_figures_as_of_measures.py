@@ -475,6 +475,7 @@ def test_call_figures_as_of_each_day_count_applications_selections_and_awards(
     calls.select_application("inria", chosen)
     calls.reject_application("inria", turned_down, reason="hors champ")
     clock.on(DAY3)
+    calls.today = lambda: DAY3
     calls.award_phase("inria", chosen, phase=1, amount_cents=150 * K, months=9, on=DAY3)
     applications = [chosen, turned_down]
     build(world)
@@ -496,6 +497,7 @@ def test_call_figures_as_of_each_day_count_applications_selections_and_awards(
     assert call_figures(world, REGIONAL, [DAY1, DAY3]) == [counts(1, 0, 0), counts(1, 1, 150 * K)]
 
     clock.on(DAY4)
+    calls.today = lambda: DAY4
     calls.evaluate_gate("inria", chosen, phase=1, passed=True, on=DAY4, comment="revue")
     calls.award_phase("bpifrance", chosen, phase=2, amount_cents=600 * K, months=12, on=DAY4)
     catch_up(world)

@@ -116,7 +116,9 @@ def test_a_cohort_is_run_through_the_api(api: Api, platform: Platform, tenants: 
 
     by_cci = api.mutate("cci", 'openCohort(name: "Promo", startsOn: "2026-01-15")')
     opened = api.mutate(
-        "bpifrance", 'openCohort(name: "Promo", startsOn: "2026-01-15", capacity: 2)'
+        # Four months: the graduation on 2026-07-01 comes after the programme's length.
+        "bpifrance",
+        'openCohort(name: "Promo", startsOn: "2026-01-15", capacity: 2, months: 4)',
     )
     cohort = opened["id"]
 
@@ -162,7 +164,7 @@ def test_a_cohort_is_run_through_the_api(api: Api, platform: Platform, tenants: 
     )
     (node,) = [e["node"] for e in api.run("bpifrance", query)["cohorts"]["edges"]]
     assert node["id"] == cohort
-    assert (node["capacity"], node["months"], node["endsOn"]) == (2, 18, "2027-07-15")
+    assert (node["capacity"], node["months"], node["endsOn"]) == (2, 4, "2026-05-15")
     counts = (node[k] for k in ("admittedCount", "activeCount", "graduatedCount", "exitedCount"))
     assert tuple(counts) == (2, 0, 1, 1)
     assert node["admissions"] == [
@@ -188,7 +190,7 @@ def test_loans_page_after_page_in_the_order_applied(
 ) -> None:
     """A list sorted by a recorded time pages on with the cursor it returned."""
     company = a_company(platform, "542107651")
-    for amount in (10_000_000, 20_000_000, 30_000_000):
+    for amount in (10_000_000, 15_000_000, 20_000_000):  # 450,000 euros in all: within the cap
         api.done(
             "cci",
             f'applyForLoan(companyId: "{company}", amountCents: {amount}, termMonths: 84, '
@@ -209,7 +211,7 @@ def test_loans_page_after_page_in_the_order_applied(
             break
         after = f'"{page["pageInfo"]["endCursor"]}"'
 
-    assert amounts == [10_000_000, 20_000_000, 30_000_000]
+    assert amounts == [10_000_000, 15_000_000, 20_000_000]
 
 
 def test_a_cursor_made_up_by_hand_is_refused_with_its_code(api: Api) -> None:

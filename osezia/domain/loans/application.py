@@ -12,6 +12,7 @@ from eventsourcing.utils import EnvType
 from osezia.domain.application import PlatformApplication
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.inputs import text
+from osezia.domain.loans.exposure import Exposure
 from osezia.domain.loans.model import Loan, LoanRules, check_calendar_date
 
 # How each decision is named in messages ("may grant a guarantee").
@@ -67,7 +68,9 @@ class Loans(PlatformApplication):
                 purpose=text(purpose, "loan purpose"),
                 on=on,
             )
-            return loan.id, [loan]
+            exposure = self.exposure(company_id)
+            exposure.take(loan.id, amount_cents, self.rules.max_exposure_cents)
+            return loan.id, [loan, exposure]
 
         arguments = (company_id, amount_cents, term_months, purpose, on)
         return self.execute(tenant, idempotency_key, "apply_for_loan", arguments, run)
@@ -103,6 +106,7 @@ class Loans(PlatformApplication):
             lambda loan: loan.refuse_guarantee(
                 self.happened(on, "a refusal"), text(reason, "refusal reason")
             ),
+            counts_for=lambda loan: 0,
         )
 
     def disburse_loan(
@@ -121,7 +125,13 @@ class Loans(PlatformApplication):
             "disburse_loan",
             (amount_cents, on),
             lambda loan: loan.disburse(amount_cents, self.happened(on, "a disbursement")),
+            counts_for=lambda loan: amount_cents,
         )
+
+    def exposure(self, company_id: UUID) -> Exposure:
+        """The company's exposure under guaranteed loans (new, at zero, before its first)."""
+        found = self.find(Exposure.create_id(company_id), Exposure)
+        return found if found is not None else Exposure(company_id=company_id)
 
     def get_loan(self, tenant: str, loan_id: UUID) -> Loan:
         return self.load(tenant, loan_id, Loan, "loan", pilots=(self.rules.pilot,))
@@ -134,6 +144,8 @@ class Loans(PlatformApplication):
         command: str,
         arguments: Sequence[object],
         decide: Callable[[Loan], None],
+        *,
+        counts_for: Callable[[Loan], int] | None = None,
     ) -> None:
         """Load the loan, check that the pilot is deciding, apply the decision and save it."""
 
@@ -141,6 +153,10 @@ class Loans(PlatformApplication):
             loan = self.get_loan(tenant, loan_id)
             Loan.check_pilot(tenant, self.rules.pilot, _DECISIONS[command])
             decide(loan)
-            return None, [loan]
+            if counts_for is None:
+                return None, [loan]
+            exposure = self.exposure(loan.company_id)
+            exposure.recount(loan.id, counts_for(loan))
+            return None, [loan, exposure]
 
         self.execute(tenant, idempotency_key, command, (loan_id, *arguments), run)

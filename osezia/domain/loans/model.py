@@ -60,12 +60,20 @@ class LoanRules:
     max_term_months: int = 120
     eligible_categories: frozenset[str] = frozenset({"PME", "ETI"})
     guarantee_share_basis_points: int = 7000
+    # What one company's live loans (applied for, granted, disbursed) may add up to, across
+    # networks: "jusqu'à 500.000 euros" reads per company, so one loan's cap by default.
+    max_exposure_cents: int = 50_000_000
     # The network that decides on every guarantee, whichever network applied.
     pilot: str = "bpifrance"
 
     def __post_init__(self) -> None:
         if self.max_amount_cents < 1:
             raise InvalidValue(f"loan cap {self.max_amount_cents} cents must be at least 1")
+        if self.max_exposure_cents < self.max_amount_cents:
+            raise InvalidValue(
+                f"the cap per company ({self.max_exposure_cents} cents) must be at least one "
+                f"loan's cap ({self.max_amount_cents} cents)"
+            )
         if self.max_term_months < 1:
             raise InvalidValue(f"maximum term {self.max_term_months} months must be at least 1")
         if not 0 < self.guarantee_share_basis_points <= BASIS_POINTS:

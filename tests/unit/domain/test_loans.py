@@ -393,3 +393,62 @@ def test_an_application_sent_twice_with_one_key_is_applied_once(
 def test_rules_out_of_range_are_refused(rules: dict[str, object]) -> None:
     with pytest.raises(InvalidValue):
         LoanRules(**rules)  # type: ignore[arg-type]
+
+
+# --- one company's exposure across its live loans ---------------------------------------------
+
+
+def test_a_companys_live_loans_stay_within_the_cap_per_company(loans: Loans, company: UUID) -> None:
+    an_application(loans, company, amount_cents=CAP)
+    before = log_position(loans)
+
+    with pytest.raises(AmountOutOfRange, match=f"above the cap of {CAP} cents per company"):
+        an_application(loans, company, amount_cents=1)
+
+    assert log_position(loans) == before
+
+
+def test_the_cap_per_company_holds_across_networks(
+    loans: Loans, companies: Companies, company: UUID
+) -> None:
+    Tenants(env=MEMORY, share_with=companies).seed_defaults()
+    Referrals(env=MEMORY, share_with=companies).share_company(
+        CCI,
+        company,
+        to_tenant="french-tech",
+        purpose="FINANCING",
+        reason="Finances a vision system",
+        consent_reference="CCI-2026-008",
+    )
+    an_application(loans, company, amount_cents=CAP - 1)
+
+    with pytest.raises(AmountOutOfRange, match="per company"):
+        an_application(loans, company, amount_cents=2, tenant="french-tech")
+
+
+def test_a_refused_guarantee_frees_the_companys_exposure(loans: Loans, company: UUID) -> None:
+    refused = an_application(loans, company, amount_cents=CAP)
+    loans.refuse_guarantee(BPIFRANCE, refused, on=GRANTED, reason="no collateral")
+
+    an_application(loans, company, amount_cents=CAP)
+
+    assert loans.exposure(company).total_cents == CAP
+
+
+def test_a_disbursed_loan_counts_for_what_was_disbursed(loans: Loans, company: UUID) -> None:
+    loan_id = a_granted_loan(loans, company)  # 300,000 euros applied for
+    loans.disburse_loan(BPIFRANCE, loan_id, amount_cents=10_000_000, on=GRANTED)
+
+    an_application(loans, company, amount_cents=CAP - 10_000_000)
+
+    assert loans.exposure(company).total_cents == CAP
+
+
+def test_the_cap_per_company_is_configuration(companies: Companies, company: UUID) -> None:
+    wider = Loans(env=MEMORY, share_with=companies, rules=LoanRules(max_exposure_cents=2 * CAP))
+    for _ in range(2):
+        an_application(wider, company, amount_cents=CAP)
+
+    assert wider.exposure(company).total_cents == 2 * CAP
+    with pytest.raises(InvalidValue, match="cap per company"):
+        LoanRules(max_exposure_cents=CAP - 1)
