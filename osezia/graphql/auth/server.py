@@ -62,6 +62,7 @@ class ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "private_key_jwt"]
     server: TokenServer
     request: TokenRequest
+    granted: frozenset[str]  # set by validate_requested_scope
 
     def authenticate_token_endpoint_client(self) -> OAuthClient:
         _one_method(self.request)
