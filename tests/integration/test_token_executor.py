@@ -53,7 +53,11 @@ Scenario = Callable[[Authority, httpx.AsyncClient], Awaitable[None]]
 
 
 def with_authority(
-    database_url: str, clients: Clients, tenants: Tenants, scenario: Scenario
+    database_url: str,
+    clients: Clients,
+    tenants: Tenants,
+    scenario: Scenario,
+    public_url: str = PUBLIC_URL,
 ) -> None:
     """Run ``scenario`` against an Authority serving /oauth/token in this process."""
     settings = Settings(
@@ -62,7 +66,7 @@ def with_authority(
         host="127.0.0.1",
         port=8000,
         environment="development",
-        public_url=PUBLIC_URL,
+        public_url=public_url,
     )
 
     async def run() -> None:
@@ -143,3 +147,20 @@ def test_past_its_bound_the_token_endpoint_answers_503_while_the_api_still_authe
         assert response.headers["cache-control"] == "no-store"
     assert len(answered) == MAX_WAITING
     assert {(r.status_code, r.json()["error"]) for r in answered} == {(401, "invalid_client")}
+
+
+def test_a_plain_http_public_url_off_the_loopback_gets_no_token(
+    database_url: str, clients: WatchedClients, tenants: Tenants
+) -> None:
+    client_id, secret = clients.create_client("cci", role="officer", name="plaintext")
+    assert secret is not None
+    answers: list[httpx.Response] = []
+
+    async def scenario(_: Authority, http: httpx.AsyncClient) -> None:
+        answers.append(await ask(http, client_id, secret))
+
+    with_authority(database_url, clients, tenants, scenario, "http://osezia.example.test")
+
+    [answer] = answers
+    assert (answer.status_code, answer.json()["error"]) == (400, "insecure_transport")
+    assert answer.headers["cache-control"] == "no-store"
