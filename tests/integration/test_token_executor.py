@@ -5,12 +5,16 @@ answered 503 at once rather than queued."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from joserfc import jwt
+from joserfc.jwk import ECKey
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -164,3 +168,41 @@ def test_a_plain_http_public_url_off_the_loopback_gets_no_token(
     [answer] = answers
     assert (answer.status_code, answer.json()["error"]) == (400, "insecure_transport")
     assert answer.headers["cache-control"] == "no-store"
+
+
+def test_a_signed_assertion_gets_a_token_once_and_authlib_warns_of_nothing(
+    database_url: str, clients: WatchedClients, tenants: Tenants
+) -> None:
+    # Warnings are errors in this process: authlib's deprecations would fail the request.
+    key = ECKey.generate_key("P-256", private=True)
+    client_id, _ = clients.create_client(
+        "inria", role="manager", name="signer", public_jwk=key.as_dict(private=False)
+    )
+    now = int(time.time())
+    claims = {
+        "iss": client_id,
+        "sub": client_id,
+        "aud": f"{PUBLIC_URL}/oauth/token",
+        "iat": now,
+        "exp": now + 60,
+        "jti": secrets.token_urlsafe(16),
+    }
+    form = {
+        "grant_type": "client_credentials",
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": jwt.encode({"alg": "ES256"}, claims, key, algorithms=["ES256"]),
+    }
+    answers: list[httpx.Response] = []
+
+    async def scenario(_: Authority, http: httpx.AsyncClient) -> None:
+        answers.append(await http.post("/oauth/token", data=form))
+        answers.append(await http.post("/oauth/token", data=form))
+
+    with_authority(database_url, clients, tenants, scenario)
+
+    first, replayed = answers
+    assert first.status_code == 200, first.text
+    assert first.json()["scope"] == "approve read write"
+    assert (replayed.status_code, replayed.json()["error"]) == (401, "invalid_client")
+    assert "already used" in replayed.json()["error_description"]
+    assert clients.threads == []  # no secret was checked for it
