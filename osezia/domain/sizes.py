@@ -21,6 +21,11 @@ class SizeCategory(StrEnum):
     GE = "GE"
 
 
+# SMEs in the legal sense (PME of décret 2008-1354, art. 3, microentreprises included): not the
+# plan's PME_ETI segment, which counts ETI too.
+SME_CATEGORIES = frozenset({SizeCategory.MICRO.value, SizeCategory.PME.value})
+
+
 class SizeBasis(StrEnum):
     LEGAL = "LEGAL"  # UTA and, when known, turnover and balance sheet
     SIRENE = "SIRENE"  # SIRENE's categorie_entreprise (PME/ETI/GE), refined by the staff band

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from osezia.domain.partnerships.model import Partnership
+from osezia.domain.sizes import SME_CATEGORIES
 from osezia.projections.codec import StoredEvent
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
+
+# A partnership row signed with an SME, in SQL: the one predicate figures and views count by.
+SME = "size_category IN (" + ", ".join(f"'{c}'" for c in sorted(SME_CATEGORIES)) + ")"
 
 TABLE = Table(
     "partnerships",
@@ -33,6 +37,7 @@ TABLE = Table(
         ("started_at", "timestamptz"),
         ("ended_at", "timestamptz"),
         ("abandoned_at", "timestamptz"),
+        ("size_category", "text"),
     ),
 )
 
@@ -61,12 +66,22 @@ def proposed(event: StoredEvent) -> Row:
         "started_at": None,
         "ended_at": None,
         "abandoned_at": None,
+        "size_category": None,
     }
 
 
 def signed(row: Row, event: StoredEvent) -> Row:
-    on = event.data["on"]
-    return touch(row, event, status="SIGNED", signed_on=on, year=on.year, signed_at=event.timestamp)
+    data = event.data
+    on = data["on"]
+    return touch(
+        row,
+        event,
+        status="SIGNED",
+        signed_on=on,
+        year=on.year,
+        signed_at=event.timestamp,
+        size_category=data.get("size_category"),  # signatures stored before it: unknown
+    )
 
 
 def started(row: Row, event: StoredEvent) -> Row:

@@ -26,6 +26,7 @@ from osezia.domain.sizes import Segment
 from osezia.domain.targets import PLAN_TARGETS, PlanTargets, Target, TargetCode
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
+from osezia.projections.partnerships import SME
 from osezia.tenants.profiles import Profile
 
 NATIONAL = "NATIONAL"
@@ -67,6 +68,7 @@ class YearCount:
     year: int
     count: int
     target: int | None
+    others: int = 0  # counted apart, not towards the target (partnerships with no SME)
 
 
 @dataclass(frozen=True)
@@ -177,14 +179,17 @@ async def ambassadors_by_region(
     return {r["region"]: r["ambassadors"] for r in rows}
 
 
-async def partnerships_by_year(conn: Connection, tenant: str, cutoff: datetime) -> dict[int, int]:
-    """Partnerships signed before the cutoff, by the year of their signature date."""
+async def partnerships_by_year(
+    conn: Connection, tenant: str, cutoff: datetime
+) -> dict[int, tuple[int, int]]:
+    """Partnerships signed before the cutoff, by the year of their signature date: those with
+    an SME (what the target counts), and the others."""
     rows = await conn.fetch(
-        "SELECT year, count(*) AS signed "
+        f"SELECT year, count(*) FILTER (WHERE {SME}) AS smes, count(*) AS signed "
         f'FROM "{stable_schema(tenant)}".partnerships WHERE signed_at < $1 GROUP BY year',
         cutoff,
     )
-    return {r["year"]: r["signed"] for r in rows}
+    return {r["year"]: (r["smes"], r["signed"] - r["smes"]) for r in rows}
 
 
 async def trained_by_region(conn: Connection, tenant: str, day: date) -> dict[str, int]:
@@ -306,7 +311,7 @@ async def progress(
         TargetCode.PEOPLE_TRAINED: sum(trained.values()),
         TargetCode.DIAGNOSTICS: funnel.cofinanced,
         TargetCode.ACCELERATION: await accelerated(conn, tenant, as_of),
-        TargetCode.INRIA_PARTNERSHIPS: partnerships.get(as_of.year, 0),
+        TargetCode.INRIA_PARTNERSHIPS: partnerships.get(as_of.year, (0, 0))[0],
         TargetCode.BUDGET_COMMITTED: money.committed_cents,
     }
     measured: list[TargetProgress] = []
@@ -324,8 +329,8 @@ async def progress(
         scope=profile.region if profile is not None and profile.region else NATIONAL,
         targets=measured,
         partnership_years=[
-            YearCount(year, count, targets.partnerships_per_year)
-            for year, count in sorted(partnerships.items())
+            YearCount(year, smes, targets.partnerships_per_year, others)
+            for year, (smes, others) in sorted(partnerships.items())
         ],
         apprentice_years=[
             YearCount(year, count, targets.apprentices_per_year)

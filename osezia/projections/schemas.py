@@ -15,6 +15,7 @@ from osezia.domain.targets import PLAN_TARGETS
 from osezia.projections.catalogue import FIGURE_VIEWS, READ_MODELS
 from osezia.projections.connections import Connection
 from osezia.projections.names import data_schema, reader_role, stable_schema, tenant_role
+from osezia.projections.partnerships import SME
 from osezia.tenants.profiles import Profile
 from osezia.tenants.visibility import PLATFORM
 
@@ -130,7 +131,9 @@ def _views(target: str, version: int, profile: Profile | None) -> dict[str, str]
     source = data_schema(target, version)
     views = {m.table.name: f'SELECT * FROM "{source}".{m.table.name}' for m in READ_MODELS}
     views["partnership_years"] = (
-        f"SELECT year, count(*)::bigint AS signed, {PARTNERSHIP_TARGET} AS target "
+        f"SELECT year, count(*) FILTER (WHERE {SME})::bigint AS signed, "
+        f"{PARTNERSHIP_TARGET} AS target, "
+        f"count(*) FILTER (WHERE NOT coalesce({SME}, false))::bigint AS others "
         f'FROM "{source}".partnerships WHERE year IS NOT NULL GROUP BY year'
     )
     views["tracking"] = f'SELECT position, updated_at FROM "{source}".tracking'

@@ -511,3 +511,23 @@ def test_a_company_that_left_a_cohort_counts_again_from_its_next_admission(
         0,
         1,
     ]
+
+
+def test_only_partnerships_with_smes_count_towards_inrias_target(
+    world: tuple[str, Platform, Tenants], clock: Clock
+) -> None:
+    database_url, platform, tenants = world
+    clock.on(DAY1)
+    sizes = {"MICRO": 4, "PME": 30, "ETI": 600, "GE": 250_000}  # GE: La Poste's size
+    for category, uta in sizes.items():
+        company = a_company(platform, "inria", uta=uta)
+        partnership = platform.partnerships.propose_partnership(
+            "inria", research_team="Willow", topic=category, company_id=company
+        )
+        platform.partnerships.sign_partnership("inria", partnership, on=DAY1)
+
+    figures = progress_as_of(database_url, tenants, "inria", [DAY1])[DAY1]
+
+    (year,) = figures.partnership_years
+    assert (year.year, year.count, year.others) == (2026, 2, 2)
+    assert target(figures, TargetCode.INRIA_PARTNERSHIPS).measured == 2

@@ -178,3 +178,34 @@ def test_a_past_day_waits_for_the_read_models_to_hold_the_whole_log(
 
     assert result.errors is not None
     assert result.errors[0].extensions["code"] == "NOT_YET_CONSISTENT"
+
+
+def test_partnership_years_list_every_partnership_and_count_only_smes_towards_the_target(
+    world: tuple[str, Platform, Tenants],  # noqa: F811
+    clock: Clock,  # noqa: F811
+) -> None:
+    database_url, platform, tenants = world
+    clock.on(DAY1)
+    for uta in (30, 250_000):  # a PME, then a GE (La Poste's size)
+        company = a_company(platform, "inria", uta=uta)
+        partnership = platform.partnerships.propose_partnership(
+            "inria", research_team="Willow", topic="Vision", company_id=company
+        )
+        platform.partnerships.sign_partnership("inria", partnership, on=DAY1)
+    asyncio.run(build_all(database_url, viewers_of(tenants)))
+    document = (
+        "query ($asOf: Date) { partnershipYears { year signed others target "
+        "partnerships { sizeCategory withAnSme } } progress(asOf: $asOf) { "
+        "partnershipYears { year count others target } } }"
+    )
+
+    result = ask_as_of(database_url, platform, tenants, "inria", document, DAY1)
+
+    assert result.errors is None
+    (year,) = result.data["partnershipYears"]
+    assert (year["year"], year["signed"], year["others"], year["target"]) == (2026, 1, 1, 10)
+    listed = sorted((p["sizeCategory"], p["withAnSme"]) for p in year["partnerships"])
+    assert listed == [("GE", False), ("PME", True)]
+    assert result.data["progress"]["partnershipYears"] == [
+        {"year": 2026, "count": 1, "others": 1, "target": 10}
+    ]

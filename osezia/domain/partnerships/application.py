@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.companies.model import Company
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.inputs import text
 from osezia.domain.partnerships.model import Partnership
@@ -47,7 +48,8 @@ class Partnerships(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             partnership = self.get_partnership(tenant, partnership_id)
-            partnership.sign(self.happened(on, "a signature"))
+            on_ = self.happened(on, "a signature")
+            partnership.sign(on_, self._category_of(tenant, partnership.company_id))
             return None, [partnership]
 
         arguments = (partnership_id, on)
@@ -90,6 +92,15 @@ class Partnerships(PlatformApplication):
 
         arguments = (partnership_id, reason)
         self.execute(tenant, idempotency_key, "abandon_partnership", arguments, run)
+
+    def _category_of(self, tenant: str, company_id: UUID) -> str | None:
+        """The company's legal size category in the record the network sees today (None when
+        its size was never assessed, or the network no longer sees the company)."""
+        company = self.find(company_id, Company)
+        try:
+            return None if company is None else company.record(tenant).size_category
+        except LookupError:
+            return None
 
     def get_partnership(self, tenant: str, partnership_id: UUID) -> Partnership:
         return self.load(tenant, partnership_id, Partnership, "partnership")

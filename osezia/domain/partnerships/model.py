@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.errors import InvalidDate, InvalidTransition
+from osezia.domain.sizes import SME_CATEGORIES
 
 
 class PartnershipStatus(StrEnum):
@@ -56,7 +57,17 @@ class Partnership(Aggregate):
         region: str
 
     class Signed(Aggregate.Event):
+        """Signed on a date; the company's legal size category that day is kept, since only
+        SMEs count towards INRIA's yearly target (None: not assessed, or signed before the
+        category was recorded)."""
+
+        class_version = 2
         on: date
+        size_category: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["size_category"] = None
 
     class Started(Aggregate.Event):
         on: date
@@ -89,6 +100,7 @@ class Partnership(Aggregate):
         self.region = region
         self.status = PartnershipStatus.PROPOSED
         self.signed_on: date | None = None
+        self.size_category: str | None = None
         self.started_on: date | None = None
         self.completed_on: date | None = None
         self.abandonment_reason: str | None = None
@@ -98,14 +110,20 @@ class Partnership(Aggregate):
         """The year whose target the partnership counts for: the year it was signed in."""
         return None if self.signed_on is None else self.signed_on.year
 
-    def sign(self, on: date) -> None:
+    def sign(self, on: date, size_category: str | None) -> None:
         self.check_step(PartnershipStatus.SIGNED)
-        self._sign(on)
+        self._sign(on, size_category)
 
     @event(Signed)
-    def _sign(self, on: date) -> None:
+    def _sign(self, on: date, size_category: str | None) -> None:
         self.status = PartnershipStatus.SIGNED
         self.signed_on = on
+        self.size_category = size_category
+
+    @property
+    def with_an_sme(self) -> bool:
+        """Signed with an SME (a MICRO or a PME, décret 2008-1354), which the target counts."""
+        return self.size_category in SME_CATEGORIES
 
     def start(self, on: date) -> None:
         self.check_step(PartnershipStatus.STARTED)

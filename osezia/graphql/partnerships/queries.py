@@ -34,7 +34,10 @@ class PartnershipQueries:
             after=after,
         )
 
-    @strawberry.field(description="Partnerships signed per year against the target of 10.")
+    @strawberry.field(
+        description="Partnerships signed per year: those with SMEs against the target of 10, "
+        "the others counted apart."
+    )
     async def partnership_years(self, info: Info) -> list[PartnershipYear]:
         tenant = info.context.tenant
         async with read_models(info) as conn:
@@ -46,6 +49,12 @@ class PartnershipQueries:
         for row in rows:
             by_year[row["year"]].append(Partnership.of(dict(row)))
         return [
-            PartnershipYear(year=y, signed=len(p), target=PARTNERSHIP_TARGET, partnerships=p)
+            PartnershipYear(
+                year=y,
+                signed=sum(x.with_an_sme() for x in p),
+                target=PARTNERSHIP_TARGET,
+                partnerships=p,
+                others=sum(not x.with_an_sme() for x in p),
+            )
             for y, p in sorted(by_year.items())
         ]

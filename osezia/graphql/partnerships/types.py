@@ -5,6 +5,7 @@ from typing import Any
 
 import strawberry
 
+from osezia.domain.sizes import SME_CATEGORIES
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.node import Node
 
@@ -24,6 +25,16 @@ class Partnership(Node, AboutACompany):
     started_on: date | None
     ended_on: date | None
     abandon_reason: str | None
+    size_category: str | None = strawberry.field(
+        description="The company's legal size category (décret 2008-1354) at the signature: "
+        "MICRO, PME, ETI or GE; null before the signature, or when it was not assessed."
+    )
+
+    @strawberry.field(
+        description="Signed with an SME (a MICRO or a PME), which INRIA's yearly target counts."
+    )
+    def with_an_sme(self) -> bool:
+        return self.size_category in SME_CATEGORIES
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Partnership:
@@ -41,15 +52,24 @@ class Partnership(Node, AboutACompany):
             started_on=row["started_on"],
             ended_on=row["ended_on"],
             abandon_reason=row["abandon_reason"],
+            size_category=row["size_category"],
         )
 
 
 @strawberry.type(description="Partnerships signed in a year, against the yearly target.")
 class PartnershipYear:
     year: int
-    signed: int
+    signed: int = strawberry.field(
+        description="Signed with an SME: what the target of SME partnerships counts."
+    )
     target: int
-    partnerships: list[Partnership] = strawberry.field(description="The list behind the count.")
+    partnerships: list[Partnership] = strawberry.field(
+        description="Every partnership signed that year, SMEs or not."
+    )
+    others: int = strawberry.field(
+        description="Signed with a company that is no SME (an ETI, a GE) or whose category "
+        "is unknown: listed, not counted towards the target."
+    )
 
     @strawberry.field(description="Share of the target reached, in percent.")
     def progress_percent(self) -> float:

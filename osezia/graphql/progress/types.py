@@ -56,10 +56,14 @@ class YearCount:
     year: int
     count: int
     target: int | None
+    others: int = strawberry.field(
+        description="Counted apart, not towards the target: partnerships signed with a "
+        "company that is no SME (0 for apprentices)."
+    )
 
     @classmethod
     def of(cls, figure: figures.YearCount) -> YearCount:
-        return cls(year=figure.year, count=figure.count, target=figure.target)
+        return cls(year=figure.year, count=figure.count, target=figure.target, others=figure.others)
 
 
 @strawberry.type(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from uuid import UUID, uuid4
@@ -319,7 +321,7 @@ def test_a_partnership_replayed_from_the_store_is_the_partnership_that_was_saved
         company_name="Robots du Rhône",
         region="84",
     )
-    partnership.sign(SIGNED)
+    partnership.sign(SIGNED, "PME")
     partnership.start(STARTED)
     partnership.complete(date(2026, 6, 30))
     partnerships.save(partnership)
@@ -327,3 +329,63 @@ def test_a_partnership_replayed_from_the_store_is_the_partnership_that_was_saved
     replayed = partnerships.get_partnership(INRIA, partnership.id)
 
     assert vars(replayed) == vars(partnership)
+
+
+# --- the company's legal size category at signature ---------------------------------------------
+
+
+def test_a_partnership_keeps_the_companys_legal_category_at_signature(
+    partnerships: Partnerships, company: UUID
+) -> None:
+    partnership_id = a_proposal(partnerships, company)
+
+    partnerships.sign_partnership(INRIA, partnership_id, on=SIGNED)
+
+    partnership = partnerships.get_partnership(INRIA, partnership_id)
+    assert (partnership.size_category, partnership.with_an_sme) == ("PME", True)
+
+
+@pytest.mark.parametrize(
+    ("uta", "category", "sme"), [(4, "MICRO", True), (600, "ETI", False), (6000, "GE", False)]
+)
+def test_only_a_micro_or_a_pme_is_an_sme(
+    partnerships: Partnerships, companies: Companies, uta: int, category: str, sme: bool
+) -> None:
+    company = companies.register_company(
+        INRIA,
+        siren="356000000",
+        legal_name="La Poste" if category == "GE" else "Entreprise",
+        region="11",
+        departement="75",
+        naf="53.10Z",
+        size=SizeFacts(headcount_uta=Decimal(uta)),
+    )
+    partnership_id = partnerships.propose_partnership(
+        INRIA, research_team="Inria Paris", topic="Logistics", company_id=company
+    )
+
+    partnerships.sign_partnership(INRIA, partnership_id, on=SIGNED)
+
+    partnership = partnerships.get_partnership(INRIA, partnership_id)
+    assert (partnership.size_category, partnership.with_an_sme) == (category, sme)
+
+
+def test_a_signature_stored_before_categories_were_kept_reads_as_unknown(
+    partnerships: Partnerships, company: UUID
+) -> None:
+    partnership_id = a_proposal(partnerships, company)
+    partnerships.sign_partnership(INRIA, partnership_id, on=SIGNED)
+    (stored,) = [
+        s
+        for s in partnerships.recorder.select_events(partnership_id)
+        if s.topic.endswith("Partnership.Signed")
+    ]
+    state = json.loads(stored.state)
+    del state["size_category"]
+    del state["class_version"]  # as version 1 wrote it
+    old = replace(stored, state=json.dumps(state).encode())
+
+    event = partnerships.mapper.to_domain_event(old)
+
+    assert isinstance(event, Partnership.Signed)
+    assert (event.on, event.size_category) == (SIGNED, None)
