@@ -296,7 +296,7 @@ def test_the_session_cookie_is_httponly_lax_scoped_and_lives_no_longer_than_the_
     assert who["token"].count(".") == 2
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # one test uses it: stopped right after, not kept for the module
 def unreachable_provider_server(
     server: str, database_url: str, tmp_path_factory: pytest.TempPathFactory, idp: OpenIDProvider
 ) -> Iterator[str]:
@@ -326,7 +326,7 @@ def test_a_provider_that_does_not_answer_is_reported_in_french(
     assert page.url == f"{unreachable_provider_server}/tableau-de-bord"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # one test uses it: stopped right after, not kept for the module
 def development_server(
     server: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
@@ -353,7 +353,7 @@ def test_under_make_run_the_network_chooser_stays_and_no_provider_is_offered(
 SECRET = "a-confidential-client-secret"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # one test uses it: stopped right after, not kept for the module
 def confidential_server(
     server: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, OpenIDProvider]]:
