@@ -14,8 +14,9 @@ field of that name)::
 
 The actor of a command is set once, around the command, with ``acting``: the GraphQL API sets
 the verified caller, the ``osezia`` command its operating-system user. ``ActorMapper`` writes
-it when encoding an event and strips it when decoding one, so aggregates, snapshots and upcasters
-never see it; projections decode the JSON themselves, read the keys they know and pass over it.
+it when encoding an event and strips it once the event is decoded, so aggregates and snapshots
+never see it (an upcaster gets the state with it, and leaves it be); projections decode the JSON
+themselves, read the keys they know and pass over it.
 
 An event appended while no actor is set is refused with ``NoActor``, a programming error, not a
 caller's: an anonymous decision would be a hole in the record that nobody notices, where a
