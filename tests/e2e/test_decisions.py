@@ -62,6 +62,7 @@ def api(
         OSEZIA_PUBLIC_URL=f"http://127.0.0.1:{port}",
         OSEZIA_OIDC_ISSUER=provider.issuer,
         OSEZIA_OIDC_JWKS_URL=provider.jwks_url,
+        OSEZIA_DEV_TENANT_HEADER="1",
     ) as base_url:
         yield Api(base_url, command_env(DATABASE_URL=database_url))
 
@@ -206,6 +207,23 @@ def test_a_person_is_recorded_by_the_identity_provider_s_subject_and_nothing_mor
     assert {(d["actor"], d["network"], d["kind"]) for d in listed} == {(SUBJECT, "cci", "person")}
     meta = _stored_meta(api, UUID(registered["id"]))
     assert meta == {"actor": SUBJECT, "via": "cci", "kind": "person"}
+
+
+def test_a_developer_s_tenant_header_is_recorded_as_the_development_actor(api: Api) -> None:
+    answer = httpx.post(
+        f"{api.url}/graphql",
+        json={"query": REGISTER, "variables": {"input": company("732829320")}},
+        headers={"x-osezia-tenant": "cci"},
+        timeout=30,
+    )
+    registered = answer.json()["data"]["registerCompany"]
+    assert registered["__typename"] == "Done", registered
+
+    listed = decisions(api, registered["id"])
+
+    assert {(d["actor"], d["network"], d["kind"]) for d in listed} == {
+        ("dev:cci", "cci", "developer")
+    }
 
 
 def test_a_command_of_the_osezia_command_records_the_operating_system_s_user(api: Api) -> None:
