@@ -10,6 +10,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.budget.charges import charging, the_envelope
+from osezia.domain.budget.model import Measure
 from osezia.domain.calendar import Since
 from osezia.domain.calls.model import CallForProjects, CallKind, Phase, checked_phases
 from osezia.domain.calls.submissions import CallApplication
@@ -164,14 +166,23 @@ class Calls(PlatformApplication):
         on: date,
         idempotency_key: str | None = None,
     ) -> None:
+        """Award a phase; once the plan's budget is open, the same save commits the amount on
+        its CALLS measure under the reference CALL-<application id>-P<phase>: an award the
+        measure cannot take is refused (budget.charges)."""
+
         def run() -> tuple[None, list[Aggregate]]:
             application = self.get_application(tenant, application_id)
             self.happened(on, "an award", self._submission(application))
             application.award_phase(tenant, phase, amount_cents, months, on)
-            return None, [application]
+            envelope = the_envelope(self)
+            if envelope is None:
+                return None, [application]
+            reference = f"CALL-{application_id}-P{phase}"
+            envelope.commit(Measure.CALLS, amount_cents, reference, on)
+            return None, [application, envelope]
 
         arguments = (application_id, phase, amount_cents, months, on)
-        self.execute(tenant, idempotency_key, "award_phase", arguments, run)
+        charging(lambda: self.execute(tenant, idempotency_key, "award_phase", arguments, run))
 
     def evaluate_gate(
         self,

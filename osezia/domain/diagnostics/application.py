@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from uuid import UUID
@@ -11,16 +10,12 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
-from osezia.domain.budget.model import Envelope, Measure
+from osezia.domain.budget.charges import charging, the_envelope
+from osezia.domain.budget.model import Measure
 from osezia.domain.companies.model import Company, Record
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.diagnostics.model import Diagnostic, DiagnosticRules, UseCase, UseCaseScore
-from osezia.domain.errors import Conflict, NotFound
-
-# Every co-financing paid commits and pays on the one envelope. In one process, payments take
-# turns; one that lost the envelope to another process is run again on the envelope as it now
-# stands.
-ENVELOPE_ATTEMPTS = 5
+from osezia.domain.errors import NotFound
 
 
 class Diagnostics(PlatformApplication):
@@ -36,7 +31,6 @@ class Diagnostics(PlatformApplication):
     ) -> None:
         super().__init__(env, share_with=share_with, today=today)
         self.rules = rules or DiagnosticRules()
-        self._envelope_turn = threading.Lock()
 
     def request_diagnostic(
         self, tenant: str, *, company_id: UUID, idempotency_key: str | None = None
@@ -173,7 +167,7 @@ class Diagnostics(PlatformApplication):
         def run() -> tuple[None, list[Aggregate]]:
             diagnostic = self.get_diagnostic(tenant, diagnostic_id)
             diagnostic.pay_cofinancing(price_cents, share)
-            envelope = self.find(Envelope.create_id(), Envelope)
+            envelope = the_envelope(self)
             if envelope is None:
                 return None, [diagnostic]
             amount, reference, on = (
@@ -187,14 +181,7 @@ class Diagnostics(PlatformApplication):
             return None, [diagnostic, envelope]
 
         arguments = (diagnostic_id, price_cents)
-        with self._envelope_turn:
-            for attempt in range(1, ENVELOPE_ATTEMPTS + 1):
-                try:
-                    self.execute(tenant, idempotency_key, "pay_cofinancing", arguments, run)
-                    return
-                except Conflict:
-                    if attempt == ENVELOPE_ATTEMPTS:
-                        raise
+        charging(lambda: self.execute(tenant, idempotency_key, "pay_cofinancing", arguments, run))
 
     def cancel_diagnostic(
         self, tenant: str, diagnostic_id: UUID, *, reason: str, idempotency_key: str | None = None

@@ -10,6 +10,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.budget.charges import charging, the_envelope
+from osezia.domain.budget.model import Envelope, Measure
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.inputs import text
 from osezia.domain.loans.exposure import Exposure
@@ -78,7 +80,16 @@ class Loans(PlatformApplication):
     def grant_guarantee(
         self, tenant: str, loan_id: UUID, *, on: date, idempotency_key: str | None = None
     ) -> None:
+        """Grant the guarantee; once the plan's budget is open, the same save commits the
+        provision it needs on GUARANTEE_FUND (the guaranteed share of the principal times the
+        provisioning rate) under the reference LOAN-<loan id> (budget.charges)."""
         share = self.rules.guarantee_share_basis_points
+
+        def provide(loan: Loan, envelope: Envelope) -> None:
+            provision = self.rules.provision_cents(loan.amount_cents)
+            if provision:
+                envelope.commit(Measure.GUARANTEE_FUND, provision, f"LOAN-{loan.id}", on)
+
         self._decide(
             tenant,
             loan_id,
@@ -86,6 +97,7 @@ class Loans(PlatformApplication):
             "grant_guarantee",
             (on,),
             lambda loan: loan.grant_guarantee(self.happened(on, "a guarantee"), share),
+            charge=provide,
         )
 
     def refuse_guarantee(
@@ -118,6 +130,21 @@ class Loans(PlatformApplication):
         on: date,
         idempotency_key: str | None = None,
     ) -> None:
+        """Record the disbursement; the provision committed at the guarantee is paid into the
+        fund for what was disbursed."""
+
+        def pay(loan: Loan, envelope: Envelope) -> None:
+            reference = f"LOAN-{loan.id}"
+            commitment = envelope.commitments.get(reference)
+            if commitment is None:  # granted before the budget was open, or no provision
+                return
+            provision = min(
+                self.rules.provision_cents(amount_cents),
+                commitment.committed_cents - commitment.paid_cents,
+            )
+            if provision:
+                envelope.pay(Measure.GUARANTEE_FUND, reference, provision, on)
+
         self._decide(
             tenant,
             loan_id,
@@ -126,6 +153,7 @@ class Loans(PlatformApplication):
             (amount_cents, on),
             lambda loan: loan.disburse(amount_cents, self.happened(on, "a disbursement")),
             counts_for=lambda loan: amount_cents,
+            charge=pay,
         )
 
     def exposure(self, company_id: UUID) -> Exposure:
@@ -146,17 +174,24 @@ class Loans(PlatformApplication):
         decide: Callable[[Loan], None],
         *,
         counts_for: Callable[[Loan], int] | None = None,
+        charge: Callable[[Loan, Envelope], None] | None = None,
     ) -> None:
-        """Load the loan, check that the pilot is deciding, apply the decision and save it."""
+        """Load the loan, check that the pilot is deciding, apply the decision and save it, with
+        the company's exposure it changes and what it charges on the envelope."""
 
         def run() -> tuple[None, list[Aggregate]]:
             loan = self.get_loan(tenant, loan_id)
             Loan.check_pilot(tenant, self.rules.pilot, _DECISIONS[command])
             decide(loan)
-            if counts_for is None:
-                return None, [loan]
-            exposure = self.exposure(loan.company_id)
-            exposure.recount(loan.id, counts_for(loan))
-            return None, [loan, exposure]
+            changed: list[Aggregate] = [loan]
+            if counts_for is not None:
+                exposure = self.exposure(loan.company_id)
+                exposure.recount(loan.id, counts_for(loan))
+                changed.append(exposure)
+            envelope = the_envelope(self) if charge is not None else None
+            if charge is not None and envelope is not None:
+                charge(loan, envelope)
+                changed.append(envelope)
+            return None, changed
 
-        self.execute(tenant, idempotency_key, command, (loan_id, *arguments), run)
+        charging(lambda: self.execute(tenant, idempotency_key, command, (loan_id, *arguments), run))

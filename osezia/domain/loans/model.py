@@ -63,12 +63,21 @@ class LoanRules:
     # What one company's live loans (applied for, granted, disbursed) may add up to, across
     # networks: "jusqu'à 500.000 euros" reads per company, so one loan's cap by default.
     max_exposure_cents: int = 50_000_000
+    # What the guarantee fund sets aside for each euro it guarantees. No source gives the
+    # rate: 10 % is a placeholder for the State and Bpifrance to set (committing the whole
+    # guaranteed principal would exhaust the fund's 60 M€ in 120 loans of 500 k€).
+    provisioning_rate_basis_points: int = 1000
     # The network that decides on every guarantee, whichever network applied.
     pilot: str = "bpifrance"
 
     def __post_init__(self) -> None:
         if self.max_amount_cents < 1:
             raise InvalidValue(f"loan cap {self.max_amount_cents} cents must be at least 1")
+        if not 0 < self.provisioning_rate_basis_points <= BASIS_POINTS:
+            raise InvalidValue(
+                f"provisioning rate {self.provisioning_rate_basis_points} basis points must be "
+                f"between 1 and {BASIS_POINTS}"
+            )
         if self.max_exposure_cents < self.max_amount_cents:
             raise InvalidValue(
                 f"the cap per company ({self.max_exposure_cents} cents) must be at least one "
@@ -86,6 +95,12 @@ class LoanRules:
             raise InvalidValue(
                 f"eligible categories {unknown} are not size categories ({', '.join(SizeCategory)})"
             )
+
+    def provision_cents(self, principal_cents: int) -> int:
+        """What the fund provisions for ``principal_cents`` lent: the guaranteed share times
+        the provisioning rate, in whole cents (rounded down)."""
+        rate = self.guarantee_share_basis_points * self.provisioning_rate_basis_points
+        return principal_cents * rate // (BASIS_POINTS * BASIS_POINTS)
 
     def eligible_category(self, size_category: str | None) -> str:
         """The company's size category, if a guaranteed loan is open to it."""
