@@ -10,6 +10,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from joserfc import jwt
 from osezia.domain.budget.model import Envelope
 from osezia.tenants.clients.model import Client
 from osezia.tenants.model import Tenant
+from osezia.trainings import COLUMNS, enrolment_key
 from tests.e2e.conftest import (
     OSEZIA,
     Provider,
@@ -241,6 +243,28 @@ def test_a_command_of_the_osezia_command_records_the_operating_system_s_user(api
     )
     assert (created["actor"], created["kind"]) == (user, "cli")
     assert not any("secret" in key for key in created["details"])
+
+
+def test_an_import_records_the_operator_s_user_for_the_network_it_imports_for(
+    api: Api, tmp_path: Path
+) -> None:
+    trainings = tmp_path / "trainings.csv"
+    trainings.write_text(
+        ",".join(COLUMNS) + "\n"
+        "LRN-4721,EMPLOYEE,IA-101,L'IA au travail,53,,2026-01-05,2026-02-02\n",
+        encoding="utf-8",
+    )
+
+    osezia(api, "tenants", "add", "academie", "--name", "Académie de l'IA", "--like", "operator")
+
+    osezia(api, "import", "trainings", str(trainings), "--tenant", "academie")
+
+    enrolment = UUID(bytes=enrolment_key("academie", "LRN-4721", "IA-101"))
+    listed = decisions(api, enrolment)
+    assert [d["event"] for d in listed] == ["Enrolment.Enrolled", "Enrolment.Completed"]
+    assert {(d["actor"], d["network"], d["kind"]) for d in listed} == {
+        (getpass.getuser(), "academie", "cli")
+    }
 
 
 def test_an_id_the_log_does_not_hold_is_not_found(api: Api) -> None:
