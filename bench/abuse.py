@@ -22,10 +22,11 @@ network A's (CCI's) latency over ``--requests`` requests of its dashboard query
   carrying the consistency token of a write of B's that the read models have not applied (the
   log's head, so it is not refused): each waits up to 5 s (NOT_YET_CONSISTENT), again and again.
 
-It prints, for each scenario, p50 and p99 in milliseconds, their ratio to the same server's
-idle figures, what the abusers were answered, and whether the target (at most 2× idle) is met.
-The machine's idle CPU share is printed before: other work on a 2-core machine moves every
-figure.
+Each scenario is compared with the same server's idle figures measured just before it. It
+prints p50 and p99 in milliseconds, their ratios to idle, the server process's CPU (in cores)
+and the abusers' answers per second meanwhile, what they were answered, and whether the target
+(at most 2× idle) is met. The abusers run on the same machine as the server, and the machine's
+idle CPU share is printed before: other work on a 2-core machine moves every figure.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.synchronize import Event as StopEvent
 from pathlib import Path
 from typing import Any
@@ -167,8 +168,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """The server process's CPU time so far (PostgreSQL's and Redis's not counted)."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.pid)
 
 
 def _ready(base: str) -> bool:
@@ -272,21 +272,37 @@ def _abuse(kind: str, arguments: tuple[Any, ...], stop: StopEvent, out: Any) -> 
     out.put(dict(answered))
 
 
+@dataclass
+class Abuse:
+    """What the abusers were answered, and the CPU (in cores) their process took meanwhile."""
+
+    answered: dict[str, int] = field(default_factory=dict)
+    cpu: float = 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def abused(kind: str, *arguments: Any) -> Iterator[dict[str, int]]:
-    """Abusers running in another process while the block runs; yields what they were answered
-    (filled in when the block ends)."""
+def abused(kind: str, *arguments: Any) -> Iterator[Abuse]:
+    """Abusers running in another process while the block runs (filled in when it ends)."""
     context = multiprocessing.get_context("spawn")
     stop, out = context.Event(), context.Queue()
     process = context.Process(target=_abuse, args=(kind, arguments, stop, out))
     process.start()
-    answered: dict[str, int] = {}
+    assert process.pid is not None
+    abuse = Abuse()
     try:
         time.sleep(2.0)  # the abusers are connected and at it
-        yield answered
+        cpu, began = cpu_seconds(process.pid), time.perf_counter()
+        yield abuse
+        abuse.cpu = (cpu_seconds(process.pid) - cpu) / (time.perf_counter() - began)
     finally:
         stop.set()
-        answered.update(out.get(timeout=60))
+        abuse.answered.update(out.get(timeout=60))
         process.join(timeout=30)
 
 
@@ -330,7 +346,7 @@ class Row:
     scenario: str
     measured: Latency
     idle: Latency
-    abusers: dict[str, int]
+    abusers: Abuse
 
     def ratios(self) -> tuple[float, float]:
         return (
@@ -341,9 +357,12 @@ class Row:
 
 def report(rows: list[Row], requests: int) -> None:
     print()
-    print(f"network A ({VICTIM}): {requests} dashboard queries, one at a time, per scenario")
+    print(
+        f"network A ({VICTIM}): {requests} dashboard queries, one at a time, per measurement; "
+        "each scenario against the idle figures measured just before it"
+    )
     head = (
-        f"{'scenario':<48} {'p50 ms':>7} {'p99 ms':>7} {'p50 ×':>6} {'p99 ×':>6} "
+        f"{'scenario':<42} {'idle p50/p99 ms':>15} {'p50/p99 ms':>12} {'p50 ×':>6} {'p99 ×':>6} "
         f"{'server CPU':>10} {'abuse/s':>8}  target ≤ 2×"
     )
     print(head)
@@ -352,17 +371,29 @@ def report(rows: list[Row], requests: int) -> None:
         p50, p99 = row.ratios()
         met = "met" if max(p50, p99) <= TARGET else "NOT met"
         errors = f" ({row.measured.errors} errors)" if row.measured.errors else ""
-        rate = sum(row.abusers.values()) / row.measured.seconds
+        rate = sum(row.abusers.answered.values()) / row.measured.seconds
+        idle = f"{row.idle.p50_ms:.1f}/{row.idle.p99_ms:.1f}"
+        measured = f"{row.measured.p50_ms:.1f}/{row.measured.p99_ms:.1f}"
         print(
-            f"{row.scenario:<48} {row.measured.p50_ms:>7.1f} {row.measured.p99_ms:>7.1f} "
-            f"{p50:>6.2f} {p99:>6.2f} {row.measured.server_cpu:>10.2f} {rate:>8.0f}  "
-            f"{met}{errors}"
+            f"{row.scenario:<42} {idle:>15} {measured:>12} {p50:>6.2f} {p99:>6.2f} "
+            f"{row.measured.server_cpu:>10.2f} {rate:>8.0f}  {met}{errors}"
         )
     print()
     for row in rows:
-        if row.abusers:
-            answered = ", ".join(f"{k}: {v}" for k, v in sorted(row.abusers.items()))
-            print(f"{row.scenario}: the abusers were answered {answered}")
+        answered = ", ".join(f"{k}: {v}" for k, v in sorted(row.abusers.answered.items()))
+        print(
+            f"{row.scenario}: the abusers were answered {answered}; their process took "
+            f"{row.abusers.cpu:.2f} cores"
+        )
+
+
+def compared(name: str, server: Server, token: str, requests: int, kind: str, *abuse: Any) -> Row:
+    """The scenario's figures, and those of the idle server just before it: on a shared
+    machine, the load of other work moves between minutes, not within one."""
+    idle = latency(server, token, requests)
+    with abused(kind, *abuse) as answered:
+        measured = latency(server, token, requests)
+    return Row(name, measured, idle, answered)
 
 
 def scenarios(url: str, redis_url: str, logs: Path, arguments: argparse.Namespace) -> list[Row]:
@@ -374,14 +405,10 @@ def scenarios(url: str, redis_url: str, logs: Path, arguments: argparse.Namespac
         token, abuser_token = access_token(base, victim), access_token(base, abuser)
         position = unapplied_write(base, abuser_token)
         latency(server, token, 20)  # warm-up
-        idle = latency(server, token, requests)
-        rows.append(Row("idle", idle, idle, {}))
-        with abused("flood", base, abuser[0], flooders) as answered:
-            flooded = latency(server, token, requests)
-        rows.append(Row("token flood, default rate limits", flooded, idle, answered))
-        with abused("attack", base, abuser_token, position, attackers) as answered:
-            attacked = latency(server, token, requests)
-        rows.append(Row("consistency-token pool attack", attacked, idle, answered))
+        flood = ("flood", base, abuser[0], flooders)
+        rows.append(compared("token flood, default rate limits", server, token, requests, *flood))
+        attack = ("attack", base, abuser_token, position, attackers)
+        rows.append(compared("consistency-token pool attack", server, token, requests, *attack))
     unreachable = {
         "OSEZIA_TOKEN_RATE_PER_ADDRESS": UNREACHABLE,
         "OSEZIA_TOKEN_RATE_PER_CLIENT": UNREACHABLE,
@@ -390,11 +417,10 @@ def scenarios(url: str, redis_url: str, logs: Path, arguments: argparse.Namespac
         base = server.base
         token = access_token(base, victim)
         latency(server, token, 20)
-        idle = latency(server, token, requests)
-        rows.append(Row("idle (limits raised)", idle, idle, {}))
-        with abused("flood", base, abuser[0], flooders) as answered:
-            flooded = latency(server, token, requests)
-        rows.append(Row("token flood, limits raised: every secret hashed", flooded, idle, answered))
+        flood = ("flood", base, abuser[0], flooders)
+        rows.append(
+            compared("token flood, limits raised (all hashed)", server, token, requests, *flood)
+        )
     return rows
 
 
