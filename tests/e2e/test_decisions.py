@@ -170,7 +170,8 @@ def budget(api: Api) -> dict[str, str]:
 def test_the_budget_s_decisions_say_which_client_of_which_network_committed_the_money(
     api: Api, budget: dict[str, str]
 ) -> None:
-    opened, committed = decisions(api, Envelope.create_id())
+    # Other tests commit funds too (a guarantee's provision): the first two are the fixture's.
+    opened, committed = decisions(api, Envelope.create_id())[:2]
 
     assert (opened["event"], opened["network"], opened["kind"]) == (
         "Envelope.Opened",
@@ -191,10 +192,46 @@ def test_the_decisions_of_one_network_and_as_text(api: Api, budget: dict[str, st
     only_cci = decisions(api, record, "--tenant", "cci")
     as_text = osezia(api, "decisions", str(record))
 
-    assert [d["event"] for d in only_bpifrance] == ["Envelope.FundsCommitted"]
+    assert only_bpifrance
+    assert {(d["event"], d["network"]) for d in only_bpifrance} == {
+        ("Envelope.FundsCommitted", "bpifrance")
+    }
     assert only_cci == []
     assert f"Envelope.FundsCommitted  via bpifrance  by client:{budget['bpifrance']}" in as_text
     assert "reference=BPI-2026-7" in as_text
+
+
+def test_who_granted_a_guarantee_is_who_committed_its_provision_on_the_budget(
+    api: Api, budget: dict[str, str]
+) -> None:
+    manager = new_client(api, "bpifrance", "manager")
+    company_id = mutate(api, manager, REGISTER, input=company("443061841"))["id"]
+    loan_id = mutate(
+        api,
+        manager,
+        "mutation ($company: ID!) { applyForLoan(companyId: $company, amountCents: 20000000, "
+        'termMonths: 36, purpose: "Vision par ordinateur", on: "2026-02-02") ' + OUTCOME + " }",
+        company=company_id,
+    )["id"]
+
+    mutate(
+        api,
+        manager,
+        'mutation ($loan: ID!) { grantGuarantee(loanId: $loan, on: "2026-02-09") ' + OUTCOME + " }",
+        loan=loan_id,
+    )
+
+    granted = [d for d in decisions(api, loan_id) if d["event"] == "Loan.GuaranteeGranted"]
+    provision = [
+        d
+        for d in decisions(api, Envelope.create_id())
+        if d["details"].get("reference") == f"LOAN-{loan_id}"
+    ]
+    assert [(d["actor"], d["network"]) for d in granted] == [(client_id_of(manager), "bpifrance")]
+    assert [(d["event"], d["actor"]) for d in provision] == [
+        ("Envelope.FundsCommitted", client_id_of(manager))
+    ]
+    assert provision[0]["details"]["measure"] == "GUARANTEE_FUND"
 
 
 def test_a_person_is_recorded_by_the_identity_provider_s_subject_and_nothing_more(
@@ -296,21 +333,18 @@ def test_the_decisions_query_lists_the_network_s_own_decisions_and_every_one_for
     as_bpifrance = query(api, new_client(api, "bpifrance", "admin"), record, token)
     as_operator = query(api, new_client(api, "operator", "admin"), record, token)
 
-    assert as_bpifrance == {
-        "data": {
-            "decisions": [
-                {
-                    "version": 2,
-                    "event": "Envelope.FundsCommitted",
-                    "network": "bpifrance",
-                    "actor": budget["bpifrance"],
-                    "actorKind": "client",
-                }
-            ]
-        }
+    # Other tests commit funds too (a guarantee's provision): the first two are the fixture's.
+    seen_by_bpifrance = as_bpifrance["data"]["decisions"]
+    assert seen_by_bpifrance[0] == {
+        "version": 2,
+        "event": "Envelope.FundsCommitted",
+        "network": "bpifrance",
+        "actor": budget["bpifrance"],
+        "actorKind": "client",
     }
+    assert {d["network"] for d in seen_by_bpifrance} == {"bpifrance"}
     listed = as_operator["data"]["decisions"]
-    assert [(d["network"], d["actor"]) for d in listed] == [
+    assert [(d["network"], d["actor"]) for d in listed[:2]] == [
         ("operator", budget["operator"]),
         ("bpifrance", budget["bpifrance"]),
     ]
