@@ -2,7 +2,7 @@
 
 Run by hand, never in the test run:
 
-    .venv/bin/python bench/abuse.py                          # 2,000 companies, 300 requests
+    .venv/bin/python bench/abuse.py                          # 2,000 companies, 1,000 requests
     .venv/bin/python bench/abuse.py --requests 1000 --flooders 64 --attackers 64
 
 The script recreates the database ``osezia_bench_abuse``, writes the demo history in bulk
@@ -15,9 +15,10 @@ network A's (CCI's) latency over ``--requests`` requests of its dashboard query
 - idle: nothing else is asked of the server;
 - token flood: ``--flooders`` concurrent clients (in another process) post wrong secrets for a
   real client id of network B (Bpifrance) to /oauth/token, from one address, as fast as they
-  are answered. With the default rate limits, most are refused at once (429); a second server,
-  started with limits no flood reaches (100,000 a minute), hashes every one of them, which
-  measures how well the secret checks are kept away from the event loop;
+  are answered. With the default rate limits, most are refused (429, after the limiter's
+  pause); a second server, started with limits no flood reaches (100,000 a minute), hashes
+  every one of them, which measures how well the secret checks are kept away from the event
+  loop;
 - consistency-token pool attack: ``--attackers`` concurrent clients of network B post queries
   carrying the consistency token of a write of B's that the read models have not applied (the
   log's head, so it is not refused): each waits up to 5 s (NOT_YET_CONSISTENT), again and again.
@@ -427,7 +428,7 @@ def scenarios(url: str, redis_url: str, logs: Path, arguments: argparse.Namespac
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--companies", type=int, default=2000)
-    parser.add_argument("--requests", type=int, default=300, help="network A's, per scenario")
+    parser.add_argument("--requests", type=int, default=1000, help="network A's, per measurement")
     parser.add_argument("--flooders", type=int, default=32, help="concurrent token requests")
     parser.add_argument("--attackers", type=int, default=32, help="concurrent waiting queries")
     parser.add_argument("--admin-url", default=os.environ.get("DATABASE_URL", DEFAULT_ADMIN_URL))

@@ -68,7 +68,7 @@ def statuses(limit: TokenRateLimit, asks: list[tuple[str, str]]) -> list[int]:
 
 def test_a_new_window_serves_an_address_again() -> None:
     clock = Clock(600.0)
-    limit = TokenRateLimit(settings(per_address=2), Metrics(), clock)
+    limit = TokenRateLimit(settings(per_address=2), Metrics(), clock, pause=0)
 
     before = statuses(limit, [("a", GOOD)] * 3)
     clock.now += 60
@@ -78,7 +78,7 @@ def test_a_new_window_serves_an_address_again() -> None:
 
 
 def test_only_failures_count_against_a_client_id() -> None:
-    limit = TokenRateLimit(settings(per_client=2), Metrics(), Clock(0.0))
+    limit = TokenRateLimit(settings(per_client=2), Metrics(), Clock(0.0), pause=0)
 
     answers = statuses(limit, [("a", GOOD)] * 3 + [("a", "x")] * 2 + [("a", GOOD), ("b", GOOD)])
 
@@ -86,7 +86,7 @@ def test_only_failures_count_against_a_client_id() -> None:
 
 
 def test_retry_after_is_the_rest_of_the_window_in_whole_seconds() -> None:
-    limit = TokenRateLimit(settings(per_address=0), Metrics(), Clock(60 * 10 + 15.2))
+    limit = TokenRateLimit(settings(per_address=0), Metrics(), Clock(60 * 10 + 15.2), pause=0)
     app = Starlette(routes=[Route("/oauth/token", limit.wrap(endpoint), methods=["POST"])])
 
     async def run() -> httpx.Response:
@@ -105,7 +105,7 @@ def test_retry_after_is_the_rest_of_the_window_in_whole_seconds() -> None:
 
 def test_refusals_are_counted_by_the_limit_they_reached() -> None:
     metrics = Metrics()
-    limit = TokenRateLimit(settings(per_address=3, per_client=1), metrics, Clock(0.0))
+    limit = TokenRateLimit(settings(per_address=3, per_client=1), metrics, Clock(0.0), pause=0)
 
     statuses(limit, [("a", "x"), ("a", "x"), ("b", GOOD), ("b", GOOD)])
 
@@ -146,7 +146,7 @@ async def slow_refusal(_: Request) -> Response:
 
 
 def test_requests_in_flight_together_cannot_all_pass_a_client_ids_check() -> None:
-    limit = TokenRateLimit(settings(per_client=2), Metrics(), Clock(0.0))
+    limit = TokenRateLimit(settings(per_client=2), Metrics(), Clock(0.0), pause=0)
     app = Starlette(routes=[Route("/oauth/token", limit.wrap(slow_refusal), methods=["POST"])])
 
     async def run() -> list[int]:
@@ -186,7 +186,7 @@ class AskedCounts(MemoryCounts):
 def test_a_refused_address_is_refused_without_counting_again_until_the_window_ends() -> None:
     clock = Clock(0.0)
     counts = AskedCounts()
-    limit = TokenRateLimit(settings(per_address=1), Metrics(), clock, counts=counts)
+    limit = TokenRateLimit(settings(per_address=1), Metrics(), clock, counts=counts, pause=0)
     app = Starlette(routes=[Route("/oauth/token", limit.wrap(endpoint), methods=["POST"])])
 
     async def run() -> tuple[list[int], int]:
@@ -204,3 +204,25 @@ def test_a_refused_address_is_refused_without_counting_again_until_the_window_en
 
     assert answers == [401, 429, 429, 429, 401]
     assert asked == 2  # the first request, and the one found over the limit
+
+
+def test_refusals_are_held_a_while_but_no_more_of_them_than_the_bound() -> None:
+    hour = 3600.0
+    limit = TokenRateLimit(settings(per_address=0), Metrics(), Clock(0.0), pause=hour, max_paused=1)
+    app = Starlette(routes=[Route("/oauth/token", limit.wrap(endpoint), methods=["POST"])])
+
+    async def run() -> tuple[int, list[int]]:
+        await limit.start()
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://osezia"
+        ) as http:
+            asks = [asyncio.ensure_future(http.post("/oauth/token", data={})) for _ in range(2)]
+            done, held = await asyncio.wait(asks, return_when=asyncio.FIRST_COMPLETED)
+            for ask in held:
+                ask.cancel()
+            await asyncio.gather(*held, return_exceptions=True)
+        return len(held), [ask.result().status_code for ask in done]
+
+    held, answered = asyncio.run(asyncio.wait_for(run(), timeout=30))
+
+    assert (held, answered) == (1, [429])

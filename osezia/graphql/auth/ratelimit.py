@@ -16,7 +16,11 @@ limit for a moment, which is still bounded):
   together cannot all pass the check: at most the limit of secrets are hashed per window.
 
 Refused requests get 429 `too_many_requests` with `Retry-After` (the end of the window) before
-the endpoint hashes anything.
+the endpoint hashes anything, after a pause (1 s, or less when the window ends sooner): a
+client flooding in a loop, which waits for each answer before its next request, then floods at
+the pace of its pauses, not at the pace the server can answer. The pause holds no more than a
+coroutine and a connection; beyond `MAX_PAUSED` refusals held at once, they are answered at
+once.
 
 With REDIS_URL, the counts live in Redis, shared by every replica. When Redis does not answer,
 each process counts in its own memory instead (a warning says so) until Redis answers again: a
@@ -27,6 +31,7 @@ into every partner's outage.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -57,6 +62,8 @@ REDIS_TIMEOUT = 0.25  # seconds: a slow Redis must not become a slow token endpo
 REDIS_RETRY_SECONDS = 5.0  # after a failure, counted in memory this long before trying again
 _MAX_BODY = 16_384  # the token endpoint's own bound; a larger body is not read here
 _MAX_CLIENT_ID = 128  # longer claimed ids are cut, so keys stay small
+REFUSAL_PAUSE = 1.0  # seconds a refusal is held before it is answered
+MAX_PAUSED = 1024  # refusals held at once, at most
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -220,8 +227,11 @@ class TokenRateLimit:
         clock: Callable[[], float] = time.time,
         *,
         counts: Counts | None = None,
+        pause: float = REFUSAL_PAUSE,
+        max_paused: int = MAX_PAUSED,
     ) -> None:
         self._settings, self._metrics, self._clock = settings, metrics, clock
+        self._pause, self._max_paused, self._paused = pause, max_paused, 0
         self._given = counts  # counts of the caller's own, else those the settings name
         self._counts: Counts | None = None
         self._refusing: set[str] = set()  # keys found over their limit in this window
@@ -253,13 +263,13 @@ class TokenRateLimit:
         address = client_address(peer, forwarded, self._settings.trusted_proxies)
         per_address = self._settings.token_rate_per_address
         if await self._over(counts, f"address:{address}", window, per_address):
-            return self._refused("address", retry_after)
+            return await self._refused("address", retry_after)
         client_id = await claimed_client_id(request)
         if client_id is None:
             return await endpoint(request)
         failures = f"client:{client_id}"
         if await self._over(counts, failures, window, self._settings.token_rate_per_client):
-            return self._refused("client", retry_after)
+            return await self._refused("client", retry_after)
         response = await endpoint(request)
         if response.status_code != 401:
             await counts.add(failures, window, -1)  # not a failure: given back
@@ -283,6 +293,12 @@ class TokenRateLimit:
             self._refusing.add(key)
         return True
 
-    def _refused(self, kind: str, retry_after: int) -> Response:
+    async def _refused(self, kind: str, retry_after: int) -> Response:
         self._metrics.token_requests_limited.inc(kind)
+        if self._paused < self._max_paused:
+            self._paused += 1
+            try:
+                await asyncio.sleep(min(self._pause, retry_after))
+            finally:
+                self._paused -= 1
         return too_many_requests(kind, retry_after)
