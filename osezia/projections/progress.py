@@ -93,7 +93,7 @@ class DiagnosticFunnel:
 @dataclass(frozen=True)
 class BudgetMeasure:
     measure: str
-    allocated_cents: int
+    allocated_cents: int | None  # None: no published allocation
     committed_cents: int
     paid_cents: int
 
@@ -229,13 +229,14 @@ async def accelerated(conn: Connection, tenant: str, day: date) -> int:
 async def budget(conn: Connection, tenant: str, day: date, envelope_cents: int) -> BudgetProgress:
     """Committed and paid by measure as recorded by ``day``; allocations as they stand."""
     schema = stable_schema(tenant)
-    allocated: dict[str, int] = {}
+    allocated: dict[str, int | None] = {}
     moved: dict[tuple[str, str], int] = {}
     for r in await conn.fetch(
         f'SELECT measure, allocated_cents FROM "{schema}".figures_budget WHERE opened_day <= $1',
         day,
     ):
-        allocated[r["measure"]] = int(r["allocated_cents"])
+        cents = r["allocated_cents"]
+        allocated[r["measure"]] = None if cents is None else int(cents)
     for r in await conn.fetch(
         f'SELECT measure, kind, sum(amount_cents) AS cents FROM "{schema}".'
         "figures_budget_movements WHERE day <= $1 GROUP BY measure, kind",
@@ -245,7 +246,7 @@ async def budget(conn: Connection, tenant: str, day: date, envelope_cents: int) 
     measures = [
         BudgetMeasure(
             measure,
-            allocated.get(measure, 0),
+            allocated.get(measure),
             moved.get((measure, "COMMITMENT"), 0),
             moved.get((measure, "PAYMENT"), 0),
         )

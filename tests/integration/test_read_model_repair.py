@@ -54,6 +54,7 @@ def upgrade_with_the_first_r0007(database_url: str, schema: str, scripts: Path) 
     config = Config()
     config.set_main_option("script_location", str(scripts))
     config.attributes.update(database_url=database_url, schema=schema)
+    command.downgrade(_current(database_url, schema), "r0008")  # what came after the repair
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(f"UPDATE \"{schema}\".alembic_version SET version_num = 'r0007'")
     command.downgrade(_current(database_url, schema), "r0006")

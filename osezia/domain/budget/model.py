@@ -45,15 +45,39 @@ class Measure(StrEnum):
     AWARENESS = "AWARENESS"
 
 
-def _default_allocations() -> dict[str, int]:
+_ANNOUNCEMENT = "https://www.economie.gouv.fr/actualites/osez-lia-un-plan-pour-diffuser-lia-dans-toutes-les-entreprises"
+# Where each default allocation comes from. A measure missing here has no published allocation:
+# it shows as such (not as 0 €), and commits only what an authorised overrun lets it.
+ALLOCATION_SOURCES: Mapping[str, str] = {
+    Measure.CALLS: f"100 M€ of France 2030 for the calls for projects ({_ANNOUNCEMENT})",
+    Measure.GUARANTEE_FUND: (
+        "configuration: the other 100 M€ of the plan pay for the guarantee fund and the "
+        f"diagnostics ({_ANNOUNCEMENT}); the 60/40 split is not published"
+    ),
+    Measure.DIAGNOSTICS: (
+        "configuration: the other 100 M€ of the plan pay for the guarantee fund and the "
+        f"diagnostics ({_ANNOUNCEMENT}); the 60/40 split is not published"
+    ),
+}
+NOT_PUBLISHED = "no published allocation"
+
+
+def _default_allocations() -> dict[str, int | None]:
     return {
         Measure.CALLS: 100 * MILLION_EUROS,
         Measure.GUARANTEE_FUND: 60 * MILLION_EUROS,
         Measure.DIAGNOSTICS: 40 * MILLION_EUROS,
-        Measure.ACCELERATION: 0,
-        Measure.ACADEMIE: 0,
-        Measure.AWARENESS: 0,
+        Measure.ACCELERATION: None,
+        Measure.ACADEMIE: None,
+        Measure.AWARENESS: None,
     }
+
+
+def allocation_source(measure: str, allocated_cents: int | None) -> str:
+    """Where a measure's allocation comes from, or that none was published."""
+    if allocated_cents is None:
+        return NOT_PUBLISHED
+    return ALLOCATION_SOURCES.get(measure, "configuration")
 
 
 @dataclass(frozen=True)
@@ -67,7 +91,7 @@ class BudgetRules:
     """
 
     total_cents: int = 200 * MILLION_EUROS
-    allocations: Mapping[str, int] = field(default_factory=_default_allocations)
+    allocations: Mapping[str, int | None] = field(default_factory=_default_allocations)
 
     def __post_init__(self) -> None:
         check_allocations(self.total_cents, self.allocations)
@@ -83,7 +107,8 @@ def check_amount(amount_cents: object, what: str) -> None:
         raise InvalidAmount(f"{what} {amount_cents!r} must be a whole number of euro cents above 0")
 
 
-def check_allocations(total_cents: int, allocations: Mapping[str, int]) -> None:
+def check_allocations(total_cents: int, allocations: Mapping[str, int | None]) -> None:
+    """Known measures, whole amounts (None: no published allocation), within the total."""
     check_amount(total_cents, "envelope total")
     unknown = sorted(set(allocations) - set(Measure))
     if unknown:
@@ -92,11 +117,11 @@ def check_allocations(total_cents: int, allocations: Mapping[str, int]) -> None:
             f"(measures: {', '.join(Measure)})"
         )
     for measure, cents in allocations.items():
-        if not _is_whole(cents) or cents < 0:
+        if cents is not None and (not _is_whole(cents) or cents < 0):
             raise InvalidAmount(
                 f"allocation {cents!r} to {measure} must be a whole number of euro cents, 0 or more"
             )
-    allocated = sum(allocations.values())
+    allocated = sum(cents or 0 for cents in allocations.values())
     if allocated > total_cents:
         raise BudgetExceeded(
             f"allocations add up to {allocated} cents, more than the envelope's {total_cents} cents"
@@ -125,7 +150,7 @@ class Envelope(Aggregate):
     class Opened(Aggregate.Created):
         tenant: str
         total_cents: int
-        allocations: dict[str, int]
+        allocations: dict[str, int | None]  # None: no published allocation
 
     class FundsCommitted(Aggregate.Event):
         measure: str
@@ -152,13 +177,13 @@ class Envelope(Aggregate):
         return uuid5(OSEZIA_NAMESPACE, "budget/osez-l-ia")
 
     @classmethod
-    def open(cls, tenant: str, total_cents: int, allocations: Mapping[str, int]) -> Envelope:
+    def open(cls, tenant: str, total_cents: int, allocations: Mapping[str, int | None]) -> Envelope:
         check_allocations(total_cents, allocations)
-        every_measure = {m.value: allocations.get(m, 0) for m in Measure}
+        every_measure = {m.value: allocations.get(m) for m in Measure}
         return cls(tenant=tenant, total_cents=total_cents, allocations=every_measure)
 
     @event(Opened)
-    def __init__(self, tenant: str, total_cents: int, allocations: dict[str, int]) -> None:
+    def __init__(self, tenant: str, total_cents: int, allocations: dict[str, int | None]) -> None:
         self.tenant = tenant
         self.total_cents = total_cents
         self.allocations = {Measure(m): cents for m, cents in allocations.items()}
@@ -170,7 +195,11 @@ class Envelope(Aggregate):
 
     def ceiling(self, measure: Measure) -> int:
         """What the measure may commit in all: its allocation and the overruns authorised."""
-        return self.allocations[measure] + self.overruns[measure]
+        return (self.allocations[measure] or 0) + self.overruns[measure]
+
+    def _allocated(self, measure: Measure) -> str:
+        cents = self.allocations[measure]
+        return NOT_PUBLISHED if cents is None else f"{cents} cents allocated"
 
     @property
     def total_ceiling(self) -> int:
@@ -203,7 +232,7 @@ class Envelope(Aggregate):
         if after > self.ceiling(measure):
             raise BudgetExceeded(
                 f"committing {amount_cents} cents to {measure} would bring it to {after} cents, "
-                f"above its {self.allocations[measure]} cents allocated plus "
+                f"above its {self._allocated(measure)} plus "
                 f"{self.overruns[measure]} cents of overruns authorised"
             )
         total_after = self.committed_cents + amount_cents

@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from osezia.domain.budget.model import Measure
+from osezia.domain.budget.model import Measure, allocation_source
 from osezia.domain.errors import InvalidValue
 from osezia.graphql.budget.ledger import movement_page
 from osezia.graphql.context import Info
@@ -47,14 +47,22 @@ class BudgetMovement:
 @strawberry.type(description="One measure of the plan: what it was allotted, committed, paid.")
 class EnvelopeMeasure:
     measure: str
-    allocated_cents: Cents
+    allocated_cents: Cents | None = strawberry.field(
+        description="What the measure was allotted; null when no allocation was published "
+        "(see allocationSource)."
+    )
     overrun_cents: Cents = strawberry.field(description="Authorised above the allocation.")
     committed_cents: Cents
     paid_cents: Cents
 
     @strawberry.field(description="What the measure may still commit.")
     def available_cents(self) -> Cents:
-        return Cents(self.allocated_cents + self.overrun_cents - self.committed_cents)
+        allocated = self.allocated_cents or 0
+        return Cents(allocated + self.overrun_cents - self.committed_cents)
+
+    @strawberry.field(description="Where the allocation comes from, or that none was published.")
+    def allocation_source(self) -> str:
+        return allocation_source(self.measure, self.allocated_cents)
 
 
 def sums_of(movements: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], int]:

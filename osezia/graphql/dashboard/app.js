@@ -20,7 +20,7 @@ const PROGRESS_QUERY = `query Progress($asOf: Date) {
     diagnosticFunnel { requested reportDelivered cofinanced cofinancingCents }
     budget {
       envelopeCents committedCents paidCents
-      measures { measure allocatedCents committedCents paidCents }
+      measures { measure allocatedCents allocationSource committedCents paidCents }
     }
   }
 }`;
@@ -345,7 +345,8 @@ function afficherBudget(budget) {
   if (budget.measures.length) {
     const corps = el("tbody");
     for (const m of budget.measures) {
-      corps.append(el("tr", {}, el("td", { text: MESURES[m.measure] || m.measure }), el("td", { text: euros(m.allocatedCents) }),
+      corps.append(el("tr", {}, el("td", { text: MESURES[m.measure] || m.measure }), el("td", {
+        text: m.allocatedCents === null ? "non publiée" : euros(m.allocatedCents), title: m.allocationSource }),
         el("td", { text: euros(m.committedCents) }), el("td", { text: euros(m.paidCents) })));
     }
     contenu.append(el("table", { class: "mesures" },

@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.budget.model import allocation_source
 from osezia.graphql.scalars import Cents
 from osezia.projections import progress as figures
 
@@ -104,9 +105,16 @@ class DiagnosticFunnel:
 @strawberry.type(description="One measure's budget line: allocated, committed and paid.")
 class BudgetMeasure:
     measure: str
-    allocated_cents: Cents
+    allocated_cents: Cents | None = strawberry.field(
+        description="What the measure was allotted; null when no allocation was published "
+        "(see allocationSource)."
+    )
     committed_cents: Cents
     paid_cents: Cents
+
+    @strawberry.field(description="Where the allocation comes from, or that none was published.")
+    def allocation_source(self) -> str:
+        return allocation_source(self.measure, self.allocated_cents)
 
 
 @strawberry.type(description="The plan's budget against its 200 M€ envelope.")
@@ -125,7 +133,7 @@ class BudgetProgress:
             measures=[
                 BudgetMeasure(
                     measure=m.measure,
-                    allocated_cents=Cents(m.allocated_cents),
+                    allocated_cents=None if m.allocated_cents is None else Cents(m.allocated_cents),
                     committed_cents=Cents(m.committed_cents),
                     paid_cents=Cents(m.paid_cents),
                 )

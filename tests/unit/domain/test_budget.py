@@ -13,7 +13,13 @@ from hypothesis.stateful import initialize, invariant, rule, run_state_machine_a
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.budget.application import Budget
-from osezia.domain.budget.model import MILLION_EUROS, BudgetRules, Envelope, Measure
+from osezia.domain.budget.model import (
+    MILLION_EUROS,
+    BudgetRules,
+    Envelope,
+    Measure,
+    allocation_source,
+)
 from osezia.domain.errors import (
     AlreadyExists,
     BudgetExceeded,
@@ -78,8 +84,23 @@ def test_the_envelope_is_opened_once(small: Budget) -> None:
     assert log_position(small) == before
 
 
-def test_a_measure_not_allocated_gets_nothing(small: Budget) -> None:
-    assert small.envelope().allocations[Measure.ACADEMIE] == 0
+def test_a_measure_not_allocated_has_no_published_allocation(small: Budget) -> None:
+    envelope = small.envelope()
+
+    assert envelope.allocations[Measure.ACADEMIE] is None
+    assert envelope.ceiling(Measure.ACADEMIE) == 0
+    assert allocation_source("ACADEMIE", None) == "no published allocation"
+    with pytest.raises(BudgetExceeded, match="above its no published allocation plus 0 cents"):
+        small.commit_funds(BPIFRANCE, measure="ACADEMIE", amount_cents=1, reference="A", on=ON)
+
+
+def test_the_default_allocations_name_their_sources(budget: Budget) -> None:
+    budget.open_budget(OPERATOR)
+    envelope = budget.envelope()
+
+    assert "France 2030" in allocation_source("CALLS", envelope.allocations[Measure.CALLS])
+    unpublished = [m for m in Measure if envelope.allocations[m] is None]
+    assert unpublished == [Measure.ACCELERATION, Measure.ACADEMIE, Measure.AWARENESS]
 
 
 @pytest.mark.parametrize(
