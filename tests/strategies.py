@@ -7,6 +7,9 @@ the code's tables or checksum would make its tests agree with the code whatever 
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from hypothesis import strategies as st
 
 LA_POSTE_SIREN = "356000000"
@@ -92,6 +95,16 @@ NAF_DIVISIONS: dict[str, str] = {
 MISSING_NAF_DIVISIONS: tuple[str, ...] = tuple(
     f"{d:02d}" for d in range(100) if f"{d:02d}" not in NAF_DIVISIONS
 )
+
+# INSEE's 732 sous-classes, read here from the file the package ships, without the code's
+# loader: code -> (label, section, division, group, class).
+NAF_DATA = Path(__file__).resolve().parent.parent / "osezia" / "domain" / "data" / "naf_rev2.csv"
+NAF_SOUS_CLASSES: dict[str, tuple[str, ...]] = {
+    row[0]: tuple(row[1:])
+    for row in csv.reader(
+        [line for line in NAF_DATA.read_text("utf-8").splitlines() if line[:1] != "#"][1:]
+    )
+}
 
 
 def luhn_sum(digits: str) -> int:
@@ -226,11 +239,8 @@ def departements_with_region() -> st.SearchStrategy[tuple[str, str]]:
 
 @st.composite
 def naf_codes(draw: st.DrawFn) -> str:
-    """A NAF code in its normalised, dotted form ``NN.NNL``, in an existing division."""
-    division = draw(st.sampled_from(sorted(NAF_DIVISIONS)))
-    group = draw(_digits(2))
-    letter = draw(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    return f"{division}.{group}{letter}"
+    """A sous-classe of NAF rév. 2 in its normalised, dotted form ``NN.NNL``."""
+    return draw(st.sampled_from(sorted(NAF_SOUS_CLASSES)))
 
 
 @st.composite
