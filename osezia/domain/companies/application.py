@@ -19,7 +19,7 @@ from osezia.domain.geography import (
 )
 from osezia.domain.identifiers import normalise_siren, normalise_siret
 from osezia.domain.inputs import choice, text
-from osezia.domain.naf import normalise_naf
+from osezia.domain.naf import NAF_REV2, normalise_naf
 from osezia.domain.sizes import SizeFacts, segment_of, size_category
 
 # Two networks registering one SIREN at once: the loser reads the winner's company and follows.
@@ -66,6 +66,7 @@ class Companies(PlatformApplication):
                 "region": region_,
                 "departement": departement_,
                 "naf": normalise_naf(naf),
+                "naf_nomenclature": NAF_REV2,
             }
             # Registering a SIREN that other networks follow answers as a first registration
             # does, and tells nothing about them: the caller now follows it too.

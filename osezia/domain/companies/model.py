@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.errors import AlreadyRegistered, InvalidDate, InvalidSiret, InvalidTransition
+from osezia.domain.naf import NAF_REV2
 
 
 class AdoptionStage(StrEnum):
@@ -45,6 +46,7 @@ class Record:
     region: str
     departement: str
     naf: str
+    naf_nomenclature: str = NAF_REV2
     size_category: str | None = None
     size_basis: str | None = None
     segment: str | None = None
@@ -59,28 +61,41 @@ def _by_first_follower(state: dict[str, Any]) -> None:
     state["tenant"] = None
 
 
+def _in_naf_rev2(state: dict[str, Any]) -> None:
+    # Before the nomenclature was recorded with the code, every code was one of NAF rév. 2.
+    state["naf_nomenclature"] = NAF_REV2
+
+
 class Company(Aggregate):
     """A company known to the platform. Its id derives from its SIREN: one record per SIREN."""
 
     class Registered(Aggregate.Created):
         """The first network registered the company, and follows it."""
 
+        class_version = 2
         tenant: str
         siren: str
         legal_name: str
         region: str
         departement: str
         naf: str
+        naf_nomenclature: str
+
+        upcast_v1_v2 = staticmethod(_in_naf_rev2)
 
     class Followed(Aggregate.Event):
         """Another network registered the company: it follows it with a record of its own."""
 
+        class_version = 2
         tenant: str
         siren: str
         legal_name: str
         region: str
         departement: str
         naf: str
+        naf_nomenclature: str
+
+        upcast_v1_v2 = staticmethod(_in_naf_rev2)
 
     class SizeAssessed(Aggregate.Event):
         """A network (re)computed the legal size category, with the basis it rests on."""
@@ -132,11 +147,20 @@ class Company(Aggregate):
 
     @event(Registered)
     def __init__(
-        self, tenant: str, siren: str, legal_name: str, region: str, departement: str, naf: str
+        self,
+        tenant: str,
+        siren: str,
+        legal_name: str,
+        region: str,
+        departement: str,
+        naf: str,
+        naf_nomenclature: str = NAF_REV2,
     ) -> None:
         self.tenant = tenant  # the first follower
         self.siren = siren
-        self.records: dict[str, Record] = {tenant: Record(legal_name, region, departement, naf)}
+        self.records: dict[str, Record] = {
+            tenant: Record(legal_name, region, departement, naf, naf_nomenclature)
+        }
         self.referrals: dict[UUID, tuple[str, str]] = {}  # live ones: (from, to)
 
     @property
@@ -157,6 +181,11 @@ class Company(Aggregate):
         return self.records[self.tenant].naf
 
     @property
+    def naf_nomenclature(self) -> str:
+        """The nomenclature the code belongs to, as SIRENE records it (``NAFRev2``)."""
+        return self.records[self.tenant].naf_nomenclature
+
+    @property
     def parties(self) -> frozenset[str]:
         """The networks that stand in the company: its followers and the receivers of a live
         referral."""
@@ -173,7 +202,15 @@ class Company(Aggregate):
                 return self.records[from_tenant]
         raise LookupError(f"{tenant} does not stand in company {self.siren}")
 
-    def follow(self, tenant: str, legal_name: str, region: str, departement: str, naf: str) -> None:
+    def follow(
+        self,
+        tenant: str,
+        legal_name: str,
+        region: str,
+        departement: str,
+        naf: str,
+        naf_nomenclature: str = NAF_REV2,
+    ) -> None:
         if tenant in self.records:
             raise AlreadyRegistered(f"your network already registered SIREN {self.siren}")
         self._follow(
@@ -183,13 +220,21 @@ class Company(Aggregate):
             region=region,
             departement=departement,
             naf=naf,
+            naf_nomenclature=naf_nomenclature,
         )
 
     @event(Followed)
     def _follow(
-        self, tenant: str, siren: str, legal_name: str, region: str, departement: str, naf: str
+        self,
+        tenant: str,
+        siren: str,
+        legal_name: str,
+        region: str,
+        departement: str,
+        naf: str,
+        naf_nomenclature: str,
     ) -> None:
-        self.records[tenant] = Record(legal_name, region, departement, naf)
+        self.records[tenant] = Record(legal_name, region, departement, naf, naf_nomenclature)
 
     @event(SizeAssessed)
     def assess_size(
