@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.naf import NAF_REV2, naf_label
 from osezia.graphql.node import Node
 from osezia.graphql.scalars import Cents
 from osezia.projections.companies import CompanyRow
@@ -18,13 +19,27 @@ class Company(Node):
     region: str
     departement: str
     naf: str
-    naf_section: str
+    naf_section: str = strawberry.field(description="The NAF section letter, A to U.")
     size_category: str | None
     size_basis: str | None
     segment: str | None
     adoption_stage: str
     adoption_changed_on: date | None
     shared_with_us: bool
+
+    @strawberry.field(
+        description="INSEE's label of the NAF code (« Programmation informatique » for 62.01Z); "
+        "null for a code recorded before codes were checked and that INSEE does not list."
+    )
+    def naf_label(self) -> str | None:
+        return naf_label(self.naf)
+
+    @strawberry.field(
+        description="The nomenclature of the NAF code, as SIRENE names it: NAFRev2 for every "
+        "code today."
+    )
+    def naf_nomenclature(self) -> str:
+        return NAF_REV2
 
     @classmethod
     def of(cls, row: CompanyRow) -> Company:
