@@ -220,6 +220,7 @@ def _fill(
             m.book_meeting(host, event, company_id=c.id, provider_siren=rng.choice(providers))
 
     def attend(day: date) -> None:
+        m.hold_event(host, event, on=day)
         for c in guests:
             if rng.random() < 0.8:
                 m.record_attendance(host, event, on=day, company_id=c.id)

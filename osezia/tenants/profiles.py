@@ -62,6 +62,7 @@ COMMANDS: dict[str, str] = {
     "register_to_event": "write",
     "book_meeting": "write",
     "record_attendance": "write",
+    "hold_event": "write",
     "cancel_event": "write",
     "propose_partnership": "write",
     "sign_partnership": "approve",
@@ -183,6 +184,7 @@ _GATHERINGS = frozenset(
         "register_to_event",
         "book_meeting",
         "record_attendance",
+        "hold_event",
         "cancel_event",
     }
 )

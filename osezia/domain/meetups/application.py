@@ -6,18 +6,30 @@ from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.companies.standing import seen_company
-from osezia.domain.errors import InvalidValue
+from osezia.domain.errors import Forbidden, InvalidValue, NotFound
 from osezia.domain.geography import normalise_region
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.inputs import choice, text
-from osezia.domain.meetups.model import Meetup, MeetupKind
+from osezia.domain.meetups.model import Meetup, MeetupKind, MeetupRules
 
 
 class Meetups(PlatformApplication):
-    """Schedules events, registers their participants, books meetings, records attendance."""
+    """Schedules events, registers their participants, books meetings, holds events and
+    records attendance."""
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        share_with: PlatformApplication | None = None,
+        rules: MeetupRules | None = None,
+    ) -> None:
+        super().__init__(env, share_with=share_with)
+        self.rules = rules or MeetupRules()
 
     def schedule_event(
         self,
@@ -28,21 +40,49 @@ class Meetups(PlatformApplication):
         on: date,
         capacity: int,
         region: str | None = None,
+        open: bool = False,
+        home_region: str | None = None,
         idempotency_key: str | None = None,
     ) -> UUID:
+        """Schedule an event; ``home_region`` is the caller's region when its profile has one
+        (a regional network schedules only there)."""
+
         def run() -> tuple[UUID, list[Aggregate]]:
+            kind_ = choice(MeetupKind, kind, "event kind")
+            region_ = None if region is None else normalise_region(region)
+            self.check_organiser(tenant, kind_, region_, home_region)
             meetup = Meetup.schedule(
                 tenant=tenant,
                 title=text(title, "event title"),
-                kind=choice(MeetupKind, kind, "event kind"),
-                region=None if region is None else normalise_region(region),
+                kind=kind_,
+                region=region_,
                 on=on,
                 capacity=capacity,
+                open=open,
             )
             return meetup.id, [meetup]
 
-        arguments = (title, kind, on, capacity, region)
+        arguments = (title, kind, on, capacity, region, open)
         return self.execute(tenant, idempotency_key, "schedule_event", arguments, run)
+
+    def check_organiser(
+        self, tenant: str, kind: MeetupKind, region: str | None, home_region: str | None
+    ) -> None:
+        # FORBIDDEN, not INVALID_REGION: the region is a valid one; this caller may not use it.
+        organiser = self.rules.national_organiser
+        if kind is MeetupKind.NATIONAL_DAY and tenant != organiser:
+            raise Forbidden(
+                f"only {organiser}, the plan's operator, schedules the NATIONAL_DAY; "
+                f"network {tenant} may schedule a MONTHLY_MEETUP"
+            )
+        if home_region is None or region is None:
+            return
+        home_region = normalise_region(home_region)
+        if region != home_region:
+            raise Forbidden(
+                f"network {tenant} works in region {home_region}; "
+                f"it cannot schedule an event in region {region}"
+            )
 
     def register_company(
         self,
@@ -54,8 +94,8 @@ class Meetups(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             seen_company(self, tenant, company_id)
-            meetup = self.get_event(tenant, event_id)
-            meetup.register_company(company_id)
+            meetup = self.event_taking_registrations(tenant, event_id)
+            meetup.register_company(company_id, by=tenant)
             return None, [meetup]
 
         arguments = (event_id, company_id)
@@ -127,6 +167,23 @@ class Meetups(PlatformApplication):
         arguments = (event_id, on, company_id, provider_siren)
         self.execute(tenant, idempotency_key, "record_attendance", arguments, run)
 
+    def hold_event(
+        self,
+        tenant: str,
+        event_id: UUID,
+        *,
+        on: date,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """Record that the event took place on ``on`` (not in the future, not before its day)."""
+
+        def run() -> tuple[None, list[Aggregate]]:
+            meetup = self.get_event(tenant, event_id)
+            meetup.hold(self.happened(on, "a held event"))
+            return None, [meetup]
+
+        self.execute(tenant, idempotency_key, "hold_event", (event_id, on), run)
+
     def cancel_event(
         self,
         tenant: str,
@@ -144,3 +201,17 @@ class Meetups(PlatformApplication):
 
     def get_event(self, tenant: str, event_id: UUID) -> Meetup:
         return self.load(tenant, event_id, Meetup, "event")
+
+    def event_taking_registrations(self, tenant: str, event_id: UUID) -> Meetup:
+        """The event, if ``tenant`` organises it, or sees it and it is open.
+
+        Another network's event that is not open answers as one that does not exist.
+        """
+        meetup = self.find(event_id, Meetup)
+        if (
+            meetup is None
+            or not meetup.takes_registrations_from(tenant)
+            or not self.networks.sees(tenant, "event", meetup.tenant, meetup.region, ())
+        ):
+            raise NotFound(f"no event with id {event_id}")
+        return meetup

@@ -1,7 +1,10 @@
 """Meetup: one of the plan's gatherings, called "event" wherever users see it.
 
 The class is not called Event so that nobody confuses it with a domain event. Companies and AI
-solution providers register, book one-to-one meetings with each other, and attend.
+solution providers register, book one-to-one meetings with each other, and attend. An event is
+SCHEDULED, then HELD (attendance is recorded only then) or CANCELLED. An open event (the
+national day always is) takes registrations of companies from every network, and remembers
+which network registered each one.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -31,7 +35,25 @@ class MeetupKind(StrEnum):
 
 class MeetupStatus(StrEnum):
     SCHEDULED = "SCHEDULED"
+    HELD = "HELD"
     CANCELLED = "CANCELLED"
+
+
+@dataclass(frozen=True)
+class MeetupRules:
+    """Who may schedule what (issue 12): configuration, not code."""
+
+    national_organiser: str = "operator"  # the State alone schedules the national day
+
+
+def _open_if_national(state: dict[str, Any]) -> None:
+    # Events scheduled before `open` existed: the national day was always meant for everyone.
+    state["open"] = state["kind"] == MeetupKind.NATIONAL_DAY.value
+
+
+def _by_the_organiser(state: dict[str, Any]) -> None:
+    # Registrations stored before `by` existed were all made by the organiser (None says so).
+    state["by"] = None
 
 
 @dataclass(frozen=True)
@@ -46,17 +68,28 @@ class Meetup(Aggregate):
     """An event of the plan, organised by a partner network (the tenant)."""
 
     class Scheduled(Aggregate.Created):
-        """A network scheduled the event; region is None for the national day."""
+        """A network scheduled the event; region is None for the national day; an open event
+        takes registrations from every network."""
 
+        class_version = 2
         tenant: str
         title: str
         kind: str
         region: str | None
         on: date
         capacity: int
+        open: bool
+
+        upcast_v1_v2 = staticmethod(_open_if_national)
 
     class CompanyRegistered(Aggregate.Event):
+        """A network registered a company; ``by`` is None when it was the organiser."""
+
+        class_version = 2
         company_id: UUID
+        by: str | None
+
+        upcast_v1_v2 = staticmethod(_by_the_organiser)
 
     class ProviderRegistered(Aggregate.Event):
         """An AI solution provider, known by its SIREN, registered."""
@@ -75,6 +108,11 @@ class Meetup(Aggregate):
         provider_siren: str | None
         on: date
 
+    class Held(Aggregate.Event):
+        """The event took place, on ``on`` (its day or, if it ran over, a later one)."""
+
+        on: date
+
     class Cancelled(Aggregate.Event):
         reason: str
 
@@ -87,11 +125,18 @@ class Meetup(Aggregate):
         region: str | None,
         on: date,
         capacity: int,
+        open: bool = False,
     ) -> Meetup:
         cls.check_region(kind, region)
         cls.check_capacity(capacity)
         return cls(
-            tenant=tenant, title=title, kind=kind.value, region=region, on=on, capacity=capacity
+            tenant=tenant,
+            title=title,
+            kind=kind.value,
+            region=region,
+            on=on,
+            capacity=capacity,
+            open=open or kind is MeetupKind.NATIONAL_DAY,
         )
 
     @staticmethod
@@ -108,7 +153,14 @@ class Meetup(Aggregate):
 
     @event(Scheduled)
     def __init__(
-        self, tenant: str, title: str, kind: str, region: str | None, on: date, capacity: int
+        self,
+        tenant: str,
+        title: str,
+        kind: str,
+        region: str | None,
+        on: date,
+        capacity: int,
+        open: bool,
     ) -> None:
         self.tenant = tenant
         self.title = title
@@ -116,9 +168,12 @@ class Meetup(Aggregate):
         self.region = region
         self.on = on
         self.capacity = capacity
+        self.open = open
         self.status = MeetupStatus.SCHEDULED
+        self.held_on: date | None = None
         self.cancellation_reason: str | None = None
         self.companies: list[UUID] = []
+        self.registrants: dict[UUID, str] = {}  # company -> the network that registered it
         self.providers: dict[str, str] = {}  # SIREN -> name
         self.meetings: list[Meeting] = []
         self.attending_companies: dict[UUID, date] = {}
@@ -128,19 +183,24 @@ class Meetup(Aggregate):
     def participant_count(self) -> int:
         return len(self.companies) + len(self.providers)
 
-    def register_company(self, company_id: UUID) -> None:
-        self.check_open("register a company")
+    def takes_registrations_from(self, tenant: str) -> bool:
+        """Whether ``tenant`` may register companies: the organiser, or anyone if it is open."""
+        return self.open or tenant == self.tenant
+
+    def register_company(self, company_id: UUID, by: str) -> None:
+        self.check_scheduled("register a company")
         if company_id in self.companies:
             raise AlreadyRegistered(f"company {company_id} is already registered to {self}")
         self.check_room()
-        self._register_company(company_id)
+        self._register_company(company_id, None if by == self.tenant else by)
 
     @event(CompanyRegistered)
-    def _register_company(self, company_id: UUID) -> None:
+    def _register_company(self, company_id: UUID, by: str | None) -> None:
         self.companies.append(company_id)
+        self.registrants[company_id] = by or self.tenant
 
     def register_provider(self, siren: str, name: str) -> None:
-        self.check_open("register a provider")
+        self.check_scheduled("register a provider")
         if siren in self.providers:
             raise AlreadyRegistered(f"provider {siren} is already registered to {self}")
         self.check_room()
@@ -150,9 +210,13 @@ class Meetup(Aggregate):
     def _register_provider(self, siren: str, name: str) -> None:
         self.providers[siren] = name
 
-    def check_open(self, action: str) -> None:
-        if self.status is MeetupStatus.CANCELLED:
-            raise InvalidTransition(f"{self} was cancelled; cannot {action}")
+    def check_scheduled(self, action: str) -> None:
+        if self.status is not MeetupStatus.SCHEDULED:
+            raise InvalidTransition(f"{self} is {self.status}, not SCHEDULED; cannot {action}")
+
+    def check_held(self, action: str) -> None:
+        if self.status is not MeetupStatus.HELD:
+            raise InvalidTransition(f"{self} is {self.status}, not HELD; cannot {action}")
 
     def check_room(self) -> None:
         if self.participant_count >= self.capacity:
@@ -161,7 +225,7 @@ class Meetup(Aggregate):
             )
 
     def book_meeting(self, company_id: UUID, provider_siren: str) -> None:
-        self.check_open("book a meeting")
+        self.check_scheduled("book a meeting")
         self.check_company_registered(company_id)
         self.check_provider_registered(provider_siren)
         if Meeting(company_id, provider_siren) in self.meetings:
@@ -184,7 +248,7 @@ class Meetup(Aggregate):
         self.meetings.append(Meeting(company_id, provider_siren))
 
     def record_company_attendance(self, company_id: UUID, on: date) -> None:
-        self.check_open("record attendance")
+        self.check_held("record attendance")
         self.check_company_registered(company_id)
         self.check_held_by(on)
         if company_id in self.attending_companies:
@@ -192,7 +256,7 @@ class Meetup(Aggregate):
         self._record_attendance(company_id, None, on)
 
     def record_provider_attendance(self, siren: str, on: date) -> None:
-        self.check_open("record attendance")
+        self.check_held("record attendance")
         self.check_provider_registered(siren)
         self.check_held_by(on)
         if siren in self.attending_providers:
@@ -213,8 +277,20 @@ class Meetup(Aggregate):
         if provider_siren is not None:
             self.attending_providers[provider_siren] = on
 
+    def hold(self, on: date) -> None:
+        """Record that the event took place on ``on``, no earlier than its day."""
+        self.check_scheduled("hold it")
+        if on < self.on:
+            raise InvalidDate(f"{self} cannot be held on {on}, before its day, {self.on}")
+        self._hold(on)
+
+    @event(Held)
+    def _hold(self, on: date) -> None:
+        self.status = MeetupStatus.HELD
+        self.held_on = on
+
     def cancel(self, reason: str) -> None:
-        self.check_open("cancel it again")
+        self.check_scheduled("cancel it")
         self._cancel(reason)
 
     @event(Cancelled)

@@ -294,6 +294,8 @@ def test_every_command_naming_a_company_passes_for_a_follower_or_a_referral_rece
         share(platform.referrals, company_id, BPIFRANCE)
     if command in NAMING_COMMANDS[-2:]:  # meetings and attendance need a registered company
         platform.meetups.register_company(BPIFRANCE, platform.event, company_id=company_id)
+    if command is NAMING_COMMANDS[-1]:  # attendance is recorded once the event is held
+        platform.meetups.hold_event(BPIFRANCE, platform.event, on=ON)
     before = appended(platform.companies)
 
     command(platform, company_id)

@@ -123,6 +123,18 @@ def diagnostics_commitment(p: Platform) -> Callable[[date], object]:
     )
 
 
+def a_held_event(p: Platform) -> Callable[[date], object]:
+    event = p.meetups.schedule_event(
+        "cci",
+        title="Rencontre IA",
+        kind="MONTHLY_MEETUP",
+        region="53",
+        on=PLAN_LAUNCH.on,
+        capacity=50,
+    )
+    return lambda on: p.meetups.hold_event("cci", event, on=on)
+
+
 FACTS = {
     "an appointment": appointment,
     "an intervention": intervention,
@@ -132,6 +144,7 @@ FACTS = {
     "a signature": signature,
     "an enrolment": enrolment,
     "a commitment": diagnostics_commitment,
+    "a held event": a_held_event,
 }
 
 

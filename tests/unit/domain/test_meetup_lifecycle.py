@@ -3,7 +3,8 @@
 A hypothesis state machine sends commands through the application, predicts from a plain model
 whether each should pass or which error it should raise, and checks the invariants after every
 step: no more participants than seats, no one twice, meetings only between registered parties,
-a status that only moves along its graph, a log left untouched by refused commands, and a
+a status that only moves along its graph (SCHEDULED, then HELD or CANCELLED; attendance only
+once HELD), a log left untouched by refused commands, and a
 replay of the stored events that gives back exactly the event that was saved.
 """
 
@@ -50,11 +51,12 @@ UNKNOWN_COMPANY = UUID(int=1)  # in no registry
 UNSEEN_SIREN = "552100018"  # Bpifrance's only: CCI neither follows it nor was referred it
 TENANTS = st.sampled_from((CCI, "bpifrance"))  # the event is CCI's: to Bpifrance it does not exist
 # The event's day first (hypothesis favours it), then the day after and the day before.
-ATTENDANCE_DATES = st.sampled_from([HELD_ON + timedelta(days=d) for d in (0, 1, -1)])
+FACT_DATES = st.sampled_from([HELD_ON + timedelta(days=d) for d in (0, 1, -1)])
 
 # The statuses an event may be in after one more step, from each status.
 NEXT: dict[MeetupStatus, set[MeetupStatus]] = {
-    MeetupStatus.SCHEDULED: {MeetupStatus.SCHEDULED, MeetupStatus.CANCELLED},
+    MeetupStatus.SCHEDULED: {MeetupStatus.SCHEDULED, MeetupStatus.HELD, MeetupStatus.CANCELLED},
+    MeetupStatus.HELD: {MeetupStatus.HELD},
     MeetupStatus.CANCELLED: {MeetupStatus.CANCELLED},
 }
 
@@ -87,7 +89,7 @@ class MeetupLifecycle(KeyedAttempts):
         self.last_status = MeetupStatus.SCHEDULED
         # What the event should hold, according to the rules.
         self.capacity = 0
-        self.cancelled = False
+        self.status = MeetupStatus.SCHEDULED
         self.companies: list[UUID] = []
         self.providers: list[str] = []
         self.meetings: set[tuple[UUID, str]] = set()
@@ -175,7 +177,7 @@ class MeetupLifecycle(KeyedAttempts):
         full = len(self.companies) + len(self.providers) >= self.capacity
         checks = [
             (who in (UNKNOWN_COMPANY, self.unseen), NotFound),
-            (self.cancelled, InvalidTransition),
+            (self.status is not MeetupStatus.SCHEDULED, InvalidTransition),
             (who in [*self.companies, *self.providers], AlreadyRegistered),
             (full, CapacityReached),
         ]
@@ -201,7 +203,7 @@ class MeetupLifecycle(KeyedAttempts):
         company_id, siren = self.a_pair(data)
         checks = [
             (company_id == self.unseen, NotFound),
-            (self.cancelled, InvalidTransition),
+            (self.status is not MeetupStatus.SCHEDULED, InvalidTransition),
             (company_id not in self.companies, NotRegistered),
             (siren not in self.providers, NotRegistered),
             ((company_id, siren) in self.meetings, AlreadyRegistered),
@@ -219,12 +221,12 @@ class MeetupLifecycle(KeyedAttempts):
         if self.attempt(tenant, checks, command, keyed):
             self.meetings.add((company_id, siren))
 
-    @rule(data=st.data(), on=ATTENDANCE_DATES, tenant=TENANTS, keyed=st.booleans())
+    @rule(data=st.data(), on=FACT_DATES, tenant=TENANTS, keyed=st.booleans())
     def record_attendance(self, data: st.DataObject, on: date, tenant: str, keyed: bool) -> None:
         who = self.a_participant(data)
         checks = [
             (who == self.unseen, NotFound),
-            (self.cancelled, InvalidTransition),
+            (self.status is not MeetupStatus.HELD, InvalidTransition),
             (who not in [*self.companies, *self.providers], NotRegistered),
             (on < HELD_ON, InvalidDate),
             (who in self.attending, AlreadyRegistered),
@@ -243,16 +245,31 @@ class MeetupLifecycle(KeyedAttempts):
         if self.attempt(tenant, checks, command, keyed):
             self.attending.append(who)
 
-    # Cancelling closes the event to every other command, so it is tried only once the event
-    # has a story (registrations, meetings, attendance) for it to close.
+    # Holding and cancelling close the event to registrations and meetings, so they are tried
+    # only once the event has a story (registrations, meetings) for them to close.
+    @precondition(lambda self: self.commands_passed >= 3)
+    @rule(on=FACT_DATES, tenant=TENANTS, keyed=st.booleans())
+    def hold(self, on: date, tenant: str, keyed: bool) -> None:
+        checks = [
+            (self.status is not MeetupStatus.SCHEDULED, InvalidTransition),
+            (on < HELD_ON, InvalidDate),
+        ]
+
+        def command(key: str | None) -> None:
+            self.meetups.hold_event(tenant, self.event_id, on=on, idempotency_key=key)
+
+        if self.attempt(tenant, checks, command, keyed):
+            self.status = MeetupStatus.HELD
+
     @precondition(lambda self: self.commands_passed >= 3)
     @rule(tenant=TENANTS, keyed=st.booleans())
     def cancel(self, tenant: str, keyed: bool) -> None:
         def command(key: str | None) -> None:
             self.meetups.cancel_event(tenant, self.event_id, reason="storm", idempotency_key=key)
 
-        if self.attempt(tenant, [(self.cancelled, InvalidTransition)], command, keyed):
-            self.cancelled = True
+        scheduled = self.status is MeetupStatus.SCHEDULED
+        if self.attempt(tenant, [(not scheduled, InvalidTransition)], command, keyed):
+            self.status = MeetupStatus.CANCELLED
 
     def event(self) -> Meetup:
         return self.meetups.get_event(CCI, self.event_id)
@@ -292,7 +309,8 @@ class MeetupLifecycle(KeyedAttempts):
         assert list(meetup.providers) == self.providers
         assert {(m.company_id, m.provider_siren) for m in meetup.meetings} == self.meetings
         assert {*meetup.attending_companies, *meetup.attending_providers} == set(self.attending)
-        assert (meetup.status is MeetupStatus.CANCELLED) == self.cancelled
+        assert meetup.status is self.status
+        assert set(meetup.registrants.values()) <= {CCI}  # a closed event: the organiser's only
 
     @invariant()
     def replaying_the_stored_events_gives_back_the_event_that_was_saved(self) -> None:

@@ -1,4 +1,5 @@
-"""Events (the ``Meetup`` aggregate): scheduled, filled, matched, attended, cancelled."""
+"""Events (the ``Meetup`` aggregate): scheduled, filled, matched, held and attended, or
+cancelled; open ones take registrations from every network."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from osezia.domain.companies.application import Companies
 from osezia.domain.errors import (
     AlreadyRegistered,
     CapacityReached,
+    Forbidden,
     InvalidDate,
     InvalidRegion,
     InvalidSiren,
@@ -22,11 +24,13 @@ from osezia.domain.errors import (
     NotRegistered,
 )
 from osezia.domain.meetups.application import Meetups
-from osezia.domain.meetups.model import Meeting, Meetup, MeetupKind, MeetupStatus
+from osezia.domain.meetups.model import Meeting, Meetup, MeetupKind, MeetupRules, MeetupStatus
 from osezia.domain.sizes import SizeFacts
 from tests.unit.conftest import MEMORY
 
 CCI = "cci"
+BPIFRANCE = "bpifrance"
+OPERATOR = "operator"
 HELD_ON = date(2025, 10, 14)
 PROVIDER = "732829320"
 OTHER_PROVIDER = "443061841"
@@ -84,19 +88,88 @@ def test_a_monthly_meetup_is_scheduled_in_a_region_on_a_date_with_a_capacity(
     assert meetup.status is MeetupStatus.SCHEDULED
 
 
-def test_the_national_day_is_scheduled_without_a_region(meetups: Meetups) -> None:
-    event_id = meetups.schedule_event(
-        CCI, title="Journée nationale", kind="NATIONAL_DAY", on=date(2026, 2, 10), capacity=2000
+def a_national_day(meetups: Meetups) -> UUID:
+    return meetups.schedule_event(
+        OPERATOR, title="Journée nationale", kind="NATIONAL_DAY", on=HELD_ON, capacity=2000
     )
 
-    assert meetups.get_event(CCI, event_id).region is None
+
+def test_the_national_day_is_scheduled_without_a_region_and_is_open(meetups: Meetups) -> None:
+    event_id = a_national_day(meetups)
+
+    meetup = meetups.get_event(OPERATOR, event_id)
+    assert meetup.region is None
+    assert meetup.open
 
 
 def test_the_national_day_cannot_have_a_region(meetups: Meetups) -> None:
     with pytest.raises(InvalidRegion, match="NATIONAL_DAY"):
         meetups.schedule_event(
-            CCI, title="Journée", kind="NATIONAL_DAY", region="11", on=HELD_ON, capacity=10
+            OPERATOR, title="Journée", kind="NATIONAL_DAY", region="11", on=HELD_ON, capacity=10
         )
+
+
+def test_only_the_operator_schedules_the_national_day_and_a_refusal_appends_nothing(
+    meetups: Meetups,
+) -> None:
+    before = log_position(meetups)
+
+    with pytest.raises(Forbidden, match="only operator, the plan's operator, schedules"):
+        meetups.schedule_event(CCI, title="Journée", kind="NATIONAL_DAY", on=HELD_ON, capacity=10)
+
+    assert log_position(meetups) == before
+
+
+def test_who_schedules_the_national_day_is_configuration(companies: Companies) -> None:
+    meetups = Meetups(env=MEMORY, share_with=companies, rules=MeetupRules(national_organiser=CCI))
+
+    event_id = meetups.schedule_event(
+        CCI, title="Journée", kind="NATIONAL_DAY", on=HELD_ON, capacity=10
+    )
+
+    assert meetups.get_event(CCI, event_id).kind is MeetupKind.NATIONAL_DAY
+
+
+def test_a_regional_network_schedules_only_in_its_own_region(meetups: Meetups) -> None:
+    with pytest.raises(
+        Forbidden, match="works in region 84; it cannot schedule an event in region 53"
+    ):
+        meetups.schedule_event(
+            CCI,
+            title="Rencontres",
+            kind="MONTHLY_MEETUP",
+            region="53",
+            on=HELD_ON,
+            capacity=10,
+            home_region="84",
+        )
+
+    event_id = meetups.schedule_event(
+        CCI,
+        title="Rencontres",
+        kind="MONTHLY_MEETUP",
+        region="84",
+        on=HELD_ON,
+        capacity=10,
+        home_region="84",
+    )
+    assert meetups.get_event(CCI, event_id).region == "84"
+
+
+def test_a_monthly_meetup_is_not_open_unless_scheduled_so(meetups: Meetups) -> None:
+    closed = a_monthly_meetup(meetups)
+    opened = meetups.schedule_event(
+        CCI,
+        title="Rencontres",
+        kind="MONTHLY_MEETUP",
+        region="53",
+        on=HELD_ON,
+        capacity=9,
+        open=True,
+    )
+
+    assert not meetups.get_event(CCI, closed).open
+    assert meetups.get_event(CCI, opened).open
 
 
 def test_a_monthly_meetup_must_have_a_region(meetups: Meetups) -> None:
@@ -216,6 +289,13 @@ def an_event_with(meetups: Meetups, company: UUID) -> UUID:
     return event_id
 
 
+def a_held_event_with(meetups: Meetups, company: UUID) -> UUID:
+    """An event held on its day, with ``company`` and PROVIDER registered."""
+    event_id = an_event_with(meetups, company)
+    meetups.hold_event(CCI, event_id, on=HELD_ON)
+    return event_id
+
+
 def test_a_meeting_is_booked_between_a_registered_company_and_provider(
     meetups: Meetups, company: UUID
 ) -> None:
@@ -251,10 +331,65 @@ def test_a_company_and_a_provider_meet_only_once_per_event(meetups: Meetups, com
         meetups.book_meeting(CCI, event_id, company_id=company, provider_siren=PROVIDER)
 
 
-def test_attendance_is_recorded_for_companies_and_providers_from_the_events_date(
+def test_an_event_is_held_on_its_day_or_later(meetups: Meetups, company: UUID) -> None:
+    event_id = an_event_with(meetups, company)
+
+    meetups.hold_event(CCI, event_id, on=date(2025, 10, 15))
+
+    meetup = meetups.get_event(CCI, event_id)
+    assert (meetup.status, meetup.held_on) == (MeetupStatus.HELD, date(2025, 10, 15))
+
+
+def test_an_event_is_not_held_before_its_day(meetups: Meetups) -> None:
+    event_id = a_monthly_meetup(meetups)
+
+    with pytest.raises(InvalidDate, match="before its day, 2025-10-14"):
+        meetups.hold_event(CCI, event_id, on=date(2025, 10, 13))
+
+
+def test_an_event_is_held_once(meetups: Meetups) -> None:
+    event_id = a_monthly_meetup(meetups)
+    meetups.hold_event(CCI, event_id, on=HELD_ON)
+
+    with pytest.raises(InvalidTransition, match="is HELD, not SCHEDULED; cannot hold it"):
+        meetups.hold_event(CCI, event_id, on=HELD_ON)
+
+
+def test_attendance_is_recorded_only_once_the_event_is_held(
     meetups: Meetups, company: UUID
 ) -> None:
     event_id = an_event_with(meetups, company)
+
+    with pytest.raises(InvalidTransition, match="is SCHEDULED, not HELD"):
+        meetups.record_attendance(CCI, event_id, company_id=company, on=HELD_ON)
+
+
+BEFORE_NOTHING_MORE: dict[str, Callable[[Meetups, UUID, UUID], None]] = {
+    "register a company": lambda m, e, c: m.register_company(CCI, e, company_id=c),
+    "register a provider": lambda m, e, c: m.register_provider(
+        CCI, e, siren=OTHER_PROVIDER, name="Dataiku Conseil"
+    ),
+    "book a meeting": lambda m, e, c: m.book_meeting(CCI, e, company_id=c, provider_siren=PROVIDER),
+    "cancel it": lambda m, e, c: m.cancel_event(CCI, e, reason="too late"),
+}
+
+
+@pytest.mark.parametrize("action", BEFORE_NOTHING_MORE)
+def test_a_held_event_takes_no_more_registrations_meetings_or_cancellation(
+    meetups: Meetups, company: UUID, action: str
+) -> None:
+    event_id = a_monthly_meetup(meetups)
+    meetups.register_provider(CCI, event_id, siren=PROVIDER, name="Mistral Conseil")
+    meetups.hold_event(CCI, event_id, on=HELD_ON)
+
+    with pytest.raises(InvalidTransition, match=f"HELD, not SCHEDULED; cannot {action}"):
+        BEFORE_NOTHING_MORE[action](meetups, event_id, company)
+
+
+def test_attendance_is_recorded_for_companies_and_providers_from_the_events_date(
+    meetups: Meetups, company: UUID
+) -> None:
+    event_id = a_held_event_with(meetups, company)
 
     meetups.record_attendance(CCI, event_id, company_id=company, on=HELD_ON)
     meetups.record_attendance(CCI, event_id, provider_siren=PROVIDER, on=date(2025, 10, 15))
@@ -265,7 +400,7 @@ def test_attendance_is_recorded_for_companies_and_providers_from_the_events_date
 
 
 def test_attendance_cannot_be_recorded_before_the_event(meetups: Meetups, company: UUID) -> None:
-    event_id = an_event_with(meetups, company)
+    event_id = a_held_event_with(meetups, company)
 
     with pytest.raises(InvalidDate, match="2025-10-13"):
         meetups.record_attendance(CCI, event_id, company_id=company, on=date(2025, 10, 13))
@@ -275,6 +410,7 @@ def test_attendance_is_recorded_only_for_registered_participants(
     meetups: Meetups, company: UUID
 ) -> None:
     event_id = a_monthly_meetup(meetups)
+    meetups.hold_event(CCI, event_id, on=HELD_ON)
 
     with pytest.raises(NotRegistered):
         meetups.record_attendance(CCI, event_id, company_id=company, on=HELD_ON)
@@ -283,7 +419,7 @@ def test_attendance_is_recorded_only_for_registered_participants(
 
 
 def test_attendance_is_recorded_once(meetups: Meetups, company: UUID) -> None:
-    event_id = an_event_with(meetups, company)
+    event_id = a_held_event_with(meetups, company)
     meetups.record_attendance(CCI, event_id, company_id=company, on=HELD_ON)
     meetups.record_attendance(CCI, event_id, provider_siren=PROVIDER, on=HELD_ON)
 
@@ -294,7 +430,7 @@ def test_attendance_is_recorded_once(meetups: Meetups, company: UUID) -> None:
 
 
 def test_attendance_names_exactly_one_participant(meetups: Meetups, company: UUID) -> None:
-    event_id = an_event_with(meetups, company)
+    event_id = a_held_event_with(meetups, company)
 
     with pytest.raises(InvalidValue, match="exactly one"):
         meetups.record_attendance(CCI, event_id, on=HELD_ON)
@@ -323,7 +459,8 @@ AFTER_CANCELLATION: dict[str, Callable[[Meetups, UUID, UUID], None]] = {
     "record attendance": lambda m, e, c: m.record_attendance(
         CCI, e, provider_siren=PROVIDER, on=HELD_ON
     ),
-    "cancel it again": lambda m, e, c: m.cancel_event(CCI, e, reason="twice"),
+    "hold it": lambda m, e, c: m.hold_event(CCI, e, on=HELD_ON),
+    "cancel it": lambda m, e, c: m.cancel_event(CCI, e, reason="twice"),
 }
 
 
@@ -335,7 +472,7 @@ def test_a_cancelled_event_accepts_nothing_more(
     meetups.register_provider(CCI, event_id, siren=PROVIDER, name="Mistral Conseil")
     meetups.cancel_event(CCI, event_id, reason="room unavailable")
 
-    with pytest.raises(InvalidTransition, match=f"cancelled; cannot {action}"):
+    with pytest.raises(InvalidTransition, match=f"is CANCELLED, not [A-Z]+; cannot {action}"):
         AFTER_CANCELLATION[action](meetups, event_id, company)
 
 
@@ -388,14 +525,88 @@ def test_an_event_replayed_from_the_store_is_the_event_that_was_saved(
     meetups: Meetups, company: UUID
 ) -> None:
     meetup = Meetup.schedule(CCI, "Rencontres IA", MeetupKind.MONTHLY_MEETUP, "53", HELD_ON, 10)
-    meetup.register_company(company)
+    meetup.register_company(company, by=CCI)
+    meetup.register_company(uuid4(), by=BPIFRANCE)
     meetup.register_provider(PROVIDER, "Mistral Conseil")
     meetup.book_meeting(company, PROVIDER)
+    meetup.hold(HELD_ON)
     meetup.record_company_attendance(company, HELD_ON)
     meetup.record_provider_attendance(PROVIDER, HELD_ON)
-    meetup.cancel("storm")
     meetups.save(meetup)
 
     replayed = meetups.get_event(CCI, meetup.id)
 
     assert vars(replayed) == vars(meetup)
+
+
+def an_open_meetup(meetups: Meetups) -> UUID:
+    return meetups.schedule_event(
+        CCI,
+        title="Rencontres",
+        kind="MONTHLY_MEETUP",
+        region="53",
+        on=HELD_ON,
+        capacity=9,
+        open=True,
+    )
+
+
+@pytest.mark.parametrize("open_event", [a_national_day, an_open_meetup])
+def test_any_network_registers_its_own_companies_to_an_open_event(
+    meetups: Meetups, companies: Companies, open_event: Callable[[Meetups], UUID]
+) -> None:
+    event_id = open_event(meetups)
+    organiser = meetups.find(event_id, Meetup)
+    assert organiser is not None
+    ours = a_company(companies, "542107651", tenant=BPIFRANCE)
+
+    meetups.register_company(BPIFRANCE, event_id, company_id=ours)
+
+    meetup = meetups.get_event(organiser.tenant, event_id)
+    assert meetup.companies == [ours]
+    assert meetup.registrants == {ours: BPIFRANCE}
+
+
+def test_the_organisers_own_registrations_are_its_own(meetups: Meetups, company: UUID) -> None:
+    event_id = an_event_with(meetups, company)
+
+    assert meetups.get_event(CCI, event_id).registrants == {company: CCI}
+
+
+def test_an_open_event_takes_no_company_the_registering_network_does_not_see(
+    meetups: Meetups, companies: Companies
+) -> None:
+    event_id = a_national_day(meetups)
+    cci_company = a_company(companies, "542107651", tenant=CCI)
+    before = log_position(meetups)
+
+    with pytest.raises(NotFound, match=f"no company with id {cci_company}"):
+        meetups.register_company(BPIFRANCE, event_id, company_id=cci_company)
+
+    assert log_position(meetups) == before
+
+
+def test_an_open_event_is_still_the_organisers_for_everything_but_registering_companies(
+    meetups: Meetups, company: UUID
+) -> None:
+    event_id = a_national_day(meetups)
+
+    with pytest.raises(NotFound, match=f"no event with id {event_id}"):
+        meetups.register_provider(CCI, event_id, siren=PROVIDER, name="Mistral Conseil")
+    with pytest.raises(NotFound, match=f"no event with id {event_id}"):
+        meetups.hold_event(CCI, event_id, on=HELD_ON)
+    with pytest.raises(NotFound, match=f"no event with id {event_id}"):
+        meetups.cancel_event(CCI, event_id, reason="not ours")
+
+
+def test_a_closed_event_of_another_network_is_not_found_for_registrations(
+    meetups: Meetups, companies: Companies
+) -> None:
+    event_id = a_monthly_meetup(meetups)
+    ours = a_company(companies, "542107651", tenant=BPIFRANCE)
+    before = log_position(meetups)
+
+    with pytest.raises(NotFound, match=f"no event with id {event_id}"):
+        meetups.register_company(BPIFRANCE, event_id, company_id=ours)
+
+    assert log_position(meetups) == before
