@@ -2,13 +2,15 @@
 
 Participants are listed by SIREN for providers and by company id for companies: the calendar is
 public reference data, so it names no company a tenant could not otherwise see beyond its id.
+Each participant keeps the network that registered it (``by``), so that who registered whom is
+shown only to those visibility lets see it (``Viewer.sees_registration``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from osezia.domain.meetups.model import Meetup
+from osezia.domain.meetups.model import Meetup, MeetupKind
 from osezia.projections.codec import StoredEvent
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
@@ -24,6 +26,8 @@ TABLE = Table(
         ("on_date", "date"),
         ("capacity", "integer"),
         ("status", "text"),
+        ("is_open", "boolean"),
+        ("held_on", "date"),
         ("participants", "jsonb"),
         ("registered_count", "integer"),
         ("meetings", "jsonb"),
@@ -46,6 +50,9 @@ def scheduled(event: StoredEvent) -> Row:
         "on_date": data["on"],
         "capacity": data["capacity"],
         "status": "SCHEDULED",
+        # Events scheduled before `open` existed: only the national day was open.
+        "is_open": data.get("open", data["kind"] == MeetupKind.NATIONAL_DAY.value),
+        "held_on": None,
         "participants": [],
         "registered_count": 0,
         "meetings": [],
@@ -66,11 +73,22 @@ def _register(row: Row, event: StoredEvent, participant: dict[str, str]) -> Row:
 
 
 def company_registered(row: Row, event: StoredEvent) -> Row:
-    return _register(row, event, {"kind": "COMPANY", "company_id": str(event.data["company_id"])})
+    # No `by`: the organiser registered it (and every registration stored before `by` existed).
+    participant = {
+        "kind": "COMPANY",
+        "company_id": str(event.data["company_id"]),
+        "by": event.data.get("by") or row["owner"],
+    }
+    return _register(row, event, participant)
 
 
 def provider_registered(row: Row, event: StoredEvent) -> Row:
-    participant = {"kind": "PROVIDER", "siren": event.data["siren"], "name": event.data["name"]}
+    participant = {
+        "kind": "PROVIDER",
+        "siren": event.data["siren"],
+        "name": event.data["name"],
+        "by": row["owner"],
+    }
     return _register(row, event, participant)
 
 
@@ -93,6 +111,10 @@ def attendance_recorded(row: Row, event: StoredEvent) -> Row:
     return touch(row, event, attended=[*row["attended"], who])
 
 
+def held(row: Row, event: StoredEvent) -> Row:
+    return touch(row, event, status="HELD", held_on=event.data["on"])
+
+
 def cancelled(row: Row, event: StoredEvent) -> Row:
     return touch(row, event, status="CANCELLED", cancel_reason=event.data["reason"])
 
@@ -110,6 +132,7 @@ MODEL = ReadModel(
         topic(Meetup.ProviderRegistered): provider_registered,
         topic(Meetup.MeetingBooked): meeting_booked,
         topic(Meetup.AttendanceRecorded): attendance_recorded,
+        topic(Meetup.Held): held,
         topic(Meetup.Cancelled): cancelled,
     },
     scope=scope,

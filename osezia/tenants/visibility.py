@@ -7,6 +7,9 @@ when it is a regional network, and (d) every record of the kinds its profile lis
 `sees_all` (Bpifrance: diagnostics; INRIA: partnerships). Aggregated figures, which identify no
 company, come from the platform's own model and are open to every tenant.
 
+Who registered whom to an event the tenant sees is shown to the event's organiser (every
+registration) and to the registering network (its own); every other viewer sees counts only.
+
 A network *acts* only on what it sees by its own standing: (a) and (c), never (d). Bpifrance,
 which sees every diagnostic, follows a company or receives a referral before it acts on it.
 """
@@ -40,6 +43,11 @@ class Viewer:
         if kind == "referral":
             return False
         return kind in profile.sees_all and in_region
+
+    def sees_registration(self, organiser: str, registrant: str) -> bool:
+        """Whether this viewer, who sees the event, sees that ``registrant`` registered one of
+        its participants: it organises the event or made that registration."""
+        return self.profile is None or self.slug in (organiser, registrant)
 
 
 PLATFORM_VIEWER = Viewer(PLATFORM, None)
