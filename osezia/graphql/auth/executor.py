@@ -2,14 +2,15 @@
 
 A token request hashes a secret (scrypt: ~40 ms and 16 MiB each) and runs authlib's synchronous
 server. On the default thread pool, a flood of wrong secrets queued ahead of every command and
-query of every tenant; here it queues behind two threads of its own, and only so far: past
-``MAX_WAITING`` requests admitted (running or queued), the next is answered 503 at once.
+query of every tenant; here it queues behind threads of its own (half the cores), and only so
+far: past ``MAX_WAITING`` requests admitted (running or queued), the next is answered 503 at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
@@ -19,9 +20,11 @@ from osezia.graphql.auth.errors import TokenRequestError
 P = ParamSpec("P")
 T = TypeVar("T")
 
-THREADS = 2
+# Half the machine's cores at most hash secrets (scrypt holds a core for its whole run): a flood
+# of wrong secrets leaves the other half to every tenant's queries and commands.
+THREADS = max(1, (os.cpu_count() or 2) // 2)
 THREAD_PREFIX = "oauth"
-# Two threads check ~50 secrets a second: 32 admitted requests wait 0.7 s at worst, and a flood
+# One thread checks ~25 secrets a second: 32 admitted requests wait under 1.5 s, and a flood
 # beyond that costs a counter increment each instead of a queue that grows without end.
 MAX_WAITING = 32
 RETRY_AFTER = 1  # seconds
