@@ -61,6 +61,7 @@ APPLICATIONS = Table(
         ("reject_reason", "text"),
         ("updated_at", "timestamptz"),
         ("position", "bigint"),
+        ("priority_sector", "text"),
     ),
 )
 
@@ -108,6 +109,7 @@ def submitted(event: StoredEvent) -> Row:
         "reject_reason": None,
         "updated_at": event.timestamp,
         "position": event.position,
+        "priority_sector": data.get("priority_sector"),  # applications stored before: none
     }
 
 
@@ -201,17 +203,18 @@ def figure_views(region: str | None) -> dict[str, str]:
         "figures_call_applications": (
             "SELECT a.call_code, a.region, a.status, "
             f"{_day('a.submitted_at')} AS submitted_day, {_day('a.selected_at')} AS selected_day, "
-            f"{_day('a.rejected_at')} AS rejected_day, count(*)::bigint AS applications "
+            f"{_day('a.rejected_at')} AS rejected_day, count(*)::bigint AS applications, "
+            "a.priority_sector "
             f"FROM {PLATFORM}.call_applications a {where} "
-            "GROUP BY 1, 2, 3, 4, 5, 6"
+            "GROUP BY 1, 2, 3, 4, 5, 6, 8"
         ),
         "figures_call_awards": (
             "SELECT a.call_code, a.region, (p->>'phase')::integer AS phase, "
             f"{_day(awarded_at)} AS awarded_day, "
             "count(*)::bigint AS awards, "
-            "sum((p->>'amount_cents')::bigint)::bigint AS awarded_cents "
+            "sum((p->>'amount_cents')::bigint)::bigint AS awarded_cents, a.priority_sector "
             f"FROM {PLATFORM}.call_applications a "
             f"CROSS JOIN LATERAL jsonb_array_elements(a.phases) AS p {where} "
-            "GROUP BY 1, 2, 3, 4"
+            "GROUP BY 1, 2, 3, 4, 7"
         ),
     }

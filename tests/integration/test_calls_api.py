@@ -234,3 +234,53 @@ def test_a_network_cannot_decide_on_an_application_it_neither_filed_nor_contract
         for call_text in decisions:
             assert mutate(database_url, platform, tenant, call_text)["code"] == code, call_text
     assert platform.companies.recorder.max_notification_id() == before
+
+
+def test_applications_name_a_priority_sector_and_the_calls_figures_count_by_sector(
+    database_url: str, platform: Platform, tenants: Tenants, opened: dict[str, str]
+) -> None:
+    company = platform.companies.register_company(
+        "cci",
+        siren="356000000",
+        legal_name="Énergie de l'Ouest",
+        region="53",
+        departement="29",
+        naf="35.11Z",
+        size=SizeFacts(headcount_uta=Decimal(60)),
+    )
+    submitted = mutate(
+        database_url,
+        platform,
+        "cci",
+        f'submitApplication(callId: "{opened["call"]}", companyId: "{company}", '
+        'projectTitle: "Réseau prédictif", prioritySector: ENERGY)',
+    )
+    unknown = Api(database_url, platform).execute(
+        "cci",
+        f'mutation {{ submitApplication(callId: "{opened["call"]}", companyId: "{company}", '
+        'projectTitle: "x", prioritySector: SPACE) { __typename } }',
+    )
+    asyncio.run(build_all(database_url, viewers_of(tenants)))
+
+    answer = query(
+        database_url,
+        platform,
+        "operator",
+        "{ callApplications { edges { node { projectTitle prioritySector } } } "
+        "calls { figures { applications bySector { sector applications selected } } } }",
+    )
+
+    assert submitted["__typename"] == "Done"
+    assert unknown.errors is not None
+    assert "SPACE" in unknown.errors[0].message
+    sectors = {
+        e["node"]["projectTitle"]: e["node"]["prioritySector"]
+        for e in answer["callApplications"]["edges"]
+    }
+    assert sectors == {"Cobotique": None, "Réseau prédictif": "ENERGY"}
+    (figures,) = [c["figures"] for c in answer["calls"]]
+    assert figures["applications"] == 2
+    assert figures["bySector"] == [
+        {"sector": "ENERGY", "applications": 1, "selected": 0},
+        {"sector": None, "applications": 1, "selected": 0},
+    ]

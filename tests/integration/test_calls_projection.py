@@ -225,6 +225,7 @@ def test_the_figures_count_every_application_and_award_by_day_without_naming_any
             "selected_day": None,
             "rejected_day": today,
             "applications": 1,
+            "priority_sector": None,
         },
         {
             "call_code": PIONNIERS_IA,
@@ -234,6 +235,7 @@ def test_the_figures_count_every_application_and_award_by_day_without_naming_any
             "selected_day": today,
             "rejected_day": None,
             "applications": 1,
+            "priority_sector": None,
         },
     ]
     assert awards == [
@@ -244,6 +246,7 @@ def test_the_figures_count_every_application_and_award_by_day_without_naming_any
             "awarded_day": today,
             "awards": 1,
             "awarded_cents": 150 * K,
+            "priority_sector": None,
         },
         {
             "call_code": PIONNIERS_IA,
@@ -252,6 +255,7 @@ def test_the_figures_count_every_application_and_award_by_day_without_naming_any
             "awarded_day": today,
             "awards": 1,
             "awarded_cents": 600 * K,
+            "priority_sector": None,
         },
     ]
     regional = read(

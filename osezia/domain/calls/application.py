@@ -14,7 +14,7 @@ from osezia.domain.budget.charges import charging, the_envelope
 from osezia.domain.budget.model import Measure
 from osezia.domain.calendar import Since
 from osezia.domain.calls.model import CallForProjects, CallKind, Phase, checked_phases
-from osezia.domain.calls.submissions import CallApplication
+from osezia.domain.calls.submissions import CallApplication, PrioritySector
 from osezia.domain.calls.templates import CallTemplate, CallTemplates
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.errors import AlreadyApplied, AlreadyExists, InvalidValue, NotFound
@@ -94,6 +94,7 @@ class Calls(PlatformApplication):
         company_id: UUID,
         project_title: str,
         consortium_sirens: Sequence[str] = (),
+        priority_sector: str | None = None,
         idempotency_key: str | None = None,
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
@@ -103,6 +104,11 @@ class Calls(PlatformApplication):
             if call is None:
                 raise NotFound(f"no call with id {call_id}")
             title = text(project_title, "project title")
+            sector = (
+                None
+                if priority_sector is None
+                else choice(PrioritySector, priority_sector, "priority sector").value
+            )
             consortium = list(dict.fromkeys(normalise_siren(s) for s in consortium_sirens))
             submitted_on = self.today()
             call.check_open_on(submitted_on)
@@ -123,10 +129,18 @@ class Calls(PlatformApplication):
                 consortium_sirens=consortium,
                 phases=[p.as_data() for p in call.phases],
                 submitted_on=submitted_on,
+                priority_sector=sector,
             )
             return application.id, [application]
 
-        arguments = (call_id, company_id, project_title, list(consortium_sirens))
+        arguments: tuple[object, ...] = (
+            call_id,
+            company_id,
+            project_title,
+            list(consortium_sirens),
+        )
+        if priority_sector is not None:  # so that earlier receipts keep their fingerprint
+            arguments += (priority_sector,)
         return self.execute(tenant, idempotency_key, "submit_application", arguments, run)
 
     def select_application(

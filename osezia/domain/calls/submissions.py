@@ -64,6 +64,17 @@ class Award:
     gate_on: date | None = None
 
 
+class PrioritySector(StrEnum):
+    """The priority sectors of « Pionniers de l'IA » (lemagit.fr, sophianet.com: industry,
+    energy, cybersecurity, health and biomedical, ecological transition)."""
+
+    INDUSTRY = "INDUSTRY"
+    ENERGY = "ENERGY"
+    CYBERSECURITY = "CYBERSECURITY"
+    HEALTH = "HEALTH"
+    ECOLOGICAL_TRANSITION = "ECOLOGICAL_TRANSITION"
+
+
 class CallApplication(Aggregate):
     """A company's application to a call, filed by a network (the tenant that owns it).
 
@@ -82,6 +93,12 @@ class CallApplication(Aggregate):
         consortium_sirens: list[str]
         phases: list[dict[str, Any]]
         submitted_on: date
+        class_version = 2
+        priority_sector: str | None  # None: in no priority sector, or submitted before
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["priority_sector"] = None
 
     class Selected(Aggregate.Event):
         by: str
@@ -122,6 +139,7 @@ class CallApplication(Aggregate):
         consortium_sirens: list[str],
         phases: list[dict[str, Any]],
         submitted_on: date,
+        priority_sector: str | None = None,
     ) -> None:
         # The company's SIREN, name and region travel with the application: the contractors see
         # every application, not every company.
@@ -136,6 +154,7 @@ class CallApplication(Aggregate):
         self.consortium_sirens = list(consortium_sirens)
         self.phases = tuple(Phase.of(p) for p in phases)
         self.submitted_on = submitted_on
+        self.priority_sector = priority_sector
         self.stage = ApplicationStage.SUBMITTED
         self.awards: dict[int, Award] = {}
         self.reject_reason: str | None = None

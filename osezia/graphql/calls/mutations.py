@@ -5,6 +5,7 @@ from datetime import date
 import strawberry
 
 from osezia.domain.calls.model import Phase
+from osezia.graphql.calls.types import PrioritySector
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.scalars import Cents
@@ -79,6 +80,7 @@ class CallsMutations:
         company_id: strawberry.ID,
         project_title: str,
         consortium_sirens: list[str] | None = None,
+        priority_sector: PrioritySector | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
         c, tenant = info.context.platform.calls, info.context.tenant
@@ -92,6 +94,7 @@ class CallsMutations:
                 company_id=uuid_of(company_id, "company"),
                 project_title=project_title,
                 consortium_sirens=consortium_sirens or [],
+                priority_sector=None if priority_sector is None else priority_sector.value,
                 idempotency_key=idempotency_key,
             ),
         )

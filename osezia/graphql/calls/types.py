@@ -5,6 +5,8 @@ from typing import Annotated, Any
 
 import strawberry
 
+# Re-exported once registered as a GraphQL enum below, for the mutations to name.
+from osezia.domain.calls.submissions import PrioritySector as PrioritySector
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.context import Info
 from osezia.graphql.node import Node
@@ -43,6 +45,38 @@ _CALL_FIGURES = (
 )
 
 
+# Registered as a GraphQL enum: the domain's closed set, as the schema names it.
+strawberry.enum(
+    PrioritySector,
+    name="PrioritySector",
+    description="The priority sectors of « Pionniers de l'IA ».",
+)
+
+# The same counts by priority sector (NULL: none).
+_SECTOR_FIGURES = (
+    "SELECT s.priority_sector, "
+    '(SELECT coalesce(sum(applications), 0) FROM "{schema}".figures_call_applications '
+    "WHERE call_code = $1 AND submitted_day <= $2 "
+    "AND priority_sector IS NOT DISTINCT FROM s.priority_sector) AS applications, "
+    '(SELECT coalesce(sum(applications), 0) FROM "{schema}".figures_call_applications '
+    "WHERE call_code = $1 AND selected_day <= $2 "
+    "AND priority_sector IS NOT DISTINCT FROM s.priority_sector) AS selected, "
+    '(SELECT coalesce(sum(awarded_cents), 0) FROM "{schema}".figures_call_awards '
+    "WHERE call_code = $1 AND awarded_day <= $2 "
+    "AND priority_sector IS NOT DISTINCT FROM s.priority_sector) AS awarded_cents "
+    'FROM (SELECT DISTINCT priority_sector FROM "{schema}".figures_call_applications '
+    "WHERE call_code = $1 AND submitted_day <= $2) AS s ORDER BY 1 NULLS LAST"
+)
+
+
+@strawberry.type(description="A call's counts for one priority sector (null: none).")
+class SectorFigures:
+    sector: PrioritySector | None
+    applications: int
+    selected: int
+    awarded_cents: Cents
+
+
 @strawberry.type(
     description="A call's counts over the whole plan (within the caller's region, for a "
     "regional network), as recorded by the end of the day asked for; they name no company."
@@ -51,6 +85,9 @@ class CallFigures:
     applications: int = strawberry.field(description="Applications submitted.")
     selected: int = strawberry.field(description="Applications selected, whatever came next.")
     awarded_cents: Cents = strawberry.field(description="The amounts of every phase awarded.")
+    by_sector: list[SectorFigures] = strawberry.field(
+        description="The same counts by priority sector of « Pionniers de l'IA »."
+    )
 
 
 @strawberry.type(description="A call for projects of France 2030.")
@@ -76,10 +113,22 @@ class Call(Node):
         schema = stable_schema(info.context.tenant)
         async with read_as_of(info, as_of) as (conn, day, _):
             (row,) = await conn.fetch(_CALL_FIGURES.format(schema=schema), self.code, day)
+            sectors = await conn.fetch(_SECTOR_FIGURES.format(schema=schema), self.code, day)
         return CallFigures(
             applications=int(row["applications"]),
             selected=int(row["selected"]),
             awarded_cents=Cents(int(row["awarded_cents"])),
+            by_sector=[
+                SectorFigures(
+                    sector=None
+                    if s["priority_sector"] is None
+                    else PrioritySector(s["priority_sector"]),
+                    applications=int(s["applications"]),
+                    selected=int(s["selected"]),
+                    awarded_cents=Cents(int(s["awarded_cents"])),
+                )
+                for s in sectors
+            ],
         )
 
     @classmethod
@@ -149,6 +198,10 @@ class CallApplication(Node, AboutACompany):
     selected_at: datetime | None
     rejected_at: datetime | None
     reject_reason: str | None
+    priority_sector: PrioritySector | None = strawberry.field(
+        description="The priority sector of « Pionniers de l'IA » the project is in; null for "
+        "none (or an application submitted before sectors were recorded)."
+    )
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> CallApplication:
@@ -172,4 +225,7 @@ class CallApplication(Node, AboutACompany):
             selected_at=row["selected_at"],
             rejected_at=row["rejected_at"],
             reject_reason=row["reject_reason"],
+            priority_sector=None
+            if row["priority_sector"] is None
+            else PrioritySector(row["priority_sector"]),
         )

@@ -3,6 +3,7 @@ followed through selection and Pionniers de l'IA's gated phases."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -13,6 +14,7 @@ import pytest
 from osezia.domain.calendar import date_in_france, today_in_france
 from osezia.domain.calls.application import Calls
 from osezia.domain.calls.model import CallKind, Phase
+from osezia.domain.calls.submissions import CallApplication
 from osezia.domain.calls.templates import (
     IA_GENERATIVE,
     PIONNIERS_IA,
@@ -615,3 +617,46 @@ def test_a_repeated_command_with_its_key_appends_nothing(calls: Calls, applicati
 
 def test_calls_count_days_in_france_unless_told_otherwise() -> None:
     assert Calls(env=MEMORY).today is today_in_france
+
+
+def test_an_application_names_a_priority_sector_of_pionniers(
+    calls: Calls, pionniers: UUID, company: UUID
+) -> None:
+    application = calls.submit_application(
+        "cci",
+        call_id=pionniers,
+        company_id=company,
+        project_title="Cobotique",
+        priority_sector="INDUSTRY",
+    )
+
+    assert calls.get_application("cci", application).priority_sector == "INDUSTRY"
+
+
+def test_a_sector_outside_the_priority_list_is_refused(
+    calls: Calls, pionniers: UUID, company: UUID
+) -> None:
+    before = log_position(calls)
+
+    with pytest.raises(InvalidValue, match="priority sector 'SPACE' must be one of INDUSTRY"):
+        calls.submit_application(
+            "cci", call_id=pionniers, company_id=company, project_title="x", priority_sector="SPACE"
+        )
+
+    assert log_position(calls) == before
+
+
+def test_an_application_stored_before_sectors_reads_as_in_none(
+    calls: Calls, application: UUID
+) -> None:
+    (stored,) = [
+        s for s in calls.recorder.select_events(application) if s.topic.endswith(".Submitted")
+    ]
+    state = json.loads(stored.state)
+    del state["priority_sector"]
+    del state["class_version"]
+
+    event = calls.mapper.to_domain_event(replace(stored, state=json.dumps(state).encode()))
+
+    assert isinstance(event, CallApplication.Submitted)
+    assert event.priority_sector is None
