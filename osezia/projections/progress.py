@@ -110,6 +110,7 @@ class BudgetProgress:
 class Progress:
     as_of: date
     scope: str
+    every_company: bool  # every company followed on the platform, or the network's own only
     targets: list[TargetProgress]
     partnership_years: list[YearCount]
     apprentice_years: list[YearCount]
@@ -328,6 +329,7 @@ async def progress(
     return Progress(
         as_of=as_of,
         scope=profile.region if profile is not None and profile.region else NATIONAL,
+        every_company=profile is None or "company" in profile.sees_all,
         targets=measured,
         partnership_years=[
             YearCount(year, smes, targets.partnerships_per_year, others)

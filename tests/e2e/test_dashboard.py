@@ -476,7 +476,7 @@ def test_the_page_writes_french(
     page.wait_for_selector("#tableau[data-as-of='2026-03-01']")
 
     assert page.locator("#statut").text_content() == (
-        "Situation au 1er mars 2026 — région Grand Est"
+        "Situation au 1er mars 2026 — entreprises suivies par Bpifrance, région Grand Est"
     )
     assert page.locator("#partenariats").inner_text() == "Aucun pour l'instant."
     assert page.locator("#apprentis").inner_text() == "Aucune pour l'instant."

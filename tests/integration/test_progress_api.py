@@ -209,3 +209,19 @@ def test_partnership_years_list_every_partnership_and_count_only_smes_towards_th
     assert result.data["progress"]["partnershipYears"] == [
         {"year": 2026, "count": 1, "others": 1, "target": 10}
     ]
+
+
+def test_the_figures_say_whose_companies_they_count(
+    world: tuple[str, Platform, Tenants],  # noqa: F811
+) -> None:
+    database_url, platform, tenants = world
+    asyncio.run(build_all(database_url, viewers_of(tenants)))
+    document = "query ($asOf: Date) { progress(asOf: $asOf) { scope companiesCounted } }"
+
+    answers = {
+        tenant: ask_as_of(database_url, platform, tenants, tenant, document, None).data
+        for tenant in ("cci", "operator")
+    }
+
+    assert answers["cci"] == {"progress": {"scope": "NATIONAL", "companiesCounted": "OWN"}}
+    assert answers["operator"] == {"progress": {"scope": "NATIONAL", "companiesCounted": "ALL"}}

@@ -9,7 +9,7 @@ const SESSION_KEY = "osezia.tableau-de-bord";
 
 const PROGRESS_QUERY = `query Progress($asOf: Date) {
   progress(asOf: $asOf) {
-    asOf scope
+    asOf scope companiesCounted
     targets {
       code label unit measured numerator denominator target targetYear
       baseline baselineYear baselineSource progressPercent definition population
@@ -202,6 +202,7 @@ function enregistrer(value) {
 
 // The signed-in person's token, from the server's session: in memory only.
 let personne = null;
+let reseauAffiche = null; // the network's name, which the figures' perimeter names
 
 function entetes(extra = {}) {
   const current = personne || session();
@@ -421,10 +422,12 @@ function afficherRegions() {
   )));
 }
 
+// What the figures count, said plainly: a network's own companies are not the country's.
 function perimetre(p) {
-  if (p.scope === "NATIONAL") return "périmètre national";
   const region = p.regions.find((r) => r.region === p.scope);
-  return region ? `région ${region.name}` : `région ${p.scope}`;
+  const ou = p.scope === "NATIONAL" ? "toutes régions" : `région ${region ? region.name : p.scope}`;
+  if (p.companiesCounted === "ALL") return `toutes les entreprises suivies sur la plateforme, ${ou}`;
+  return `entreprises suivies par ${reseauAffiche || "votre réseau"}, ${ou}`;
 }
 
 function afficher(p) {
@@ -510,6 +513,7 @@ async function montrer(qui) {
   $("deconnexion").hidden = false;
   $("reseau").hidden = false;
   $("reseau").textContent = `Réseau : ${qui.name}`;
+  reseauAffiche = qui.name;
   $("personne").hidden = !qui.person;
   $("personne").textContent = qui.person ? `${qui.person} (${ROLES[qui.role] || qui.role})` : "";
   afficherExports(qui.exports);

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 
 import strawberry
 
@@ -142,6 +143,12 @@ class BudgetProgress:
         )
 
 
+@strawberry.enum(description="Which companies a network's figures count.")
+class CompaniesCounted(Enum):
+    OWN = "OWN"
+    ALL = "ALL"
+
+
 @strawberry.type(
     description="Progress towards the plan's 2030 targets as of a day, within what the "
     "caller's network sees. The same day always gives the same answer."
@@ -149,6 +156,10 @@ class BudgetProgress:
 class Progress:
     as_of: date
     scope: str = strawberry.field(description="NATIONAL, or a regional network's region code.")
+    companies_counted: CompaniesCounted = strawberry.field(
+        description="Which companies the adoption figures count: the network's own (OWN: those "
+        "it follows, within its scope), or every company followed on the platform (ALL)."
+    )
     targets: list[TargetProgress]
     partnership_years: list[YearCount]
     apprentice_years: list[YearCount]
@@ -161,6 +172,9 @@ class Progress:
         return cls(
             as_of=figure.as_of,
             scope=figure.scope,
+            companies_counted=CompaniesCounted.ALL
+            if figure.every_company
+            else CompaniesCounted.OWN,
             targets=[TargetProgress.of(t) for t in figure.targets],
             partnership_years=[YearCount.of(y) for y in figure.partnership_years],
             apprentice_years=[YearCount.of(y) for y in figure.apprentice_years],
