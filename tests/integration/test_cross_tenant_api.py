@@ -133,6 +133,7 @@ MUTATIONS = {
     "registerProviderToEvent": 'registerProviderToEvent(eventId: "{event}", siren: "632012100", name: "n")',
     "bookMeeting": 'bookMeeting(eventId: "{event}", companyId: "{company}", providerSiren: "632012100")',
     "recordAttendance": 'recordAttendance(eventId: "{event}", on: "2026-05-01", providerSiren: "632012100")',
+    "holdEvent": 'holdEvent(eventId: "{event}", on: "2026-05-01")',
     "cancelEvent": 'cancelEvent(eventId: "{event}", reason: "r")',
     "proposePartnership": 'proposePartnership(companyId: "{company}", researchTeam: "t", topic: "v")',
     "signPartnership": 'signPartnership(partnershipId: "{partnership}", on: "2026-01-01")',

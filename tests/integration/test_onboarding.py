@@ -61,7 +61,7 @@ class History:
         }
         self.events = {
             region: p.meetups.schedule_event(
-                "cci",
+                "cci" if region else "operator",  # the operator alone schedules the national day
                 title=f"Rencontre IA {region or 'nationale'}",
                 kind="MONTHLY_MEETUP" if region else "NATIONAL_DAY",
                 region=region,

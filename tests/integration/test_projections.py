@@ -115,8 +115,9 @@ class History:
             )
         elif action == "event":
             monthly = b % 4 != 0
+            # The operator alone schedules the national day, which takes every network's own.
             event_id = p.meetups.schedule_event(
-                tenant,
+                tenant if monthly else "operator",
                 title=f"Rencontre IA {a}",
                 kind="MONTHLY_MEETUP" if monthly else "NATIONAL_DAY",
                 region=region_pair[0] if monthly else None,

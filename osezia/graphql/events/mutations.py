@@ -10,7 +10,11 @@ from osezia.graphql.context import Info
 
 @strawberry.type
 class EventMutations:
-    @strawberry.mutation(description="Schedule a MONTHLY_MEETUP (in a region) or a NATIONAL_DAY.")
+    @strawberry.mutation(
+        description="Schedule a MONTHLY_MEETUP (in a region; a regional network's own) or, for "
+        "the operator only, a NATIONAL_DAY. An open event (the national day always is) takes "
+        "registrations of companies from every network."
+    )
     async def schedule_event(
         self,
         info: Info,
@@ -19,9 +23,11 @@ class EventMutations:
         on: date,
         capacity: int,
         region: str | None = None,
+        open: bool = False,
         idempotency_key: str | None = None,
     ) -> CommandResult:
         m, tenant = info.context.platform.meetups, info.context.tenant
+        home_region = info.context.profile.region
         return await run_command(
             info,
             "schedule_event",
@@ -33,11 +39,16 @@ class EventMutations:
                 on=on,
                 capacity=capacity,
                 region=region,
+                open=open,
+                home_region=home_region,
                 idempotency_key=idempotency_key,
             ),
         )
 
-    @strawberry.mutation(description="Register a company to an event (within its capacity).")
+    @strawberry.mutation(
+        description="Register a company to an event (within its capacity): to one the network "
+        "organises, or to any open event it sees."
+    )
     async def register_company_to_event(
         self,
         info: Info,
@@ -104,7 +115,9 @@ class EventMutations:
             ),
         )
 
-    @strawberry.mutation(description="Record that a company or a provider (exactly one) came.")
+    @strawberry.mutation(
+        description="Record that a company or a provider (exactly one) came to a HELD event."
+    )
     async def record_attendance(
         self,
         info: Info,
@@ -129,7 +142,28 @@ class EventMutations:
             ),
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Record that a SCHEDULED event took place on `on` (not in the future, not "
+        "before its day): it becomes HELD, and attendance may be recorded."
+    )
+    async def hold_event(
+        self,
+        info: Info,
+        event_id: strawberry.ID,
+        on: date,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        m, tenant = info.context.platform.meetups, info.context.tenant
+        return await run_command(
+            info,
+            "hold_event",
+            m,
+            lambda: m.hold_event(
+                tenant, uuid_of(event_id, "event"), on=on, idempotency_key=idempotency_key
+            ),
+        )
+
+    @strawberry.mutation(description="Cancel a SCHEDULED event.")
     async def cancel_event(
         self,
         info: Info,

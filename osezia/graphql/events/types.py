@@ -5,7 +5,9 @@ from typing import Any
 
 import strawberry
 
+from osezia.graphql.context import Info
 from osezia.graphql.node import Node
+from osezia.tenants.visibility import Viewer
 
 
 @strawberry.type(description="A company or an AI solution provider registered to an event.")
@@ -14,12 +16,29 @@ class Participant:
     company_id: strawberry.ID | None
     provider_siren: str | None
     provider_name: str | None
+    registered_by: str = strawberry.field(description="The network that registered it.")
+
+    @classmethod
+    def of(cls, entry: dict[str, Any], organiser: str) -> Participant:
+        return cls(
+            kind=entry["kind"],
+            company_id=strawberry.ID(entry["company_id"]) if "company_id" in entry else None,
+            provider_siren=entry.get("siren"),
+            provider_name=entry.get("name"),
+            registered_by=registrant(entry, organiser),
+        )
 
 
 @strawberry.type(description="A one-to-one meeting booked between a company and a provider.")
 class Meeting:
     company_id: strawberry.ID
     provider_siren: str
+
+
+def registrant(entry: dict[str, Any], organiser: str) -> str:
+    # Rows projected before registrations kept their network: the organiser made them all.
+    by: str = entry.get("by") or organiser
+    return by
 
 
 @strawberry.type(description="An event of the plan: a monthly meetup or the national day.")
@@ -30,15 +49,46 @@ class Event(Node):
     region: str | None
     on: date
     capacity: int
-    status: str
+    status: str = strawberry.field(description="SCHEDULED, then HELD or CANCELLED.")
+    open: bool = strawberry.field(
+        description="Whether every network may register its companies (the national day is)."
+    )
+    held_on: date | None = strawberry.field(description="The day it was held, once HELD.")
     registered_count: int
-    participants: list[Participant]
-    meetings: list[Meeting]
+    company_count: int
+    provider_count: int
+    meeting_count: int
     attended_count: int
     organiser: str
+    entries: strawberry.Private[list[dict[str, Any]]]
+    booked: strawberry.Private[list[dict[str, Any]]]
+
+    @strawberry.field(
+        description="The registrations the caller may see: every one for the organiser, its "
+        "own for a registering network, none for others (they see the counts)."
+    )
+    def participants(self, info: Info) -> list[Participant]:
+        return [Participant.of(e, self.organiser) for e in self.entries if self._shown(info, e)]
+
+    @strawberry.field(description="Meetings of the companies whose registration the caller sees.")
+    def meetings(self, info: Info) -> list[Meeting]:
+        shown = {
+            e["company_id"] for e in self.entries if self._shown(info, e) and "company_id" in e
+        }
+        return [
+            Meeting(company_id=strawberry.ID(m["company_id"]), provider_siren=m["provider_siren"])
+            for m in self.booked
+            if m["company_id"] in shown
+        ]
+
+    def _shown(self, info: Info, entry: dict[str, Any]) -> bool:
+        viewer = Viewer(info.context.tenant, info.context.profile)
+        return viewer.sees_registration(self.organiser, registrant(entry, self.organiser))
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Event:
+        entries: list[dict[str, Any]] = row["participants"]
+        companies = sum(1 for e in entries if e["kind"] == "COMPANY")
         return cls(
             id=strawberry.ID(str(row["id"])),
             title=row["title"],
@@ -47,22 +97,14 @@ class Event(Node):
             on=row["on_date"],
             capacity=row["capacity"],
             status=row["status"],
+            open=row["is_open"],
+            held_on=row["held_on"],
             registered_count=row["registered_count"],
-            participants=[
-                Participant(
-                    kind=p["kind"],
-                    company_id=strawberry.ID(p["company_id"]) if "company_id" in p else None,
-                    provider_siren=p.get("siren"),
-                    provider_name=p.get("name"),
-                )
-                for p in row["participants"]
-            ],
-            meetings=[
-                Meeting(
-                    company_id=strawberry.ID(m["company_id"]), provider_siren=m["provider_siren"]
-                )
-                for m in row["meetings"]
-            ],
+            company_count=companies,
+            provider_count=len(entries) - companies,
+            meeting_count=len(row["meetings"]),
             attended_count=len(row["attended"]),
             organiser=row["owner"],
+            entries=entries,
+            booked=row["meetings"],
         )
