@@ -3,9 +3,12 @@ cancelled; open ones take registrations from every network."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -610,3 +613,38 @@ def test_a_closed_event_of_another_network_is_not_found_for_registrations(
         meetups.register_company(BPIFRANCE, event_id, company_id=ours)
 
     assert log_position(meetups) == before
+
+
+def as_version_one_wrote_it(meetups: Meetups, event_id: UUID, name: str, field: str) -> Any:
+    """The stored event named ``name`` of the event, without ``field``, read back."""
+    (stored,) = [
+        s for s in meetups.recorder.select_events(event_id) if s.topic.endswith(f"Meetup.{name}")
+    ]
+    state = json.loads(stored.state)
+    del state[field], state["class_version"]
+    return meetups.mapper.to_domain_event(replace(stored, state=json.dumps(state).encode()))
+
+
+@pytest.mark.parametrize(
+    ("schedule", "opened"), [(a_national_day, True), (a_monthly_meetup, False)]
+)
+def test_an_event_scheduled_before_events_could_be_open_is_open_if_it_is_the_national_day(
+    meetups: Meetups, schedule: Callable[[Meetups], UUID], opened: bool
+) -> None:
+    event_id = schedule(meetups)
+
+    scheduled = as_version_one_wrote_it(meetups, event_id, "Scheduled", "open")
+
+    assert isinstance(scheduled, Meetup.Scheduled)
+    assert scheduled.open is opened
+
+
+def test_a_registration_stored_before_registrants_were_kept_is_the_organisers(
+    meetups: Meetups, company: UUID
+) -> None:
+    event_id = an_event_with(meetups, company)
+
+    registered = as_version_one_wrote_it(meetups, event_id, "CompanyRegistered", "by")
+
+    assert isinstance(registered, Meetup.CompanyRegistered)
+    assert (registered.company_id, registered.by) == (company, None)
