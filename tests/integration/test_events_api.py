@@ -301,3 +301,25 @@ def test_only_the_organiser_holds_an_open_event(client: Api) -> None:
     answer = client.mutate("cci", f'holdEvent(eventId: "{event}", on: "{DAY}")')
 
     assert (answer["code"], answer["message"]) == ("NOT_FOUND", f"no event with id {event}")
+
+
+def test_a_regional_network_registers_only_to_open_events_of_its_region(
+    database_url: str, client: Api, platform: Platform
+) -> None:
+    rennes = monthly_meetup(client, "bpifrance", extra=", open: true")
+    lyon = client.done(
+        "bpifrance",
+        f'scheduleEvent(title: "Lyon", kind: "MONTHLY_MEETUP", region: "84", on: "{DAY}", '
+        "capacity: 9, open: true)",
+    )
+    company = a_company(platform, "cci", "542107651")
+    before = log_position(platform)
+
+    refused = mutate_as_regional(
+        platform, database_url, f'registerCompanyToEvent(eventId: "{lyon}", companyId: "{company}")'
+    )
+
+    assert (refused["code"], refused["message"]) == ("NOT_FOUND", f"no event with id {lyon}")
+    assert log_position(platform) == before
+    at_home = f'registerCompanyToEvent(eventId: "{rennes}", companyId: "{company}")'
+    assert mutate_as_regional(platform, database_url, at_home)["__typename"] == "Done"

@@ -90,11 +90,15 @@ class Meetups(PlatformApplication):
         event_id: UUID,
         *,
         company_id: UUID,
+        home_region: str | None = None,
         idempotency_key: str | None = None,
     ) -> None:
+        """Register a company the caller sees; ``home_region`` is the caller's region when its
+        profile has one (another network's open event outside it does not exist for it)."""
+
         def run() -> tuple[None, list[Aggregate]]:
             seen_company(self, tenant, company_id)
-            meetup = self.event_taking_registrations(tenant, event_id)
+            meetup = self.event_taking_registrations(tenant, event_id, home_region)
             meetup.register_company(company_id, by=tenant)
             return None, [meetup]
 
@@ -202,15 +206,19 @@ class Meetups(PlatformApplication):
     def get_event(self, tenant: str, event_id: UUID) -> Meetup:
         return self.load(tenant, event_id, Meetup, "event")
 
-    def event_taking_registrations(self, tenant: str, event_id: UUID) -> Meetup:
+    def event_taking_registrations(
+        self, tenant: str, event_id: UUID, home_region: str | None = None
+    ) -> Meetup:
         """The event, if ``tenant`` organises it, or sees it and it is open.
 
-        Another network's event that is not open answers as one that does not exist.
+        Another network's event that is not open, or not in the caller's region, answers as
+        one that does not exist.
         """
         meetup = self.find(event_id, Meetup)
+        home = None if home_region is None else normalise_region(home_region)
         if (
             meetup is None
-            or not meetup.takes_registrations_from(tenant)
+            or not meetup.takes_registrations_from(tenant, home)
             or not self.networks.sees(tenant, "event", meetup.tenant, meetup.region, ())
         ):
             raise NotFound(f"no event with id {event_id}")

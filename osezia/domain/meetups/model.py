@@ -183,9 +183,12 @@ class Meetup(Aggregate):
     def participant_count(self) -> int:
         return len(self.companies) + len(self.providers)
 
-    def takes_registrations_from(self, tenant: str) -> bool:
-        """Whether ``tenant`` may register companies: the organiser, or anyone if it is open."""
-        return self.open or tenant == self.tenant
+    def takes_registrations_from(self, tenant: str, home_region: str | None = None) -> bool:
+        """Whether ``tenant`` may register companies: the organiser or, to an open event, any
+        network, if the event is national or in the network's region when it has one."""
+        if tenant == self.tenant:
+            return True
+        return (self.open and home_region in (None, self.region)) or (self.open and not self.region)
 
     def register_company(self, company_id: UUID, by: str) -> None:
         self.check_scheduled("register a company")

@@ -65,6 +65,7 @@ class EventMutations:
                 tenant,
                 uuid_of(event_id, "event"),
                 company_id=uuid_of(company_id, "company"),
+                home_region=info.context.profile.region,
                 idempotency_key=idempotency_key,
             ),
         )

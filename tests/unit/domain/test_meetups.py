@@ -648,3 +648,23 @@ def test_a_registration_stored_before_registrants_were_kept_is_the_organisers(
 
     assert isinstance(registered, Meetup.CompanyRegistered)
     assert (registered.company_id, registered.by) == (company, None)
+
+
+def test_a_regional_network_registers_to_open_events_of_its_region_and_national_ones_only(
+    meetups: Meetups, companies: Companies
+) -> None:
+    in_53 = an_open_meetup(meetups)
+    in_84 = meetups.schedule_event(
+        CCI, title="Lyon", kind="MONTHLY_MEETUP", region="84", on=HELD_ON, capacity=9, open=True
+    )
+    national = a_national_day(meetups)
+    ours = a_company(companies, "542107651", tenant=BPIFRANCE)
+    before = log_position(meetups)
+
+    with pytest.raises(NotFound, match=f"no event with id {in_84}"):
+        meetups.register_company(BPIFRANCE, in_84, company_id=ours, home_region="53")
+    assert log_position(meetups) == before
+
+    meetups.register_company(BPIFRANCE, in_53, company_id=ours, home_region="53")
+    meetups.register_company(BPIFRANCE, national, company_id=ours, home_region="84")
+    assert meetups.get_event(OPERATOR, national).registrants == {ours: BPIFRANCE}
