@@ -68,22 +68,24 @@ class Event(Node):
         "own for a registering network, none for others (they see the counts)."
     )
     def participants(self, info: Info) -> list[Participant]:
-        return [Participant.of(e, self.organiser) for e in self.entries if self._shown(info, e)]
+        return [Participant.of(e, self.organiser) for e in self._shown(info)]
 
     @strawberry.field(description="Meetings of the companies whose registration the caller sees.")
     def meetings(self, info: Info) -> list[Meeting]:
-        shown = {
-            e["company_id"] for e in self.entries if self._shown(info, e) and "company_id" in e
-        }
+        shown = {e["company_id"] for e in self._shown(info) if "company_id" in e}
         return [
             Meeting(company_id=strawberry.ID(m["company_id"]), provider_siren=m["provider_siren"])
             for m in self.booked
             if m["company_id"] in shown
         ]
 
-    def _shown(self, info: Info, entry: dict[str, Any]) -> bool:
+    def _shown(self, info: Info) -> list[dict[str, Any]]:
         viewer = Viewer(info.context.tenant, info.context.profile)
-        return viewer.sees_registration(self.organiser, registrant(entry, self.organiser))
+        return [
+            e
+            for e in self.entries
+            if viewer.sees_registration(self.organiser, registrant(e, self.organiser))
+        ]
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Event:
