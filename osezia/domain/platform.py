@@ -21,6 +21,7 @@ from osezia.domain.loans.application import Loans
 from osezia.domain.meetups.application import Meetups
 from osezia.domain.partnerships.application import Partnerships
 from osezia.domain.referrals.application import Referrals
+from osezia.domain.surveys.application import Surveys
 
 
 class Platform:
@@ -52,6 +53,7 @@ class Platform:
         self.calls = Calls(env=env, share_with=share)
         self.catalogue = Catalogue(env=env, share_with=share)
         self.budget = Budget(env=env, share_with=share)
+        self.surveys = Surveys(env=env, share_with=share)
 
     def close(self) -> None:
         # One store: closing the owner closes the pool the others borrow.

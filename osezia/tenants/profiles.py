@@ -33,9 +33,13 @@ KINDS = (
     "solution",
     "adoption",
     "budget",
+    "survey_measurement",
 )
-# Public: the calendar, the ambassadors, the calls for projects, the catalogue and the budget.
-PUBLIC_KINDS = frozenset({"ambassador", "event", "call", "provider", "solution", "budget"})
+# Public: the calendar, the ambassadors, the calls for projects, the catalogue, the budget and
+# the survey measurements.
+PUBLIC_KINDS = frozenset(
+    {"ambassador", "event", "call", "provider", "solution", "budget", "survey_measurement"}
+)
 
 # Commands, by the scope they need.
 COMMANDS: dict[str, str] = {
@@ -95,6 +99,9 @@ COMMANDS: dict[str, str] = {
     "commit_funds": "approve",
     "pay_funds": "approve",
     "authorise_overrun": "admin",
+    # The country's figures are published facts, but the dashboard reads every network's
+    # results against them: a manager's decision, as paying funds is.
+    "record_survey_measurement": "approve",
     "manage_tenants": "admin",
 }
 
@@ -209,7 +216,10 @@ DEFAULT_TENANTS: dict[str, tuple[str, Profile]] = {
     "operator": (
         "État (opérateur du plan)",
         Profile(
-            commands=_GATHERINGS | _ACADEMIE | _BUDGET | {"open_call", "manage_tenants"},
+            commands=_GATHERINGS
+            | _ACADEMIE
+            | _BUDGET
+            | {"open_call", "record_survey_measurement", "manage_tenants"},
             sees_all=frozenset(KINDS),
         ),
     ),
