@@ -188,7 +188,8 @@ class Meetup(Aggregate):
         network, if the event is national or in the network's region when it has one."""
         if tenant == self.tenant:
             return True
-        return (self.open and home_region in (None, self.region)) or (self.open and not self.region)
+        in_region = home_region is None or self.region is None or self.region == home_region
+        return self.open and in_region
 
     def register_company(self, company_id: UUID, by: str) -> None:
         self.check_scheduled("register a company")
