@@ -110,6 +110,8 @@ async def _apply(conn: Connection, batch: Batch, event: StoredEvent) -> None:
             _put(batch, model, event.originator_id, row)
             if model is referrals.MODEL and row["to_tenant"] == batch.viewer.slug:
                 await _share_company(conn, batch, row["company_id"], event)
+            elif model in _ABOUT_A_COMPANY and owner == batch.viewer.slug and row["company_id"]:
+                await _show_company(conn, batch, row["company_id"], event)
         return
     if event.topic == companies.FOLLOWED:
         await _follow(conn, batch, event)
@@ -152,6 +154,51 @@ async def _share_company(
     _put(batch, companies.MODEL, company_id, row)
 
 
+# Read models whose records are about one company and owned by one network.
+_ABOUT_A_COMPANY = tuple(
+    model
+    for model in READ_MODELS
+    if model not in (companies.MODEL, referrals.MODEL)
+    and {"company_id", "owner"} <= set(model.table.column_names)
+)
+
+
+async def _show_company(
+    conn: Connection, batch: Batch, company_id: UUID, record: StoredEvent
+) -> None:
+    """The viewer's own record is about a company it may not have seen yet: the company's row
+    shows the viewer's record of it if it follows it, its registrant's otherwise."""
+    if await _row(conn, batch, companies.MODEL, company_id) is not None:
+        return
+    events = await events_of(conn, company_id, up_to=record.position)
+    row = companies.as_seen_by(events, batch.viewer.slug)
+    if row is None:
+        return
+    owner, region, _ = companies.scope(row)
+    if batch.viewer.sees_company(owner, region, (batch.viewer.slug,)):
+        _put(batch, companies.MODEL, company_id, row)
+
+
+async def _record_owners(conn: Connection, batch: Batch, company_id: UUID) -> tuple[str, ...]:
+    """The viewer, when one of its own records is about the company; nobody otherwise."""
+    viewer = batch.viewer.slug
+    for model in _ABOUT_A_COMPANY:
+        rows = batch.tables[model].rows.values()
+        if any(
+            r and str(r["company_id"]) == str(company_id) and r["owner"] == viewer for r in rows
+        ):
+            return (viewer,)
+        found = await conn.fetchval(
+            f'SELECT 1 FROM "{batch.schema}".{model.table.name} '
+            "WHERE company_id = $1 AND owner = $2 LIMIT 1",
+            company_id,
+            viewer,
+        )
+        if found:
+            return (viewer,)
+    return ()
+
+
 async def _unshare_company(
     conn: Connection, batch: Batch, company_id: UUID, revoked: StoredEvent
 ) -> None:
@@ -163,7 +210,8 @@ async def _unshare_company(
     owner, region, _ = companies.scope(row)
     # A viewer that sees the company on its own terms (it follows it, or sees every company)
     # keeps its row as it is.
-    if not batch.viewer.sees("company", owner, region):
+    record_owners = await _record_owners(conn, batch, company_id)
+    if not batch.viewer.sees_company(owner, region, record_owners):
         if not left:
             _put(batch, companies.MODEL, company_id, None)
             return

@@ -1,11 +1,12 @@
 """Who sees what: the one rule every read model is built with, and every command checks.
 
 A tenant sees (a) what it owns, or stands in as a party (a company it follows, a referral it
-made or received), (b) a company another tenant shared with it (handled by the referral
-projection), (c) public reference data (ambassadors, the events calendar), within its region
-when it is a regional network, and (d) every record of the kinds its profile lists in
-`sees_all` (Bpifrance: diagnostics; INRIA: partnerships). Aggregated figures, which identify no
-company, come from the platform's own model and are open to every tenant.
+made or received, the company one of its own records is about), (b) a company another tenant
+shared with it (handled by the referral projection), (c) public reference data (ambassadors,
+the events calendar), within its region when it is a regional network, and (d) every record
+of the kinds its profile lists in `sees_all` (Bpifrance: diagnostics; INRIA: partnerships).
+Aggregated figures, which identify no company, come from the platform's own model and are
+open to every tenant.
 
 Who registered whom to an event the tenant sees is shown to the event's organiser (every
 registration) and to the registering network (its own); every other viewer sees counts only.
@@ -43,6 +44,14 @@ class Viewer:
         if kind == "referral":
             return False
         return kind in profile.sees_all and in_region
+
+    def sees_company(self, owner: str, region: str | None, record_owners: Collection[str]) -> bool:
+        """Whether this viewer sees a company whose records (diagnostics, partnerships, loans…)
+        are owned by ``record_owners``: a network always sees the company of its own records,
+        whoever registered it and wherever it is, so that a record never shows a company the
+        reader cannot open (a referral since revoked, a company registered before records had
+        to name one the network follows)."""
+        return self.sees("company", owner, region, record_owners)
 
     def sees_registration(self, organiser: str, registrant: str) -> bool:
         """Whether this viewer, who sees the event, sees that ``registrant`` registered one of

@@ -49,3 +49,24 @@ def test_the_operator_which_sees_every_record_sees_only_the_counts_of_others_reg
 @given(organiser=SLUGS, registrant=SLUGS)
 def test_the_platforms_own_model_sees_every_registration(organiser: str, registrant: str) -> None:
     assert PLATFORM_VIEWER.sees_registration(organiser, registrant)
+
+
+REGIONS = st.sampled_from([None, "53", "84", "11"])
+
+
+@given(viewer=SLUGS, profile=PROFILES, owner=SLUGS, region=REGIONS, others=st.frozensets(SLUGS))
+def test_a_network_sees_the_company_of_its_own_records_whoever_registered_it_and_wherever(
+    viewer: str, profile: Profile, owner: str, region: str | None, others: frozenset[str]
+) -> None:
+    assert Viewer(viewer, profile).sees_company(owner, region, {viewer, *others})
+
+
+@given(viewer=SLUGS, profile=PROFILES, owner=SLUGS, region=REGIONS, others=st.frozensets(SLUGS))
+def test_others_records_about_a_company_show_it_to_nobody_who_would_not_see_it_anyway(
+    viewer: str, profile: Profile, owner: str, region: str | None, others: frozenset[str]
+) -> None:
+    record_owners = others - {viewer}
+
+    assert Viewer(viewer, profile).sees_company(owner, region, record_owners) == Viewer(
+        viewer, profile
+    ).sees("company", owner, region)
