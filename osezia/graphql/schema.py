@@ -43,6 +43,8 @@ from osezia.graphql.referrals.mutations import ReferralMutations
 from osezia.graphql.referrals.queries import ReferralQueries
 from osezia.graphql.scalars import SCALARS
 from osezia.graphql.subscriptions.subscriptions import Subscription
+from osezia.graphql.surveys.mutations import SurveyMutations
+from osezia.graphql.surveys.queries import SurveyQueries
 
 
 @strawberry.type
@@ -68,6 +70,7 @@ class Query(
     CallsQueries,
     CatalogueQueries,
     BudgetQueries,
+    SurveyQueries,
     ProgressQueries,
     ProjectionQueries,
     DecisionQueries,
@@ -89,6 +92,7 @@ class Mutation(
     CallsMutations,
     CatalogueMutations,
     BudgetMutations,
+    SurveyMutations,
 ):
     pass
 

@@ -16,6 +16,7 @@ from osezia.projections import (
     partnerships,
     referrals,
     solutions,
+    surveys,
     trainings,
 )
 from osezia.projections.readmodel import ReadModel
@@ -33,6 +34,7 @@ READ_MODELS: tuple[ReadModel, ...] = (
     *calls.MODELS,
     *solutions.MODELS,
     *budget.MODELS,
+    *surveys.MODELS,
 )
 
 # Views over the platform's own model that every tenant may read: figures that name no company

@@ -27,6 +27,7 @@ from osezia.domain.targets import PLAN_TARGETS, PlanTargets, Target, TargetCode
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.partnerships import SME
+from osezia.projections.surveys import SurveyMeasurement, measurements
 from osezia.tenants.profiles import Profile
 
 NATIONAL = "NATIONAL"
@@ -61,6 +62,8 @@ class TargetProgress:
     denominator: float | None
     year: int
     progress_percent: float
+    # What surveys measured that bears on the target, beside the platform's own share.
+    surveys: tuple[SurveyMeasurement, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -266,7 +269,11 @@ def _percent(part: int, whole: int) -> float:
 
 
 def _measured(
-    target: Target, measured: float, as_of: date, ratio: tuple[int, int] | None = None
+    target: Target,
+    measured: float,
+    as_of: date,
+    ratio: tuple[int, int] | None = None,
+    surveys: tuple[SurveyMeasurement, ...] = (),
 ) -> TargetProgress:
     return TargetProgress(
         target=target,
@@ -275,7 +282,19 @@ def _measured(
         denominator=float(ratio[1]) if ratio else None,
         year=target.year_for(as_of.year),
         progress_percent=target.progress_percent(measured),
+        surveys=surveys,
     )
+
+
+def segment_of_target(code: TargetCode) -> Segment | None:
+    """The segment whose adoption the target measures; None for the other targets."""
+    return next((s for s, adoption in _ADOPTION.items() if adoption is code), None)
+
+
+def bearing_on(segment: Segment, found: list[SurveyMeasurement]) -> tuple[SurveyMeasurement, ...]:
+    """The measurements shown beside a segment's adoption figure: those of the segment, and
+    those whose population maps to no segment (each says which population it is over)."""
+    return tuple(m for m in found if m.segment is None or m.segment == segment)
 
 
 async def progress(
@@ -295,6 +314,7 @@ async def progress(
     trained = await trained_by_region(conn, tenant, as_of)
     apprentices = await apprentices_by_year(conn, tenant, as_of)
     money = await budget(conn, tenant, as_of, targets.envelope_cents)
+    surveyed = await measurements(conn, tenant, cutoff=cutoff)
 
     by_segment: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
     by_region: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -318,13 +338,14 @@ async def progress(
     }
     measured: list[TargetProgress] = []
     for target in targets.targets:
-        segment = next((s for s, code in _ADOPTION.items() if code is target.code), None)
+        segment = segment_of_target(target.code)
         if segment is None:
             measured.append(_measured(target, counts[target.code], as_of))
             continue
         registered, adopted = by_segment[segment]
         ratio = (adopted, registered)
-        measured.append(_measured(target, _percent(adopted, registered), as_of, ratio))
+        share = _percent(adopted, registered)
+        measured.append(_measured(target, share, as_of, ratio, bearing_on(segment, surveyed)))
 
     return Progress(
         as_of=as_of,

@@ -7,7 +7,13 @@ import strawberry
 
 from osezia.domain.budget.model import allocation_source
 from osezia.graphql.scalars import Cents
+from osezia.graphql.surveys.types import SurveyMeasurement
 from osezia.projections import progress as figures
+
+_PLATFORM_SHARE = (
+    "Share of the {segment} companies followed on the platform (not a national rate: see "
+    "surveyMeasurements)"
+)
 
 
 @strawberry.type(
@@ -31,10 +37,21 @@ class TargetProgress:
     )
     definition: str
     population: str
+    measured_label: str = strawberry.field(
+        description="What `measured` is, in one line: for an adoption target, the share of "
+        "the companies followed on the platform, which is not the country's rate."
+    )
+    survey_measurements: list[SurveyMeasurement] = strawberry.field(
+        description="For an adoption target: what surveys measured that bears on it (its "
+        "segment, or a population that maps to no segment), as recorded by the date, each "
+        "labelled with what it measures, over which population, its year and source. Empty "
+        "for the other targets."
+    )
 
     @classmethod
     def of(cls, figure: figures.TargetProgress) -> TargetProgress:
         target, baseline = figure.target, figure.target.baseline
+        segment = figures.segment_of_target(target.code)
         return cls(
             code=target.code.value,
             label=target.label,
@@ -50,6 +67,10 @@ class TargetProgress:
             progress_percent=figure.progress_percent,
             definition=target.definition,
             population=target.population,
+            measured_label=target.label
+            if segment is None
+            else _PLATFORM_SHARE.format(segment=segment.value),
+            survey_measurements=[SurveyMeasurement.of(m) for m in figure.surveys],
         )
 
 
