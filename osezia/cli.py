@@ -92,9 +92,12 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
     schemas = migrate_everything(url, logins=settings.role_urls)
     with Tenants(env=_store_env(url, 1)) as tenants:
         seeded = tenants.seed_defaults()
+        granted = tenants.grant_new_commands()
     print(f"database migrated to {current_revision(url)}; {len(schemas)} read-model schemas")
     if seeded:
         print("tenants registered: " + ", ".join(seeded))
+    for slug, commands in granted.items():
+        print(f"{slug} was granted this release's new commands: {', '.join(commands)}")
     return 0
 
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import asyncpg
 
@@ -69,13 +70,15 @@ async def onboard_missing(conn: Connection, viewers: list[Viewer], onboard: Onbo
 async def rebuild_changed_profiles(
     conn: Connection, viewers: list[Viewer], rebuild: Onboard
 ) -> None:
-    """A network whose profile changed (what it may see) gets its read models built again;
-    until the new version swaps in, the old one keeps serving."""
+    """A network whose sight changed (what it may see: Profile.sight) gets its read models
+    built again; until the new version swaps in, the old one keeps serving. A change of its
+    commands alone rebuilds nothing."""
     for viewer in viewers:
         if viewer.profile is None or await building_version(conn, viewer.slug) is not None:
             continue
         live = await live_version(conn, viewer.slug)
-        if live is not None and await built_with(conn, viewer.slug) != viewer.profile.as_data():
+        built = await built_with(conn, viewer.slug)
+        if live is not None and _sight(built) != viewer.profile.sight():
             await rebuild(viewer)
 
 
@@ -136,3 +139,8 @@ async def refresh_live_views(conn: Connection, attempts: int = 50) -> list[str]:
                 raise
             await asyncio.sleep(0.05 * (attempt + 1))
     return []
+
+
+def _sight(built: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a version was built to see, from the profile recorded with it."""
+    return None if built is None else Profile.from_data(built).sight()

@@ -7,9 +7,9 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from osezia.domain.errors import AlreadyRegistered, Conflict, InvalidValue, NotFound
-from osezia.tenants.model import Tenant, TenantDirectory, check_slug
+from osezia.tenants.model import Tenant, TenantDirectory, TenantStatus, check_slug
 from osezia.tenants.networks import RegistryApplication
-from osezia.tenants.profiles import DEFAULT_TENANTS, Profile
+from osezia.tenants.profiles import DEFAULT_TENANTS, Profile, successors_due
 
 
 class Tenants(RegistryApplication):
@@ -81,6 +81,28 @@ class Tenants(RegistryApplication):
     def list_tenants(self) -> list[Tenant]:
         directory = self.find(TenantDirectory.create_id(), TenantDirectory)
         return [self.get_tenant(slug) for slug in (directory.slugs if directory else [])]
+
+    def grant_new_commands(self) -> dict[str, list[str]]:
+        """Grant each network, once, the commands a release split off one its profile has
+        (profiles.SUCCESSORS); return what each was granted. A command an administrator later
+        removes stays removed: it is never granted twice."""
+        granted: dict[str, list[str]] = {}
+        for tenant in self.list_tenants():
+            if tenant.status is TenantStatus.OFFBOARDED:
+                continue
+            new = successors_due(Profile.from_data(tenant.profile), tenant.granted)
+            if new:
+                self._grant(tenant.slug, new)
+                granted[tenant.slug] = new
+        return granted
+
+    def _grant(self, slug: str, commands: list[str]) -> None:
+        def run() -> tuple[None, list[Aggregate]]:
+            tenant = self.get_tenant(slug)
+            tenant.grant_commands(commands)
+            return None, [tenant]
+
+        self.execute("operator", None, "grant_new_commands", (slug, commands), run)
 
     def seed_defaults(self) -> list[str]:
         """Register the plan's networks that are not registered yet; return the new slugs."""

@@ -41,6 +41,12 @@ class Tenant(Aggregate):
     class ProfileChanged(Aggregate.Event):
         profile: dict[str, Any]
 
+    class CommandsGranted(Aggregate.Event):
+        """Commands a release added, granted once to a network already registered (profiles
+        are data: a new command reaches a stored profile only this way)."""
+
+        commands: list[str]
+
     class Suspended(Aggregate.Event):
         reason: str
 
@@ -60,6 +66,7 @@ class Tenant(Aggregate):
         self.name = name
         self.profile = profile
         self.status = TenantStatus.ACTIVE
+        self.granted: set[str] = set()  # commands a release granted: never granted twice
 
     def change_profile(self, profile: dict[str, Any]) -> None:
         self._check_not_offboarded("change the profile of")
@@ -68,6 +75,15 @@ class Tenant(Aggregate):
     @event(ProfileChanged)
     def _change_profile(self, profile: dict[str, Any]) -> None:
         self.profile = profile
+
+    def grant_commands(self, commands: list[str]) -> None:
+        self._check_not_offboarded("grant commands to")
+        self._grant_commands(commands)
+
+    @event(CommandsGranted)
+    def _grant_commands(self, commands: list[str]) -> None:
+        self.profile = {**self.profile, "commands": sorted({*self.profile["commands"], *commands})}
+        self.granted.update(commands)
 
     def suspend(self, reason: str) -> None:
         if self.status is not TenantStatus.ACTIVE:

@@ -6,7 +6,7 @@ see is a command, never a code branch.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +106,21 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# Commands a release added by splitting them off an existing one: a network whose stored profile
+# has the older command is granted the newer one once (Tenants.grant_new_commands, run by
+# `osezia migrate`). Holding an event was part of recording its attendance.
+SUCCESSORS: Mapping[str, str] = {"hold_event": "record_attendance"}
+
+
+def successors_due(profile: Profile, granted: Collection[str]) -> list[str]:
+    """The commands SUCCESSORS owes ``profile``, leaving out those granted before."""
+    return sorted(
+        new
+        for new, old in SUCCESSORS.items()
+        if old in profile.commands and new not in profile.commands and new not in granted
+    )
+
+
 @dataclass(frozen=True)
 class Profile:
     """What a network may do and see."""
@@ -143,6 +158,11 @@ class Profile:
             and command in self.commands
             and scope in self.roles.get(role, frozenset())
         )
+
+    def sight(self) -> dict[str, Any]:
+        """The part of the profile that decides what the network sees, which its read models
+        are built for: a change of its commands alone needs no rebuild."""
+        return {"sees_all": sorted(self.sees_all), "region": self.region}
 
     def as_data(self) -> dict[str, Any]:
         return {

@@ -55,3 +55,28 @@ def test_a_network_allowed_to_see_every_diagnostic_gets_them_after_the_rebuild(
     assert [row["company_siren"] for row in after["diagnostics"]] == ["542107651"]
     # Nothing else changed: the profile is the same for every other network.
     assert asyncio.run(rebuild_what_changed()) == 2
+
+
+def test_a_change_of_commands_alone_rebuilds_nothing(
+    database_url: str, platform: Platform, tenants: Tenants
+) -> None:
+    asyncio.run(build_all(database_url, viewers_of(tenants)))
+    cci = Profile.from_data(tenants.get_tenant("cci").profile)
+    fewer = Profile(commands=cci.commands - {"book_meeting"}, roles=cci.roles)
+    tenants.change_profile("cci", fewer)
+    rebuilt: list[str] = []
+
+    async def rebuild_what_changed() -> int | None:
+        async def build(viewer: Viewer) -> None:
+            rebuilt.append(viewer.slug)
+
+        conn = await connect(database_url)
+        try:
+            await rebuild_changed_profiles(conn, viewers_of(tenants), build)
+            live = await live_version(conn, "cci")
+        finally:
+            await conn.close()
+        return live.version if live else None
+
+    assert asyncio.run(rebuild_what_changed()) == 1
+    assert rebuilt == []
