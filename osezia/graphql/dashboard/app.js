@@ -13,6 +13,7 @@ const PROGRESS_QUERY = `query Progress($asOf: Date) {
     targets {
       code label unit measured numerator denominator target targetYear
       baseline baselineYear baselineSource progressPercent definition population
+      surveyMeasurements { survey measures population segment year valueBasisPoints sourceUrl }
     }
     partnershipYears { year count target }
     apprenticeYears { year count target }
@@ -64,6 +65,19 @@ const TARGETS = {
     resume: "Crédits engagés sur l'enveloppe du plan de 200\u00a0M€.",
   },
 };
+
+// What surveys measured, beside the platform's share: who measured it, and over which
+// population. A population the page does not know is shown as the API gives it.
+const ENQUETES = {
+  INSEE_TIC: (annee) => ["INSEE", `TIC ${annee}`],
+  BPIFRANCE_LE_LAB: (annee) => ["Bpifrance Le Lab", `${annee}`],
+  OTHER: (annee) => ["d'enquête", `${annee}`],
+};
+const POPULATIONS = {
+  "companies with 10 persons or more": "entreprises de 10 personnes ou plus",
+  PME: "PME",
+};
+const PART_SUIVIE = "Part des entreprises suivies sur la plateforme";
 
 const EXPORTS = {
   companies: "Entreprises",
@@ -285,6 +299,7 @@ function objectif(t) {
       ? el("p", {}, el("strong", { text: "Source du point de départ : " }), el("span", { lang: "en", text: t.baselineSource }))
       : null,
   );
+  const [partSuivie, enquetes] = mesuresEnquetes(t);
   return el(
     "article",
     { class: "carte objectif", "data-code": t.code },
@@ -295,12 +310,56 @@ function objectif(t) {
       el("span", { class: "valeur", "data-value": t.measured, text: mesure }),
       el("span", { class: "cible", text: `objectif ${t.targetYear} : ${cible}` }),
     ),
+    partSuivie,
     jauge,
     el("p", { class: "avancement", text: `Avancement vers l'objectif : ${pourcentage(t.progressPercent)}` }),
     depart,
     echelle,
+    enquetes,
     details,
   );
+}
+
+function mesureEnquete(m) {
+  const [qui, quand] = (ENQUETES[m.survey] || ENQUETES.OTHER)(m.year);
+  const population = POPULATIONS[m.population];
+  const valeur = pourcentage(m.valueBasisPoints / 100);
+  return el(
+    "li",
+    { class: "mesure-enquete", "data-survey": m.survey, "data-year": m.year },
+    population
+      ? el("span", { text: `Mesure ${qui} (${quand}, ${population}) : ${valeur}` })
+      : el(
+          "span",
+          {},
+          `Mesure ${qui} (${quand}, `,
+          el("span", { lang: "en", text: m.population }),
+          `) : ${valeur}`,
+        ),
+    " — ",
+    el("span", { class: "ce-qui-est-mesure", lang: "en", text: m.measures }),
+    " (",
+    el("a", { href: m.sourceUrl, rel: "noopener noreferrer", target: "_blank", text: "source" }),
+    ")",
+  );
+}
+
+// Beside an adoption figure, which counts the companies the platform follows: what surveys
+// measured over the country's companies, so that neither is read for the other.
+function mesuresEnquetes(t) {
+  if (!t.code.startsWith("ADOPTION_")) return [null, null];
+  const libelle = el("p", { class: "libelle-part", text: PART_SUIVIE });
+  const mesures = t.surveyMeasurements || [];
+  if (!mesures.length) return [libelle, null];
+  return [
+    libelle,
+    el(
+      "div",
+      { class: "enquetes" },
+      el("p", { class: "enquetes-titre", text: "Mesures nationales (enquêtes, autres définitions) :" }),
+      el("ul", {}, ...mesures.map(mesureEnquete)),
+    ),
+  ];
 }
 
 function barres(lignes) {
