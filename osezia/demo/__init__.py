@@ -95,6 +95,7 @@ def _build(rng: random.Random, companies: int, until: date) -> DemoHistory:
     Tenants(env=MEMORY, share_with=platform.companies).seed_defaults()
     timeline = Timeline(platform, until)
     plan.budget(timeline)
+    plan.surveys(timeline)
     solutions = plan.catalogue(timeline, rng)
     adopt = plan.adopter(timeline, rng, solutions)
     registered = demo_companies.register_companies(timeline, rng, companies, until, adopt)

@@ -1,4 +1,5 @@
-"""The demo's other measures: the Académie, loans, acceleration, calls, catalogue and budget."""
+"""The demo's other measures: the Académie, loans, acceleration, calls, catalogue, budget and
+the survey measurements the figures are read beside."""
 
 from __future__ import annotations
 
@@ -43,6 +44,47 @@ def budget(timeline: Timeline) -> None:
 
 def _open_budget(timeline: Timeline) -> None:
     timeline.platform.budget.open_budget("operator")
+
+
+_INSEE_TIC_2024 = (
+    "https://www.bfmtv.com/economie/entreprises/"
+    "10-des-entreprises-francaises-utilisent-l-ia-moins-que-dans-le-reste-de-l-europe_AD-202507010689.html"
+)
+_LE_LAB = (
+    "https://alliancy.fr/bpifrance-renforce-son-soutien-a-lintelligence-artificielle-avec-un-"
+    "plan-dinvestissement-de-10-milliards-deuros"
+)
+_INSEE = ("INSEE_TIC", "share of companies using at least one AI technology")
+_TEN_OR_MORE = "companies with 10 persons or more"
+_GENAI_PME = ("BPIFRANCE_LE_LAB", "share of PME using generative AI")
+# (survey, what it measures, population, segment, year, basis points, source): INSEE's TIC
+# survey published on 1 July 2025, and Bpifrance Le Lab as quoted by the press.
+_MEASUREMENTS = (
+    (*_INSEE, _TEN_OR_MORE, None, 2023, 600, _INSEE_TIC_2024),
+    (*_INSEE, _TEN_OR_MORE, None, 2024, 1000, _INSEE_TIC_2024),
+    (*_GENAI_PME, "PME", "PME_ETI", 2023, 1500, _LE_LAB),
+    (*_GENAI_PME, "PME", "PME_ETI", 2024, 3100, _LE_LAB),
+)
+
+
+def surveys(timeline: Timeline) -> None:
+    """At the launch, the operator records what the surveys had measured, so that the
+    platform's adoption figures show beside the country's."""
+    timeline.at(PLAN_LAUNCH, lambda day: _record_measurements(timeline))
+
+
+def _record_measurements(timeline: Timeline) -> None:
+    for survey, measures, population, segment, year, value, url in _MEASUREMENTS:
+        timeline.platform.surveys.record_survey_measurement(
+            "operator",
+            survey=survey,
+            measures=measures,
+            population=population,
+            segment=segment,
+            year=year,
+            value_basis_points=value,
+            source_url=url,
+        )
 
 
 def academie(
