@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import date, datetime
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 import asyncpg
@@ -46,6 +46,55 @@ AS_OF = strawberry.argument(
     "omitted; a day not over yet (after today) is refused with INVALID_DATE."
 )
 
+# The `asOf` argument of every list, described once.
+LIST_AS_OF = strawberry.argument(
+    description="A day: the records as recorded by the end of that day in France (Paris "
+    "time), consistently with the figures as of that day: records and milestones recorded "
+    "later are left out, and a milestone filter counts a milestone only if it was recorded by "
+    "then. The records as they stand when omitted; a day after today is refused with "
+    "INVALID_DATE."
+)
+
+
+def cutoff_of(as_of: date | None) -> datetime | None:
+    """The end of ``as_of`` in France, before which a record or a milestone must have been
+    recorded to be listed as of that day; None when no day is given. A day not over yet is
+    refused, as figures refuse it."""
+    if as_of is None:
+        return None
+    check_as_of(as_of)
+    return end_of(as_of)
+
+
+def recorded_by(column: str, cutoff: datetime | None) -> tuple[str, object | None]:
+    """The condition that ``column`` (a recorded time) is before the cutoff, for `paged`."""
+    return (f"{column} < {{}}", cutoff)
+
+
+def paris_day(column: str) -> str:
+    """The day in France of a recorded time, in SQL: the day a from/until filter compares."""
+    return f"({column} AT TIME ZONE 'Europe/Paris')::date"
+
+
+def between(column: str, since: date | None, until: date | None) -> list[tuple[str, object | None]]:
+    """Conditions keeping rows whose date ``column`` (an SQL date expression) falls within
+    [since, until], both included; each bound left out when None."""
+    return [(f"{column} >= {{}}", since), (f"{column} <= {{}}", until)]
+
+
+def within(
+    column: str, day: str, since: date | None, until: date | None
+) -> tuple[str, object | None]:
+    """The condition that some element ``x`` of the jsonb list ``column`` has its date ``day``
+    (an SQL expression over ``x``) within [since, until], both included; left out (None) when
+    neither bound is given."""
+    if since is None and until is None:
+        return ("true", None)
+    return (
+        f"EXISTS (SELECT 1 FROM jsonb_array_elements({column}) AS x WHERE {day} <@ {{}})",
+        asyncpg.Range(since, until, upper_inc=True),
+    )
+
 
 @asynccontextmanager
 async def read_models(info: Info, *, caught_up: bool = False) -> AsyncIterator[Db]:
@@ -68,6 +117,25 @@ async def read_models(info: Info, *, caught_up: bool = False) -> AsyncIterator[D
         except TimeoutError:
             raise _busy() from None
         yield conn
+
+
+def read_until(info: Info, cutoff: datetime | None) -> AbstractAsyncContextManager[Db]:
+    """Read records as recorded before a cutoff (as they stand when None): a cutoff in the past
+    waits for the read models to hold the whole log, as figures as of a past day do, so that
+    the same day always lists the same records."""
+    past = cutoff is not None and cutoff <= end_of(today() - timedelta(days=1))
+    return read_models(info, caught_up=past)
+
+
+def where(conditions: Sequence[tuple[str, object | None]]) -> tuple[str, list[object]]:
+    """A WHERE clause and its parameters from `paged`'s conditions (None values left out)."""
+    params: list[object] = []
+    clauses: list[str] = []
+    for sql, value in conditions:
+        if value is not None:
+            params.append(value)
+            clauses.append(sql.format(f"${len(params)}"))
+    return " AND ".join(clauses) or "true", params
 
 
 @asynccontextmanager
@@ -198,10 +266,13 @@ async def paged(
     conditions: Sequence[tuple[str, object | None]] = (),
     first: int,
     after: str | None,
+    cutoff: datetime | None = None,
 ) -> Connection[T]:
-    """One page of a view; conditions whose value is None are left out."""
+    """One page of a view; conditions whose value is None are left out. With a cutoff in the
+    past (a list as of a past day), it reads once the read models hold the whole log, as
+    figures as of a past day do, so the same day always lists the same records."""
     filters = [Filter(sql, value) for sql, value in conditions if value is not None]
-    async with read_models(info) as conn:
+    async with read_until(info, cutoff) as conn:
         found = await page(
             conn,
             info.context.tenant,

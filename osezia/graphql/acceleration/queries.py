@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from osezia.graphql.acceleration.types import AccelerationFigure, Cohort
 from osezia.graphql.context import Info
 from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import AS_OF, paged, read_as_of
+from osezia.graphql.reading import AS_OF, paged, read_as_of, within
 from osezia.projections.names import stable_schema
 
 # Each company by the admission it counted by at the end of day $1, with only the steps
@@ -25,11 +25,29 @@ _ACCELERATION_FIGURES = (
 )
 
 
+_ADMITTED = "(x->>'admitted_on')::date"
+_GRADUATED = "(x->>'graduated_on')::date"
+
+
+def _admission(what: str) -> Any:
+    return strawberry.argument(
+        description=f"Cohorts with a company {what} this day (the admission's dates); the "
+        "cohort lists all its admissions."
+    )
+
+
 @strawberry.type
 class AccelerationQueries:
     @strawberry.field(description="Cohorts the caller's network sees, first opened first.")
     async def cohorts(
-        self, info: Info, first: int = 20, after: str | None = None
+        self,
+        info: Info,
+        admitted_from: Annotated[date | None, _admission("admitted on or after")] = None,
+        admitted_until: Annotated[date | None, _admission("admitted on or before")] = None,
+        graduated_from: Annotated[date | None, _admission("graduated on or after")] = None,
+        graduated_until: Annotated[date | None, _admission("graduated on or before")] = None,
+        first: int = 20,
+        after: str | None = None,
     ) -> Connection[Cohort]:
         return await paged(
             info,
@@ -37,6 +55,10 @@ class AccelerationQueries:
             Cohort.of,
             sort="opened_at",
             sort_type="timestamptz",
+            conditions=[
+                within("admissions", _ADMITTED, admitted_from, admitted_until),
+                within("admissions", _GRADUATED, graduated_from, graduated_until),
+            ],
             first=first,
             after=after,
         )

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated
+
 import strawberry
 
 from osezia.graphql.calls.types import Call, CallApplication
 from osezia.graphql.context import Info
 from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import paged, read_models
+from osezia.graphql.reading import paged, read_models, within
 from osezia.projections.names import stable_schema
 
 
@@ -29,6 +32,18 @@ class CallsQueries:
         info: Info,
         call_code: str | None = None,
         status: str | None = None,
+        awarded_from: Annotated[
+            date | None,
+            strawberry.argument(
+                description="A phase awarded on or after this day (the award's date)."
+            ),
+        ] = None,
+        awarded_until: Annotated[
+            date | None,
+            strawberry.argument(
+                description="A phase awarded on or before this day (the award's date)."
+            ),
+        ] = None,
         first: int = 20,
         after: str | None = None,
     ) -> Connection[CallApplication]:
@@ -38,7 +53,11 @@ class CallsQueries:
             CallApplication.of,
             sort="submitted_at",
             sort_type="timestamptz",
-            conditions=[("call_code = {}", call_code), ("status = {}", status)],
+            conditions=[
+                ("call_code = {}", call_code),
+                ("status = {}", status),
+                within("phases", "(x->>'awarded_on')::date", awarded_from, awarded_until),
+            ],
             first=first,
             after=after,
         )

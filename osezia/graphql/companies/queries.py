@@ -1,16 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 import strawberry
 
 from osezia.domain.errors import DomainError
 from osezia.domain.identifiers import normalise_siren
-from osezia.graphql.companies.types import Company
+from osezia.graphql.companies.types import Company, recorded_before
 from osezia.graphql.context import Info
 from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import paged, read_models
+from osezia.graphql.reading import LIST_AS_OF, cutoff_of, paged, read_models, read_until
 from osezia.projections.companies import CompanyRow, company_by_siren
+from osezia.projections.names import stable_schema
 
 
 def company_node(row: dict[str, Any]) -> Company:
@@ -19,15 +21,31 @@ def company_node(row: dict[str, Any]) -> Company:
 
 @strawberry.type
 class CompanyQueries:
-    @strawberry.field(description="The company with this SIREN, if the caller's network sees it.")
-    async def company(self, info: Info, siren: str) -> Company | None:
+    @strawberry.field(
+        description="The company with this SIREN, if the caller's network sees it; with "
+        "`asOf`, as recorded by the end of that day (null if it was registered later): its "
+        "segment, size category and adoption stage then."
+    )
+    async def company(
+        self, info: Info, siren: str, as_of: Annotated[date | None, LIST_AS_OF] = None
+    ) -> Company | None:
         try:
             siren = normalise_siren(siren)
         except DomainError:
             return None
-        async with read_models(info) as conn:
-            row = await company_by_siren(conn, info.context.tenant, siren)
-        return Company.of(row) if row else None
+        cutoff = cutoff_of(as_of)
+        if cutoff is None:
+            async with read_models(info) as conn:
+                row = await company_by_siren(conn, info.context.tenant, siren)
+            return Company.of(row) if row else None
+        async with read_until(info, cutoff) as conn:
+            found = await conn.fetchrow(
+                f'SELECT * FROM "{stable_schema(info.context.tenant)}".companies '
+                "WHERE siren = $1 AND registered_at < $2",
+                siren,
+                cutoff,
+            )
+        return company_node(recorded_before(dict(found), cutoff)) if found else None
 
     @strawberry.field(description="Companies the caller's network sees, in SIREN order.")
     async def companies(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -41,6 +42,20 @@ class Diagnostic(Node, AboutACompany):
     cofinancing_cents: Cents | None = strawberry.field(description="What the State paid.")
     cancel_reason: str | None
     requested_at: datetime
+    report_delivered_at: datetime | None = strawberry.field(
+        description="When the delivery of the report was recorded."
+    )
+    cofinanced_at: datetime | None = strawberry.field(
+        description="When the co-financing was recorded as paid: the payment has no business "
+        "date, so `cofinancedFrom`/`cofinancedUntil` compare this time's day in France."
+    )
+
+    @classmethod
+    def as_of(cls, cutoff: datetime | None) -> Callable[[dict[str, Any]], Diagnostic]:
+        """Diagnostics as recorded before the cutoff (as they stand when None)."""
+        if cutoff is None:
+            return cls.of
+        return lambda row: cls.of(recorded_before(row, cutoff))
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Diagnostic:
@@ -65,4 +80,52 @@ class Diagnostic(Node, AboutACompany):
             cofinancing_cents=row["cofinancing_cents"],
             cancel_reason=row["cancel_reason"],
             requested_at=row["requested_at"],
+            report_delivered_at=row["report_delivered_at"],
+            cofinanced_at=row["cofinanced_at"],
         )
+
+
+# What each step of the status history brought, cleared when the step came after the cutoff.
+_BROUGHT_BY: dict[str, dict[str, Any]] = {
+    "ELIGIBLE": {"eligible": None, "size_category": None},
+    "INELIGIBLE": {"eligible": None, "size_category": None},
+    "EXPERT_ASSIGNED": {"expert": None},
+    "USE_CASES_IDENTIFIED": {"use_cases": []},
+    "REPORT_DELIVERED": {"report_delivered_on": None, "report_delivered_at": None},
+    "COFINANCING_PAID": {
+        "price_cents": None,
+        "state_share_basis_points": None,
+        "cofinancing_cents": None,
+        "cofinanced_at": None,
+    },
+    "CANCELLED": {"cancel_reason": None},
+}
+
+
+def recorded_before(row: dict[str, Any], cutoff: datetime) -> dict[str, Any]:
+    """A diagnostic's row as its status history says it stood at the cutoff: the status then,
+    without the milestones recorded after it (expert days and scores are shown as they are)."""
+    row = dict(row)
+    steps = [step for step in row["status_history"] if datetime.fromisoformat(step["at"]) < cutoff]
+    for step in row["status_history"][len(steps) :]:
+        row.update(_BROUGHT_BY.get(step["status"], {}))
+    if steps:
+        row["status"] = steps[-1]["status"]
+    return row
+
+
+@strawberry.type(description="How many diagnostics found a use case.")
+class UseCaseCount:
+    code: str
+    title: str = strawberry.field(description="The title the expert gave it (one of them).")
+    diagnostics: int
+
+
+@strawberry.type(
+    description="Diagnostics co-financed in a period, and the use cases they found, most "
+    "frequent first; within what the caller's network sees."
+)
+class UseCaseFigures:
+    diagnostics: int
+    companies: int = strawberry.field(description="Distinct companies among them.")
+    use_cases: list[UseCaseCount]

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.loans.types import Loan, LoanFigure
 from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import AS_OF, paged, read_as_of
+from osezia.graphql.reading import AS_OF, between, paged, read_as_of
 from osezia.projections.names import stable_schema
 
 # A loan as it stood at the end of day $1: only the milestones recorded by then, and the status
@@ -32,6 +32,10 @@ _LOAN_FIGURES = (
 )
 
 
+def _on_or(side: str, milestone: str) -> Any:
+    return strawberry.argument(description=f"{milestone} on or {side} this day (its date).")
+
+
 @strawberry.type
 class LoansQueries:
     @strawberry.field(description="Guaranteed loans the caller's network sees, oldest first.")
@@ -40,6 +44,10 @@ class LoansQueries:
         info: Info,
         status: str | None = None,
         region: str | None = None,
+        granted_from: Annotated[date | None, _on_or("after", "Guarantee granted")] = None,
+        granted_until: Annotated[date | None, _on_or("before", "Guarantee granted")] = None,
+        disbursed_from: Annotated[date | None, _on_or("after", "Disbursed")] = None,
+        disbursed_until: Annotated[date | None, _on_or("before", "Disbursed")] = None,
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Loan]:
@@ -49,7 +57,12 @@ class LoansQueries:
             Loan.of,
             sort="applied_at",
             sort_type="timestamptz",
-            conditions=[("status = {}", status), ("region = {}", region)],
+            conditions=[
+                ("status = {}", status),
+                ("region = {}", region),
+                *between("granted_on", granted_from, granted_until),
+                *between("disbursed_on", disbursed_from, disbursed_until),
+            ],
             first=first,
             after=after,
         )

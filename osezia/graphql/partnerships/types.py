@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 import strawberry
@@ -25,6 +26,9 @@ class Partnership(Node, AboutACompany):
     started_on: date | None
     ended_on: date | None
     abandon_reason: str | None
+    signed_at: datetime | None = strawberry.field(
+        description="When the signature was recorded (`signedOn` is the day it was signed)."
+    )
     size_category: str | None = strawberry.field(
         description="The company's legal size category (décret 2008-1354) at the signature: "
         "MICRO, PME, ETI or GE; null before the signature, or when it was not assessed."
@@ -35,6 +39,13 @@ class Partnership(Node, AboutACompany):
     )
     def with_an_sme(self) -> bool:
         return self.size_category in SME_CATEGORIES
+
+    @classmethod
+    def as_of(cls, cutoff: datetime | None) -> Callable[[dict[str, Any]], Partnership]:
+        """Partnerships as recorded before the cutoff (as they stand when None)."""
+        if cutoff is None:
+            return cls.of
+        return lambda row: cls.of(recorded_before(row, cutoff))
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Partnership:
@@ -53,7 +64,42 @@ class Partnership(Node, AboutACompany):
             ended_on=row["ended_on"],
             abandon_reason=row["abandon_reason"],
             size_category=row["size_category"],
+            signed_at=row["signed_at"],
         )
+
+
+# Each milestone: when it was recorded, the status it gave, what it brought.
+_MILESTONES: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("signed_at", "SIGNED", {"signed_on": None, "year": None, "size_category": None}),
+    ("started_at", "STARTED", {"started_on": None}),
+    ("ended_at", "COMPLETED", {"ended_on": None}),
+    ("abandoned_at", "ABANDONED", {"abandon_reason": None}),
+)
+
+
+def status_as_of(cutoff: datetime | None) -> str:
+    """The status in SQL: the one the milestones recorded before the cutoff give, if any."""
+    if cutoff is None:
+        return "status"
+    at = f"'{cutoff.isoformat()}'::timestamptz"
+    cases = " ".join(f"WHEN {column} < {at} THEN '{s}'" for column, s, _ in reversed(_MILESTONES))
+    return f"(CASE {cases} ELSE 'PROPOSED' END)"
+
+
+def recorded_before(row: dict[str, Any], cutoff: datetime) -> dict[str, Any]:
+    """A partnership as it stood at the cutoff: without the milestones recorded after it."""
+    row = dict(row)
+    status = "PROPOSED"
+    for column, reached, brought in _MILESTONES:
+        if row[column] is None:
+            continue
+        if row[column] < cutoff:
+            status = reached
+        else:
+            row.update(brought)
+            row[column] = None
+    row["status"] = status
+    return row
 
 
 @strawberry.type(description="Partnerships signed in a year, against the yearly target.")
