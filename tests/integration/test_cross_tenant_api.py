@@ -165,6 +165,7 @@ MUTATIONS = {
     "commitFunds": 'commitFunds(measure: "CALLS", amountCents: 1, reference: "r", on: "2026-01-01")',
     "payFunds": 'payFunds(measure: "CALLS", reference: "r", amountCents: 1, on: "2026-01-01")',
     "authoriseOverrun": 'authoriseOverrun(measure: "CALLS", amountCents: 1, decisionReference: "d", on: "2026-01-01")',
+    "recordSurveyMeasurement": 'recordSurveyMeasurement(survey: INSEE_TIC, measures: "m", population: "p", year: 2024, valueBasisPoints: 1000, sourceUrl: "https://www.insee.fr/")',
 }
 
 QUERIES = {
