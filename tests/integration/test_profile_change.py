@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from osezia.domain.platform import Platform
@@ -15,6 +16,23 @@ from osezia.tenants.application import Tenants
 from osezia.tenants.profiles import Profile
 from osezia.tenants.visibility import Viewer
 from tests.integration.projection_support import build_all, snapshot, viewers_of
+
+
+def rebuild_what_changed(
+    database_url: str, tenants: Tenants, build: Callable[[Viewer], Awaitable[None]]
+) -> int | None:
+    """Run the rebuild of changed profiles with ``build``; CCI's live version after it."""
+
+    async def run() -> int | None:
+        conn = await connect(database_url)
+        try:
+            await rebuild_changed_profiles(conn, viewers_of(tenants), build)
+            live = await live_version(conn, "cci")
+        finally:
+            await conn.close()
+        return live.version if live else None
+
+    return asyncio.run(run())
 
 
 def test_a_network_allowed_to_see_every_diagnostic_gets_them_after_the_rebuild(
@@ -37,24 +55,15 @@ def test_a_network_allowed_to_see_every_diagnostic_gets_them_after_the_rebuild(
 
     tenants.change_profile("cci", widened)
 
-    async def rebuild_what_changed() -> int | None:
-        async def build(viewer: Viewer) -> None:
-            await rebuild(database_url, viewer)
+    async def build(viewer: Viewer) -> None:
+        await rebuild(database_url, viewer)
 
-        conn = await connect(database_url)
-        try:
-            await rebuild_changed_profiles(conn, viewers_of(tenants), build)
-            live = await live_version(conn, "cci")
-        finally:
-            await conn.close()
-        return live.version if live else None
-
-    assert asyncio.run(rebuild_what_changed()) == 2
+    assert rebuild_what_changed(database_url, tenants, build) == 2
     after = asyncio.run(snapshot(database_url, "cci"))
     assert before["diagnostics"] == []
     assert [row["company_siren"] for row in after["diagnostics"]] == ["542107651"]
     # Nothing else changed: the profile is the same for every other network.
-    assert asyncio.run(rebuild_what_changed()) == 2
+    assert rebuild_what_changed(database_url, tenants, build) == 2
 
 
 def test_a_change_of_commands_alone_rebuilds_nothing(
@@ -66,17 +75,8 @@ def test_a_change_of_commands_alone_rebuilds_nothing(
     tenants.change_profile("cci", fewer)
     rebuilt: list[str] = []
 
-    async def rebuild_what_changed() -> int | None:
-        async def build(viewer: Viewer) -> None:
-            rebuilt.append(viewer.slug)
+    async def build(viewer: Viewer) -> None:
+        rebuilt.append(viewer.slug)
 
-        conn = await connect(database_url)
-        try:
-            await rebuild_changed_profiles(conn, viewers_of(tenants), build)
-            live = await live_version(conn, "cci")
-        finally:
-            await conn.close()
-        return live.version if live else None
-
-    assert asyncio.run(rebuild_what_changed()) == 1
+    assert rebuild_what_changed(database_url, tenants, build) == 1
     assert rebuilt == []

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from decimal import Decimal
 from uuid import UUID
 
 import pytest
@@ -16,10 +15,7 @@ from hypothesis import strategies as st
 from osezia.domain.calendar import GENAI_CALL_OPENING, PLAN_LAUNCH, check_happened
 from osezia.domain.errors import InvalidDate
 from osezia.domain.platform import Platform
-from osezia.domain.sizes import SizeFacts
-from osezia.tenants.application import Tenants
-from osezia.tenants.networks import NETWORKS
-from tests.unit.conftest import MEMORY
+from tests.unit.domain.platforms import a_company, a_platform
 
 TODAY = date(2026, 6, 15)
 TOMORROW = TODAY + timedelta(days=1)
@@ -29,24 +25,9 @@ K = 100_000  # one thousand euros, in cents
 
 @pytest.fixture
 def platform() -> Iterator[Platform]:
-    platform = Platform(MEMORY, networks=NETWORKS, today=lambda: TODAY)
-    Tenants(env=MEMORY, share_with=platform.companies).seed_defaults()
+    platform = a_platform(TODAY)
     yield platform
     platform.close()
-
-
-def a_company(platform: Platform, *followers: str, siren: str = "542107651") -> UUID:
-    for tenant in followers:
-        company_id = platform.companies.register_company(
-            tenant,
-            siren=siren,
-            legal_name="Robotique de l'Ouest",
-            region="53",
-            departement="35",
-            naf="28.99B",
-            size=SizeFacts(headcount_uta=Decimal(120)),
-        )
-    return company_id
 
 
 def appointment(p: Platform) -> Callable[[date], object]:

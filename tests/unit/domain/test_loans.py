@@ -81,14 +81,8 @@ def a_granted_loan(loans: Loans, company: UUID) -> UUID:
     return loan_id
 
 
-def log_position(loans: Loans) -> int:
-    return loans.recorder.max_notification_id() or 0
-
-
-def test_a_network_applies_for_a_company_another_network_referred_to_it(
-    loans: Loans, companies: Companies
-) -> None:
-    company = a_company(companies)
+def referred_to_french_tech(companies: Companies, company: UUID) -> None:
+    """CCI refers its company to La French Tech, which may then apply for it."""
     Tenants(env=MEMORY, share_with=companies).seed_defaults()
     Referrals(env=MEMORY, share_with=companies).share_company(
         CCI,
@@ -98,6 +92,17 @@ def test_a_network_applies_for_a_company_another_network_referred_to_it(
         reason="Finances a vision system",
         consent_reference="CCI-2026-008",
     )
+
+
+def log_position(loans: Loans) -> int:
+    return loans.recorder.max_notification_id() or 0
+
+
+def test_a_network_applies_for_a_company_another_network_referred_to_it(
+    loans: Loans, companies: Companies
+) -> None:
+    company = a_company(companies)
+    referred_to_french_tech(companies, company)
 
     loan_id = an_application(loans, company, tenant="french-tech")
 
@@ -411,15 +416,7 @@ def test_a_companys_live_loans_stay_within_the_cap_per_company(loans: Loans, com
 def test_the_cap_per_company_holds_across_networks(
     loans: Loans, companies: Companies, company: UUID
 ) -> None:
-    Tenants(env=MEMORY, share_with=companies).seed_defaults()
-    Referrals(env=MEMORY, share_with=companies).share_company(
-        CCI,
-        company,
-        to_tenant="french-tech",
-        purpose="FINANCING",
-        reason="Finances a vision system",
-        consent_reference="CCI-2026-008",
-    )
+    referred_to_french_tech(companies, company)
     an_application(loans, company, amount_cents=CAP - 1)
 
     with pytest.raises(AmountOutOfRange, match="per company"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 from uuid import UUID
 
 import pytest
@@ -18,10 +17,8 @@ from osezia.domain.calls.model import CallForProjects
 from osezia.domain.errors import BudgetExceeded, DomainError
 from osezia.domain.loans.model import LoanRules
 from osezia.domain.platform import Platform
-from osezia.domain.sizes import SizeFacts
-from osezia.tenants.application import Tenants
-from osezia.tenants.networks import NETWORKS
-from tests.unit.conftest import MEMORY
+from tests.unit.domain.platforms import a_company as followed
+from tests.unit.domain.platforms import a_platform
 
 TODAY = date(2026, 6, 15)
 K = 100_000  # one thousand euros, in cents
@@ -29,31 +26,15 @@ M = 1000 * K
 SIRENS = ("542107651", "356000000", "552100018", "552100026")
 
 
-def a_platform() -> Platform:
-    platform = Platform(MEMORY, networks=NETWORKS, today=lambda: TODAY)
-    Tenants(env=MEMORY, share_with=platform.companies).seed_defaults()
-    return platform
-
-
 @pytest.fixture
 def platform() -> Iterator[Platform]:
-    platform = a_platform()
+    platform = a_platform(TODAY)
     yield platform
     platform.close()
 
 
 def a_company(platform: Platform, siren: str = SIRENS[0]) -> UUID:
-    for tenant in ("cci", "bpifrance"):
-        company_id = platform.companies.register_company(
-            tenant,
-            siren=siren,
-            legal_name="Robotique de l'Ouest",
-            region="53",
-            departement="35",
-            naf="28.99B",
-            size=SizeFacts(headcount_uta=Decimal(120)),
-        )
-    return company_id
+    return followed(platform, "cci", "bpifrance", siren=siren)
 
 
 def an_open_budget(platform: Platform, **allocations: int) -> None:
@@ -187,7 +168,7 @@ decisions = st.lists(
 def test_each_measures_commitments_are_the_sum_of_the_decisions_that_feed_it(
     history: list[tuple[str, int, int]],
 ) -> None:
-    platform = a_platform()
+    platform = a_platform(TODAY)
     try:
         # Small ceilings, so that some decisions are refused for the budget's sake.
         an_open_budget(platform, CALLS=400 * K, GUARANTEE_FUND=50 * K, DIAGNOSTICS=300 * K)
