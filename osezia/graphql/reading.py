@@ -91,7 +91,8 @@ def within(
     if since is None and until is None:
         return ("true", None)
     return (
-        f"EXISTS (SELECT 1 FROM jsonb_array_elements({column}) AS x WHERE {day} <@ {{}})",
+        f"EXISTS (SELECT 1 FROM jsonb_array_elements({column}) AS x "
+        f"WHERE {day} <@ {{}}::daterange)",
         asyncpg.Range(since, until, upper_inc=True),
     )
 
