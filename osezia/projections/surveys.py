@@ -113,7 +113,9 @@ class SurveyMeasurement:
     corrected_at: datetime | None  # the last correction by then; None: as first recorded
 
 
-def _as_of(row: Mapping[str, Any], cutoff: datetime | None) -> SurveyMeasurement | None:
+def as_of(row: Mapping[str, Any], cutoff: datetime | None) -> SurveyMeasurement | None:
+    """The row's figure as its last revision recorded before the cutoff left it (None: not
+    recorded yet); without a cutoff, as it stands."""
     revisions = [
         r for r in row["revisions"] if cutoff is None or datetime.fromisoformat(r["at"]) < cutoff
     ]
@@ -154,7 +156,7 @@ async def measurements(
         year,
         cutoff,
     )
-    found = (_as_of(dict(row), cutoff) for row in rows)
+    found = (as_of(dict(row), cutoff) for row in rows)
     return [m for m in found if m is not None and _matches(m, population)]
 
 

@@ -95,6 +95,7 @@ const EXPORTS = {
   solutions: "Solutions d'IA",
   adoptions: "Adoptions de solutions",
   budget: "Budget",
+  survey_measurements: "Mesures d'enquêtes",
 };
 
 // The budget's measures, by the code the API gives them.
