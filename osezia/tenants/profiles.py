@@ -108,8 +108,12 @@ COMMANDS: dict[str, str] = {
 
 # Commands a release added by splitting them off an existing one: a network whose stored profile
 # has the older command is granted the newer one once (Tenants.grant_new_commands, run by
-# `osezia migrate`). Holding an event was part of recording its attendance.
-SUCCESSORS: Mapping[str, str] = {"hold_event": "record_attendance"}
+# `osezia migrate`). Holding an event was part of recording its attendance. Recording survey
+# measurements came with the operator's role, which opening the budget marks.
+SUCCESSORS: Mapping[str, str] = {
+    "hold_event": "record_attendance",
+    "record_survey_measurement": "open_budget",
+}
 
 
 def successors_due(profile: Profile, granted: Collection[str]) -> list[str]:
