@@ -95,6 +95,7 @@ class DiagnosticQueries:
     ) -> Connection[Diagnostic]:
         cutoff = cutoff_of(as_of)
         delivered = (report_delivered_from, report_delivered_until)
+        paid = (cofinanced_from, cofinanced_until)
         return await paged(
             info,
             "diagnostics",
@@ -111,7 +112,7 @@ class DiagnosticQueries:
                 recorded_by("requested_at", cutoff),
                 *between("report_delivered_on", *delivered),
                 recorded_by("report_delivered_at", cutoff if any(delivered) else None),
-                *cofinanced(cofinanced_from, cofinanced_until, cutoff),
+                *cofinanced(cofinanced_from, cofinanced_until, cutoff if any(paid) else None),
             ],
             first=first,
             after=after,
