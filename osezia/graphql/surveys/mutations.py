@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import strawberry
 
-from osezia.domain.sizes import Segment
-from osezia.domain.surveys.model import Survey
 from osezia.graphql.commands import CommandResult, run_command
 from osezia.graphql.context import Info
+from osezia.graphql.surveys.types import Segment, Survey
 
 
 @strawberry.type

@@ -4,11 +4,13 @@ from datetime import datetime
 
 import strawberry
 
-from osezia.domain.sizes import Segment
-from osezia.domain.surveys.model import WHOLE, Survey
+from osezia.domain.sizes import Segment as Segment  # re-exported, registered below
+from osezia.domain.surveys.model import WHOLE
+from osezia.domain.surveys.model import Survey as Survey  # re-exported, registered below
 from osezia.projections import surveys as read
 
-# Registered as GraphQL enums: the domain's closed sets, as the schema names them.
+# The domain's closed sets, registered as GraphQL enums as the schema names them: import them
+# from here, so that they are registered wherever they are used.
 strawberry.enum(
     Survey,
     name="Survey",
