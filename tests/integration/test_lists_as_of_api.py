@@ -158,3 +158,22 @@ def test_the_company_as_of_a_day_has_the_segment_it_had_then(api: Api) -> None:
 
     assert answer["company"]["legalName"] == "Robotique de l'Ouest"
     assert answer["company"]["segment"] == "PME_ETI"
+
+
+def test_diagnostics_filter_on_the_report_date_and_the_day_the_payment_was_recorded(
+    api: Api,
+) -> None:
+    def listed(arguments: str) -> int:
+        total: int = api.run("cci", f"{{ diagnostics({arguments}) {{ totalCount }} }}")[
+            "diagnostics"
+        ]["totalCount"]
+        return total
+
+    assert listed(f'reportDeliveredFrom: "{DELIVERED}"') == 1
+    assert listed('reportDeliveredFrom: "2026-03-05"') == 0
+    assert listed(f'reportDeliveredUntil: "{DELIVERED}"') == 1
+    assert listed('reportDeliveredUntil: "2026-03-03"') == 0
+    assert listed(f'cofinancedFrom: "{PAID}", cofinancedUntil: "{PAID}"') == 1
+    assert listed('cofinancedUntil: "2026-03-08"') == 0
+    assert listed('sizeCategory: "PME", segment: "PME_ETI", region: "53"') == 1
+    assert listed('sizeCategory: "ETI"') == 0
