@@ -132,6 +132,12 @@ def test_recording_the_same_measurement_again_corrects_it(
         ("operator", tic(url="http://www.insee.fr/tic"), "INVALID_VALUE"),
         ("operator", tic(year=today().year + 1), "INVALID_DATE"),
         ("operator", tic(year=2014), "INVALID_DATE"),
+        (
+            "operator",
+            'recordSurveyMeasurement(survey: OTHER, measures: " ", population: "PME", '
+            'year: 2024, valueBasisPoints: 100, sourceUrl: "https://example.org/")',
+            "INVALID_VALUE",
+        ),
     ],
 )
 def test_a_refused_measurement_has_its_code_and_appends_nothing(
