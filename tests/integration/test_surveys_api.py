@@ -11,8 +11,12 @@ from typing import Any
 import pytest
 
 from osezia.domain.platform import Platform
+from osezia.graphql.context import Context
+from osezia.graphql.schema import schema
+from osezia.projections.connections import create_pool
 from osezia.projections.progress import today
 from osezia.tenants.application import Tenants
+from osezia.tenants.profiles import DEFAULT_TENANTS
 from tests.integration.api_support import Api
 from tests.integration.projection_support import build_all, viewers_of
 from tests.integration.test_progress import (
@@ -199,3 +203,32 @@ def test_progress_shows_the_measurements_beside_each_adoption_target_as_recorded
         "Share of the TPE companies followed on the platform"
     )
     assert on_day3["AMBASSADORS"]["measuredLabel"] == "AI ambassadors"
+
+
+def test_an_operator_officer_without_the_approve_scope_is_refused(
+    world: tuple[str, Platform, Tenants],  # noqa: F811
+) -> None:
+    database_url, platform, _ = world
+    before = position(platform)
+
+    async def run() -> Any:
+        pool = await create_pool(database_url, max_size=2)
+        try:
+            officer = Context(
+                tenant="operator",
+                platform=platform,
+                pool=pool,
+                role="officer",
+                scopes=frozenset({"read", "write"}),
+                profile=DEFAULT_TENANTS["operator"][1],
+            )
+            document = f"mutation {{ m: {tic()} {{ ... on Problem {{ code }} }} }}"
+            return await schema.execute(document, context_value=officer)
+        finally:
+            await pool.close()
+
+    result = asyncio.run(run())
+
+    assert result.errors is None, result.errors
+    assert result.data == {"m": {"code": "FORBIDDEN"}}
+    assert position(platform) == before
