@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -267,6 +268,15 @@ def _rebuild(settings: Settings, arguments: argparse.Namespace) -> int:
             while True:
                 await asyncio.sleep(0.5)
                 building = await building_version(conn, target)
+                if building is not None and _stalled(building.updated_at):
+                    since = building.updated_at.astimezone().strftime("%H:%M:%S")
+                    print(
+                        f"\r{target}: stalled since {since} (its worker stopped; a live or "
+                        "restarted worker takes it over when the lease runs out)",
+                        end="",
+                        file=sys.stderr,
+                    )
+                    continue
                 if building is not None:
                     show(
                         Progress(
@@ -291,6 +301,14 @@ def _rebuild(settings: Settings, arguments: argparse.Namespace) -> int:
 
     started = time.time()
     return asyncio.run(main())
+
+
+# A building version whose progress has not moved for this long has lost its worker.
+STALLED_AFTER = timedelta(seconds=30)
+
+
+def _stalled(updated_at: datetime) -> bool:
+    return datetime.now(UTC) - updated_at > STALLED_AFTER
 
 
 def _tenants(settings: Settings, arguments: argparse.Namespace) -> int:

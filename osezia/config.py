@@ -129,6 +129,9 @@ class Settings:
     token_rate_per_address: int = 300
     # Peers whose X-Forwarded-For is believed (a load balancer's addresses); nobody else's is.
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    # How long a worker's run holds a rebuild (arq's job timeout): a dead worker's rebuild is
+    # taken over this long, plus 10 s, after it died.
+    rebuild_lease_seconds: int = 45
     # Signs the dashboard's session cookie (a person signed in through the OpenID provider);
     # required in production when people sign in. Kept out of the repr, like a password.
     session_secret: str | None = field(default=None, repr=False)
@@ -251,6 +254,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env, "OSEZIA_TOKEN_RATE_PER_ADDRESS", 300, low=1, high=100_000, unit="requests"
         ),
         trusted_proxies=_trusted_proxies(env),
+        rebuild_lease_seconds=_seconds(env, "OSEZIA_REBUILD_LEASE", 45, low=4, high=3600),
         session_secret=_session_secret(env),
         dev_tenant_header=dev_header == "1",
         oidc=oidc,

@@ -50,7 +50,7 @@ class Progress:
 class Outcome:
     target: str
     version: int
-    status: str  # LIVE or CANCELLED
+    status: str  # LIVE, CANCELLED, or PAUSED (its time was up: run it again to go on)
     position: int
 
 
@@ -61,22 +61,38 @@ class RebuildCancelled(Exception):
     pass
 
 
+class RebuildPaused(Exception):
+    """The build's time was up between two batches: what it applied is kept."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(position)
+        self.position = position
+
+
 async def rebuild(
     database_url: str,
     viewer: Viewer,
     *,
     batch_size: int = 5000,
     on_progress: ProgressCallback | None = None,
+    until: float | None = None,
 ) -> Outcome:
-    """Build (or resume building) a fresh version of the target's read models and swap it in."""
+    """Build (or resume building) a fresh version of the target's read models and swap it in.
+
+    With ``until`` (a time.monotonic() deadline), it stops at the first batch boundary past it
+    and answers PAUSED: a worker's run holds its job for a short lease, and a dead worker's
+    rebuild is taken over by another as soon as that lease runs out (workers.jobs).
+    """
     conn = await connect(database_url)
     try:
         version = await _building(conn, database_url, viewer)
         try:
-            position = await _build(conn, version, viewer, batch_size, on_progress)
+            position = await _build(conn, version, viewer, batch_size, on_progress, until)
         except RebuildCancelled:
             await _discard(conn, version, "CANCELLED")
             return Outcome(viewer.slug, version.version, "CANCELLED", 0)
+        except RebuildPaused as paused:
+            return Outcome(viewer.slug, version.version, "PAUSED", paused.position)
         position = await _swap(conn, version, viewer)
         return Outcome(viewer.slug, version.version, "LIVE", position)
     finally:
@@ -110,6 +126,7 @@ async def _build(
     viewer: Viewer,
     batch_size: int,
     on_progress: ProgressCallback | None,
+    until: float | None = None,
 ) -> int:
     schema = version.data_schema
     position = await read_position(conn, schema)
@@ -132,6 +149,8 @@ async def _build(
             await record_progress(conn, version, position, head, rate)
         if on_progress is not None:
             on_progress(Progress(version.target, version.version, position, head, rate))
+        if until is not None and time.monotonic() >= until:
+            raise RebuildPaused(position)
 
 
 async def _swap(conn: Connection, version: Version, viewer: Viewer) -> int:

@@ -19,7 +19,12 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings = load_settings()
     database_url = resolve_database_url(settings.database_url)
     tenants = Tenants(env=Database.from_url(database_url).eventsourcing_env(pool_size=2))
-    ctx.update(database_url=database_url, tenants=tenants, targets=Targets(tenants))
+    ctx.update(
+        database_url=database_url,
+        tenants=tenants,
+        targets=Targets(tenants),
+        lease_seconds=settings.rebuild_lease_seconds,
+    )
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -31,9 +36,15 @@ def redis_settings() -> RedisSettings:
 
 
 class WorkerSettings:
-    # keep_result=0: once a rebuild has finished, the same id may be enqueued again.
+    # keep_result=0: once a rebuild has finished, the same id may be enqueued again. A run holds
+    # the job for a lease only (jobs.LEASE_SECONDS), so a dead worker's rebuild is taken over.
     functions: ClassVar[list[Any]] = [
-        func(jobs.rebuild, keep_result=0, max_tries=3, timeout=24 * 3600)
+        func(
+            jobs.rebuild,
+            keep_result=0,
+            max_tries=jobs.MAX_TRIES,
+            timeout=load_settings().rebuild_lease_seconds,
+        )
     ]
     on_startup = startup
     on_shutdown = shutdown
