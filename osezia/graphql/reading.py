@@ -93,8 +93,15 @@ def within(
     return (
         f"EXISTS (SELECT 1 FROM jsonb_array_elements({column}) AS x "
         f"WHERE {day} <@ {{}}::daterange)",
-        asyncpg.Range(since, until, upper_inc=True),
+        _days(since, until),
     )
+
+
+def _days(since: date | None, until: date | None) -> asyncpg.Range[date]:
+    # A period that ends before it starts holds no day (PostgreSQL refuses such a range).
+    if since is not None and until is not None and since > until:
+        return asyncpg.Range(empty=True)
+    return asyncpg.Range(since, until, upper_inc=True)
 
 
 @asynccontextmanager

@@ -102,6 +102,8 @@ def test_cohorts_filter_on_one_admission_within_both_bounds(
     assert count(api, "bpifrance", "cohorts", 'admittedUntil: "2026-01-20"') == 1
     both = 'admittedFrom: "2026-01-21", admittedUntil: "2026-02-09"'
     assert count(api, "bpifrance", "cohorts", both) == 0
+    backwards = 'admittedFrom: "2026-02-10", admittedUntil: "2026-01-20"'
+    assert count(api, "bpifrance", "cohorts", backwards) == 0
     assert count(api, "bpifrance", "cohorts", 'graduatedFrom: "2026-06-01"') == 1
     assert count(api, "bpifrance", "cohorts", 'graduatedUntil: "2026-05-31"') == 0
 
