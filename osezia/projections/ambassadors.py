@@ -29,6 +29,7 @@ TABLE = Table(
         ("position", "bigint"),
         ("appointed_at", "timestamptz"),
         ("withdrawn_at", "timestamptz"),
+        ("profile", "text"),
     ),
 )
 
@@ -53,6 +54,7 @@ def appointed(event: StoredEvent) -> Row:
         "position": event.position,
         "appointed_at": event.timestamp,
         "withdrawn_at": None,
+        "profile": data.get("profile"),  # appointed before profiles were recorded: none
     }
 
 

@@ -8,7 +8,13 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from osezia.domain.ambassadors.model import Ambassador, AmbassadorKind, InterventionFormat, Network
+from osezia.domain.ambassadors.model import (
+    Ambassador,
+    AmbassadorKind,
+    AmbassadorProfile,
+    InterventionFormat,
+    Network,
+)
 from osezia.domain.application import PlatformApplication
 from osezia.domain.geography import normalise_region
 from osezia.domain.inputs import choice, text
@@ -32,6 +38,7 @@ class Ambassadors(PlatformApplication):
         appointed_on: date,
         region: str | None = None,
         sectors: Sequence[str] = (),
+        profile: str | None = None,
         idempotency_key: str | None = None,
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
@@ -44,10 +51,20 @@ class Ambassadors(PlatformApplication):
                 region=None if region is None else normalise_region(region),
                 sectors=_sectors(sectors),
                 appointed_on=appointed_on,
+                profile=None if profile is None else choice(AmbassadorProfile, profile, "profile"),
             )
             return ambassador.id, [ambassador]
 
-        arguments = (full_name, kind, network, appointed_on, region, list(sectors))
+        arguments: tuple[object, ...] = (
+            full_name,
+            kind,
+            network,
+            appointed_on,
+            region,
+            list(sectors),
+        )
+        if profile is not None:  # so that earlier receipts keep their fingerprint
+            arguments += (profile,)
         return self.execute(tenant, idempotency_key, "appoint_ambassador", arguments, run)
 
     def record_intervention(

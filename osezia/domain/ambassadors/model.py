@@ -19,6 +19,46 @@ class AmbassadorKind(StrEnum):
     SECTORAL = "SECTORAL"
 
 
+class PlanKind(StrEnum):
+    """The two kinds the plan names: « grand public » ambassadors tell their own use of AI;
+    « régionaux et sectoriels » ones cover a region or sectors (agipi.com, economie.gouv.fr)."""
+
+    GRAND_PUBLIC = "GRAND_PUBLIC"
+    REGIONAL_AND_SECTORAL = "REGIONAL_AND_SECTORAL"
+
+
+def plan_kind(kind: AmbassadorKind) -> PlanKind:
+    if kind is AmbassadorKind.GRAND_PUBLIC:
+        return PlanKind.GRAND_PUBLIC
+    return PlanKind.REGIONAL_AND_SECTORAL
+
+
+class AmbassadorProfile(StrEnum):
+    """Who the ambassador is, as the plan describes them: « grand public » ambassadors are
+    entrepreneurs, athletes and artists; regional and sectoral ones include the sous-préfets
+    référents France 2030, and experts of the partner networks."""
+
+    ENTREPRENEUR = "ENTREPRENEUR"
+    ATHLETE = "ATHLETE"
+    ARTIST = "ARTIST"
+    SOUS_PREFET_REFERENT = "SOUS_PREFET_REFERENT"
+    EXPERT = "EXPERT"
+
+
+PROFILES_OF: dict[PlanKind, frozenset[AmbassadorProfile]] = {
+    PlanKind.GRAND_PUBLIC: frozenset(
+        {AmbassadorProfile.ENTREPRENEUR, AmbassadorProfile.ATHLETE, AmbassadorProfile.ARTIST}
+    ),
+    PlanKind.REGIONAL_AND_SECTORAL: frozenset(
+        {
+            AmbassadorProfile.ENTREPRENEUR,
+            AmbassadorProfile.SOUS_PREFET_REFERENT,
+            AmbassadorProfile.EXPERT,
+        }
+    ),
+}
+
+
 class Network(StrEnum):
     """The partner network the ambassador works with."""
 
@@ -57,6 +97,12 @@ class Ambassador(Aggregate):
         region: str | None
         sectors: list[str]
         appointed_on: date
+        class_version = 2
+        profile: str | None  # None: not recorded (appointed before profiles were)
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["profile"] = None
 
     class InterventionRecorded(Aggregate.Event):
         """The ambassador spoke to an audience of ``audience`` people."""
@@ -81,8 +127,10 @@ class Ambassador(Aggregate):
         region: str | None,
         sectors: list[str],
         appointed_on: date,
+        profile: AmbassadorProfile | None = None,
     ) -> Ambassador:
         cls.check_scope(kind, region, sectors)
+        cls.check_profile(kind, profile)
         return cls(
             tenant=tenant,
             full_name=full_name,
@@ -91,7 +139,17 @@ class Ambassador(Aggregate):
             region=region,
             sectors=sectors,
             appointed_on=appointed_on,
+            profile=None if profile is None else profile.value,
         )
+
+    @staticmethod
+    def check_profile(kind: AmbassadorKind, profile: AmbassadorProfile | None) -> None:
+        allowed = PROFILES_OF[plan_kind(kind)]
+        if profile is not None and profile not in allowed:
+            raise InvalidValue(
+                f"profile {profile} is not one of a {kind} ambassador's, who is "
+                f"{plan_kind(kind)}: {', '.join(sorted(allowed))}"
+            )
 
     @staticmethod
     def check_scope(kind: AmbassadorKind, region: str | None, sectors: list[str]) -> None:
@@ -110,6 +168,7 @@ class Ambassador(Aggregate):
         region: str | None,
         sectors: list[str],
         appointed_on: date,
+        profile: str | None = None,
     ) -> None:
         self.tenant = tenant
         self.full_name = full_name
@@ -118,6 +177,7 @@ class Ambassador(Aggregate):
         self.region = region
         self.sectors = list(sectors)
         self.appointed_on = appointed_on
+        self.profile = None if profile is None else AmbassadorProfile(profile)
         self.interventions: list[Intervention] = []
         self.withdrawn_on: date | None = None
         self.withdrawal_reason: str | None = None

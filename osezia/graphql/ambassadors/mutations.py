@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.graphql.ambassadors.types import AmbassadorProfile
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 
@@ -20,6 +21,7 @@ class AmbassadorMutations:
         appointed_on: date,
         region: str | None = None,
         sectors: list[str] | None = None,
+        profile: AmbassadorProfile | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
         a, tenant = info.context.platform.ambassadors, info.context.tenant
@@ -35,6 +37,7 @@ class AmbassadorMutations:
                 appointed_on=appointed_on,
                 region=region,
                 sectors=sectors or (),
+                profile=None if profile is None else profile.value,
                 idempotency_key=idempotency_key,
             ),
         )

@@ -5,7 +5,18 @@ from typing import Any
 
 import strawberry
 
+# Re-exported once registered as GraphQL enums below, for the mutations to name.
+from osezia.domain.ambassadors.model import AmbassadorKind, plan_kind
+from osezia.domain.ambassadors.model import AmbassadorProfile as AmbassadorProfile
+from osezia.domain.ambassadors.model import PlanKind as PlanKind
 from osezia.graphql.node import Node
+
+strawberry.enum(
+    AmbassadorProfile,
+    description="Who an ambassador is: « grand public » ones are entrepreneurs, athletes and "
+    "artists; regional and sectoral ones include the sous-préfets référents France 2030.",
+)
+strawberry.enum(PlanKind, description="The two kinds of ambassadors the plan names.")
 
 
 @strawberry.type
@@ -28,6 +39,13 @@ class Ambassador(Node):
     withdrawn_on: date | None
     interventions: list[Intervention]
     audience_total: int
+    profile: AmbassadorProfile | None = strawberry.field(
+        description="Who the ambassador is; null when it was not recorded."
+    )
+
+    @strawberry.field(description="Which of the plan's two kinds the ambassador is.")
+    def plan_kind(self) -> PlanKind:
+        return plan_kind(AmbassadorKind(self.kind))
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Ambassador:
@@ -48,4 +66,5 @@ class Ambassador(Node):
                 for i in row["interventions"]
             ],
             audience_total=row["audience_total"],
+            profile=None if row["profile"] is None else AmbassadorProfile(row["profile"]),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import date
 from uuid import UUID
 
@@ -14,6 +16,8 @@ from osezia.domain.ambassadors.model import (
     Intervention,
     InterventionFormat,
     Network,
+    PlanKind,
+    plan_kind,
 )
 from osezia.domain.companies.application import Companies
 from osezia.domain.errors import (
@@ -321,3 +325,72 @@ def test_an_ambassador_replayed_from_the_store_is_the_ambassador_that_was_saved(
     replayed = ambassadors.get_ambassador(CCI, ambassador.id)
 
     assert vars(replayed) == vars(ambassador)
+
+
+# --- the plan's two kinds, and who the ambassador is ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "profile", "plan"),
+    [
+        ("GRAND_PUBLIC", "ATHLETE", PlanKind.GRAND_PUBLIC),
+        ("GRAND_PUBLIC", "ARTIST", PlanKind.GRAND_PUBLIC),
+        ("REGIONAL", "SOUS_PREFET_REFERENT", PlanKind.REGIONAL_AND_SECTORAL),
+        ("SECTORAL", "EXPERT", PlanKind.REGIONAL_AND_SECTORAL),
+    ],
+)
+def test_an_ambassador_is_of_one_of_the_plans_two_kinds_with_a_profile(
+    ambassadors: Ambassadors, kind: str, profile: str, plan: PlanKind
+) -> None:
+    ambassador_id = ambassadors.appoint_ambassador(
+        CCI,
+        full_name="Marie Curie",
+        kind=kind,
+        network="CCI",
+        region="53",
+        sectors=["industrie"],
+        appointed_on=APPOINTED,
+        profile=profile,
+    )
+
+    ambassador = ambassadors.get_ambassador(CCI, ambassador_id)
+    assert (ambassador.profile, plan_kind(ambassador.kind)) == (profile, plan)
+
+
+@pytest.mark.parametrize(("kind", "profile"), [("REGIONAL", "ATHLETE"), ("GRAND_PUBLIC", "EXPERT")])
+def test_a_profile_of_the_other_kind_is_refused(
+    ambassadors: Ambassadors, kind: str, profile: str
+) -> None:
+    before = log_position(ambassadors)
+
+    with pytest.raises(InvalidValue, match=f"profile {profile} is not one of a {kind}"):
+        ambassadors.appoint_ambassador(
+            CCI,
+            full_name="Marie Curie",
+            kind=kind,
+            network="CCI",
+            region="53",
+            appointed_on=APPOINTED,
+            profile=profile,
+        )
+
+    assert log_position(ambassadors) == before
+
+
+def test_an_appointment_stored_before_profiles_reads_as_without_one(
+    ambassadors: Ambassadors,
+) -> None:
+    ambassador_id = a_regional_ambassador(ambassadors)
+    (stored,) = [
+        s
+        for s in ambassadors.recorder.select_events(ambassador_id)
+        if s.topic.endswith(".Appointed")
+    ]
+    state = json.loads(stored.state)
+    del state["profile"]
+    del state["class_version"]
+
+    event = ambassadors.mapper.to_domain_event(replace(stored, state=json.dumps(state).encode()))
+
+    assert isinstance(event, Ambassador.Appointed)
+    assert event.profile is None
