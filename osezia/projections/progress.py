@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from osezia.domain.calendar import PARIS, today_in_france
 from osezia.domain.errors import InvalidDate
 from osezia.domain.geography import REGIONS
+from osezia.domain.naf import SECTION_LABELS, section_of_division
 from osezia.domain.sizes import Segment
 from osezia.domain.targets import PLAN_TARGETS, PlanTargets, Target, TargetCode
 from osezia.projections.connections import Connection
@@ -120,12 +121,24 @@ class Progress:
     regions: list[RegionFigures]
     diagnostic_funnel: DiagnosticFunnel
     budget: BudgetProgress
+    sections: list[SectionFigures]
+
+
+@dataclass(frozen=True)
+class SectionFigures:
+    """Companies followed, and of them adopting AI, in one section of NAF rév. 2."""
+
+    section: str
+    label: str
+    companies: int
+    adopting: int
 
 
 async def companies_by_region_and_segment(
     conn: Connection, tenant: str, profile: Profile | None, cutoff: datetime
-) -> list[tuple[str, str | None, int, int]]:
-    """(region, segment then, companies registered, of which adopted) before the cutoff.
+) -> list[tuple[str, str | None, str, int, int]]:
+    """(region, segment then, NAF section, companies registered, of which adopted) before the
+    cutoff.
 
     Only companies the network sees on its own terms count (its own, or all of them when its
     profile sees every company): one seen through a referral is left out, because revoking the
@@ -134,20 +147,28 @@ async def companies_by_region_and_segment(
     schema = stable_schema(tenant)
     sees_every_company = profile is None or "company" in profile.sees_all
     rows = await conn.fetch(
-        "WITH as_of AS (SELECT region, "
+        "WITH as_of AS (SELECT region, left(naf, 2) AS division, "
         "(SELECT h.step->>'segment' FROM jsonb_array_elements(segment_history) "
         "WITH ORDINALITY AS h(step, n) WHERE (h.step->>'at')::timestamptz < $1 "
         "ORDER BY h.n DESC LIMIT 1) AS segment, "
         "coalesce(adopted_at < $1, false) AS adopted "
         f'FROM "{schema}".companies WHERE registered_at < $1 '
         "AND (owner = $2 OR $3)) "
-        "SELECT region, segment, count(*) AS companies, "
-        "count(*) FILTER (WHERE adopted) AS adopted FROM as_of GROUP BY region, segment",
+        "SELECT region, segment, division, count(*) AS companies, "
+        "count(*) FILTER (WHERE adopted) AS adopted FROM as_of GROUP BY region, segment, division",
         cutoff,
         tenant,
         sees_every_company,
     )
-    return [(r["region"], r["segment"], r["companies"], r["adopted"]) for r in rows]
+    return [
+        (r["region"], r["segment"], _section(r["division"]), r["companies"], r["adopted"])
+        for r in rows
+    ]
+
+
+def _section(division: str) -> str:
+    """The NAF section of a division ("?" for a code that names none)."""
+    return (section_of_division(int(division)) or "?") if division.isdigit() else "?"
 
 
 async def diagnostics_by_region(
@@ -318,8 +339,9 @@ async def progress(
 
     by_segment: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
     by_region: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for region, segment, registered, adopted in companies:
-        for totals in (by_segment[segment], by_region[region]):
+    by_section: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for region, segment, section, registered, adopted in companies:
+        for totals in (by_segment[segment], by_region[region], by_section[section]):
             totals[0] += registered
             totals[1] += adopted
     funnel = DiagnosticFunnel(
@@ -374,4 +396,8 @@ async def progress(
         ],
         diagnostic_funnel=funnel,
         budget=money,
+        sections=[
+            SectionFigures(section, SECTION_LABELS.get(section, ""), *by_section[section])
+            for section in sorted(by_section)
+        ],
     )

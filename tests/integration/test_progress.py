@@ -107,7 +107,12 @@ SERIAL = iter(range(10_000_000, 99_999_999))
 
 
 def a_company(
-    platform: Platform, owner: str, uta: int, region: str = "53", departement: str = "35"
+    platform: Platform,
+    owner: str,
+    uta: int,
+    region: str = "53",
+    departement: str = "35",
+    naf: str = "62.01Z",
 ) -> UUID:
     return platform.companies.register_company(
         owner,
@@ -115,7 +120,7 @@ def a_company(
         legal_name="Société",
         region=region,
         departement=departement,
-        naf="62.01Z",
+        naf=naf,
         size=SizeFacts(headcount_uta=Decimal(uta)),
     )
 

@@ -225,3 +225,27 @@ def test_the_figures_say_whose_companies_they_count(
 
     assert answers["cci"] == {"progress": {"scope": "NATIONAL", "companiesCounted": "OWN"}}
     assert answers["operator"] == {"progress": {"scope": "NATIONAL", "companiesCounted": "ALL"}}
+
+
+def test_the_companies_counted_are_given_by_naf_section(
+    world: tuple[str, Platform, Tenants],  # noqa: F811
+    clock: Clock,  # noqa: F811
+) -> None:
+    database_url, platform, tenants = world
+    clock.on(DAY1)
+    software = [a_company(platform, "cci", uta=30) for _ in range(2)]  # 62.01Z: section J
+    adopt(platform, "cci", software[0], DAY1)
+    a_company(platform, "cci", uta=12, naf="41.20A")  # building: section F
+    asyncio.run(build_all(database_url, viewers_of(tenants)))
+    document = (
+        "query ($asOf: Date) { progress(asOf: $asOf) { "
+        "sections { section label companies adopting } } }"
+    )
+
+    result = ask_as_of(database_url, platform, tenants, "cci", document, DAY1)
+
+    assert result.errors is None
+    assert result.data["progress"]["sections"] == [
+        {"section": "F", "label": "Construction", "companies": 1, "adopting": 0},
+        {"section": "J", "label": "Information et communication", "companies": 2, "adopting": 1},
+    ]

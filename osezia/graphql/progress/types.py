@@ -164,6 +164,18 @@ class BudgetProgress:
         )
 
 
+@strawberry.type(description="Companies followed, and adopting AI, in one section of NAF rév. 2.")
+class SectionFigures:
+    section: str = strawberry.field(description="The section's letter (A to U).")
+    label: str = strawberry.field(description="Its name, as INSEE gives it.")
+    companies: int
+    adopting: int
+
+    @classmethod
+    def of(cls, figure: figures.SectionFigures) -> SectionFigures:
+        return cls(**vars(figure))
+
+
 @strawberry.enum(description="Which companies a network's figures count.")
 class CompaniesCounted(Enum):
     OWN = "OWN"
@@ -187,6 +199,9 @@ class Progress:
     regions: list[RegionFigures]
     diagnostic_funnel: DiagnosticFunnel
     budget: BudgetProgress
+    sections: list[SectionFigures] = strawberry.field(
+        description="The companies counted, by section of NAF rév. 2 (those with any)."
+    )
 
     @classmethod
     def of(cls, figure: figures.Progress) -> Progress:
@@ -200,6 +215,7 @@ class Progress:
             partnership_years=[YearCount.of(y) for y in figure.partnership_years],
             apprentice_years=[YearCount.of(y) for y in figure.apprentice_years],
             regions=[RegionFigures.of(r) for r in figure.regions],
+            sections=[SectionFigures.of(s) for s in figure.sections],
             diagnostic_funnel=DiagnosticFunnel.of(figure.diagnostic_funnel),
             budget=BudgetProgress.of(figure.budget),
         )
