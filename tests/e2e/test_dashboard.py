@@ -541,3 +541,19 @@ def test_the_baseline_marker_and_the_target_end_stand_out(
     assert contrast(marker, fill) >= 3 or contrast(edge_colour, fill) >= 3
     assert outline_style == "solid"
     assert contrast(outline, white) >= 3
+
+
+def test_loans_calls_and_events_have_their_figures_in_french(
+    server: str, credentials: tuple[str, str], history: int, page: Page
+) -> None:
+    sign_in(page, server, credentials)
+    page.wait_for_selector("#mesures [data-ligne=prets]")
+
+    # The history has no loan and no event: the page says so in figures, not blanks.
+    assert shown(page, "#mesures [data-ligne=prets]") == (
+        "Prêts garantis : 0 demandés (0 €), 0 garantis, 0 décaissés (0 €)."
+    )
+    assert shown(page, "#mesures [data-ligne=evenements]") == (
+        "Événements : 0 au calendrier jusqu'à cette date."
+    )
+    assert page.get_by_role("heading", name="Prêts, appels à projets et événements").is_visible()

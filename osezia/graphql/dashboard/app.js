@@ -24,6 +24,9 @@ const PROGRESS_QUERY = `query Progress($asOf: Date) {
       measures { measure allocatedCents allocationSource committedCents paidCents }
     }
   }
+  loanFigures(asOf: $asOf) { status loans amountCents disbursedCents }
+  calls { code title figures(asOf: $asOf) { applications selected awardedCents } }
+  events(untilDate: $asOf, first: 1) { totalCount }
 }`;
 
 // The page speaks French; the API's labels are English. Unknown codes fall back to the API.
@@ -505,6 +508,27 @@ function afficher(p) {
   $("tableau").dataset.asOf = p.asOf; // what is shown now, whichever date the field holds
 }
 
+// Loans, calls and events, as recorded by the end of the day shown (events: those dated by then).
+function afficherMesures(data) {
+  const prets = data.loanFigures;
+  const somme = (liste, cle) => liste.reduce((total, f) => total + f[cle], 0);
+  const accordes = prets.filter((f) => f.status === "GRANTED" || f.status === "DISBURSED");
+  const decaisses = prets.filter((f) => f.status === "DISBURSED");
+  const lignes = [
+    el("p", { "data-ligne": "prets" }, el("strong", { text: "Prêts garantis : " }),
+      `${nombre(somme(prets, "loans"))} demandés (${euros(somme(prets, "amountCents"))}), ` +
+      `${nombre(somme(accordes, "loans"))} garantis, ${nombre(somme(decaisses, "loans"))} décaissés ` +
+      `(${euros(somme(prets, "disbursedCents"))}).`),
+    ...data.calls.map((appel) => el("p", { "data-ligne": `appel-${appel.code}` },
+      el("strong", { text: `${appel.title} : ` }),
+      `${nombre(appel.figures.applications)} candidatures, ${nombre(appel.figures.selected)} retenues, ` +
+      `${euros(appel.figures.awardedCents)} attribués.`)),
+    el("p", { "data-ligne": "evenements" }, el("strong", { text: "Événements : " }),
+      `${nombre(data.events.totalCount)} au calendrier jusqu'à cette date.`),
+  ];
+  $("mesures").replaceChildren(...lignes);
+}
+
 function afficherExports(listes) {
   const libelle = (nom) => EXPORTS[nom] || nom;
   const triees = [...listes].sort((a, b) => libelle(a).localeCompare(libelle(b), "fr"));
@@ -536,6 +560,7 @@ async function charger(asOf) {
     const data = await graphql(PROGRESS_QUERY, { asOf: asOf || null });
     if (numero !== demandeEnCours) return; // a later date was asked for meanwhile
     afficher(data.progress);
+    afficherMesures(data);
     alerte("");
   } catch (error) {
     if (numero !== demandeEnCours) return;
