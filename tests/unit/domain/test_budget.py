@@ -68,10 +68,11 @@ def test_the_default_envelope_is_200_million_euros_half_of_it_for_the_calls(
     assert envelope_id == Envelope.create_id()
     assert envelope.total_cents == 200 * MILLION_EUROS
     assert envelope.allocations[Measure.CALLS] == 100 * MILLION_EUROS
-    assert (
-        envelope.allocations[Measure.GUARANTEE_FUND] + envelope.allocations[Measure.DIAGNOSTICS]
-        == 100 * MILLION_EUROS
+    other_half = (
+        envelope.allocations[Measure.GUARANTEE_FUND],
+        envelope.allocations[Measure.DIAGNOSTICS],
     )
+    assert other_half == (60 * MILLION_EUROS, 40 * MILLION_EUROS)
     assert set(envelope.allocations) == set(Measure)
     assert envelope.tenant == OPERATOR
 
