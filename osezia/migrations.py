@@ -41,6 +41,14 @@ def head_revision(database_url: str) -> str | None:
     return ScriptDirectory.from_config(_config(database_url)).get_current_head()
 
 
+def known_revisions(database_url: str) -> frozenset[str]:
+    """Every revision of the global tables this release ships: a database at one of them
+    other than head still has migrations to run; at one outside them, a later release
+    migrated it."""
+    script = ScriptDirectory.from_config(_config(database_url))
+    return frozenset(revision.revision for revision in script.walk_revisions())
+
+
 def current_revision(database_url: str) -> str | None:
     engine = create_engine(
         Database.from_url(database_url).sqlalchemy_url(), poolclass=pool.NullPool

@@ -35,7 +35,7 @@ from osezia.graphql.dashboard.routes import dashboard_routes
 from osezia.graphql.exports import Exports
 from osezia.graphql.metrics import CONTENT_TYPE, MeasureRequests, Metrics, gauge, projection_lines
 from osezia.graphql.view import GraphQLView, Services
-from osezia.migrations import head_revision
+from osezia.migrations import head_revision, known_revisions
 from osezia.projections.changes import ChangeHub
 from osezia.projections.connections import create_api_pool, create_pool
 from osezia.projections.roles import role_url
@@ -55,6 +55,13 @@ async def _targets_without_models(services: Services, health: asyncpg.Pool) -> l
     async with health.acquire() as conn:
         live = {v.target for v in await live_versions(conn)}
     return sorted(expected - live)
+
+
+def _pending_migrations(current: str | None, head: str | None, known: frozenset[str]) -> bool:
+    """A database at head, or at a revision this release does not know (a later release
+    migrated it: a rolling upgrade keeps this replica in rotation), is at or beyond head;
+    one at an older revision of this release, or never migrated, is not."""
+    return current != head and (current is None or current in known)
 
 
 def _may_scrape(request: Request, token: str | None) -> bool:
@@ -113,6 +120,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
 
     # The migrations shipped with this code cannot change while it runs: read them once.
     head = head_revision(database_url)
+    known = known_revisions(database_url)
 
     async def readyz(_: Request) -> Response:
         if not services:
@@ -122,14 +130,14 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
                 current = await conn.fetchval("SELECT version_num FROM alembic_version")
         except (OSError, asyncpg.PostgresError) as error:  # the database does not answer
             return JSONResponse({"status": "unavailable", "reason": str(error)}, status_code=503)
-        if current != head:
+        if _pending_migrations(current, head, known):
             reason = f"migrations at {current}, head is {head}: run `osezia migrate`"
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-        waiting = await _targets_without_models(services[0], health[0])
-        if waiting:
-            reason = "read models being built for: " + ", ".join(waiting)
-            return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-        return JSONResponse({"status": "ready", "migration": current})
+        # Read models being built or behind are each tenant's own answer (an error on its
+        # queries, a metric and an alert), never the unreadiness of every replica: the
+        # targets still waiting for theirs are told, for the operator, not counted against it.
+        building = await _targets_without_models(services[0], health[0])
+        return JSONResponse({"status": "ready", "migration": current, "building": building})
 
     async def token(request: Request) -> Response:
         return await services[0].auth.token(request)

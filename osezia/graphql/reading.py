@@ -124,7 +124,16 @@ async def read_models(info: Info, *, caught_up: bool = False) -> AsyncIterator[D
                 conn = await stack.enter_async_context(as_tenant(context.pool, context.tenant))
         except TimeoutError:
             raise _busy() from None
-        yield conn
+        except NotFound:  # no role yet: its first read models have not been built
+            raise _building(context.tenant) from None
+        try:
+            yield conn
+        except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
+            # The role exists (a build began) but no version is live, so no view either; a
+            # view missing from a live version is a bug, and stays one.
+            if await _has_live_models(context.pool, context.tenant):
+                raise
+            raise _building(context.tenant) from None
 
 
 def read_until(info: Info, cutoff: datetime | None) -> AbstractAsyncContextManager[Db]:
@@ -255,9 +264,32 @@ async def _head_and_reached(pool: asyncpg.Pool, tenant: str) -> tuple[int, int]:
     try:
         return await head_and_reached(conn, tenant)
     except asyncpg.UndefinedTableError:
-        raise NotFound(f"no read models for tenant {tenant!r}") from None
+        raise _building(tenant) from None
     finally:
         await pool.release(conn)
+
+
+class ReadModelsBuilding(TemporarilyUnavailable):
+    """The tenant's first read models are still being built (just onboarded, or its projector
+    not running): its reads answer this until they are live; other tenants are served."""
+
+    code = "READ_MODELS_BUILDING"
+
+
+def _building(tenant: str) -> ReadModelsBuilding:
+    return ReadModelsBuilding(
+        f"the read models of tenant {tenant!r} are being built: retry once they are live"
+    )
+
+
+async def _has_live_models(pool: asyncpg.Pool, tenant: str) -> bool:
+    async with pool.acquire() as conn:
+        live: bool = await conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM read_model_versions "
+            "WHERE target = $1 AND status = 'LIVE')",
+            tenant,
+        )
+    return live
 
 
 def _busy() -> TemporarilyUnavailable:

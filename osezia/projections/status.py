@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import asyncpg
 
 from osezia.projections.connections import Connection
 from osezia.projections.engine import read_position
@@ -22,11 +25,15 @@ class ProjectionStatus:
     rebuild: Version | None
 
 
+# A swap drops the data schema it replaces: each swap can retire, at most, the version just
+# read, so a reader overtaken by several swaps in a row reads again a few times at most.
+_READS_DURING_SWAPS = 5
+
+
 async def projection_status(conn: Connection, target: str) -> ProjectionStatus:
     """Read with the service's connection: the log is not readable by a tenant's role."""
-    live = await live_version(conn, target)
+    live, position = await _live_position(conn, target)
     head = await head_position(conn)
-    position = await read_position(conn, live.data_schema) if live else 0
     lag_seconds = 0.0
     if position < head:
         # The oldest event not yet applied says how stale the model is.
@@ -42,3 +49,18 @@ async def projection_status(conn: Connection, target: str) -> ProjectionStatus:
         lag_seconds=max(lag_seconds, 0.0),
         rebuild=await building_version(conn, target),
     )
+
+
+async def _live_position(conn: Connection, target: str) -> tuple[Version | None, int]:
+    """The live version and its position. A swap may commit between reading the version and
+    its tracking, dropping that version's schema: the version is then read again, now the
+    one swapped in (its own schema exists as long as it is live)."""
+    for _ in range(_READS_DURING_SWAPS - 1):
+        with contextlib.suppress(asyncpg.UndefinedTableError):
+            return await _read_live_position(conn, target)
+    return await _read_live_position(conn, target)
+
+
+async def _read_live_position(conn: Connection, target: str) -> tuple[Version | None, int]:
+    live = await live_version(conn, target)
+    return live, await read_position(conn, live.data_schema) if live else 0

@@ -38,7 +38,8 @@ def wait_until_ready(base_url: str, process: subprocess.Popen[bytes], seconds: f
         if process.poll() is not None:
             raise RuntimeError(f"osezia serve exited with {process.returncode}")
         try:
-            if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
+            ready = httpx.get(f"{base_url}/readyz", timeout=1)
+            if ready.status_code == 200 and not ready.json()["building"]:  # read models built
                 return
         except httpx.TransportError:
             pass

@@ -85,7 +85,7 @@ async def serving(database_url: str, store_env: dict[str, str]) -> AsyncIterator
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://osezia") as http:
                 deadline = time.monotonic() + 30
-                while (await http.get("/readyz")).status_code != 200:  # read models built
+                while (await http.get("/readyz")).json().get("building") != []:  # models built
                     assert time.monotonic() < deadline, (await http.get("/readyz")).json()
                     await asyncio.sleep(0.1)
                 api = Api(http, clients)
