@@ -180,9 +180,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     database_url = env.get("DATABASE_URL") or None
     if database_url is not None:
         Database.from_url(database_url)  # fail now, with the message, not at first query
-    redis_url = env.get("REDIS_URL") or None
-    if redis_url is not None and not redis_url.startswith(("redis://", "rediss://", "unix://")):
-        raise SettingsError(f"REDIS_URL must start with redis://, got {redis_url!r}")
+    redis_url = _redis_url(env)
     if env.get("OSEZIA_ISSUER"):
         raise SettingsError(
             "OSEZIA_ISSUER was replaced by OSEZIA_PUBLIC_URL: set OSEZIA_PUBLIC_URL to the "
@@ -266,6 +264,32 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         writer_url=_role_url(env, "DATABASE_WRITER_URL"),
         service_url=_role_url(env, "DATABASE_SERVICE_URL"),
     )
+
+
+def _redis_url(env: Mapping[str, str]) -> str | None:
+    """REDIS_URL, or None when it is not set. Set but empty is a mistake (a blank line in an
+    env file, a variable left over from a template), never a quiet fallback to no Redis."""
+    if "REDIS_URL" not in env:
+        return None
+    url = env["REDIS_URL"]
+    if not url.strip():
+        raise SettingsError("REDIS_URL is set but empty: unset it or give a redis:// URL")
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"REDIS_URL must start with redis://, got {url!r}")
+    return url
+
+
+DATABASE_URL_REQUIRED = (
+    "DATABASE_URL is required with OSEZIA_ENV=production: the embedded PostgreSQL is for "
+    "development only"
+)
+
+
+def require_database_url(settings: Settings) -> None:
+    """In production every command runs against DATABASE_URL: falling back on the embedded
+    PostgreSQL there would write the plan's records into one container's disk, out of sight."""
+    if settings.is_production and settings.database_url is None:
+        raise SettingsError(DATABASE_URL_REQUIRED)
 
 
 def _role_url(env: Mapping[str, str], name: str) -> str | None:

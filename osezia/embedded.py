@@ -6,6 +6,8 @@ from pathlib import Path
 
 import platformdirs
 
+from osezia.config import DATABASE_URL_REQUIRED, SettingsError
+
 
 def data_directory() -> Path:
     return Path(platformdirs.user_data_dir("osezia")) / "postgresql"
@@ -25,6 +27,11 @@ def start_embedded_postgres(directory: Path | None = None) -> str:
     return str(server.get_uri())
 
 
-def resolve_database_url(configured: str | None) -> str:
-    """DATABASE_URL when set, else the embedded server's URL."""
-    return configured if configured else start_embedded_postgres()
+def resolve_database_url(configured: str | None, *, production: bool = False) -> str:
+    """DATABASE_URL when set, else the embedded server's URL; never in production, where a
+    missing DATABASE_URL is a mistake to name, not a database to invent."""
+    if configured:
+        return configured
+    if production:
+        raise SettingsError(DATABASE_URL_REQUIRED)
+    return start_embedded_postgres()

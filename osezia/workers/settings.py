@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any, ClassVar
 
 from arq import func
@@ -17,7 +16,7 @@ from osezia.workers import jobs
 
 async def startup(ctx: dict[str, Any]) -> None:
     settings = load_settings()
-    database_url = resolve_database_url(settings.database_url)
+    database_url = resolve_database_url(settings.database_url, production=settings.is_production)
     tenants = Tenants(env=Database.from_url(database_url).eventsourcing_env(pool_size=2))
     ctx.update(
         database_url=database_url,
@@ -32,7 +31,8 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 def redis_settings() -> RedisSettings:
-    return RedisSettings.from_dsn(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    """REDIS_URL as load_settings checked it (an empty one is a SettingsError, not arq's crash)."""
+    return RedisSettings.from_dsn(load_settings().redis_url or "redis://127.0.0.1:6379/0")
 
 
 class WorkerSettings:
