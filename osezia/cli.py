@@ -7,13 +7,15 @@ import asyncio
 import contextlib
 import getpass
 import json
+import os
 import signal
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import eventsourcing.persistence
@@ -27,12 +29,16 @@ from osezia.config import (
     Settings,
     SettingsError,
     load_settings,
+    require_database_url,
 )
 from osezia.domain.actors import Actor, acting, current_actor
 from osezia.domain.decisions import Decision
 from osezia.embedded import resolve_database_url
 from osezia.graphql.auth.cli import add_keys_parser
 from osezia.graphql.auth.cli import add_parser as add_clients_parser
+
+if TYPE_CHECKING:
+    from osezia.tenants.model import Tenant
 
 # Commands that run for as long as they are left to: what they append is their callers' doing.
 _SERVICES = frozenset({"serve", "project", "worker"})
@@ -47,7 +53,7 @@ _UNREACHABLE = (
 
 
 def _database_url(settings: Settings) -> str:
-    url = resolve_database_url(settings.database_url)
+    url = resolve_database_url(settings.database_url, production=settings.is_production)
     if settings.database_url is None:
         print(f"DATABASE_URL is not set: using the embedded PostgreSQL ({url})", file=sys.stderr)
     return url
@@ -213,13 +219,49 @@ def _worker(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
-def _bar(done: int, total: int, rate: float | None) -> str:
+def _bar(done: int, total: int, rate: float | None, unit: str = "events") -> str:
     width = 30
-    share = done / total if total else 1.0
-    filled = int(width * min(share, 1.0))
-    speed = f"{rate:,.0f} events/s" if rate else "…"
+    share = min(done / total if total else 1.0, 1.0)
+    filled = int(width * share)
+    speed = f"{rate:,.0f} {unit}/s" if rate else "…"
     eta = f", ETA {max(total - done, 0) / rate:,.0f}s" if rate else ""
-    return f"[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} events, {speed}{eta}"
+    bar = f"[{'#' * filled}{'.' * (width - filled)}] {share:4.0%}"
+    return f"{bar} {done:,}/{total:,} {unit}, {speed}{eta}"
+
+
+# Erases the terminal's line, whatever was drawn on it before (a longer line leaves no tail).
+_CLEAR_LINE = "\r\x1b[2K"
+
+
+class _ProgressLine:
+    """A progress bar on stderr. On a terminal it is redrawn in place and ends at 100 %; in a
+    log or a pipe, where a carriage return makes one unreadable line, it prints a plain line
+    each tenth of the way, and the last one at 100 %."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.terminal = sys.stderr.isatty()
+        self.done, self.total = 0, 0
+        self.rate: float | None = None
+        self.printed_tenth = -1
+
+    def show(self, done: int, total: int, rate: float | None) -> None:
+        self.done, self.total, self.rate = done, total, rate
+        text = _bar(done, total, rate, self.unit)
+        if self.terminal:
+            print(_CLEAR_LINE + text, end="", file=sys.stderr, flush=True)
+            return
+        tenth = min(done * 10 // total, 10) if total else 10
+        if tenth > self.printed_tenth:
+            self.printed_tenth = tenth
+            print(text, file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        """The work is done: the bar says 100 % and the line ends, ready for the next one."""
+        total = max(self.total, self.done)
+        self.show(total, total, self.rate)
+        if self.terminal:
+            print(file=sys.stderr, flush=True)
 
 
 def _rebuild(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -233,8 +275,10 @@ def _rebuild(settings: Settings, arguments: argparse.Namespace) -> int:
     url = _database_url(settings)
     target: str = arguments.target
 
+    line = _ProgressLine("events")
+
     def show(progress: Progress) -> None:
-        print("\r" + _bar(progress.done, progress.total, progress.rate), end="", file=sys.stderr)
+        line.show(progress.done, progress.total, progress.rate)
 
     async def main() -> int:
         conn = await connect(url)
@@ -255,7 +299,8 @@ def _rebuild(settings: Settings, arguments: argparse.Namespace) -> int:
                     return 2
             if settings.redis_url is None:
                 outcome = await rebuild(url, viewer, on_progress=show)
-                print(f"\n{target}: version {outcome.version} is {outcome.status}")
+                line.finish()
+                print(f"{target}: version {outcome.version} is {outcome.status}")
                 return 0
             queue = await RedisQueue.connect(settings.redis_url)
             try:
@@ -294,7 +339,8 @@ def _rebuild(settings: Settings, arguments: argparse.Namespace) -> int:
                     and latest.status in {"LIVE", "CANCELLED"}
                     and (latest.updated_at.timestamp() >= started)
                 ):
-                    print(f"\n{target}: version {latest.version} is {latest.status}")
+                    line.finish()
+                    print(f"{target}: version {latest.version} is {latest.status}")
                     return 0
         finally:
             await conn.close()
@@ -335,13 +381,28 @@ def _tenants(settings: Settings, arguments: argparse.Namespace) -> int:
                 tenants.suspend_tenant(arguments.slug, reason=arguments.reason)
             elif arguments.action == "offboard":
                 tenants.offboard_tenant(arguments.slug, reason=arguments.reason)
-            for tenant in tenants.list_tenants():
-                region = Profile.from_data(tenant.profile).region or "national"
-                print(f"{tenant.slug:<16} {tenant.status:<11} {region:<9} {tenant.name}")
+            rows = [_tenant_row(tenant) for tenant in tenants.list_tenants()]
         except DomainError as error:
             print(f"osezia: {error.code}: {error.message}", file=sys.stderr)
             return 2
+    if getattr(arguments, "json", False):
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['slug']:<16} {row['status']:<11} {row['region']:<9} {row['name']}")
     return 0
+
+
+def _tenant_row(tenant: Tenant) -> dict[str, str]:
+    """A tenant as `osezia tenants list` shows it, a network with no region being national."""
+    from osezia.tenants.profiles import Profile
+
+    return {
+        "slug": tenant.slug,
+        "status": str(tenant.status),
+        "region": Profile.from_data(tenant.profile).region or "national",
+        "name": tenant.name,
+    }
 
 
 def _count_lines(path: str) -> int:
@@ -383,10 +444,12 @@ def _import_trainings(settings: Settings, arguments: argparse.Namespace) -> int:
     def problem(line: int, reason: str) -> None:
         print(f"line {line}: {reason}")
 
+    line = _ProgressLine("rows")
+
     def progress(summary: Summary) -> None:
         elapsed = time.perf_counter() - started
         rate = summary.rows_read / elapsed if elapsed > 0 else None
-        print("\r" + _rows_bar(summary.rows_read, total, rate), end="", file=sys.stderr)
+        line.show(summary.rows_read, total, rate)
 
     with (
         open(arguments.file, encoding="utf-8-sig", newline="") as file,
@@ -399,7 +462,7 @@ def _import_trainings(settings: Settings, arguments: argparse.Namespace) -> int:
             print(f"\nosezia: {arguments.file}: {error}", file=sys.stderr)
             return 2
     elapsed = time.perf_counter() - started
-    print(file=sys.stderr)
+    line.finish()
     print(f"{summary} in {elapsed:,.1f}s")
     return 1 if summary.rejected else 0
 
@@ -446,22 +509,20 @@ def _decision_row(decision: Decision) -> dict[str, Any]:
     }
 
 
-def _rows_bar(done: int, total: int, rate: float | None) -> str:
-    width = 30
-    share = done / total if total else 1.0
-    filled = int(width * min(share, 1.0))
-    speed = f"{rate:,.0f} rows/s" if rate else "…"
-    eta = f", ETA {max(total - done, 0) / rate:,.0f}s" if rate else ""
-    return f"[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} rows, {speed}{eta}"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The `osezia` command's arguments: every command and subcommand has its --help."""
     parser = argparse.ArgumentParser(prog="osezia", description="The « Osez l'IA » platform.")
+    parser.add_argument("--version", action="version", version=f"osezia {version('osezia')}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
         "migrate", help="migrate the database and register the plan's networks"
     ).set_defaults(run=_migrate)
-    commands.add_parser("serve", help="serve the GraphQL API").set_defaults(run=_serve)
+    serve = commands.add_parser("serve", help="serve the GraphQL API")
+    serve.add_argument("--host", help="the address to listen on (default OSEZIA_HOST, 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=_port, help="the TCP port to listen on (default OSEZIA_PORT, 8000)"
+    )
+    serve.set_defaults(run=_serve)
     commands.add_parser("project", help="keep every tenant's read models up to date").set_defaults(
         run=_project
     )
@@ -483,16 +544,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     rebuild.set_defaults(run=_rebuild)
     tenants = commands.add_parser("tenants", help="list, add, suspend or offboard tenants")
     tenant_actions = tenants.add_subparsers(dest="action", required=True)
-    tenant_actions.add_parser("list")
-    add = tenant_actions.add_parser("add")
-    add.add_argument("slug")
-    add.add_argument("--name", required=True)
+    listing = tenant_actions.add_parser("list", help="the tenants, their status and region")
+    listing.add_argument("--json", action="store_true", help="print them as a JSON list")
+    add = tenant_actions.add_parser("add", help="register a network as a new tenant")
+    add.add_argument("slug", help="the new tenant's slug")
+    add.add_argument("--name", required=True, help="the network's name, as people read it")
     add.add_argument("--like", default="cci", help="copy this tenant's profile (default: cci)")
     add.add_argument("--region", help="restrict the new tenant to one region (INSEE code)")
-    for action in ("suspend", "offboard"):
-        sub = tenant_actions.add_parser(action)
-        sub.add_argument("slug")
-        sub.add_argument("--reason", required=True)
+    for action, does in (
+        ("suspend", "suspend a tenant: its clients and people stop acting for now"),
+        ("offboard", "offboard a tenant for good: its read models are dropped"),
+    ):
+        sub = tenant_actions.add_parser(action, help=does)
+        sub.add_argument("slug", help="the tenant's slug")
+        sub.add_argument("--reason", required=True, help="why, kept in the tenant's history")
     tenants.set_defaults(run=_tenants)
     imports = commands.add_parser("import", help="import records from a file")
     import_kinds = imports.add_subparsers(dest="kind", required=True)
@@ -532,9 +597,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     decisions.set_defaults(run=_decisions)
     add_clients_parser(commands)
     add_keys_parser(commands)
-    arguments = parser.parse_args(argv)
+    return parser
+
+
+def _port(value: str) -> int:
+    """A TCP port, or argparse's one-line usage error."""
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 65536:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a TCP port (1–65535)")
+    return int(value)
+
+
+def _environment(arguments: argparse.Namespace) -> dict[str, str]:
+    """The environment, with `serve --host/--port` in place of OSEZIA_HOST and OSEZIA_PORT, so
+    that the settings derived from them (the default public URL) follow."""
+    env = dict(os.environ)
+    if getattr(arguments, "host", None) is not None:
+        env["OSEZIA_HOST"] = arguments.host
+    if getattr(arguments, "port", None) is not None:
+        env["OSEZIA_PORT"] = str(arguments.port)
+    return env
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
     try:
-        settings = load_settings()
+        settings = load_settings(_environment(arguments))
+        require_database_url(settings)
     except SettingsError as error:
         print(f"osezia: {error}", file=sys.stderr)
         return 2

@@ -8,9 +8,12 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from osezia.config import Database, Settings
+
+if TYPE_CHECKING:
+    from osezia.tenants.clients.application import Clients
 
 Subparsers = argparse._SubParsersAction  # argparse names no public type for it
 
@@ -48,6 +51,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     revoke.add_argument("--reason", default="revoked by an operator")
     listing = actions.add_parser("list", help="list a tenant's clients")
     listing.add_argument("tenant")
+    listing.add_argument("--json", action="store_true", help="print them as a JSON list")
     clients.set_defaults(run=run_clients)
 
 
@@ -56,7 +60,8 @@ def add_keys_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     keys = subparsers.add_parser("keys", help="rotate or list the API's token signing keys")
     actions = keys.add_subparsers(dest="action", required=True)
     actions.add_parser("rotate", help="sign with a new key; the old one stays published")
-    actions.add_parser("list", help="the published keys")
+    listing = actions.add_parser("list", help="the published keys")
+    listing.add_argument("--json", action="store_true", help="print them as a JSON list")
     keys.set_defaults(run=run_keys)
 
 
@@ -70,7 +75,7 @@ def _seconds(value: str) -> int:
 def _database_url(settings: Settings) -> str:
     from osezia.embedded import resolve_database_url
 
-    url = resolve_database_url(settings.database_url)
+    url = resolve_database_url(settings.database_url, production=settings.is_production)
     if settings.database_url is None:
         print(f"DATABASE_URL is not set: using the embedded PostgreSQL ({url})", file=sys.stderr)
     return url
@@ -128,17 +133,37 @@ def run_clients(settings: Settings, arguments: argparse.Namespace) -> int:
                 clients.revoke_client(arguments.client_id, reason=arguments.reason)
                 print(f"client {arguments.client_id} revoked")
             else:
-                for client in clients.list_clients(arguments.tenant):
-                    state = "REVOKED" if client.revoked else "ACTIVE"
-                    method = "private_key_jwt" if client.public_jwk else "client_secret_basic"
-                    print(
-                        f"{client.client_id}  {state:<8} {client.role:<8} {method:<20} "
-                        f"{client.name}"
-                    )
+                _list_clients(clients, arguments.tenant, as_json=arguments.json)
         except DomainError as error:
             print(f"osezia: {error.code}: {error.message}", file=sys.stderr)
             return 2
     return 0
+
+
+def _list_clients(clients: Clients, tenant: str, *, as_json: bool) -> None:
+    from osezia.domain.errors import NotFound
+    from osezia.tenants.model import Tenant
+
+    if clients.find(Tenant.create_id(tenant), Tenant) is None:  # a typo lists nothing: say so
+        raise NotFound(f"no tenant {tenant!r}")
+    rows = [
+        {
+            "client_id": client.client_id,
+            "status": "REVOKED" if client.revoked else "ACTIVE",
+            "role": client.role,
+            "method": "private_key_jwt" if client.public_jwk else "client_secret_basic",
+            "name": client.name,
+        }
+        for client in clients.list_clients(tenant)
+    ]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        print(
+            f"{row['client_id']}  {row['status']:<8} {row['role']:<8} {row['method']:<20} "
+            f"{row['name']}"
+        )
 
 
 def run_keys(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -151,14 +176,24 @@ def run_keys(settings: Settings, arguments: argparse.Namespace) -> int:
         print(f"new signing key {kid}; the previous one stays published for its tokens' lifetime")
         return 0
 
-    async def listing() -> None:
+    async def listing() -> list[dict[str, str]]:
         conn = await connect(url)
         try:
-            for published, _ in await published_keys(conn):
-                until = published.not_after.isoformat() if published.not_after else "current"
-                print(f"{published.kid}  {published.created_at.isoformat()}  {until}")
+            return [
+                {
+                    "kid": published.kid,
+                    "created_at": published.created_at.isoformat(),
+                    "until": published.not_after.isoformat() if published.not_after else "current",
+                }
+                for published, _ in await published_keys(conn)
+            ]
         finally:
             await conn.close()
 
-    asyncio.run(listing())
+    rows = asyncio.run(listing())
+    if arguments.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['kid']}  {row['created_at']}  {row['until']}")
     return 0
