@@ -226,7 +226,8 @@ def _bar(done: int, total: int, rate: float | None, unit: str = "events") -> str
     speed = f"{rate:,.0f} {unit}/s" if rate else "…"
     eta = f", ETA {max(total - done, 0) / rate:,.0f}s" if rate else ""
     bar = f"[{'#' * filled}{'.' * (width - filled)}]"
-    return f"{bar} {done:,}/{total:,} {unit} ({share:.0%}), {speed}{eta}"
+    percent = int(share * 100)  # rounded down: 100 % only once the work is done
+    return f"{bar} {done:,}/{total:,} {unit} ({percent}%), {speed}{eta}"
 
 
 # Erases the terminal's line, whatever was drawn on it before (a longer line leaves no tail).

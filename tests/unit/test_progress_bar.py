@@ -1,0 +1,47 @@
+"""The command's progress bar in a log: a few plain lines, never past 100 %, the last at 100 %."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from osezia.cli import _bar, _ProgressLine
+
+FULL = "[" + "#" * 30 + "]"
+
+
+@given(done=st.integers(0, 10**9), total=st.integers(0, 10**9))
+def test_the_bar_keeps_its_width_and_never_passes_100_percent(done: int, total: int) -> None:
+    text = _bar(done, total, rate=None)
+
+    inside = text[1 : text.index("]")]
+    assert len(inside) == 30
+    share = int(text.split("(")[1].split("%")[0])
+    assert 0 <= share <= 100
+    assert (share == 100) == (done >= total)
+    assert (inside == "#" * 30) == (done >= total)
+
+
+@given(
+    total=st.integers(0, 100_000),
+    steps=st.lists(st.integers(0, 100_000), max_size=200).map(sorted),
+)
+def test_in_a_log_it_prints_at_most_a_line_a_tenth_and_ends_at_100_percent(
+    total: int, steps: list[int]
+) -> None:
+    log = io.StringIO()  # not a terminal, as a file or a pipe
+    with contextlib.redirect_stderr(log):
+        line = _ProgressLine("events")
+        for done in (min(step, total) for step in steps):
+            line.show(done, total, rate=1000.0)
+
+        line.finish()
+
+    lines = log.getvalue().splitlines()
+    assert 1 <= len(lines) <= 11
+    assert all("\r" not in text for text in lines)
+    assert lines[-1].startswith(FULL)
+    assert "(100%)" in lines[-1]
