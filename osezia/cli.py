@@ -245,23 +245,27 @@ class _ProgressLine:
         self.done, self.total = 0, 0
         self.rate: float | None = None
         self.printed_tenth = -1
+        self.drawn = False  # on a terminal: a line is open, to end before the next output
 
     def show(self, done: int, total: int, rate: float | None) -> None:
         self.done, self.total, self.rate = done, total, rate
         text = _bar(done, total, rate, self.unit)
         if self.terminal:
             print(_CLEAR_LINE + text, end="", file=sys.stderr, flush=True)
+            self.drawn = True
             return
         tenth = min(done * 10 // total, 10) if total else 10
         if tenth > self.printed_tenth:
             self.printed_tenth = tenth
             print(text, file=sys.stderr, flush=True)
 
-    def finish(self) -> None:
-        """The work is done: the bar says 100 % and the line ends, ready for the next one."""
-        total = max(self.total, self.done)
-        self.show(total, total, self.rate)
-        if self.terminal:
+    def finish(self, *, complete: bool = True) -> None:
+        """The work is over: the bar says 100 % when it was all done (a cancelled rebuild
+        stays where it stopped) and the line ends, ready for the next one."""
+        if complete:
+            total = max(self.total, self.done)
+            self.show(total, total, self.rate)
+        if self.terminal and self.drawn:
             print(file=sys.stderr, flush=True)
 
 
@@ -300,7 +304,7 @@ def _rebuild(settings: Settings, arguments: argparse.Namespace) -> int:
                     return 2
             if settings.redis_url is None:
                 outcome = await rebuild(url, viewer, on_progress=show)
-                line.finish()
+                line.finish(complete=outcome.status == "LIVE")
                 print(f"{target}: version {outcome.version} is {outcome.status}")
                 return 0
             queue = await RedisQueue.connect(settings.redis_url)
@@ -340,7 +344,7 @@ def _rebuild(settings: Settings, arguments: argparse.Namespace) -> int:
                     and latest.status in {"LIVE", "CANCELLED"}
                     and (latest.updated_at.timestamp() >= started)
                 ):
-                    line.finish()
+                    line.finish(complete=latest.status == "LIVE")
                     print(f"{target}: version {latest.version} is {latest.status}")
                     return 0
         finally:
