@@ -30,7 +30,7 @@ from osezia.projections.versions import (
     record_progress,
     register_building,
 )
-from osezia.tenants.visibility import Viewer
+from osezia.tenants.visibility import PLATFORM, PLATFORM_VIEWER, Viewer
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,14 @@ async def rebuild(
     """
     conn = await connect(database_url)
     try:
+        if viewer.slug != PLATFORM and await live_version(conn, PLATFORM) is None:
+            # A network's figure views read the platform's own model: it goes live first, on
+            # the same deadline (a paused platform build pauses this one).
+            await conn.close()
+            first = await rebuild(database_url, PLATFORM_VIEWER, batch_size=batch_size, until=until)
+            if first.status != "LIVE":
+                return Outcome(viewer.slug, 0, first.status, first.position)
+            conn = await connect(database_url)
         version = await _building(conn, database_url, viewer)
         try:
             position = await _build(conn, version, viewer, batch_size, on_progress, until)
