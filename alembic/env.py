@@ -8,8 +8,9 @@ from sqlalchemy import create_engine, pool
 from osezia.config import Database, load_settings
 from osezia.embedded import resolve_database_url
 
+settings = load_settings()
 url = context.config.attributes.get("database_url") or resolve_database_url(
-    load_settings().database_url
+    settings.database_url, production=settings.is_production
 )
 engine = create_engine(Database.from_url(url).sqlalchemy_url(), poolclass=pool.NullPool)
 

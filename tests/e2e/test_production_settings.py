@@ -100,3 +100,24 @@ def test_production_with_database_url_goes_on_to_the_database() -> None:
     assert run.returncode == 3
     assert "DATABASE_URL is required" not in run.stderr
     assert f"the database does not answer (127.0.0.1:{port}/osezia)" in run.stderr
+
+
+def test_alembic_run_directly_in_production_without_database_url_starts_no_database(
+    tmp_path: Path,
+) -> None:
+    homes = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    alembic = str(Path(OSEZIA[0]).parent / "alembic")
+
+    run = subprocess.run(
+        [alembic, "upgrade", "head"],
+        env=command_env(**PRODUCTION, **homes),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parents[2],
+    )
+
+    assert run.returncode != 0
+    assert "DATABASE_URL is required with OSEZIA_ENV=production" in run.stderr
+    assert not (tmp_path / "data").exists()
+    assert _processes_naming(tmp_path) == []
