@@ -40,7 +40,7 @@ from osezia.graphql.errors_extension import (
     TemporarilyUnavailable,
     busy,
 )
-from osezia.graphql.reading import position_of, wait_until_reached
+from osezia.graphql.reading import position_of, read_models_building, wait_until_reached
 from osezia.graphql.view import Services
 from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.catalogue import READ_MODELS
@@ -247,8 +247,9 @@ class Exports:
             retry = {"Retry-After": str(RETRY_WHEN_BUSY_SECONDS)}
             await problem(503, error, retry)(scope, receive, send)
             return
-        except NotFound as error:  # the tenant's read models are not built yet
-            await problem(503, error)(scope, receive, send)
+        except NotFound:  # no role yet: the tenant's first read models are being built
+            retry = {"Retry-After": str(RETRY_WHEN_BUSY_SECONDS)}
+            await problem(503, read_models_building(tenant), retry)(scope, receive, send)
             return
         except TRANSIENT:
             retry = {"Retry-After": str(RETRY_WHEN_BUSY_SECONDS)}

@@ -276,6 +276,11 @@ class ReadModelsBuilding(TemporarilyUnavailable):
     code = "READ_MODELS_BUILDING"
 
 
+def read_models_building(tenant: str) -> ReadModelsBuilding:
+    """What a read of a tenant whose first read models are still being built answers."""
+    return _building(tenant)
+
+
 def _building(tenant: str) -> ReadModelsBuilding:
     return ReadModelsBuilding(
         f"the read models of tenant {tenant!r} are being built: retry once they are live"

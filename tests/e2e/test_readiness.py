@@ -111,8 +111,15 @@ def test_tenants_being_built_answer_their_own_error_while_the_others_are_served(
             tokens = {t: access_token(api, clients, t) for t in ("cma", "adie", "cci")}
         answers = {t: graphql(api, token, COMPANY) for t, token in tokens.items()}
         statuses = {t: graphql(api, token, STATUS) for t, token in tokens.items()}
+        exported = httpx.get(
+            f"{api}/exports/companies.csv",
+            headers={"Authorization": f"Bearer {tokens['cma']}"},
+            timeout=10,
+        )
 
     assert ready.status_code == 200, ready.text
+    assert (exported.status_code, exported.json()["code"]) == (503, "READ_MODELS_BUILDING")
+    assert exported.headers["Retry-After"]
     assert ready.json()["building"] == ["adie", "cma"]
     for tenant in ("cma", "adie"):
         (error,) = answers[tenant]["errors"]
