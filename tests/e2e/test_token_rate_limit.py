@@ -31,14 +31,15 @@ def limited(
 ) -> AbstractContextManager[str]:
     """`osezia serve` allowing 5 requests a minute per address and 3 failures per client id;
     with `redis`, counting there."""
-    return serving(
-        history,
-        log,
-        OSEZIA_TRUSTED_PROXIES=proxies,
-        OSEZIA_TOKEN_RATE_PER_ADDRESS="5",
-        OSEZIA_TOKEN_RATE_PER_CLIENT="3",
-        REDIS_URL=redis,
-    )
+    # Without `redis`, no REDIS_URL at all: an empty one is refused at start.
+    counted_in = {"REDIS_URL": redis} if redis else {}
+    settings = {
+        "OSEZIA_TRUSTED_PROXIES": proxies,
+        "OSEZIA_TOKEN_RATE_PER_ADDRESS": "5",
+        "OSEZIA_TOKEN_RATE_PER_CLIENT": "3",
+        **counted_in,
+    }
+    return serving(history, log, port=None, **settings)
 
 
 def an_address() -> str:
