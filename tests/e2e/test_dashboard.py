@@ -353,6 +353,8 @@ def test_the_page_asks_for_no_client_secret_and_offers_no_provider_it_does_not_h
 
     assert page.get_by_label("Secret client").count() == 0  # machine secrets are for machines
     assert page.get_by_text("Se connecter avec votre fournisseur d'identité").is_hidden()
+    # Outside development, no network to choose: the card stays hidden (CSS kept showing it).
+    assert page.locator("#form-reseau").is_hidden()
 
 
 def test_an_expired_or_forged_token_sends_back_to_sign_in(
