@@ -41,7 +41,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Protocol
-from urllib.parse import parse_qsl, unquote_plus
+from urllib.parse import parse_qsl
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -49,8 +49,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from osezia.config import Settings
-from osezia.graphql.auth.errors import NO_STORE
+from osezia.graphql.auth.errors import NO_STORE, TokenRequestError
 from osezia.graphql.auth.peer import client_address
+from osezia.graphql.auth.server import basic_credentials
 from osezia.graphql.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -158,15 +159,10 @@ class RedisCounts:
 
 
 def _basic_client_id(authorization: str) -> str | None:
-    scheme, _, encoded = authorization.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
     try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+        return basic_credentials(authorization)[0]
+    except TokenRequestError:  # unreadable: the endpoint answers it, nothing is counted
         return None
-    client_id, colon, _ = decoded.partition(":")
-    return unquote_plus(client_id) if colon else None
 
 
 def _assertion_subject(assertion: str) -> str | None:
