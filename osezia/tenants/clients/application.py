@@ -22,6 +22,10 @@ from osezia.tenants.model import Tenant, TenantStatus
 from osezia.tenants.networks import RegistryApplication
 from osezia.tenants.profiles import Profile
 
+# The longest a replaced secret keeps working: the bound OSEZIA_SECRET_OVERLAP has too, so that
+# no overlap asked for by hand outlasts what the platform could be configured to allow.
+MAX_SECRET_OVERLAP = 30 * 86_400
+
 
 class Clients(RegistryApplication):
     """Creates and revokes partner machine clients; tells the token endpoint whether a
@@ -92,8 +96,11 @@ class Clients(RegistryApplication):
     def rotate_secret(self, client_id: str, *, overlap: int) -> tuple[str, datetime]:
         """Give a client a new secret; return it (it exists nowhere else) and the moment its
         previous secret stops working, `overlap` seconds from now (0: at once)."""
-        if overlap < 0:
-            raise InvalidValue(f"the overlap is a number of seconds from 0, got {overlap}")
+        if not 0 <= overlap <= MAX_SECRET_OVERLAP:
+            raise InvalidValue(
+                f"the overlap is a number of seconds from 0 to {MAX_SECRET_OVERLAP} (30 days), "
+                f"got {overlap}"
+            )
         secret = new_secret()  # drawn and hashed here, never in an @event body
         secret_hash = hash_secret(secret)
         until = self._clock() + timedelta(seconds=overlap)
