@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.budget.charges import the_envelope
 from osezia.domain.budget.model import BudgetRules, Envelope, Measure
 from osezia.domain.calendar import GENAI_CALL_OPENING, PLAN_LAUNCH, Since
 from osezia.domain.errors import AlreadyExists, Conflict, NotFound
@@ -121,7 +122,7 @@ class Budget(PlatformApplication):
     def envelope(self) -> Envelope:
         """The envelope, for reading or for another application to change in its own save."""
         # The envelope is public: every network that may commit funds acts on the same one.
-        envelope = self.find(Envelope.create_id(), Envelope)
+        envelope = the_envelope(self)
         if envelope is None:
             raise NotFound("the plan's budget is not open yet")
         return envelope
