@@ -246,6 +246,7 @@ class _ProgressLine:
         self.rate: float | None = None
         self.printed_tenth = -1
         self.drawn = False  # on a terminal: a line is open, to end before the next output
+        self.noted = ""
 
     def show(self, done: int, total: int, rate: float | None) -> None:
         self.done, self.total, self.rate = done, total, rate
@@ -257,6 +258,18 @@ class _ProgressLine:
         tenth = min(done * 10 // total, 10) if total else 10
         if tenth > self.printed_tenth:
             self.printed_tenth = tenth
+            print(text, file=sys.stderr, flush=True)
+
+    def note(self, text: str) -> None:
+        """A message in place of the bar, printed once however often it is repeated: the wait
+        loop polls twice a second, and a log must not fill with the same line."""
+        if text == self.noted:
+            return
+        self.noted = text
+        if self.terminal:
+            print(_CLEAR_LINE + text, end="", file=sys.stderr, flush=True)
+            self.drawn = True
+        else:
             print(text, file=sys.stderr, flush=True)
 
     def finish(self, *, complete: bool = True) -> None:
@@ -320,11 +333,9 @@ def _rebuild(settings: Settings, arguments: argparse.Namespace) -> int:
                 building = await building_version(conn, target)
                 if building is not None and _stalled(building.updated_at):
                     since = building.updated_at.astimezone().strftime("%H:%M:%S")
-                    print(
-                        f"\r{target}: stalled since {since} (its worker stopped; a live or "
-                        "restarted worker takes it over when the lease runs out)",
-                        end="",
-                        file=sys.stderr,
+                    line.note(
+                        f"{target}: stalled since {since} (its worker stopped; a live or "
+                        "restarted worker takes it over when the lease runs out)"
                     )
                     continue
                 if building is not None:

@@ -45,3 +45,17 @@ def test_in_a_log_it_prints_at_most_a_line_a_tenth_and_ends_at_100_percent(
     assert all("\r" not in text for text in lines)
     assert lines[-1].startswith(FULL)
     assert "(100%)" in lines[-1]
+
+
+def test_a_repeated_note_is_printed_once_in_a_log() -> None:
+    log = io.StringIO()
+    with contextlib.redirect_stderr(log):
+        line = _ProgressLine("events")
+        for _ in range(5):
+            line.note("operator: stalled since 08:00:00")
+        line.note("operator: stalled since 08:01:00")
+
+    assert log.getvalue().splitlines() == [
+        "operator: stalled since 08:00:00",
+        "operator: stalled since 08:01:00",
+    ]
