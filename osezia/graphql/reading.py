@@ -125,7 +125,7 @@ async def read_models(info: Info, *, caught_up: bool = False) -> AsyncIterator[D
         except TimeoutError:
             raise _busy() from None
         except NotFound:  # no role yet: its first read models have not been built
-            raise _building(context.tenant) from None
+            raise read_models_building(context.tenant) from None
         try:
             yield conn
         except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
@@ -133,7 +133,7 @@ async def read_models(info: Info, *, caught_up: bool = False) -> AsyncIterator[D
             # view missing from a live version is a bug, and stays one.
             if await _has_live_models(context.pool, context.tenant):
                 raise
-            raise _building(context.tenant) from None
+            raise read_models_building(context.tenant) from None
 
 
 def read_until(info: Info, cutoff: datetime | None) -> AbstractAsyncContextManager[Db]:
@@ -264,7 +264,7 @@ async def _head_and_reached(pool: asyncpg.Pool, tenant: str) -> tuple[int, int]:
     try:
         return await head_and_reached(conn, tenant)
     except asyncpg.UndefinedTableError:
-        raise _building(tenant) from None
+        raise read_models_building(tenant) from None
     finally:
         await pool.release(conn)
 
@@ -278,10 +278,6 @@ class ReadModelsBuilding(TemporarilyUnavailable):
 
 def read_models_building(tenant: str) -> ReadModelsBuilding:
     """What a read of a tenant whose first read models are still being built answers."""
-    return _building(tenant)
-
-
-def _building(tenant: str) -> ReadModelsBuilding:
     return ReadModelsBuilding(
         f"the read models of tenant {tenant!r} are being built: retry once they are live"
     )
