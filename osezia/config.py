@@ -107,6 +107,7 @@ class OidcProvider:
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_MAX_TOKEN_LIFETIME = 3600  # seconds
 DEFAULT_SECRET_OVERLAP = 86_400  # seconds an old client secret keeps working after a rotation
+DEFAULT_REBUILD_LEASE = 45  # seconds
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class Settings:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     # How long a worker's run holds a rebuild (arq's job timeout): a dead worker's rebuild is
     # taken over this long, plus 10 s, after it died.
-    rebuild_lease_seconds: int = 45
+    rebuild_lease_seconds: int = DEFAULT_REBUILD_LEASE
     # Signs the dashboard's session cookie (a person signed in through the OpenID provider);
     # required in production when people sign in. Kept out of the repr, like a password.
     session_secret: str | None = field(default=None, repr=False)
@@ -252,7 +253,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env, "OSEZIA_TOKEN_RATE_PER_ADDRESS", 300, low=1, high=100_000, unit="requests"
         ),
         trusted_proxies=_trusted_proxies(env),
-        rebuild_lease_seconds=_seconds(env, "OSEZIA_REBUILD_LEASE", 45, low=4, high=3600),
+        rebuild_lease_seconds=_seconds(
+            env, "OSEZIA_REBUILD_LEASE", DEFAULT_REBUILD_LEASE, low=4, high=3600
+        ),
         session_secret=_session_secret(env),
         dev_tenant_header=dev_header == "1",
         oidc=oidc,

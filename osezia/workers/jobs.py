@@ -10,11 +10,11 @@ from arq import Retry
 from osezia.projections.rebuild import rebuild as rebuild_read_models
 from osezia.projections.targets import Targets
 
-# A rebuild holds its job for a lease: arq's job timeout. A worker that dies (kill -9, a lost
-# node) leaves arq's in-progress mark behind for the lease and 10 s more, after which any live
-# or restarted worker takes the job over and resumes from the saved position. A run therefore
-# builds for well under the lease, then hands what is left to its next run.
-LEASE_SECONDS = 45
+# A rebuild holds its job for a lease (Settings.rebuild_lease_seconds, arq's job timeout). A
+# worker that dies (kill -9, a lost node) leaves arq's in-progress mark behind for the lease and
+# 10 s more, after which any live or restarted worker takes the job over and resumes from the
+# saved position. A run therefore builds for well under the lease, then hands what is left to
+# its next run.
 # Every handover counts as a try for arq: a rebuild must survive any number of them, and of
 # dead workers.
 MAX_TRIES = 1_000_000
@@ -44,7 +44,7 @@ async def rebuild(ctx: dict[str, Any], target: str, batch_size: int = 5000) -> d
         ctx["database_url"],
         viewer,
         batch_size=batch_size,
-        until=time.monotonic() + work_seconds(ctx.get("lease_seconds", LEASE_SECONDS)),
+        until=time.monotonic() + work_seconds(ctx["lease_seconds"]),
     )
     if outcome.status == "PAUSED":
         raise Retry(defer=0)

@@ -37,7 +37,7 @@ def redis_settings() -> RedisSettings:
 
 class WorkerSettings:
     # keep_result=0: once a rebuild has finished, the same id may be enqueued again. A run holds
-    # the job for a lease only (jobs.LEASE_SECONDS), so a dead worker's rebuild is taken over.
+    # the job for a lease only (OSEZIA_REBUILD_LEASE), so a dead worker's rebuild is taken over.
     functions: ClassVar[list[Any]] = [
         func(
             jobs.rebuild,
