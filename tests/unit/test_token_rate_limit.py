@@ -226,3 +226,22 @@ def test_refusals_are_held_a_while_but_no_more_of_them_than_the_bound() -> None:
     held, answered = asyncio.run(asyncio.wait_for(run(), timeout=30))
 
     assert (held, answered) == (1, [429])
+
+
+def test_an_assertion_nested_past_the_json_parsers_depth_names_no_client() -> None:
+    """It reaches the endpoint, which refuses it, rather than failing in the limiter."""
+    limit = TokenRateLimit(settings(), Metrics(), Clock(0.0), pause=0)
+    app = Starlette(routes=[Route("/oauth/token", limit.wrap(endpoint), methods=["POST"])])
+    nested = base64.urlsafe_b64encode(b"[" * 5000).decode().rstrip("=")
+
+    async def run() -> int:
+        await limit.start()
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://osezia") as http:
+                form = {"client_assertion": f"e30.{nested}.c2ln"}
+                return (await http.post("/oauth/token", data=form)).status_code
+        finally:
+            await limit.close()
+
+    assert asyncio.run(run()) == 401

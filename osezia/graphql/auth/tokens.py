@@ -75,7 +75,9 @@ def unverified_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
         compact = extract_compact(token.encode("ascii"))
         claims = json.loads(compact.payload)
-    except (JoseError, ValueError):  # UnicodeError and JSONDecodeError are ValueErrors
+    # UnicodeError and JSONDecodeError are ValueErrors; a payload nested past the parser's
+    # depth raises RecursionError.
+    except (JoseError, ValueError, RecursionError):
         raise InvalidToken("the token is not a signed JWT") from None
     if not isinstance(claims, dict):
         raise InvalidToken("the token's payload is not a JSON object")
