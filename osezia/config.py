@@ -171,7 +171,7 @@ class Settings:
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     port_text = env.get("OSEZIA_PORT", "8000")
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+    if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
         raise SettingsError(f"OSEZIA_PORT must be a TCP port (1–65535), got {port_text!r}")
     environment = env.get("OSEZIA_ENV", "development")
     if environment not in {"development", "production"}:
@@ -191,7 +191,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if not audience:
         raise SettingsError("OSEZIA_AUDIENCE must not be empty (default: osezia-api)")
     lifetime_text = env.get("OSEZIA_TOKEN_LIFETIME", "900")
-    if not lifetime_text.isdigit() or not 60 <= int(lifetime_text) <= 3600:
+    if not (lifetime_text.isascii() and lifetime_text.isdigit()) or not (
+        60 <= int(lifetime_text) <= 3600
+    ):
         raise SettingsError(
             f"OSEZIA_TOKEN_LIFETIME must be a number of seconds from 60 to 3600, "
             f"got {lifetime_text!r}"

@@ -81,3 +81,11 @@ def test_people_signing_in_in_production_need_a_session_secret() -> None:
     assert settings.oidc.discovery_url == (
         "https://idp.example.fr/realms/osezia/.well-known/openid-configuration"
     )
+
+
+@pytest.mark.parametrize("name", ["OSEZIA_PORT", "OSEZIA_TOKEN_LIFETIME"])
+@pytest.mark.parametrize("value", ["²", "８０８０", "-1", " 900"])
+def test_a_number_that_is_not_plain_ascii_digits_is_a_settings_error(name: str, value: str) -> None:
+    """str.isdigit() accepts '²', which int() refuses: that must not end in a traceback."""
+    with pytest.raises(SettingsError, match=name):
+        load_settings({name: value})
