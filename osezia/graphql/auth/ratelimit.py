@@ -52,6 +52,7 @@ from osezia.config import Settings
 from osezia.graphql.auth.errors import NO_STORE, TokenRequestError
 from osezia.graphql.auth.peer import client_address
 from osezia.graphql.auth.server import basic_credentials
+from osezia.graphql.auth.token_endpoint import MAX_BODY
 from osezia.graphql.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,6 @@ PREFIX = "osezia:ratelimit:"
 MAX_MEMORY_KEYS = 100_000  # beyond, the oldest counts are forgotten
 REDIS_TIMEOUT = 0.25  # seconds: a slow Redis must not become a slow token endpoint
 REDIS_RETRY_SECONDS = 5.0  # after a failure, counted in memory this long before trying again
-_MAX_BODY = 16_384  # the token endpoint's own bound; a larger body is not read here
 _MAX_CLIENT_ID = 128  # longer claimed ids are cut, so keys stay small
 REFUSAL_PAUSE = 1.0  # seconds a refusal is held before it is answered
 MAX_PAUSED = 1024  # refusals held at once, at most
@@ -192,7 +192,7 @@ async def claimed_client_id(request: Request) -> str | None:
     length = request.headers.get("content-length", "")
     if media_type != "application/x-www-form-urlencoded" or not length.isdigit():
         return None
-    if int(length) > _MAX_BODY:
+    if int(length) > MAX_BODY:
         return None
     try:
         form = dict(parse_qsl((await request.body()).decode(), max_num_fields=16))

@@ -17,7 +17,7 @@ from osezia.graphql.auth.server import TokenServer
 from osezia.graphql.auth.standing import Standing
 from osezia.tenants.clients.application import Clients
 
-_MAX_BODY = 16_384
+MAX_BODY = 16_384  # bytes of a token request's form, at most
 
 
 class TokenEndpoint:
@@ -62,7 +62,7 @@ async def read_form(request: Request) -> dict[str, str]:
     body = b""
     async for chunk in request.stream():
         body += chunk
-        if len(body) > _MAX_BODY:
+        if len(body) > MAX_BODY:
             raise TokenRequestError("invalid_request", "the token request is too large")
     try:
         pairs = parse_qsl(body.decode(), max_num_fields=16)
