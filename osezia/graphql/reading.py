@@ -26,7 +26,7 @@ from osezia.graphql.pagination import Connection, connection
 from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.changes import ChangeHub, head_and_reached
 from osezia.projections.connections import Connection as Db
-from osezia.projections.paging import Filter, page
+from osezia.projections.paging import Filter, page, where_clause
 from osezia.projections.progress import check_as_of, end_of, today
 from osezia.tenants.model import check_slug
 
@@ -146,13 +146,7 @@ def read_until(info: Info, cutoff: datetime | None) -> AbstractAsyncContextManag
 
 def where(conditions: Sequence[tuple[str, object | None]]) -> tuple[str, list[object]]:
     """A WHERE clause and its parameters from `paged`'s conditions (None values left out)."""
-    params: list[object] = []
-    clauses: list[str] = []
-    for sql, value in conditions:
-        if value is not None:
-            params.append(value)
-            clauses.append(sql.format(f"${len(params)}"))
-    return " AND ".join(clauses) or "true", params
+    return where_clause([Filter(sql, value) for sql, value in conditions if value is not None])
 
 
 @asynccontextmanager

@@ -50,6 +50,16 @@ def decode_cursor(cursor: str) -> tuple[str | None, str]:
     return sort_value, str(row_id)
 
 
+def where_clause(filters: Sequence[Filter]) -> tuple[str, list[object]]:
+    """A WHERE clause over numbered parameters ($1, $2…) and their values, from filters."""
+    params: list[object] = []
+    conditions: list[str] = []
+    for condition in filters:
+        params.append(condition.value)
+        conditions.append(condition.sql.format(f"${len(params)}"))
+    return " AND ".join(conditions) or "true", params
+
+
 async def page(
     conn: Connection,
     tenant: str,
@@ -65,20 +75,16 @@ async def page(
     """One page of `view`, ordered by (sort, id), and the total that matches the filters."""
     if not 1 <= first <= MAX_PAGE:
         raise InvalidValue(f"first must be between 1 and {MAX_PAGE}, got {first}")
-    params: list[object] = []
-    conditions: list[str] = []
-    for condition in filters:
-        params.append(condition.value)
-        conditions.append(condition.sql.format(f"${len(params)}"))
-    counted = list(params)
-    count_where = " AND ".join(conditions) or "true"
+    count_where, counted = where_clause(filters)
+    params = list(counted)
+    conditions = [count_where]
     if after is not None:
         sort_value, row_id = decode_cursor(after)
         params.extend([sort_value, row_id])
         a, b = len(params) - 1, len(params)
         # The cursor keeps the sort value as text: PostgreSQL casts it, whatever its type.
         conditions.append(f"({sort}, id) > (${a}::text::{sort_type}, ${b}::text::uuid)")
-    where = " AND ".join(conditions) or "true"
+    where = " AND ".join(conditions)
     params.append(first + 1)
     source = f'"{stable_schema(tenant)}".{view}'
     try:
