@@ -80,13 +80,16 @@ class PartnershipQueries:
         by_year: dict[int, list[Partnership]] = defaultdict(list)
         for row in rows:
             by_year[row["year"]].append(Partnership.as_of(cutoff)(dict(row)))
-        return [
-            PartnershipYear(
-                year=y,
-                signed=sum(x.with_an_sme() for x in p),
-                target=PARTNERSHIP_TARGET,
-                partnerships=p,
-                others=sum(not x.with_an_sme() for x in p),
-            )
-            for y, p in sorted(by_year.items())
-        ]
+        return [_year(y, p) for y, p in sorted(by_year.items())]
+
+
+def _year(year: int, signed: list[Partnership]) -> PartnershipYear:
+    """A year's partnerships: those with an SME count towards the target, the others apart."""
+    smes = sum(p.with_an_sme() for p in signed)
+    return PartnershipYear(
+        year=year,
+        signed=smes,
+        target=PARTNERSHIP_TARGET,
+        partnerships=signed,
+        others=len(signed) - smes,
+    )
