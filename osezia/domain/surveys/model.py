@@ -25,8 +25,8 @@ from osezia.domain.errors import InvalidDate, InvalidValue
 from osezia.domain.sizes import Segment
 
 WHOLE = 10_000  # basis points: 10 % is 1000
-# The survey figures the plan is read against are of 2023 and later: a year before this one is
-# a typing error, not history.
+# The plan is read against survey figures of 2023 and later; earlier ones may be recorded for
+# context, back to 2015: a year before that is a typing error, not history.
 FIRST_YEAR = 2015
 
 
