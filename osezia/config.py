@@ -148,6 +148,11 @@ class Settings:
     writer_url: str | None = field(default=None, repr=False)
     service_url: str | None = field(default=None, repr=False)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # a larger request body is refused (413) unread
+    # "json": one JSON object a line (the default in production); "text": for a person's terminal.
+    log_format: str = "text"
+    # The port on which `osezia project` and `osezia worker` serve /metrics and /healthz;
+    # None: the role's own default.
+    metrics_port: int | None = None
 
     @property
     def is_production(self) -> bool:
@@ -268,7 +273,25 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         reader_url=_role_url(env, "DATABASE_READER_URL"),
         writer_url=_role_url(env, "DATABASE_WRITER_URL"),
         service_url=_role_url(env, "DATABASE_SERVICE_URL"),
+        log_format=_log_format(env, production=environment == "production"),
+        metrics_port=_optional_port(env, "OSEZIA_METRICS_PORT"),
     )
+
+
+def _log_format(env: Mapping[str, str], *, production: bool) -> str:
+    text = env.get("OSEZIA_LOG_FORMAT") or ("json" if production else "text")
+    if text not in {"json", "text"}:
+        raise SettingsError(f"OSEZIA_LOG_FORMAT must be 'json' or 'text', got {text!r}")
+    return text
+
+
+def _optional_port(env: Mapping[str, str], name: str) -> int | None:
+    text = env.get(name)
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
+        raise SettingsError(f"{name} must be a TCP port (1–65535), got {text!r}")
+    return int(text)
 
 
 def _redis_url(env: Mapping[str, str]) -> str | None:
