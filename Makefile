@@ -6,12 +6,15 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: install run test check format bench clean schema migrations-lock
+.PHONY: install run test check format bench clean schema migrations-lock lock
 
-$(STAMP): pyproject.toml
+# Dependencies come from the lock file, every one pinned with its hashes; the project itself
+# goes in without resolving anything more.
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -48,6 +51,13 @@ schema: $(STAMP)
 # never rewritten (a test fails when one on main is edited).
 migrations-lock: $(STAMP)
 	$(BIN)/python -m tests.contracts migrations-lock
+
+# Resolves pyproject.toml's dependencies again: requirements.lock for the production image
+# (without the embedded PostgreSQL), requirements-dev.lock for make. Review the diff.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
+lock: $(STAMP)
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -o requirements-dev.lock
 
 bench: $(STAMP)
 	$(BIN)/python bench/append.py
