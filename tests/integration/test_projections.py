@@ -198,7 +198,7 @@ def world(database_url: str) -> Iterator[tuple[str, Platform, Tenants]]:
 
 
 @settings(
-    max_examples=80,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
