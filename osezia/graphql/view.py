@@ -50,6 +50,7 @@ from osezia.graphql.cache import (
     may_serve_cached,
 )
 from osezia.graphql.context import Context
+from osezia.graphql.graphiql.page import GraphiQLPage
 from osezia.graphql.metrics import Metrics
 from osezia.graphql.schema import build_schema
 from osezia.graphql.subscriptions.sockets import SocketContext, StandingSocket
@@ -59,6 +60,8 @@ from osezia.tenants.application import Tenants
 from osezia.tenants.profiles import Profile
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
+# The network whose header GraphiQL starts with where the development tenant header is accepted.
+DEVELOPMENT_TENANT = "cci"
 
 
 class BadRequest(Exception):
@@ -111,6 +114,7 @@ class GraphQLView(GraphQL[Context, None]):
         self._services, self._metrics, self._cache = services, metrics, cache
         self._analyses = Analyses()
         self._max_body_bytes = settings.max_body_bytes
+        self._graphiql = None if settings.is_production else GraphiQLPage(_ide_headers(settings))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Websockets authenticate in connection_init (on_ws_connect): browsers cannot send
@@ -120,6 +124,9 @@ class GraphQLView(GraphQL[Context, None]):
             return
         started = time.perf_counter()
         request = Request(scope, receive)
+        if self._graphiql is not None and self._graphiql.asks_for_an_asset(request):
+            await self._graphiql.asset(request)(scope, receive, send)
+            return
         if self._is_ide_page(request):
             await (await self.render_graphql_ide(request))(scope, receive, send)
             return
@@ -244,6 +251,11 @@ class GraphQLView(GraphQL[Context, None]):
         except orjson.JSONEncodeError:  # an integer beyond 64 bits, which json can write
             return super().encode_json(data)
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # strawberry's page loads GraphiQL from unpkg.com: this one, from the package.
+        assert self._graphiql is not None  # the IDE is only served outside production
+        return self._graphiql.page()
+
     def _is_ide_page(self, request: Request) -> bool:
         return self.graphql_ide is not None and self.should_render_graphql_ide(
             self.request_adapter_class(request)
@@ -292,6 +304,14 @@ class GraphQLView(GraphQL[Context, None]):
         context.scopes = principal.scopes
         context.profile = await auth.profile(principal.tenant)
         return UnsetType()  # the singleton UNSET: acknowledge with no payload
+
+
+def _ide_headers(settings: Settings) -> dict[str, str] | None:
+    """The headers GraphiQL starts with: the development tenant header where it is accepted
+    (`make run`), so that a query answers at once; none elsewhere."""
+    if not settings.dev_tenant_header or settings.is_production:
+        return None
+    return {"-".join(w.capitalize() for w in TENANT_HEADER.split("-")): DEVELOPMENT_TENANT}
 
 
 def _credentials(payload: Mapping[str, object]) -> dict[str, str]:
