@@ -10,6 +10,7 @@ transaction.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +32,9 @@ from osezia.projections.versions import (
     register_building,
 )
 from osezia.tenants.visibility import PLATFORM, PLATFORM_VIEWER, Viewer
+
+log = logging.getLogger("osezia.rebuild")
+PROGRESS_LOG_SECONDS = 5.0  # a long build says how far it is at most this often
 
 
 @dataclass(frozen=True)
@@ -94,17 +98,43 @@ async def rebuild(
                 return Outcome(viewer.slug, 0, first.status, first.position)
             conn = await connect(database_url)
         version = await _building(conn, database_url, viewer)
+        began, began_at = await read_position(conn, version.data_schema), time.monotonic()
+        log.info(
+            "rebuild of %s v%d %s at event %d of %d",
+            version.target,
+            version.version,
+            "resumes" if began else "begins",
+            began,
+            await head_position(conn),
+        )
         try:
             position = await _build(conn, version, viewer, batch_size, on_progress, until)
         except RebuildCancelled:
             await _discard(conn, version, "CANCELLED")
-            return Outcome(viewer.slug, version.version, "CANCELLED", 0)
+            outcome = Outcome(viewer.slug, version.version, "CANCELLED", 0)
         except RebuildPaused as paused:
-            return Outcome(viewer.slug, version.version, "PAUSED", paused.position)
-        position = await _swap(conn, version, viewer)
-        return Outcome(viewer.slug, version.version, "LIVE", position)
+            outcome = Outcome(viewer.slug, version.version, "PAUSED", paused.position)
+        else:
+            position = await _swap(conn, version, viewer)
+            outcome = Outcome(viewer.slug, version.version, "LIVE", position)
+        _log_end(outcome, began, time.monotonic() - began_at)
+        return outcome
     finally:
         await conn.close()
+
+
+def _log_end(outcome: Outcome, began: int, seconds: float) -> None:
+    applied = max(outcome.position - began, 0)
+    ending = {"LIVE": "is live", "PAUSED": "paused (its lease is used up)"}
+    log.info(
+        "rebuild of %s v%d %s: %d events in %.1f s, at event %d",
+        outcome.target,
+        outcome.version,
+        ending.get(outcome.status, outcome.status.lower()),
+        applied,
+        seconds,
+        outcome.position,
+    )
 
 
 # alembic keeps its running environment in module globals: two migrations at once in one
@@ -139,6 +169,7 @@ async def _build(
     schema = version.data_schema
     position = await read_position(conn, schema)
     began, began_at = position, time.monotonic()
+    logged_at = began_at
     while True:
         if await conn.fetchval(
             "SELECT cancel_requested FROM read_model_versions WHERE target = $1 AND version = $2",
@@ -157,6 +188,16 @@ async def _build(
             await record_progress(conn, version, position, head, rate)
         if on_progress is not None:
             on_progress(Progress(version.target, version.version, position, head, rate))
+        if time.monotonic() - logged_at >= PROGRESS_LOG_SECONDS:
+            logged_at = time.monotonic()
+            log.info(
+                "rebuild of %s v%d at event %d of %d (%s events/s)",
+                version.target,
+                version.version,
+                position,
+                head,
+                f"{rate:,.0f}" if rate else "…",
+            )
         if until is not None and time.monotonic() >= until:
             raise RebuildPaused(position)
 
