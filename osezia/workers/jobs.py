@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from arq import Retry
 
+from osezia.observability.probe import Health
+from osezia.projections.rebuild import Outcome
 from osezia.projections.rebuild import rebuild as rebuild_read_models
 from osezia.projections.targets import Targets
+from osezia.workers import metrics
+from osezia.workers.process import FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS, OUTAGES, one_line
+
+log = logging.getLogger("osezia.worker")
 
 # A rebuild holds its job for a lease (Settings.rebuild_lease_seconds, arq's job timeout). A
 # worker that dies (kill -9, a lost node) leaves arq's in-progress mark behind for the lease and
@@ -39,13 +46,37 @@ async def rebuild(ctx: dict[str, Any], target: str, batch_size: int = 5000) -> d
     that used up its share of the lease is queued again at once (arq's Retry), on any worker.
     """
     targets: Targets = ctx["targets"]
-    viewer = await targets.viewer(target)
-    outcome = await rebuild_read_models(
-        ctx["database_url"],
-        viewer,
-        batch_size=batch_size,
-        until=time.monotonic() + work_seconds(ctx["lease_seconds"]),
-    )
+    health: Health = ctx["health"]
+    outages: dict[str, int] = ctx.setdefault("outages", {})
+    outcome: Outcome | None = None
+    try:
+        viewer = await targets.viewer(target)
+        outcome = await rebuild_read_models(
+            ctx["database_url"],
+            viewer,
+            batch_size=batch_size,
+            until=time.monotonic() + work_seconds(ctx["lease_seconds"]),
+            on_progress=metrics.rebuild_progressed,
+        )
+    except OUTAGES as error:
+        # The database went away (a restart, a failover): the saved position is kept, and the
+        # job comes back after a capped exponential wait, on this worker or another.
+        failures = outages[target] = outages.get(target, 0) + 1
+        defer = min(FIRST_RETRY_SECONDS * 2 ** (failures - 1), MAX_RETRY_SECONDS)
+        metrics.DATABASE_FAILURES.inc()
+        health.failed(one_line(error))
+        log.warning(
+            "rebuild of %s failed (%s); attempt %d, again in %.1f s",
+            target,
+            one_line(error),
+            failures,
+            defer,
+        )
+        raise Retry(defer=defer) from None
+    finally:
+        metrics.rebuild_ended(target, outcome)
+    outages.pop(target, None)
+    health.succeeded()
     if outcome.status == "PAUSED":
         raise Retry(defer=0)
     return {"target": outcome.target, "version": outcome.version, "status": outcome.status}

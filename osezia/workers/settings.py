@@ -2,32 +2,85 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from typing import Any, ClassVar
 
+import asyncpg
 from arq import func
-from arq.connections import RedisSettings
+from arq.connections import ArqRedis, RedisSettings
+from arq.constants import default_queue_name
 
 from osezia.config import Database, load_settings
 from osezia.embedded import resolve_database_url
+from osezia.observability.probe import Health
+from osezia.projections.connections import connect
+from osezia.projections.runner import close_or_drop
 from osezia.projections.targets import Targets
 from osezia.tenants.application import Tenants
-from osezia.workers import jobs
+from osezia.workers import jobs, metrics
+from osezia.workers.process import Backoff, configure_logging, start_probe
+
+WATCH_SECONDS = 5.0  # how often the database is reached and the queue measured
+
+log = logging.getLogger("osezia.worker")
 
 
 async def startup(ctx: dict[str, Any]) -> None:
     settings = load_settings()
+    configure_logging(settings)
     database_url = resolve_database_url(settings.database_url, production=settings.is_production)
     tenants = Tenants(env=Database.from_url(database_url).eventsourcing_env(pool_size=2))
+    health = Health()
     ctx.update(
         database_url=database_url,
         tenants=tenants,
         targets=Targets(tenants),
         lease_seconds=settings.rebuild_lease_seconds,
+        health=health,
+        probe=await start_probe(settings, "worker", health),
     )
+    ctx["watch"] = asyncio.create_task(_watch(database_url, ctx["redis"], health))
+    log.info("worker started (rebuild lease %d s)", settings.rebuild_lease_seconds)
+
+
+async def _watch(database_url: str, redis: ArqRedis, health: Health) -> None:
+    """Reach the database and measure the queue every few seconds, for /healthz and /metrics,
+    whether or not a job is running."""
+    backoff = Backoff(log, "reaching the database", health)
+    conn: asyncpg.Connection | None = None
+    while True:
+        try:
+            if conn is None or conn.is_closed():
+                conn = await connect(database_url)
+            await conn.fetchval("SELECT 1")
+            backoff.succeeded()
+            metrics.QUEUE_DEPTH.set(await redis.zcard(default_queue_name))
+            wait = WATCH_SECONDS
+        except Exception as error:  # an outage: logged once per attempt, then tried again
+            if conn is not None:
+                await close_or_drop(conn)
+                conn = None
+            wait = backoff.failed(error)
+        try:
+            await asyncio.sleep(wait)
+        except asyncio.CancelledError:
+            if conn is not None:
+                await close_or_drop(conn)
+            raise
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    watch: asyncio.Task[None] | None = ctx.get("watch")
+    if watch is not None:
+        watch.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watch
+    if "probe" in ctx:
+        await ctx["probe"].close()
     ctx["tenants"].close()
+    log.info("worker stopped")
 
 
 def redis_settings() -> RedisSettings:
