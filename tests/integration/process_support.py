@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pwd
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -320,3 +323,91 @@ def live_position(database_url: str, target: str) -> int | None:
         return None
     tracking = f'SELECT position FROM "{stable_schema(target)}".tracking'
     return int(query(database_url, tracking)[0]["position"])
+
+
+# -- a PostgreSQL of a test's own, to stop and restart -------------------------------------------
+
+SYSTEM_POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _postgres_bin() -> Path:
+    """The machine's PostgreSQL 15 programs, else those of the embedded-database wheel."""
+    if (SYSTEM_POSTGRES_BIN / "pg_ctl").exists():
+        return SYSTEM_POSTGRES_BIN
+    from pgserver._commands import POSTGRES_BIN_PATH
+
+    return Path(POSTGRES_BIN_PATH)
+
+
+class OwnPostgres:
+    """A throwaway PostgreSQL cluster on a port of its own, which a test may stop and restart
+    (never the shared server on 5432). As root, its programs run as the `postgres` user, since
+    PostgreSQL refuses to run as root."""
+
+    def __init__(self, directory: Path, port: int) -> None:
+        self.directory, self.port = directory, port
+        self.data = directory / "data"
+        self._bin = _postgres_bin()
+        self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, program: str, *args: str, timeout: float = 60) -> None:
+        subprocess.run(
+            [*self._as, str(self._bin / program), *args],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+
+    def create(self) -> None:
+        if self._as:
+            os.chown(self.directory, *_postgres_ids())
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-sync",
+        )
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -h 127.0.0.1 -k {self.directory} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        log = str(self.directory / "postgres.log")
+        self._run("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        """`fast`: what a restart by an operator or a supervisor does (sessions are ended)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def log(self) -> str:
+        return (self.directory / "postgres.log").read_text(errors="replace")[-4000:]
+
+
+def _postgres_ids() -> tuple[int, int]:
+    entry = pwd.getpwnam("postgres")
+    return entry.pw_uid, entry.pw_gid
+
+
+@contextmanager
+def own_postgres(port: int) -> Iterator[OwnPostgres]:
+    """A new cluster, started, and removed with its data afterwards. Its directory is not under
+    pytest's tmp_path: the `postgres` user must be able to reach it."""
+    directory = Path(tempfile.mkdtemp(prefix="osezia-own-pg-"))
+    server = OwnPostgres(directory, port)
+    try:
+        server.create()
+        server.start()
+        yield server
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            server.stop("immediate")
+        shutil.rmtree(directory, ignore_errors=True)
