@@ -8,7 +8,7 @@ import json
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -28,6 +28,7 @@ from osezia.domain.actors import ActorMapper
 from osezia.domain.calendar import PLAN_LAUNCH, Since, check_happened, today_in_france
 from osezia.domain.errors import Conflict, DomainError, IdempotencyKeyReused, NotFound
 from osezia.domain.groupcommit import GroupCommit
+from osezia.domain.personal import PersonalData, personal_data
 
 # Every id osezia derives from a natural key lives under this namespace.
 OSEZIA_NAMESPACE = uuid5(NAMESPACE_URL, "https://osezia.fr/ids")
@@ -70,11 +71,16 @@ class CommandReceipt(Aggregate):
     """The first outcome of an idempotent command, found again by (tenant, key)."""
 
     class Recorded(Aggregate.Created):
+        """A command's first outcome was kept under the caller's idempotency key."""
+
         tenant: str
         key: str
         command: str
-        fingerprint: str
+        fingerprint: str  # SHA-256 of the command's arguments, which may name a person
         result: UUID | None
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            digests=("fingerprint",), not_personal=("tenant", "key", "command")
+        )
 
     @event(Recorded)
     def __init__(

@@ -14,6 +14,7 @@ import re
 from datetime import date
 from enum import StrEnum
 from hashlib import sha1
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -21,6 +22,7 @@ from eventsourcing.domain import Aggregate, event
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.calendar import PLAN_LAUNCH, check_happened
 from osezia.domain.errors import InvalidDate, InvalidTransition, InvalidValue
+from osezia.domain.personal import PersonalData, of_learner, personal_data
 
 
 class Audience(StrEnum):
@@ -93,6 +95,8 @@ class Enrolment(Aggregate):
     """A learner's enrolment in a training, recorded by a network (the tenant)."""
 
     class Enrolled(Aggregate.Created):
+        """A network enrolled a learner, known by a pseudonymous reference, in a training."""
+
         tenant: str
         learner_ref: str
         training_code: str
@@ -102,8 +106,21 @@ class Enrolment(Aggregate):
         company_id: UUID | None
         company_siren: str | None
         on: date
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_learner("learner_ref"),
+            not_personal=(
+                "tenant",
+                "training_code",
+                "training_title",
+                "audience",
+                "region",
+                "company_siren",
+            ),
+        )
 
     class Completed(Aggregate.Event):
+        """The learner completed the training."""
+
         on: date
 
     @staticmethod

@@ -12,6 +12,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -25,6 +26,7 @@ from osezia.domain.errors import (
     NotEligible,
     NotRegistered,
 )
+from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 from osezia.domain.sizes import SizeCategory
 
 
@@ -123,6 +125,7 @@ class Cohort(Aggregate):
         ends_on: date
         capacity: int
         months: int
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("tenant", "name"))
 
     class Admitted(Aggregate.Event):
         """A company joined; its SIREN, name, region and segment of the day are kept."""
@@ -133,20 +136,32 @@ class Cohort(Aggregate):
         region: str
         segment: str | None
         on: date
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("company_name", siren="company_siren"),
+            not_personal=("company_siren", "region", "segment"),
+        )
 
     class MilestoneReached(Aggregate.Event):
+        """An admitted company reached a milestone of the programme."""
+
         company_id: UUID
         milestone: str
         on: date
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("milestone",))
 
     class Graduated(Aggregate.Event):
+        """An admitted company completed the programme."""
+
         company_id: UUID
         on: date
 
     class Exited(Aggregate.Event):
+        """An admitted company left the programme before its end, with a reason."""
+
         company_id: UUID
         on: date
         reason: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("reason",))
 
     @event(Opened)
     def __init__(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.errors import InvalidDate, InvalidRegion, InvalidTransition, InvalidValue
+from osezia.domain.personal import PersonalData, of_ambassador, personal_data
 
 
 class AmbassadorKind(StrEnum):
@@ -99,6 +101,10 @@ class Ambassador(Aggregate):
         appointed_on: date
         class_version = 2
         profile: str | None  # None: not recorded (appointed before profiles were)
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_ambassador("full_name"),
+            not_personal=("tenant", "kind", "network", "region", "sectors", "profile"),
+        )
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, object]) -> None:
@@ -110,12 +116,14 @@ class Ambassador(Aggregate):
         on: date
         audience: int
         format: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("format",))
 
     class Withdrawn(Aggregate.Event):
         """The ambassador left the network; no intervention is recorded after this."""
 
-        reason: str
+        reason: str  # why the person left: about them
         on: date
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(of_ambassador("reason"))
 
     @classmethod
     def appoint(

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -29,6 +30,7 @@ from osezia.domain.errors import (
     InvalidValue,
     NotFound,
 )
+from osezia.domain.personal import PersonalData, personal_data
 
 EUROS = 100  # cents
 MILLION_EUROS = 1_000_000 * EUROS
@@ -148,21 +150,32 @@ class Envelope(Aggregate):
     """The plan's one budget envelope, opened by the operator (the State)."""
 
     class Opened(Aggregate.Created):
+        """The operator opened the envelope with its total and each measure's allocation."""
+
         tenant: str
         total_cents: int
         allocations: dict[str, int | None]  # None: no published allocation
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            not_personal=("tenant", "allocations")
+        )
 
     class FundsCommitted(Aggregate.Event):
+        """Funds of a measure were committed to a reference (a contract, a decision)."""
+
         measure: str
         amount_cents: int
         reference: str
         on: date
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("measure", "reference"))
 
     class FundsPaid(Aggregate.Event):
+        """Funds committed to a reference were paid."""
+
         measure: str
         reference: str
         amount_cents: int
         on: date
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("measure", "reference"))
 
     class OverrunAuthorised(Aggregate.Event):
         """A decision let the measure's commitments, and the envelope's, go this much higher."""
@@ -171,6 +184,9 @@ class Envelope(Aggregate):
         amount_cents: int
         decision_reference: str
         on: date
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            not_personal=("measure", "decision_reference")
+        )
 
     @staticmethod
     def create_id() -> UUID:

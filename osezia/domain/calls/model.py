@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate, event
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.errors import AmountOutOfRange, InvalidAmount, InvalidDate, InvalidValue
 from osezia.domain.inputs import text
+from osezia.domain.personal import PersonalData, personal_data
 
 
 class CallKind(StrEnum):
@@ -83,6 +84,8 @@ class CallForProjects(Aggregate):
     """A call for projects. Its id derives from its code: one call per code."""
 
     class Opened(Aggregate.Created):
+        """A network opened a call for projects with its phases and its selection target."""
+
         tenant: str
         code: str
         title: str
@@ -91,6 +94,9 @@ class CallForProjects(Aggregate):
         closes_on: date
         phases: list[dict[str, Any]]
         selection_target: int | None
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            not_personal=("tenant", "code", "title", "kind", "phases")
+        )
 
     @staticmethod
     def create_id(code: str) -> UUID:

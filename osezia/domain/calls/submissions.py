@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -26,6 +26,7 @@ from osezia.domain.errors import (
     InvalidValue,
     NotContractor,
 )
+from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 
 
 class ApplicationStage(StrEnum):
@@ -82,6 +83,8 @@ class CallApplication(Aggregate):
     """
 
     class Submitted(Aggregate.Created):
+        """A network filed a company's application to a call, with the call's phases."""
+
         tenant: str
         call_id: UUID
         call_code: str
@@ -95,31 +98,58 @@ class CallApplication(Aggregate):
         submitted_on: date
         class_version = 2
         priority_sector: str | None  # None: in no priority sector, or submitted before
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("company_name", siren="company_siren"),
+            not_personal=(
+                "tenant",
+                "call_code",
+                "company_siren",
+                "region",
+                "project_title",
+                "consortium_sirens",
+                "phases",
+                "priority_sector",
+            ),
+        )
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["priority_sector"] = None
 
+    # ``by``: the network that decided.
+
     class Selected(Aggregate.Event):
+        """The application was selected."""
+
         by: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("by",))
 
     class Rejected(Aggregate.Event):
+        """The application was rejected, with a reason."""
+
         by: str
         reason: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("by", "reason"))
 
     class PhaseAwarded(Aggregate.Event):
+        """A phase was awarded to the application: an amount for a number of months."""
+
         phase: int
         amount_cents: int
         months: int
         on: date
         by: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("by",))
 
     class GateEvaluated(Aggregate.Event):
+        """The gate that ends a phase was evaluated, passed or not, with a comment."""
+
         phase: int
         passed: bool
         on: date
         comment: str
         by: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("comment", "by"))
 
     @staticmethod
     def create_id(call_id: UUID, company_id: UUID) -> UUID:

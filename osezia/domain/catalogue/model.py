@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -17,6 +18,7 @@ from eventsourcing.domain import Aggregate, event
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.catalogue.usecases import UseCaseCategory
 from osezia.domain.errors import InvalidDate, InvalidTransition, InvalidValue
+from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 
 
 class Sovereignty(StrEnum):
@@ -47,10 +49,15 @@ class SolutionProvider(Aggregate):
     """A company that offers AI solutions. Its id derives from its SIREN: listed once."""
 
     class Listed(Aggregate.Created):
+        """A network listed a company as a provider of AI solutions."""
+
         tenant: str
         siren: str
         name: str
         sovereignty: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("name", siren="siren"), not_personal=("tenant", "siren", "sovereignty")
+        )
 
     @staticmethod
     def create_id(siren: str) -> UUID:
@@ -79,9 +86,23 @@ class Solution(Aggregate):
         description: str
         categories: list[str]
         turnkey: bool
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("provider_name", siren="provider_siren"),
+            not_personal=(
+                "tenant",
+                "provider_siren",
+                "sovereignty",
+                "name",
+                "description",
+                "categories",
+            ),
+        )
 
     class Withdrawn(Aggregate.Event):
+        """The solution was withdrawn from the catalogue, with a reason."""
+
         reason: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("reason",))
 
     @event(Listed)
     def __init__(
@@ -167,6 +188,8 @@ class Adoption(Aggregate):
     """
 
     class Recorded(Aggregate.Created):
+        """A network recorded that a company adopted a solution of the catalogue."""
+
         tenant: str
         company_id: UUID
         company_siren: str
@@ -178,6 +201,18 @@ class Adoption(Aggregate):
         categories: list[str]
         sovereignty: str
         on: date
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("company_name", siren="company_siren"),
+            not_personal=(
+                "tenant",
+                "company_siren",
+                "region",
+                "segment",
+                "solution_name",
+                "categories",
+                "sovereignty",
+            ),
+        )
 
     @staticmethod
     def create_id(company_id: UUID, solution_id: UUID) -> UUID:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate, event
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.errors import AlreadyRegistered, InvalidDate, InvalidSiret, InvalidTransition
 from osezia.domain.naf import NAF_REV2
+from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 
 
 class AdoptionStage(StrEnum):
@@ -80,6 +81,10 @@ class Company(Aggregate):
         departement: str
         naf: str
         naf_nomenclature: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("legal_name", siren="siren"),
+            not_personal=("tenant", "siren", "region", "departement", "naf", "naf_nomenclature"),
+        )
 
         upcast_v1_v2 = staticmethod(_in_naf_rev2)
 
@@ -94,6 +99,10 @@ class Company(Aggregate):
         departement: str
         naf: str
         naf_nomenclature: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("legal_name", siren="siren"),
+            not_personal=("tenant", "siren", "region", "departement", "naf", "naf_nomenclature"),
+        )
 
         upcast_v1_v2 = staticmethod(_in_naf_rev2)
 
@@ -110,23 +119,34 @@ class Company(Aggregate):
         balance_sheet_cents: int | None
         sirene_category: str | None
         staff_band: str | None
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            not_personal=("tenant", "category", "basis", "segment", "sirene_category", "staff_band")
+        )
 
         upcast_v1_v2 = staticmethod(_by_first_follower)
 
     class EstablishmentAdded(Aggregate.Event):
+        """A network added one of the company's establishments (SIRET) to its record."""
+
         class_version = 2
         tenant: str | None
         siret: str
         departement: str
         head_office: bool
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            not_personal=("tenant", "siret", "departement")
+        )
 
         upcast_v1_v2 = staticmethod(_by_first_follower)
 
     class AdoptionStageChanged(Aggregate.Event):
+        """A network recorded that the company reached a further stage of AI adoption."""
+
         class_version = 2
         tenant: str | None
         stage: str
         on: date
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("tenant", "stage"))
 
         upcast_v1_v2 = staticmethod(_by_first_follower)
 
@@ -137,8 +157,13 @@ class Company(Aggregate):
         referral_id: UUID
         from_tenant: str
         to_tenant: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            not_personal=("from_tenant", "to_tenant")
+        )
 
     class ReferralEnded(Aggregate.Event):
+        """A referral of the company to another network was revoked."""
+
         referral_id: UUID
 
     @staticmethod

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -24,6 +25,7 @@ from osezia.domain.errors import (
     InvalidValue,
     NotEligible,
 )
+from osezia.domain.personal import PersonalData, of_expert, of_sole_trader, personal_data
 from osezia.domain.sizes import SizeCategory
 
 BASIS_POINTS = 10_000  # 100 %
@@ -141,6 +143,10 @@ class Diagnostic(Aggregate):
         region: str
         segment: str | None
         expert_days_cap: int
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("company_name", siren="company_siren"),
+            not_personal=("tenant", "company_siren", "region", "segment"),
+        )
 
     class EligibilityChecked(Aggregate.Event):
         """The company's size category was checked against the eligible ones of the day."""
@@ -148,26 +154,40 @@ class Diagnostic(Aggregate):
         size_category: str
         eligible: bool
         eligible_categories: list[str]
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            not_personal=("size_category", "eligible_categories")
+        )
 
     class ExpertAssigned(Aggregate.Event):
+        """An expert (a person's or an organisation's name, in free text) was assigned."""
+
         expert: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(of_expert("expert"))
 
     class ExpertDaysLogged(Aggregate.Event):
+        """The expert spent more days on the diagnostic."""
+
         days: int
 
     class InventoryDelivered(Aggregate.Event):
         """The technical and operational inventory was delivered."""
 
     class UseCasesIdentified(Aggregate.Event):
+        """The expert identified the company's use cases of AI."""
+
         use_cases: list[dict[str, str]]  # [{"code": ..., "title": ...}], in identification order
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("use_cases",))
 
     class UseCasesPrioritised(Aggregate.Event):
         """The use cases were scored; ``ranking`` lists their codes, highest priority first."""
 
         ranking: list[str]
         scores: dict[str, dict[str, int]]  # code -> {"value": ..., "feasibility": ...}
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("ranking", "scores"))
 
     class ReportDelivered(Aggregate.Event):
+        """The expert delivered the diagnostic's report on ``on``."""
+
         on: date
 
     class CofinancingPaid(Aggregate.Event):
@@ -178,7 +198,10 @@ class Diagnostic(Aggregate):
         amount_cents: int
 
     class Cancelled(Aggregate.Event):
+        """The diagnostic was cancelled before its report, with a reason."""
+
         reason: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("reason",))
 
     @event(Requested)
     def __init__(

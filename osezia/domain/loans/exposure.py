@@ -19,6 +19,8 @@ from osezia.domain.errors import AmountOutOfRange
 
 class Exposure(Aggregate):
     class Opened(Aggregate.Created):
+        """The company's exposure was opened, with its first guaranteed loan."""
+
         company_id: UUID
 
     class Counted(Aggregate.Event):

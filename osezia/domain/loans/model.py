@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -25,6 +26,7 @@ from osezia.domain.errors import (
     InvalidValue,
     NotEligible,
 )
+from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 from osezia.domain.sizes import SizeCategory
 
 BASIS_POINTS = 10_000  # 100 %
@@ -162,6 +164,17 @@ class Loan(Aggregate):
         term_months: int
         purpose: str
         on: date
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("company_name", siren="company_siren"),
+            not_personal=(
+                "tenant",
+                "company_siren",
+                "region",
+                "segment",
+                "size_category",
+                "purpose",
+            ),
+        )
 
     class GuaranteeGranted(Aggregate.Event):
         """Bpifrance granted the guarantee, for the share in force that day."""
@@ -170,10 +183,15 @@ class Loan(Aggregate):
         guarantee_share_basis_points: int
 
     class GuaranteeRefused(Aggregate.Event):
+        """Bpifrance refused the guarantee, with a reason."""
+
         on: date
         reason: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("reason",))
 
     class Disbursed(Aggregate.Event):
+        """The loan was paid out to the company."""
+
         amount_cents: int
         on: date
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -26,6 +26,7 @@ from osezia.domain.errors import (
     InvalidValue,
     NotRegistered,
 )
+from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 
 
 class MeetupKind(StrEnum):
@@ -79,6 +80,9 @@ class Meetup(Aggregate):
         on: date
         capacity: int
         open: bool
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            not_personal=("tenant", "title", "kind", "region")
+        )
 
         upcast_v1_v2 = staticmethod(_open_if_national)
 
@@ -88,6 +92,7 @@ class Meetup(Aggregate):
         class_version = 2
         company_id: UUID
         by: str | None
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("by",))
 
         upcast_v1_v2 = staticmethod(_by_the_organiser)
 
@@ -96,10 +101,16 @@ class Meetup(Aggregate):
 
         siren: str
         name: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("name", siren="siren"), not_personal=("siren",)
+        )
 
     class MeetingBooked(Aggregate.Event):
+        """A registered company booked a meeting with a registered provider."""
+
         company_id: UUID
         provider_siren: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("provider_siren",))
 
     class AttendanceRecorded(Aggregate.Event):
         """A participant came: exactly one of ``company_id`` and ``provider_siren`` is set."""
@@ -107,6 +118,7 @@ class Meetup(Aggregate):
         company_id: UUID | None
         provider_siren: str | None
         on: date
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("provider_siren",))
 
     class Held(Aggregate.Event):
         """The event took place, on ``on`` (its day or, if it ran over, a later one)."""
@@ -114,7 +126,10 @@ class Meetup(Aggregate):
         on: date
 
     class Cancelled(Aggregate.Event):
+        """The event was cancelled, with a reason."""
+
         reason: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("reason",))
 
     @classmethod
     def schedule(

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.errors import InvalidDate, InvalidTransition
+from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 from osezia.domain.sizes import SME_CATEGORIES
 
 
@@ -48,6 +50,8 @@ class Partnership(Aggregate):
     """A partnership between a research team and a company, followed by a network (the tenant)."""
 
     class Proposed(Aggregate.Created):
+        """A network proposed a partnership between a research team and a company."""
+
         tenant: str
         research_team: str
         topic: str
@@ -55,6 +59,10 @@ class Partnership(Aggregate):
         company_siren: str
         company_name: str
         region: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("company_name", siren="company_siren"),
+            not_personal=("tenant", "research_team", "topic", "company_siren", "region"),
+        )
 
     class Signed(Aggregate.Event):
         """Signed on a date; the company's legal size category that day is kept, since only
@@ -64,19 +72,27 @@ class Partnership(Aggregate):
         class_version = 2
         on: date
         size_category: str | None
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("size_category",))
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, object]) -> None:
             state["size_category"] = None
 
     class Started(Aggregate.Event):
+        """The partnership's work started."""
+
         on: date
 
     class Completed(Aggregate.Event):
+        """The partnership's work was completed."""
+
         on: date
 
     class Abandoned(Aggregate.Event):
+        """The partnership was abandoned, with a reason."""
+
         reason: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("reason",))
 
     @event(Proposed)
     def __init__(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.errors import InvalidTransition, InvalidValue
+from osezia.domain.personal import PersonalData, personal_data
 
 
 class Purpose(StrEnum):
@@ -21,15 +23,23 @@ class Referral(Aggregate):
     """Who shared which company with whom, when and why; revocable, kept as an audit trail."""
 
     class Shared(Aggregate.Created):
+        """A network shared a company with another network, with the company's consent."""
+
         tenant: str
         company_id: UUID
         to_tenant: str
         purpose: str
         reason: str
         consent_reference: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            not_personal=("tenant", "to_tenant", "purpose", "reason", "consent_reference")
+        )
 
     class Revoked(Aggregate.Event):
+        """The sharing network revoked the referral, with a reason."""
+
         reason: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("reason",))
 
     @event(Shared)
     def __init__(

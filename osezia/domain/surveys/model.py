@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 from urllib.parse import urlsplit
 from uuid import UUID, uuid5
 
@@ -22,6 +23,7 @@ from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.errors import InvalidDate, InvalidValue
+from osezia.domain.personal import PersonalData, personal_data
 from osezia.domain.sizes import Segment
 
 WHOLE = 10_000  # basis points: 10 % is 1000
@@ -84,6 +86,8 @@ class Measurement(Aggregate):
     """One published survey figure, recorded by the operator of the plan."""
 
     class Recorded(Aggregate.Created):
+        """The operator recorded a survey's published figure for a population and a year."""
+
         tenant: str
         survey: str
         measures: str
@@ -92,6 +96,9 @@ class Measurement(Aggregate):
         year: int
         value_basis_points: int
         source_url: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            not_personal=("tenant", "survey", "measures", "population", "segment", "source_url")
+        )
 
     class Corrected(Aggregate.Event):
         """The same measurement, recorded again with another value, source or segment."""
@@ -99,6 +106,9 @@ class Measurement(Aggregate):
         value_basis_points: int
         source_url: str
         segment: str | None
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            not_personal=("source_url", "segment")
+        )
 
     @staticmethod
     def create_id(survey: str, measures: str, population: str, year: int) -> UUID:
