@@ -14,6 +14,21 @@ CONNECT_TIMEOUT = 3
 # What a command gives the database to answer before it starts (libpq's least is 2 seconds).
 CHECK_TIMEOUT = 2
 
+# How this process's connections name themselves to PostgreSQL (pg_stat_activity's
+# application_name): osezia-serve, osezia-project, osezia-worker, or osezia-cli by default.
+_application_name = "osezia-cli"
+
+
+def use_application_name(name: str) -> None:
+    """Name this process's connections from now on (observability.logs.configure_logging
+    calls this with the process's role)."""
+    global _application_name
+    _application_name = name
+
+
+def application_name() -> str:
+    return _application_name
+
 
 class SettingsError(ValueError):
     """A setting has a value osezia cannot use; the message names it and what is expected."""
@@ -56,6 +71,8 @@ class Database:
 
     def eventsourcing_env(self, pool_size: int = 5) -> dict[str, str]:
         """The environment eventsourcing's PostgreSQL module is configured with."""
+        # eventsourcing passes libpq no application_name: libpq reads it from PGAPPNAME.
+        os.environ["PGAPPNAME"] = application_name()
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": self.dbname,
@@ -76,6 +93,8 @@ class Database:
         rest = self.url.split("://", 1)[1]
         if "connect_timeout=" not in rest:
             rest += ("&" if "?" in rest else "?") + f"connect_timeout={CONNECT_TIMEOUT}"
+        if "application_name=" not in rest:
+            rest += f"&application_name={application_name()}"
         return "postgresql+psycopg://" + rest
 
     def asyncpg_dsn(self) -> str:

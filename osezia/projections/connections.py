@@ -6,7 +6,7 @@ import asyncpg
 import orjson
 from asyncpg.pool import PoolConnectionProxy
 
-from osezia.config import CONNECT_TIMEOUT, Database
+from osezia.config import CONNECT_TIMEOUT, Database, application_name
 
 # A connection of our own or one lent by a pool: query functions take either.
 Connection = asyncpg.Connection | PoolConnectionProxy
@@ -23,9 +23,16 @@ async def setup_connection(conn: asyncpg.Connection) -> None:
     )
 
 
+def _named() -> dict[str, str]:
+    """pg_stat_activity tells which process holds a connection: osezia-serve, -project…"""
+    return {"application_name": application_name()}
+
+
 async def connect(database_url: str) -> asyncpg.Connection:
     conn = await asyncpg.connect(
-        Database.from_url(database_url).asyncpg_dsn(), timeout=CONNECT_TIMEOUT
+        Database.from_url(database_url).asyncpg_dsn(),
+        timeout=CONNECT_TIMEOUT,
+        server_settings=_named(),
     )
     await setup_connection(conn)
     return conn
@@ -38,6 +45,7 @@ async def create_pool(database_url: str, min_size: int = 1, max_size: int = 10) 
         max_size=max_size,
         init=setup_connection,
         timeout=CONNECT_TIMEOUT,
+        server_settings=_named(),
     )
     assert pool is not None
     return pool
@@ -68,6 +76,7 @@ async def create_api_pool(owner_url: str, readers_url: str, max_size: int = 10) 
         connection_class=asyncpg.Connection,
         record_class=asyncpg.Record,
         timeout=CONNECT_TIMEOUT,
+        server_settings=_named(),
     )
     pool.readers = readers
     try:
