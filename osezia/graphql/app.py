@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import logging
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -25,19 +26,33 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.types import Scope
 
 from osezia.config import Database, Settings
 from osezia.domain.platform import Platform
 from osezia.graphql.auth.authority import Authority
+from osezia.graphql.auth.principal import Principal
 from osezia.graphql.auth.ratelimit import TokenRateLimit
 from osezia.graphql.cache import ReadModelStates, ResponseCache
 from osezia.graphql.dashboard.routes import dashboard_routes
+from osezia.graphql.errors_extension import UNEXPECTED_ONLY
 from osezia.graphql.exports import Exports
-from osezia.graphql.metrics import CONTENT_TYPE, MeasureRequests, Metrics, gauge, projection_lines
+from osezia.graphql.metrics import (
+    CONTENT_TYPE,
+    MeasureRequests,
+    Metrics,
+    PsycopgPool,
+    gauge,
+    log_families,
+    pool_families,
+    projection_families,
+)
 from osezia.graphql.view import GraphQLView, Services
 from osezia.migrations import head_revision, known_revisions
+from osezia.observability.logs import LogRequests, configure_logging, route_uvicorn
 from osezia.projections.changes import ChangeHub
 from osezia.projections.connections import create_api_pool, create_pool
+from osezia.projections.log import head_position
 from osezia.projections.roles import role_url
 from osezia.projections.status import projection_status
 from osezia.projections.versions import live_versions
@@ -71,15 +86,36 @@ def _may_scrape(request: Request, token: str | None) -> bool:
     return scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode())
 
 
+def _caller(scope: Scope) -> tuple[str | None, str | None]:
+    """The tenant and client id the GraphQL view authenticated (request.state.principal)."""
+    principal = scope.get("state", {}).get("principal")
+    if not isinstance(principal, Principal):
+        return None, None
+    return principal.tenant, principal.client_id or principal.subject
+
+
+def _eventsourcing_pool(platform: Platform) -> PsycopgPool | None:
+    """The psycopg pool every application of the platform shares (eventsourcing's store)."""
+    datastore = getattr(platform.companies.recorder, "datastore", None)
+    found: PsycopgPool | None = getattr(datastore, "pool", None)
+    return found
+
+
 def create_app(settings: Settings, database_url: str) -> Starlette:
+    configure_logging(settings, "serve")
+    # Logged by strawberry before PresentErrors presents them: expected errors not at all,
+    # unexpected ones once, with their error id (errors_extension).
+    logging.getLogger("strawberry.execution").addFilter(UNEXPECTED_ONLY)
     services: list[Services] = []  # filled at start-up, in the server's event loop
     health: list[asyncpg.Pool] = []  # the service role's pool, for readiness and metrics
+    pools: dict[str, asyncpg.Pool] = {}  # every asyncpg pool, by name, for the metrics
     metrics = Metrics()
     limiter = TokenRateLimit(settings, metrics)
     cache = ResponseCache() if settings.response_cache else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        route_uvicorn()  # uvicorn.run installed its handlers after create_app
         writer = role_url(database_url, "writer", settings.writer_url)
         env = Database.from_url(writer).eventsourcing_env(pool_size=8)
         platform = Platform(env, networks=NETWORKS)
@@ -95,6 +131,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         states = ReadModelStates(pool)
         services.append(Services(platform, tenants, pool, auth, changes, states))
         health.append(service)
+        pools.update(api=pool, readers=pool.readers, service=service)
         stop = asyncio.Event()
         projector: asyncio.Task[None] | None = None
         if settings.redis_url is None:
@@ -152,14 +189,23 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         # Lag is measured now, with the service's connection: the log is not a tenant's to read.
         async with health[0].acquire() as conn:
             statuses = [await projection_status(conn, v.target) for v in await live_versions(conn)]
-        scraped = projection_lines(statuses)
+            head = await head_position(conn)
+        eventsourcing = _eventsourcing_pool(services[0].platform)
+        scraped = [
+            *projection_families(statuses),
+            *log_families(head, metrics.appends_per_second(head)),
+            *pool_families(
+                pools,
+                {"eventsourcing": eventsourcing} if eventsourcing is not None else {},
+            ),
+        ]
         if cache is not None:
-            scraped += gauge(
-                "osezia_response_cache_entries", "Answers held.", [((), (), len(cache))]
-            )
-            scraped += gauge(
-                "osezia_response_cache_bytes", "Bytes held, roughly.", [((), (), cache.bytes)]
-            )
+            scraped += [
+                gauge("osezia_response_cache_entries", "Answers held.", [((), (), len(cache))]),
+                gauge(
+                    "osezia_response_cache_bytes", "Bytes held, roughly.", [((), (), cache.bytes)]
+                ),
+            ]
         return Response(metrics.render(scraped), media_type=CONTENT_TYPE)
 
     graphql = GraphQLView(services, settings, metrics, cache)
@@ -183,6 +229,9 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     )
     return Starlette(
         routes=routes,
-        middleware=[Middleware(MeasureRequests, metrics=metrics, routes=paths)],
+        middleware=[
+            Middleware(LogRequests, caller=_caller),
+            Middleware(MeasureRequests, metrics=metrics, routes=paths),
+        ],
         lifespan=lifespan,
     )

@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 from osezia.domain.errors import Forbidden
 from osezia.domain.platform import Platform
 from osezia.graphql.auth.principal import Principal
+from osezia.observability.logs import note
 from osezia.projections.changes import ChangeHub
 from osezia.tenants.profiles import COMMANDS, Profile
 
@@ -27,6 +28,12 @@ class Context:
     changes: ChangeHub | None = None  # the process's feed of read-model positions
     loaders: dict[str, Any] = field(default_factory=dict)  # this request's DataLoaders
     principal: Principal | None = None  # the verified caller, the actor of its commands
+
+    def __post_init__(self) -> None:
+        # Every line logged while answering (an unexpected error's too) names the caller.
+        if self.principal is not None:
+            caller = self.principal.client_id or self.principal.subject
+            note(tenant=self.principal.tenant, client_id=caller)
 
     def refuse(self, command: str) -> Forbidden | None:
         """FORBIDDEN if the caller may not issue ``command``, else None: the network's profile

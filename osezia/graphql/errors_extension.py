@@ -1,7 +1,11 @@
 """Errors as a client sees them: expected ones with their code, unexpected ones masked.
 
-An unexpected error is logged with an id, and the client receives only that id: enough for
-the operator to find it, nothing for an attacker to learn from.
+An unexpected error is logged once, with its traceback and an id, and the client receives only
+that id and the request's id: enough for the operator to find it, nothing for an attacker to
+learn from. Expected errors (a DomainError, a refused value or document, a busy database) are
+the client's business: they are not logged. strawberry logs every error before the extensions
+present them; UNEXPECTED_ONLY, a filter on its logger, keeps only the unexpected ones, with the
+id that their presentation then reuses.
 
 Two kinds of error carry an exception and are still the client's to read: a value the request
 gave that its type refuses (a variable of the wrong type, an Int beyond 32 bits, an unknown
@@ -11,6 +15,7 @@ runs; and a database too busy to answer in time, which the client may simply ret
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import uuid
@@ -21,6 +26,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from osezia.domain.errors import DomainError
+from osezia.observability.logs import current, note
 
 log = logging.getLogger("osezia.graphql")
 
@@ -54,6 +60,51 @@ def busy() -> TemporarilyUnavailable:
     )
 
 
+def is_expected(error: GraphQLError) -> bool:
+    """Whether the error is the client's to read (present gives it a code), not a fault."""
+    original = error.original_error
+    return (
+        original is None
+        or isinstance(original, DomainError)
+        or is_transient(original)
+        or (error.path is None and bool(error.nodes))
+    )
+
+
+_ERROR_ID = "_osezia_error_id"
+
+
+def _error_id(original: BaseException) -> tuple[str, bool]:
+    """The unexpected error's id, and whether it was made now (the error not yet logged)."""
+    found = getattr(original, _ERROR_ID, None)
+    if isinstance(found, str):
+        return found, False
+    found = uuid.uuid4().hex[:12]
+    with contextlib.suppress(AttributeError, TypeError):  # one that takes no attribute
+        setattr(original, _ERROR_ID, found)
+    return found, True
+
+
+class _UnexpectedOnly(logging.Filter):
+    """On strawberry's logger: drops expected errors; an unexpected one is logged with the id
+    that `present` gives the client."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.msg
+        if not isinstance(error, GraphQLError):
+            return True
+        if is_expected(error) or error.original_error is None:
+            return False
+        found, _ = _error_id(error.original_error)
+        note(error_id=found)
+        record.msg, record.args = "unexpected error %s at %s", (found, error.path)
+        record.error_id = found
+        return True
+
+
+UNEXPECTED_ONLY = _UnexpectedOnly()
+
+
 def present(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
     original = error.original_error
     if original is None:  # syntax, validation and limit errors: about the query itself
@@ -67,13 +118,25 @@ def present(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
         # (a literal or a variable) that its type refused while coercing it.
         message = error.message if suggestions else SUGGESTION.sub("", error.message)
         return _coded(error, message, "INVALID_VALUE")
-    error_id = uuid.uuid4().hex[:12]
-    log.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
+    error_id, new = _error_id(original)
+    note(error_id=error_id)
+    if new:  # not already logged by strawberry's logger, through UNEXPECTED_ONLY
+        log.error(
+            "unexpected error %s at %s",
+            error_id,
+            error.path,
+            exc_info=original,
+            extra={"error_id": error_id},
+        )
+    extensions = {"code": "INTERNAL_ERROR", "errorId": error_id}
+    request = current()
+    if request is not None:
+        extensions["requestId"] = request.request_id
     return GraphQLError(
         f"Unexpected error (id {error_id}); the operator can look it up.",
         nodes=error.nodes,
         path=error.path,
-        extensions={"code": "INTERNAL_ERROR", "errorId": error_id},
+        extensions=extensions,
     )
 
 

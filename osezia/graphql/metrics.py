@@ -1,194 +1,256 @@
-"""Prometheus metrics in the text exposition format (0.0.4), kept in the process.
+"""The API's Prometheus metrics, kept by prometheus-client.
 
-Written by hand rather than with prometheus-client: a few counters and histograms, one process,
-no multiprocess mode, and nothing on the hot path but a dict update. Label values that clients
-choose (operation names) are bounded, so a client cannot make the series grow without limit.
+/metrics serves, in the text exposition format 0.0.4: the process's default registry (process
+and garbage-collector collectors, and whatever else of osezia registers there), the metrics the
+API counts while it serves (each Metrics has a registry of its own, so that several apps can
+live in one process, as tests build them), and the gauges measured at scrape time: each
+target's projection, the connection pools, the log's head and its appends per second.
+
+Label values that clients choose (operation names) are bounded, so a client cannot make the
+series grow without limit.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Protocol
 
+import asyncpg
+import prometheus_client
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from osezia.observability.logs import note
 from osezia.projections.status import ProjectionStatus
 
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 MAX_OPERATION_NAMES = 200  # beyond, new names are counted as "other"
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
 
+# A counter's `_created` twin doubles the series for a timestamp no alert reads.
+prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]
+
 Labels = tuple[str, ...]
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", r"\\").replace("\n", r"\n").replace('"', r"\"")
-
-
-def _series(names: Labels, values: Labels, extra: str = "") -> str:
-    pairs = [f'{n}="{_escape(v)}"' for n, v in zip(names, values, strict=True)]
-    if extra:
-        pairs.append(extra)
-    return "{" + ",".join(pairs) + "}" if pairs else ""
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-@dataclass
 class Counter:
-    name: str
-    help: str
-    labels: Labels
-    values: dict[Labels, float] = field(default_factory=dict)
+    """A labelled prometheus-client counter, incremented with its label values in order."""
+
+    def __init__(self, name: str, help: str, labels: Labels, registry: CollectorRegistry) -> None:
+        self.labels = labels
+        self._counter = prometheus_client.Counter(name, help, labels, registry=registry)
 
     def inc(self, *labels: str, amount: float = 1.0) -> None:
-        self.values[labels] = self.values.get(labels, 0.0) + amount
+        self._counter.labels(*labels).inc(amount)
 
-    def render(self) -> Iterator[str]:
-        yield f"# HELP {self.name} {self.help}"
-        yield f"# TYPE {self.name} counter"
-        for labels, value in sorted(self.values.items()):
-            yield f"{self.name}{_series(self.labels, labels)} {_number(value)}"
-
-
-@dataclass
-class _Buckets:
-    counts: list[int]  # per bucket, not cumulative; the last one is +Inf
-    total: float = 0.0
-    count: int = 0
+    @property
+    def values(self) -> dict[Labels, float]:
+        """Each series' count, by its label values (for tests and for reading it here)."""
+        return {
+            tuple(sample.labels[n] for n in self.labels): sample.value
+            for family in self._counter.collect()
+            for sample in family.samples
+            if sample.name.endswith("_total")
+        }
 
 
-@dataclass
 class Histogram:
-    name: str
-    help: str
-    labels: Labels
-    buckets: tuple[float, ...] = LATENCY_BUCKETS
-    series: dict[Labels, _Buckets] = field(default_factory=dict)
+    """A labelled prometheus-client histogram, observed with its label values in order."""
+
+    def __init__(
+        self,
+        name: str,
+        help: str,
+        labels: Labels,
+        registry: CollectorRegistry,
+        buckets: tuple[float, ...] = LATENCY_BUCKETS,
+    ) -> None:
+        self._histogram = prometheus_client.Histogram(
+            name, help, labels, registry=registry, buckets=buckets
+        )
 
     def observe(self, value: float, *labels: str) -> None:
-        found = self.series.get(labels)
-        if found is None:
-            found = self.series[labels] = _Buckets([0] * (len(self.buckets) + 1))
-        found.counts[bisect.bisect_left(self.buckets, value)] += 1
-        found.total += value
-        found.count += 1
-
-    def render(self) -> Iterator[str]:
-        yield f"# HELP {self.name} {self.help}"
-        yield f"# TYPE {self.name} histogram"
-        for labels, found in sorted(self.series.items()):
-            cumulative = 0
-            bounds = [*(_number(b) for b in self.buckets), "+Inf"]
-            for bound, count in zip(bounds, found.counts, strict=True):
-                cumulative += count
-                le = f'le="{bound}"'
-                yield f"{self.name}_bucket{_series(self.labels, labels, le)} {cumulative}"
-            yield f"{self.name}_sum{_series(self.labels, labels)} {_number(found.total)}"
-            yield f"{self.name}_count{_series(self.labels, labels)} {found.count}"
+        self._histogram.labels(*labels).observe(value)
 
 
-def gauge(name: str, help: str, samples: Iterable[tuple[Labels, Labels, float]]) -> list[str]:
-    """A gauge computed at scrape time, from (label names, label values, value) samples."""
-    lines = [f"# HELP {name} {help}", f"# TYPE {name} gauge"]
-    lines += [f"{name}{_series(names, values)} {_number(v)}" for names, values, v in samples]
-    return lines
+def gauge(name: str, help: str, samples: Iterable[tuple[Labels, Labels, float]]) -> Metric:
+    """A gauge measured at scrape time, from (label names, label values, value) samples."""
+    family: GaugeMetricFamily | None = None
+    for names, values, value in samples:
+        if family is None:
+            family = GaugeMetricFamily(name, help, labels=names)
+        family.add_metric(values, value)
+    return family or GaugeMetricFamily(name, help, labels=())
+
+
+class _Measured:
+    """A collector of families measured beforehand (asynchronously, by the scrape)."""
+
+    def __init__(self, families: list[Metric]) -> None:
+        self._families = families
+
+    def collect(self) -> Iterator[Metric]:
+        return iter(self._families)
 
 
 class Metrics:
     """What the API counts while it serves; /metrics adds what it measures at scrape time."""
 
     def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
         self.http_seconds = Histogram(
-            "osezia_http_request_duration_seconds", "Time to answer an HTTP request.", ("route",)
+            "osezia_http_request_duration_seconds",
+            "Time to answer an HTTP request.",
+            ("route",),
+            self.registry,
         )
         self.http_requests = Counter(
-            "osezia_http_requests_total", "HTTP requests answered.", ("route", "status")
+            "osezia_http_requests_total",
+            "HTTP requests answered.",
+            ("route", "status"),
+            self.registry,
         )
         self.graphql_seconds = Histogram(
             "osezia_graphql_request_duration_seconds",
             "Time to answer a GraphQL request over HTTP, by operation name.",
             ("operation",),
+            self.registry,
         )
         self.graphql_requests = Counter(
             "osezia_graphql_requests_total",
             "GraphQL requests over HTTP by operation and outcome: ok, errors (a GraphQL answer "
             "with errors), unauthorized (401), rejected (another 4xx).",
             ("operation", "outcome"),
+            self.registry,
         )
         self.cache_requests = Counter(
             "osezia_response_cache_requests_total",
             "Cacheable GraphQL queries, by whether the response cache answered them.",
             ("result",),
+            self.registry,
         )
         self.token_requests_limited = Counter(
             "osezia_token_requests_limited_total",
             "Token requests refused with 429, by the limit they reached: client or address.",
             ("key",),
+            self.registry,
         )
         self._operations: set[str] = set()
+        self._last_head: tuple[float, int] | None = None  # (monotonic time, log head)
 
     def operation(self, name: str | None) -> str:
-        """The label for an operation name: bounded in length, characters and number."""
+        """The label for an operation name: bounded in length, characters and number. The
+        request's log line gets the name itself when it is a valid one, even past the bound."""
         if name is None:
-            return "anonymous"
-        if not _NAME.fullmatch(name):
-            return "invalid"
-        if name not in self._operations:
-            if len(self._operations) >= MAX_OPERATION_NAMES:
-                return "other"
+            label = "anonymous"
+        elif not _NAME.fullmatch(name):
+            label = "invalid"
+        elif name in self._operations or len(self._operations) < MAX_OPERATION_NAMES:
             self._operations.add(name)
-        return name
+            label = name
+        else:
+            label = "other"
+        note(operation=name if label == "other" else label)
+        return label
 
     def graphql_request(self, operation: str, outcome: str, seconds: float) -> None:
         self.graphql_seconds.observe(seconds, operation)
         self.graphql_requests.inc(operation, outcome)
+        note(outcome=outcome)
 
-    def render(self, scraped: Iterable[str] = ()) -> str:
-        lines: list[str] = []
-        for metric in (
-            self.http_seconds,
-            self.http_requests,
-            self.graphql_seconds,
-            self.graphql_requests,
-            self.cache_requests,
-            self.token_requests_limited,
-        ):
-            lines.extend(metric.render())
-        lines.extend(scraped)
-        return "\n".join(lines) + "\n"
+    def appends_per_second(self, head: int) -> float:
+        """Events appended to the log per second since the last scrape (0 at the first)."""
+        now = time.monotonic()
+        last, self._last_head = self._last_head, (now, head)
+        if last is None or now <= last[0]:
+            return 0.0
+        return max(head - last[1], 0) / (now - last[0])
+
+    def render(self, scraped: Iterable[Metric] = ()) -> str:
+        measured = CollectorRegistry(auto_describe=False)
+        measured.register(_Measured(list(scraped)))
+        registries = (REGISTRY, self.registry, measured)
+        return "".join(generate_latest(r).decode() for r in registries)
 
 
-def projection_lines(statuses: Iterable[ProjectionStatus]) -> list[str]:
+def projection_families(statuses: Iterable[ProjectionStatus]) -> list[Metric]:
     """Each live target's projection: its position, and how far behind the log it is."""
     statuses = list(statuses)
     target = ("target",)
     return [
-        *gauge(
+        gauge(
             "osezia_projection_position",
             "Last event applied to the target's live read models.",
             [(target, (s.target,), s.position) for s in statuses],
         ),
-        *gauge(
+        gauge(
             "osezia_projection_lag_events",
             "Events in the log not yet applied to the target's live read models.",
             [(target, (s.target,), s.lag_events) for s in statuses],
         ),
-        *gauge(
+        gauge(
             "osezia_projection_lag_seconds",
             "Age of the oldest event not yet applied (0 when up to date).",
             [(target, (s.target,), s.lag_seconds) for s in statuses],
         ),
-        *gauge(
+        gauge(
             "osezia_projection_rebuilding",
             "1 while a rebuild of the target's read models is in progress.",
             [(target, (s.target,), 1 if s.rebuild else 0) for s in statuses],
+        ),
+    ]
+
+
+class PsycopgPool(Protocol):
+    """What is read of psycopg_pool's ConnectionPool (eventsourcing's store)."""
+
+    def get_stats(self) -> dict[str, int]: ...
+
+
+def pool_families(
+    asyncpg_pools: Mapping[str, asyncpg.Pool], psycopg_pools: Mapping[str, PsycopgPool]
+) -> list[Metric]:
+    """Connections of each pool: open and idle, in use, the most it may open, and (psycopg)
+    requests waiting for one."""
+    pool = ("pool",)
+    state = ("pool", "state")
+    connections: list[tuple[Labels, Labels, float]] = []
+    maximum: list[tuple[Labels, Labels, float]] = []
+    waiting: list[tuple[Labels, Labels, float]] = []
+    for name, found in asyncpg_pools.items():
+        idle = found.get_idle_size()
+        connections += [
+            (state, (name, "idle"), idle),
+            (state, (name, "used"), found.get_size() - idle),
+        ]
+        maximum.append((pool, (name,), found.get_max_size()))
+    for name, psycopg in psycopg_pools.items():
+        stats = psycopg.get_stats()
+        idle, size = stats.get("pool_available", 0), stats.get("pool_size", 0)
+        connections += [(state, (name, "idle"), idle), (state, (name, "used"), size - idle)]
+        maximum.append((pool, (name,), stats.get("pool_max", 0)))
+        waiting.append((pool, (name,), stats.get("requests_waiting", 0)))
+    return [
+        gauge(
+            "osezia_db_pool_connections", "Open connections of the pool, idle or used.", connections
+        ),
+        gauge("osezia_db_pool_max_connections", "Connections the pool may open.", maximum),
+        gauge("osezia_db_pool_waiting", "Requests waiting for a connection of the pool.", waiting),
+    ]
+
+
+def log_families(head: int, appends_per_second: float) -> list[Metric]:
+    return [
+        gauge("osezia_event_log_head", "Id of the last event in the log.", [((), (), head)]),
+        gauge(
+            "osezia_event_log_appends_per_second",
+            "Events appended to the log per second, over the time since the previous scrape.",
+            [((), (), appends_per_second)],
         ),
     ]
 

@@ -89,7 +89,10 @@ def test_latency_and_outcomes_are_counted_by_operation_name(api: str, token: str
     )
     assert value(after, unauthorized) >= 1
     assert (
-        'osezia_graphql_request_duration_seconds_bucket{operation="Dashboard",le="+Inf"} 3' in after
+        value(
+            after, 'osezia_graphql_request_duration_seconds_bucket{le="+Inf",operation="Dashboard"}'
+        )
+        == 3
     )
     graphql_200 = 'osezia_http_requests_total{route="/graphql",status="200"}'
     assert value(after, graphql_200) - value(before, graphql_200) == 4
@@ -121,11 +124,53 @@ def test_projection_lag_is_reported_for_each_tenant_and_the_platform(api: str) -
         assert value(text, f'osezia_projection_position{{target="{target}"}}') >= 0
 
 
+def test_the_process_its_pools_and_the_log_are_measured(api: str, token: str) -> None:
+    httpx.post(f"{api}/graphql", json={"query": "{ __typename }"}, headers=bearer(token))
+
+    text = scrape(api)
+
+    assert value(text, "process_resident_memory_bytes") > 0
+    assert value(text, 'python_gc_collections_total{generation="0"}') >= 0
+    for pool in ("api", "readers", "service", "eventsourcing"):
+        assert value(text, f'osezia_db_pool_max_connections{{pool="{pool}"}}') >= 1
+        used = value(text, f'osezia_db_pool_connections{{pool="{pool}",state="used"}}')
+        idle = value(text, f'osezia_db_pool_connections{{pool="{pool}",state="idle"}}')
+        assert min(used, idle) >= 0
+        assert used + idle >= 1  # each pool keeps a connection open
+    assert value(text, 'osezia_db_pool_waiting{pool="eventsourcing"}') >= 0
+    # Creating the client and its token appended events: the head is past them.
+    assert value(text, "osezia_event_log_head") > 0
+    assert value(text, "osezia_event_log_appends_per_second") >= 0
+
+
+def test_appends_per_second_follow_the_log(api: str, database_url: str) -> None:
+    scrape(api)  # the rate is measured since the previous scrape
+    with Clients(env=Database.from_url(database_url).eventsourcing_env(pool_size=1)) as clients:
+        clients.create_client("cci", role="analyst", name="appends")
+
+    assert value(scrape(api), "osezia_event_log_appends_per_second") > 0
+
+
+def test_a_histograms_buckets_are_cumulative(api: str) -> None:
+    text = scrape(api)
+    series = [
+        line
+        for line in text.splitlines()
+        if line.startswith("osezia_http_request_duration_seconds_bucket{")
+        and 'route="/metrics"' in line
+    ]
+
+    counts = [float(line.rpartition(" ")[2]) for line in series]
+    assert len(counts) == 14  # 13 bounds and +Inf
+    assert counts == sorted(counts)
+    assert counts[-1] == value(text, 'osezia_http_request_duration_seconds_count{route="/metrics"}')
+
+
 def settled(api: str) -> None:
     """Wait until every read model has applied the whole log (creating a client appends)."""
     deadline = time.monotonic() + 10
     while any(
-        line.startswith("osezia_projection_lag_events{") and not line.endswith(" 0")
+        line.startswith("osezia_projection_lag_events{") and float(line.rpartition(" ")[2]) != 0
         for line in scrape(api).splitlines()
     ):
         assert time.monotonic() < deadline
