@@ -109,6 +109,9 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _serve(settings: Settings, _: argparse.Namespace) -> int:
+    import logging
+    import warnings
+
     import uvicorn
 
     from osezia.projections.roles import role_url
@@ -122,14 +125,96 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
             message = f"the API cannot log in as its {kind} role (`osezia migrate` creates it)"
             print(f"osezia: {message}: {reason}", file=sys.stderr)
             return 3
-    from osezia.graphql.app import create_app  # seconds of imports: after the checks
+    with warnings.catch_warnings():
+        # authlib 1.9 warns, on import, that it prefers the httpx2 fork; httpx works (pyproject
+        # silences it in the tests the same way). Its module of warnings puts an "always"
+        # filter first when imported: imported before, ours goes in front of it.
+        import authlib.deprecate  # noqa: F401
+
+        warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+        from osezia.graphql.app import create_app  # seconds of imports: after the checks
 
     app = create_app(settings, url)
-    print(f"osezia serves GraphQL on http://{settings.host}:{settings.port}/graphql")
     # uvicorn would otherwise take a client address from X-Forwarded-For sent by 127.0.0.1;
     # osezia reads that header itself, from OSEZIA_TRUSTED_PROXIES only (graphql/auth/peer.py).
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
-    return 0
+    config = uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False
+    )
+    server = uvicorn.Server(config)  # after the Config, which sets uvicorn's loggers up
+    logging.getLogger("uvicorn.error").addFilter(_NotAnnouncedByUvicorn())
+    address = f"http://{settings.host}:{settings.port}/graphql"
+
+    async def main() -> None:
+        announcing = asyncio.create_task(_announce_when_ready(server, app, address))
+        try:
+            await server.serve()
+        finally:
+            announcing.cancel()
+
+    asyncio.run(main())
+    return 0 if server.started else 1
+
+
+class _NotAnnouncedByUvicorn:
+    """Drops uvicorn's « Uvicorn running on … » line: the address is given once the read models
+    answer (_announce_when_ready), not while every query would still answer that they are being
+    built."""
+
+    def filter(self, record: object) -> bool:
+        return not str(getattr(record, "msg", "")).startswith("Uvicorn running on")
+
+
+async def _announce_when_ready(server: Any, app: Any, address: str) -> None:
+    """Print the API's address once the server listens and /readyz lists no target whose read
+    models are still being built; until then, which ones are. /readyz is asked in process, not
+    over HTTP, so the wait writes no request log."""
+    started = time.perf_counter()
+    while not server.started:
+        await asyncio.sleep(0.1)
+    waiting: list[str] | None = None
+    while True:
+        status, body = await _get_in_process(app, "/readyz")
+        building = json.loads(body).get("building") if status == 200 else None
+        if building == []:
+            break
+        if building and building != waiting:
+            print(f"building the read models of {', '.join(building)}…", file=sys.stderr)
+            waiting = building
+        await asyncio.sleep(0.5)
+    took = time.perf_counter() - started
+    print(f"osezia serves GraphQL on {address} (ready in {took:.0f} s; Ctrl+C stops it)")
+    sys.stdout.flush()
+
+
+async def _get_in_process(app: Any, path: str) -> tuple[int, bytes]:
+    """The status and body of a GET of `path`, asked of the ASGI application directly."""
+    answer: dict[str, Any] = {"status": 0, "body": b""}
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            answer["body"] += message.get("body", b"")
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [],
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 0),
+    }
+    await app(scope, receive, send)
+    return answer["status"], answer["body"]
 
 
 def _at_least_one(value: str) -> int:
@@ -550,7 +635,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--if-empty", action="store_true", help="skip quietly when the log is not new (make run)"
     )
     demo.add_argument(
-        "--companies", type=_at_least_one, default=20_000, help="companies (default 20000)"
+        "--companies",
+        type=_at_least_one,
+        default=5_000,  # osezia.demo.DEFAULT_COMPANIES, not imported: --help stays quick
+        help="companies (default 5000; 20000 for the plan's full size, a first run of ~40 s)",
     )
     demo.set_defaults(run=_demo)
     rebuild = commands.add_parser("rebuild", help="rebuild a tenant's read models from history")

@@ -4,24 +4,32 @@ what `make run` does on a fresh machine."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from osezia.embedded import stop_embedded_postgres
 from tests.e2e.conftest import OSEZIA, command_env, free_port, wait_until_ready
 
 
 @pytest.fixture
 def data_home(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path
-    # The embedded server outlives the commands on purpose (the next command joins it): stop it.
-    import pgserver
-
+    # The embedded server outlives the commands on purpose (the next command joins it): stop
+    # it as the README says, and leave none running behind the tests.
     directory = tmp_path / "osezia" / "postgresql"
-    if directory.exists():
-        pgserver.get_server(directory, cleanup_mode="stop").cleanup()
+    stop_embedded_postgres(directory)
+    assert not _running(directory)
+
+
+def _running(directory: Path) -> bool:
+    from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(directory) if directory.is_dir() else None
+    return info is not None and info.is_running()
 
 
 def test_migrate_demo_and_serve_work_on_the_embedded_postgresql(data_home: Path) -> None:
@@ -31,7 +39,7 @@ def test_migrate_demo_and_serve_work_on_the_embedded_postgresql(data_home: Path)
     )
 
     migrated = subprocess.run([*OSEZIA, "migrate"], env=env, capture_output=True, text=True)
-    load = [*OSEZIA, "demo", "--if-empty", "--companies", "500"]  # `make run` loads 20,000
+    load = [*OSEZIA, "demo", "--if-empty", "--companies", "500"]  # `make run` loads 5,000
     demo = subprocess.run(load, env=env, capture_output=True, text=True)
     again = subprocess.run(load, env=env, capture_output=True, text=True)
 
@@ -56,3 +64,20 @@ def test_migrate_demo_and_serve_work_on_the_embedded_postgresql(data_home: Path)
         server.wait(timeout=10)
     assert found["totalCount"] > 0
     assert {edge["node"]["owner"] for edge in found["edges"]} == {"cci"}
+
+
+def test_the_embedded_postgresql_stops_as_the_readme_says(data_home: Path) -> None:
+    env = command_env(XDG_DATA_HOME=str(data_home))
+    directory = data_home / "osezia" / "postgresql"
+    subprocess.run([*OSEZIA, "migrate"], env=env, check=True, capture_output=True)
+    assert _running(directory)  # it outlives `osezia migrate`, as it outlives `make run`
+
+    stop = [sys.executable, "-m", "osezia.embedded", "stop"]
+    stopped = subprocess.run(stop, env=env, capture_output=True, text=True)
+    again = subprocess.run(stop, env=env, capture_output=True, text=True)
+
+    assert stopped.returncode == 0, stopped.stderr
+    assert "is stopped" in stopped.stdout
+    assert not _running(directory)
+    assert "was not running" in again.stdout
+    assert "Warning" not in stopped.stderr
