@@ -19,9 +19,12 @@ $(STAMP): pyproject.toml requirements-dev.lock
 
 install: $(STAMP)
 
+# The address is printed once the read models answer. Without DATABASE_URL the embedded
+# PostgreSQL outlives `make run`: `$(BIN)/python -m osezia.embedded stop` stops it.
+# `make run COMPANIES=20000` loads the plan's full-size demo (default 5,000) into a new database.
 run: $(STAMP)
 	$(BIN)/osezia migrate
-	$(BIN)/osezia demo --if-empty
+	$(BIN)/osezia demo --if-empty $(if $(COMPANIES),--companies $(COMPANIES))
 	OSEZIA_DEV_TENANT_HEADER=1 $(BIN)/osezia serve
 
 # The dashboard's browser test drives Debian's Chromium (Playwright downloads no browser).
