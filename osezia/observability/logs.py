@@ -286,7 +286,7 @@ class LogRequests:
                 log.error("unexpected error %s", found.error_id, exc_info=failure)
                 if status is None and scope["type"] == "http":
                     await _internal_error(found, echoing_send)
-            self._log(scope, found, status if failure is None or status else 500)
+            self._log(scope, found, 500 if failure is not None and status is None else status)
 
     def _log(self, scope: Scope, found: RequestLog, status: int | None) -> None:
         if self._caller is not None and found.tenant is None:
@@ -308,7 +308,8 @@ class LogRequests:
         }
         if found.outcome is not None:
             fields["outcome"] = found.outcome
-        log.log(level, "%s %s %s", method, path, status, extra=fields)
+        said = "closed" if status is None and method == "WEBSOCKET" else status
+        log.log(level, "%s %s %s", method, path, said, extra=fields)
 
 
 async def _internal_error(found: RequestLog, send: Send) -> None:

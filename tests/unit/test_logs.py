@@ -17,7 +17,9 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Message
+from starlette.websockets import WebSocket
 
 from osezia.config import application_name, load_settings, use_application_name
 from osezia.domain.errors import DomainError
@@ -197,6 +199,41 @@ def test_an_unhandled_exception_is_logged_once_and_answered_with_its_id(
     assert "RuntimeError: a bug" in logged["exception"]
     assert "exception" not in request
     assert request["status"] == 500
+
+
+def test_a_websocket_has_its_line_when_it_closes(capsys: pytest.CaptureFixture[str]) -> None:
+    async def echo(websocket: WebSocket) -> None:
+        await websocket.accept()
+        await websocket.send_text(await websocket.receive_text())
+        await websocket.close()
+
+    app = Starlette(routes=[WebSocketRoute("/ws", echo)], middleware=[Middleware(LogRequests)])
+    scope = {
+        "type": "websocket",
+        "path": "/ws",
+        "headers": [(b"x-request-id", b"ws-1")],
+        "query_string": b"",
+        "subprotocols": [],
+    }
+    incoming: list[Message] = [
+        {"type": "websocket.connect"},
+        {"type": "websocket.receive", "text": "hi"},
+    ]
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return incoming.pop(0) if incoming else {"type": "websocket.disconnect", "code": 1000}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    in_json()
+    asyncio.run(app(scope, receive, send))
+
+    assert {"type": "websocket.send", "text": "hi"} in sent
+    (line,) = json_lines(capsys)
+    assert line["message"] == "WEBSOCKET /ws closed"
+    assert line["request_id"] == "ws-1"
 
 
 class Refused(DomainError):
