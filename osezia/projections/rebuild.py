@@ -99,13 +99,21 @@ async def rebuild(
             conn = await connect(database_url)
         version = await _building(conn, database_url, viewer)
         began, began_at = await read_position(conn, version.data_schema), time.monotonic()
+        head = await head_position(conn)
         log.info(
             "rebuild of %s v%d %s at event %d of %d",
             version.target,
             version.version,
             "resumes" if began else "begins",
             began,
-            await head_position(conn),
+            head,
+            extra={
+                "tenant": version.target,
+                "version": version.version,
+                "events": began,
+                "total": head,
+                "phase": "start",
+            },
         )
         try:
             position = await _build(conn, version, viewer, batch_size, on_progress, until)
@@ -134,6 +142,14 @@ def _log_end(outcome: Outcome, began: int, seconds: float) -> None:
         applied,
         seconds,
         outcome.position,
+        extra={
+            "tenant": outcome.target,
+            "version": outcome.version,
+            "events": applied,
+            "duration_s": round(seconds, 3),
+            "status": outcome.status,
+            "phase": "end",
+        },
     )
 
 
@@ -197,6 +213,13 @@ async def _build(
                 position,
                 head,
                 f"{rate:,.0f}" if rate else "…",
+                extra={
+                    "tenant": version.target,
+                    "version": version.version,
+                    "events": position,
+                    "total": head,
+                    "phase": "progress",
+                },
             )
         if until is not None and time.monotonic() >= until:
             raise RebuildPaused(position)

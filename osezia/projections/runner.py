@@ -66,7 +66,13 @@ async def catch_up(
             if not events:
                 break
             if applied == 0 and len(events) == batch_size:
-                log.info("catch-up of %s v%d begins after event %d", viewer.slug, version, position)
+                log.info(
+                    "catch-up of %s v%d begins after event %d",
+                    viewer.slug,
+                    version,
+                    position,
+                    extra={"tenant": viewer.slug, "version": version, "phase": "start"},
+                )
             position = await apply_events(conn, live.data_schema, viewer, events)
             # Delivered on commit: the API pushes the change to the tenant's subscribers.
             await conn.execute(
@@ -83,6 +89,7 @@ async def catch_up(
             version,
             applied,
             position,
+            extra={"tenant": viewer.slug, "version": version, "events": applied},
         )
     if applied:
         report = CatchUp(viewer.slug, version, applied, position, time.monotonic() - started)
@@ -95,6 +102,13 @@ async def catch_up(
             report.events,
             report.seconds,
             report.position,
+            extra={
+                "tenant": report.target,
+                "version": report.version,
+                "events": report.events,
+                "duration_s": round(report.seconds, 3),
+                "phase": "end",
+            },
         )
         if on_caught_up is not None:
             on_caught_up(report)
@@ -113,11 +127,13 @@ async def follow(
     batch_size: int = 5000,
     on_round: Callable[[], Awaitable[None]] | None = None,
     on_caught_up: CatchUpCallback | None = None,
+    on_lost: Callable[[], None] | None = None,
 ) -> None:
     """Run until `stop` is set: catch up every target, then wait for a notification.
 
     A database error ends it (the connections are closed): the caller decides when to try
-    again (workers.projector retries with a backoff)."""
+    again (workers.projector retries with a backoff). `on_lost` is told at once when the
+    server drops the listening connection, even while this waits for something else."""
     wake = asyncio.Event()
     listener = await connect(database_url)
     try:
@@ -129,8 +145,14 @@ async def follow(
     def notified(*_: object) -> None:
         wake.set()
 
+    def lost(_: object) -> None:
+        wake.set()
+        if on_lost is not None and not stop.is_set():
+            on_lost()
+
     try:
         await listener.add_listener(CHANNEL, notified)
+        listener.add_termination_listener(lost)
         while not stop.is_set():
             wake.clear()
             if on_round is not None:
@@ -151,6 +173,7 @@ async def follow(
             for waiter in (stopping, woken):
                 waiter.cancel()
     finally:
+        listener.remove_termination_listener(lost)
         with contextlib.suppress(Exception):
             await listener.remove_listener(CHANNEL, notified)
         for conn in (listener, worker):

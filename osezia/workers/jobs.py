@@ -71,6 +71,7 @@ async def rebuild(ctx: dict[str, Any], target: str, batch_size: int = 5000) -> d
             one_line(error),
             failures,
             defer,
+            extra={"tenant": target, "error": one_line(error), "attempt": failures},
         )
         raise Retry(defer=defer) from None
     finally:

@@ -9,6 +9,7 @@ import logging
 
 import asyncpg
 import psycopg
+import sqlalchemy.exc
 from eventsourcing.persistence import PersistenceError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -26,6 +27,7 @@ OUTAGES: tuple[type[BaseException], ...] = (
     asyncpg.InterfaceError,
     asyncpg.InternalClientError,  # a connection that broke in the middle of a statement
     psycopg.Error,
+    sqlalchemy.exc.DBAPIError,  # alembic's, when a rebuild migrates its new schema
     PersistenceError,
     RedisConnectionError,
     OSError,
@@ -40,6 +42,9 @@ def configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         force=True,
     )
+    # Each rebuild migrates its new data schema: alembic's line per migration says nothing
+    # that the rebuild's own lines do not.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 async def start_probe(settings: Settings, role: str, health: Health) -> Probe:
@@ -84,10 +89,16 @@ class Backoff:
             self._failures,
             self._delay,
             exc_info=error if unexpected else None,
+            extra={"error": reason, "attempt": self._failures, "retry_in_s": self._delay},
         )
         delay = self._delay
         self._delay = min(self._delay * 2, MAX_RETRY_SECONDS)
         return delay
+
+    def lost(self, reason: str) -> None:
+        """The connection dropped while the work waited on something else: unhealthy now,
+        before the attempt itself fails."""
+        self._health.failed(reason)
 
     def succeeded(self) -> None:
         """Called after each database contact that worked: says so once after an outage."""

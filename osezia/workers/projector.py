@@ -119,6 +119,7 @@ async def _project(
             poll_seconds=poll_seconds,
             on_round=on_round,
             on_caught_up=metrics.caught_up,
+            on_lost=lambda: backoff.lost("the database closed the connection"),
         )
     finally:
         await close_or_drop(conn)
