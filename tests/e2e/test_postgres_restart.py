@@ -24,7 +24,10 @@ import pytest
 from redis import Redis
 
 from osezia.config import Database
+from osezia.domain.platform import Platform
+from osezia.migrations import downgrade
 from osezia.tenants.clients.application import Clients
+from osezia.tenants.networks import NETWORKS
 from tests.e2e.conftest import free_port, request_token, secret_client
 from tests.integration.process_support import (
     Command,
@@ -35,9 +38,10 @@ from tests.integration.process_support import (
     own_postgres,
     query,
     siren_of,
+    write_history,
 )
 from tests.integration.projection_support import snapshot
-from tests.services import with_database
+from tests.services import fresh_database, with_database
 
 # This module's own Redis database, flushed before and after: arq's job keys are not
 # namespaced by queue (tests/integration/test_workers.py uses 12).
@@ -46,7 +50,7 @@ REGISTER = """mutation ($input: RegisterCompanyInput!, $key: String) {
   registerCompany(input: $input, idempotencyKey: $key)
   { __typename ... on Done { id } ... on Problem { code message } } }"""
 COUNT = "{ companies(first: 1) { totalCount } }"
-DOWN_SECONDS = 2.0  # how long PostgreSQL stays stopped
+DOWN_SECONDS = 5.0  # how long PostgreSQL stays stopped: longer than the write side's own retries
 
 
 @pytest.fixture
@@ -244,3 +248,40 @@ def answers_token(api: str, client: tuple[str, str]) -> bool:
         return request_token(api, *client).status_code == 200
     except httpx.TransportError:
         return False
+
+
+def test_the_projector_outlives_a_downgrade_under_it_and_goes_on_after_the_upgrade(
+    postgres_admin: str, tmp_path: Path
+) -> None:
+    with fresh_database(postgres_admin) as url:
+        env = command_env(DATABASE_URL=url)
+        assert Command(["migrate"], env, tmp_path / "migrate.log").wait(120) == 0
+        port = free_port()
+        projector = Command(
+            ["project"], {**env, "OSEZIA_METRICS_PORT": str(port)}, tmp_path / "project.log"
+        )
+        try:
+            eventually(lambda: live_position(url, "cci") is not None, 90, projector.output)
+
+            # The version table loses the column the projector reads (`profile`, 0004).
+            downgrade(url, "0003")
+            eventually(lambda: "UndefinedColumnError" in projector.output(), 30, projector.output)
+            eventually(lambda: healthz(port) == 503, 30, projector.output)
+            assert projector.running, projector.output()
+
+            upgrade = Command(["migrate"], env, tmp_path / "upgrade.log")
+            assert upgrade.wait(120) == 0, upgrade.output()
+            platform = Platform(
+                Database.from_url(url).eventsourcing_env(pool_size=1), networks=NETWORKS
+            )
+            try:
+                write_history(platform, 20, owners=("cci",))
+            finally:
+                platform.close()
+            eventually(lambda: live_position(url, "cci") == head(url), 60, projector.output)
+            eventually(lambda: healthz(port) == 200, 30, projector.output)
+            said = projector.log.read_text(errors="replace")
+            assert "projecting works again" in said
+            assert "Traceback" not in said, said
+        finally:
+            projector.stop()
