@@ -27,6 +27,7 @@ from osezia.graphql.context import Info
 from osezia.graphql.decisions.queries import DecisionQueries
 from osezia.graphql.diagnostics.mutations import DiagnosticMutations
 from osezia.graphql.diagnostics.queries import DiagnosticQueries
+from osezia.graphql.enum_errors import name_allowed_values
 from osezia.graphql.errors_extension import PresentErrors
 from osezia.graphql.events.mutations import EventMutations
 from osezia.graphql.events.queries import EventQueries
@@ -107,7 +108,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    built = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -115,6 +116,8 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=production),
     )
+    name_allowed_values(built._schema)
+    return built
 
 
 schema = build_schema(production=False)

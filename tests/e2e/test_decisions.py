@@ -36,7 +36,7 @@ OUTCOME = "{ __typename ... on Done { id consistencyToken } ... on Problem { cod
 DECISIONS = "query ($id: ID!) { decisions(id: $id) { version event network actor actorKind } }"
 OPEN_BUDGET = "mutation { openBudget " + OUTCOME + " }"
 COMMIT = (
-    'mutation { commitFunds(measure: "DIAGNOSTICS", amountCents: 250000, reference: "BPI-2026-7",'
+    'mutation { commitFunds(measure: DIAGNOSTICS, amountCents: 250000, reference: "BPI-2026-7",'
     ' on: "2026-03-02") ' + OUTCOME + " }"
 )
 REGISTER = (

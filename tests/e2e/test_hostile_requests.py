@@ -178,7 +178,7 @@ FIGURES = "query ($day: Date) { loanFigures(asOf: $day) { status } }"
 
 def commit(cents: str, declared: str = "") -> str:
     return (
-        f'mutation {declared} {{ commitFunds(measure: "DIAGNOSTICS", amountCents: {cents}, '
+        f"mutation {declared} {{ commitFunds(measure: DIAGNOSTICS, amountCents: {cents}, "
         'reference: "r", on: "2026-01-02") { __typename } }'
     )
 

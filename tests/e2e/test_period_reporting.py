@@ -38,12 +38,12 @@ TITLES = {
 }
 
 CCI_QUESTION = """query ($from: Date!, $until: Date!) {
-  diagnostics(region: "53", sizeCategory: "PME", cofinancedFrom: $from,
+  diagnostics(region: "53", sizeCategory: PME, cofinancedFrom: $from,
               cofinancedUntil: $until, first: 100) {
     totalCount
     edges { node { companyName sizeCategory status cofinancedAt company { legalName } } }
   }
-  useCaseFigures(region: "53", sizeCategory: "PME", cofinancedFrom: $from,
+  useCaseFigures(region: "53", sizeCategory: PME, cofinancedFrom: $from,
                  cofinancedUntil: $until) {
     diagnostics companies useCases { code title diagnostics }
   }
@@ -246,9 +246,9 @@ def test_the_pme_eti_segment_also_counts_the_eti_and_no_region_counts_every_regi
     server: str, tokens: dict[str, str], history: None
 ) -> None:
     query = """query ($from: Date!) {
-      segment: useCaseFigures(region: "53", segment: "PME_ETI", cofinancedFrom: $from) {
+      segment: useCaseFigures(region: "53", segment: PME_ETI, cofinancedFrom: $from) {
         diagnostics useCases { code diagnostics } }
-      everywhere: useCaseFigures(sizeCategory: "PME", cofinancedFrom: $from) { diagnostics }
+      everywhere: useCaseFigures(sizeCategory: PME, cofinancedFrom: $from) { diagnostics }
     }"""
 
     answer = ask(server, tokens["cci"], query, **{"from": str(quarter_of(today())[0])})
@@ -266,7 +266,7 @@ def test_as_of_yesterday_nothing_was_cofinanced_yet_and_every_record_came_later(
 ) -> None:
     yesterday = str(today() - timedelta(days=1))
     query = """query ($day: Date!, $from: Date!, $siren: String!) {
-      useCaseFigures(region: "53", sizeCategory: "PME", cofinancedFrom: $from, asOf: $day) {
+      useCaseFigures(region: "53", sizeCategory: PME, cofinancedFrom: $from, asOf: $day) {
         diagnostics useCases { code } }
       diagnostics(region: "53", asOf: $day) { totalCount }
       company(siren: $siren, asOf: $day) { legalName }

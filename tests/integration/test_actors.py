@@ -176,7 +176,7 @@ def test_a_mutation_records_its_verified_caller_and_network(
     asyncio.run(
         mutate(
             callers[1],
-            'mutation { authoriseOverrun(measure: "CALLS", amountCents: 1, '
+            "mutation { authoriseOverrun(measure: CALLS, amountCents: 1, "
             f'decisionReference: "Arrêté 3", on: "2026-01-05") {OUTCOME} }}',
         )
     )

@@ -14,7 +14,7 @@ from tests.integration.projection_support import build_all, viewers_of
 def appoint(api: Api, kind: str, profile: str, region: str = "53") -> dict[str, Any]:
     return api.mutate(
         "cci",
-        f'appointAmbassador(fullName: "Marie Curie", kind: "{kind}", network: "CCI", '
+        f'appointAmbassador(fullName: "Marie Curie", kind: {kind}, network: CCI, '
         f'appointedOn: "2025-09-01", region: "{region}", sectors: ["industrie"], '
         f"profile: {profile})",
     )

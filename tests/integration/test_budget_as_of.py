@@ -259,7 +259,7 @@ def test_the_budget_is_null_as_of_the_day_before_it_was_opened(
 
 
 PAGE = """
-query ($asOf: Date, $measure: String, $kind: String, $first: Int!, $after: String) {
+query ($asOf: Date, $measure: Measure, $kind: MovementKind, $first: Int!, $after: String) {
   budget(asOf: $asOf) {
     movements(measure: $measure, kind: $kind, first: $first, after: $after) {
       totalCount pageInfo { hasNextPage endCursor } edges { cursor node { kind measure reference } }

@@ -23,19 +23,19 @@ def client(database_url: str, platform: Platform, tenants: Tenants) -> Api:
 
 
 def a_catalogue(client: Api) -> dict[str, str]:
-    fr = client.done("cci", 'listProvider(siren: "732829320", name: "Français", sovereignty: "FR")')
+    fr = client.done("cci", 'listProvider(siren: "732829320", name: "Français", sovereignty: FR)')
     other = client.done(
-        "bpifrance", 'listProvider(siren: "356000000", name: "Ailleurs", sovereignty: "OTHER")'
+        "bpifrance", 'listProvider(siren: "356000000", name: "Ailleurs", sovereignty: OTHER)'
     )
     support_fr = client.done(
         "cci",
         f'listSolution(providerId: "{fr}", name: "Support FR", description: "d", '
-        'categories: ["CUSTOMER_SERVICE", "HR"])',
+        "categories: [CUSTOMER_SERVICE, HR])",
     )
     support_other = client.done(
         "bpifrance",
         f'listSolution(providerId: "{other}", name: "Another support", description: "d", '
-        'categories: ["CUSTOMER_SERVICE"], turnkey: false)',
+        "categories: [CUSTOMER_SERVICE], turnkey: false)",
     )
     return {"fr": fr, "other": other, "support_fr": support_fr, "support_other": support_other}
 
@@ -65,7 +65,7 @@ def test_networks_list_solutions_and_every_network_reads_the_catalogue(
         "inria",
         "{ providers { totalCount edges { node { name sovereign } } } "
         "all: solutions(includeWithdrawn: true) { totalCount } "
-        'active: solutions(category: "CUSTOMER_SERVICE") { edges { node { name status } } } '
+        "active: solutions(category: CUSTOMER_SERVICE) { edges { node { name status } } } "
         "sovereign: solutions(sovereignOnly: true, includeWithdrawn: true) "
         "{ edges { node { name sovereign providerName categories } } } "
         "useCaseCategories { code label } }",
@@ -94,13 +94,13 @@ def test_networks_list_solutions_and_every_network_reads_the_catalogue(
 def test_a_provider_is_listed_once_and_a_network_outside_the_catalogue_may_not_list(
     client: Api,
 ) -> None:
-    client.done("cci", 'listProvider(siren: "732829320", name: "Français", sovereignty: "FR")')
+    client.done("cci", 'listProvider(siren: "732829320", name: "Français", sovereignty: FR)')
 
     again = client.mutate(
-        "french-tech", 'listProvider(siren: "732829320", name: "Autre", sovereignty: "FR")'
+        "french-tech", 'listProvider(siren: "732829320", name: "Autre", sovereignty: FR)'
     )
     outsider = client.mutate(
-        "inria", 'listProvider(siren: "356000000", name: "Ailleurs", sovereignty: "OTHER")'
+        "inria", 'listProvider(siren: "356000000", name: "Ailleurs", sovereignty: OTHER)'
     )
 
     assert again["code"] == "ALREADY_EXISTS"
@@ -203,7 +203,7 @@ def test_matching_solutions_follow_the_diagnostics_ranking_for_the_networks_that
 
 def commit(amount_cents: int, reference: str) -> str:
     return (
-        f'commitFunds(measure: "DIAGNOSTICS", amountCents: {amount_cents}, '
+        f"commitFunds(measure: DIAGNOSTICS, amountCents: {amount_cents}, "
         f'reference: "{reference}", on: "2026-03-02")'
     )
 
@@ -214,25 +214,25 @@ def test_the_operator_opens_the_budget_and_bpifrance_commits_and_pays_within_it(
     assert client.mutate("cci", "openBudget")["code"] == "FORBIDDEN"
     client.done(
         "operator",
-        'openBudget(totalCents: 10000, allocations: [{measure: "DIAGNOSTICS", amountCents: 3000},'
-        ' {measure: "CALLS", amountCents: 5000}])',
+        "openBudget(totalCents: 10000, allocations: [{measure: DIAGNOSTICS, amountCents: 3000},"
+        " {measure: CALLS, amountCents: 5000}])",
     )
     client.done("bpifrance", commit(2_500, "C1"))
     over = client.mutate("bpifrance", commit(501, "C2"))
     forbidden = client.mutate("cci", commit(1, "C3"))
     client.done(
         "operator",
-        'authoriseOverrun(measure: "DIAGNOSTICS", amountCents: 1000, decisionReference: "Arrêté 7",'
+        'authoriseOverrun(measure: DIAGNOSTICS, amountCents: 1000, decisionReference: "Arrêté 7",'
         ' on: "2026-03-03")',
     )
     client.done("bpifrance", commit(501, "C2"))
     client.done(
         "bpifrance",
-        'payFunds(measure: "DIAGNOSTICS", reference: "C1", amountCents: 2000, on: "2026-03-04")',
+        'payFunds(measure: DIAGNOSTICS, reference: "C1", amountCents: 2000, on: "2026-03-04")',
     )
     overpaid = client.mutate(
         "bpifrance",
-        'payFunds(measure: "DIAGNOSTICS", reference: "C1", amountCents: 501, on: "2026-03-04")',
+        'payFunds(measure: DIAGNOSTICS, reference: "C1", amountCents: 501, on: "2026-03-04")',
     )
     asyncio.run(build_all(database_url, viewers_of(tenants)))
 

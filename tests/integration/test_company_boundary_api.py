@@ -31,8 +31,8 @@ EXAMPLES = int(os.environ.get("OSEZIA_BOUNDARY_EXAMPLES", "12"))
 MUTATIONS = {
     "reassessSize": 'reassessSize(companyId: "{company}", size: {{staffBand: "12"}})',
     "addEstablishment": 'addEstablishment(companyId: "{company}", siret: "{siret}", departement: "92")',
-    "advanceAdoption": 'advanceAdoption(companyId: "{company}", stage: "AWARE", on: "2026-01-01")',
-    "shareCompany": 'shareCompany(companyId: "{company}", toNetwork: "{other}", purpose: "OTHER", reason: "r", consentReference: "c")',
+    "advanceAdoption": 'advanceAdoption(companyId: "{company}", stage: AWARE, on: "2026-01-01")',
+    "shareCompany": 'shareCompany(companyId: "{company}", toNetwork: "{other}", purpose: OTHER, reason: "r", consentReference: "c")',
     "requestDiagnostic": 'requestDiagnostic(companyId: "{company}")',
     "registerCompanyToEvent": 'registerCompanyToEvent(eventId: "{event}", companyId: "{company}")',
     "bookMeeting": 'bookMeeting(eventId: "{event}", companyId: "{company}", providerSiren: "632012100")',
@@ -157,7 +157,7 @@ def test_a_referred_network_may_act_on_the_company_and_a_follower_on_its_own_rec
     )
     assert api.mutate("cci", f'requestDiagnostic(companyId: "{company}")')["__typename"] == "Done"
     stage = api.mutate(
-        "cci", f'advanceAdoption(companyId: "{company}", stage: "AWARE", on: "2026-01-01")'
+        "cci", f'advanceAdoption(companyId: "{company}", stage: AWARE, on: "2026-01-01")'
     )
     assert stage["code"] == "NOT_REGISTERED"
 
@@ -204,7 +204,7 @@ def test_a_referral_goes_only_to_a_live_network_and_its_revocation_ends_the_righ
     siren = new_siren()
     company = register(platform, "french-tech", siren, 80)
     tenants.suspend_tenant("inria", reason="audit")
-    share = 'shareCompany(companyId: "{company}", toNetwork: "{to}", purpose: "OTHER", reason: "r", consentReference: "c")'
+    share = 'shareCompany(companyId: "{company}", toNetwork: "{to}", purpose: OTHER, reason: "r", consentReference: "c")'
     log = platform.companies.recorder
     for to in ("nowhere", "platform", "french-tech", "inria"):
         before = log.max_notification_id()

@@ -52,7 +52,7 @@ def a_company(platform: Platform, tenant: str, siren: str) -> str:
 def national_day(client: Api) -> str:
     return client.done(
         "operator",
-        f'scheduleEvent(title: "Journée nationale", kind: "NATIONAL_DAY", on: "{DAY}", '
+        f'scheduleEvent(title: "Journée nationale", kind: NATIONAL_DAY, on: "{DAY}", '
         "capacity: 3000)",
     )
 
@@ -60,7 +60,7 @@ def national_day(client: Api) -> str:
 def monthly_meetup(client: Api, tenant: str = "cci", extra: str = "") -> str:
     return client.done(
         tenant,
-        f'scheduleEvent(title: "Rencontres IA", kind: "MONTHLY_MEETUP", region: "53", '
+        f'scheduleEvent(title: "Rencontres IA", kind: MONTHLY_MEETUP, region: "53", '
         f'on: "{DAY}", capacity: 50{extra})',
     )
 
@@ -189,7 +189,7 @@ def test_only_the_operator_schedules_the_national_day(client: Api, platform: Pla
     before = log_position(platform)
 
     answer = client.mutate(
-        "cci", f'scheduleEvent(title: "Journée", kind: "NATIONAL_DAY", on: "{DAY}", capacity: 9)'
+        "cci", f'scheduleEvent(title: "Journée", kind: NATIONAL_DAY, on: "{DAY}", capacity: 9)'
     )
 
     assert answer["code"] == "FORBIDDEN"
@@ -221,7 +221,7 @@ def test_a_regional_network_schedules_only_in_its_region(
     database_url: str, client: Api, platform: Platform
 ) -> None:
     elsewhere = (
-        f'scheduleEvent(title: "R", kind: "MONTHLY_MEETUP", region: "84", on: "{DAY}", capacity: 9)'
+        f'scheduleEvent(title: "R", kind: MONTHLY_MEETUP, region: "84", on: "{DAY}", capacity: 9)'
     )
     at_home = elsewhere.replace('region: "84"', 'region: "53"')
     before = log_position(platform)
@@ -309,7 +309,7 @@ def test_a_regional_network_registers_only_to_open_events_of_its_region(
     rennes = monthly_meetup(client, "bpifrance", extra=", open: true")
     lyon = client.done(
         "bpifrance",
-        f'scheduleEvent(title: "Lyon", kind: "MONTHLY_MEETUP", region: "84", on: "{DAY}", '
+        f'scheduleEvent(title: "Lyon", kind: MONTHLY_MEETUP, region: "84", on: "{DAY}", '
         "capacity: 9, open: true)",
     )
     company = a_company(platform, "cci", "542107651")

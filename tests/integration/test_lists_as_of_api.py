@@ -94,7 +94,7 @@ def test_a_diagnostic_as_of_each_day_shows_its_status_and_milestones_then(api: A
 
 def test_a_status_filter_as_of_a_day_reads_the_status_then(api: Api) -> None:
     def listed(status: str, day: date) -> int:
-        query = f'{{ diagnostics(status: "{status}", asOf: "{day}") {{ totalCount }} }}'
+        query = f'{{ diagnostics(status: {status}, asOf: "{day}") {{ totalCount }} }}'
         total: int = api.run("cci", query)["diagnostics"]["totalCount"]
         return total
 
@@ -175,5 +175,5 @@ def test_diagnostics_filter_on_the_report_date_and_the_day_the_payment_was_recor
     assert listed('reportDeliveredUntil: "2026-03-03"') == 0
     assert listed(f'cofinancedFrom: "{PAID}", cofinancedUntil: "{PAID}"') == 1
     assert listed('cofinancedUntil: "2026-03-08"') == 0
-    assert listed('sizeCategory: "PME", segment: "PME_ETI", region: "53"') == 1
-    assert listed('sizeCategory: "ETI"') == 0
+    assert listed('sizeCategory: PME, segment: PME_ETI, region: "53"') == 1
+    assert listed("sizeCategory: ETI") == 0

@@ -69,7 +69,7 @@ def test_a_loan_goes_from_application_to_disbursement_through_the_api(
     assert (by_cci["__typename"], by_cci["code"]) == ("Problem", "FORBIDDEN")
     assert granted["__typename"] == disbursed["__typename"] == "Done"
     query = (
-        '{ loans(status: "DISBURSED") { totalCount edges { node { id status amountCents '
+        "{ loans(status: DISBURSED) { totalCount edges { node { id status amountCents "
         "disbursedCents guaranteeShareBasisPoints grantedOn appliedThrough "
         "company { siren } } } } }"
     )
@@ -110,7 +110,7 @@ def test_a_cohort_is_run_through_the_api(api: Api, platform: Platform, tenants: 
     for company in (first, second, third):  # CCI sends them to Bpifrance's programme
         api.done(
             "cci",
-            f'shareCompany(companyId: "{company}", toNetwork: "bpifrance", purpose: "OTHER", '
+            f'shareCompany(companyId: "{company}", toNetwork: "bpifrance", purpose: OTHER, '
             'reason: "the acceleration programme", consentReference: "accord")',
         )
 

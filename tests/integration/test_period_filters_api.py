@@ -81,7 +81,7 @@ def test_cohorts_filter_on_one_admission_within_both_bounds(
     for company in companies:
         api.done(
             "cci",
-            f'shareCompany(companyId: "{company}", toNetwork: "bpifrance", purpose: "OTHER", '
+            f'shareCompany(companyId: "{company}", toNetwork: "bpifrance", purpose: OTHER, '
             'reason: "the acceleration programme", consentReference: "accord")',
         )
     cohort = api.done(

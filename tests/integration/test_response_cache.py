@@ -202,7 +202,7 @@ def test_other_variables_or_another_role_miss_and_the_order_of_keys_does_not_mat
         other_region = await api.post(COMPANIES, region="11")
         other_role = await api.post(COMPANIES, role="analyst", region="27")
         query = (
-            "query ($a: String, $b: String) { companies(region: $a, segment: $b) { totalCount } }"
+            "query ($a: String, $b: Segment) { companies(region: $a, segment: $b) { totalCount } }"
         )
         await api.post(query, a="27", b="TPE")
         reordered = await api.post(query, b="TPE", a="27")

@@ -154,10 +154,10 @@ def test_enrolments_are_made_completed_and_listed_through_the_api(
 ) -> None:
     enrol = (
         'mutation {{ enrolLearner(learnerRef: "{0}", trainingCode: "IA-101", '
-        'trainingTitle: "IA", audience: "{1}", region: "53", enrolledOn: "2025-10-01") '
+        'trainingTitle: "IA", audience: {1}, region: "53", enrolledOn: "2025-10-01") '
         "{{ __typename ... on Done {{ id }} ... on Problem {{ code message }} }} }}"
     )
-    first = ask(database_url, platform, "operator", enrol.format("LRN-1", "apprenti"))
+    first = ask(database_url, platform, "operator", enrol.format("LRN-1", "APPRENTICE"))
     ask(database_url, platform, "operator", enrol.format("LRN-2", "LEADER"))
     training_id = first["enrolLearner"]["id"]
     completed = ask(
@@ -174,7 +174,7 @@ def test_enrolments_are_made_completed_and_listed_through_the_api(
         database_url,
         platform,
         "operator",
-        '{ trainings(audience: "APPRENTICE", status: "COMPLETED") '
+        "{ trainings(audience: APPRENTICE, status: COMPLETED) "
         "{ totalCount edges { node { id learnerRef status completedOn } } } }",
     )
     seen_by_cci = ask(database_url, platform, "cci", "{ trainings { totalCount } }")

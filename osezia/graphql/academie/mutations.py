@@ -6,6 +6,7 @@ import strawberry
 
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
+from osezia.graphql.enums import Audience
 
 
 @strawberry.type
@@ -19,7 +20,7 @@ class AcademieMutations:
         learner_ref: str,
         training_code: str,
         training_title: str,
-        audience: str,
+        audience: Audience,
         region: str,
         enrolled_on: date,
         siren: str | None = None,

@@ -7,6 +7,7 @@ import strawberry
 
 from osezia.graphql.academie.types import Training, TrainingFigure
 from osezia.graphql.context import Info
+from osezia.graphql.enums import Audience, EnrolmentStatus
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import AS_OF, paged, read_as_of
 from osezia.projections.names import stable_schema
@@ -18,8 +19,8 @@ class AcademieQueries:
     async def trainings(
         self,
         info: Info,
-        audience: str | None = None,
-        status: str | None = None,
+        audience: Audience | None = None,
+        status: EnrolmentStatus | None = None,
         region: str | None = None,
         first: int = 20,
         after: str | None = None,
@@ -57,4 +58,12 @@ class AcademieQueries:
                 "GROUP BY audience, region ORDER BY audience, region",
                 day,
             )
-        return [TrainingFigure(**dict(r)) for r in rows]
+        return [
+            TrainingFigure(
+                audience=Audience(r["audience"]),
+                region=r["region"],
+                enrolled=r["enrolled"],
+                completed=r["completed"],
+            )
+            for r in rows
+        ]

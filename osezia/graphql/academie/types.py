@@ -5,6 +5,7 @@ from typing import Any
 
 import strawberry
 
+from osezia.graphql.enums import Audience, EnrolmentStatus
 from osezia.graphql.node import Node
 
 
@@ -12,12 +13,12 @@ from osezia.graphql.node import Node
 class Training(Node):
     id: strawberry.ID
     learner_ref: str = strawberry.field(description="The training platform's pseudonymous code.")
-    audience: str = strawberry.field(description="EMPLOYEE, LEADER, APPRENTICE or JOB_SEEKER.")
+    audience: Audience
     region: str
     company_id: strawberry.ID | None
     training_code: str
     training_title: str
-    status: str = strawberry.field(description="ENROLLED or COMPLETED.")
+    status: EnrolmentStatus
     enrolled_on: date
     completed_on: date | None
 
@@ -27,12 +28,12 @@ class Training(Node):
         return cls(
             id=strawberry.ID(str(row["id"])),
             learner_ref=row["learner_ref"],
-            audience=row["audience"],
+            audience=Audience(row["audience"]),
             region=row["region"],
             company_id=None if company_id is None else strawberry.ID(str(company_id)),
             training_code=row["training_code"],
             training_title=row["training_title"],
-            status=row["status"],
+            status=EnrolmentStatus(row["status"]),
             enrolled_on=row["enrolled_on"],
             completed_on=row["completed_on"],
         )
@@ -40,7 +41,7 @@ class Training(Node):
 
 @strawberry.type(description="Learners of one audience in one region, over the whole plan.")
 class TrainingFigure:
-    audience: str
+    audience: Audience
     region: str
     enrolled: int = strawberry.field(description="Enrolments recorded by the end of the day.")
     completed: int = strawberry.field(description="Completions recorded by the end of the day.")

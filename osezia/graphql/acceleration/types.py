@@ -6,6 +6,7 @@ from typing import Any
 import strawberry
 
 from osezia.graphql.companies.link import AboutACompany
+from osezia.graphql.enums import AdmissionStatus, Segment
 from osezia.graphql.node import Node
 
 
@@ -38,8 +39,8 @@ class Admission(AboutACompany):
     company_siren: str
     company_name: str
     region: str
-    segment: str | None
-    status: str
+    segment: Segment | None
+    status: AdmissionStatus
     admitted_on: date
     admitted_at: datetime
     milestones: list[Milestone]
@@ -56,8 +57,8 @@ class Admission(AboutACompany):
             company_siren=data["company_siren"],
             company_name=data["company_name"],
             region=data["region"],
-            segment=data["segment"],
-            status=data["status"],
+            segment=None if data["segment"] is None else Segment(data["segment"]),
+            status=AdmissionStatus(data["status"]),
             admitted_on=date.fromisoformat(data["admitted_on"]),
             admitted_at=datetime.fromisoformat(data["admitted_at"]),
             milestones=[Milestone.of(m) for m in data["milestones"]],

@@ -4,20 +4,20 @@ from datetime import date
 
 import strawberry
 
-from osezia.graphql.ambassadors.types import AmbassadorProfile
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
+from osezia.graphql.enums import AmbassadorKind, AmbassadorProfile, InterventionFormat, Network
 
 
 @strawberry.type
 class AmbassadorMutations:
-    @strawberry.mutation(description="Appoint an ambassador (GRAND_PUBLIC, REGIONAL, SECTORAL).")
+    @strawberry.mutation(description="Appoint an ambassador.")
     async def appoint_ambassador(
         self,
         info: Info,
         full_name: str,
-        kind: str,
-        network: str,
+        kind: AmbassadorKind,
+        network: Network,
         appointed_on: date,
         region: str | None = None,
         sectors: list[str] | None = None,
@@ -49,7 +49,7 @@ class AmbassadorMutations:
         ambassador_id: strawberry.ID,
         on: date,
         audience: int,
-        format: str,
+        format: InterventionFormat,
         idempotency_key: str | None = None,
     ) -> CommandResult:
         a, tenant = info.context.platform.ambassadors, info.context.tenant

@@ -4,6 +4,7 @@ import strawberry
 
 from osezia.graphql.ambassadors.types import Ambassador
 from osezia.graphql.context import Info
+from osezia.graphql.enums import AmbassadorKind
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import paged
 
@@ -15,7 +16,7 @@ class AmbassadorQueries:
         self,
         info: Info,
         region: str | None = None,
-        kind: str | None = None,
+        kind: AmbassadorKind | None = None,
         active_only: bool = False,
         first: int = 20,
         after: str | None = None,

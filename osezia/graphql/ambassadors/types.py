@@ -5,33 +5,30 @@ from typing import Any
 
 import strawberry
 
-# Re-exported once registered as GraphQL enums below, for the mutations to name.
-from osezia.domain.ambassadors.model import AmbassadorKind, plan_kind
-from osezia.domain.ambassadors.model import AmbassadorProfile as AmbassadorProfile
-from osezia.domain.ambassadors.model import PlanKind as PlanKind
-from osezia.graphql.node import Node
-
-strawberry.enum(
+from osezia.domain.ambassadors.model import plan_kind
+from osezia.graphql.enums import (
+    AmbassadorKind,
     AmbassadorProfile,
-    description="Who an ambassador is: « grand public » ones are entrepreneurs, athletes and "
-    "artists; regional and sectoral ones include the sous-préfets référents France 2030.",
+    InterventionFormat,
+    Network,
+    PlanKind,
 )
-strawberry.enum(PlanKind, description="The two kinds of ambassadors the plan names.")
+from osezia.graphql.node import Node
 
 
 @strawberry.type
 class Intervention:
     on: date
     audience: int
-    format: str
+    format: InterventionFormat
 
 
 @strawberry.type(description="An « Osez l'IA » ambassador (public directory).")
 class Ambassador(Node):
     id: strawberry.ID
     full_name: str
-    kind: str
-    network: str
+    kind: AmbassadorKind
+    network: Network
     region: str | None
     sectors: list[str]
     appointed_on: date
@@ -45,15 +42,15 @@ class Ambassador(Node):
 
     @strawberry.field(description="Which of the plan's two kinds the ambassador is.")
     def plan_kind(self) -> PlanKind:
-        return plan_kind(AmbassadorKind(self.kind))
+        return plan_kind(self.kind)
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Ambassador:
         return cls(
             id=strawberry.ID(str(row["id"])),
             full_name=row["full_name"],
-            kind=row["kind"],
-            network=row["network"],
+            kind=AmbassadorKind(row["kind"]),
+            network=Network(row["network"]),
             region=row["region"],
             sectors=row["sectors"],
             appointed_on=row["appointed_on"],
@@ -61,7 +58,9 @@ class Ambassador(Node):
             withdrawn_on=row["withdrawn_on"],
             interventions=[
                 Intervention(
-                    on=date.fromisoformat(i["on"]), audience=i["audience"], format=i["format"]
+                    on=date.fromisoformat(i["on"]),
+                    audience=i["audience"],
+                    format=InterventionFormat(i["format"]),
                 )
                 for i in row["interventions"]
             ],

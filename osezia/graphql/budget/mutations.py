@@ -6,12 +6,13 @@ import strawberry
 
 from osezia.graphql.commands import CommandResult, run_command
 from osezia.graphql.context import Info
+from osezia.graphql.enums import Measure
 from osezia.graphql.scalars import Cents
 
 
 @strawberry.input(description="What one measure is allotted from the envelope.")
 class AllocationInput:
-    measure: str
+    measure: Measure
     amount_cents: Cents
 
 
@@ -28,7 +29,9 @@ class BudgetMutations:
         idempotency_key: str | None = None,
     ) -> CommandResult:
         b, tenant = info.context.platform.budget, info.context.tenant
-        split = None if allocations is None else {a.measure: a.amount_cents for a in allocations}
+        split = (
+            None if allocations is None else {a.measure.value: a.amount_cents for a in allocations}
+        )
         return await run_command(
             info,
             "open_budget",
@@ -42,7 +45,7 @@ class BudgetMutations:
     async def commit_funds(
         self,
         info: Info,
-        measure: str,
+        measure: Measure,
         amount_cents: Cents,
         reference: str,
         on: date,
@@ -67,7 +70,7 @@ class BudgetMutations:
     async def pay_funds(
         self,
         info: Info,
-        measure: str,
+        measure: Measure,
         reference: str,
         amount_cents: Cents,
         on: date,
@@ -92,7 +95,7 @@ class BudgetMutations:
     async def authorise_overrun(
         self,
         info: Info,
-        measure: str,
+        measure: Measure,
         amount_cents: Cents,
         decision_reference: str,
         on: date,

@@ -3,14 +3,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 import strawberry
 
-from osezia.domain.budget.model import Measure, allocation_source
+from osezia.domain.budget.model import allocation_source
 from osezia.domain.errors import InvalidValue
 from osezia.graphql.budget.ledger import movement_page
 from osezia.graphql.context import Info
+from osezia.graphql.enums import Measure
 from osezia.graphql.limits import DEFAULT_FIRST
 from osezia.graphql.node import Node
 from osezia.graphql.pagination import Connection, Edge, PageInfo
@@ -18,15 +20,29 @@ from osezia.graphql.reading import read_models
 from osezia.graphql.scalars import Cents
 from osezia.projections.paging import MAX_PAGE, decode_cursor, encode_cursor
 
-MOVEMENT_KINDS = ("COMMITMENT", "PAYMENT", "OVERRUN")
+
+class MovementKind(StrEnum):
+    """The lines of the envelope's history, as the budget's read model records them."""
+
+    COMMITMENT = "COMMITMENT"
+    PAYMENT = "PAYMENT"
+    OVERRUN = "OVERRUN"
+
+
+strawberry.enum(
+    MovementKind,
+    name="MovementKind",
+    description="A line of the envelope's history: a COMMITMENT, a PAYMENT or an authorised "
+    "OVERRUN.",
+)
 
 Sums = Mapping[tuple[str, str], int]  # amounts by (measure, kind)
 
 
 @strawberry.type(description="A commitment, a payment or an authorised overrun.")
 class BudgetMovement:
-    kind: str = strawberry.field(description="COMMITMENT, PAYMENT or OVERRUN.")
-    measure: str
+    kind: MovementKind
+    measure: Measure
     reference: str = strawberry.field(description="The commitment's, or the decision's.")
     amount_cents: Cents
     on: date
@@ -35,8 +51,8 @@ class BudgetMovement:
     @classmethod
     def of(cls, movement: Mapping[str, Any]) -> BudgetMovement:
         return cls(
-            kind=movement["kind"],
-            measure=movement["measure"],
+            kind=MovementKind(movement["kind"]),
+            measure=Measure(movement["measure"]),
             reference=movement["reference"],
             amount_cents=movement["amount_cents"],
             on=date.fromisoformat(movement["on"]),
@@ -46,7 +62,7 @@ class BudgetMovement:
 
 @strawberry.type(description="One measure of the plan: what it was allotted, committed, paid.")
 class EnvelopeMeasure:
-    measure: str
+    measure: Measure
     allocated_cents: Cents | None = strawberry.field(
         description="What the measure was allotted; null when no allocation was published "
         "(see allocationSource)."
@@ -118,16 +134,16 @@ class Budget(Node):
             opened_by=row["owner"],
             as_of=day,
             total_cents=row["total_cents"],
-            overrun_cents=total("OVERRUN"),
-            committed_cents=total("COMMITMENT"),
-            paid_cents=total("PAYMENT"),
+            overrun_cents=total(MovementKind.OVERRUN),
+            committed_cents=total(MovementKind.COMMITMENT),
+            paid_cents=total(MovementKind.PAYMENT),
             measures=[
                 EnvelopeMeasure(
-                    measure=measure,
+                    measure=Measure(measure),
                     allocated_cents=allocated,
-                    overrun_cents=total("OVERRUN", measure),
-                    committed_cents=total("COMMITMENT", measure),
-                    paid_cents=total("PAYMENT", measure),
+                    overrun_cents=total(MovementKind.OVERRUN, measure),
+                    committed_cents=total(MovementKind.COMMITMENT, measure),
+                    paid_cents=total(MovementKind.PAYMENT, measure),
                 )
                 for measure, allocated in row["allocations"].items()
             ],
@@ -144,12 +160,12 @@ class Budget(Node):
     async def movements(
         self,
         info: Info,
-        measure: str | None = None,
-        kind: str | None = None,
+        measure: Measure | None = None,
+        kind: MovementKind | None = None,
         first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> Connection[BudgetMovement]:
-        check_filters(measure, kind, first)
+        check_first(first)
         async with read_models(info) as conn:
             found = await movement_page(
                 conn,
@@ -187,10 +203,7 @@ class Budget(Node):
         return int(position)
 
 
-def check_filters(measure: str | None, kind: str | None, first: int) -> None:
+# The measure and the kind are enums: GraphQL refuses a value outside them.
+def check_first(first: int) -> None:
     if not 1 <= first <= MAX_PAGE:
         raise InvalidValue(f"first must be between 1 and {MAX_PAGE}, got {first}")
-    if measure is not None and measure not in set(Measure):
-        raise InvalidValue(f"measure {measure!r} is not one of: {', '.join(Measure)}")
-    if kind is not None and kind not in MOVEMENT_KINDS:
-        raise InvalidValue(f"kind {kind!r} is not one of: {', '.join(MOVEMENT_KINDS)}")

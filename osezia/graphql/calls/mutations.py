@@ -5,9 +5,9 @@ from datetime import date
 import strawberry
 
 from osezia.domain.calls.model import Phase
-from osezia.graphql.calls.types import PrioritySector
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
+from osezia.graphql.enums import CallKind, PrioritySector
 from osezia.graphql.scalars import Cents
 
 
@@ -48,7 +48,7 @@ class CallsMutations:
         closes_on: date,
         template: str | None = None,
         title: str | None = None,
-        kind: str | None = None,
+        kind: CallKind | None = None,
         phases: list[CallPhaseInput] | None = None,
         selection_target: int | None = None,
         idempotency_key: str | None = None,

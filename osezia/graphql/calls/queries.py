@@ -7,6 +7,7 @@ import strawberry
 
 from osezia.graphql.calls.types import Call, CallApplication
 from osezia.graphql.context import Info
+from osezia.graphql.enums import ApplicationStage
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import paged, read_models, within
 from osezia.projections.names import stable_schema
@@ -31,7 +32,14 @@ class CallsQueries:
         self,
         info: Info,
         call_code: str | None = None,
-        status: str | None = None,
+        status: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A status as `status` spells it, with the phase's number "
+                "(IN_PHASE_2); `stage` leaves the number out."
+            ),
+        ] = None,
+        stage: ApplicationStage | None = None,
         awarded_from: Annotated[
             date | None,
             strawberry.argument(
@@ -56,6 +64,8 @@ class CallsQueries:
             conditions=[
                 ("call_code = {}", call_code),
                 ("status = {}", status),
+                # The stage is the status without its phase's number, as stage_of reads it.
+                ("regexp_replace(status, '_[0-9]+', '') = {}", stage),
                 within("phases", "(x->>'awarded_on')::date", awarded_from, awarded_until),
             ],
             first=first,

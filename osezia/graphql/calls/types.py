@@ -1,14 +1,14 @@
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
 
-# Re-exported once registered as a GraphQL enum below, for the mutations to name.
-from osezia.domain.calls.submissions import PrioritySector as PrioritySector
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.context import Info
+from osezia.graphql.enums import ApplicationStage, CallKind, PrioritySector
 from osezia.graphql.node import Node
 from osezia.graphql.reading import AS_OF, read_as_of
 from osezia.graphql.scalars import Cents
@@ -42,14 +42,6 @@ _CALL_FIGURES = (
     "(SELECT coalesce(sum(awarded_cents), 0) "
     'FROM "{schema}".figures_call_awards '
     "WHERE call_code = $1 AND awarded_day <= $2) AS awarded_cents"
-)
-
-
-# Registered as a GraphQL enum: the domain's closed set, as the schema names it.
-strawberry.enum(
-    PrioritySector,
-    name="PrioritySector",
-    description="The priority sectors of « Pionniers de l'IA ».",
 )
 
 # The same counts by priority sector (NULL: none).
@@ -95,7 +87,7 @@ class Call(Node):
     id: strawberry.ID
     code: str
     title: str
-    kind: str
+    kind: CallKind
     opens_on: date
     closes_on: date
     phases: list[CallPhase]
@@ -137,7 +129,7 @@ class Call(Node):
             id=strawberry.ID(str(row["id"])),
             code=row["code"],
             title=row["title"],
-            kind=row["kind"],
+            kind=CallKind(row["kind"]),
             opens_on=row["opens_on"],
             closes_on=row["closes_on"],
             phases=[CallPhase.of(p) for p in row["phases"]],
@@ -191,6 +183,10 @@ class CallApplication(Node, AboutACompany):
         "failed) or COMPLETED (the last gate passed)."
     )
     current_phase: int | None
+    stage: ApplicationStage = strawberry.field(
+        description="The status without the phase's number: IN_PHASE for IN_PHASE_n, "
+        "PHASE_PASSED for PHASE_n_PASSED."
+    )
     phases: list[AwardedPhase]
     awarded_cents: Cents
     submitted_on: date
@@ -218,6 +214,7 @@ class CallApplication(Node, AboutACompany):
             submitted_through=row["owner"],
             status=row["status"],
             current_phase=row["current_phase"],
+            stage=stage_of(row["status"]),
             phases=[AwardedPhase.of(p) for p in row["phases"]],
             awarded_cents=row["awarded_cents"],
             submitted_on=row["submitted_on"],
@@ -229,3 +226,11 @@ class CallApplication(Node, AboutACompany):
             if row["priority_sector"] is None
             else PrioritySector(row["priority_sector"]),
         )
+
+
+# The phase's number in a status (IN_PHASE_2, PHASE_2_PASSED), which its stage leaves out.
+PHASE_NUMBER = re.compile(r"_[0-9]+")
+
+
+def stage_of(status: str) -> ApplicationStage:
+    return ApplicationStage(PHASE_NUMBER.sub("", status))

@@ -6,6 +6,7 @@ import strawberry
 
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
+from osezia.graphql.enums import Sovereignty, UseCaseCategory
 
 
 @strawberry.type
@@ -16,7 +17,7 @@ class CatalogueMutations:
         info: Info,
         siren: str,
         name: str,
-        sovereignty: str,
+        sovereignty: Sovereignty,
         idempotency_key: str | None = None,
     ) -> CommandResult:
         c, tenant = info.context.platform.catalogue, info.context.tenant
@@ -40,7 +41,7 @@ class CatalogueMutations:
         provider_id: strawberry.ID,
         name: str,
         description: str,
-        categories: list[str],
+        categories: list[UseCaseCategory],
         turnkey: bool = True,
         idempotency_key: str | None = None,
     ) -> CommandResult:
@@ -54,7 +55,7 @@ class CatalogueMutations:
                 provider_id=uuid_of(provider_id, "provider"),
                 name=name,
                 description=description,
-                categories=categories,
+                categories=[c.value for c in categories],
                 turnkey=turnkey,
                 idempotency_key=idempotency_key,
             ),

@@ -3,11 +3,11 @@ from __future__ import annotations
 import strawberry
 
 from osezia.domain.catalogue.model import SOVEREIGN
-from osezia.domain.catalogue.usecases import UseCaseCategory
 from osezia.domain.errors import DomainError
 from osezia.graphql.catalogue.types import Adoption, Category, Provider, Solution, SolutionMatch
 from osezia.graphql.commands import uuid_of
 from osezia.graphql.context import Info
+from osezia.graphql.enums import Sovereignty, UseCaseCategory
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import paged, read_models
 from osezia.projections.solutions import matching_solutions
@@ -19,7 +19,7 @@ class CatalogueQueries:
     async def providers(
         self,
         info: Info,
-        sovereignty: str | None = None,
+        sovereignty: Sovereignty | None = None,
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Provider]:
@@ -38,7 +38,7 @@ class CatalogueQueries:
     async def solutions(
         self,
         info: Info,
-        category: str | None = None,
+        category: UseCaseCategory | None = None,
         sovereign_only: bool = False,
         include_withdrawn: bool = False,
         first: int = 20,
@@ -84,7 +84,7 @@ class CatalogueQueries:
         info: Info,
         region: str | None = None,
         solution_id: strawberry.ID | None = None,
-        sovereignty: str | None = None,
+        sovereignty: Sovereignty | None = None,
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Adoption]:

@@ -5,25 +5,24 @@ from typing import Any
 
 import strawberry
 
-from osezia.domain.catalogue.model import SOVEREIGN, Sovereignty
-from osezia.domain.catalogue.usecases import UseCaseCategory
 from osezia.graphql.companies.link import AboutACompany
+from osezia.graphql.enums import Segment, SolutionStatus, Sovereignty, UseCaseCategory
 from osezia.graphql.node import Node
 from osezia.projections.solutions import SolutionMatch as MatchRow
 
 
-def _sovereign(sovereignty: str) -> bool:
-    return Sovereignty(sovereignty) in SOVEREIGN
+def _categories(codes: list[str]) -> list[UseCaseCategory]:
+    return [UseCaseCategory(c) for c in codes]
 
 
 @strawberry.type(name="UseCaseCategory", description="A use-case category, with its French label.")
 class Category:
-    code: str
+    code: UseCaseCategory
     label: str = strawberry.field(description="In French, for the dashboards.")
 
     @classmethod
     def of(cls, category: UseCaseCategory) -> Category:
-        return cls(code=category.value, label=category.label_fr)
+        return cls(code=category, label=category.label_fr)
 
 
 @strawberry.type(description="A company that offers AI solutions, listed once by SIREN.")
@@ -31,7 +30,7 @@ class Provider(Node):
     id: strawberry.ID
     siren: str
     name: str
-    sovereignty: str = strawberry.field(description="FR, EU or OTHER.")
+    sovereignty: Sovereignty
     sovereign: bool = strawberry.field(description="French or European.")
     listed_by: str
     listed_at: datetime
@@ -42,8 +41,8 @@ class Provider(Node):
             id=strawberry.ID(str(row["id"])),
             siren=row["siren"],
             name=row["name"],
-            sovereignty=row["sovereignty"],
-            sovereign=_sovereign(row["sovereignty"]),
+            sovereignty=Sovereignty(row["sovereignty"]),
+            sovereign=Sovereignty(row["sovereignty"]).sovereign,
             listed_by=row["owner"],
             listed_at=row["listed_at"],
         )
@@ -57,11 +56,11 @@ class Solution(Node):
     provider_siren: str
     name: str
     description: str
-    categories: list[str] = strawberry.field(description="Use-case category codes.")
-    sovereignty: str = strawberry.field(description="The provider's, when it was listed.")
+    categories: list[UseCaseCategory] = strawberry.field(description="Use-case category codes.")
+    sovereignty: Sovereignty = strawberry.field(description="The provider's, when it was listed.")
     sovereign: bool = strawberry.field(description="French or European.")
     turnkey: bool
-    status: str
+    status: SolutionStatus
     withdrawn_reason: str | None
     listed_by: str
     listed_at: datetime
@@ -76,11 +75,11 @@ class Solution(Node):
             provider_siren=row["provider_siren"],
             name=row["name"],
             description=row["description"],
-            categories=list(row["categories"]),
-            sovereignty=row["sovereignty"],
-            sovereign=_sovereign(row["sovereignty"]),
+            categories=_categories(row["categories"]),
+            sovereignty=Sovereignty(row["sovereignty"]),
+            sovereign=Sovereignty(row["sovereignty"]).sovereign,
             turnkey=row["turnkey"],
-            status=row["status"],
+            status=SolutionStatus(row["status"]),
             withdrawn_reason=row["withdrawn_reason"],
             listed_by=row["owner"],
             listed_at=row["listed_at"],
@@ -90,7 +89,9 @@ class Solution(Node):
 
 @strawberry.type(description="A solution that serves one of a diagnostic's use cases.")
 class SolutionMatch:
-    use_case_code: str
+    use_case_code: UseCaseCategory = strawberry.field(
+        description="The use case's code: a solution serves it under that category."
+    )
     use_case_title: str
     use_case_rank: int | None = strawberry.field(description="1 = first; null before scoring.")
     solution: Solution
@@ -98,7 +99,7 @@ class SolutionMatch:
     @classmethod
     def of(cls, match: MatchRow) -> SolutionMatch:
         return cls(
-            use_case_code=match.use_case_code,
+            use_case_code=UseCaseCategory(match.use_case_code),
             use_case_title=match.use_case_title,
             use_case_rank=match.use_case_rank,
             solution=Solution.of(match.solution),
@@ -112,11 +113,11 @@ class Adoption(Node, AboutACompany):
     company_siren: str
     company_name: str
     region: str
-    segment: str | None
+    segment: Segment | None
     solution_id: strawberry.ID
     solution_name: str
-    categories: list[str]
-    sovereignty: str
+    categories: list[UseCaseCategory]
+    sovereignty: Sovereignty
     adopted_on: date
     recorded_by: str
     recorded_at: datetime
@@ -129,11 +130,11 @@ class Adoption(Node, AboutACompany):
             company_siren=row["company_siren"],
             company_name=row["company_name"],
             region=row["region"],
-            segment=row["segment"],
+            segment=None if row["segment"] is None else Segment(row["segment"]),
             solution_id=strawberry.ID(str(row["solution_id"])),
             solution_name=row["solution_name"],
-            categories=list(row["categories"]),
-            sovereignty=row["sovereignty"],
+            categories=_categories(row["categories"]),
+            sovereignty=Sovereignty(row["sovereignty"]),
             adopted_on=row["adopted_on"],
             recorded_by=row["owner"],
             recorded_at=row["adopted_at"],

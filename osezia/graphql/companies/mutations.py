@@ -8,6 +8,7 @@ from osezia.domain.sizes import SizeFacts
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.companies.types import RegisterCompanyInput, SizeInput
 from osezia.graphql.context import Info
+from osezia.graphql.enums import AdoptionStage
 from osezia.graphql.scalars import decimal_of
 
 
@@ -98,7 +99,7 @@ class CompanyMutations:
         self,
         info: Info,
         company_id: strawberry.ID,
-        stage: str,
+        stage: AdoptionStage,
         on: date,
         idempotency_key: str | None = None,
     ) -> CommandResult:

@@ -9,6 +9,7 @@ from osezia.domain.errors import DomainError
 from osezia.domain.identifiers import normalise_siren
 from osezia.graphql.companies.types import Company, recorded_before
 from osezia.graphql.context import Info
+from osezia.graphql.enums import AdoptionStage, Segment
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import LIST_AS_OF, cutoff_of, paged, read_models, read_until
 from osezia.projections.companies import CompanyRow, company_by_siren
@@ -53,9 +54,9 @@ class CompanyQueries:
         info: Info,
         region: str | None = None,
         departement: str | None = None,
-        segment: str | None = None,
+        segment: Segment | None = None,
         naf_section: str | None = None,
-        adoption_stage: str | None = None,
+        adoption_stage: AdoptionStage | None = None,
         name_starts_with: str | None = None,
         first: int = 20,
         after: str | None = None,

@@ -6,6 +6,7 @@ from typing import Any
 import strawberry
 
 from osezia.domain.naf import NAF_REV2, naf_label
+from osezia.graphql.enums import AdoptionStage, Segment, SizeBasis, SizeCategory
 from osezia.graphql.node import Node
 from osezia.graphql.scalars import Cents
 from osezia.projections.companies import CompanyRow
@@ -21,10 +22,10 @@ class Company(Node):
     departement: str
     naf: str
     naf_section: str = strawberry.field(description="The NAF section letter, A to U.")
-    size_category: str | None
-    size_basis: str | None
-    segment: str | None
-    adoption_stage: str
+    size_category: SizeCategory | None
+    size_basis: SizeBasis | None
+    segment: Segment | None
+    adoption_stage: AdoptionStage
     adoption_changed_on: date | None
     shared_with_us: bool
 
@@ -53,10 +54,10 @@ class Company(Node):
             departement=row.departement,
             naf=row.naf,
             naf_section=row.naf_section,
-            size_category=row.size_category,
-            size_basis=row.size_basis,
-            segment=row.segment,
-            adoption_stage=row.adoption_stage,
+            size_category=None if row.size_category is None else SizeCategory(row.size_category),
+            size_basis=None if row.size_basis is None else SizeBasis(row.size_basis),
+            segment=None if row.segment is None else Segment(row.segment),
+            adoption_stage=AdoptionStage(row.adoption_stage),
             adoption_changed_on=row.adoption_changed_on,
             shared_with_us=row.shared,
         )

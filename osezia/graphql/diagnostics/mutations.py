@@ -7,18 +7,19 @@ import strawberry
 from osezia.domain.diagnostics.model import UseCase, UseCaseScore
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
+from osezia.graphql.enums import UseCaseCategory
 from osezia.graphql.scalars import Cents
 
 
 @strawberry.input
 class UseCaseInput:
-    code: str
+    code: UseCaseCategory
     title: str
 
 
 @strawberry.input(description="A use case's value added and feasibility, each from 1 to 5.")
 class UseCaseScoreInput:
-    code: str
+    code: UseCaseCategory
     value: int
     feasibility: int
 
@@ -125,7 +126,7 @@ class DiagnosticMutations:
             lambda: d.identify_use_cases(
                 tenant,
                 uuid_of(diagnostic_id, "diagnostic"),
-                use_cases=[UseCase(u.code, u.title) for u in use_cases],
+                use_cases=[UseCase(u.code.value, u.title) for u in use_cases],
                 idempotency_key=idempotency_key,
             ),
         )
@@ -148,7 +149,7 @@ class DiagnosticMutations:
             lambda: d.prioritise_use_cases(
                 tenant,
                 uuid_of(diagnostic_id, "diagnostic"),
-                scores=[UseCaseScore(s.code, s.value, s.feasibility) for s in scores],
+                scores=[UseCaseScore(s.code.value, s.value, s.feasibility) for s in scores],
                 idempotency_key=idempotency_key,
             ),
         )

@@ -7,6 +7,7 @@ import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.diagnostics.types import Diagnostic, UseCaseCount, UseCaseFigures
+from osezia.graphql.enums import DiagnosticStatus, Segment, SizeCategory
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import (
     LIST_AS_OF,
@@ -73,10 +74,10 @@ class DiagnosticQueries:
     async def diagnostics(
         self,
         info: Info,
-        status: str | None = None,
+        status: DiagnosticStatus | None = None,
         region: str | None = None,
-        segment: str | None = None,
-        size_category: Annotated[str | None, SIZE_CATEGORY] = None,
+        segment: Segment | None = None,
+        size_category: Annotated[SizeCategory | None, SIZE_CATEGORY] = None,
         requested_from: date | None = None,
         requested_until: date | None = None,
         report_delivered_from: Annotated[
@@ -128,10 +129,8 @@ class DiagnosticQueries:
         self,
         info: Info,
         region: str | None = None,
-        segment: Annotated[
-            str | None, strawberry.argument(description="TPE, PME_ETI or GE.")
-        ] = None,
-        size_category: Annotated[str | None, SIZE_CATEGORY] = None,
+        segment: Segment | None = None,
+        size_category: Annotated[SizeCategory | None, SIZE_CATEGORY] = None,
         cofinanced_from: Annotated[date | None, COFINANCED_FROM] = None,
         cofinanced_until: Annotated[date | None, COFINANCED_UNTIL] = None,
         as_of: Annotated[date | None, LIST_AS_OF] = None,

@@ -7,12 +7,15 @@ from typing import Any
 import strawberry
 
 from osezia.graphql.companies.link import AboutACompany
+from osezia.graphql.enums import DiagnosticStatus, Segment, SizeCategory
 from osezia.graphql.node import Node
 from osezia.graphql.scalars import Cents
 
 
 @strawberry.type(description="A use case found by the expert, with its priority once scored.")
 class UseCase:
+    # A string, not the UseCaseCode enum: diagnostics recorded before codes were checked
+    # against the catalogue's categories keep their own codes.
     code: str
     title: str
     rank: int | None
@@ -27,11 +30,11 @@ class Diagnostic(Node, AboutACompany):
     company_siren: str
     company_name: str
     region: str
-    segment: str | None
+    segment: Segment | None
     requested_by: str
-    status: str
+    status: DiagnosticStatus
     eligible: bool | None
-    size_category: str | None
+    size_category: SizeCategory | None
     expert: str | None
     expert_days_logged: int
     expert_days_cap: int
@@ -65,11 +68,13 @@ class Diagnostic(Node, AboutACompany):
             company_siren=row["company_siren"],
             company_name=row["company_name"],
             region=row["region"],
-            segment=row["segment"],
+            segment=None if row["segment"] is None else Segment(row["segment"]),
             requested_by=row["owner"],
-            status=row["status"],
+            status=DiagnosticStatus(row["status"]),
             eligible=row["eligible"],
-            size_category=row["size_category"],
+            size_category=None
+            if row["size_category"] is None
+            else SizeCategory(row["size_category"]),
             expert=row["expert"],
             expert_days_logged=row["expert_days_logged"],
             expert_days_cap=row["expert_days_cap"],

@@ -6,6 +6,7 @@ import strawberry
 
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
+from osezia.graphql.enums import MeetupKind
 
 
 @strawberry.type
@@ -19,7 +20,7 @@ class EventMutations:
         self,
         info: Info,
         title: str,
-        kind: str,
+        kind: MeetupKind,
         on: date,
         capacity: int,
         region: str | None = None,

@@ -6,6 +6,7 @@ from typing import Any
 import strawberry
 
 from osezia.graphql.context import Info
+from osezia.graphql.enums import MeetupKind, MeetupStatus
 from osezia.graphql.node import Node
 from osezia.tenants.visibility import Viewer
 
@@ -45,11 +46,11 @@ def registrant(entry: dict[str, Any], organiser: str) -> str:
 class Event(Node):
     id: strawberry.ID
     title: str
-    kind: str
+    kind: MeetupKind
     region: str | None
     on: date
     capacity: int
-    status: str = strawberry.field(description="SCHEDULED, then HELD or CANCELLED.")
+    status: MeetupStatus
     open: bool = strawberry.field(
         description="Whether every network may register its companies (the national day is)."
     )
@@ -94,11 +95,11 @@ class Event(Node):
         return cls(
             id=strawberry.ID(str(row["id"])),
             title=row["title"],
-            kind=row["kind"],
+            kind=MeetupKind(row["kind"]),
             region=row["region"],
             on=row["on_date"],
             capacity=row["capacity"],
-            status=row["status"],
+            status=MeetupStatus(row["status"]),
             open=row["is_open"],
             held_on=row["held_on"],
             registered_count=row["registered_count"],

@@ -24,7 +24,7 @@ class FigureQueries:
         else:
             async with read_as_of(info, as_of) as (conn, day, _):
                 counts = await company_counts(conn, tenant, day)
-        return [CompanyFigure(**vars(c)) for c in counts]
+        return [CompanyFigure.of(c) for c in counts]
 
     @strawberry.field(description="The diagnostic funnel over the whole plan, by region.")
     async def diagnostic_figures(
@@ -37,4 +37,4 @@ class FigureQueries:
         else:
             async with read_as_of(info, as_of) as (conn, day, _):
                 counts = await diagnostic_counts(conn, tenant, day)
-        return [DiagnosticFigure(**vars(c)) for c in counts]
+        return [DiagnosticFigure.of(c) for c in counts]

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import strawberry
 
 from osezia.graphql.context import Info
+from osezia.graphql.enums import LoanStatus
 from osezia.graphql.loans.types import Loan, LoanFigure
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import AS_OF, between, paged, read_as_of
@@ -42,7 +43,7 @@ class LoansQueries:
     async def loans(
         self,
         info: Info,
-        status: str | None = None,
+        status: LoanStatus | None = None,
         region: str | None = None,
         granted_from: Annotated[date | None, _on_or("after", "Guarantee granted")] = None,
         granted_until: Annotated[date | None, _on_or("before", "Guarantee granted")] = None,
@@ -78,4 +79,4 @@ class LoansQueries:
         schema = stable_schema(info.context.tenant)
         async with read_as_of(info, as_of) as (conn, day, _):
             rows = await conn.fetch(_LOAN_FIGURES.format(schema=schema), day)
-        return [LoanFigure(**dict(r)) for r in rows]
+        return [LoanFigure.of(dict(r)) for r in rows]

@@ -6,6 +6,7 @@ from typing import Any
 import strawberry
 
 from osezia.graphql.companies.link import AboutACompany
+from osezia.graphql.enums import LoanStatus, Segment, SizeCategory
 from osezia.graphql.node import Node
 from osezia.graphql.scalars import Cents
 
@@ -17,10 +18,10 @@ class Loan(Node, AboutACompany):
     company_siren: str
     company_name: str
     region: str
-    segment: str | None
-    size_category: str
+    segment: Segment | None
+    size_category: SizeCategory
     applied_through: str = strawberry.field(description="The network that applied.")
-    status: str
+    status: LoanStatus
     amount_cents: Cents
     term_months: int
     purpose: str
@@ -46,10 +47,10 @@ class Loan(Node, AboutACompany):
             company_siren=row["company_siren"],
             company_name=row["company_name"],
             region=row["region"],
-            segment=row["segment"],
-            size_category=row["size_category"],
+            segment=None if row["segment"] is None else Segment(row["segment"]),
+            size_category=SizeCategory(row["size_category"]),
             applied_through=row["owner"],
-            status=row["status"],
+            status=LoanStatus(row["status"]),
             amount_cents=row["amount_cents"],
             term_months=row["term_months"],
             purpose=row["purpose"],
@@ -74,10 +75,9 @@ class Loan(Node, AboutACompany):
 )
 class LoanFigure:
     region: str
-    segment: str | None = strawberry.field(description="The company's segment when it applied.")
-    status: str = strawberry.field(
-        description="APPLIED, GRANTED, REFUSED or DISBURSED: the status the loans had at the end "
-        "of the day asked for."
+    segment: Segment | None = strawberry.field(description="The company's segment when it applied.")
+    status: LoanStatus = strawberry.field(
+        description="The status the loans had at the end of the day asked for."
     )
     applied_day: date = strawberry.field(description="The day the application was recorded.")
     granted_day: date | None = strawberry.field(
@@ -95,3 +95,8 @@ class LoanFigure:
     disbursed_cents: Cents = strawberry.field(
         description="The amounts disbursed by the day asked for."
     )
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> LoanFigure:
+        segment = None if row["segment"] is None else Segment(row["segment"])
+        return cls(**row | {"segment": segment, "status": LoanStatus(row["status"])})

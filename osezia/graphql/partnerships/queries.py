@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from osezia.graphql.context import Info
+from osezia.graphql.enums import PartnershipStatus
 from osezia.graphql.pagination import Connection
 from osezia.graphql.partnerships.types import Partnership, PartnershipYear, status_as_of
 from osezia.graphql.reading import (
@@ -31,7 +32,7 @@ class PartnershipQueries:
     async def partnerships(
         self,
         info: Info,
-        status: str | None = None,
+        status: PartnershipStatus | None = None,
         year: int | None = None,
         signed_from: Annotated[date | None, SIGNED_FROM] = None,
         signed_until: Annotated[date | None, SIGNED_UNTIL] = None,

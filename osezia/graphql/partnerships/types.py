@@ -8,6 +8,7 @@ import strawberry
 
 from osezia.domain.sizes import SME_CATEGORIES
 from osezia.graphql.companies.link import AboutACompany
+from osezia.graphql.enums import PartnershipStatus, SizeCategory
 from osezia.graphql.node import Node
 
 
@@ -20,7 +21,7 @@ class Partnership(Node, AboutACompany):
     region: str
     research_team: str
     topic: str
-    status: str
+    status: PartnershipStatus
     signed_on: date | None
     year: int | None
     started_on: date | None
@@ -29,9 +30,9 @@ class Partnership(Node, AboutACompany):
     signed_at: datetime | None = strawberry.field(
         description="When the signature was recorded (`signedOn` is the day it was signed)."
     )
-    size_category: str | None = strawberry.field(
-        description="The company's legal size category (décret 2008-1354) at the signature: "
-        "MICRO, PME, ETI or GE; null before the signature, or when it was not assessed."
+    size_category: SizeCategory | None = strawberry.field(
+        description="The company's legal size category (décret 2008-1354) at the signature; "
+        "null before the signature, or when it was not assessed."
     )
 
     @strawberry.field(
@@ -57,13 +58,15 @@ class Partnership(Node, AboutACompany):
             region=row["region"],
             research_team=row["research_team"],
             topic=row["topic"],
-            status=row["status"],
+            status=PartnershipStatus(row["status"]),
             signed_on=row["signed_on"],
             year=row["year"],
             started_on=row["started_on"],
             ended_on=row["ended_on"],
             abandon_reason=row["abandon_reason"],
-            size_category=row["size_category"],
+            size_category=None
+            if row["size_category"] is None
+            else SizeCategory(row["size_category"]),
             signed_at=row["signed_at"],
         )
 

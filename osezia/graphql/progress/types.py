@@ -6,6 +6,7 @@ from enum import Enum
 import strawberry
 
 from osezia.domain.budget.model import allocation_source
+from osezia.graphql.enums import Measure, TargetCode, Unit
 from osezia.graphql.scalars import Cents
 from osezia.graphql.surveys.types import SurveyMeasurement
 from osezia.projections import progress as figures
@@ -21,9 +22,9 @@ _PLATFORM_SHARE = (
     "baseline with its source, and exactly what is counted over which records."
 )
 class TargetProgress:
-    code: str
+    code: TargetCode
     label: str
-    unit: str = strawberry.field(description="PERCENT, COUNT or CENTS.")
+    unit: Unit
     measured: float = strawberry.field(description="A percentage when the unit is PERCENT.")
     numerator: float | None = strawberry.field(description="For PERCENT: companies counted.")
     denominator: float | None = strawberry.field(description="For PERCENT: the population.")
@@ -53,9 +54,9 @@ class TargetProgress:
         target, baseline = figure.target, figure.target.baseline
         segment = figures.segment_of_target(target.code)
         return cls(
-            code=target.code.value,
+            code=target.code,
             label=target.label,
-            unit=target.unit.value,
+            unit=target.unit,
             measured=figure.measured,
             numerator=figure.numerator,
             denominator=figure.denominator,
@@ -126,7 +127,7 @@ class DiagnosticFunnel:
 
 @strawberry.type(description="One measure's budget line: allocated, committed and paid.")
 class BudgetMeasure:
-    measure: str
+    measure: Measure
     allocated_cents: Cents | None = strawberry.field(
         description="What the measure was allotted; null when no allocation was published "
         "(see allocationSource)."
@@ -154,7 +155,7 @@ class BudgetProgress:
             paid_cents=Cents(figure.paid_cents),
             measures=[
                 BudgetMeasure(
-                    measure=m.measure,
+                    measure=Measure(m.measure),
                     allocated_cents=None if m.allocated_cents is None else Cents(m.allocated_cents),
                     committed_cents=Cents(m.committed_cents),
                     paid_cents=Cents(m.paid_cents),

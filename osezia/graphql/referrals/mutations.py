@@ -4,6 +4,7 @@ import strawberry
 
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
+from osezia.graphql.enums import Purpose
 
 
 @strawberry.type
@@ -14,7 +15,7 @@ class ReferralMutations:
         info: Info,
         company_id: strawberry.ID,
         to_network: str,
-        purpose: str,
+        purpose: Purpose,
         reason: str,
         consent_reference: str,
         idempotency_key: str | None = None,

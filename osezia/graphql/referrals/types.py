@@ -5,6 +5,7 @@ from typing import Any
 
 import strawberry
 
+from osezia.graphql.enums import Purpose
 from osezia.graphql.node import Node
 
 
@@ -14,7 +15,7 @@ class Referral(Node):
     from_network: str
     to_network: str
     company_id: strawberry.ID
-    purpose: str
+    purpose: Purpose
     reason: str
     consent_reference: str
     status: str
@@ -29,7 +30,7 @@ class Referral(Node):
             from_network=row["from_tenant"],
             to_network=row["to_tenant"],
             company_id=strawberry.ID(str(row["company_id"])),
-            purpose=row["purpose"],
+            purpose=Purpose(row["purpose"]),
             reason=row["reason"],
             consent_reference=row["consent_reference"],
             status=row["status"],

@@ -4,7 +4,7 @@ import strawberry
 
 from osezia.graphql.commands import CommandResult, run_command
 from osezia.graphql.context import Info
-from osezia.graphql.surveys.types import Segment, Survey
+from osezia.graphql.enums import Segment, Survey
 
 
 @strawberry.type

@@ -4,24 +4,9 @@ from datetime import datetime
 
 import strawberry
 
-from osezia.domain.sizes import Segment as Segment  # re-exported, registered below
 from osezia.domain.surveys.model import WHOLE
-from osezia.domain.surveys.model import Survey as Survey  # re-exported, registered below
+from osezia.graphql.enums import Segment, Survey
 from osezia.projections import surveys as read
-
-# The domain's closed sets, registered as GraphQL enums as the schema names them: import them
-# from here, so that they are registered wherever they are used.
-strawberry.enum(
-    Survey,
-    name="Survey",
-    description="Who measured a figure: INSEE's TIC-entreprises survey, Bpifrance Le Lab, or "
-    "another survey (named by its source).",
-)
-strawberry.enum(
-    Segment,
-    name="Segment",
-    description="The plan's target populations: TPE (micro-enterprises), PME_ETI, GE.",
-)
 
 SURVEY_NAMES = {
     Survey.INSEE_TIC: "INSEE TIC-entreprises survey",
