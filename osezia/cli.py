@@ -134,22 +134,23 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
         warnings.filterwarnings("ignore", message="The httpx module is deprecated")
         from osezia.graphql.app import create_app  # seconds of imports: after the checks
 
-    app = create_app(settings, url)
+    address = f"http://{settings.host}:{settings.port}/graphql"
+    announcer = _Announcer(create_app(settings, url), address)
     # uvicorn would otherwise take a client address from X-Forwarded-For sent by 127.0.0.1;
     # osezia reads that header itself, from OSEZIA_TRUSTED_PROXIES only (graphql/auth/peer.py).
     config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False
+        announcer, host=settings.host, port=settings.port, log_level="info", proxy_headers=False
     )
-    server = uvicorn.Server(config)  # after the Config, which sets uvicorn's loggers up
+    server = uvicorn.Server(config)
+    # After the Config, which sets uvicorn's loggers up.
     logging.getLogger("uvicorn.error").addFilter(_NotAnnouncedByUvicorn())
-    address = f"http://{settings.host}:{settings.port}/graphql"
 
     async def main() -> None:
-        announcing = asyncio.create_task(_announce_when_ready(server, app, address))
+        watching = asyncio.create_task(announcer.watch(server))
         try:
             await server.serve()
         finally:
-            announcing.cancel()
+            watching.cancel()
 
     asyncio.run(main())
     return 0 if server.started else 1
@@ -157,33 +158,63 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
 
 class _NotAnnouncedByUvicorn:
     """Drops uvicorn's « Uvicorn running on … » line: the address is given once the read models
-    answer (_announce_when_ready), not while every query would still answer that they are being
-    built."""
+    answer (_Announcer), not while every query would still answer that they are being built."""
 
     def filter(self, record: object) -> bool:
         return not str(getattr(record, "msg", "")).startswith("Uvicorn running on")
 
 
-async def _announce_when_ready(server: Any, app: Any, address: str) -> None:
-    """Print the API's address once the server listens and /readyz lists no target whose read
-    models are still being built; until then, which ones are. /readyz is asked in process, not
-    over HTTP, so the wait writes no request log."""
-    started = time.perf_counter()
-    while not server.started:
-        await asyncio.sleep(0.1)
-    waiting: list[str] | None = None
-    while True:
-        status, body = await _get_in_process(app, "/readyz")
+class _Announcer:
+    """The application, with its address printed the first time /readyz answers that no
+    target's read models are still being built, before that answer is sent: whoever sees the
+    server ready (a person, a script, a probe) finds the address already printed.
+
+    Until then it asks /readyz itself, in process (no request log), and prints which targets
+    are still being built."""
+
+    def __init__(self, app: Any, address: str) -> None:
+        self._app, self._address = app, address
+        self._started = time.perf_counter()
+        self._announced = False
+        self._waiting: list[str] | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self._announced or scope["type"] != "http" or scope["path"] != "/readyz":
+            await self._app(scope, receive, send)
+            return
+        status, body = 0, b""
+
+        async def watched(message: Any) -> None:
+            nonlocal status, body
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                body += message.get("body", b"")
+                if not message.get("more_body", False):
+                    self._observe(status, body)
+            await send(message)
+
+        await self._app(scope, receive, watched)
+
+    def _observe(self, status: int, body: bytes) -> None:
         building = json.loads(body).get("building") if status == 200 else None
-        if building == []:
-            break
-        if building and building != waiting:
+        if building == [] and not self._announced:
+            self._announced = True
+            took = time.perf_counter() - self._started
+            print(
+                f"osezia serves GraphQL on {self._address} (ready in {took:.0f} s; Ctrl+C stops it)"
+            )
+            sys.stdout.flush()
+        elif building and building != self._waiting and not self._announced:
             print(f"building the read models of {', '.join(building)}…", file=sys.stderr)
-            waiting = building
-        await asyncio.sleep(0.5)
-    took = time.perf_counter() - started
-    print(f"osezia serves GraphQL on {address} (ready in {took:.0f} s; Ctrl+C stops it)")
-    sys.stdout.flush()
+            self._waiting = building
+
+    async def watch(self, server: Any) -> None:
+        while not server.started:
+            await asyncio.sleep(0.1)
+        while not self._announced:
+            await _get_in_process(self, "/readyz")
+            await asyncio.sleep(0.2)
 
 
 async def _get_in_process(app: Any, path: str) -> tuple[int, bytes]:
