@@ -11,6 +11,10 @@ Browsers cannot send headers on a websocket: its access token comes in connectio
 payload, `{"Authorization": "Bearer …"}` or `{"token": "…"}` (a non-browser client may send
 the Authorization header in the handshake instead). The socket is closed with 4403 once its
 caller may no longer act: its token expired, its client revoked or its tenant suspended.
+
+Outside production a browser's GET of /graphql gets GraphiQL, served with its scripts from the
+package (osezia.graphql.graphiql: no request leaves for a CDN), and, where the development
+tenant header is accepted, with that header filled in.
 """
 
 from __future__ import annotations
