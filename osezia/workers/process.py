@@ -14,6 +14,7 @@ from eventsourcing.persistence import PersistenceError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from osezia.config import Settings
+from osezia.observability import logs
 from osezia.observability.probe import Health, Probe, probe_port
 from osezia.workers import metrics
 
@@ -35,13 +36,9 @@ OUTAGES: tuple[type[BaseException], ...] = (
 )
 
 
-def configure_logging(settings: Settings) -> None:
-    """INFO and above on stderr, one line each; `force` replaces what an import set up."""
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        force=True,
-    )
+def configure_logging(settings: Settings, role: str) -> None:
+    """The lines every osezia process writes (JSON in production), named for `role`."""
+    logs.configure_logging(settings, role)
     # Each rebuild migrates its new data schema: alembic's line per migration says nothing
     # that the rebuild's own lines do not.
     logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -56,7 +56,7 @@ async def run_projections(
     served: Probe | None = None
     if runs_as("project") if probe is None else probe:
         settings = load_settings()
-        configure_logging(settings)
+        configure_logging(settings, "project")
         served = await start_probe(settings, "project", health)
     log.info(
         "projector started (%s)",

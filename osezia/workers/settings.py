@@ -29,7 +29,7 @@ log = logging.getLogger("osezia.worker")
 
 async def startup(ctx: dict[str, Any]) -> None:
     settings = load_settings()
-    configure_logging(settings)
+    configure_logging(settings, "worker")
     database_url = resolve_database_url(settings.database_url, production=settings.is_production)
     tenants = Tenants(env=Database.from_url(database_url).eventsourcing_env(pool_size=2))
     health = Health()

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import orjson
 import psycopg
 import pytest
 from redis import Redis
@@ -72,7 +73,9 @@ def deployment(metrics_redis: str, tmp_path: Path) -> Iterator[Deployment]:
         assert Command(["migrate"], env, tmp_path / "migrate.log").wait(120) == 0
         projector_port, worker_port = free_port(), free_port()
         worker = Command(
-            ["worker"], {**env, "OSEZIA_METRICS_PORT": str(worker_port)}, tmp_path / "worker.log"
+            ["worker"],
+            {**env, "OSEZIA_METRICS_PORT": str(worker_port), "OSEZIA_LOG_FORMAT": "json"},
+            tmp_path / "worker.log",
         )
         projector = Command(
             ["project"],
@@ -165,9 +168,27 @@ def test_the_worker_serves_rebuild_progress_heartbeat_and_queue_depth(
     assert sample(metrics, "osezia_worker_queue_depth") == 0
     assert (sample(metrics, "osezia_database_last_contact_timestamp_seconds") or 0) > 0
     assert get(deployment.worker_port, "/healthz").status_code == 200
-    said = deployment.worker.log.read_text()
-    assert "rebuild of cci v2 begins at event 0" in said
-    assert "rebuild of cci v2 is live" in said
+    lines = [
+        orjson.loads(line)
+        for line in deployment.worker.log.read_text().splitlines()
+        if line.startswith("{")
+    ]
+    rebuild_lines = [line for line in lines if line["logger"] == "osezia.rebuild"]
+    begun = next(line for line in rebuild_lines if line["message"].startswith("rebuild of cci v2"))
+    assert begun["message"] == "rebuild of cci v2 begins at event 0 of " + str(begun["total"])
+    assert (begun["process"], begun["tenant"], begun["version"], begun["phase"]) == (
+        "worker",
+        "cci",
+        2,
+        "start",
+    )
+    ended = next(
+        line for line in rebuild_lines if line.get("phase") == "end" and line["version"] == 2
+    )
+    assert ended["message"].startswith("rebuild of cci v2 is live: ")
+    assert ended["status"] == "LIVE"
+    assert ended["events"] == done
+    assert ended["duration_s"] >= 0
 
 
 def test_healthz_answers_503_while_the_database_is_down_and_200_once_it_is_back(
