@@ -132,7 +132,7 @@ class Probe:
     def _respond(self, head: str) -> tuple[int, str, bytes]:
         lines = head.split("\r\n")
         parts = lines[0].split(" ")
-        if len(parts) != 3 or parts[0] not in {"GET", "HEAD"}:
+        if len(parts) != 3 or parts[0] != "GET":
             return 400, "text/plain", b"bad request\n"
         path = parts[1].split("?", 1)[0]
         if path == "/healthz":
