@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -14,9 +15,19 @@ CONNECT_TIMEOUT = 3
 # What a command gives the database to answer before it starts (libpq's least is 2 seconds).
 CHECK_TIMEOUT = 2
 
+ROLES = ("serve", "project", "worker")
+
+
+def _default_application_name(argv: list[str]) -> str:
+    """`osezia serve`, `osezia project` and `osezia worker` are named for their role until
+    their logging is configured (which names them too); any other command is osezia-cli."""
+    role = argv[1] if len(argv) > 1 else ""
+    return f"osezia-{role}" if role in ROLES else "osezia-cli"
+
+
 # How this process's connections name themselves to PostgreSQL (pg_stat_activity's
-# application_name): osezia-serve, osezia-project, osezia-worker, or osezia-cli by default.
-_application_name = "osezia-cli"
+# application_name).
+_application_name = _default_application_name(sys.argv)
 
 
 def use_application_name(name: str) -> None:

@@ -7,6 +7,7 @@ process in pg_stat_activity."""
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +21,15 @@ import pytest
 from osezia.config import Database
 from osezia.projections.names import reader_role, service_role, writer_role
 from osezia.tenants.clients.application import Clients
-from tests.e2e.conftest import migrated, request_token, secret_client, serving
+from tests.e2e.conftest import (
+    OSEZIA,
+    command_env,
+    free_port,
+    migrated,
+    request_token,
+    secret_client,
+    serving,
+)
 
 # What is written before the application can route uvicorn's loggers through its own (uvicorn
 # sets its handlers up when it starts), and what the command prints for a person.
@@ -144,6 +153,35 @@ def test_database_connections_name_the_process(api: Served, database_url: str) -
     serving_roles = {user for user, name in rows if name == "osezia-serve"}
     # The reader's and the service's asyncpg pools, the writer's eventsourcing (psycopg) pool.
     assert {reader_role(dbname), service_role(dbname), writer_role(dbname)} <= serving_roles, rows
+
+
+@pytest.mark.parametrize("role", ["project", "worker"])
+def test_the_projector_and_the_workers_connections_name_them(
+    api: Served, database_url: str, redis: str, role: str
+) -> None:
+    env = command_env(
+        DATABASE_URL=database_url, REDIS_URL=redis, OSEZIA_METRICS_PORT=str(free_port())
+    )
+    process = subprocess.Popen(
+        [*OSEZIA, role], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while f"osezia-{role}" not in application_names(database_url):
+            assert process.poll() is None, f"osezia {role} exited with {process.returncode}"
+            assert time.monotonic() < deadline, application_names(database_url)
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def application_names(database_url: str) -> set[str]:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT application_name FROM pg_stat_activity WHERE datname = current_database()"
+        ).fetchall()
+    return {name for (name,) in rows}
 
 
 def test_an_unexpected_error_is_logged_once_with_the_id_the_client_was_given(
