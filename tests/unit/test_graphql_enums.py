@@ -8,8 +8,11 @@ from osezia.domain.academie.model import Audience
 from osezia.domain.ambassadors.model import Network
 from osezia.domain.budget.model import Measure
 from osezia.domain.catalogue.usecases import UseCaseCategory
+from osezia.graphql.ambassadors.types import AmbassadorStatus
 from osezia.graphql.budget.types import MovementKind
 from osezia.graphql.enums import ENUMS
+from osezia.graphql.events.types import ParticipantKind
+from osezia.graphql.referrals.types import ReferralStatus
 from osezia.graphql.schema import schema
 
 SERVED = schema._schema
@@ -38,11 +41,15 @@ def test_the_enums_the_issue_names_are_the_domains_own_lists() -> None:
 
 
 def test_every_enum_the_schema_serves_comes_from_one_list_of_the_code() -> None:
-    owned = {name for _, name, _ in ENUMS} | {
-        "MovementKind",  # the budget's read model's lines (osezia.graphql.budget.types)
-        "Direction",  # of the referrals query: sent or received
-        "CompaniesCounted",  # what progress counts
+    # Beside the domain's: what read models record where the aggregate keeps no status (each
+    # beside the type that shows it), and the choices of two queries.
+    read_models = {
+        "MovementKind": MovementKind,
+        "AmbassadorStatus": AmbassadorStatus,
+        "ReferralStatus": ReferralStatus,
+        "ParticipantKind": ParticipantKind,
     }
+    owned = {name for _, name, _ in ENUMS} | set(read_models) | {"Direction", "CompaniesCounted"}
     served = {
         name
         for name, found in SERVED.type_map.items()
@@ -50,7 +57,8 @@ def test_every_enum_the_schema_serves_comes_from_one_list_of_the_code() -> None:
     }
 
     assert served == owned
-    assert list(enum_served("MovementKind").values) == list(MovementKind)
+    for name, listed in read_models.items():
+        assert list(enum_served(name).values) == list(listed), name
 
 
 def test_no_domain_enum_is_registered_under_two_names() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from osezia.graphql.ambassadors.types import Ambassador
+from osezia.graphql.ambassadors.types import Ambassador, AmbassadorStatus
 from osezia.graphql.context import Info
 from osezia.graphql.enums import AmbassadorKind
 from osezia.graphql.pagination import Connection
@@ -30,7 +30,7 @@ class AmbassadorQueries:
             conditions=[
                 ("region = {}", region),
                 ("kind = {}", kind),
-                ("status = {}", "ACTIVE" if active_only else None),
+                ("status = {}", AmbassadorStatus.ACTIVE if active_only else None),
             ],
             first=first,
             after=after,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 import strawberry
@@ -14,6 +15,21 @@ from osezia.graphql.enums import (
     PlanKind,
 )
 from osezia.graphql.node import Node
+
+
+class AmbassadorStatus(StrEnum):
+    """An ambassador's status as the ambassadors' read model records it (the aggregate knows
+    only whether it was withdrawn)."""
+
+    ACTIVE = "ACTIVE"
+    WITHDRAWN = "WITHDRAWN"
+
+
+strawberry.enum(
+    AmbassadorStatus,
+    name="AmbassadorStatus",
+    description="An ambassador is ACTIVE until WITHDRAWN.",
+)
 
 
 @strawberry.type
@@ -32,7 +48,7 @@ class Ambassador(Node):
     region: str | None
     sectors: list[str]
     appointed_on: date
-    status: str
+    status: AmbassadorStatus
     withdrawn_on: date | None
     interventions: list[Intervention]
     audience_total: int
@@ -54,7 +70,7 @@ class Ambassador(Node):
             region=row["region"],
             sectors=row["sectors"],
             appointed_on=row["appointed_on"],
-            status=row["status"],
+            status=AmbassadorStatus(row["status"]),
             withdrawn_on=row["withdrawn_on"],
             interventions=[
                 Intervention(

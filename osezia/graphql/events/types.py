@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 import strawberry
@@ -11,9 +12,23 @@ from osezia.graphql.node import Node
 from osezia.tenants.visibility import Viewer
 
 
+class ParticipantKind(StrEnum):
+    """Who a registration is for, as the events' read model records it."""
+
+    COMPANY = "COMPANY"
+    PROVIDER = "PROVIDER"
+
+
+strawberry.enum(
+    ParticipantKind,
+    name="ParticipantKind",
+    description="A registration is for a COMPANY or for an AI solution PROVIDER.",
+)
+
+
 @strawberry.type(description="A company or an AI solution provider registered to an event.")
 class Participant:
-    kind: str
+    kind: ParticipantKind
     company_id: strawberry.ID | None
     provider_siren: str | None
     provider_name: str | None
@@ -22,7 +37,7 @@ class Participant:
     @classmethod
     def of(cls, entry: dict[str, Any], organiser: str) -> Participant:
         return cls(
-            kind=entry["kind"],
+            kind=ParticipantKind(entry["kind"]),
             company_id=strawberry.ID(entry["company_id"]) if "company_id" in entry else None,
             provider_siren=entry.get("siren"),
             provider_name=entry.get("name"),
@@ -91,7 +106,7 @@ class Event(Node):
     @classmethod
     def of(cls, row: dict[str, Any]) -> Event:
         entries: list[dict[str, Any]] = row["participants"]
-        companies = sum(1 for e in entries if e["kind"] == "COMPANY")
+        companies = sum(1 for e in entries if e["kind"] == ParticipantKind.COMPANY)
         return cls(
             id=strawberry.ID(str(row["id"])),
             title=row["title"],

@@ -7,7 +7,7 @@ import strawberry
 from osezia.graphql.context import Info
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import paged
-from osezia.graphql.referrals.types import Referral
+from osezia.graphql.referrals.types import Referral, ReferralStatus
 
 
 @strawberry.enum
@@ -36,7 +36,7 @@ class ReferralQueries:
             sort_type="timestamptz",
             conditions=[
                 (f"{column} = {{}}", info.context.tenant),
-                ("status = {}", "ACTIVE" if active_only else None),
+                ("status = {}", ReferralStatus.ACTIVE if active_only else None),
             ],
             first=first,
             after=after,

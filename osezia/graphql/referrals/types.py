@@ -1,12 +1,28 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import strawberry
 
 from osezia.graphql.enums import Purpose
 from osezia.graphql.node import Node
+
+
+class ReferralStatus(StrEnum):
+    """A referral's status as the referrals' read model records it (the aggregate knows only
+    whether it was revoked)."""
+
+    ACTIVE = "ACTIVE"
+    REVOKED = "REVOKED"
+
+
+strawberry.enum(
+    ReferralStatus,
+    name="ReferralStatus",
+    description="A referral is ACTIVE until the sharing network REVOKED it.",
+)
 
 
 @strawberry.type(description="A company shared by one network with another, with consent.")
@@ -18,7 +34,7 @@ class Referral(Node):
     purpose: Purpose
     reason: str
     consent_reference: str
-    status: str
+    status: ReferralStatus
     shared_at: datetime
     revoked_at: datetime | None
     revoke_reason: str | None
@@ -33,7 +49,7 @@ class Referral(Node):
             purpose=Purpose(row["purpose"]),
             reason=row["reason"],
             consent_reference=row["consent_reference"],
-            status=row["status"],
+            status=ReferralStatus(row["status"]),
             shared_at=row["shared_at"],
             revoked_at=row["revoked_at"],
             revoke_reason=row["revoke_reason"],
