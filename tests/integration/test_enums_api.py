@@ -117,6 +117,16 @@ def test_a_variable_outside_its_set_is_an_invalid_value_and_production_names_no_
     )
 
 
+def test_production_refuses_a_literal_outside_its_set_without_naming_the_allowed_values() -> None:
+    literal = "{ solutions(category: MAINTENANCE_PREDICTIVE) { totalCount } }"
+
+    refused = run(literal, {}, production=True)
+
+    assert messages(refused) == [
+        "Value 'MAINTENANCE_PREDICTIVE' does not exist in 'UseCaseCode' enum."
+    ]
+
+
 def test_an_application_shows_its_stage_and_is_found_by_it(
     database_url: str, platform: Platform, tenants: Tenants, opened: dict[str, str]
 ) -> None:
