@@ -5,7 +5,7 @@ from typing import Annotated
 
 import strawberry
 
-from osezia.graphql.calls.types import Call, CallApplication
+from osezia.graphql.calls.types import PHASE_NUMBER, Call, CallApplication
 from osezia.graphql.context import Info
 from osezia.graphql.enums import ApplicationStage
 from osezia.graphql.pagination import Connection
@@ -65,7 +65,7 @@ class CallsQueries:
                 ("call_code = {}", call_code),
                 ("status = {}", status),
                 # The stage is the status without its phase's number, as stage_of reads it.
-                ("regexp_replace(status, '_[0-9]+', '') = {}", stage),
+                (f"regexp_replace(status, '{PHASE_NUMBER.pattern}', '') = {{}}", stage),
                 within("phases", "(x->>'awarded_on')::date", awarded_from, awarded_until),
             ],
             first=first,
