@@ -37,7 +37,7 @@
       parameters.get("variables") || undefined,
     );
     const [headers, setHeaders] = React.useState(
-      parameters.get("headers") || settings.headers || undefined,
+      parameters.get("headers") || undefined,
     );
     return React.createElement(GraphiQL, {
       fetcher: fetcher,
@@ -46,6 +46,8 @@
       query: query,
       variables: variables,
       headers: headers,
+      // Where the server fills headers in (development), unless the visitor has their own.
+      defaultHeaders: settings.headers || undefined,
       onEditQuery: function (text) {
         setQuery(text);
         remember("q", text);
