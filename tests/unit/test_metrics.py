@@ -1,4 +1,4 @@
-"""Prometheus text, bounded labels, and where /metrics is served; without a database."""
+"""Escaped labels, bounded labels, and where /metrics is served; without a database."""
 
 from __future__ import annotations
 
@@ -9,25 +9,9 @@ import pytest
 
 from osezia.config import SettingsError, load_settings
 from osezia.graphql.app import create_app
-from osezia.graphql.metrics import MAX_OPERATION_NAMES, Histogram, Metrics
+from osezia.graphql.metrics import MAX_OPERATION_NAMES, Metrics
 
 DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/never-connected"
-
-
-def test_a_histogram_renders_cumulative_buckets_a_sum_and_a_count() -> None:
-    latency = Histogram("latency_seconds", "Latency.", ("operation",), buckets=(0.1, 1.0))
-    for seconds in (0.05, 0.5, 0.5, 3.0):
-        latency.observe(seconds, "Dashboard")
-
-    assert list(latency.render()) == [
-        "# HELP latency_seconds Latency.",
-        "# TYPE latency_seconds histogram",
-        'latency_seconds_bucket{operation="Dashboard",le="0.1"} 1',
-        'latency_seconds_bucket{operation="Dashboard",le="1"} 3',
-        'latency_seconds_bucket{operation="Dashboard",le="+Inf"} 4',
-        'latency_seconds_sum{operation="Dashboard"} 4.05',
-        'latency_seconds_count{operation="Dashboard"} 4',
-    ]
 
 
 def test_label_values_are_escaped() -> None:
