@@ -7,6 +7,7 @@ data: `python -m osezia.embedded stop` stops it (the data stays; the next comman
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import subprocess
 import sys
@@ -38,6 +39,11 @@ def _without_runtime_dir_warning() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", platformdirs.api.RuntimeDirWarning)
         yield
+
+
+# pgserver tells at INFO every command it runs and every handle it lets go (at exit too): its
+# warnings and errors are the lines worth a developer's eye.
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 
 def start_embedded_postgres(directory: Path | None = None) -> str:
