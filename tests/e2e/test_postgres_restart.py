@@ -13,14 +13,17 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import psycopg
 import pytest
+from arq import create_pool
+from arq.connections import RedisSettings
 from redis import Redis
 
 from osezia.config import Database
@@ -28,6 +31,7 @@ from osezia.domain.platform import Platform
 from osezia.migrations import downgrade
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS
+from osezia.workers.jobs import rebuild_job_id
 from tests.e2e.conftest import free_port, request_token, secret_client
 from tests.integration.process_support import (
     Command,
@@ -38,6 +42,7 @@ from tests.integration.process_support import (
     own_postgres,
     query,
     siren_of,
+    versions,
     write_history,
 )
 from tests.integration.projection_support import snapshot
@@ -157,6 +162,13 @@ def test_after_a_postgresql_restart_under_write_load_nothing_acknowledged_is_los
         url = with_database(postgres.admin_url, "osezia")
         env = command_env(DATABASE_URL=url, REDIS_URL=restart_redis)
         assert Command(["migrate"], env, tmp_path / "migrate.log").wait(120) == 0
+        platform = Platform(
+            Database.from_url(url).eventsourcing_env(pool_size=1), networks=NETWORKS
+        )
+        try:
+            write_history(platform, 600)  # about 3,000 events, for a rebuild to be under way
+        finally:
+            platform.close()
         api_port, projector_port, worker_port = free_port(), free_port(), free_port()
         worker = Command(
             ["worker"], {**env, "OSEZIA_METRICS_PORT": str(worker_port)}, tmp_path / "worker.log"
@@ -184,25 +196,35 @@ def test_after_a_postgresql_restart_under_write_load_nothing_acknowledged_is_los
             thread = threading.Thread(target=writer.run, name="writer", daemon=True)
             thread.start()
             eventually(lambda: len(writer.acknowledged) >= 20, 30, outputs)
+            # A rebuild on the worker, one event per transaction: under way at the restart.
+            asyncio.run(enqueue_rebuild(restart_redis, "bpifrance", batch_size=1))
+            eventually(lambda: building(url, "bpifrance"), 30, outputs)
 
             stopped_at = time.monotonic()
             postgres.stop("fast")
             time.sleep(DOWN_SECONDS)
             postgres.start()
             back_at = time.monotonic()
-            eventually(lambda: answers(api, token), 60, outputs)
-            recovered_at = time.monotonic()
+            recovered = first_true(
+                {
+                    "API": lambda: answers(api, token),
+                    "projector": lambda: healthz(projector_port) == 200,
+                    "worker": lambda: healthz(worker_port) == 200,
+                },
+                seconds=60,
+            )
             before = len(writer.acknowledged)
             eventually(lambda: len(writer.acknowledged) >= before + 20, 60, outputs)
             writer.stop.set()
             thread.join(timeout=30)
             print(
-                f"\nPostgreSQL stopped for {back_at - stopped_at:.1f} s; the API answered "
-                f"{recovered_at - back_at:.2f} s after it was back "
-                f"({recovered_at - stopped_at:.2f} s after it stopped); "
+                f"\nPostgreSQL stopped for {back_at - stopped_at:.1f} s; once it was back, "
+                + ", ".join(f"{n} healthy in {t - back_at:.2f} s" for n, t in recovered.items())
+                + f" (the API {recovered['API'] - stopped_at:.2f} s after the stop); "
                 f"{len(writer.acknowledged)} commands acknowledged, "
                 f"{writer.failed_attempts} attempts answered with an error and tried again"
             )
+            assert set(recovered) == {"API", "projector", "worker"}, outputs()
 
             # Every acknowledged command is in the log, once.
             ids = list(writer.acknowledged.values())
@@ -224,6 +246,10 @@ def test_after_a_postgresql_restart_under_write_load_nothing_acknowledged_is_los
             national = asyncio.run(snapshot(url, "platform"))["companies"]
             assert set(writer.acknowledged) <= {c["siren"] for c in national}
 
+            # The rebuild under way at the restart was tried again by itself and went live.
+            eventually(lambda: statuses(url, "bpifrance")[-1] == (2, "LIVE"), 90, outputs)
+            assert live_position(url, "bpifrance") == head(url)
+
             # A rebuild queued after the restart completes, through the worker.
             rebuild = Command(["rebuild", "cci"], env, tmp_path / "rebuild.log")
             assert rebuild.wait(90) == 0, outputs() + rebuild.output()
@@ -236,11 +262,47 @@ def test_after_a_postgresql_restart_under_write_load_nothing_acknowledged_is_los
             assert value_of(scrape(projector_port), "osezia_database_failures_total") >= 1
             said = {name: p.log.read_text(errors="replace") for name, p in processes.items()}
             assert "projecting failed (" in said["project"]
+            assert "rebuild of bpifrance failed (" in said["worker"]
             assert "Traceback" not in said["project"], said["project"]
             assert "Traceback" not in said["worker"], said["worker"]
         finally:
             for process in processes.values():
                 process.stop()
+
+
+def first_true(checks: dict[str, Callable[[], bool]], seconds: float) -> dict[str, float]:
+    """When (time.monotonic()) each check first held, polling them all together; those that
+    never did within `seconds` are left out."""
+    found: dict[str, float] = {}
+    deadline = time.monotonic() + seconds
+    while len(found) < len(checks) and time.monotonic() < deadline:
+        for name, check in checks.items():
+            if name not in found and check():
+                found[name] = time.monotonic()
+        time.sleep(0.02)
+    return found
+
+
+def building(database_url: str, target: str) -> bool:
+    """A new version of the target is being built and has applied some events already."""
+    return any(
+        v["status"] == "BUILDING" and v["events_done"] > 0 for v in versions(database_url, target)
+    )
+
+
+def statuses(database_url: str, target: str) -> list[tuple[int, str]]:
+    return [(v["version"], v["status"]) for v in versions(database_url, target)]
+
+
+async def enqueue_rebuild(redis_url: str, target: str, **arguments: Any) -> None:
+    redis = await create_pool(RedisSettings.from_dsn(redis_url))
+    try:
+        job = await redis.enqueue_job(
+            "rebuild", target, _job_id=rebuild_job_id(target), **arguments
+        )
+        assert job is not None
+    finally:
+        await redis.aclose()
 
 
 def answers_token(api: str, client: tuple[str, str]) -> bool:
