@@ -139,7 +139,13 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
     # uvicorn would otherwise take a client address from X-Forwarded-For sent by 127.0.0.1;
     # osezia reads that header itself, from OSEZIA_TRUSTED_PROXIES only (graphql/auth/peer.py).
     config = uvicorn.Config(
-        announcer, host=settings.host, port=settings.port, log_level="info", proxy_headers=False
+        announcer,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        proxy_headers=False,
+        log_config=None,  # create_app configured logging: uvicorn's lines go through it
+        access_log=False,  # the request line (observability.logs) replaces uvicorn's
     )
     server = uvicorn.Server(config)
     # After the Config, which sets uvicorn's loggers up.
@@ -313,7 +319,7 @@ def _project(settings: Settings, _: argparse.Namespace) -> int:
         queue = await RedisQueue.connect(settings.redis_url) if settings.redis_url else None
         with Tenants(env=_store_env(url, 2)) as tenants:
             try:
-                await run_projections(url, tenants, stop, queue=queue)
+                await run_projections(url, tenants, stop, queue=queue, probe=True)
             finally:
                 if queue is not None:
                     await queue.close()
@@ -772,6 +778,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except _UNREACHABLE as error:
             print(_unreachable(settings.database_url, error), file=sys.stderr)
             return 3
+        except SettingsError as error:  # found once running: no embedded PostgreSQL installed
+            print(f"osezia: {error}", file=sys.stderr)
+            return 2
     return 130
 
 

@@ -19,6 +19,11 @@ import platformdirs
 
 from osezia.config import DATABASE_URL_REQUIRED, SettingsError
 
+EMBEDDED_NOT_INSTALLED = (
+    "DATABASE_URL is not set and the embedded PostgreSQL is not installed (the production "
+    "image leaves it out): set DATABASE_URL, or install osezia[embedded]"
+)
+
 # pgserver runs PostgreSQL as this user when started by root (PostgreSQL refuses root).
 _ROOT_RUNS_AS = "pgserver"
 
@@ -53,7 +58,10 @@ def start_embedded_postgres(directory: Path | None = None) -> str:
     pgserver shares one server between the processes that use the same directory.
     """
     with _without_runtime_dir_warning():
-        import pgserver  # imported late: only machines without DATABASE_URL need it
+        try:
+            import pgserver  # imported late: only machines without DATABASE_URL need it
+        except ImportError:
+            raise SettingsError(EMBEDDED_NOT_INSTALLED) from None
 
         path = directory or data_directory()
         path.mkdir(parents=True, exist_ok=True)

@@ -230,7 +230,25 @@ def configure_logging(settings: Settings, process: str = "cli") -> None:
         # Each read model's migrations, a dozen lines a tenant at every rebuild: the
         # rebuild's own lines say what was built; `osezia migrate` keeps them.
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    pool = logging.getLogger("asyncpg.pool")
+    for retry in [f for f in pool.filters if isinstance(f, _OneLineOutage)]:
+        pool.removeFilter(retry)
+    pool.addFilter(_OneLineOutage())
     route_uvicorn()
+
+
+class _OneLineOutage(logging.Filter):
+    """asyncpg's pool retries its floor of connections every second or two while the database
+    is down, each time with a traceback: the reason on one line says all of it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
 
 
 def route_uvicorn() -> None:

@@ -14,11 +14,8 @@ import asyncio
 import contextlib
 import hmac
 import logging
-import sys
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
@@ -34,13 +31,6 @@ MAX_REQUEST_BYTES = 8192
 def probe_port(settings: Settings, role: str) -> int:
     """OSEZIA_METRICS_PORT, or the role's own default (project 9101, worker 9102)."""
     return settings.metrics_port or ROLE_PORTS[role]
-
-
-def runs_as(role: str, argv: Sequence[str] | None = None) -> bool:
-    """Whether this process is `osezia <role>`: the projection loop also runs inside
-    `osezia serve` (without Redis), whose port is the API's, not the projector's."""
-    words = list(sys.argv if argv is None else argv)
-    return len(words) > 1 and Path(words[0]).name in {"osezia", "cli.py"} and words[1] == role
 
 
 @dataclass

@@ -14,7 +14,7 @@ import logging
 import time
 
 from osezia.config import load_settings
-from osezia.observability.probe import Health, Probe, runs_as
+from osezia.observability.probe import Health, Probe
 from osezia.projections.connections import Connection, connect
 from osezia.projections.log import head_position
 from osezia.projections.rebuild import rebuild
@@ -45,16 +45,16 @@ async def run_projections(
     *,
     queue: RebuildQueue | None = None,
     poll_seconds: float = 5.0,
-    probe: bool | None = None,
+    probe: bool = False,
 ) -> None:
     """Project until `stop` is set, whatever happens to the database in between.
 
     ``probe``: serve /metrics and /healthz (OSEZIA_METRICS_PORT, or 9101) and configure the
-    process's logging; by default only when this process is `osezia project`, not when the
-    API runs the projections in its own process."""
+    process's logging, as `osezia project` does; not when the API runs the projections in its
+    own process, on its own port."""
     health = Health()
     served: Probe | None = None
-    if runs_as("project") if probe is None else probe:
+    if probe:
         settings = load_settings()
         configure_logging(settings, "project")
         served = await start_probe(settings, "project", health)

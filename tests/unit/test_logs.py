@@ -87,6 +87,25 @@ def test_a_traceback_stays_inside_its_line(capsys: pytest.CaptureFixture[str]) -
     assert "RuntimeError: boom" in line["exception"]
 
 
+def test_the_pools_retries_during_an_outage_are_one_line_each(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    in_json()
+    try:
+        raise ConnectionRefusedError(111, "Connect call failed")
+    except ConnectionRefusedError:
+        logging.getLogger("asyncpg.pool").warning(
+            "Failed to restore the pool connection floor; retrying", exc_info=True
+        )
+
+    (line,) = json_lines(capsys)
+    assert "exception" not in line
+    assert line["message"] == (
+        "Failed to restore the pool connection floor; retrying: "
+        "ConnectionRefusedError: [Errno 111] Connect call failed"
+    )
+
+
 def test_outside_a_request_a_line_has_no_request_fields(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
