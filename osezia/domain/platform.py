@@ -16,7 +16,7 @@ from osezia.domain.calls.application import Calls
 from osezia.domain.catalogue.application import Catalogue
 from osezia.domain.companies.application import Companies
 from osezia.domain.diagnostics.application import Diagnostics
-from osezia.domain.diagnostics.model import DiagnosticRules
+from osezia.domain.diagnostics.rules import DiagnosticRules
 from osezia.domain.loans.application import Loans
 from osezia.domain.meetups.application import Meetups
 from osezia.domain.partnerships.application import Partnerships

@@ -14,7 +14,8 @@ from osezia.domain.budget.charges import charging, the_envelope
 from osezia.domain.budget.model import Measure
 from osezia.domain.companies.model import Company, Record
 from osezia.domain.companies.standing import seen_company
-from osezia.domain.diagnostics.model import Diagnostic, DiagnosticRules, UseCase, UseCaseScore
+from osezia.domain.diagnostics.model import Diagnostic, UseCase, UseCaseScore
+from osezia.domain.diagnostics.rules import DiagnosticRules
 from osezia.domain.errors import NotFound
 
 

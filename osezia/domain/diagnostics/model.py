@@ -1,9 +1,9 @@
 """Diagnostic Data IA: an expert's days with a company, run by Bpifrance, co-financed by the State.
 
 The steps follow each other in one order: request, eligibility, expert, inventory, use cases,
-prioritisation, report, co-financing. The scheme's parameters (day cap, State share, eligible
-size categories) are configuration; each diagnostic records in its events the values it used, so
-that replaying it never depends on today's configuration.
+prioritisation, report, co-financing. The scheme's parameters are in ``rules``; each diagnostic
+records in its events the values it used, so that replaying it never depends on today's
+configuration.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from osezia.domain.diagnostics.rules import BASIS_POINTS, state_share_of
 from osezia.domain.errors import (
     ExpertDaysExceeded,
     InvalidAmount,
@@ -26,9 +27,7 @@ from osezia.domain.errors import (
     NotEligible,
 )
 from osezia.domain.personal import PersonalData, of_expert, of_sole_trader, personal_data
-from osezia.domain.sizes import SizeCategory
 
-BASIS_POINTS = 10_000  # 100 %
 SCORES = range(1, 6)  # value and feasibility are each rated 1 to 5
 
 
@@ -74,32 +73,6 @@ _ALLOWED_FROM: dict[str, tuple[DiagnosticStatus, ...]] = {
 
 
 @dataclass(frozen=True)
-class DiagnosticRules:
-    """The scheme's parameters, set by Bpifrance for the State."""
-
-    expert_days_cap: int = 10
-    state_share_basis_points: int = 4000
-    eligible_categories: frozenset[str] = frozenset({"PME", "ETI"})
-    # The network that runs diagnostics for the State: it may act on every diagnostic,
-    # whichever network requested it.
-    pilot: str = "bpifrance"
-
-    def __post_init__(self) -> None:
-        if self.expert_days_cap < 1:
-            raise InvalidValue(f"expert days cap {self.expert_days_cap} must be at least 1")
-        if not 0 < self.state_share_basis_points <= BASIS_POINTS:
-            raise InvalidValue(
-                f"State share {self.state_share_basis_points} basis points must be "
-                f"between 1 and {BASIS_POINTS}"
-            )
-        unknown = sorted(self.eligible_categories - set(SizeCategory))
-        if unknown:
-            raise InvalidValue(
-                f"eligible categories {unknown} are not size categories ({', '.join(SizeCategory)})"
-            )
-
-
-@dataclass(frozen=True)
 class UseCase:
     """A concrete use of AI the expert found in the company."""
 
@@ -118,11 +91,6 @@ class UseCaseScore:
     @property
     def priority(self) -> int:
         return self.value * self.feasibility
-
-
-def state_share_of(price_cents: int, basis_points: int) -> int:
-    """The State's share of a price, in cents, rounded half up (integer arithmetic only)."""
-    return (price_cents * basis_points + BASIS_POINTS // 2) // BASIS_POINTS
 
 
 def _is_whole(number: object) -> bool:

@@ -9,7 +9,7 @@ import pytest
 
 from osezia.domain.companies.application import Companies
 from osezia.domain.diagnostics.application import Diagnostics
-from osezia.domain.diagnostics.model import DiagnosticRules
+from osezia.domain.diagnostics.rules import DiagnosticRules
 from osezia.domain.errors import NotFound
 from osezia.domain.sizes import SizeFacts
 from tests.unit.conftest import MEMORY

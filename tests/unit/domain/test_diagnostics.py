@@ -13,12 +13,8 @@ from osezia.domain.budget.application import Budget
 from osezia.domain.budget.model import Commitment, Envelope, Measure
 from osezia.domain.companies.application import Companies
 from osezia.domain.diagnostics.application import Diagnostics
-from osezia.domain.diagnostics.model import (
-    DiagnosticRules,
-    DiagnosticStatus,
-    UseCase,
-    UseCaseScore,
-)
+from osezia.domain.diagnostics.model import DiagnosticStatus, UseCase, UseCaseScore
+from osezia.domain.diagnostics.rules import DiagnosticRules
 from osezia.domain.errors import (
     BudgetExceeded,
     ExpertDaysExceeded,

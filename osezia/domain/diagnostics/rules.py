@@ -1,0 +1,46 @@
+"""The scheme's parameters, set by Bpifrance for the State, and the State's share of a price.
+
+The day cap, the State's share and the eligible size categories are configuration: each
+diagnostic records in its events the values it used, so that replaying it never depends on
+today's configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from osezia.domain.errors import InvalidValue
+from osezia.domain.sizes import SizeCategory
+
+BASIS_POINTS = 10_000  # 100 %
+
+
+@dataclass(frozen=True)
+class DiagnosticRules:
+    """The scheme's parameters, set by Bpifrance for the State."""
+
+    expert_days_cap: int = 10
+    state_share_basis_points: int = 4000
+    eligible_categories: frozenset[str] = frozenset({"PME", "ETI"})
+    # The network that runs diagnostics for the State: it may act on every diagnostic,
+    # whichever network requested it.
+    pilot: str = "bpifrance"
+
+    def __post_init__(self) -> None:
+        if self.expert_days_cap < 1:
+            raise InvalidValue(f"expert days cap {self.expert_days_cap} must be at least 1")
+        if not 0 < self.state_share_basis_points <= BASIS_POINTS:
+            raise InvalidValue(
+                f"State share {self.state_share_basis_points} basis points must be "
+                f"between 1 and {BASIS_POINTS}"
+            )
+        unknown = sorted(self.eligible_categories - set(SizeCategory))
+        if unknown:
+            raise InvalidValue(
+                f"eligible categories {unknown} are not size categories ({', '.join(SizeCategory)})"
+            )
+
+
+def state_share_of(price_cents: int, basis_points: int) -> int:
+    """The State's share of a price, in cents, rounded half up (integer arithmetic only)."""
+    return (price_cents * basis_points + BASIS_POINTS // 2) // BASIS_POINTS
