@@ -21,8 +21,8 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import EnvType
 
 from osezia.bulk import Appended, append_events
+from osezia.demo import calls, measures, plan
 from osezia.demo import companies as demo_companies
-from osezia.demo import measures, plan
 from osezia.demo.companies import demo_siren
 from osezia.demo.timeline import Timeline
 from osezia.domain.actors import Actor, acting
@@ -113,7 +113,7 @@ def _build(rng: random.Random, companies: int, until: date) -> DemoHistory:
     plan.academie(timeline, rng, registered, learners=companies * 2)
     plan.loans(timeline, rng, registered)
     plan.acceleration(timeline, rng, registered)
-    plan.calls(timeline, rng, registered)
+    calls.calls_for_projects(timeline, rng, registered)
     timeline.run()
     return DemoHistory([e for e in timeline.stored_events() if not e.topic.startswith(_REGISTRY)])
 
