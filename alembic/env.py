@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from osezia.config import Database, load_settings
 from osezia.embedded import resolve_database_url
+from osezia.store.settings import Database, load_settings
 
 settings = load_settings()
 url = context.config.attributes.get("database_url") or resolve_database_url(

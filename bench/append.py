@@ -41,11 +41,11 @@ from typing import Protocol
 import psycopg
 from machine import cpu_idle, recreate_database
 
-from osezia.config import Database
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.companies.application import Companies
 from osezia.domain.sizes import SizeFacts
 from osezia.migrations import migrate
+from osezia.store.settings import Database
 from osezia.tenants.networks import NETWORKS
 
 BENCH_DIR = Path(__file__).resolve().parent

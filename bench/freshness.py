@@ -45,7 +45,6 @@ import asyncpg
 import psycopg
 from machine import recreate_database
 
-from osezia.config import Database
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.companies.model import AdoptionStage
 from osezia.domain.identifiers import complete_siren
@@ -53,6 +52,7 @@ from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.migrations import migrate_everything
 from osezia.projections.log import LOG_TABLE
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS as REGISTERED_NETWORKS
 from osezia.tenants.profiles import DEFAULT_TENANTS

@@ -45,12 +45,12 @@ from eventsourcing.persistence import StoredEvent
 from machine import cpu_idle, recreate_database
 
 from osezia.bulk import BulkAppender
-from osezia.config import Database
 from osezia.domain.academie.application import Academie
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren
 from osezia.migrations import migrate
+from osezia.store.settings import Database
 from osezia.trainings import COLUMNS, Training, TrainingImport, import_trainings
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

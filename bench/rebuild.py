@@ -41,7 +41,6 @@ from eventsourcing.domain import Aggregate
 from machine import recreate_database
 from psycopg import sql
 
-from osezia.config import Database
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.companies.application import Companies
 from osezia.domain.companies.model import AdoptionStage, Company
@@ -54,6 +53,7 @@ from osezia.projections.catalogue import READ_MODELS
 from osezia.projections.log import LOG_TABLE, read_events
 from osezia.projections.names import stable_schema
 from osezia.projections.rebuild import rebuild
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS as REGISTERED_NETWORKS
 from osezia.tenants.profiles import DEFAULT_TENANTS

@@ -22,7 +22,12 @@ import eventsourcing.persistence
 import psycopg
 import sqlalchemy.exc
 
-from osezia.config import (
+from osezia.domain.actors import Actor, acting, current_actor
+from osezia.domain.decisions import Decision
+from osezia.embedded import resolve_database_url
+from osezia.graphql.auth.cli import add_keys_parser
+from osezia.graphql.auth.cli import add_parser as add_clients_parser
+from osezia.store.settings import (
     CHECK_TIMEOUT,
     CONNECT_TIMEOUT,
     Database,
@@ -31,11 +36,6 @@ from osezia.config import (
     load_settings,
     require_database_url,
 )
-from osezia.domain.actors import Actor, acting, current_actor
-from osezia.domain.decisions import Decision
-from osezia.embedded import resolve_database_url
-from osezia.graphql.auth.cli import add_keys_parser
-from osezia.graphql.auth.cli import add_parser as add_clients_parser
 
 if TYPE_CHECKING:
     from osezia.tenants.model import Tenant

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import platformdirs
 
-from osezia.config import DATABASE_URL_REQUIRED, SettingsError
+from osezia.store.settings import DATABASE_URL_REQUIRED, SettingsError
 
 EMBEDDED_NOT_INSTALLED = (
     "DATABASE_URL is not set and the embedded PostgreSQL is not installed (the production "

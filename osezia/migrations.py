@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 
-from osezia.config import Database
+from osezia.store.settings import Database
 
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool, text
 
-from osezia.config import Database
 from osezia.projections.names import service_role
+from osezia.store.settings import Database
 
 url = context.config.attributes["database_url"]
 schema = context.config.attributes["schema"]

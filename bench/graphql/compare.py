@@ -54,12 +54,12 @@ import orjson
 import psycopg
 from psycopg import sql
 
-from osezia.config import Database
 from osezia.demo import build_demo, write_demo
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.platform import Platform
 from osezia.migrations import migrate_everything
 from osezia.projections.rebuild import rebuild
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.model import TenantStatus

@@ -28,7 +28,6 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import Scope
 
-from osezia.config import Database, Settings
 from osezia.domain.platform import Platform
 from osezia.graphql.auth.authority import Authority
 from osezia.graphql.auth.principal import Principal
@@ -56,6 +55,7 @@ from osezia.projections.log import head_position
 from osezia.projections.roles import role_url
 from osezia.projections.status import projection_status
 from osezia.projections.versions import live_versions
+from osezia.store.settings import Database, Settings
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.model import TenantStatus

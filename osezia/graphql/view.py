@@ -39,7 +39,6 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from osezia.config import Settings
 from osezia.domain.platform import Platform
 from osezia.graphql.auth.authority import Authority
 from osezia.graphql.auth.bearer import TENANT_HEADER
@@ -60,6 +59,7 @@ from osezia.graphql.schema import build_schema
 from osezia.graphql.subscriptions.sockets import SocketContext, StandingSocket
 from osezia.projections.changes import ChangeHub
 from osezia.projections.progress import today
+from osezia.store.settings import Settings
 from osezia.tenants.application import Tenants
 from osezia.tenants.profiles import Profile
 

@@ -29,7 +29,7 @@ from typing import TextIO
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from osezia.config import Settings, use_application_name
+from osezia.store.settings import Settings, use_application_name
 
 REQUEST_ID_HEADER = "x-request-id"
 # Long enough for a UUID, a W3C trace id or a load balancer's id; nothing that could forge a

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
-from osezia.config import Settings
 from osezia.observability.healthcheck import ROLE_PORTS
+from osezia.store.settings import Settings
 
 log = logging.getLogger("osezia.probe")
 

@@ -6,7 +6,7 @@ import asyncpg
 import orjson
 from asyncpg.pool import PoolConnectionProxy
 
-from osezia.config import CONNECT_TIMEOUT, Database, application_name
+from osezia.store.settings import CONNECT_TIMEOUT, Database, application_name
 
 # A connection of our own or one lent by a pool: query functions take either.
 Connection = asyncpg.Connection | PoolConnectionProxy

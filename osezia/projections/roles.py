@@ -28,8 +28,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from osezia.config import CONNECT_TIMEOUT, Database
 from osezia.projections.names import reader_role, service_role, writer_role
+from osezia.store.settings import CONNECT_TIMEOUT, Database
 
 LOGIN_ROLES: dict[str, Callable[[str], str]] = {
     "reader": reader_role,

@@ -13,9 +13,9 @@ import sqlalchemy.exc
 from eventsourcing.persistence import PersistenceError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from osezia.config import Settings
 from osezia.observability import logs
 from osezia.observability.probe import Health, Probe, probe_port
+from osezia.store.settings import Settings
 from osezia.workers import metrics
 
 FIRST_RETRY_SECONDS = 0.5

@@ -13,7 +13,6 @@ import asyncio
 import logging
 import time
 
-from osezia.config import load_settings
 from osezia.observability.probe import Health, Probe
 from osezia.projections.connections import Connection, connect
 from osezia.projections.log import head_position
@@ -27,6 +26,7 @@ from osezia.projections.targets import (
     rebuild_changed_profiles,
 )
 from osezia.projections.versions import live_version, live_versions
+from osezia.store.settings import load_settings
 from osezia.tenants.application import Tenants
 from osezia.tenants.visibility import PLATFORM, Viewer
 from osezia.workers import metrics

@@ -20,8 +20,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from osezia.config import Database
 from osezia.projections.names import stable_schema
+from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from tests.e2e.conftest import OSEZIA, command_env
 from tests.services import fresh_database

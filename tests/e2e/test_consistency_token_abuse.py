@@ -17,8 +17,8 @@ import httpx
 import psycopg
 import pytest
 
-from osezia.config import Database
 from osezia.graphql.reading import ACQUIRE_SECONDS, WAIT_SECONDS
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from tests.e2e.conftest import access_token, migrated, serving

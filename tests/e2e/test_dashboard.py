@@ -25,11 +25,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from osezia.config import Database
 from osezia.domain.diagnostics.model import UseCase, UseCaseScore
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
+from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS
 from tests.e2e.conftest import request_token, secret_client

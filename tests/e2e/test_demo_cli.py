@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import psycopg
 
-from osezia.config import Database
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
+from osezia.store.settings import Database
 from osezia.tenants.networks import NETWORKS
 from tests.conftest import truncate_history
 from tests.e2e.conftest import OSEZIA, command_env

@@ -25,7 +25,6 @@ import psycopg
 import pytest
 from starlette.types import Message
 
-from osezia.config import Database
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
@@ -33,6 +32,7 @@ from osezia.graphql.auth.principal import Principal
 from osezia.graphql.exports import Exports, cell, exportable
 from osezia.graphql.view import Services
 from osezia.projections.connections import create_pool
+from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS
 from tests.e2e.conftest import access_token, request_token, secret_client

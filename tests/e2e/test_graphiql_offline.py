@@ -13,9 +13,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from osezia.config import Database
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
+from osezia.store.settings import Database
 from osezia.tenants.networks import NETWORKS
 from tests.e2e.conftest import migrated, serving
 from tests.e2e.test_dashboard import CHROMIUM

@@ -15,7 +15,7 @@ import httpx
 import psycopg
 import pytest
 
-from osezia.config import Database
+from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from tests.e2e.conftest import access_token, migrated, serving
 

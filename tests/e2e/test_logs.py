@@ -18,8 +18,8 @@ import httpx
 import psycopg
 import pytest
 
-from osezia.config import Database
 from osezia.projections.names import reader_role, service_role, writer_role
+from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from tests.e2e.conftest import (
     OSEZIA,

@@ -19,10 +19,10 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
 
-from osezia.config import Database
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.graphql.auth.keys import rotate_signing_key
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS

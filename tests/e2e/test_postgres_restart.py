@@ -26,9 +26,9 @@ from arq import create_pool
 from arq.connections import RedisSettings
 from redis import Redis
 
-from osezia.config import Database
 from osezia.domain.platform import Platform
 from osezia.migrations import downgrade
+from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS
 from osezia.workers.jobs import rebuild_job_id

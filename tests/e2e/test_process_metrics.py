@@ -16,8 +16,8 @@ import psycopg
 import pytest
 from redis import Redis
 
-from osezia.config import Database
 from osezia.domain.platform import Platform
+from osezia.store.settings import Database
 from osezia.tenants.networks import NETWORKS
 from tests.e2e.conftest import free_port
 from tests.integration.process_support import (

@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 import psycopg
 
-from osezia.config import Database
 from osezia.domain.platform import Platform
 from osezia.migrations import head_revision, known_revisions, migrate
 from osezia.projections.rebuild import rebuild
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from osezia.config import Database
+from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 
 REGISTER = """

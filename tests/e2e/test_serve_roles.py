@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 import psycopg
 
-from osezia.config import Database
 from osezia.projections.names import reader_role, service_role, writer_role
+from osezia.store.settings import Database
 
 
 def test_the_server_logs_in_as_the_reader_the_writer_and_the_service_role(

@@ -17,9 +17,9 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
-from osezia.config import Database
 from osezia.graphql.auth.keys import current_signing_key
 from osezia.projections.connections import connect
+from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from tests.e2e.conftest import Provider, migrated, request_token, secret_client, serving
 

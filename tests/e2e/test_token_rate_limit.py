@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from osezia.config import Database
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from tests.e2e.conftest import migrated, secret_client, serving

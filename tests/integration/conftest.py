@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from osezia.config import Database
 from osezia.domain.companies.application import Companies
 from osezia.domain.platform import Platform
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS
 from tests.conftest import truncate_history

@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from osezia.config import Database
 from osezia.domain.calls.templates import PIONNIERS_IA
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.projections.access import as_tenant
 from osezia.projections.connections import create_pool
 from osezia.projections.names import stable_schema
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import DEFAULT_TENANTS, Profile

@@ -12,13 +12,13 @@ from uuid import UUID
 
 import pytest
 
-from osezia.config import Database
 from osezia.domain.diagnostics.model import UseCase, UseCaseScore
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.projections.access import as_tenant
 from osezia.projections.connections import create_pool
 from osezia.projections.solutions import matching_solutions
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import DEFAULT_TENANTS, Profile

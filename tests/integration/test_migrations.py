@@ -5,7 +5,6 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from osezia.config import Database
 from osezia.domain.companies.application import Companies
 from osezia.domain.sizes import SizeFacts
 from osezia.migrations import (
@@ -15,6 +14,7 @@ from osezia.migrations import (
     migrate,
     migrate_read_model_schema,
 )
+from osezia.store.settings import Database
 from osezia.tenants.networks import NETWORKS
 from tests.services import fresh_database
 

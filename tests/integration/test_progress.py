@@ -11,7 +11,6 @@ from uuid import UUID
 import eventsourcing.domain
 import pytest
 
-from osezia.config import Database
 from osezia.domain.diagnostics.model import UseCase, UseCaseScore
 from osezia.domain.errors import InvalidValue
 from osezia.domain.geography import REGIONS
@@ -22,6 +21,7 @@ from osezia.domain.targets import PLAN_TARGETS, PlanTargets, TargetCode
 from osezia.projections.access import as_tenant
 from osezia.projections.connections import create_pool
 from osezia.projections.progress import Progress, TargetProgress, end_of, progress
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import DEFAULT_TENANTS, Profile

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osezia.config import Database
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.diagnostics.model import Diagnostic
 from osezia.domain.errors import DomainError, NotFound
@@ -26,6 +25,7 @@ from osezia.domain.referrals.model import Referral
 from osezia.domain.sizes import SizeFacts
 from osezia.projections.access import as_tenant
 from osezia.projections.connections import create_pool
+from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS as REGISTERED_NETWORKS
 from osezia.tenants.profiles import DEFAULT_TENANTS, Profile

@@ -13,10 +13,10 @@ from typing import Any
 import asyncpg
 import httpx
 
-from osezia.config import load_settings
 from osezia.graphql.app import create_app
 from osezia.projections.names import stable_schema
 from osezia.projections.rebuild import rebuild
+from osezia.store.settings import load_settings
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.profiles import Profile

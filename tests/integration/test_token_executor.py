@@ -18,11 +18,11 @@ from joserfc.jwk import ECKey
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from osezia.config import Settings
 from osezia.domain.platform import Platform
 from osezia.graphql.auth.authority import Authority
 from osezia.graphql.auth.executor import MAX_WAITING, THREAD_PREFIX
 from osezia.projections.connections import create_pool
+from osezia.store.settings import Settings
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.clients.model import Client

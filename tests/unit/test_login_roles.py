@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from osezia.config import Database
 from osezia.projections.names import database_tag, reader_role, tenant_role
 from osezia.projections.roles import login_url
+from osezia.store.settings import Database
 
 
 def test_a_login_role_keeps_the_owners_server_and_database_with_its_own_name_and_password() -> None:

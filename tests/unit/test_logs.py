@@ -21,7 +21,6 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message
 from starlette.websockets import WebSocket
 
-from osezia.config import application_name, load_settings, use_application_name
 from osezia.domain.errors import DomainError
 from osezia.graphql.errors_extension import UNEXPECTED_ONLY, PresentErrors
 from osezia.observability.logs import (
@@ -31,6 +30,7 @@ from osezia.observability.logs import (
     request_context,
     request_id,
 )
+from osezia.store.settings import application_name, load_settings, use_application_name
 
 
 @pytest.fixture(autouse=True)

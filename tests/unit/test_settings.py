@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from osezia.config import SettingsError, load_settings
+from osezia.store.settings import SettingsError, load_settings
 
 
 def test_the_public_url_defaults_to_where_the_server_listens_and_is_the_tokens_issuer() -> None:

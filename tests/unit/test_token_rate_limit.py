@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from osezia.config import Settings
 from osezia.graphql.auth.ratelimit import MemoryCounts, RedisCounts, TokenRateLimit
 from osezia.graphql.metrics import Metrics
+from osezia.store.settings import Settings
 
 GOOD = "right"
 

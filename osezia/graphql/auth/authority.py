@@ -9,7 +9,6 @@ import asyncpg
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from osezia.config import Settings
 from osezia.graphql.auth.bearer import Authenticator
 from osezia.graphql.auth.executor import TokenExecutor
 from osezia.graphql.auth.keys import VerificationKeys, current_signing_key, jwks
@@ -18,6 +17,7 @@ from osezia.graphql.auth.principal import Principal
 from osezia.graphql.auth.sockets import OpenSockets
 from osezia.graphql.auth.standing import Standing
 from osezia.graphql.auth.token_endpoint import TokenEndpoint
+from osezia.store.settings import Settings
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.profiles import Profile

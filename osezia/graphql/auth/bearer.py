@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from osezia.config import Settings
 from osezia.domain.errors import DomainError
 from osezia.graphql.auth.errors import InvalidToken
 from osezia.graphql.auth.keys import VerificationKeys
@@ -14,6 +13,7 @@ from osezia.graphql.auth.oidc import RemoteKeySet, verify_provider_token
 from osezia.graphql.auth.principal import Principal
 from osezia.graphql.auth.standing import Roles, Standing
 from osezia.graphql.auth.tokens import unverified_parts, verify_access_token
+from osezia.store.settings import Settings
 from osezia.tenants.model import check_slug
 
 TENANT_HEADER = "x-osezia-tenant"

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from osezia.config import Database, Settings
+from osezia.store.settings import Database, Settings
 
 if TYPE_CHECKING:
     from osezia.tenants.clients.application import Clients

@@ -14,9 +14,9 @@ import httpx
 from joserfc.errors import JoseError
 from joserfc.jwk import Key, KeySet
 
-from osezia.config import OidcProvider
 from osezia.graphql.auth.errors import InvalidToken
 from osezia.graphql.auth.tokens import check_lifetime, validate_claims, verify_signed
+from osezia.store.settings import OidcProvider
 
 log = logging.getLogger(__name__)
 

@@ -48,12 +48,12 @@ from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from osezia.config import Settings
 from osezia.graphql.auth.errors import NO_STORE, TokenRequestError
 from osezia.graphql.auth.peer import client_address
 from osezia.graphql.auth.server import basic_credentials
 from osezia.graphql.auth.token_endpoint import MAX_BODY
 from osezia.graphql.metrics import Metrics
+from osezia.store.settings import Settings
 
 log = logging.getLogger(__name__)
 

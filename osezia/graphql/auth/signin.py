@@ -33,9 +33,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from osezia.config import OidcProvider, Settings
 from osezia.graphql.auth.errors import InvalidToken
 from osezia.graphql.auth.principal import Principal
+from osezia.store.settings import OidcProvider, Settings
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,11 @@ import asyncpg
 from starlette.requests import Request
 from starlette.responses import Response
 
-from osezia.config import Settings
 from osezia.graphql.auth.errors import TokenRequestError
 from osezia.graphql.auth.executor import TokenExecutor
 from osezia.graphql.auth.server import TokenServer
 from osezia.graphql.auth.standing import Standing
+from osezia.store.settings import Settings
 from osezia.tenants.clients.application import Clients
 
 MAX_BODY = 16_384  # bytes of a token request's form, at most

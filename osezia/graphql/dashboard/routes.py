@@ -24,13 +24,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from osezia.config import Settings
 from osezia.graphql.auth.bearer import TENANT_HEADER
 from osezia.graphql.auth.errors import InvalidToken
 from osezia.graphql.auth.principal import Principal
 from osezia.graphql.auth.signin import SignIn, session_middleware, sign_in_enabled, signed_in
 from osezia.graphql.exports import exportable
 from osezia.graphql.view import Services
+from osezia.store.settings import Settings
 from osezia.tenants.model import TenantStatus
 
 PATH = "/tableau-de-bord"

@@ -1,0 +1,2 @@
+"""Storage machinery: settings, the event recorder, group commit, the bulk writer, migrations
+and the embedded PostgreSQL."""
