@@ -25,8 +25,6 @@ import sqlalchemy.exc
 from osezia.domain.actors import Actor, acting, current_actor
 from osezia.domain.decisions import Decision
 from osezia.embedded import resolve_database_url
-from osezia.graphql.auth.cli import add_keys_parser
-from osezia.graphql.auth.cli import add_parser as add_clients_parser
 from osezia.store.settings import (
     CHECK_TIMEOUT,
     CONNECT_TIMEOUT,
@@ -36,6 +34,8 @@ from osezia.store.settings import (
     load_settings,
     require_database_url,
 )
+from osezia.web.auth.cli import add_keys_parser
+from osezia.web.auth.cli import add_parser as add_clients_parser
 
 if TYPE_CHECKING:
     from osezia.tenants.model import Tenant
@@ -132,7 +132,7 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
         import authlib.deprecate  # noqa: F401
 
         warnings.filterwarnings("ignore", message="The httpx module is deprecated")
-        from osezia.graphql.app import create_app  # seconds of imports: after the checks
+        from osezia.web.app import create_app  # seconds of imports: after the checks
 
     address = f"http://{settings.host}:{settings.port}/graphql"
     announcer = _Announcer(create_app(settings, url), address)

@@ -380,7 +380,7 @@ AREAS = (  # by the package of a frame's file (py-spy names files from their imp
     ("graphql-core: parse, validate, execute field by field", ("graphql/",)),
     ("strawberry: view, schema, resolver wrappers", ("strawberry/", "cross_web/")),
     ("asyncpg: protocol, pool, records", ("asyncpg/",)),
-    ("auth: ES256 verification, claims", ("joserfc/", "cryptography/", "osezia/graphql/auth/")),
+    ("auth: ES256 verification, claims", ("joserfc/", "cryptography/", "osezia/web/auth/")),
     ("osezia: view, resolvers, paging, cache", ("osezia/",)),
     ("HTTP: uvicorn, starlette", ("uvicorn/", "h11/", "starlette/")),
     ("event loop, socket I/O (uvloop's C code shows as Runner.run)", ("asyncio/", "selectors.py")),

@@ -18,10 +18,9 @@ import strawberry
 from osezia.domain.actors import Actor, acting
 from osezia.domain.application import PlatformApplication
 from osezia.domain.errors import DomainError, NotFound
-from osezia.graphql.auth.bearer import TENANT_HEADER
-from osezia.graphql.auth.principal import Principal
 from osezia.graphql.context import Info
 from osezia.graphql.errors import Problem
+from osezia.graphql.principal import TENANT_HEADER, Principal
 
 
 @strawberry.type(

@@ -10,7 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from osezia.domain.errors import Forbidden
 from osezia.domain.platform import Platform
-from osezia.graphql.auth.principal import Principal
+from osezia.graphql.principal import Principal
 from osezia.observability.logs import note
 from osezia.projections.changes import ChangeHub
 from osezia.tenants.profiles import COMMANDS, Profile

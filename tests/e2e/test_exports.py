@@ -28,13 +28,13 @@ from starlette.types import Message
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
-from osezia.graphql.auth.principal import Principal
-from osezia.graphql.exports import Exports, cell, exportable
-from osezia.graphql.view import Services
+from osezia.graphql.principal import Principal
 from osezia.projections.connections import create_pool
 from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS
+from osezia.web.exports import Exports, cell, exportable
+from osezia.web.view import Services
 from tests.e2e.conftest import access_token, request_token, secret_client
 
 CCI_COMPANIES = 130  # more than a GraphQL page (100)

@@ -21,12 +21,12 @@ from joserfc.jwk import ECKey, RSAKey
 
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
-from osezia.graphql.auth.keys import rotate_signing_key
 from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import Profile
+from osezia.web.auth.keys import rotate_signing_key
 from tests.e2e.conftest import (
     OSEZIA,
     Provider,

@@ -17,10 +17,10 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
-from osezia.graphql.auth.keys import current_signing_key
 from osezia.projections.connections import connect
 from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
+from osezia.web.auth.keys import current_signing_key
 from tests.e2e.conftest import Provider, migrated, request_token, secret_client, serving
 
 PUBLIC_URL = "https://osezia.example.test"

@@ -16,9 +16,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Origin, Subprotocol
 
-from osezia.graphql.view import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
+from osezia.web.view import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from tests.e2e.conftest import access_token, migrated, serving
 
 PARTNER_PAGE = "https://tableau-de-bord.partenaire.example"

@@ -22,8 +22,8 @@ from osezia.domain.application import CommandReceipt, PlatformApplication
 from osezia.domain.budget.model import Envelope
 from osezia.domain.decisions import decisions_of
 from osezia.domain.platform import Platform
-from osezia.graphql.auth.principal import Principal
 from osezia.graphql.commands import actor_of
+from osezia.graphql.principal import Principal
 from osezia.graphql.schema import Mutation, schema
 from osezia.projections.connections import create_pool
 from osezia.tenants.application import Tenants

@@ -13,7 +13,6 @@ from typing import Any
 import asyncpg
 import httpx
 
-from osezia.graphql.app import create_app
 from osezia.projections.names import stable_schema
 from osezia.projections.rebuild import rebuild
 from osezia.store.settings import load_settings
@@ -21,6 +20,7 @@ from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.profiles import Profile
 from osezia.tenants.visibility import PLATFORM, Viewer
+from osezia.web.app import create_app
 
 COMPANIES = """query Companies($region: String) {
   companies(region: $region, first: 50) { totalCount edges { node { siren legalName } } }

@@ -19,13 +19,13 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from osezia.domain.platform import Platform
-from osezia.graphql.auth.authority import Authority
-from osezia.graphql.auth.executor import MAX_WAITING, THREAD_PREFIX
 from osezia.projections.connections import create_pool
 from osezia.store.settings import Settings
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.clients.model import Client
+from osezia.web.auth.authority import Authority
+from osezia.web.auth.executor import MAX_WAITING, THREAD_PREFIX
 
 PUBLIC_URL = "http://127.0.0.1:8000"
 GATE_TIMEOUT = 60.0  # seconds: a failing test must not leave threads waiting forever

@@ -20,7 +20,7 @@ def test_no_module_of_osezia_names_authlib_jose() -> None:
 
 def test_the_app_and_its_token_server_load_without_authlib_jose() -> None:
     probe = (
-        "import sys, osezia.graphql.app, osezia.graphql.auth.server; "
+        "import sys, osezia.web.app, osezia.web.auth.server; "
         "print(sorted(m for m in sys.modules if m.startswith('authlib.')))"
     )
     loaded = subprocess.run(

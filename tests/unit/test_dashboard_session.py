@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from osezia.graphql.auth.signin import COOKIE, PATH, session_middleware, signed_in
 from osezia.store.settings import Settings, load_settings
+from osezia.web.auth.signin import COOKIE, PATH, session_middleware, signed_in
 
 MAX_LIFETIME = 3600
 

@@ -7,9 +7,9 @@ import asyncio
 import httpx
 import pytest
 
-from osezia.graphql.app import create_app
-from osezia.graphql.metrics import MAX_OPERATION_NAMES, Metrics
 from osezia.store.settings import SettingsError, load_settings
+from osezia.web.app import create_app
+from osezia.web.metrics import MAX_OPERATION_NAMES, Metrics
 
 DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/never-connected"
 

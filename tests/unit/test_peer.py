@@ -7,7 +7,7 @@ import ipaddress
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osezia.graphql.auth.peer import UNKNOWN, client_address
+from osezia.web.auth.peer import UNKNOWN, client_address
 
 PROXIES = (ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("fd00::/8"))
 

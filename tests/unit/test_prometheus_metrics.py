@@ -3,7 +3,7 @@ database (tests/e2e/test_metrics.py scrapes a running server)."""
 
 from __future__ import annotations
 
-from osezia.graphql.metrics import Histogram, Metrics
+from osezia.web.metrics import Histogram, Metrics
 
 
 def test_a_histogram_renders_cumulative_buckets_a_sum_and_a_count() -> None:

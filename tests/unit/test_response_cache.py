@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from osezia.graphql.cache import (
+from osezia.web.cache import (
     ResponseCache,
     analyse,
     cache_key,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osezia.graphql.auth.errors import InvalidToken
-from osezia.graphql.auth.tokens import check_lifetime
+from osezia.web.auth.errors import InvalidToken
+from osezia.web.auth.tokens import check_lifetime
 
 MAXIMUM = 3600
 instants = st.integers(min_value=0, max_value=2**33)

@@ -7,8 +7,8 @@ import base64
 
 import pytest
 
-from osezia.graphql.auth.errors import InvalidToken
-from osezia.graphql.auth.tokens import unverified_parts
+from osezia.web.auth.errors import InvalidToken
+from osezia.web.auth.tokens import unverified_parts
 
 HEADER = base64.urlsafe_b64encode(b'{"alg":"ES256"}').decode().rstrip("=")
 NESTED = base64.urlsafe_b64encode(b"[" * 5000).decode().rstrip("=")

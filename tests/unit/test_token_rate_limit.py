@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from osezia.graphql.auth.ratelimit import MemoryCounts, RedisCounts, TokenRateLimit
-from osezia.graphql.metrics import Metrics
 from osezia.store.settings import Settings
+from osezia.web.auth.ratelimit import MemoryCounts, RedisCounts, TokenRateLimit
+from osezia.web.metrics import Metrics
 
 GOOD = "right"
 
@@ -134,7 +134,7 @@ def test_with_redis_down_counts_go_on_in_memory_with_a_warning(
         finally:
             await counts.close()
 
-    with caplog.at_level(logging.WARNING, logger="osezia.graphql.auth.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="osezia.web.auth.ratelimit"):
         assert asyncio.run(run()) == [1, 2, 3]
     assert "Redis does not answer" in caplog.text
 

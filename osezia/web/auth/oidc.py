@@ -14,9 +14,9 @@ import httpx
 from joserfc.errors import JoseError
 from joserfc.jwk import Key, KeySet
 
-from osezia.graphql.auth.errors import InvalidToken
-from osezia.graphql.auth.tokens import check_lifetime, validate_claims, verify_signed
 from osezia.store.settings import OidcProvider
+from osezia.web.auth.errors import InvalidToken
+from osezia.web.auth.tokens import check_lifetime, validate_claims, verify_signed
 
 log = logging.getLogger(__name__)
 

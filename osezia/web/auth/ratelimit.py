@@ -3,7 +3,7 @@
 Two counts per one-minute window (a fixed window: a burst across its edge may reach twice a
 limit for a moment, which is still bounded):
 
-- every request, per source address (`osezia.graphql.auth.peer`): at most
+- every request, per source address (`osezia.web.auth.peer`): at most
   `OSEZIA_TOKEN_RATE_PER_ADDRESS`;
 - failed client authentications (401), per the client id the request claims: at most
   `OSEZIA_TOKEN_RATE_PER_CLIENT`. The claimed id is read without verifying anything (from the
@@ -48,12 +48,12 @@ from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from osezia.graphql.auth.errors import NO_STORE, TokenRequestError
-from osezia.graphql.auth.peer import client_address
-from osezia.graphql.auth.server import basic_credentials
-from osezia.graphql.auth.token_endpoint import MAX_BODY
-from osezia.graphql.metrics import Metrics
 from osezia.store.settings import Settings
+from osezia.web.auth.errors import NO_STORE, TokenRequestError
+from osezia.web.auth.peer import client_address
+from osezia.web.auth.server import basic_credentials
+from osezia.web.auth.token_endpoint import MAX_BODY
+from osezia.web.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

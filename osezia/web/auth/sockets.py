@@ -20,11 +20,11 @@ from uuid import UUID
 
 import asyncpg
 
-from osezia.graphql.auth.principal import Principal
-from osezia.graphql.auth.standing import Standing
+from osezia.graphql.principal import Principal
 from osezia.projections.log import LOG_TABLE
 from osezia.tenants.clients.model import Client
 from osezia.tenants.model import Tenant
+from osezia.web.auth.standing import Standing
 
 log = logging.getLogger(__name__)
 

@@ -9,18 +9,18 @@ import asyncpg
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from osezia.graphql.auth.bearer import Authenticator
-from osezia.graphql.auth.executor import TokenExecutor
-from osezia.graphql.auth.keys import VerificationKeys, current_signing_key, jwks
-from osezia.graphql.auth.oidc import RemoteKeySet
-from osezia.graphql.auth.principal import Principal
-from osezia.graphql.auth.sockets import OpenSockets
-from osezia.graphql.auth.standing import Standing
-from osezia.graphql.auth.token_endpoint import TokenEndpoint
+from osezia.graphql.principal import Principal
 from osezia.store.settings import Settings
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.profiles import Profile
+from osezia.web.auth.bearer import Authenticator
+from osezia.web.auth.executor import TokenExecutor
+from osezia.web.auth.keys import VerificationKeys, current_signing_key, jwks
+from osezia.web.auth.oidc import RemoteKeySet
+from osezia.web.auth.sockets import OpenSockets
+from osezia.web.auth.standing import Standing
+from osezia.web.auth.token_endpoint import TokenEndpoint
 
 
 class Authority:

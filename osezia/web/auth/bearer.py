@@ -7,16 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from osezia.domain.errors import DomainError
-from osezia.graphql.auth.errors import InvalidToken
-from osezia.graphql.auth.keys import VerificationKeys
-from osezia.graphql.auth.oidc import RemoteKeySet, verify_provider_token
-from osezia.graphql.auth.principal import Principal
-from osezia.graphql.auth.standing import Roles, Standing
-from osezia.graphql.auth.tokens import unverified_parts, verify_access_token
+from osezia.graphql.principal import TENANT_HEADER, Principal
 from osezia.store.settings import Settings
 from osezia.tenants.model import check_slug
-
-TENANT_HEADER = "x-osezia-tenant"
+from osezia.web.auth.errors import InvalidToken
+from osezia.web.auth.keys import VerificationKeys
+from osezia.web.auth.oidc import RemoteKeySet, verify_provider_token
+from osezia.web.auth.standing import Roles, Standing
+from osezia.web.auth.tokens import unverified_parts, verify_access_token
 
 
 class Authenticator:

@@ -19,9 +19,9 @@ from joserfc.jwk import ECKey, KeySet
 from joserfc.jws import extract_compact
 from joserfc.jwt import ClaimsOption
 
-from osezia.graphql.auth.errors import InvalidToken
-from osezia.graphql.auth.keys import ALGORITHM
-from osezia.graphql.auth.oauth_client import OAuthClient
+from osezia.web.auth.errors import InvalidToken
+from osezia.web.auth.keys import ALGORITHM
+from osezia.web.auth.oauth_client import OAuthClient
 
 TOKEN_TYPE = "at+jwt"
 LEEWAY = 30  # seconds of clock skew tolerated on exp, nbf and iat

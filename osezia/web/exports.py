@@ -33,7 +33,6 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from osezia.domain.errors import DomainError, Forbidden, InvalidValue, NotFound
-from osezia.graphql.auth.errors import InvalidToken
 from osezia.graphql.errors_extension import (
     RETRY_WHEN_BUSY_SECONDS,
     TRANSIENT,
@@ -41,11 +40,12 @@ from osezia.graphql.errors_extension import (
     busy,
 )
 from osezia.graphql.reading import position_of, read_models_building, wait_until_reached
-from osezia.graphql.view import Services
 from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.catalogue import READ_MODELS
 from osezia.projections.names import stable_schema
 from osezia.projections.table import Table
+from osezia.web.auth.errors import InvalidToken
+from osezia.web.services import Services, services_of
 
 ROWS_PER_BATCH = 500  # rows per transaction, and per chunk sent
 MAX_EXPORTS = 4  # exports streaming at once in one process: the pool serves GraphQL too
@@ -174,21 +174,17 @@ class Exports:
     """
 
     def __init__(
-        self,
-        services: list[Services],
-        *,
-        max_exports: int = MAX_EXPORTS,
-        rows_per_batch: int = ROWS_PER_BATCH,
+        self, *, max_exports: int = MAX_EXPORTS, rows_per_batch: int = ROWS_PER_BATCH
     ) -> None:
-        self._services = services
         self._max_exports = max_exports
         self._rows_per_batch = rows_per_batch
         self._streaming = 0  # one event loop: no lock needed between check and count
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
+        services = services_of(request)
         try:
-            principal = await self._services[0].auth.authenticate(request.headers)
+            principal = await services.auth.authenticate(request.headers)
         except InvalidToken as refused:
             await refused.response()(scope, receive, send)
             return
@@ -217,7 +213,9 @@ class Exports:
             return
         self._streaming += 1
         try:
-            await self._stream(scope, receive, send, principal.tenant, table, delimiter, at_least)
+            await self._stream(
+                scope, receive, send, services, principal.tenant, table, delimiter, at_least
+            )
         finally:
             self._streaming -= 1
 
@@ -226,12 +224,12 @@ class Exports:
         scope: Scope,
         receive: Receive,
         send: Send,
+        services: Services,
         tenant: str,
         table: Table,
         delimiter: str,
         at_least: int | None,
     ) -> None:
-        services = self._services[0]
         pool, size = services.pool, self._rows_per_batch
         try:
             if at_least is not None:  # waited for as a query waits: holding no connection

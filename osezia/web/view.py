@@ -13,7 +13,7 @@ the Authorization header in the handshake instead). The socket is closed with 44
 caller may no longer act: its token expired, its client revoked or its tenant suspended.
 
 Outside production a browser's GET of /graphql gets GraphiQL, served with its scripts from the
-package (osezia.graphql.graphiql: no request leaves for a CDN), and, where the development
+package (osezia.web.graphiql: no request leaves for a CDN), and, where the development
 tenant header is accepted, with that header filled in.
 """
 
@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-import asyncpg
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException  # strawberry's HTTP layer
 from graphql import GraphQLError
@@ -39,29 +37,24 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from osezia.domain.platform import Platform
-from osezia.graphql.auth.authority import Authority
-from osezia.graphql.auth.bearer import TENANT_HEADER
-from osezia.graphql.auth.errors import InvalidToken
-from osezia.graphql.auth.principal import Principal
-from osezia.graphql.cache import (
+from osezia.graphql.context import Context
+from osezia.graphql.principal import TENANT_HEADER, Principal
+from osezia.graphql.schema import build_schema
+from osezia.projections.progress import today
+from osezia.store.settings import Settings
+from osezia.tenants.profiles import Profile
+from osezia.web.auth.errors import InvalidToken
+from osezia.web.cache import (
     Analyses,
-    ReadModelStates,
     ResponseCache,
     cache_key,
     document_digest,
     may_serve_cached,
 )
-from osezia.graphql.context import Context
-from osezia.graphql.graphiql.page import GraphiQLPage
-from osezia.graphql.metrics import Metrics
-from osezia.graphql.schema import build_schema
-from osezia.graphql.subscriptions.sockets import SocketContext, StandingSocket
-from osezia.projections.changes import ChangeHub
-from osezia.projections.progress import today
-from osezia.store.settings import Settings
-from osezia.tenants.application import Tenants
-from osezia.tenants.profiles import Profile
+from osezia.web.graphiql.page import GraphiQLPage
+from osezia.web.metrics import Metrics
+from osezia.web.services import services_of
+from osezia.web.sockets import SocketContext, StandingSocket
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
 # The network whose header GraphiQL starts with where the development tenant header is accepted.
@@ -84,30 +77,12 @@ def refusal(status: int, code: str, message: str) -> Response:
     return JSONResponse(body, status_code=status)
 
 
-@dataclass
-class Services:
-    """What the server builds at start-up, in its own event loop (see app.create_app)."""
-
-    platform: Platform
-    tenants: Tenants
-    pool: asyncpg.Pool
-    auth: Authority
-    changes: ChangeHub
-    states: ReadModelStates
-
-
 class GraphQLView(GraphQL[Context, None]):
     """strawberry's ASGI view, with the caller authenticated before strawberry sees a request."""
 
     graphql_transport_ws_handler_class = StandingSocket  # closes a socket its caller outlived
 
-    def __init__(
-        self,
-        services: list[Services],
-        settings: Settings,
-        metrics: Metrics,
-        cache: ResponseCache | None,
-    ) -> None:
+    def __init__(self, settings: Settings, metrics: Metrics, cache: ResponseCache | None) -> None:
         super().__init__(
             build_schema(production=settings.is_production),
             graphql_ide=None if settings.is_production else "graphiql",
@@ -115,7 +90,7 @@ class GraphQLView(GraphQL[Context, None]):
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
             allowed_origins=settings.allowed_origins,
         )
-        self._services, self._metrics, self._cache = services, metrics, cache
+        self._metrics, self._cache = metrics, cache
         self._analyses = Analyses()
         self._max_body_bytes = settings.max_body_bytes
         self._graphiql = None if settings.is_production else GraphiQLPage(_ide_headers(settings))
@@ -144,7 +119,7 @@ class GraphQLView(GraphQL[Context, None]):
     async def _respond(self, request: Request) -> tuple[Response, str, str]:
         """The response, the operation's label for the metrics, and the outcome."""
         try:
-            principal = await self._services[0].auth.authenticate(request.headers)
+            principal = await services_of(request).auth.authenticate(request.headers)
         except InvalidToken as refusal:
             return refusal.response(), "unauthenticated", "unauthorized"
         request.state.principal = principal  # for get_context
@@ -191,7 +166,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         if not cacheable:
             return operation.name, None
-        state = await self._services[0].states.current(principal.tenant)
+        state = await services_of(request).states.current(principal.tenant)
         if state is None:
             return operation.name, None
         if not may_serve_cached(request.headers.get("x-consistency-token"), state[1]):
@@ -268,7 +243,7 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        services = self._services[0]
+        services = services_of(request)
         if isinstance(request, WebSocket):
             return SocketContext(
                 tenant="",
@@ -279,7 +254,7 @@ class GraphQLView(GraphQL[Context, None]):
                 profile=Profile(commands=frozenset()),
                 changes=services.changes,
                 handshake_headers=request.headers,
-                sockets=services.auth.sockets,
+                auth=services.auth,
             )
         principal = request.state.principal  # set by __call__, which refuses a request without
         return Context(
@@ -297,7 +272,8 @@ class GraphQLView(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """connection_init: authenticate the payload's token, or refuse the connection (4403)."""
         assert isinstance(context, SocketContext)
-        auth = self._services[0].auth
+        auth = context.auth
+        assert auth is not None  # get_context gives every socket the server's
         credentials = _credentials(context.connection_params) or context.handshake_headers
         try:
             principal = await auth.authenticate(credentials)

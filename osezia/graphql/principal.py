@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The development header naming the caller's tenant (accepted only where enabled); a caller it
+# lets in has the subject "x-osezia-tenant:<tenant>".
+TENANT_HEADER = "x-osezia-tenant"
+
 
 @dataclass(frozen=True)
 class Principal:

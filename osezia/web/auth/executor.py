@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-from osezia.graphql.auth.errors import TokenRequestError
+from osezia.web.auth.errors import TokenRequestError
 
 P = ParamSpec("P")
 T = TypeVar("T")

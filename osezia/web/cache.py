@@ -34,7 +34,7 @@ from osezia.projections.names import stable_schema
 from osezia.tenants.model import check_slug
 from osezia.tenants.visibility import PLATFORM
 
-log = logging.getLogger("osezia.graphql.cache")
+log = logging.getLogger("osezia.web.cache")
 
 # Fields whose value is not a function of the read models at a position (the log's head, lags
 # measured against the clock, decisions read from the log itself): a document that names one

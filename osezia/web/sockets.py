@@ -1,5 +1,5 @@
 """The graphql-transport-ws connection: authenticated in connection_init, then closed with
-4403 (Forbidden) as soon as its caller may no longer act (see osezia.graphql.auth.sockets)."""
+4403 (Forbidden) as soon as its caller may no longer act (see osezia.web.auth.sockets)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
-from osezia.graphql.auth.principal import Principal
-from osezia.graphql.auth.sockets import OpenSockets
 from osezia.graphql.context import Context
+from osezia.graphql.principal import Principal
+from osezia.web.auth.authority import Authority
 
 FORBIDDEN = 4403  # graphql-transport-ws's close code for a caller refused
 
@@ -28,7 +28,7 @@ class SocketContext(Context):
 
     connection_params: dict[str, object] = field(default_factory=dict)
     handshake_headers: Mapping[str, str] = field(default_factory=dict)
-    sockets: OpenSockets | None = None  # the process's, which close the socket in time
+    auth: Authority | None = None  # the server's: it authenticates, and its sockets watch
     principal: Principal | None = None  # set by on_ws_connect
 
 
@@ -44,10 +44,10 @@ class StandingSocket(BaseGraphQLTransportWSHandler[Context, None]):
             self.connection_acknowledged
             and self._forget is None
             and isinstance(context, SocketContext)
-            and context.sockets is not None
+            and context.auth is not None
             and context.principal is not None
         ):
-            self._forget = context.sockets.watch(context.principal, self.refuse)
+            self._forget = context.auth.sockets.watch(context.principal, self.refuse)
 
     async def refuse(self, reason: str) -> None:
         """Stop every operation, so none sends after the close, then close with 4403."""

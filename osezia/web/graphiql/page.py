@@ -42,7 +42,7 @@ SECURITY_HEADERS = {
 
 
 def _read(name: str) -> bytes:
-    return files("osezia.graphql.graphiql").joinpath(name).read_bytes()
+    return files("osezia.web.graphiql").joinpath(name).read_bytes()
 
 
 class GraphiQLPage:

@@ -19,9 +19,9 @@ from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from joserfc.errors import JoseError
 from joserfc.jwk import Key, import_key
 
-from osezia.graphql.auth.errors import InvalidToken, invalid_client
-from osezia.graphql.auth.oauth_client import OAuthClient
-from osezia.graphql.auth.tokens import LEEWAY, unverified_parts, validate_claims, verify_signed
+from osezia.web.auth.errors import InvalidToken, invalid_client
+from osezia.web.auth.oauth_client import OAuthClient
+from osezia.web.auth.tokens import LEEWAY, unverified_parts, validate_claims, verify_signed
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 

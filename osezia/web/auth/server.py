@@ -28,15 +28,15 @@ from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from joserfc.jwk import ECKey
 from starlette.responses import JSONResponse, Response
 
-from osezia.graphql.auth.assertions import ASSERTION_TYPE, PrivateKeyJWT, first_use
-from osezia.graphql.auth.errors import NO_STORE, TokenRequestError, invalid_client
-from osezia.graphql.auth.keys import current_signing_key
-from osezia.graphql.auth.oauth_client import GRANT_TYPE, OAuthClient
-from osezia.graphql.auth.standing import Roles, Standing
-from osezia.graphql.auth.tokens import AccessTokens
 from osezia.store.settings import Settings
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.clients.model import Client
+from osezia.web.auth.assertions import ASSERTION_TYPE, PrivateKeyJWT, first_use
+from osezia.web.auth.errors import NO_STORE, TokenRequestError, invalid_client
+from osezia.web.auth.keys import current_signing_key
+from osezia.web.auth.oauth_client import GRANT_TYPE, OAuthClient
+from osezia.web.auth.standing import Roles, Standing
+from osezia.web.auth.tokens import AccessTokens
 
 T = TypeVar("T")
 _LOOP_TIMEOUT = 30.0  # seconds a worker thread waits for the database through the event loop

@@ -33,9 +33,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from osezia.graphql.auth.errors import InvalidToken
-from osezia.graphql.auth.principal import Principal
+from osezia.graphql.principal import Principal
 from osezia.store.settings import OidcProvider, Settings
+from osezia.web.auth.errors import InvalidToken
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def signed_in(session: Mapping[str, Any]) -> SignedIn | None:
 class SignIn:
     """The three routes of the person's sign-in: to the provider, back from it, and out."""
 
-    def __init__(self, settings: Settings, authenticate: Callable[[], Authenticate]) -> None:
+    def __init__(self, settings: Settings, authenticate: Callable[[Request], Authenticate]) -> None:
         assert settings.oidc is not None, "the sign-in needs a provider"
         self._redirect_uri = f"{settings.public_url.rstrip('/')}{PATH}/retour"
         self._authenticate = authenticate
@@ -210,7 +210,8 @@ class SignIn:
                 f"{MAX_TOKEN_BYTES} a session cookie can hold (ask the provider for fewer claims)"
             )
         try:
-            principal = await self._authenticate()({"authorization": f"Bearer {access}"})
+            authenticate = self._authenticate(request)  # the server's, from its lifespan state
+            principal = await authenticate({"authorization": f"Bearer {access}"})
         except InvalidToken as refusal:
             raise NoRole(f"{claims.get('sub')}: {refusal.description}") from None
         if principal.subject != claims.get("sub"):

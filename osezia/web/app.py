@@ -5,6 +5,9 @@ the OAuth token endpoint and JWKS.
 OSEZIA_METRICS_TOKEN is set, to requests bearing that token; in development, to anyone who can
 reach the server (or, with the token set, to its holder).
 
+The services (the platform, the pools, authentication) are built by the lifespan, in the
+server's event loop, and reach handlers as Starlette's lifespan state (osezia.web.services).
+
 Without REDIS_URL (the embedded setup of `make run`), the projection process runs inside the
 server as a background task, so one command serves a complete, live platform.
 
@@ -29,24 +32,8 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import Scope
 
 from osezia.domain.platform import Platform
-from osezia.graphql.auth.authority import Authority
-from osezia.graphql.auth.principal import Principal
-from osezia.graphql.auth.ratelimit import TokenRateLimit
-from osezia.graphql.cache import ReadModelStates, ResponseCache
-from osezia.graphql.dashboard.routes import dashboard_routes
 from osezia.graphql.errors_extension import UNEXPECTED_ONLY
-from osezia.graphql.exports import Exports
-from osezia.graphql.metrics import (
-    CONTENT_TYPE,
-    MeasureRequests,
-    Metrics,
-    PsycopgPool,
-    gauge,
-    log_families,
-    pool_families,
-    projection_families,
-)
-from osezia.graphql.view import GraphQLView, Services
+from osezia.graphql.principal import Principal
 from osezia.migrations import head_revision, known_revisions
 from osezia.observability.logs import LogRequests, configure_logging, route_uvicorn
 from osezia.projections.changes import ChangeHub
@@ -61,13 +48,30 @@ from osezia.tenants.clients.application import Clients
 from osezia.tenants.model import TenantStatus
 from osezia.tenants.networks import NETWORKS
 from osezia.tenants.visibility import PLATFORM
+from osezia.web.auth.authority import Authority
+from osezia.web.auth.ratelimit import TokenRateLimit
+from osezia.web.cache import ReadModelStates, ResponseCache
+from osezia.web.dashboard.routes import dashboard_routes
+from osezia.web.exports import Exports
+from osezia.web.metrics import (
+    CONTENT_TYPE,
+    MeasureRequests,
+    Metrics,
+    PsycopgPool,
+    gauge,
+    log_families,
+    pool_families,
+    projection_families,
+)
+from osezia.web.services import Services, services_of, started
+from osezia.web.view import GraphQLView
 from osezia.workers.projector import run_projections
 
 
-async def _targets_without_models(services: Services, health: asyncpg.Pool) -> list[str]:
+async def _targets_without_models(services: Services) -> list[str]:
     tenants = await asyncio.to_thread(services.tenants.list_tenants)
     expected = {PLATFORM} | {t.slug for t in tenants if t.status is not TenantStatus.OFFBOARDED}
-    async with health.acquire() as conn:
+    async with services.health.acquire() as conn:
         live = {v.target for v in await live_versions(conn)}
     return sorted(expected - live)
 
@@ -106,15 +110,12 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     # Logged by strawberry before PresentErrors presents them: expected errors not at all,
     # unexpected ones once, with their error id (errors_extension).
     logging.getLogger("strawberry.execution").addFilter(UNEXPECTED_ONLY)
-    services: list[Services] = []  # filled at start-up, in the server's event loop
-    health: list[asyncpg.Pool] = []  # the service role's pool, for readiness and metrics
-    pools: dict[str, asyncpg.Pool] = {}  # every asyncpg pool, by name, for the metrics
     metrics = Metrics()
     limiter = TokenRateLimit(settings, metrics)
     cache = ResponseCache() if settings.response_cache else None
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+    async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Services]]:
         route_uvicorn()  # uvicorn.run installed its handlers after create_app
         writer = role_url(database_url, "writer", settings.writer_url)
         env = Database.from_url(writer).eventsourcing_env(pool_size=8)
@@ -129,9 +130,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         await limiter.start()
         changes = ChangeHub(database_url)
         states = ReadModelStates(pool)
-        services.append(Services(platform, tenants, pool, auth, changes, states))
-        health.append(service)
-        pools.update(api=pool, readers=pool.readers, service=service)
+        services = Services(platform, tenants, pool, auth, changes, states, health=service)
         stop = asyncio.Event()
         projector: asyncio.Task[None] | None = None
         if settings.redis_url is None:
@@ -139,7 +138,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
                 run_projections(database_url, tenants, stop, poll_seconds=2.0)
             )
         try:
-            yield
+            yield services.state()  # copied by the server into every request's scope
         finally:
             stop.set()
             if projector is not None:
@@ -159,11 +158,12 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     head = head_revision(database_url)
     known = known_revisions(database_url)
 
-    async def readyz(_: Request) -> Response:
-        if not services:
+    async def readyz(request: Request) -> Response:
+        services = started(request)
+        if services is None:
             return JSONResponse({"status": "starting"}, status_code=503)
         try:
-            async with health[0].acquire() as conn:
+            async with services.health.acquire() as conn:
                 current = await conn.fetchval("SELECT version_num FROM alembic_version")
         except (OSError, asyncpg.PostgresError) as error:  # the database does not answer
             return JSONResponse({"status": "unavailable", "reason": str(error)}, status_code=503)
@@ -173,24 +173,26 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         # Read models being built or behind are each tenant's own answer (an error on its
         # queries, a metric and an alert), never the unreadiness of every replica: the
         # targets still waiting for theirs are told, for the operator, not counted against it.
-        building = await _targets_without_models(services[0], health[0])
+        building = await _targets_without_models(services)
         return JSONResponse({"status": "ready", "migration": current, "building": building})
 
     async def token(request: Request) -> Response:
-        return await services[0].auth.token(request)
+        return await services_of(request).auth.token(request)
 
     async def jwks(request: Request) -> Response:
-        return await services[0].auth.jwks(request)
+        return await services_of(request).auth.jwks(request)
 
     async def scrape(request: Request) -> Response:
         if not _may_scrape(request, settings.metrics_token):
             challenge = {"WWW-Authenticate": 'Bearer realm="osezia-metrics"'}
             return PlainTextResponse("a bearer token is required", 401, headers=challenge)
+        services = services_of(request)
         # Lag is measured now, with the service's connection: the log is not a tenant's to read.
-        async with health[0].acquire() as conn:
+        async with services.health.acquire() as conn:
             statuses = [await projection_status(conn, v.target) for v in await live_versions(conn)]
             head = await head_position(conn)
-        eventsourcing = _eventsourcing_pool(services[0].platform)
+        eventsourcing = _eventsourcing_pool(services.platform)
+        pools = {"api": services.pool, "readers": services.pool.readers, "service": services.health}
         scraped = [
             *projection_families(statuses),
             *log_families(head, metrics.appends_per_second(head)),
@@ -208,7 +210,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             ]
         return Response(metrics.render(scraped), media_type=CONTENT_TYPE)
 
-    graphql = GraphQLView(services, settings, metrics, cache)
+    graphql = GraphQLView(settings, metrics, cache)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
@@ -216,8 +218,8 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/oauth/token", limiter.wrap(token), methods=["POST"]),
         Route("/.well-known/jwks.json", jwks),
-        Route("/exports/{name}.csv", Exports(services)),
-        *dashboard_routes(services, settings),
+        Route("/exports/{name}.csv", Exports()),
+        *dashboard_routes(settings),
     ]
     # In production, the metrics (which name every tenant) are served only to a holder of
     # OSEZIA_METRICS_TOKEN; in development, to anyone who can reach the server.

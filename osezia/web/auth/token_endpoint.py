@@ -10,12 +10,12 @@ import asyncpg
 from starlette.requests import Request
 from starlette.responses import Response
 
-from osezia.graphql.auth.errors import TokenRequestError
-from osezia.graphql.auth.executor import TokenExecutor
-from osezia.graphql.auth.server import TokenServer
-from osezia.graphql.auth.standing import Standing
 from osezia.store.settings import Settings
 from osezia.tenants.clients.application import Clients
+from osezia.web.auth.errors import TokenRequestError
+from osezia.web.auth.executor import TokenExecutor
+from osezia.web.auth.server import TokenServer
+from osezia.web.auth.standing import Standing
 
 MAX_BODY = 16_384  # bytes of a token request's form, at most
 

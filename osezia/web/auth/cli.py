@@ -167,8 +167,8 @@ def _list_clients(clients: Clients, tenant: str, *, as_json: bool) -> None:
 
 
 def run_keys(settings: Settings, arguments: argparse.Namespace) -> int:
-    from osezia.graphql.auth.keys import published_keys, rotate_signing_key
     from osezia.projections.connections import connect
+    from osezia.web.auth.keys import published_keys, rotate_signing_key
 
     url = _database_url(settings)
     if arguments.action == "rotate":

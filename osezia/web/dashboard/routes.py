@@ -9,7 +9,7 @@ the provider, and, only where the development tenant header is accepted, the net
 from, so that `make run` shows the page without credentials.
 
 Everything but the page itself is mounted under the dashboard's path, with the signed session
-cookie (osezia.graphql.auth.signin) when people sign in there: no other path sees that cookie.
+cookie (osezia.web.auth.signin) when people sign in there: no other path sees that cookie.
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from osezia.graphql.auth.bearer import TENANT_HEADER
-from osezia.graphql.auth.errors import InvalidToken
-from osezia.graphql.auth.principal import Principal
-from osezia.graphql.auth.signin import SignIn, session_middleware, sign_in_enabled, signed_in
-from osezia.graphql.exports import exportable
-from osezia.graphql.view import Services
+from osezia.graphql.principal import TENANT_HEADER, Principal
 from osezia.store.settings import Settings
 from osezia.tenants.model import TenantStatus
+from osezia.web.auth.errors import InvalidToken
+from osezia.web.auth.signin import SignIn, session_middleware, sign_in_enabled, signed_in
+from osezia.web.exports import exportable
+from osezia.web.services import Services, services_of
 
 PATH = "/tableau-de-bord"
 ASSETS = {"index.html": "text/html", "app.js": "text/javascript", "style.css": "text/css"}
@@ -48,10 +47,10 @@ SECURITY_HEADERS = {
 
 
 def asset(name: str) -> bytes:
-    return files("osezia.graphql.dashboard").joinpath(name).read_bytes()
+    return files("osezia.web.dashboard").joinpath(name).read_bytes()
 
 
-def dashboard_routes(services: list[Services], settings: Settings) -> list[Route | Mount]:
+def dashboard_routes(settings: Settings) -> list[Route | Mount]:
     """The page, and under its path its script and style sheet, the two answers the page asks
     for and, when the provider sign-in is configured, its three routes."""
     developer = settings.dev_tenant_header and not settings.is_production
@@ -73,21 +72,22 @@ def dashboard_routes(services: list[Services], settings: Settings) -> list[Route
         headers: Mapping[str, str] = request.headers
         if person is not None:
             headers = {"authorization": f"Bearer {person.token}"}
+        services = services_of(request)
         try:
-            principal = await services[0].auth.authenticate(headers)
+            principal = await services.auth.authenticate(headers)
         except InvalidToken as refusal:
             if person is not None:
                 request.session.clear()  # its network was suspended, or the role withdrawn
             return refusal.response()
-        body = await _who(services[0], principal)
+        body = await _who(services, principal)
         if person is not None:
             body |= {"token": person.token, "expiresAt": person.expires_at, "person": person.name}
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
-    async def networks(_: Request) -> Response:
+    async def networks(request: Request) -> Response:
         if not developer:
             return JSONResponse({"networks": None, "provider": people})
-        tenants = await asyncio.to_thread(services[0].tenants.list_tenants)
+        tenants = await asyncio.to_thread(services_of(request).tenants.list_tenants)
         listed = [
             {"tenant": t.slug, "name": t.name} for t in tenants if t.status is TenantStatus.ACTIVE
         ]
@@ -100,7 +100,7 @@ def dashboard_routes(services: list[Services], settings: Settings) -> list[Route
     ]
     middleware: list[Middleware] = []
     if people:
-        mounted += SignIn(settings, lambda: services[0].auth.authenticate).routes()
+        mounted += SignIn(settings, lambda request: services_of(request).auth.authenticate).routes()
         middleware.append(session_middleware(settings))
     return [serve("index.html"), Mount(PATH, routes=mounted, middleware=middleware)]
 
