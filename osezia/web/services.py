@@ -45,8 +45,8 @@ class NotStarted(RuntimeError):
 
 def started(connection: HTTPConnection) -> Services | None:
     """The services the lifespan built, or None before it has (readiness says "starting")."""
-    found = getattr(connection.state, STATE_KEY, None)
-    return found if isinstance(found, Services) else None
+    found: Services | None = getattr(connection.state, STATE_KEY, None)
+    return found
 
 
 def services_of(connection: HTTPConnection) -> Services:

@@ -23,7 +23,7 @@ import asyncpg
 import httpx
 import psycopg
 import pytest
-from starlette.types import Message
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
@@ -34,7 +34,7 @@ from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS
 from osezia.web.exports import Exports, cell, exportable
-from osezia.web.view import Services
+from osezia.web.services import STATE_KEY, Services
 from tests.e2e.conftest import access_token, request_token, secret_client
 
 CCI_COMPANIES = 130  # more than a GraphQL page (100)
@@ -319,6 +319,15 @@ class Served:
     changes: None = None  # without a change feed, a consistency token is polled for
 
 
+def serving(exports: Exports, served: Services) -> ASGIApp:
+    """The endpoint as the server runs it: the services in each request's lifespan state."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await exports({**scope, "state": {STATE_KEY: served}}, receive, send)
+
+    return app
+
+
 @dataclass
 class Answer:
     status: int
@@ -327,7 +336,7 @@ class Answer:
 
 
 async def call(
-    exports: Exports, position: int, on_chunk: Callable[[], Awaitable[None]] | None = None
+    exports: ASGIApp, position: int, on_chunk: Callable[[], Awaitable[None]] | None = None
 ) -> Answer:
     """GET /exports/companies.csv through the endpoint; `on_chunk` runs as each chunk but the
     last is sent, as a slow client would hold the sender there."""
@@ -380,7 +389,8 @@ def test_rows_past_one_batch_arrive_once_in_id_order_and_free_the_connection_bet
                 assert await conn.fetchval("SELECT 1") == 1
 
         try:
-            exports = Exports([cast(Services, Served(ReadingAs("cci"), pool))], rows_per_batch=40)
+            served = cast(Services, Served(ReadingAs("cci"), pool))
+            exports = serving(Exports(rows_per_batch=40), served)
             return await call(exports, history, borrow_the_connection), chunks
         finally:
             await pool.close()
@@ -403,7 +413,7 @@ def test_exports_beyond_the_cap_are_answered_503_with_retry_after(
         pool = await create_pool(database_url, min_size=1, max_size=4)
         try:
             served = cast(Services, Served(ReadingAs("cci"), pool))
-            exports = Exports([served], max_exports=2, rows_per_batch=40)
+            exports = serving(Exports(max_exports=2, rows_per_batch=40), served)
             streaming, release = asyncio.Semaphore(0), asyncio.Event()
 
             async def hold() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from starlette.types import Receive, Scope, Send
 
 from osezia.projections.names import stable_schema
 from osezia.projections.rebuild import rebuild
@@ -81,8 +82,13 @@ class Api:
 async def serving(database_url: str, store_env: dict[str, str]) -> AsyncIterator[Api]:
     app = create_app(load_settings({"DATABASE_URL": database_url}), database_url)
     with Clients(env=store_env) as clients:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
+        async with app.router.lifespan_context(app) as state:
+
+            async def served(scope: Scope, receive: Receive, send: Send) -> None:
+                # As the server does: each request's scope gets a copy of the lifespan state.
+                await app({**scope, "state": dict(state or {})}, receive, send)
+
+            transport = httpx.ASGITransport(app=served)
             async with httpx.AsyncClient(transport=transport, base_url="http://osezia") as http:
                 deadline = time.monotonic() + 30
                 while (await http.get("/readyz")).json().get("building") != []:  # models built
