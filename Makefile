@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml requirements-dev.lock
 install: $(STAMP)
 
 # The address is printed once the read models answer. Without DATABASE_URL the embedded
-# PostgreSQL outlives `make run`: `$(BIN)/python -m osezia.embedded stop` stops it.
+# PostgreSQL outlives `make run`: `$(BIN)/python -m osezia.store.embedded stop` stops it.
 # `make run COMPANIES=20000` loads the plan's full-size demo (default 5,000) into a new database.
 run: $(STAMP)
 	$(BIN)/osezia migrate

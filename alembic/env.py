@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from osezia.embedded import resolve_database_url
+from osezia.store.embedded import resolve_database_url
 from osezia.store.settings import Database, load_settings
 
 settings = load_settings()

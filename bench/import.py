@@ -13,7 +13,7 @@ database ``osezia_bench_import``, migrates it, and measures, in one run:
 - eventsourcing: the same stored events through the library's own recorder,
   ``recorder.insert_events`` in batches of 10,000 (its LOCK TABLE, NOTIFY and
   ``INSERT … SELECT FROM unnest(%b)`` with RETURNING), into an emptied log;
-- osezia.bulk alone: the same stored events through ``BulkAppender`` in batches of 40,000,
+- osezia.store.bulk alone: the same stored events through ``BulkAppender`` in batches of 40,000,
   the import's write path without its parsing and checks;
 - Marten: its published bulk-append figure, a constant, NOT measured here.
 
@@ -44,12 +44,12 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from machine import cpu_idle, recreate_database
 
-from osezia.bulk import BulkAppender
 from osezia.domain.academie.application import Academie
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren
 from osezia.migrations import migrate
+from osezia.store.bulk import BulkAppender
 from osezia.store.settings import Database
 from osezia.trainings import COLUMNS, Training, TrainingImport, import_trainings
 
@@ -182,7 +182,7 @@ def measure_bulk(url: str, events: list[tuple[Any, ...]]) -> Rate:
         started, cpu = time.perf_counter(), time.process_time()
         BulkAppender(conn).append(rows, batch_size=BULK_BATCH)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return Rate(f"osezia.bulk append alone ({BULK_BATCH:,} a batch)", len(rows), seconds, cpu)
+    return Rate(f"osezia.store.bulk append alone ({BULK_BATCH:,} a batch)", len(rows), seconds, cpu)
 
 
 class ProfiledImport(TrainingImport):
@@ -271,7 +271,9 @@ def report(
     print(f"  osezia / raw COPY (the physical limit): {osezia.per_second / copy.per_second:.2f}")
     versus_library = osezia.per_second / recorder.per_second
     print(f"  osezia / eventsourcing insert_events:   {versus_library:.2f}")
-    print(f"  osezia.bulk alone / eventsourcing:      {bulk.per_second / recorder.per_second:.2f}")
+    print(
+        f"  osezia.store.bulk alone / eventsourcing:      {bulk.per_second / recorder.per_second:.2f}"
+    )
     waiting = osezia.seconds - (osezia.cpu_seconds or 0.0)
     print(
         f"  the import's wall time not spent on our CPU (PostgreSQL, or other work on the "

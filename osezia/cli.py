@@ -24,7 +24,7 @@ import sqlalchemy.exc
 
 from osezia.domain.actors import Actor, acting, current_actor
 from osezia.domain.decisions import Decision
-from osezia.embedded import resolve_database_url
+from osezia.store.embedded import resolve_database_url
 from osezia.store.settings import (
     CHECK_TIMEOUT,
     CONNECT_TIMEOUT,

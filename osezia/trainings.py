@@ -46,7 +46,6 @@ import orjson
 import psycopg
 from eventsourcing.utils import get_topic
 
-from osezia.bulk import Appended, BulkAppender, KeyedRow, LockedLog
 from osezia.domain.academie.model import (
     Enrolment,
     audience_of,
@@ -63,6 +62,7 @@ from osezia.domain.errors import DomainError, InvalidDate
 from osezia.domain.geography import normalise_region
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.inputs import text
+from osezia.store.bulk import Appended, BulkAppender, KeyedRow, LockedLog
 
 COLUMNS = (
     "learner_ref",

@@ -20,7 +20,6 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import EnvType
 
-from osezia.bulk import Appended, append_events
 from osezia.demo import calls, measures, plan
 from osezia.demo import companies as demo_companies
 from osezia.demo.companies import demo_siren
@@ -28,6 +27,7 @@ from osezia.demo.timeline import Timeline
 from osezia.domain.actors import Actor, acting
 from osezia.domain.companies.model import Company
 from osezia.domain.platform import Platform
+from osezia.store.bulk import Appended, append_events
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS
 

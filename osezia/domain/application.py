@@ -27,8 +27,8 @@ from eventsourcing.utils import EnvType
 from osezia.domain.actors import ActorMapper
 from osezia.domain.calendar import PLAN_LAUNCH, Since, check_happened, today_in_france
 from osezia.domain.errors import Conflict, DomainError, IdempotencyKeyReused, NotFound
-from osezia.domain.groupcommit import GroupCommit
 from osezia.domain.personal import PersonalData, personal_data
+from osezia.store.groupcommit import GroupCommit
 
 # Every id osezia derives from a natural key lives under this namespace.
 OSEZIA_NAMESPACE = uuid5(NAMESPACE_URL, "https://osezia.fr/ids")

@@ -96,7 +96,7 @@ class Database:
             # Tables belong to alembic's migrations, never to a side effect of starting.
             "CREATE_TABLE": "n",
             # The library's recorder, its batch of events sent as a binary parameter.
-            "APPLICATION_RECORDER_TOPIC": "osezia.recorder:BinaryParameterRecorder",
+            "APPLICATION_RECORDER_TOPIC": "osezia.store.recorder:BinaryParameterRecorder",
         }
 
     def sqlalchemy_url(self) -> str:

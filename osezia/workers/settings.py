@@ -12,11 +12,11 @@ from arq import func
 from arq.connections import ArqRedis, RedisSettings
 from arq.constants import default_queue_name
 
-from osezia.embedded import resolve_database_url
 from osezia.observability.probe import Health
 from osezia.projections.connections import connect
 from osezia.projections.runner import close_or_drop
 from osezia.projections.targets import Targets
+from osezia.store.embedded import resolve_database_url
 from osezia.store.settings import Database, load_settings
 from osezia.tenants.application import Tenants
 from osezia.workers import jobs, metrics

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from osezia.embedded import stop_embedded_postgres
+from osezia.store.embedded import stop_embedded_postgres
 from tests.e2e.conftest import OSEZIA, command_env, free_port, wait_until_ready
 
 
@@ -72,7 +72,7 @@ def test_the_embedded_postgresql_stops_as_the_readme_says(data_home: Path) -> No
     subprocess.run([*OSEZIA, "migrate"], env=env, check=True, capture_output=True)
     assert _running(directory)  # it outlives `osezia migrate`, as it outlives `make run`
 
-    stop = [sys.executable, "-m", "osezia.embedded", "stop"]
+    stop = [sys.executable, "-m", "osezia.store.embedded", "stop"]
     stopped = subprocess.run(stop, env=env, capture_output=True, text=True)
     again = subprocess.run(stop, env=env, capture_output=True, text=True)
 

@@ -14,7 +14,6 @@ import orjson
 import psycopg
 import pytest
 
-from osezia.bulk import append_events
 from osezia.demo import build_demo
 from osezia.domain import actors
 from osezia.domain.actors import META, Actor, NoActor, acting
@@ -26,6 +25,7 @@ from osezia.graphql.commands import actor_of
 from osezia.graphql.principal import Principal
 from osezia.graphql.schema import Mutation, schema
 from osezia.projections.connections import create_pool
+from osezia.store.bulk import append_events
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
 from tests.conftest import truncate_history

@@ -9,10 +9,10 @@ from typing import Any
 
 import psycopg
 
-from osezia.bulk import Appended, BulkAppender, append_aggregates, connection_of, stamped
 from osezia.domain.academie.model import Enrolment
 from osezia.domain.platform import Platform
 from osezia.projections.connections import connect
+from osezia.store.bulk import Appended, BulkAppender, append_aggregates, connection_of, stamped
 from osezia.tenants.application import Tenants
 from tests.integration.projection_support import build_all, catch_up_all, viewers_of
 

@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osezia.bulk import EVENTS_TABLE
 from osezia.domain.academie.application import Academie
 from osezia.domain.academie.model import Enrolment
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.errors import DomainError, NotFound
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.platform import Platform
+from osezia.store.bulk import EVENTS_TABLE
 from osezia.trainings import (
     COLUMNS,
     BadFile,

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from osezia.bulk import append_aggregates
 from osezia.domain.academie.model import Enrolment
 from osezia.domain.platform import Platform
 from osezia.projections.connections import connect
 from osezia.projections.names import stable_schema
+from osezia.store.bulk import append_aggregates
 from osezia.tenants.application import Tenants
 from tests.integration.api_support import Api
 from tests.integration.projection_support import build_all, catch_up_all, viewers_of

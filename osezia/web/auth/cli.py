@@ -73,7 +73,7 @@ def _seconds(value: str) -> int:
 
 
 def _database_url(settings: Settings) -> str:
-    from osezia.embedded import resolve_database_url
+    from osezia.store.embedded import resolve_database_url
 
     url = resolve_database_url(settings.database_url, production=settings.is_production)
     if settings.database_url is None:
