@@ -271,9 +271,7 @@ def report(
     print(f"  osezia / raw COPY (the physical limit): {osezia.per_second / copy.per_second:.2f}")
     versus_library = osezia.per_second / recorder.per_second
     print(f"  osezia / eventsourcing insert_events:   {versus_library:.2f}")
-    print(
-        f"  osezia.store.bulk alone / eventsourcing:      {bulk.per_second / recorder.per_second:.2f}"
-    )
+    print(f"  osezia.store.bulk / eventsourcing:      {bulk.per_second / recorder.per_second:.2f}")
     waiting = osezia.seconds - (osezia.cpu_seconds or 0.0)
     print(
         f"  the import's wall time not spent on our CPU (PostgreSQL, or other work on the "

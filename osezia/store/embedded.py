@@ -1,7 +1,8 @@
 """An embedded PostgreSQL, shipped as a wheel, for machines with no DATABASE_URL.
 
 It keeps running after the command that started it, so that the next command finds the same
-data: `python -m osezia.store.embedded stop` stops it (the data stays; the next command starts it).
+data: `python -m osezia.store.embedded stop` stops it (the data stays; the next command starts
+it).
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def resolve_database_url(configured: str | None, *, production: bool = False) ->
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m osezia.store.embedded stop`: stop the embedded PostgreSQL that `make run` started."""
+    """`python -m osezia.store.embedded stop`: stop the embedded PostgreSQL `make run` started."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments != ["stop"]:
         print("usage: python -m osezia.store.embedded stop", file=sys.stderr)
