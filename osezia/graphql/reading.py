@@ -24,10 +24,10 @@ from osezia.graphql.context import Context, Info
 from osezia.graphql.errors_extension import TemporarilyUnavailable
 from osezia.graphql.pagination import Connection, connection
 from osezia.projections.access import NotYetConsistent, as_tenant
+from osezia.projections.asof import check_as_of, end_of, today
 from osezia.projections.changes import ChangeHub, head_and_reached
 from osezia.projections.connections import Connection as Db
 from osezia.projections.paging import Filter, page, where_clause
-from osezia.projections.progress import check_as_of, end_of, today
 from osezia.tenants.model import check_slug
 
 T = TypeVar("T")

@@ -1,10 +1,6 @@
 """Progress towards the plan's 2030 targets, as of any past day, from the caller's own schema.
 
-"As of day D" means what had been recorded before the end of D in France (midnight,
-Europe/Paris, after D), judged by the recorded time of the event that reached each milestone
-(`*_at` columns, `*_day` in the aggregated figure views), never by the clock of the query.
-The log is append-only and recorded times only grow, so once D is over, its answer never
-changes (the API waits for the read models to hold the whole log before answering a past day).
+What "as of day D" means is said in ``asof``: what was recorded before the end of D in France.
 
 Record-level figures (companies, diagnostics, ambassadors, partnerships) come from the
 tenant's own views: what it sees. Figures of measures whose records not every network sees
@@ -17,14 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
-from osezia.domain.calendar import PARIS, today_in_france
-from osezia.domain.errors import InvalidDate
 from osezia.domain.geography import REGIONS
 from osezia.domain.naf import SECTION_LABELS, section_of_division
 from osezia.domain.sizes import Segment
 from osezia.domain.targets import PLAN_TARGETS, PlanTargets, Target, TargetCode
+from osezia.projections.asof import end_of
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.partnerships import SME
@@ -38,21 +33,6 @@ _ADOPTION = {
     Segment.PME_ETI: TargetCode.ADOPTION_PME_ETI,
     Segment.GE: TargetCode.ADOPTION_GE,
 }
-
-
-today = today_in_france  # "today" for the figures: the day in France
-
-
-def end_of(day: date) -> datetime:
-    """Midnight in France after ``day``: what was recorded before it happened by day's end."""
-    return datetime.combine(day + timedelta(days=1), time(), PARIS)
-
-
-def check_as_of(day: date) -> None:
-    # A day not over yet has no final answer: it would change as history is appended.
-    now = today()
-    if day > now:
-        raise InvalidDate(f"figures as of {day} do not exist yet: today is {now} in France")
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from strawberry.types.unset import UnsetType
 from osezia.graphql.context import Context
 from osezia.graphql.principal import TENANT_HEADER, Principal
 from osezia.graphql.schema import build_schema
-from osezia.projections.progress import today
+from osezia.projections.asof import today
 from osezia.store.settings import Settings
 from osezia.tenants.profiles import Profile
 from osezia.web.auth.errors import InvalidToken

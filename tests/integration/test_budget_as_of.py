@@ -23,10 +23,10 @@ from osezia.graphql.context import Context
 from osezia.graphql.limits import MAX_COST
 from osezia.graphql.schema import schema
 from osezia.projections.access import as_tenant
+from osezia.projections.asof import end_of, today
 from osezia.projections.connections import connect, create_pool
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import decode_cursor, encode_cursor
-from osezia.projections.progress import end_of, today
 from osezia.tenants.application import Tenants
 from tests.integration.projection_support import build_all, viewers_of
 from tests.integration.test_progress import (

@@ -15,7 +15,7 @@ from psycopg.rows import dict_row
 
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
-from osezia.projections.progress import today
+from osezia.projections.asof import today
 from osezia.tenants.application import Tenants
 from tests.integration.process_support import versions
 from tests.integration.projection_support import build_all, viewers_of

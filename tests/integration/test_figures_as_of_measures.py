@@ -31,8 +31,8 @@ from osezia.domain.sizes import SizeFacts
 from osezia.graphql.context import Context
 from osezia.graphql.schema import schema
 from osezia.projections.access import NotYetConsistent
+from osezia.projections.asof import today
 from osezia.projections.connections import create_pool
-from osezia.projections.progress import today
 from osezia.tenants.application import Tenants
 from tests.integration.projection_support import build_all, catch_up_all, viewers_of
 from tests.integration.test_progress import (

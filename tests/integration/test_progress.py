@@ -19,8 +19,9 @@ from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.domain.targets import PLAN_TARGETS, PlanTargets, TargetCode
 from osezia.projections.access import as_tenant
+from osezia.projections.asof import end_of
 from osezia.projections.connections import create_pool
-from osezia.projections.progress import Progress, TargetProgress, end_of, progress
+from osezia.projections.progress import Progress, TargetProgress, progress
 from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS

@@ -9,8 +9,8 @@ from typing import Any
 from osezia.domain.platform import Platform
 from osezia.graphql.context import Context
 from osezia.graphql.schema import schema
+from osezia.projections.asof import today
 from osezia.projections.connections import create_pool
-from osezia.projections.progress import today
 from osezia.tenants.application import Tenants
 from tests.integration.projection_support import build_all, viewers_of
 from tests.integration.test_progress import (

@@ -13,8 +13,8 @@ import pytest
 from osezia.domain.platform import Platform
 from osezia.graphql.context import Context
 from osezia.graphql.schema import schema
+from osezia.projections.asof import today
 from osezia.projections.connections import create_pool
-from osezia.projections.progress import today
 from osezia.tenants.application import Tenants
 from osezia.tenants.profiles import DEFAULT_TENANTS
 from tests.integration.api_support import Api
