@@ -58,7 +58,7 @@ from machine import cpu_idle, recreate_database
 from osezia.demo import build_demo, write_demo
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.platform import Platform
-from osezia.migrations import migrate_everything
+from osezia.projections.migrations import migrate_everything
 from osezia.projections.rebuild import rebuild
 from osezia.store.settings import Database
 from osezia.tenants.application import Tenants

@@ -44,7 +44,7 @@ from machine import cpu_idle, recreate_database
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.companies.application import Companies
 from osezia.domain.sizes import SizeFacts
-from osezia.migrations import migrate
+from osezia.projections.migrations import migrate
 from osezia.store.settings import Database
 from osezia.tenants.networks import NETWORKS
 

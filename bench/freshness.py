@@ -50,8 +50,8 @@ from osezia.domain.companies.model import AdoptionStage
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
-from osezia.migrations import migrate_everything
 from osezia.projections.log import LOG_TABLE
+from osezia.projections.migrations import migrate_everything
 from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS as REGISTERED_NETWORKS

@@ -48,7 +48,7 @@ from osezia.domain.academie.application import Academie
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren
-from osezia.migrations import migrate
+from osezia.projections.migrations import migrate
 from osezia.store.bulk import BulkAppender
 from osezia.store.settings import Database
 from osezia.trainings import COLUMNS, Training, TrainingImport, import_trainings

@@ -92,7 +92,8 @@ def _store_env(url: str, pool_size: int = 5) -> dict[str, str]:
 
 
 def _migrate(settings: Settings, _: argparse.Namespace) -> int:
-    from osezia.migrations import current_revision, migrate_everything
+    from osezia.projections.migrations import migrate_everything
+    from osezia.store.migrations import current_revision
     from osezia.tenants.application import Tenants
 
     url = _database_url(settings)

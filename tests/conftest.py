@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from osezia.domain.actors import Actor, acting_for_process
-from osezia.migrations import migrate
+from osezia.projections.migrations import migrate
 from tests.services import fresh_database, postgres_admin_url, redis_url
 
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from osezia.migrations import migrate_read_model_schema
 from osezia.projections.connections import Connection, connect
 from osezia.projections.engine import apply_events, read_position
 from osezia.projections.log import head_position, read_events
@@ -31,6 +30,7 @@ from osezia.projections.versions import (
     record_progress,
     register_building,
 )
+from osezia.store.migrations import migrate_read_model_schema
 from osezia.tenants.visibility import PLATFORM, PLATFORM_VIEWER, Viewer
 
 log = logging.getLogger("osezia.rebuild")

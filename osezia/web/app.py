@@ -34,7 +34,6 @@ from starlette.types import Scope
 from osezia.domain.platform import Platform
 from osezia.graphql.errors_extension import UNEXPECTED_ONLY
 from osezia.graphql.principal import Principal
-from osezia.migrations import head_revision, known_revisions
 from osezia.observability.logs import LogRequests, configure_logging, route_uvicorn
 from osezia.projections.changes import ChangeHub
 from osezia.projections.connections import create_api_pool, create_pool
@@ -42,6 +41,7 @@ from osezia.projections.log import head_position
 from osezia.projections.roles import role_url
 from osezia.projections.status import projection_status
 from osezia.projections.versions import live_versions
+from osezia.store.migrations import head_revision, known_revisions
 from osezia.store.settings import Database, Settings
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients

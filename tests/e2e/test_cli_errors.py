@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from osezia.migrations import migrate
+from osezia.projections.migrations import migrate
 from tests.e2e.conftest import OSEZIA, command_env, free_port
 from tests.services import fresh_database
 

@@ -27,7 +27,7 @@ from arq.connections import RedisSettings
 from redis import Redis
 
 from osezia.domain.platform import Platform
-from osezia.migrations import downgrade
+from osezia.store.migrations import downgrade
 from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from osezia.tenants.networks import NETWORKS

@@ -16,8 +16,9 @@ import httpx
 import psycopg
 
 from osezia.domain.platform import Platform
-from osezia.migrations import head_revision, known_revisions, migrate
+from osezia.projections.migrations import migrate
 from osezia.projections.rebuild import rebuild
+from osezia.store.migrations import head_revision, known_revisions
 from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients

@@ -7,11 +7,11 @@ import pytest
 
 from osezia.domain.companies.application import Companies
 from osezia.domain.sizes import SizeFacts
-from osezia.migrations import (
+from osezia.projections.migrations import migrate
+from osezia.store.migrations import (
     current_revision,
     downgrade,
     head_revision,
-    migrate,
     migrate_read_model_schema,
 )
 from osezia.store.settings import Database

@@ -22,7 +22,7 @@ from psycopg.rows import dict_row
 
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
-from osezia.migrations import read_model_head
+from osezia.store.migrations import read_model_head
 from osezia.tenants.application import Tenants
 from tests.e2e.conftest import OSEZIA, command_env
 from tests.integration.projection_support import build_all, viewers_of

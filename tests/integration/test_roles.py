@@ -11,9 +11,9 @@ import asyncpg
 import psycopg
 import pytest
 
-from osezia.migrations import migrate
 from osezia.projections.access import as_tenant
 from osezia.projections.connections import connect, create_api_pool
+from osezia.projections.migrations import migrate
 from osezia.projections.names import reader_role, tenant_role
 from osezia.projections.roles import login_url
 from osezia.projections.schemas import create_stable_schema

@@ -8,7 +8,7 @@ import psycopg
 from psycopg import sql
 
 from osezia.domain.platform import Platform
-from osezia.migrations import migrate_everything
+from osezia.projections.migrations import migrate_everything
 from osezia.projections.names import tenant_role
 from osezia.tenants.application import Tenants
 from tests.integration.projection_support import build_all, viewers_of

@@ -1,10 +1,10 @@
-"""Running alembic's migrations from code: `osezia migrate`, start-up checks and tests."""
+"""Running alembic's migrations from code: the global tables and the data schemas, their
+revisions (start-up checks, tests). The login roles and the views that complete a migration
+are the read side's: osezia.projections.migrations."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import Mapping
 from pathlib import Path
 
 from alembic import command
@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, pool
 
 from osezia.store.settings import Database
 
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _config(database_url: str) -> Config:
@@ -25,16 +25,9 @@ def _config(database_url: str) -> Config:
     return config
 
 
-def migrate(
-    database_url: str, revision: str = "head", logins: Mapping[str, str | None] | None = None
-) -> None:
-    """The global tables up to `revision`; at head, the login roles too (osezia.projections.roles:
-    `logins` maps reader, writer or service to a configured DATABASE_<KIND>_URL)."""
+def upgrade(database_url: str, revision: str = "head") -> None:
+    """The global tables up to `revision` (alembic's upgrade)."""
     command.upgrade(_config(database_url), revision)
-    if revision == "head":
-        from osezia.projections.roles import ensure_login_roles
-
-        ensure_login_roles(database_url, logins)
 
 
 def head_revision(database_url: str) -> str | None:
@@ -84,12 +77,8 @@ def read_model_head(database_url: str, schema: str) -> str | None:
     return ScriptDirectory.from_config(_read_model_config(database_url, schema)).get_current_head()
 
 
-def migrate_everything(
-    database_url: str, logins: Mapping[str, str | None] | None = None
-) -> list[str]:
-    """The global tables and roles, then every data schema in use; returns the data schemas
-    upgraded."""
-    migrate(database_url, logins=logins)
+def data_schemas_in_use(database_url: str) -> list[str]:
+    """The data schemas of the read model versions live or being built, in order."""
     engine = create_engine(
         Database.from_url(database_url).sqlalchemy_url(), poolclass=pool.NullPool
     )
@@ -101,20 +90,4 @@ def migrate_everything(
             ).fetchall()
     finally:
         engine.dispose()
-    schemas = [row[0] for row in rows]
-    for schema in schemas:
-        migrate_read_model_schema(database_url, schema)
-    asyncio.run(_refresh_views(database_url))
-    return schemas
-
-
-async def _refresh_views(database_url: str) -> None:
-    """Live versions serve the views of this release: new tables, columns and figures."""
-    from osezia.projections.connections import connect
-    from osezia.projections.targets import refresh_live_views
-
-    conn = await connect(database_url)
-    try:
-        await refresh_live_views(conn)
-    finally:
-        await conn.close()
+    return [row[0] for row in rows]
