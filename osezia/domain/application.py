@@ -1,41 +1,29 @@
-"""What every write application of osezia shares: one event log, idempotent commands, conflicts
-reported as errors, dates in events, and group commit."""
+"""What every write application of osezia shares: idempotent commands, conflicts reported as
+errors, facts dated, aggregates loaded for a tenant. The store under them (one event log, group
+commit, dates transcoded) is osezia.store.application."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
-from typing import Any, ClassVar, Protocol, TypeVar, cast
+from typing import ClassVar, Protocol, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import (
-    ApplicationRecorder,
-    IntegrityError,
-    JSONTranscoder,
-    Mapper,
-    Notification,
-    Recording,
-    Transcoding,
-)
+from eventsourcing.persistence import IntegrityError, Mapper
 from eventsourcing.utils import EnvType
 
 from osezia.domain.actors import ActorMapper
 from osezia.domain.calendar import PLAN_LAUNCH, Since, check_happened, today_in_france
 from osezia.domain.errors import Conflict, DomainError, IdempotencyKeyReused, NotFound
 from osezia.domain.personal import PersonalData, personal_data
-from osezia.store.groupcommit import GroupCommit
+from osezia.store.application import SharedLogApplication
 
 # Every id osezia derives from a natural key lives under this namespace.
 OSEZIA_NAMESPACE = uuid5(NAMESPACE_URL, "https://osezia.fr/ids")
-
-# Every application writes to and reads from the same log, so that one notification sequence
-# orders the whole platform's history (projections follow one position, not five).
-LOG_NAME = "osezia"
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R", UUID, None)
@@ -54,17 +42,6 @@ class Networks(Protocol):
     def is_live(self, app: PlatformApplication, slug: str) -> bool:
         """Whether ``slug`` is a registered network that is neither suspended nor gone."""
         ...
-
-
-class DateAsISO(Transcoding):
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
 
 
 class CommandReceipt(Aggregate):
@@ -102,28 +79,7 @@ def fingerprint(command: str, arguments: Sequence[object]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class _Collected(ProcessingEvent[UUID]):
-    """Collects the pending events of osezia's aggregates without the library's runtime Protocol
-    checks, which cost tens of microseconds each on Python 3.11, twice per saved aggregate."""
-
-    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
-        for obj in objs:
-            if isinstance(obj, Aggregate):
-                self.events.extend(obj.collect_events())
-                self.aggregates[obj.id] = obj
-            elif obj is not None:
-                super().collect_events(obj)
-        self.saved_kwargs.update(kwargs)
-
-
-def _project(aggregate: Any, domain_events: Iterable[Any]) -> Any:
-    """eventsourcing's project_aggregate without its per-event runtime Protocol assertion."""
-    for domain_event in domain_events:
-        aggregate = domain_event.mutate(aggregate)
-    return aggregate
-
-
-class PlatformApplication(Application[UUID]):
+class PlatformApplication(SharedLogApplication):
     """Base of the write applications: one verb-phrase method per command."""
 
     def __init__(
@@ -134,19 +90,12 @@ class PlatformApplication(Application[UUID]):
         networks: Networks | None = None,
         today: Callable[[], date] | None = None,
     ) -> None:
-        # Applications built to share another's store use its connections and its group
-        # commit, so that every command of the platform is batched with every other one.
-        self._shared = share_with
         self._networks: Networks | None = networks or (share_with._networks if share_with else None)
         # The date facts may not be after: the date in France (tests fix it).
         self.today: Callable[[], date] = today or (
             share_with.today if share_with else today_in_france
         )
-        super().__init__(env)
-        self._positions = threading.local()
-        self._group_commit: GroupCommit = (
-            share_with._group_commit if share_with else GroupCommit(self.recorder)
-        )
+        super().__init__(env, share_with=share_with)
 
     def happened(self, on: date, what: str, since: Since = PLAN_LAUNCH) -> date:
         """``on``, once checked as the date of a fact that happened (calendar.check_happened)."""
@@ -159,61 +108,9 @@ class PlatformApplication(Application[UUID]):
             raise TypeError("this application acts on companies: build it with networks=")
         return self._networks
 
-    def construct_env(self, name: str, env: EnvType | None = None) -> Any:
-        return super().construct_env(LOG_NAME, env)
-
-    def construct_factory(self, env: Any) -> Any:
-        return self._shared.factory if self._shared else super().construct_factory(env)
-
-    def construct_recorder(self) -> ApplicationRecorder:
-        return self._shared.recorder if self._shared else super().construct_recorder()
-
     def construct_mapper(self) -> Mapper[UUID]:
         # Every event records who decided it: see osezia.domain.actors.
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ActorMapper)
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-
-    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        # Application.save, with the collecting step above.
-        processing_event = _Collected()
-        processing_event.collect_events(*objs, **kwargs)
-        recordings = self._record(processing_event)
-        self._take_snapshots(processing_event)
-        self._notify(recordings)
-        self.notify(processing_event.events)
-        return recordings
-
-    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
-        if processing_event.tracking is not None:
-            return super()._record(processing_event)
-        events = processing_event.events
-        stored = [self.mapper.to_stored_event(e) for e in events]
-        ids = self._group_commit.insert(stored)
-        if ids:
-            self._positions.last = ids[-1]
-        return [
-            Recording(
-                domain_event,
-                Notification(
-                    id=notification_id,
-                    originator_id=s.originator_id,
-                    originator_version=s.originator_version,
-                    topic=s.topic,
-                    state=s.state,
-                ),
-            )
-            for domain_event, s, notification_id in zip(events, stored, ids, strict=True)
-        ]
-
-    def last_position(self) -> int:
-        """A consistency token for this thread's last command: the log position of the last
-        event it appended, or the head when it appended nothing (a repeated idempotent
-        command), which is at least as far as the first time's events."""
-        position: int | None = getattr(self._positions, "last", None)
-        return position if position is not None else (self.recorder.max_notification_id() or 0)
 
     def load(
         self,
@@ -227,7 +124,7 @@ class PlatformApplication(Application[UUID]):
         """The aggregate, if it exists, is a ``kind`` and belongs to ``tenant`` (or ``tenant``
         pilots every aggregate of that kind, as Bpifrance does diagnostics)."""
         try:
-            aggregate: object = self.repository.get(aggregate_id, projector_func=_project)
+            aggregate = self.replayed(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"no {label} with id {aggregate_id}") from None
         # A foreign tenant's id is reported as not found, not forbidden, so ids can't be probed.
@@ -238,7 +135,7 @@ class PlatformApplication(Application[UUID]):
 
     def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
         try:
-            aggregate: object = self.repository.get(aggregate_id, projector_func=_project)
+            aggregate = self.replayed(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None
@@ -257,7 +154,7 @@ class PlatformApplication(Application[UUID]):
         transaction), and the same command sent again with the same key returns that
         outcome and appends nothing.
         """
-        self._positions.last = None
+        self.forget_last_position()
         if idempotency_key is None:
             result, changed = run()
             self._save_or_conflict(changed)
