@@ -3,9 +3,10 @@
 An unexpected error is logged once, with its traceback and an id, and the client receives only
 that id and the request's id: enough for the operator to find it, nothing for an attacker to
 learn from. Expected errors (a DomainError, a refused value or document, a busy database) are
-the client's business: they are not logged. strawberry logs every error before the extensions
-present them; UNEXPECTED_ONLY, a filter on its logger, keeps only the unexpected ones, with the
-id that their presentation then reuses.
+the client's business: they are not logged. PresentErrors is strawberry's own MaskErrors
+extension, which masks what `is_unexpected` says, with our id and codes. strawberry's schema
+logs every error before the extensions present them; UNEXPECTED_ONLY, a filter on its logger,
+keeps only the unexpected ones, with the id that their masking then reuses.
 
 Two kinds of error carry an exception and are still the client's to read: a value the request
 gave that its type refuses (a variable of the wrong type, an Int beyond 32 bits, an unknown
@@ -19,11 +20,10 @@ import contextlib
 import logging
 import re
 import uuid
-from collections.abc import Iterator
 
 import asyncpg
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import MaskErrors
 
 from osezia.domain.errors import DomainError
 from osezia.observability.logs import current, note
@@ -41,6 +41,8 @@ RETRY_WHEN_BUSY_SECONDS = 5
 
 # graphql-core's "Did you mean …?" names fields, arguments, types and enum values of the schema.
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+# What a client reads of an unexpected error.
+MASKED = "Unexpected error (id {error_id}); the operator can look it up."
 
 
 class TemporarilyUnavailable(DomainError):
@@ -61,7 +63,7 @@ def busy() -> TemporarilyUnavailable:
 
 
 def is_expected(error: GraphQLError) -> bool:
-    """Whether the error is the client's to read (present gives it a code), not a fault."""
+    """Whether the error is the client's to read (`explained` gives it a code), not a fault."""
     original = error.original_error
     return (
         original is None
@@ -69,6 +71,11 @@ def is_expected(error: GraphQLError) -> bool:
         or is_transient(original)
         or (error.path is None and bool(error.nodes))
     )
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """A fault of ours: masked, with an id the operator finds in the log."""
+    return not is_expected(error)
 
 
 _ERROR_ID = "_osezia_error_id"
@@ -106,6 +113,16 @@ UNEXPECTED_ONLY = _UnexpectedOnly()
 
 
 def present(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
+    """The error as the client receives it: masked with an id when unexpected, else with its
+    code (see PresentErrors)."""
+    if is_expected(error):
+        return explained(error, suggestions=suggestions)
+    return masked(error)
+
+
+def explained(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
+    """An expected error with the code the client acts on; with `suggestions=False`, without
+    graphql-core's "Did you mean …?"."""
     original = error.original_error
     if original is None:  # syntax, validation and limit errors: about the query itself
         return error if suggestions else _without_suggestions(error)
@@ -113,11 +130,16 @@ def present(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
         return _coded(error, original.message, original.code)
     if is_transient(original):
         return _coded(error, busy().message, TemporarilyUnavailable.code)
-    if error.path is None and error.nodes:
-        # Raised at a place in the document before any field ran: a value the request gave
-        # (a literal or a variable) that its type refused while coercing it.
-        message = error.message if suggestions else SUGGESTION.sub("", error.message)
-        return _coded(error, message, "INVALID_VALUE")
+    # Raised at a place in the document before any field ran: a value the request gave (a
+    # literal or a variable) that its type refused while coercing it.
+    message = error.message if suggestions else SUGGESTION.sub("", error.message)
+    return _coded(error, message, "INVALID_VALUE")
+
+
+def masked(error: GraphQLError) -> GraphQLError:
+    """An unexpected error: logged once, with its traceback, and replaced by its id and the
+    request's id."""
+    original = error.original_error or error
     error_id, new = _error_id(original)
     note(error_id=error_id)
     if new:  # not already logged by strawberry's logger, through UNEXPECTED_ONLY
@@ -133,7 +155,7 @@ def present(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
     if request is not None:
         extensions["requestId"] = request.request_id
     return GraphQLError(
-        f"Unexpected error (id {error_id}); the operator can look it up.",
+        MASKED.format(error_id=error_id),
         nodes=error.nodes,
         path=error.path,
         extensions=extensions,
@@ -151,17 +173,24 @@ def _without_suggestions(error: GraphQLError) -> GraphQLError:
     return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=error.extensions)
 
 
-class PresentErrors(SchemaExtension):
-    """Presents every error of an operation; with `suggestions=False` (production), without
-    graphql-core's "Did you mean …?", which would spell out the schema that introspection
-    hides."""
+class PresentErrors(MaskErrors):
+    """strawberry's MaskErrors, masking the unexpected errors of an operation (and of each
+    streamed result) with an id, and presenting the expected ones with their code; with
+    `suggestions=False` (production), without graphql-core's "Did you mean …?", which would
+    spell out the schema that introspection hides."""
 
     def __init__(self, *, suggestions: bool = True) -> None:
-        super().__init__()
-        self._suggestions = suggestions
+        super().__init__(should_mask_error=is_unexpected, error_message=MASKED)
+        self.suggestions = suggestions
 
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [present(e, suggestions=self._suggestions) for e in result.errors]
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return masked(error)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        # MaskErrors passes the errors it does not mask through unchanged: ours get their code.
+        return [
+            self.anonymise_error(e)
+            if self.should_mask_error(e)
+            else explained(e, suggestions=self.suggestions)
+            for e in errors
+        ]

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import asyncpg
 import pytest
+import strawberry
 from graphql import GraphQLError, parse
+from strawberry.extensions import MaskErrors
 
 from osezia.domain.errors import InvalidValue
-from osezia.graphql.errors_extension import present
+from osezia.graphql.errors_extension import PresentErrors, present
 from osezia.graphql.scalars import decimal_of
 from osezia.graphql.schema import build_schema
 
@@ -80,6 +82,35 @@ def test_suggestions_are_dropped_when_asked() -> None:
     assert present(error, suggestions=False).message == (
         "Unknown argument 'regoin' on field 'Query.companies'."
     )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def broken(self) -> int | None:
+        raise RuntimeError("secret detail")
+
+    @strawberry.field
+    def refused(self) -> int | None:
+        raise InvalidValue("headcount must be whole")
+
+
+def test_the_extension_is_strawberrys_mask_errors_keeping_our_codes() -> None:
+    schema = strawberry.Schema(Query, extensions=[PresentErrors])
+
+    result = asyncio.run(schema.execute("{ broken refused }"))
+
+    assert issubclass(PresentErrors, MaskErrors)
+    assert result.errors is not None
+    masked, refused = sorted(result.errors, key=lambda e: str(e.path))
+    assert masked.extensions is not None
+    assert masked.extensions["code"] == "INTERNAL_ERROR"
+    assert masked.message == (
+        f"Unexpected error (id {masked.extensions['errorId']}); the operator can look it up."
+    )
+    assert "secret detail" not in masked.message
+    assert refused.extensions == {"code": InvalidValue.code}
+    assert refused.message == "headcount must be whole"
 
 
 @pytest.mark.parametrize(("text", "value"), [("12.5", Decimal("12.5")), ("0", 0), ("-3", -3)])
