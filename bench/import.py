@@ -5,7 +5,7 @@ Run by hand, never in the test run:  .venv/bin/python bench/import.py [--rows 50
 The script writes a CSV of trainings (90 % completed: about 1.9 events a row), recreates the
 database ``osezia_bench_import``, migrates it, and measures, in one run:
 
-- osezia: ``osezia.trainings.import_trainings`` over the file, as ``osezia import trainings``
+- osezia: ``osezia.domain.academie.trainings_import.import_trainings`` over the file, as ``osezia import trainings``
   runs it (parsing and checking every row, looking up what the log holds, building the stored
   events, bulk append); then the same file again, when every row is already present;
 - raw COPY: the same stored events, already in memory, copied (binary) into a plain table with
@@ -45,13 +45,14 @@ from eventsourcing.persistence import StoredEvent
 from machine import cpu_idle, recreate_database
 
 from osezia.domain.academie.application import Academie
+from osezia.domain.academie.trainings_file import COLUMNS, Training
+from osezia.domain.academie.trainings_import import TrainingImport, import_trainings
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren
 from osezia.projections.migrations import migrate
 from osezia.store.bulk import BulkAppender
 from osezia.store.settings import Database
-from osezia.trainings import COLUMNS, Training, TrainingImport, import_trainings
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DBNAME = "osezia_bench_import"

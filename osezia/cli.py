@@ -553,11 +553,12 @@ def _count_lines(path: str) -> int:
 
 
 def _import_trainings(settings: Settings, arguments: argparse.Namespace) -> int:
+    from osezia.domain.academie.trainings_file import BadFile
+    from osezia.domain.academie.trainings_import import Summary, import_trainings
     from osezia.domain.errors import DomainError
     from osezia.tenants.application import Tenants
     from osezia.tenants.model import TenantStatus
     from osezia.tenants.profiles import Profile
-    from osezia.trainings import BadFile, Summary, import_trainings
 
     url = _database_url(settings)
     slug: str = arguments.tenant

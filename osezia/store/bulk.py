@@ -58,6 +58,8 @@ def _packed(ids: Iterable[UUID]) -> bytes:
 Row = tuple[UUID, int, str, bytes]
 # The same with the originator id as its 16 bytes: what the import makes, no UUID object needed.
 KeyedRow = tuple[bytes, int, str, bytes]
+# The connection the bulk path writes over (its callers need not import psycopg).
+Connection = psycopg.Connection[Any]
 
 
 @dataclass(frozen=True)

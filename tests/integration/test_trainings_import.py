@@ -15,24 +15,26 @@ from hypothesis import strategies as st
 
 from osezia.domain.academie.application import Academie
 from osezia.domain.academie.model import Enrolment
+from osezia.domain.academie.trainings_file import (
+    COLUMNS,
+    BadFile,
+    Training,
+    enrolment_key,
+    parse_row,
+)
+from osezia.domain.academie.trainings_import import (
+    Summary,
+    TrainingImport,
+    completed_state,
+    enrolled_state,
+    import_trainings,
+    recorded_at,
+)
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.errors import DomainError, NotFound
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.platform import Platform
 from osezia.store.bulk import EVENTS_TABLE
-from osezia.trainings import (
-    COLUMNS,
-    BadFile,
-    Summary,
-    Training,
-    TrainingImport,
-    completed_state,
-    enrolled_state,
-    enrolment_key,
-    import_trainings,
-    parse_row,
-    recorded_at,
-)
 from tests.unit.conftest import MEMORY
 
 TODAY = date(2026, 3, 31)
