@@ -5,9 +5,10 @@ Run by hand, never in the test run:  .venv/bin/python bench/import.py [--rows 50
 The script writes a CSV of trainings (90 % completed: about 1.9 events a row), recreates the
 database ``osezia_bench_import``, migrates it, and measures, in one run:
 
-- osezia: ``osezia.domain.academie.trainings_import.import_trainings`` over the file, as ``osezia import trainings``
-  runs it (parsing and checking every row, looking up what the log holds, building the stored
-  events, bulk append); then the same file again, when every row is already present;
+- osezia: ``import_trainings`` (osezia.domain.academie.trainings_import) over the file, as
+  ``osezia import trainings`` runs it (parsing and checking every row, looking up what the log
+  holds, building the stored events, bulk append); then the same file again, when every row is
+  already present;
 - raw COPY: the same stored events, already in memory, copied (binary) into a plain table with
   no key and no index: the physical limit of this machine for these bytes;
 - eventsourcing: the same stored events through the library's own recorder,
