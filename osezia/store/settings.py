@@ -1,4 +1,5 @@
-"""Settings, read once from the environment and checked at start with a clear message."""
+"""Settings, read once from the environment (pydantic-settings) and checked at start: a value
+osezia cannot use is a SettingsError whose message names the variable and what is expected."""
 
 from __future__ import annotations
 
@@ -7,7 +8,24 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticUseDefault
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 # Seconds a connection to PostgreSQL may take to open (libpq's connect_timeout, asyncpg's
 # timeout): a database that is down or does not answer is reported, not waited for.
@@ -138,55 +156,407 @@ DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_MAX_TOKEN_LIFETIME = 3600  # seconds
 DEFAULT_SECRET_OVERLAP = 86_400  # seconds an old client secret keeps working after a rotation
 DEFAULT_REBUILD_LEASE = 45  # seconds
+SESSION_SECRET_MIN_LENGTH = 32
+METRICS_TOKEN_MIN_LENGTH = 16
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str | None
-    redis_url: str | None
-    host: str
-    port: int
-    environment: str
+def _variable(info: ValidationInfo) -> str:
+    """The environment variable a field is read from."""
+    name = info.field_name or ""
+    alias = Settings.model_fields[name].validation_alias if name else None
+    return alias if isinstance(alias, str) else name
+
+
+def _empty_is_unset(value: object) -> object:
+    """Set but empty is as if unset: the default (a blank line in an env file)."""
+    if value == "":
+        raise PydanticUseDefault
+    return value
+
+
+# Last in an Annotated[...]: pydantic runs before-validators from the last to the first.
+EmptyIsUnset = BeforeValidator(_empty_is_unset)
+
+
+def _whole(low: int, high: int, *, unit: str = "seconds") -> BeforeValidator:
+    """A whole number in plain ASCII digits from `low` to `high` (int() would take '²' or
+    full-width digits)."""
+
+    def check(value: object, info: ValidationInfo) -> int:
+        if isinstance(value, int):  # given in code, not read from the environment
+            return value
+        text = str(value)
+        if text.isascii() and text.isdigit() and low <= int(text) <= high:
+            return int(text)
+        per = " per minute" if unit == "requests" else ""
+        default = Settings.model_fields[info.field_name or ""].default
+        raise ValueError(
+            f"{_variable(info)} must be a number of {unit}{per} from {low} to {high} "
+            f"(default {default}), got {text!r}"
+        )
+
+    return BeforeValidator(check)
+
+
+def _tcp_port(value: object, info: ValidationInfo) -> int:
+    if isinstance(value, int):  # given in code, not read from the environment
+        return value
+    text = str(value)
+    if text.isascii() and text.isdigit() and 0 < int(text) < 65536:
+        return int(text)
+    raise ValueError(f"{_variable(info)} must be a TCP port (1–65535), got {text!r}")
+
+
+def _one_of(*choices: str) -> BeforeValidator:
+    def check(value: object, info: ValidationInfo) -> object:
+        if value in choices:
+            return value
+        allowed = " or ".join(repr(c) for c in choices)
+        raise ValueError(f"{_variable(info)} must be {allowed}, got {value!r}")
+
+    return BeforeValidator(check)
+
+
+def _flag(value: object, info: ValidationInfo) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value not in {"0", "1"}:
+        raise ValueError(f"{_variable(info)} must be 0 or 1, got {value!r}")
+    return value == "1"
+
+
+def _database_url(value: object, info: ValidationInfo) -> object:
+    """A postgresql:// URL, checked now rather than at the first query; empty is unset."""
+    if value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            Database.from_url(value)
+        except SettingsError as error:
+            raise ValueError(str(error).replace("DATABASE_URL", _variable(info))) from None
+    return value
+
+
+def _secret(minimum: int, what: str, *, ascii_only: bool = False) -> BeforeValidator:
+    def check(value: object, info: ValidationInfo) -> object:
+        if value == "" or value is None:
+            return None
+        text = str(value)
+        if len(text) < minimum or (ascii_only and not (text.isascii() and text.isprintable())):
+            kind = "printable ASCII characters" if ascii_only else "characters"
+            raise ValueError(f"{_variable(info)} must be at least {minimum} {kind}: {what}")
+        return text
+
+    return BeforeValidator(check)
+
+
+def _comma_separated(value: object) -> tuple[Any, ...]:
+    if isinstance(value, str):
+        return tuple(t.strip() for t in value.split(",") if t.strip())
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
+
+
+def _proxies(value: object) -> object:
+    """Comma-separated addresses or networks (10.0.0.0/8) of the proxies in front of osezia."""
+    networks = []
+    for item in _comma_separated(value):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(
+                "OSEZIA_TRUSTED_PROXIES must list IP addresses or networks such as 10.0.0.0/8, "
+                f"got {item!r}"
+            ) from None
+    return tuple(networks)
+
+
+def _origins(value: object) -> object:
+    """Comma-separated: "*" for any page, or origins such as https://app.example.org."""
+    origins = _comma_separated(value)
+    for origin in origins:
+        if origin != "*" and not _is_origin(origin):
+            raise ValueError(
+                "OSEZIA_ALLOWED_ORIGINS must list origins such as https://app.example.org "
+                f"(scheme, host and optional port, nothing after), or *, got {origin!r}"
+            )
+    return origins
+
+
+def _redis_url(value: object) -> object:
+    """REDIS_URL, or None when it is not set. Set but empty is a mistake (a blank line in an
+    env file, a variable left over from a template), never a quiet fallback to no Redis."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        raise ValueError("REDIS_URL is set but empty: unset it or give a redis:// URL")
+    if not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"REDIS_URL must start with redis://, got {value!r}")
+    return value
+
+
+def _http_url(url: str, name: str, *, https: bool) -> str:
+    parts = urlsplit(url)
+    schemes = {"https"} if https else {"http", "https"}
+    if parts.scheme not in schemes or not parts.hostname or parts.query or parts.fragment:
+        wanted = "an https:// URL" if https else "an http(s):// URL"
+        raise ValueError(f"{name} must be {wanted} with no query or fragment, got {url!r}")
+    return url
+
+
+def _public_url(value: str, info: ValidationInfo) -> str:
+    """An https:// URL in production (tokens could be replaced on the way over plain HTTP)."""
+    production = info.data.get("environment") == "production"
+    return _http_url(value, "OSEZIA_PUBLIC_URL", https=production).rstrip("/")
+
+
+def _default_public_url(data: dict[str, Any]) -> str:
+    host = data.get("host", "127.0.0.1")
+    return f"http://{'127.0.0.1' if host in {'0.0.0.0', '::', ''} else host}:{data.get('port')}"
+
+
+def _audience(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            raise ValueError("OSEZIA_AUDIENCE must not be empty (default: osezia-api)")
+    return value
+
+
+def _replaced_issuer(value: object) -> object:
+    if value:
+        raise ValueError(
+            "OSEZIA_ISSUER was replaced by OSEZIA_PUBLIC_URL: set OSEZIA_PUBLIC_URL to the "
+            "address clients reach osezia at (it becomes the tokens' issuer)"
+        )
+    return None
+
+
+def _env(name: str, **more: Any) -> Any:
+    """A field read from the environment variable `name`."""
+    return Field(validation_alias=name, **more)
+
+
+# Each field is the environment variable its alias names; `load_settings` reads them all,
+# once, and the checks below run in the order of the fields (a later one may use an earlier
+# one's value, such as OSEZIA_ENV for the https:// rule).
+class Settings(BaseSettings):
+    """osezia's settings, from the environment (pydantic-settings), checked at start."""
+
+    model_config = SettingsConfigDict(
+        case_sensitive=True,
+        frozen=True,
+        validate_by_name=True,
+        enable_decoding=False,  # lists are comma-separated, not JSON
+        validate_default=False,  # the defaults are valid; the checks are for what is given
+        extra="ignore",
+    )
+
+    port: Annotated[int, BeforeValidator(_tcp_port)] = _env("OSEZIA_PORT", default=8000)
+    environment: Annotated[
+        Literal["development", "production"], _one_of("development", "production")
+    ] = _env("OSEZIA_ENV", default="development")
+    database_url: Annotated[str | None, BeforeValidator(_database_url)] = _env(
+        "DATABASE_URL", default=None
+    )
+    redis_url: Annotated[str | None, BeforeValidator(_redis_url)] = _env("REDIS_URL", default=None)
+    # Refused with its successor named; never set on a valid Settings.
+    replaced_issuer: Annotated[None, BeforeValidator(_replaced_issuer)] = _env(
+        "OSEZIA_ISSUER", default=None, exclude=True, repr=False
+    )
+    audience: Annotated[str, BeforeValidator(_audience)] = _env(
+        "OSEZIA_AUDIENCE", default="osezia-api"
+    )
+    token_lifetime: Annotated[int, _whole(60, 3600)] = _env("OSEZIA_TOKEN_LIFETIME", default=900)
+    # An access token valid for longer than this is refused, ours and an OpenID provider's.
+    max_token_lifetime: Annotated[int, _whole(60, 86_400), EmptyIsUnset] = _env(
+        "OSEZIA_MAX_TOKEN_LIFETIME", default=DEFAULT_MAX_TOKEN_LIFETIME
+    )
+    dev_tenant_header: Annotated[bool, BeforeValidator(_flag), EmptyIsUnset] = _env(
+        "OSEZIA_DEV_TENANT_HEADER", default=False
+    )
+    host: str = _env("OSEZIA_HOST", default="127.0.0.1")
     # Where clients reach osezia: the tokens' `iss`, the token endpoint that `private_key_jwt`
     # assertions name as `aud`, the address the CLI prints. Never taken from request headers.
-    public_url: str = "http://127.0.0.1:8000"
-    audience: str = "osezia-api"
-    token_lifetime: int = 900  # seconds
-    # An access token valid for longer than this is refused, ours and an OpenID provider's.
-    max_token_lifetime: int = DEFAULT_MAX_TOKEN_LIFETIME
-    secret_overlap: int = DEFAULT_SECRET_OVERLAP
+    # Default: where the server listens; required in production.
+    public_url: Annotated[str, AfterValidator(_public_url), EmptyIsUnset] = _env(
+        "OSEZIA_PUBLIC_URL", default_factory=_default_public_url
+    )
+    # An external OpenID Connect provider whose access tokens the API accepts (`oidc`).
+    oidc_issuer: Annotated[str | None, EmptyIsUnset] = _env("OSEZIA_OIDC_ISSUER", default=None)
+    oidc_jwks_url: Annotated[str | None, EmptyIsUnset] = _env("OSEZIA_OIDC_JWKS_URL", default=None)
+    oidc_audience: Annotated[str | None, EmptyIsUnset] = _env("OSEZIA_OIDC_AUDIENCE", default=None)
+    oidc_tenant_claim: Annotated[str, EmptyIsUnset] = _env(
+        "OSEZIA_OIDC_TENANT_CLAIM", default="osezia_tenant"
+    )
+    oidc_roles_claim: Annotated[str, EmptyIsUnset] = _env(
+        "OSEZIA_OIDC_ROLES_CLAIM", default="osezia_roles"
+    )
+    oidc_client_id: Annotated[str | None, EmptyIsUnset] = _env(
+        "OSEZIA_OIDC_CLIENT_ID", default=None
+    )
+    oidc_client_secret: Annotated[str | None, EmptyIsUnset] = _env(
+        "OSEZIA_OIDC_CLIENT_SECRET", default=None, repr=False
+    )
+    oidc_metadata_url: Annotated[str | None, EmptyIsUnset] = _env(
+        "OSEZIA_OIDC_METADATA_URL", default=None
+    )
+    oidc_scopes: Annotated[str, EmptyIsUnset] = _env("OSEZIA_OIDC_SCOPES", default="openid profile")
+    secret_overlap: Annotated[int, _whole(0, 30 * 86_400), EmptyIsUnset] = _env(
+        "OSEZIA_SECRET_OVERLAP", default=DEFAULT_SECRET_OVERLAP
+    )
     # Requests per minute to /oauth/token, per client id and per source address.
-    token_rate_per_client: int = 60
-    token_rate_per_address: int = 300
+    token_rate_per_client: Annotated[int, _whole(1, 100_000, unit="requests"), EmptyIsUnset] = _env(
+        "OSEZIA_TOKEN_RATE_PER_CLIENT", default=60
+    )
+    token_rate_per_address: Annotated[int, _whole(1, 100_000, unit="requests"), EmptyIsUnset] = (
+        _env("OSEZIA_TOKEN_RATE_PER_ADDRESS", default=300)
+    )
     # Peers whose X-Forwarded-For is believed (a load balancer's addresses); nobody else's is.
-    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    trusted_proxies: Annotated[tuple[Network, ...], BeforeValidator(_proxies)] = _env(
+        "OSEZIA_TRUSTED_PROXIES", default=()
+    )
     # How long a worker's run holds a rebuild (arq's job timeout): a dead worker's rebuild is
     # taken over this long, plus 10 s, after it died.
-    rebuild_lease_seconds: int = DEFAULT_REBUILD_LEASE
+    rebuild_lease_seconds: Annotated[int, _whole(4, 3600), EmptyIsUnset] = _env(
+        "OSEZIA_REBUILD_LEASE", default=DEFAULT_REBUILD_LEASE
+    )
     # Signs the dashboard's session cookie (a person signed in through the OpenID provider);
     # required in production when people sign in. Kept out of the repr, like a password.
-    session_secret: str | None = field(default=None, repr=False)
-    dev_tenant_header: bool = False
-    oidc: OidcProvider | None = None
-    response_cache: bool = True
+    session_secret: Annotated[
+        str | None,
+        _secret(
+            SESSION_SECRET_MIN_LENGTH, "a random secret that signs the dashboard's session cookie"
+        ),
+    ] = _env("OSEZIA_SESSION_SECRET", default=None, repr=False)
+    response_cache: Annotated[bool, BeforeValidator(_flag), EmptyIsUnset] = _env(
+        "OSEZIA_RESPONSE_CACHE", default=True
+    )
     # A bearer token Prometheus sends to read /metrics; kept out of the repr, like a password.
-    metrics_token: str | None = field(default=None, repr=False)
-    allowed_origins: tuple[str, ...] = ()  # pages that may open a websocket, besides our own
+    metrics_token: Annotated[
+        str | None,
+        _secret(
+            METRICS_TOKEN_MIN_LENGTH,
+            "a random secret that Prometheus sends as a bearer token",
+            ascii_only=True,
+        ),
+    ] = _env("OSEZIA_METRICS_TOKEN", default=None, repr=False)
+    # Pages that may open a websocket, besides our own.
+    allowed_origins: Annotated[tuple[str, ...], BeforeValidator(_origins)] = _env(
+        "OSEZIA_ALLOWED_ORIGINS", default=()
+    )
+    # A larger request body is refused (413) unread.
+    max_body_bytes: Annotated[int, _whole(1024, 1024**3, unit="bytes"), EmptyIsUnset] = _env(
+        "OSEZIA_MAX_BODY_BYTES", default=DEFAULT_MAX_BODY_BYTES
+    )
     # Login roles managed outside osezia, in place of those derived from DATABASE_URL
     # (osezia.projections.roles); kept out of the repr, like passwords.
-    reader_url: str | None = field(default=None, repr=False)
-    writer_url: str | None = field(default=None, repr=False)
-    service_url: str | None = field(default=None, repr=False)
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # a larger request body is refused (413) unread
+    reader_url: Annotated[str | None, BeforeValidator(_database_url)] = _env(
+        "DATABASE_READER_URL", default=None, repr=False
+    )
+    writer_url: Annotated[str | None, BeforeValidator(_database_url)] = _env(
+        "DATABASE_WRITER_URL", default=None, repr=False
+    )
+    service_url: Annotated[str | None, BeforeValidator(_database_url)] = _env(
+        "DATABASE_SERVICE_URL", default=None, repr=False
+    )
     # "json": one JSON object a line (the default in production); "text": for a person's terminal.
-    log_format: str = "text"
+    log_format: Annotated[Literal["json", "text"], _one_of("json", "text"), EmptyIsUnset] = _env(
+        "OSEZIA_LOG_FORMAT",
+        default_factory=lambda data: "json" if data.get("environment") == "production" else "text",
+    )
     # The port on which `osezia project` and `osezia worker` serve /metrics and /healthz;
     # None: the role's own default.
-    metrics_port: int | None = None
+    metrics_port: Annotated[int | None, BeforeValidator(_tcp_port), EmptyIsUnset] = _env(
+        "OSEZIA_METRICS_PORT", default=None
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The values given, then the environment; no .env file, no secrets directory."""
+        return init_settings, env_settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _public_url_in_production(cls, data: Any) -> Any:
+        """Before any field's check: an empty OSEZIA_PUBLIC_URL is as missing as an unset one."""
+
+        def given(name: str) -> Any:
+            return data.get(name) or data.get(cls.model_fields[name].validation_alias)
+
+        production = isinstance(data, dict) and given("environment") == "production"
+        if production and not given("public_url"):
+            raise ValueError(
+                "OSEZIA_PUBLIC_URL is required with OSEZIA_ENV=production: the https:// "
+                "address clients reach osezia at, such as https://osezia.example.gouv.fr"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.token_lifetime > self.max_token_lifetime:
+            raise ValueError(
+                f"OSEZIA_TOKEN_LIFETIME ({self.token_lifetime} s) exceeds "
+                f"OSEZIA_MAX_TOKEN_LIFETIME ({self.max_token_lifetime} s): the tokens osezia "
+                "issues would be refused by osezia itself"
+            )
+        if self.dev_tenant_header and self.is_production:
+            raise ValueError(
+                "OSEZIA_DEV_TENANT_HEADER=1 is refused with OSEZIA_ENV=production: "
+                "in production the API accepts access tokens only"
+            )
+        if (self.oidc_issuer is None) != (self.oidc_jwks_url is None):
+            raise ValueError(
+                "OSEZIA_OIDC_ISSUER and OSEZIA_OIDC_JWKS_URL go together: set both to accept an "
+                "OpenID Connect provider's tokens, or neither"
+            )
+        if self.oidc_jwks_url is not None:
+            # Keys fetched over plain HTTP could be replaced on the way: production requires TLS.
+            _http_url(self.oidc_jwks_url, "OSEZIA_OIDC_JWKS_URL", https=self.is_production)
+            if self.oidc_metadata_url is not None:
+                _http_url(
+                    self.oidc_metadata_url, "OSEZIA_OIDC_METADATA_URL", https=self.is_production
+                )
+        if (
+            self.is_production
+            and self.oidc is not None
+            and self.oidc_client_id
+            and not self.session_secret
+        ):
+            raise ValueError(
+                "OSEZIA_SESSION_SECRET is required with OSEZIA_OIDC_CLIENT_ID in production: "
+                "every replica signs the dashboard's session cookie with it"
+            )
+        return self
 
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def oidc(self) -> OidcProvider | None:
+        """The OpenID Connect provider whose access tokens the API accepts, if any."""
+        if self.oidc_issuer is None or self.oidc_jwks_url is None:
+            return None
+        return OidcProvider(
+            issuer=self.oidc_issuer,
+            jwks_url=self.oidc_jwks_url,
+            audience=self.oidc_audience or self.audience,
+            tenant_claim=self.oidc_tenant_claim,
+            roles_claim=self.oidc_roles_claim,
+            client_id=self.oidc_client_id,
+            client_secret=self.oidc_client_secret,
+            metadata_url=self.oidc_metadata_url,
+            scopes=self.oidc_scopes,
+        )
 
     @property
     def role_urls(self) -> dict[str, str | None]:
@@ -203,138 +573,39 @@ class Settings:
         return self.public_url.rstrip("/") + "/oauth/token"
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    env = os.environ if environ is None else environ
-    port_text = env.get("OSEZIA_PORT", "8000")
-    if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
-        raise SettingsError(f"OSEZIA_PORT must be a TCP port (1–65535), got {port_text!r}")
-    environment = env.get("OSEZIA_ENV", "development")
-    if environment not in {"development", "production"}:
-        raise SettingsError(
-            f"OSEZIA_ENV must be 'development' or 'production', got {environment!r}"
-        )
-    database_url = env.get("DATABASE_URL") or None
-    if database_url is not None:
-        Database.from_url(database_url)  # fail now, with the message, not at first query
-    redis_url = _redis_url(env)
-    if env.get("OSEZIA_ISSUER"):
-        raise SettingsError(
-            "OSEZIA_ISSUER was replaced by OSEZIA_PUBLIC_URL: set OSEZIA_PUBLIC_URL to the "
-            "address clients reach osezia at (it becomes the tokens' issuer)"
-        )
-    audience = env.get("OSEZIA_AUDIENCE", "osezia-api").strip()
-    if not audience:
-        raise SettingsError("OSEZIA_AUDIENCE must not be empty (default: osezia-api)")
-    lifetime_text = env.get("OSEZIA_TOKEN_LIFETIME", "900")
-    if not (lifetime_text.isascii() and lifetime_text.isdigit()) or not (
-        60 <= int(lifetime_text) <= 3600
-    ):
-        raise SettingsError(
-            f"OSEZIA_TOKEN_LIFETIME must be a number of seconds from 60 to 3600, "
-            f"got {lifetime_text!r}"
-        )
-    max_lifetime = _seconds(
-        env, "OSEZIA_MAX_TOKEN_LIFETIME", DEFAULT_MAX_TOKEN_LIFETIME, low=60, high=86_400
-    )
-    if int(lifetime_text) > max_lifetime:
-        raise SettingsError(
-            f"OSEZIA_TOKEN_LIFETIME ({lifetime_text} s) exceeds OSEZIA_MAX_TOKEN_LIFETIME "
-            f"({max_lifetime} s): the tokens osezia issues would be refused by osezia itself"
-        )
-    dev_header = env.get("OSEZIA_DEV_TENANT_HEADER", "0") or "0"
-    if dev_header not in {"0", "1"}:
-        raise SettingsError(f"OSEZIA_DEV_TENANT_HEADER must be 0 or 1, got {dev_header!r}")
-    if dev_header == "1" and environment == "production":
-        raise SettingsError(
-            "OSEZIA_DEV_TENANT_HEADER=1 is refused with OSEZIA_ENV=production: "
-            "in production the API accepts access tokens only"
-        )
-    host = env.get("OSEZIA_HOST", "127.0.0.1")
-    if environment == "production" and not env.get("OSEZIA_PUBLIC_URL"):
-        raise SettingsError(
-            "OSEZIA_PUBLIC_URL is required with OSEZIA_ENV=production: the https:// address "
-            "clients reach osezia at, such as https://osezia.example.gouv.fr"
-        )
-    default_url = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::', ''} else host}:{port_text}"
-    public_url = _http_url(
-        env, "OSEZIA_PUBLIC_URL", default_url, https=environment == "production"
-    ).rstrip("/")
-    oidc = _oidc_provider(env, audience, production=environment == "production")
-    if (
-        environment == "production"
-        and oidc is not None
-        and oidc.client_id
-        and not env.get("OSEZIA_SESSION_SECRET")
-    ):
-        raise SettingsError(
-            "OSEZIA_SESSION_SECRET is required with OSEZIA_OIDC_CLIENT_ID in production: "
-            "every replica signs the dashboard's session cookie with it"
-        )
-    return Settings(
-        database_url=database_url,
-        redis_url=redis_url,
-        host=host,
-        port=int(port_text),
-        environment=environment,
-        public_url=public_url,
-        audience=audience,
-        token_lifetime=int(lifetime_text),
-        max_token_lifetime=max_lifetime,
-        secret_overlap=_seconds(
-            env, "OSEZIA_SECRET_OVERLAP", DEFAULT_SECRET_OVERLAP, low=0, high=30 * 86_400
-        ),
-        token_rate_per_client=_seconds(
-            env, "OSEZIA_TOKEN_RATE_PER_CLIENT", 60, low=1, high=100_000, unit="requests"
-        ),
-        token_rate_per_address=_seconds(
-            env, "OSEZIA_TOKEN_RATE_PER_ADDRESS", 300, low=1, high=100_000, unit="requests"
-        ),
-        trusted_proxies=_trusted_proxies(env),
-        rebuild_lease_seconds=_seconds(
-            env, "OSEZIA_REBUILD_LEASE", DEFAULT_REBUILD_LEASE, low=4, high=3600
-        ),
-        session_secret=_session_secret(env),
-        dev_tenant_header=dev_header == "1",
-        oidc=oidc,
-        response_cache=_flag(env, "OSEZIA_RESPONSE_CACHE", default="1"),
-        metrics_token=_metrics_token(env),
-        allowed_origins=_origins(env),
-        max_body_bytes=_max_body_bytes(env),
-        reader_url=_role_url(env, "DATABASE_READER_URL"),
-        writer_url=_role_url(env, "DATABASE_WRITER_URL"),
-        service_url=_role_url(env, "DATABASE_SERVICE_URL"),
-        log_format=_log_format(env, production=environment == "production"),
-        metrics_port=_optional_port(env, "OSEZIA_METRICS_PORT"),
-    )
+class _Given(EnvSettingsSource):
+    """The environment source, over a mapping given instead of os.environ."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(Settings)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return dict(self._environ)
 
 
-def _log_format(env: Mapping[str, str], *, production: bool) -> str:
-    text = env.get("OSEZIA_LOG_FORMAT") or ("json" if production else "text")
-    if text not in {"json", "text"}:
-        raise SettingsError(f"OSEZIA_LOG_FORMAT must be 'json' or 'text', got {text!r}")
-    return text
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Every setting, from `environ` (default: the process's environment), checked; a value
+    osezia cannot use is a SettingsError naming its variable."""
+    try:
+        if environ is None:
+            return Settings()
+        return Settings(_build_sources=((_Given(environ),), {}))  # type: ignore[call-arg]
+    except ValidationError as invalid:
+        raise SettingsError(_message(invalid)) from None
 
 
-def _optional_port(env: Mapping[str, str], name: str) -> int | None:
-    text = env.get(name)
-    if not text:
-        return None
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
-        raise SettingsError(f"{name} must be a TCP port (1–65535), got {text!r}")
-    return int(text)
-
-
-def _redis_url(env: Mapping[str, str]) -> str | None:
-    """REDIS_URL, or None when it is not set. Set but empty is a mistake (a blank line in an
-    env file, a variable left over from a template), never a quiet fallback to no Redis."""
-    if "REDIS_URL" not in env:
-        return None
-    url = env["REDIS_URL"]
-    if not url.strip():
-        raise SettingsError("REDIS_URL is set but empty: unset it or give a redis:// URL")
-    if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise SettingsError(f"REDIS_URL must start with redis://, got {url!r}")
-    return url
+def _message(invalid: ValidationError) -> str:
+    """The first error, as the validator worded it, or pydantic's with the variable named."""
+    for error in invalid.errors():
+        if error["type"] == "default_factory_not_called":
+            continue  # follows from an earlier error
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, ValueError):
+            return str(cause)
+        where = ".".join(str(part) for part in error["loc"])
+        return f"{where}: {error['msg']}, got {error.get('input')!r}"
+    return str(invalid)
 
 
 DATABASE_URL_REQUIRED = (
@@ -348,147 +619,6 @@ def require_database_url(settings: Settings) -> None:
     PostgreSQL there would write the plan's records into one container's disk, out of sight."""
     if settings.is_production and settings.database_url is None:
         raise SettingsError(DATABASE_URL_REQUIRED)
-
-
-def _role_url(env: Mapping[str, str], name: str) -> str | None:
-    url = env.get(name) or None
-    if url is not None:
-        try:
-            Database.from_url(url)
-        except SettingsError as error:
-            raise SettingsError(str(error).replace("DATABASE_URL", name)) from None
-    return url
-
-
-def _http_url(env: Mapping[str, str], name: str, default: str, *, https: bool) -> str:
-    url = env.get(name) or default
-    parts = urlsplit(url)
-    schemes = {"https"} if https else {"http", "https"}
-    if parts.scheme not in schemes or not parts.hostname or parts.query or parts.fragment:
-        wanted = "an https:// URL" if https else "an http(s):// URL"
-        raise SettingsError(f"{name} must be {wanted} with no query or fragment, got {url!r}")
-    return url
-
-
-def _oidc_provider(
-    env: Mapping[str, str], audience: str, *, production: bool
-) -> OidcProvider | None:
-    issuer = env.get("OSEZIA_OIDC_ISSUER") or None
-    jwks_url = env.get("OSEZIA_OIDC_JWKS_URL") or None
-    if issuer is None and jwks_url is None:
-        return None
-    if issuer is None or jwks_url is None:
-        raise SettingsError(
-            "OSEZIA_OIDC_ISSUER and OSEZIA_OIDC_JWKS_URL go together: set both to accept an "
-            "OpenID Connect provider's tokens, or neither"
-        )
-    # Keys fetched over plain HTTP could be replaced on the way: production requires TLS.
-    return OidcProvider(
-        issuer=issuer,
-        jwks_url=_http_url(env, "OSEZIA_OIDC_JWKS_URL", jwks_url, https=production),
-        audience=env.get("OSEZIA_OIDC_AUDIENCE") or audience,
-        tenant_claim=env.get("OSEZIA_OIDC_TENANT_CLAIM") or "osezia_tenant",
-        roles_claim=env.get("OSEZIA_OIDC_ROLES_CLAIM") or "osezia_roles",
-        client_id=env.get("OSEZIA_OIDC_CLIENT_ID") or None,
-        client_secret=env.get("OSEZIA_OIDC_CLIENT_SECRET") or None,
-        metadata_url=(
-            _http_url(env, "OSEZIA_OIDC_METADATA_URL", "", https=production)
-            if env.get("OSEZIA_OIDC_METADATA_URL")
-            else None
-        ),
-        scopes=env.get("OSEZIA_OIDC_SCOPES") or "openid profile",
-    )
-
-
-def _seconds(
-    env: Mapping[str, str], name: str, default: int, *, low: int, high: int, unit: str = "seconds"
-) -> int:
-    """A whole number from ``low`` to ``high`` (seconds, or requests per minute)."""
-    text = env.get(name) or str(default)
-    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
-        per = " per minute" if unit == "requests" else ""
-        raise SettingsError(
-            f"{name} must be a number of {unit}{per} from {low} to {high} (default {default}), "
-            f"got {text!r}"
-        )
-    return int(text)
-
-
-def _trusted_proxies(
-    env: Mapping[str, str],
-) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    """Comma-separated addresses or networks (10.0.0.0/8) of the proxies in front of osezia."""
-    networks = []
-    for text in (t.strip() for t in env.get("OSEZIA_TRUSTED_PROXIES", "").split(",")):
-        if not text:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(text, strict=False))
-        except ValueError:
-            raise SettingsError(
-                "OSEZIA_TRUSTED_PROXIES must list IP addresses or networks such as 10.0.0.0/8, "
-                f"got {text!r}"
-            ) from None
-    return tuple(networks)
-
-
-SESSION_SECRET_MIN_LENGTH = 32
-
-
-def _session_secret(env: Mapping[str, str]) -> str | None:
-    secret = env.get("OSEZIA_SESSION_SECRET") or None
-    if secret is not None and len(secret) < SESSION_SECRET_MIN_LENGTH:
-        raise SettingsError(
-            f"OSEZIA_SESSION_SECRET must be at least {SESSION_SECRET_MIN_LENGTH} characters: "
-            "a random secret that signs the dashboard's session cookie"
-        )
-    return secret
-
-
-def _flag(env: Mapping[str, str], name: str, *, default: str) -> bool:
-    value = env.get(name) or default
-    if value not in {"0", "1"}:
-        raise SettingsError(f"{name} must be 0 or 1, got {value!r}")
-    return value == "1"
-
-
-def _max_body_bytes(env: Mapping[str, str]) -> int:
-    text = env.get("OSEZIA_MAX_BODY_BYTES") or str(DEFAULT_MAX_BODY_BYTES)
-    if not (text.isascii() and text.isdigit()) or not 1024 <= int(text) <= 1024**3:
-        raise SettingsError(
-            f"OSEZIA_MAX_BODY_BYTES must be a number of bytes from 1024 to 1073741824 "
-            f"(default {DEFAULT_MAX_BODY_BYTES}), got {text!r}"
-        )
-    return int(text)
-
-
-METRICS_TOKEN_MIN_LENGTH = 16
-
-
-def _metrics_token(env: Mapping[str, str]) -> str | None:
-    token = env.get("OSEZIA_METRICS_TOKEN") or None
-    if token is not None and (
-        len(token) < METRICS_TOKEN_MIN_LENGTH or not (token.isascii() and token.isprintable())
-    ):
-        raise SettingsError(
-            f"OSEZIA_METRICS_TOKEN must be at least {METRICS_TOKEN_MIN_LENGTH} printable ASCII "
-            "characters: a random secret that Prometheus sends as a bearer token"
-        )
-    return token
-
-
-def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
-    """Comma-separated: "*" for any page, or origins such as https://app.example.org."""
-    origins = []
-    for origin in (o.strip() for o in env.get("OSEZIA_ALLOWED_ORIGINS", "").split(",")):
-        if origin and origin != "*" and not _is_origin(origin):
-            raise SettingsError(
-                "OSEZIA_ALLOWED_ORIGINS must list origins such as https://app.example.org "
-                f"(scheme, host and optional port, nothing after), or *, got {origin!r}"
-            )
-        if origin:
-            origins.append(origin)
-    return tuple(origins)
 
 
 def _is_origin(text: str) -> bool:

@@ -1,4 +1,5 @@
-"""The arq worker: `osezia worker` runs it against REDIS_URL."""
+"""The arq worker: `osezia worker` runs it against REDIS_URL, with the settings the command
+read (osezia.store.settings); the worker reads no environment variable of its own."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from osezia.projections.connections import connect
 from osezia.projections.runner import close_or_drop
 from osezia.projections.targets import Targets
 from osezia.store.embedded import resolve_database_url
-from osezia.store.settings import Database, load_settings
+from osezia.store.settings import Database, Settings, load_settings
 from osezia.tenants.application import Tenants
 from osezia.workers import jobs, metrics
 from osezia.workers.process import Backoff, configure_logging, start_probe
@@ -28,7 +29,7 @@ log = logging.getLogger("osezia.worker")
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    settings = load_settings()
+    settings: Settings = ctx["settings"]
     configure_logging(settings, "worker")
     database_url = resolve_database_url(settings.database_url, production=settings.is_production)
     tenants = Tenants(env=Database.from_url(database_url).eventsourcing_env(pool_size=2))
@@ -83,24 +84,43 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     log.info("worker stopped")
 
 
-def redis_settings() -> RedisSettings:
-    """REDIS_URL as load_settings checked it (an empty one is a SettingsError, not arq's crash)."""
-    return RedisSettings.from_dsn(load_settings().redis_url or "redis://127.0.0.1:6379/0")
+def worker_settings(settings: Settings) -> dict[str, Any]:
+    """arq's Worker options for these settings; the settings themselves reach `startup` in the
+    worker's ctx."""
+    return {
+        # keep_result=0: once a rebuild has finished, the same id may be enqueued again. A run
+        # holds the job for a lease only (OSEZIA_REBUILD_LEASE), so a dead worker's rebuild is
+        # taken over.
+        "functions": [
+            func(
+                jobs.rebuild,
+                keep_result=0,
+                max_tries=jobs.MAX_TRIES,
+                timeout=settings.rebuild_lease_seconds,
+            )
+        ],
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        # REDIS_URL as the settings checked it (an empty one is a SettingsError, not arq's crash).
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url or "redis://127.0.0.1:6379/0"),
+        "ctx": {"settings": settings},
+        "max_jobs": 4,
+        "handle_signals": True,
+    }
+
+
+_READ_ON_IMPORT = worker_settings(load_settings())
 
 
 class WorkerSettings:
-    # keep_result=0: once a rebuild has finished, the same id may be enqueued again. A run holds
-    # the job for a lease only (OSEZIA_REBUILD_LEASE), so a dead worker's rebuild is taken over.
-    functions: ClassVar[list[Any]] = [
-        func(
-            jobs.rebuild,
-            keep_result=0,
-            max_tries=jobs.MAX_TRIES,
-            timeout=load_settings().rebuild_lease_seconds,
-        )
-    ]
+    """For `run_worker(WorkerSettings)` and arq's own command line: the settings read once, when
+    this module is imported; `run_worker(worker_settings(settings))` passes settings already
+    read."""
+
+    functions: ClassVar[list[Any]] = _READ_ON_IMPORT["functions"]
     on_startup = startup
     on_shutdown = shutdown
-    redis_settings = redis_settings()
-    max_jobs = 4
-    handle_signals = True
+    redis_settings: RedisSettings = _READ_ON_IMPORT["redis_settings"]
+    ctx: ClassVar[dict[str, Any]] = _READ_ON_IMPORT["ctx"]
+    max_jobs: int = _READ_ON_IMPORT["max_jobs"]
+    handle_signals: bool = _READ_ON_IMPORT["handle_signals"]

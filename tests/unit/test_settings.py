@@ -89,3 +89,99 @@ def test_a_number_that_is_not_plain_ascii_digits_is_a_settings_error(name: str, 
     """str.isdigit() accepts '²', which int() refuses: that must not end in a traceback."""
     with pytest.raises(SettingsError, match=name):
         load_settings({name: value})
+
+
+def test_the_process_environment_is_read_when_none_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OSEZIA_REBUILD_LEASE", "120")
+    monkeypatch.setenv("OSEZIA_TRUSTED_PROXIES", "10.0.0.0/8")
+
+    settings = load_settings()
+
+    assert settings.rebuild_lease_seconds == 120
+    assert settings.trusted_proxies == (ipaddress.ip_network("10.0.0.0/8"),)
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "default"),
+    [
+        ("OSEZIA_REBUILD_LEASE", "rebuild_lease_seconds", 45),
+        ("OSEZIA_MAX_BODY_BYTES", "max_body_bytes", 1024 * 1024),
+        ("OSEZIA_RESPONSE_CACHE", "response_cache", True),
+        ("OSEZIA_METRICS_PORT", "metrics_port", None),
+        ("DATABASE_URL", "database_url", None),
+    ],
+)
+def test_a_variable_set_but_empty_is_its_default(name: str, field: str, default: object) -> None:
+    assert getattr(load_settings({name: ""}), field) == default
+
+
+@pytest.mark.parametrize("name", ["OSEZIA_PORT", "OSEZIA_ENV", "OSEZIA_TOKEN_LIFETIME"])
+def test_a_variable_that_has_no_meaning_empty_is_refused_empty(name: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        load_settings({name: ""})
+
+
+def test_the_log_format_follows_the_environment_unless_given() -> None:
+    production = {"OSEZIA_ENV": "production", "OSEZIA_PUBLIC_URL": "https://api.example.fr"}
+
+    assert load_settings({}).log_format == "text"
+    assert load_settings(production).log_format == "json"
+    assert load_settings({**production, "OSEZIA_LOG_FORMAT": "text"}).log_format == "text"
+    with pytest.raises(SettingsError, match="OSEZIA_LOG_FORMAT must be 'json' or 'text'"):
+        load_settings({"OSEZIA_LOG_FORMAT": "xml"})
+
+
+def test_an_openid_provider_is_both_its_issuer_and_its_keys() -> None:
+    with pytest.raises(SettingsError, match="go together"):
+        load_settings({"OSEZIA_OIDC_ISSUER": "https://idp.example.fr/realms/osezia"})
+
+    settings = load_settings(
+        {
+            "OSEZIA_OIDC_ISSUER": "https://idp.example.fr/realms/osezia",
+            "OSEZIA_OIDC_JWKS_URL": "http://idp.example.fr/certs",
+            "OSEZIA_AUDIENCE": "osezia-test",
+        }
+    )
+    assert settings.oidc is not None
+    assert settings.oidc.audience == "osezia-test"
+    assert settings.oidc.tenant_claim == "osezia_tenant"
+    with pytest.raises(SettingsError, match="OSEZIA_OIDC_JWKS_URL must be an https:// URL"):
+        load_settings(
+            {
+                "OSEZIA_ENV": "production",
+                "OSEZIA_PUBLIC_URL": "https://api.example.fr",
+                "OSEZIA_OIDC_ISSUER": "https://idp.example.fr/realms/osezia",
+                "OSEZIA_OIDC_JWKS_URL": "http://idp.example.fr/certs",
+            }
+        )
+
+
+def test_secrets_stay_out_of_the_repr() -> None:
+    settings = load_settings(
+        {
+            "OSEZIA_SESSION_SECRET": "s" * 40,
+            "OSEZIA_METRICS_TOKEN": "m" * 20,
+            "DATABASE_READER_URL": "postgresql://reader:hunter2@127.0.0.1/osezia",
+        }
+    )
+
+    assert "s" * 40 not in repr(settings)
+    assert "m" * 20 not in repr(settings)
+    assert "hunter2" not in repr(settings)
+
+
+def test_the_worker_runs_with_the_settings_it_is_given() -> None:
+    from osezia.workers.settings import startup, worker_settings
+
+    settings = load_settings(
+        {"REDIS_URL": "redis://127.0.0.1:6390/3", "OSEZIA_REBUILD_LEASE": "120"}
+    )
+
+    options = worker_settings(settings)
+
+    assert options["ctx"] == {"settings": settings}
+    assert options["on_startup"] is startup
+    assert [f.timeout_s for f in options["functions"]] == [120]
+    assert (options["redis_settings"].port, options["redis_settings"].database) == (6390, 3)
