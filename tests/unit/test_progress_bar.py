@@ -8,14 +8,14 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osezia.cli import _bar, _ProgressLine
+from osezia.cli.progress import ProgressLine, bar
 
 FULL = "[" + "#" * 30 + "]"
 
 
 @given(done=st.integers(0, 10**9), total=st.integers(0, 10**9))
 def test_the_bar_keeps_its_width_and_never_passes_100_percent(done: int, total: int) -> None:
-    text = _bar(done, total, rate=None)
+    text = bar(done, total, rate=None)
 
     inside = text[1 : text.index("]")]
     assert len(inside) == 30
@@ -34,7 +34,7 @@ def test_in_a_log_it_prints_at_most_a_line_a_tenth_and_ends_at_100_percent(
 ) -> None:
     log = io.StringIO()  # not a terminal, as a file or a pipe
     with contextlib.redirect_stderr(log):
-        line = _ProgressLine("events")
+        line = ProgressLine("events")
         for done in (min(step, total) for step in steps):
             line.show(done, total, rate=1000.0)
 
@@ -50,7 +50,7 @@ def test_in_a_log_it_prints_at_most_a_line_a_tenth_and_ends_at_100_percent(
 def test_a_repeated_note_is_printed_once_in_a_log() -> None:
     log = io.StringIO()
     with contextlib.redirect_stderr(log):
-        line = _ProgressLine("events")
+        line = ProgressLine("events")
         for _ in range(5):
             line.note("operator: stalled since 08:00:00")
         line.note("operator: stalled since 08:01:00")
