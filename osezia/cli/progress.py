@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm  # type: ignore[import-untyped]
+if TYPE_CHECKING:
+    from tqdm import tqdm  # type: ignore[import-untyped]
 
 WIDTH = 30
 
@@ -76,6 +78,8 @@ class ProgressLine:
 
     def _draw(self, done: int, total: int) -> None:
         if self._drawn is None:
+            from tqdm import tqdm  # on a terminal only: a log's lines need no library
+
             ncols, nrows = _terminal_size()
             self._drawn = tqdm(
                 total=total,
