@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import pty
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -59,3 +61,33 @@ def test_a_repeated_note_is_printed_once_in_a_log() -> None:
         "operator: stalled since 08:00:00",
         "operator: stalled since 08:01:00",
     ]
+
+
+def test_on_a_terminal_the_bar_is_redrawn_in_place_and_its_line_ends_at_100_percent() -> None:
+    leader, follower = pty.openpty()
+    try:
+        with os.fdopen(follower, "w") as terminal, contextlib.redirect_stderr(terminal):
+            line = ProgressLine("rows")
+            for done in range(0, 101, 25):
+                line.show(done, 100, rate=50.0)
+            line.finish()
+        drawn = _read_all(leader).split("\r\x1b[2K")
+    finally:
+        os.close(leader)
+
+    assert len(drawn) >= 2  # each redraw clears the line first
+    assert drawn[-1].startswith(FULL + " 100/100 rows (100%), 50 rows/s, ETA 0s")
+    assert drawn[-1].endswith("\n")  # the line ends once the bar is full
+
+
+def _read_all(leader: int) -> str:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's other end is closed and everything was read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode().replace("\r\n", "\n")
