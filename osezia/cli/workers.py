@@ -60,10 +60,10 @@ def project(settings: Settings, _: argparse.Namespace) -> int:
 def worker(settings: Settings, _: argparse.Namespace) -> int:
     from arq.worker import run_worker
 
-    from osezia.workers.settings import WorkerSettings
+    from osezia.workers.settings import worker_settings
 
     if settings.redis_url is None:
         print("osezia: `osezia worker` needs REDIS_URL", file=sys.stderr)
         return 2
-    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    run_worker(worker_settings(settings))
     return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any, ClassVar
+from typing import Any
 
 import asyncpg
 from arq import func
@@ -18,7 +18,7 @@ from osezia.projections.connections import connect
 from osezia.projections.runner import close_or_drop
 from osezia.projections.targets import Targets
 from osezia.store.embedded import resolve_database_url
-from osezia.store.settings import Database, Settings, load_settings
+from osezia.store.settings import Database, Settings
 from osezia.tenants.application import Tenants
 from osezia.workers import jobs, metrics
 from osezia.workers.process import Backoff, configure_logging, start_probe
@@ -107,20 +107,3 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "max_jobs": 4,
         "handle_signals": True,
     }
-
-
-_READ_ON_IMPORT = worker_settings(load_settings())
-
-
-class WorkerSettings:
-    """For `run_worker(WorkerSettings)` and arq's own command line: the settings read once, when
-    this module is imported; `run_worker(worker_settings(settings))` passes settings already
-    read."""
-
-    functions: ClassVar[list[Any]] = _READ_ON_IMPORT["functions"]
-    on_startup = startup
-    on_shutdown = shutdown
-    redis_settings: RedisSettings = _READ_ON_IMPORT["redis_settings"]
-    ctx: ClassVar[dict[str, Any]] = _READ_ON_IMPORT["ctx"]
-    max_jobs: int = _READ_ON_IMPORT["max_jobs"]
-    handle_signals: bool = _READ_ON_IMPORT["handle_signals"]
