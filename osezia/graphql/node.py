@@ -1,7 +1,14 @@
-"""`node(id:)`: any record by its id, if the caller's network sees it."""
+"""`node(id:)`: any record by its id, if the caller's network sees it.
+
+Each feature's types module registers the read models whose rows are nodes
+(`register_node("ambassadors", Ambassador.of)`), so this module imports no feature: the
+schema module imports every feature, and so every registration happens before a request.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import strawberry
@@ -18,38 +25,34 @@ class Node:
     id: strawberry.ID
 
 
-async def find_node(info: Info, node_id: strawberry.ID) -> Node | None:
-    # Imported here: each feature's types import Node from this module.
-    from osezia.graphql.academie.types import Training
-    from osezia.graphql.acceleration.types import Cohort
-    from osezia.graphql.ambassadors.types import Ambassador
-    from osezia.graphql.budget.types import Budget
-    from osezia.graphql.calls.types import Call, CallApplication
-    from osezia.graphql.catalogue.types import Adoption, Provider, Solution
-    from osezia.graphql.companies.queries import company_node
-    from osezia.graphql.diagnostics.types import Diagnostic
-    from osezia.graphql.events.types import Event
-    from osezia.graphql.loans.types import Loan
-    from osezia.graphql.partnerships.types import Partnership
-    from osezia.graphql.referrals.types import Referral
+NodeOf = Callable[[dict[str, Any]], Node]
+"""What builds a node from one row of its read model."""
 
-    views: dict[str, Any] = {
-        "companies": company_node,
-        "diagnostics": Diagnostic.of,
-        "ambassadors": Ambassador.of,
-        "events": Event.of,
-        "partnerships": Partnership.of,
-        "referrals": Referral.of,
-        "trainings": Training.of,
-        "loans": Loan.of,
-        "cohorts": Cohort.of,
-        "calls": Call.of,
-        "call_applications": CallApplication.of,
-        "providers": Provider.of,
-        "solutions": Solution.of,
-        "adoptions": Adoption.of,
-        "budget": Budget.of,
-    }
+_VIEWS: dict[str, NodeOf] = {}
+
+
+def register_node(view: str, of: NodeOf) -> None:
+    """`node(id:)` looks for ids in the read model `view` and builds its rows with `of`.
+
+    A view is registered once: a second, different builder for it is a mistake.
+    """
+    if not view.isidentifier():
+        raise ValueError(f"not a read model's name: {view!r}")
+    registered = _VIEWS.get(view)
+    if registered is not None and registered != of:
+        raise ValueError(f"read model {view!r} already registered as a node")
+    _VIEWS[view] = of
+
+
+def node_views() -> Mapping[str, NodeOf]:
+    """The read models `node(id:)` looks in, with what builds each one's rows (read only)."""
+    return MappingProxyType(_VIEWS)
+
+
+async def find_node(info: Info, node_id: strawberry.ID) -> Node | None:
+    views = node_views()
+    if not views:
+        return None
     try:
         wanted = uuid_of(node_id, "record")
     except DomainError:
@@ -69,5 +72,4 @@ async def find_node(info: Info, node_id: strawberry.ID) -> Node | None:
         row = await conn.fetchrow(f'SELECT * FROM "{schema}".{view} WHERE id = $1', wanted)
     if row is None:
         return None  # gone between the two reads (a referral revoked, a rebuild swapped)
-    node: Node = views[view](dict(row))
-    return node
+    return views[view](dict(row))

@@ -6,7 +6,7 @@ from typing import Any
 import strawberry
 
 from osezia.graphql.enums import Audience, EnrolmentStatus
-from osezia.graphql.node import Node
+from osezia.graphql.node import Node, register_node
 
 
 @strawberry.type(description="A learner's enrolment in a training of the Académie de l'IA.")
@@ -45,3 +45,6 @@ class TrainingFigure:
     region: str
     enrolled: int = strawberry.field(description="Enrolments recorded by the end of the day.")
     completed: int = strawberry.field(description="Completions recorded by the end of the day.")
+
+
+register_node("trainings", Training.of)

@@ -7,7 +7,7 @@ import strawberry
 
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.enums import AdmissionStatus, Segment
-from osezia.graphql.node import Node
+from osezia.graphql.node import Node, register_node
 
 
 @strawberry.type(description="A milestone a company reached in the programme.")
@@ -121,3 +121,6 @@ class AccelerationFigure:
         description="The day the exit was recorded; null if not exited by the day asked for."
     )
     companies: int
+
+
+register_node("cohorts", Cohort.of)

@@ -14,7 +14,7 @@ from osezia.graphql.enums import (
     Network,
     PlanKind,
 )
-from osezia.graphql.node import Node
+from osezia.graphql.node import Node, register_node
 
 
 class AmbassadorStatus(StrEnum):
@@ -83,3 +83,6 @@ class Ambassador(Node):
             audience_total=row["audience_total"],
             profile=None if row["profile"] is None else AmbassadorProfile(row["profile"]),
         )
+
+
+register_node("ambassadors", Ambassador.of)

@@ -14,7 +14,7 @@ from osezia.graphql.budget.ledger import movement_page
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Measure
 from osezia.graphql.limits import DEFAULT_FIRST
-from osezia.graphql.node import Node
+from osezia.graphql.node import Node, register_node
 from osezia.graphql.pagination import Connection, Edge, PageInfo
 from osezia.graphql.reading import read_models
 from osezia.graphql.scalars import Cents
@@ -207,3 +207,6 @@ class Budget(Node):
 def check_first(first: int) -> None:
     if not 1 <= first <= MAX_PAGE:
         raise InvalidValue(f"first must be between 1 and {MAX_PAGE}, got {first}")
+
+
+register_node("budget", Budget.of)

@@ -9,7 +9,7 @@ import strawberry
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.context import Info
 from osezia.graphql.enums import ApplicationStage, CallKind, PrioritySector
-from osezia.graphql.node import Node
+from osezia.graphql.node import Node, register_node
 from osezia.graphql.reading import AS_OF, read_as_of
 from osezia.graphql.scalars import Cents
 from osezia.projections.names import stable_schema
@@ -234,3 +234,7 @@ PHASE_NUMBER = re.compile(r"_[0-9]+")
 
 def stage_of(status: str) -> ApplicationStage:
     return ApplicationStage(PHASE_NUMBER.sub("", status))
+
+
+register_node("calls", Call.of)
+register_node("call_applications", CallApplication.of)

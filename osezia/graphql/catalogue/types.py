@@ -7,7 +7,7 @@ import strawberry
 
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.enums import Segment, SolutionStatus, Sovereignty, UseCaseCategory
-from osezia.graphql.node import Node
+from osezia.graphql.node import Node, register_node
 from osezia.projections.solutions import SolutionMatch as MatchRow
 
 
@@ -139,3 +139,8 @@ class Adoption(Node, AboutACompany):
             recorded_by=row["owner"],
             recorded_at=row["adopted_at"],
         )
+
+
+register_node("providers", Provider.of)
+register_node("solutions", Solution.of)
+register_node("adoptions", Adoption.of)

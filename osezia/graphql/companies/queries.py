@@ -10,6 +10,7 @@ from osezia.domain.identifiers import normalise_siren
 from osezia.graphql.companies.types import Company, recorded_before
 from osezia.graphql.context import Info
 from osezia.graphql.enums import AdoptionStage, Segment
+from osezia.graphql.node import register_node
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import LIST_AS_OF, cutoff_of, paged, read_models, read_until
 from osezia.projections.companies import CompanyRow, company_by_siren
@@ -18,6 +19,9 @@ from osezia.projections.names import stable_schema
 
 def company_node(row: dict[str, Any]) -> Company:
     return Company.of(CompanyRow.from_row(row))
+
+
+register_node("companies", company_node)
 
 
 @strawberry.type

@@ -8,7 +8,7 @@ import strawberry
 
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.enums import DiagnosticStatus, Segment, SizeCategory
-from osezia.graphql.node import Node
+from osezia.graphql.node import Node, register_node
 from osezia.graphql.scalars import Cents
 
 
@@ -134,3 +134,6 @@ class UseCaseFigures:
     diagnostics: int
     companies: int = strawberry.field(description="Distinct companies among them.")
     use_cases: list[UseCaseCount]
+
+
+register_node("diagnostics", Diagnostic.of)

@@ -8,7 +8,7 @@ import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.enums import MeetupKind, MeetupStatus
-from osezia.graphql.node import Node
+from osezia.graphql.node import Node, register_node
 from osezia.tenants.visibility import Viewer
 
 
@@ -126,3 +126,6 @@ class Event(Node):
             entries=entries,
             booked=row["meetings"],
         )
+
+
+register_node("events", Event.of)

@@ -7,7 +7,7 @@ import strawberry
 
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.enums import LoanStatus, Segment, SizeCategory
-from osezia.graphql.node import Node
+from osezia.graphql.node import Node, register_node
 from osezia.graphql.scalars import Cents
 
 
@@ -100,3 +100,6 @@ class LoanFigure:
     def of(cls, row: dict[str, Any]) -> LoanFigure:
         segment = None if row["segment"] is None else Segment(row["segment"])
         return cls(**row | {"segment": segment, "status": LoanStatus(row["status"])})
+
+
+register_node("loans", Loan.of)

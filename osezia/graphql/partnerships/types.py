@@ -9,7 +9,7 @@ import strawberry
 from osezia.domain.sizes import SME_CATEGORIES
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.enums import PartnershipStatus, SizeCategory
-from osezia.graphql.node import Node
+from osezia.graphql.node import Node, register_node
 
 
 @strawberry.type(description="A research partnership between INRIA and an SME.")
@@ -123,3 +123,6 @@ class PartnershipYear:
     @strawberry.field(description="Share of the target reached, in percent.")
     def progress_percent(self) -> float:
         return round(100 * self.signed / self.target, 1) if self.target else 0.0
+
+
+register_node("partnerships", Partnership.of)

@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 
 from osezia.graphql.enums import Purpose
-from osezia.graphql.node import Node
+from osezia.graphql.node import Node, register_node
 
 
 class ReferralStatus(StrEnum):
@@ -54,3 +54,6 @@ class Referral(Node):
             revoked_at=row["revoked_at"],
             revoke_reason=row["revoke_reason"],
         )
+
+
+register_node("referrals", Referral.of)

@@ -1,0 +1,96 @@
+"""`node(id:)` finds the records of every read model it served before node types registered
+themselves, and osezia/graphql/node.py imports no feature (the import circle stays closed)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import grimp
+import pytest
+
+import osezia.graphql.schema  # noqa: F401  (imports every feature, so every registration)
+from osezia.graphql.academie.types import Training
+from osezia.graphql.acceleration.types import Cohort
+from osezia.graphql.ambassadors.types import Ambassador
+from osezia.graphql.budget.types import Budget
+from osezia.graphql.calls.types import Call, CallApplication
+from osezia.graphql.catalogue.types import Adoption, Provider, Solution
+from osezia.graphql.companies.queries import company_node
+from osezia.graphql.diagnostics.types import Diagnostic
+from osezia.graphql.events.types import Event
+from osezia.graphql.loans.types import Loan
+from osezia.graphql.node import Node, node_views, register_node
+from osezia.graphql.partnerships.types import Partnership
+from osezia.graphql.referrals.types import Referral
+
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+
+# What find_node listed by hand before the registry: read model -> what builds its rows.
+SERVED_BEFORE: dict[str, Any] = {
+    "companies": company_node,
+    "diagnostics": Diagnostic.of,
+    "ambassadors": Ambassador.of,
+    "events": Event.of,
+    "partnerships": Partnership.of,
+    "referrals": Referral.of,
+    "trainings": Training.of,
+    "loans": Loan.of,
+    "cohorts": Cohort.of,
+    "calls": Call.of,
+    "call_applications": CallApplication.of,
+    "providers": Provider.of,
+    "solutions": Solution.of,
+    "adoptions": Adoption.of,
+    "budget": Budget.of,
+}
+
+
+def test_every_read_model_served_before_is_registered_with_its_builder() -> None:
+    assert dict(node_views()) == SERVED_BEFORE
+
+
+def test_a_read_model_registered_twice_with_another_builder_is_refused() -> None:
+    def other(row: dict[str, Any]) -> Node:
+        raise AssertionError("never called")
+
+    with pytest.raises(ValueError, match="already registered"):
+        register_node("ambassadors", other)
+    register_node("ambassadors", Ambassador.of)  # the same builder again changes nothing
+    assert node_views()["ambassadors"] == Ambassador.of
+
+
+def test_a_name_that_is_not_a_read_model_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a read model"):
+        register_node("companies; DROP TABLE x", company_node)
+    assert "companies; DROP TABLE x" not in node_views()
+
+
+def features(graph: grimp.ImportGraph) -> set[str]:
+    """The feature subpackages of osezia.graphql (a subpackage is a feature)."""
+    return {
+        module for module in graph.find_children("osezia.graphql") if graph.find_children(module)
+    }
+
+
+def test_node_imports_no_feature_directly_or_not() -> None:
+    graph = grimp.build_graph("osezia")
+    found = features(graph)
+    assert {"osezia.graphql.ambassadors", "osezia.graphql.companies"} <= found
+    for feature in sorted(found):
+        for module in {feature} | graph.find_descendants(feature):
+            chain = graph.find_shortest_chain(importer="osezia.graphql.node", imported=module)
+            assert chain is None, chain
+
+
+def test_the_import_contract_forbids_node_every_feature() -> None:
+    """A new feature is caught by lint-imports too: the contract names every feature."""
+    contracts = tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]["contracts"]
+    (contract,) = [
+        c
+        for c in contracts
+        if c["type"] == "forbidden" and c["source_modules"] == ["osezia.graphql.node"]
+    ]
+    assert not contract.get("allow_indirect_imports", False)
+    assert features(grimp.build_graph("osezia")) <= set(contract["forbidden_modules"])
