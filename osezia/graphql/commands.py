@@ -17,6 +17,7 @@ import strawberry
 
 from osezia.domain.actors import Actor, acting
 from osezia.domain.application import PlatformApplication
+from osezia.domain.commands import Command
 from osezia.domain.errors import DomainError, NotFound
 from osezia.graphql.context import Info
 from osezia.graphql.errors import Problem
@@ -56,7 +57,7 @@ def actor_of(principal: Principal) -> Actor:
 
 async def run_command(
     info: Info,
-    command: str,
+    command: Command,
     app: PlatformApplication,
     call: Callable[[], UUID | None],
 ) -> Done | Problem:

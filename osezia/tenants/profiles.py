@@ -10,6 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from osezia.domain.commands import Command
 from osezia.domain.errors import InvalidValue
 from osezia.domain.geography import normalise_region
 
@@ -43,66 +44,66 @@ PUBLIC_KINDS = frozenset(
 
 # Commands, by the scope they need.
 COMMANDS: dict[str, str] = {
-    "register_company": "write",
-    "reassess_size": "write",
-    "add_establishment": "write",
-    "advance_adoption": "write",
-    "share_company": "write",
-    "revoke_referral": "write",
-    "request_diagnostic": "write",
-    "check_eligibility": "write",
-    "assign_expert": "write",
-    "log_expert_days": "write",
-    "deliver_inventory": "write",
-    "identify_use_cases": "write",
-    "prioritise_use_cases": "write",
-    "deliver_report": "write",
-    "cancel_diagnostic": "write",
-    "pay_cofinancing": "approve",
-    "appoint_ambassador": "write",
-    "record_intervention": "write",
-    "withdraw_ambassador": "write",
-    "schedule_event": "write",
-    "register_to_event": "write",
-    "book_meeting": "write",
-    "record_attendance": "write",
-    "hold_event": "write",
-    "cancel_event": "write",
-    "propose_partnership": "write",
-    "sign_partnership": "approve",
-    "start_partnership": "write",
-    "complete_partnership": "write",
-    "abandon_partnership": "write",
-    "enrol_learner": "write",
-    "complete_training": "write",
-    "import_trainings": "write",
-    "apply_for_loan": "write",
-    "grant_guarantee": "approve",
-    "refuse_guarantee": "approve",
-    "disburse_loan": "approve",
-    "open_cohort": "approve",
-    "admit_to_cohort": "write",
-    "record_milestone": "write",
-    "graduate_from_cohort": "write",
-    "exit_cohort": "write",
-    "open_call": "approve",
-    "submit_application": "write",
-    "select_application": "approve",
-    "reject_application": "approve",
-    "evaluate_gate": "approve",
-    "award_phase": "approve",
-    "list_provider": "write",
-    "list_solution": "write",
-    "withdraw_solution": "write",
-    "record_adoption": "write",
-    "open_budget": "admin",
-    "commit_funds": "approve",
-    "pay_funds": "approve",
-    "authorise_overrun": "admin",
+    Command.REGISTER_COMPANY: "write",
+    Command.REASSESS_SIZE: "write",
+    Command.ADD_ESTABLISHMENT: "write",
+    Command.ADVANCE_ADOPTION: "write",
+    Command.SHARE_COMPANY: "write",
+    Command.REVOKE_REFERRAL: "write",
+    Command.REQUEST_DIAGNOSTIC: "write",
+    Command.CHECK_ELIGIBILITY: "write",
+    Command.ASSIGN_EXPERT: "write",
+    Command.LOG_EXPERT_DAYS: "write",
+    Command.DELIVER_INVENTORY: "write",
+    Command.IDENTIFY_USE_CASES: "write",
+    Command.PRIORITISE_USE_CASES: "write",
+    Command.DELIVER_REPORT: "write",
+    Command.CANCEL_DIAGNOSTIC: "write",
+    Command.PAY_COFINANCING: "approve",
+    Command.APPOINT_AMBASSADOR: "write",
+    Command.RECORD_INTERVENTION: "write",
+    Command.WITHDRAW_AMBASSADOR: "write",
+    Command.SCHEDULE_EVENT: "write",
+    Command.REGISTER_TO_EVENT: "write",
+    Command.BOOK_MEETING: "write",
+    Command.RECORD_ATTENDANCE: "write",
+    Command.HOLD_EVENT: "write",
+    Command.CANCEL_EVENT: "write",
+    Command.PROPOSE_PARTNERSHIP: "write",
+    Command.SIGN_PARTNERSHIP: "approve",
+    Command.START_PARTNERSHIP: "write",
+    Command.COMPLETE_PARTNERSHIP: "write",
+    Command.ABANDON_PARTNERSHIP: "write",
+    Command.ENROL_LEARNER: "write",
+    Command.COMPLETE_TRAINING: "write",
+    Command.IMPORT_TRAININGS: "write",
+    Command.APPLY_FOR_LOAN: "write",
+    Command.GRANT_GUARANTEE: "approve",
+    Command.REFUSE_GUARANTEE: "approve",
+    Command.DISBURSE_LOAN: "approve",
+    Command.OPEN_COHORT: "approve",
+    Command.ADMIT_TO_COHORT: "write",
+    Command.RECORD_MILESTONE: "write",
+    Command.GRADUATE_FROM_COHORT: "write",
+    Command.EXIT_COHORT: "write",
+    Command.OPEN_CALL: "approve",
+    Command.SUBMIT_APPLICATION: "write",
+    Command.SELECT_APPLICATION: "approve",
+    Command.REJECT_APPLICATION: "approve",
+    Command.EVALUATE_GATE: "approve",
+    Command.AWARD_PHASE: "approve",
+    Command.LIST_PROVIDER: "write",
+    Command.LIST_SOLUTION: "write",
+    Command.WITHDRAW_SOLUTION: "write",
+    Command.RECORD_ADOPTION: "write",
+    Command.OPEN_BUDGET: "admin",
+    Command.COMMIT_FUNDS: "approve",
+    Command.PAY_FUNDS: "approve",
+    Command.AUTHORISE_OVERRUN: "admin",
     # The country's figures are published facts, but the dashboard reads every network's
     # results against them: a manager's decision, as paying funds is.
-    "record_survey_measurement": "approve",
-    "manage_tenants": "admin",
+    Command.RECORD_SURVEY_MEASUREMENT: "approve",
+    Command.MANAGE_TENANTS: "admin",
 }
 
 
@@ -111,15 +112,15 @@ COMMANDS: dict[str, str] = {
 # `osezia migrate`). Holding an event was part of recording its attendance. Recording survey
 # measurements came with the operator's role, which opening the budget marks.
 SUCCESSORS: Mapping[str, str] = {
-    "hold_event": "record_attendance",
-    "record_survey_measurement": "open_budget",
+    Command.HOLD_EVENT: Command.RECORD_ATTENDANCE,
+    Command.RECORD_SURVEY_MEASUREMENT: Command.OPEN_BUDGET,
 }
 
 
 def successors_due(profile: Profile, granted: Collection[str]) -> list[str]:
     """The commands SUCCESSORS owes ``profile``, leaving out those granted before."""
     return sorted(
-        new
+        str(new)  # a plain name, as stored
         for new, old in SUCCESSORS.items()
         if old in profile.commands and new not in profile.commands and new not in granted
     )
@@ -170,7 +171,7 @@ class Profile:
 
     def as_data(self) -> dict[str, Any]:
         return {
-            "commands": sorted(self.commands),
+            "commands": sorted(str(command) for command in self.commands),  # plain names
             "sees_all": sorted(self.sees_all),
             "region": self.region,
             "roles": {role: sorted(scopes) for role, scopes in sorted(self.roles.items())},
@@ -188,48 +189,76 @@ class Profile:
 
 _COMPANY_WORK = frozenset(
     {
-        "register_company",
-        "reassess_size",
-        "add_establishment",
-        "advance_adoption",
-        "share_company",
-        "revoke_referral",
+        Command.REGISTER_COMPANY,
+        Command.REASSESS_SIZE,
+        Command.ADD_ESTABLISHMENT,
+        Command.ADVANCE_ADOPTION,
+        Command.SHARE_COMPANY,
+        Command.REVOKE_REFERRAL,
     }
 )
 _DIAGNOSTICS = frozenset(c for c in COMMANDS if c.endswith("diagnostic")) | {
-    "check_eligibility",
-    "assign_expert",
-    "log_expert_days",
-    "deliver_inventory",
-    "identify_use_cases",
-    "prioritise_use_cases",
-    "deliver_report",
-    "pay_cofinancing",
+    Command.CHECK_ELIGIBILITY,
+    Command.ASSIGN_EXPERT,
+    Command.LOG_EXPERT_DAYS,
+    Command.DELIVER_INVENTORY,
+    Command.IDENTIFY_USE_CASES,
+    Command.PRIORITISE_USE_CASES,
+    Command.DELIVER_REPORT,
+    Command.PAY_COFINANCING,
 }
 _GATHERINGS = frozenset(
     {
-        "appoint_ambassador",
-        "record_intervention",
-        "withdraw_ambassador",
-        "schedule_event",
-        "register_to_event",
-        "book_meeting",
-        "record_attendance",
-        "hold_event",
-        "cancel_event",
+        Command.APPOINT_AMBASSADOR,
+        Command.RECORD_INTERVENTION,
+        Command.WITHDRAW_AMBASSADOR,
+        Command.SCHEDULE_EVENT,
+        Command.REGISTER_TO_EVENT,
+        Command.BOOK_MEETING,
+        Command.RECORD_ATTENDANCE,
+        Command.HOLD_EVENT,
+        Command.CANCEL_EVENT,
     }
 )
 _PARTNERSHIPS = frozenset(c for c in COMMANDS if c.endswith("partnership"))
-_ACADEMIE = frozenset({"enrol_learner", "complete_training", "import_trainings"})
-_LOANS = frozenset({"apply_for_loan", "grant_guarantee", "refuse_guarantee", "disburse_loan"})
+_ACADEMIE = frozenset({Command.ENROL_LEARNER, Command.COMPLETE_TRAINING, Command.IMPORT_TRAININGS})
+_LOANS = frozenset(
+    {
+        Command.APPLY_FOR_LOAN,
+        Command.GRANT_GUARANTEE,
+        Command.REFUSE_GUARANTEE,
+        Command.DISBURSE_LOAN,
+    }
+)
 _ACCELERATION = frozenset(
-    {"open_cohort", "admit_to_cohort", "record_milestone", "graduate_from_cohort", "exit_cohort"}
+    {
+        Command.OPEN_COHORT,
+        Command.ADMIT_TO_COHORT,
+        Command.RECORD_MILESTONE,
+        Command.GRADUATE_FROM_COHORT,
+        Command.EXIT_COHORT,
+    }
 )
 _CALL_DECISIONS = frozenset(
-    {"open_call", "select_application", "reject_application", "evaluate_gate", "award_phase"}
+    {
+        Command.OPEN_CALL,
+        Command.SELECT_APPLICATION,
+        Command.REJECT_APPLICATION,
+        Command.EVALUATE_GATE,
+        Command.AWARD_PHASE,
+    }
 )
-_CATALOGUE = frozenset({"list_provider", "list_solution", "withdraw_solution", "record_adoption"})
-_BUDGET = frozenset({"open_budget", "commit_funds", "pay_funds", "authorise_overrun"})
+_CATALOGUE = frozenset(
+    {
+        Command.LIST_PROVIDER,
+        Command.LIST_SOLUTION,
+        Command.WITHDRAW_SOLUTION,
+        Command.RECORD_ADOPTION,
+    }
+)
+_BUDGET = frozenset(
+    {Command.OPEN_BUDGET, Command.COMMIT_FUNDS, Command.PAY_FUNDS, Command.AUTHORISE_OVERRUN}
+)
 
 # The networks seeded at first start. Only Bpifrance pays a diagnostic's co-financing, grants a
 # loan guarantee or runs the acceleration programme; only INRIA signs an INRIA partnership; both
@@ -243,7 +272,7 @@ DEFAULT_TENANTS: dict[str, tuple[str, Profile]] = {
             commands=_GATHERINGS
             | _ACADEMIE
             | _BUDGET
-            | {"open_call", "record_survey_measurement", "manage_tenants"},
+            | {Command.OPEN_CALL, Command.RECORD_SURVEY_MEASUREMENT, Command.MANAGE_TENANTS},
             sees_all=frozenset(KINDS),
         ),
     ),
@@ -257,7 +286,7 @@ DEFAULT_TENANTS: dict[str, tuple[str, Profile]] = {
             | _ACCELERATION
             | _CALL_DECISIONS
             | _CATALOGUE
-            | {"submit_application", "commit_funds", "pay_funds"},
+            | {Command.SUBMIT_APPLICATION, Command.COMMIT_FUNDS, Command.PAY_FUNDS},
             sees_all=frozenset({"diagnostic", "loan", "cohort", "call_application"}),
         ),
     ),
@@ -267,7 +296,12 @@ DEFAULT_TENANTS: dict[str, tuple[str, Profile]] = {
             commands=_COMPANY_WORK
             | _GATHERINGS
             | _CATALOGUE
-            | {"request_diagnostic", "cancel_diagnostic", "apply_for_loan", "submit_application"}
+            | {
+                Command.REQUEST_DIAGNOSTIC,
+                Command.CANCEL_DIAGNOSTIC,
+                Command.APPLY_FOR_LOAN,
+                Command.SUBMIT_APPLICATION,
+            }
         ),
     ),
     "french-tech": (
@@ -276,7 +310,7 @@ DEFAULT_TENANTS: dict[str, tuple[str, Profile]] = {
             commands=_COMPANY_WORK
             | _GATHERINGS
             | _CATALOGUE
-            | {"apply_for_loan", "submit_application"}
+            | {Command.APPLY_FOR_LOAN, Command.SUBMIT_APPLICATION}
         ),
     ),
     "inria": (
@@ -286,7 +320,7 @@ DEFAULT_TENANTS: dict[str, tuple[str, Profile]] = {
             | _PARTNERSHIPS
             | _GATHERINGS
             | _CALL_DECISIONS
-            | {"submit_application"},
+            | {Command.SUBMIT_APPLICATION},
             sees_all=frozenset({"partnership", "call_application"}),
         ),
     ),

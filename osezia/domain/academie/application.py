@@ -17,6 +17,7 @@ from osezia.domain.academie.model import (
     training_code_of,
 )
 from osezia.domain.application import PlatformApplication
+from osezia.domain.commands import Command
 from osezia.domain.companies.model import Company
 from osezia.domain.errors import AlreadyExists
 from osezia.domain.geography import normalise_region
@@ -77,7 +78,7 @@ class Academie(PlatformApplication):
             return enrolment.id, [enrolment]
 
         arguments = (learner_ref, training_code, training_title, audience, region, on, siren)
-        return self.execute(tenant, idempotency_key, "enrol_learner", arguments, run)
+        return self.execute(tenant, idempotency_key, Command.ENROL_LEARNER, arguments, run)
 
     def complete_training(
         self, tenant: str, enrolment_id: UUID, *, on: date, idempotency_key: str | None = None
@@ -88,7 +89,7 @@ class Academie(PlatformApplication):
             return None, [enrolment]
 
         arguments = (enrolment_id, on)
-        self.execute(tenant, idempotency_key, "complete_training", arguments, run)
+        self.execute(tenant, idempotency_key, Command.COMPLETE_TRAINING, arguments, run)
 
     def get_enrolment(self, tenant: str, enrolment_id: UUID) -> Enrolment:
         return self.load(tenant, enrolment_id, Enrolment, "training enrolment")

@@ -17,6 +17,7 @@ from osezia.domain.acceleration.model import (
     months_after,
 )
 from osezia.domain.application import PlatformApplication
+from osezia.domain.commands import Command
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.errors import Forbidden
 from osezia.domain.inputs import text
@@ -63,7 +64,7 @@ class Acceleration(PlatformApplication):
             return cohort.id, [cohort]
 
         arguments = (name, starts_on, capacity, months)
-        return self.execute(tenant, idempotency_key, "open_cohort", arguments, run)
+        return self.execute(tenant, idempotency_key, Command.OPEN_COHORT, arguments, run)
 
     def admit_to_cohort(
         self,
@@ -83,7 +84,9 @@ class Acceleration(PlatformApplication):
                 company_id, company.siren, record.legal_name, record.region, record.segment, on
             )
 
-        self._change(tenant, cohort_id, idempotency_key, "admit_to_cohort", (company_id, on), admit)
+        self._change(
+            tenant, cohort_id, idempotency_key, Command.ADMIT_TO_COHORT, (company_id, on), admit
+        )
 
     def record_milestone(
         self,
@@ -99,7 +102,7 @@ class Acceleration(PlatformApplication):
             tenant,
             cohort_id,
             idempotency_key,
-            "record_milestone",
+            Command.RECORD_MILESTONE,
             (company_id, milestone, on),
             lambda cohort: cohort.reach_milestone(
                 company_id, text(milestone, "milestone"), self.happened(on, "a milestone")
@@ -119,7 +122,7 @@ class Acceleration(PlatformApplication):
             tenant,
             cohort_id,
             idempotency_key,
-            "graduate_from_cohort",
+            Command.GRADUATE_FROM_COHORT,
             (company_id, on),
             lambda cohort: cohort.graduate(company_id, self.happened(on, "a graduation")),
         )
@@ -138,7 +141,7 @@ class Acceleration(PlatformApplication):
             tenant,
             cohort_id,
             idempotency_key,
-            "exit_cohort",
+            Command.EXIT_COHORT,
             (company_id, on, reason),
             lambda cohort: cohort.exit(
                 company_id, self.happened(on, "an exit"), text(reason, "exit reason")
@@ -153,7 +156,7 @@ class Acceleration(PlatformApplication):
         tenant: str,
         cohort_id: UUID,
         idempotency_key: str | None,
-        command: str,
+        command: Command,
         arguments: Sequence[object],
         change: Callable[[Cohort], None],
     ) -> None:

@@ -16,6 +16,7 @@ from osezia.domain.ambassadors.model import (
     Network,
 )
 from osezia.domain.application import PlatformApplication
+from osezia.domain.commands import Command
 from osezia.domain.geography import normalise_region
 from osezia.domain.inputs import choice, text
 
@@ -65,7 +66,7 @@ class Ambassadors(PlatformApplication):
         )
         if profile is not None:  # so that earlier receipts keep their fingerprint
             arguments += (profile,)
-        return self.execute(tenant, idempotency_key, "appoint_ambassador", arguments, run)
+        return self.execute(tenant, idempotency_key, Command.APPOINT_AMBASSADOR, arguments, run)
 
     def record_intervention(
         self,
@@ -85,7 +86,7 @@ class Ambassadors(PlatformApplication):
             return None, [ambassador]
 
         arguments = (ambassador_id, on, audience, format)
-        self.execute(tenant, idempotency_key, "record_intervention", arguments, run)
+        self.execute(tenant, idempotency_key, Command.RECORD_INTERVENTION, arguments, run)
 
     def withdraw_ambassador(
         self,
@@ -103,7 +104,7 @@ class Ambassadors(PlatformApplication):
             return None, [ambassador]
 
         arguments = (ambassador_id, reason, on)
-        self.execute(tenant, idempotency_key, "withdraw_ambassador", arguments, run)
+        self.execute(tenant, idempotency_key, Command.WITHDRAW_AMBASSADOR, arguments, run)
 
     def get_ambassador(self, tenant: str, ambassador_id: UUID) -> Ambassador:
         return self.load(tenant, ambassador_id, Ambassador, "ambassador")

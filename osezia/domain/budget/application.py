@@ -13,6 +13,7 @@ from osezia.domain.application import PlatformApplication
 from osezia.domain.budget.charges import the_envelope
 from osezia.domain.budget.model import BudgetRules, Envelope, Measure
 from osezia.domain.calendar import GENAI_CALL_OPENING, PLAN_LAUNCH, Since
+from osezia.domain.commands import Command
 from osezia.domain.errors import AlreadyExists, Conflict, NotFound
 from osezia.domain.inputs import choice, text
 
@@ -48,7 +49,7 @@ class Budget(PlatformApplication):
 
         arguments = (total, sorted(split.items()))
         try:
-            return self.execute(tenant, idempotency_key, "open_budget", arguments, run)
+            return self.execute(tenant, idempotency_key, Command.OPEN_BUDGET, arguments, run)
         except Conflict:
             # One envelope, with a fixed id: a second opening conflicts on version 1.
             raise AlreadyExists("the plan's budget is already open") from None
@@ -73,7 +74,7 @@ class Budget(PlatformApplication):
             )
 
         arguments = (measure, amount_cents, reference, on)
-        self._change(tenant, idempotency_key, "commit_funds", arguments, commit)
+        self._change(tenant, idempotency_key, Command.COMMIT_FUNDS, arguments, commit)
 
     def pay_funds(
         self,
@@ -95,7 +96,7 @@ class Budget(PlatformApplication):
             )
 
         arguments = (measure, reference, amount_cents, on)
-        self._change(tenant, idempotency_key, "pay_funds", arguments, pay)
+        self._change(tenant, idempotency_key, Command.PAY_FUNDS, arguments, pay)
 
     def authorise_overrun(
         self,
@@ -117,7 +118,7 @@ class Budget(PlatformApplication):
             )
 
         arguments = (measure, amount_cents, decision_reference, on)
-        self._change(tenant, idempotency_key, "authorise_overrun", arguments, authorise)
+        self._change(tenant, idempotency_key, Command.AUTHORISE_OVERRUN, arguments, authorise)
 
     def envelope(self) -> Envelope:
         """The envelope, for reading or for another application to change in its own save."""
@@ -131,7 +132,7 @@ class Budget(PlatformApplication):
         self,
         tenant: str,
         idempotency_key: str | None,
-        command: str,
+        command: Command,
         arguments: Sequence[object],
         change: Callable[[Envelope], None],
     ) -> None:

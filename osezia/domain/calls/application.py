@@ -16,6 +16,7 @@ from osezia.domain.calendar import Since
 from osezia.domain.calls.model import CallForProjects, CallKind, Phase, checked_phases
 from osezia.domain.calls.submissions import CallApplication, PrioritySector
 from osezia.domain.calls.templates import CallTemplate, CallTemplates
+from osezia.domain.commands import Command
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.errors import AlreadyApplied, AlreadyExists, InvalidValue, NotFound
 from osezia.domain.identifiers import normalise_siren
@@ -84,7 +85,7 @@ class Calls(PlatformApplication):
             return call.id, [call]
 
         arguments = (code, opens_on, closes_on, template, title, kind, phases, selection_target)
-        return self.execute(tenant, idempotency_key, "open_call", arguments, run)
+        return self.execute(tenant, idempotency_key, Command.OPEN_CALL, arguments, run)
 
     def submit_application(
         self,
@@ -141,7 +142,7 @@ class Calls(PlatformApplication):
         )
         if priority_sector is not None:  # so that earlier receipts keep their fingerprint
             arguments += (priority_sector,)
-        return self.execute(tenant, idempotency_key, "submit_application", arguments, run)
+        return self.execute(tenant, idempotency_key, Command.SUBMIT_APPLICATION, arguments, run)
 
     def select_application(
         self, tenant: str, application_id: UUID, *, idempotency_key: str | None = None
@@ -151,7 +152,7 @@ class Calls(PlatformApplication):
             application.select(tenant)
             return None, [application]
 
-        self.execute(tenant, idempotency_key, "select_application", (application_id,), run)
+        self.execute(tenant, idempotency_key, Command.SELECT_APPLICATION, (application_id,), run)
 
     def reject_application(
         self,
@@ -167,7 +168,7 @@ class Calls(PlatformApplication):
             return None, [application]
 
         arguments = (application_id, reason)
-        self.execute(tenant, idempotency_key, "reject_application", arguments, run)
+        self.execute(tenant, idempotency_key, Command.REJECT_APPLICATION, arguments, run)
 
     def award_phase(
         self,
@@ -196,7 +197,7 @@ class Calls(PlatformApplication):
             return None, [application, envelope]
 
         arguments = (application_id, phase, amount_cents, months, on)
-        charging(lambda: self.execute(tenant, idempotency_key, "award_phase", arguments, run))
+        charging(lambda: self.execute(tenant, idempotency_key, Command.AWARD_PHASE, arguments, run))
 
     def evaluate_gate(
         self,
@@ -217,7 +218,7 @@ class Calls(PlatformApplication):
             return None, [application]
 
         arguments = (application_id, phase, passed, on, comment)
-        self.execute(tenant, idempotency_key, "evaluate_gate", arguments, run)
+        self.execute(tenant, idempotency_key, Command.EVALUATE_GATE, arguments, run)
 
     @staticmethod
     def _submission(application: CallApplication) -> Since:

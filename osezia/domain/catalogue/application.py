@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate
 from osezia.domain.application import PlatformApplication
 from osezia.domain.catalogue.model import Adoption, Solution, SolutionProvider, Sovereignty
 from osezia.domain.catalogue.usecases import UseCaseCategory
+from osezia.domain.commands import Command
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.errors import AlreadyExists, Conflict, NotFound
@@ -41,7 +42,7 @@ class Catalogue(PlatformApplication):
 
         arguments = (siren, name, sovereignty)
         try:
-            return self.execute(tenant, idempotency_key, "list_provider", arguments, run)
+            return self.execute(tenant, idempotency_key, Command.LIST_PROVIDER, arguments, run)
         except Conflict:
             # The id derives from the SIREN: a second listing conflicts on version 1, exactly,
             # even when two arrive at once.
@@ -74,7 +75,7 @@ class Catalogue(PlatformApplication):
             return solution.id, [solution]
 
         arguments = (provider_id, name, description, list(categories), turnkey)
-        return self.execute(tenant, idempotency_key, "list_solution", arguments, run)
+        return self.execute(tenant, idempotency_key, Command.LIST_SOLUTION, arguments, run)
 
     def withdraw_solution(
         self,
@@ -90,7 +91,7 @@ class Catalogue(PlatformApplication):
             return None, [solution]
 
         arguments = (solution_id, reason)
-        self.execute(tenant, idempotency_key, "withdraw_solution", arguments, run)
+        self.execute(tenant, idempotency_key, Command.WITHDRAW_SOLUTION, arguments, run)
 
     def record_adoption(
         self,
@@ -128,7 +129,7 @@ class Catalogue(PlatformApplication):
 
         arguments = (company_id, solution_id, on)
         try:
-            return self.execute(tenant, idempotency_key, "record_adoption", arguments, run)
+            return self.execute(tenant, idempotency_key, Command.RECORD_ADOPTION, arguments, run)
         except Conflict:
             # The same adoption recorded at the same time by two calls: one wins, the other is
             # a duplicate. Any other conflict (the company changed meanwhile) stays a conflict.

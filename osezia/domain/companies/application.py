@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.calendar import ANY_TIME
+from osezia.domain.commands import Command
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.companies.standing import own_record, seen_company
 from osezia.domain.errors import Conflict
@@ -81,10 +82,12 @@ class Companies(PlatformApplication):
         arguments = (siren, legal_name, region, departement, naf, size)
         for _ in range(REGISTER_ATTEMPTS - 1):
             try:
-                return self.execute(tenant, idempotency_key, "register_company", arguments, run)
+                return self.execute(
+                    tenant, idempotency_key, Command.REGISTER_COMPANY, arguments, run
+                )
             except Conflict:
                 continue  # another network registered or changed it meanwhile: read it again
-        return self.execute(tenant, idempotency_key, "register_company", arguments, run)
+        return self.execute(tenant, idempotency_key, Command.REGISTER_COMPANY, arguments, run)
 
     def reassess_size(
         self,
@@ -100,7 +103,7 @@ class Companies(PlatformApplication):
             _assess(company, tenant, size)
             return None, [company]
 
-        self.execute(tenant, idempotency_key, "reassess_size", (company_id, size), run)
+        self.execute(tenant, idempotency_key, Command.REASSESS_SIZE, (company_id, size), run)
 
     def add_establishment(
         self,
@@ -121,7 +124,7 @@ class Companies(PlatformApplication):
             return None, [company]
 
         arguments = (company_id, siret, departement, head_office)
-        self.execute(tenant, idempotency_key, "add_establishment", arguments, run)
+        self.execute(tenant, idempotency_key, Command.ADD_ESTABLISHMENT, arguments, run)
 
     def advance_adoption(
         self,
@@ -140,7 +143,9 @@ class Companies(PlatformApplication):
             company.advance_adoption(tenant, choice(AdoptionStage, stage, "adoption stage"), on)
             return None, [company]
 
-        self.execute(tenant, idempotency_key, "advance_adoption", (company_id, stage, on), run)
+        self.execute(
+            tenant, idempotency_key, Command.ADVANCE_ADOPTION, (company_id, stage, on), run
+        )
 
     def company_id_for(self, siren: str) -> UUID:
         return Company.create_id(normalise_siren(siren))

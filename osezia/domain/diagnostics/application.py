@@ -12,6 +12,7 @@ from eventsourcing.utils import EnvType
 from osezia.domain.application import PlatformApplication
 from osezia.domain.budget.charges import charging, the_envelope
 from osezia.domain.budget.model import Measure
+from osezia.domain.commands import Command
 from osezia.domain.companies.model import Company, Record
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.diagnostics.model import Diagnostic, UseCase, UseCaseScore
@@ -50,7 +51,7 @@ class Diagnostics(PlatformApplication):
             )
             return diagnostic.id, [diagnostic]
 
-        return self.execute(tenant, idempotency_key, "request_diagnostic", (company_id,), run)
+        return self.execute(tenant, idempotency_key, Command.REQUEST_DIAGNOSTIC, (company_id,), run)
 
     def check_eligibility(
         self, tenant: str, diagnostic_id: UUID, *, idempotency_key: str | None = None
@@ -62,7 +63,7 @@ class Diagnostics(PlatformApplication):
             record = self._requester_record(diagnostic)
             diagnostic.assess_eligibility(record.size_category, self.rules.eligible_categories)
 
-        self._change(tenant, diagnostic_id, idempotency_key, "check_eligibility", (), assess)
+        self._change(tenant, diagnostic_id, idempotency_key, Command.CHECK_ELIGIBILITY, (), assess)
 
     def assign_expert(
         self,
@@ -76,7 +77,7 @@ class Diagnostics(PlatformApplication):
             tenant,
             diagnostic_id,
             idempotency_key,
-            "assign_expert",
+            Command.ASSIGN_EXPERT,
             (expert,),
             lambda diagnostic: diagnostic.assign_expert(expert),
         )
@@ -88,7 +89,7 @@ class Diagnostics(PlatformApplication):
             tenant,
             diagnostic_id,
             idempotency_key,
-            "log_expert_days",
+            Command.LOG_EXPERT_DAYS,
             (days,),
             lambda diagnostic: diagnostic.log_expert_days(days),
         )
@@ -100,7 +101,7 @@ class Diagnostics(PlatformApplication):
             tenant,
             diagnostic_id,
             idempotency_key,
-            "deliver_inventory",
+            Command.DELIVER_INVENTORY,
             (),
             lambda diagnostic: diagnostic.deliver_inventory(),
         )
@@ -117,7 +118,7 @@ class Diagnostics(PlatformApplication):
             tenant,
             diagnostic_id,
             idempotency_key,
-            "identify_use_cases",
+            Command.IDENTIFY_USE_CASES,
             tuple(use_cases),
             lambda diagnostic: diagnostic.identify_use_cases(use_cases),
         )
@@ -134,7 +135,7 @@ class Diagnostics(PlatformApplication):
             tenant,
             diagnostic_id,
             idempotency_key,
-            "prioritise_use_cases",
+            Command.PRIORITISE_USE_CASES,
             tuple(scores),
             lambda diagnostic: diagnostic.prioritise_use_cases(scores),
         )
@@ -146,7 +147,7 @@ class Diagnostics(PlatformApplication):
             tenant,
             diagnostic_id,
             idempotency_key,
-            "deliver_report",
+            Command.DELIVER_REPORT,
             (on,),
             lambda diagnostic: diagnostic.deliver_report(self.happened(on, "a report delivery")),
         )
@@ -182,7 +183,9 @@ class Diagnostics(PlatformApplication):
             return None, [diagnostic, envelope]
 
         arguments = (diagnostic_id, price_cents)
-        charging(lambda: self.execute(tenant, idempotency_key, "pay_cofinancing", arguments, run))
+        charging(
+            lambda: self.execute(tenant, idempotency_key, Command.PAY_COFINANCING, arguments, run)
+        )
 
     def cancel_diagnostic(
         self, tenant: str, diagnostic_id: UUID, *, reason: str, idempotency_key: str | None = None
@@ -191,7 +194,7 @@ class Diagnostics(PlatformApplication):
             tenant,
             diagnostic_id,
             idempotency_key,
-            "cancel_diagnostic",
+            Command.CANCEL_DIAGNOSTIC,
             (reason,),
             lambda diagnostic: diagnostic.cancel(reason),
         )
@@ -206,7 +209,7 @@ class Diagnostics(PlatformApplication):
         tenant: str,
         diagnostic_id: UUID,
         idempotency_key: str | None,
-        command: str,
+        command: Command,
         arguments: Sequence[object],
         change: Callable[[Diagnostic], None],
     ) -> None:

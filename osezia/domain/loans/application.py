@@ -12,6 +12,7 @@ from eventsourcing.utils import EnvType
 from osezia.domain.application import PlatformApplication
 from osezia.domain.budget.charges import charging, the_envelope
 from osezia.domain.budget.model import Envelope, Measure
+from osezia.domain.commands import Command
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.inputs import text
 from osezia.domain.loans.exposure import Exposure
@@ -19,9 +20,9 @@ from osezia.domain.loans.model import Loan, LoanRules, check_calendar_date
 
 # How each decision is named in messages ("may grant a guarantee").
 _DECISIONS = {
-    "grant_guarantee": "grant a guarantee",
-    "refuse_guarantee": "refuse a guarantee",
-    "disburse_loan": "record a disbursement",
+    Command.GRANT_GUARANTEE: "grant a guarantee",
+    Command.REFUSE_GUARANTEE: "refuse a guarantee",
+    Command.DISBURSE_LOAN: "record a disbursement",
 }
 
 
@@ -75,7 +76,7 @@ class Loans(PlatformApplication):
             return loan.id, [loan, exposure]
 
         arguments = (company_id, amount_cents, term_months, purpose, on)
-        return self.execute(tenant, idempotency_key, "apply_for_loan", arguments, run)
+        return self.execute(tenant, idempotency_key, Command.APPLY_FOR_LOAN, arguments, run)
 
     def grant_guarantee(
         self, tenant: str, loan_id: UUID, *, on: date, idempotency_key: str | None = None
@@ -94,7 +95,7 @@ class Loans(PlatformApplication):
             tenant,
             loan_id,
             idempotency_key,
-            "grant_guarantee",
+            Command.GRANT_GUARANTEE,
             (on,),
             lambda loan: loan.grant_guarantee(self.happened(on, "a guarantee"), share),
             charge=provide,
@@ -113,7 +114,7 @@ class Loans(PlatformApplication):
             tenant,
             loan_id,
             idempotency_key,
-            "refuse_guarantee",
+            Command.REFUSE_GUARANTEE,
             (on, reason),
             lambda loan: loan.refuse_guarantee(
                 self.happened(on, "a refusal"), text(reason, "refusal reason")
@@ -149,7 +150,7 @@ class Loans(PlatformApplication):
             tenant,
             loan_id,
             idempotency_key,
-            "disburse_loan",
+            Command.DISBURSE_LOAN,
             (amount_cents, on),
             lambda loan: loan.disburse(amount_cents, self.happened(on, "a disbursement")),
             counts_for=lambda loan: amount_cents,
@@ -169,7 +170,7 @@ class Loans(PlatformApplication):
         tenant: str,
         loan_id: UUID,
         idempotency_key: str | None,
-        command: str,
+        command: Command,
         arguments: Sequence[object],
         decide: Callable[[Loan], None],
         *,

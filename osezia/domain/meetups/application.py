@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.commands import Command, Receipt
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.errors import Forbidden, InvalidValue, NotFound
 from osezia.domain.geography import normalise_region
@@ -63,7 +64,7 @@ class Meetups(PlatformApplication):
             return meetup.id, [meetup]
 
         arguments = (title, kind, on, capacity, region, open)
-        return self.execute(tenant, idempotency_key, "schedule_event", arguments, run)
+        return self.execute(tenant, idempotency_key, Command.SCHEDULE_EVENT, arguments, run)
 
     def check_organiser(
         self, tenant: str, kind: MeetupKind, region: str | None, home_region: str | None
@@ -103,7 +104,7 @@ class Meetups(PlatformApplication):
             return None, [meetup]
 
         arguments = (event_id, company_id)
-        self.execute(tenant, idempotency_key, "register_company", arguments, run)
+        self.execute(tenant, idempotency_key, Receipt.REGISTER_COMPANY_TO_EVENT, arguments, run)
 
     def register_provider(
         self,
@@ -120,7 +121,7 @@ class Meetups(PlatformApplication):
             return None, [meetup]
 
         arguments = (event_id, siren, name)
-        self.execute(tenant, idempotency_key, "register_provider", arguments, run)
+        self.execute(tenant, idempotency_key, Receipt.REGISTER_PROVIDER_TO_EVENT, arguments, run)
 
     def book_meeting(
         self,
@@ -138,7 +139,7 @@ class Meetups(PlatformApplication):
             return None, [meetup]
 
         arguments = (event_id, company_id, provider_siren)
-        self.execute(tenant, idempotency_key, "book_meeting", arguments, run)
+        self.execute(tenant, idempotency_key, Command.BOOK_MEETING, arguments, run)
 
     def record_attendance(
         self,
@@ -169,7 +170,7 @@ class Meetups(PlatformApplication):
             return None, [meetup]
 
         arguments = (event_id, on, company_id, provider_siren)
-        self.execute(tenant, idempotency_key, "record_attendance", arguments, run)
+        self.execute(tenant, idempotency_key, Command.RECORD_ATTENDANCE, arguments, run)
 
     def hold_event(
         self,
@@ -186,7 +187,7 @@ class Meetups(PlatformApplication):
             meetup.hold(self.happened(on, "a held event"))
             return None, [meetup]
 
-        self.execute(tenant, idempotency_key, "hold_event", (event_id, on), run)
+        self.execute(tenant, idempotency_key, Command.HOLD_EVENT, (event_id, on), run)
 
     def cancel_event(
         self,
@@ -201,7 +202,7 @@ class Meetups(PlatformApplication):
             meetup.cancel(text(reason, "cancellation reason"))
             return None, [meetup]
 
-        self.execute(tenant, idempotency_key, "cancel_event", (event_id, reason), run)
+        self.execute(tenant, idempotency_key, Command.CANCEL_EVENT, (event_id, reason), run)
 
     def get_event(self, tenant: str, event_id: UUID) -> Meetup:
         return self.load(tenant, event_id, Meetup, "event")

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.commands import Command
 from osezia.domain.companies.model import Company
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.inputs import text
@@ -41,7 +42,7 @@ class Partnerships(PlatformApplication):
             return partnership.id, [partnership]
 
         arguments = (research_team, topic, company_id)
-        return self.execute(tenant, idempotency_key, "propose_partnership", arguments, run)
+        return self.execute(tenant, idempotency_key, Command.PROPOSE_PARTNERSHIP, arguments, run)
 
     def sign_partnership(
         self, tenant: str, partnership_id: UUID, *, on: date, idempotency_key: str | None = None
@@ -53,7 +54,7 @@ class Partnerships(PlatformApplication):
             return None, [partnership]
 
         arguments = (partnership_id, on)
-        self.execute(tenant, idempotency_key, "sign_partnership", arguments, run)
+        self.execute(tenant, idempotency_key, Command.SIGN_PARTNERSHIP, arguments, run)
 
     def start_partnership(
         self, tenant: str, partnership_id: UUID, *, on: date, idempotency_key: str | None = None
@@ -64,7 +65,7 @@ class Partnerships(PlatformApplication):
             return None, [partnership]
 
         arguments = (partnership_id, on)
-        self.execute(tenant, idempotency_key, "start_partnership", arguments, run)
+        self.execute(tenant, idempotency_key, Command.START_PARTNERSHIP, arguments, run)
 
     def complete_partnership(
         self, tenant: str, partnership_id: UUID, *, on: date, idempotency_key: str | None = None
@@ -75,7 +76,7 @@ class Partnerships(PlatformApplication):
             return None, [partnership]
 
         arguments = (partnership_id, on)
-        self.execute(tenant, idempotency_key, "complete_partnership", arguments, run)
+        self.execute(tenant, idempotency_key, Command.COMPLETE_PARTNERSHIP, arguments, run)
 
     def abandon_partnership(
         self,
@@ -91,7 +92,7 @@ class Partnerships(PlatformApplication):
             return None, [partnership]
 
         arguments = (partnership_id, reason)
-        self.execute(tenant, idempotency_key, "abandon_partnership", arguments, run)
+        self.execute(tenant, idempotency_key, Command.ABANDON_PARTNERSHIP, arguments, run)
 
     def _category_of(self, tenant: str, company_id: UUID) -> str | None:
         """The company's legal size category in the record the network sees today (None when

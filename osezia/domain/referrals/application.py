@@ -7,6 +7,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.commands import Command
 from osezia.domain.companies.model import Company
 from osezia.domain.companies.standing import own_record, seen_company
 from osezia.domain.errors import NotFound
@@ -50,7 +51,7 @@ class Referrals(PlatformApplication):
             return referral.id, [referral, company]
 
         arguments = (company_id, to_tenant, purpose, reason, consent_reference)
-        return self.execute(tenant, idempotency_key, "share_company", arguments, run)
+        return self.execute(tenant, idempotency_key, Command.SHARE_COMPANY, arguments, run)
 
     def revoke_referral(
         self,
@@ -69,7 +70,7 @@ class Referrals(PlatformApplication):
             company.end_referral(referral.id)
             return None, [referral, company]
 
-        self.execute(tenant, idempotency_key, "revoke_referral", (referral_id, reason), run)
+        self.execute(tenant, idempotency_key, Command.REVOKE_REFERRAL, (referral_id, reason), run)
 
     def get_referral(self, tenant: str, referral_id: UUID) -> Referral:
         return self.load(tenant, referral_id, Referral, "referral")

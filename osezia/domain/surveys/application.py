@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from osezia.domain.application import PlatformApplication
+from osezia.domain.commands import Command
 from osezia.domain.errors import Forbidden
 from osezia.domain.inputs import choice, text
 from osezia.domain.sizes import Segment
@@ -91,4 +92,6 @@ class Surveys(PlatformApplication):
             return measurement.id, [measurement]
 
         arguments = (survey, measures, population, year, value_basis_points, source_url, segment)
-        return self.execute(tenant, idempotency_key, "record_survey_measurement", arguments, run)
+        return self.execute(
+            tenant, idempotency_key, Command.RECORD_SURVEY_MEASUREMENT, arguments, run
+        )

@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Audience
@@ -29,7 +30,7 @@ class AcademieMutations:
         a, tenant = info.context.platform.academie, info.context.tenant
         return await run_command(
             info,
-            "enrol_learner",
+            Command.ENROL_LEARNER,
             a,
             lambda: a.enrol_learner(
                 tenant,
@@ -55,7 +56,7 @@ class AcademieMutations:
         a, tenant = info.context.platform.academie, info.context.tenant
         return await run_command(
             info,
-            "complete_training",
+            Command.COMPLETE_TRAINING,
             a,
             lambda: a.complete_training(
                 tenant,

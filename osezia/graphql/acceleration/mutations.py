@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 
@@ -25,7 +26,7 @@ class AccelerationMutations:
         a, tenant = info.context.platform.acceleration, info.context.tenant
         return await run_command(
             info,
-            "open_cohort",
+            Command.OPEN_COHORT,
             a,
             lambda: a.open_cohort(
                 tenant,
@@ -49,7 +50,7 @@ class AccelerationMutations:
         a, tenant = info.context.platform.acceleration, info.context.tenant
         return await run_command(
             info,
-            "admit_to_cohort",
+            Command.ADMIT_TO_COHORT,
             a,
             lambda: a.admit_to_cohort(
                 tenant,
@@ -73,7 +74,7 @@ class AccelerationMutations:
         a, tenant = info.context.platform.acceleration, info.context.tenant
         return await run_command(
             info,
-            "record_milestone",
+            Command.RECORD_MILESTONE,
             a,
             lambda: a.record_milestone(
                 tenant,
@@ -97,7 +98,7 @@ class AccelerationMutations:
         a, tenant = info.context.platform.acceleration, info.context.tenant
         return await run_command(
             info,
-            "graduate_from_cohort",
+            Command.GRADUATE_FROM_COHORT,
             a,
             lambda: a.graduate_from_cohort(
                 tenant,
@@ -121,7 +122,7 @@ class AccelerationMutations:
         a, tenant = info.context.platform.acceleration, info.context.tenant
         return await run_command(
             info,
-            "exit_cohort",
+            Command.EXIT_COHORT,
             a,
             lambda: a.exit_cohort(
                 tenant,

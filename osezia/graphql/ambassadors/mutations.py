@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.enums import AmbassadorKind, AmbassadorProfile, InterventionFormat, Network
@@ -27,7 +28,7 @@ class AmbassadorMutations:
         a, tenant = info.context.platform.ambassadors, info.context.tenant
         return await run_command(
             info,
-            "appoint_ambassador",
+            Command.APPOINT_AMBASSADOR,
             a,
             lambda: a.appoint_ambassador(
                 tenant,
@@ -55,7 +56,7 @@ class AmbassadorMutations:
         a, tenant = info.context.platform.ambassadors, info.context.tenant
         return await run_command(
             info,
-            "record_intervention",
+            Command.RECORD_INTERVENTION,
             a,
             lambda: a.record_intervention(
                 tenant,
@@ -79,7 +80,7 @@ class AmbassadorMutations:
         a, tenant = info.context.platform.ambassadors, info.context.tenant
         return await run_command(
             info,
-            "withdraw_ambassador",
+            Command.WITHDRAW_AMBASSADOR,
             a,
             lambda: a.withdraw_ambassador(
                 tenant,

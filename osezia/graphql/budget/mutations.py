@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Measure
@@ -34,7 +35,7 @@ class BudgetMutations:
         )
         return await run_command(
             info,
-            "open_budget",
+            Command.OPEN_BUDGET,
             b,
             lambda: b.open_budget(
                 tenant, total_cents=total_cents, allocations=split, idempotency_key=idempotency_key
@@ -54,7 +55,7 @@ class BudgetMutations:
         b, tenant = info.context.platform.budget, info.context.tenant
         return await run_command(
             info,
-            "commit_funds",
+            Command.COMMIT_FUNDS,
             b,
             lambda: b.commit_funds(
                 tenant,
@@ -79,7 +80,7 @@ class BudgetMutations:
         b, tenant = info.context.platform.budget, info.context.tenant
         return await run_command(
             info,
-            "pay_funds",
+            Command.PAY_FUNDS,
             b,
             lambda: b.pay_funds(
                 tenant,
@@ -104,7 +105,7 @@ class BudgetMutations:
         b, tenant = info.context.platform.budget, info.context.tenant
         return await run_command(
             info,
-            "authorise_overrun",
+            Command.AUTHORISE_OVERRUN,
             b,
             lambda: b.authorise_overrun(
                 tenant,

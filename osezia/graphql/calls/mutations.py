@@ -5,6 +5,7 @@ from datetime import date
 import strawberry
 
 from osezia.domain.calls.model import Phase
+from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.enums import CallKind, PrioritySector
@@ -56,7 +57,7 @@ class CallsMutations:
         c, tenant = info.context.platform.calls, info.context.tenant
         return await run_command(
             info,
-            "open_call",
+            Command.OPEN_CALL,
             c,
             lambda: c.open_call(
                 tenant,
@@ -86,7 +87,7 @@ class CallsMutations:
         c, tenant = info.context.platform.calls, info.context.tenant
         return await run_command(
             info,
-            "submit_application",
+            Command.SUBMIT_APPLICATION,
             c,
             lambda: c.submit_application(
                 tenant,
@@ -106,7 +107,7 @@ class CallsMutations:
         c, tenant = info.context.platform.calls, info.context.tenant
         return await run_command(
             info,
-            "select_application",
+            Command.SELECT_APPLICATION,
             c,
             lambda: c.select_application(
                 tenant, uuid_of(application_id, "application"), idempotency_key=idempotency_key
@@ -124,7 +125,7 @@ class CallsMutations:
         c, tenant = info.context.platform.calls, info.context.tenant
         return await run_command(
             info,
-            "reject_application",
+            Command.REJECT_APPLICATION,
             c,
             lambda: c.reject_application(
                 tenant,
@@ -150,7 +151,7 @@ class CallsMutations:
         c, tenant = info.context.platform.calls, info.context.tenant
         return await run_command(
             info,
-            "award_phase",
+            Command.AWARD_PHASE,
             c,
             lambda: c.award_phase(
                 tenant,
@@ -179,7 +180,7 @@ class CallsMutations:
         c, tenant = info.context.platform.calls, info.context.tenant
         return await run_command(
             info,
-            "evaluate_gate",
+            Command.EVALUATE_GATE,
             c,
             lambda: c.evaluate_gate(
                 tenant,

@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Sovereignty, UseCaseCategory
@@ -23,7 +24,7 @@ class CatalogueMutations:
         c, tenant = info.context.platform.catalogue, info.context.tenant
         return await run_command(
             info,
-            "list_provider",
+            Command.LIST_PROVIDER,
             c,
             lambda: c.list_provider(
                 tenant,
@@ -48,7 +49,7 @@ class CatalogueMutations:
         c, tenant = info.context.platform.catalogue, info.context.tenant
         return await run_command(
             info,
-            "list_solution",
+            Command.LIST_SOLUTION,
             c,
             lambda: c.list_solution(
                 tenant,
@@ -72,7 +73,7 @@ class CatalogueMutations:
         c, tenant = info.context.platform.catalogue, info.context.tenant
         return await run_command(
             info,
-            "withdraw_solution",
+            Command.WITHDRAW_SOLUTION,
             c,
             lambda: c.withdraw_solution(
                 tenant,
@@ -94,7 +95,7 @@ class CatalogueMutations:
         c, tenant = info.context.platform.catalogue, info.context.tenant
         return await run_command(
             info,
-            "record_adoption",
+            Command.RECORD_ADOPTION,
             c,
             lambda: c.record_adoption(
                 tenant,

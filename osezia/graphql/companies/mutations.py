@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.domain.sizes import SizeFacts
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.companies.types import RegisterCompanyInput, SizeInput
@@ -34,7 +35,7 @@ class CompanyMutations:
         companies, tenant = info.context.platform.companies, info.context.tenant
         return await run_command(
             info,
-            "register_company",
+            Command.REGISTER_COMPANY,
             companies,
             lambda: companies.register_company(
                 tenant,
@@ -59,7 +60,7 @@ class CompanyMutations:
         companies, tenant = info.context.platform.companies, info.context.tenant
         return await run_command(
             info,
-            "reassess_size",
+            Command.REASSESS_SIZE,
             companies,
             lambda: companies.reassess_size(
                 tenant,
@@ -82,7 +83,7 @@ class CompanyMutations:
         companies, tenant = info.context.platform.companies, info.context.tenant
         return await run_command(
             info,
-            "add_establishment",
+            Command.ADD_ESTABLISHMENT,
             companies,
             lambda: companies.add_establishment(
                 tenant,
@@ -106,7 +107,7 @@ class CompanyMutations:
         companies, tenant = info.context.platform.companies, info.context.tenant
         return await run_command(
             info,
-            "advance_adoption",
+            Command.ADVANCE_ADOPTION,
             companies,
             lambda: companies.advance_adoption(
                 tenant,

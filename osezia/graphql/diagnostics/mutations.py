@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.domain.diagnostics.model import UseCase, UseCaseScore
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
@@ -33,7 +34,7 @@ class DiagnosticMutations:
         d, tenant = info.context.platform.diagnostics, info.context.tenant
         return await run_command(
             info,
-            "request_diagnostic",
+            Command.REQUEST_DIAGNOSTIC,
             d,
             lambda: d.request_diagnostic(
                 tenant, company_id=uuid_of(company_id, "company"), idempotency_key=idempotency_key
@@ -47,7 +48,7 @@ class DiagnosticMutations:
         d, tenant = info.context.platform.diagnostics, info.context.tenant
         return await run_command(
             info,
-            "check_eligibility",
+            Command.CHECK_ELIGIBILITY,
             d,
             lambda: d.check_eligibility(
                 tenant, uuid_of(diagnostic_id, "diagnostic"), idempotency_key=idempotency_key
@@ -65,7 +66,7 @@ class DiagnosticMutations:
         d, tenant = info.context.platform.diagnostics, info.context.tenant
         return await run_command(
             info,
-            "assign_expert",
+            Command.ASSIGN_EXPERT,
             d,
             lambda: d.assign_expert(
                 tenant,
@@ -86,7 +87,7 @@ class DiagnosticMutations:
         d, tenant = info.context.platform.diagnostics, info.context.tenant
         return await run_command(
             info,
-            "log_expert_days",
+            Command.LOG_EXPERT_DAYS,
             d,
             lambda: d.log_expert_days(
                 tenant,
@@ -103,7 +104,7 @@ class DiagnosticMutations:
         d, tenant = info.context.platform.diagnostics, info.context.tenant
         return await run_command(
             info,
-            "deliver_inventory",
+            Command.DELIVER_INVENTORY,
             d,
             lambda: d.deliver_inventory(
                 tenant, uuid_of(diagnostic_id, "diagnostic"), idempotency_key=idempotency_key
@@ -121,7 +122,7 @@ class DiagnosticMutations:
         d, tenant = info.context.platform.diagnostics, info.context.tenant
         return await run_command(
             info,
-            "identify_use_cases",
+            Command.IDENTIFY_USE_CASES,
             d,
             lambda: d.identify_use_cases(
                 tenant,
@@ -144,7 +145,7 @@ class DiagnosticMutations:
         d, tenant = info.context.platform.diagnostics, info.context.tenant
         return await run_command(
             info,
-            "prioritise_use_cases",
+            Command.PRIORITISE_USE_CASES,
             d,
             lambda: d.prioritise_use_cases(
                 tenant,
@@ -161,7 +162,7 @@ class DiagnosticMutations:
         d, tenant = info.context.platform.diagnostics, info.context.tenant
         return await run_command(
             info,
-            "deliver_report",
+            Command.DELIVER_REPORT,
             d,
             lambda: d.deliver_report(
                 tenant, uuid_of(diagnostic_id, "diagnostic"), on=on, idempotency_key=idempotency_key
@@ -183,7 +184,7 @@ class DiagnosticMutations:
         d, tenant = info.context.platform.diagnostics, info.context.tenant
         return await run_command(
             info,
-            "pay_cofinancing",
+            Command.PAY_COFINANCING,
             d,
             lambda: d.pay_cofinancing(
                 tenant,
@@ -204,7 +205,7 @@ class DiagnosticMutations:
         d, tenant = info.context.platform.diagnostics, info.context.tenant
         return await run_command(
             info,
-            "cancel_diagnostic",
+            Command.CANCEL_DIAGNOSTIC,
             d,
             lambda: d.cancel_diagnostic(
                 tenant,

@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.enums import MeetupKind
@@ -31,7 +32,7 @@ class EventMutations:
         home_region = info.context.profile.region
         return await run_command(
             info,
-            "schedule_event",
+            Command.SCHEDULE_EVENT,
             m,
             lambda: m.schedule_event(
                 tenant,
@@ -60,7 +61,7 @@ class EventMutations:
         m, tenant = info.context.platform.meetups, info.context.tenant
         return await run_command(
             info,
-            "register_to_event",
+            Command.REGISTER_TO_EVENT,
             m,
             lambda: m.register_company(
                 tenant,
@@ -83,7 +84,7 @@ class EventMutations:
         m, tenant = info.context.platform.meetups, info.context.tenant
         return await run_command(
             info,
-            "register_to_event",
+            Command.REGISTER_TO_EVENT,
             m,
             lambda: m.register_provider(
                 tenant,
@@ -106,7 +107,7 @@ class EventMutations:
         m, tenant = info.context.platform.meetups, info.context.tenant
         return await run_command(
             info,
-            "book_meeting",
+            Command.BOOK_MEETING,
             m,
             lambda: m.book_meeting(
                 tenant,
@@ -132,7 +133,7 @@ class EventMutations:
         m, tenant = info.context.platform.meetups, info.context.tenant
         return await run_command(
             info,
-            "record_attendance",
+            Command.RECORD_ATTENDANCE,
             m,
             lambda: m.record_attendance(
                 tenant,
@@ -158,7 +159,7 @@ class EventMutations:
         m, tenant = info.context.platform.meetups, info.context.tenant
         return await run_command(
             info,
-            "hold_event",
+            Command.HOLD_EVENT,
             m,
             lambda: m.hold_event(
                 tenant, uuid_of(event_id, "event"), on=on, idempotency_key=idempotency_key
@@ -176,7 +177,7 @@ class EventMutations:
         m, tenant = info.context.platform.meetups, info.context.tenant
         return await run_command(
             info,
-            "cancel_event",
+            Command.CANCEL_EVENT,
             m,
             lambda: m.cancel_event(
                 tenant, uuid_of(event_id, "event"), reason=reason, idempotency_key=idempotency_key

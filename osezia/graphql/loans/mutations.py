@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.scalars import Cents
@@ -25,7 +26,7 @@ class LoansMutations:
         loans, tenant = info.context.platform.loans, info.context.tenant
         return await run_command(
             info,
-            "apply_for_loan",
+            Command.APPLY_FOR_LOAN,
             loans,
             lambda: loans.apply_for_loan(
                 tenant,
@@ -49,7 +50,7 @@ class LoansMutations:
         loans, tenant = info.context.platform.loans, info.context.tenant
         return await run_command(
             info,
-            "grant_guarantee",
+            Command.GRANT_GUARANTEE,
             loans,
             lambda: loans.grant_guarantee(
                 tenant, uuid_of(loan_id, "loan"), on=on, idempotency_key=idempotency_key
@@ -68,7 +69,7 @@ class LoansMutations:
         loans, tenant = info.context.platform.loans, info.context.tenant
         return await run_command(
             info,
-            "refuse_guarantee",
+            Command.REFUSE_GUARANTEE,
             loans,
             lambda: loans.refuse_guarantee(
                 tenant,
@@ -91,7 +92,7 @@ class LoansMutations:
         loans, tenant = info.context.platform.loans, info.context.tenant
         return await run_command(
             info,
-            "disburse_loan",
+            Command.DISBURSE_LOAN,
             loans,
             lambda: loans.disburse_loan(
                 tenant,

@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 
@@ -22,7 +23,7 @@ class PartnershipMutations:
         p, tenant = info.context.platform.partnerships, info.context.tenant
         return await run_command(
             info,
-            "propose_partnership",
+            Command.PROPOSE_PARTNERSHIP,
             p,
             lambda: p.propose_partnership(
                 tenant,
@@ -44,7 +45,7 @@ class PartnershipMutations:
         p, tenant = info.context.platform.partnerships, info.context.tenant
         return await run_command(
             info,
-            "sign_partnership",
+            Command.SIGN_PARTNERSHIP,
             p,
             lambda: p.sign_partnership(
                 tenant,
@@ -65,7 +66,7 @@ class PartnershipMutations:
         p, tenant = info.context.platform.partnerships, info.context.tenant
         return await run_command(
             info,
-            "start_partnership",
+            Command.START_PARTNERSHIP,
             p,
             lambda: p.start_partnership(
                 tenant,
@@ -86,7 +87,7 @@ class PartnershipMutations:
         p, tenant = info.context.platform.partnerships, info.context.tenant
         return await run_command(
             info,
-            "complete_partnership",
+            Command.COMPLETE_PARTNERSHIP,
             p,
             lambda: p.complete_partnership(
                 tenant,
@@ -107,7 +108,7 @@ class PartnershipMutations:
         p, tenant = info.context.platform.partnerships, info.context.tenant
         return await run_command(
             info,
-            "abandon_partnership",
+            Command.ABANDON_PARTNERSHIP,
             p,
             lambda: p.abandon_partnership(
                 tenant,

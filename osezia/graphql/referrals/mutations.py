@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Purpose
@@ -23,7 +24,7 @@ class ReferralMutations:
         r, tenant = info.context.platform.referrals, info.context.tenant
         return await run_command(
             info,
-            "share_company",
+            Command.SHARE_COMPANY,
             r,
             lambda: r.share_company(
                 tenant,
@@ -47,7 +48,7 @@ class ReferralMutations:
         r, tenant = info.context.platform.referrals, info.context.tenant
         return await run_command(
             info,
-            "revoke_referral",
+            Command.REVOKE_REFERRAL,
             r,
             lambda: r.revoke_referral(
                 tenant,

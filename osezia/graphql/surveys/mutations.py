@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Segment, Survey
@@ -28,7 +29,7 @@ class SurveyMutations:
         s, tenant = info.context.platform.surveys, info.context.tenant
         return await run_command(
             info,
-            "record_survey_measurement",
+            Command.RECORD_SURVEY_MEASUREMENT,
             s,
             lambda: s.record_survey_measurement(
                 tenant,
