@@ -32,6 +32,8 @@ from osezia.tenants.model import check_slug
 
 T = TypeVar("T")
 
+# The header a query sends the consistency token a mutation returned in.
+CONSISTENCY_HEADER = "x-consistency-token"
 WAIT_SECONDS = 5.0  # how long a request waits for the read models to reach its position
 ACQUIRE_SECONDS = 2.0  # how long a field waits for a pooled connection
 # How often the position is read again: with a change feed only in case a notification was

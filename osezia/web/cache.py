@@ -28,8 +28,9 @@ import orjson
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse, visit
 from graphql.language import Visitor
 
-from osezia.domain.errors import DomainError
+from osezia.domain.errors import DomainError, InvalidValue
 from osezia.graphql.limits import MAX_TOKENS
+from osezia.graphql.reading import position_of
 from osezia.projections.names import stable_schema
 from osezia.tenants.model import check_slug
 from osezia.tenants.visibility import PLATFORM
@@ -254,7 +255,8 @@ def may_serve_cached(consistency_token: str | None, position: int) -> bool:
     """A request that carries a consistency token may be served an answer computed at
     `position` only if the token is a position at or before it. A malformed token bypasses the
     cache, so that the resolvers report it."""
-    if consistency_token is None:
-        return True
-    token = consistency_token  # judged exactly as osezia.graphql.reading judges it
-    return token.isascii() and token.isdigit() and int(token) <= position
+    try:
+        wanted = position_of(consistency_token)
+    except InvalidValue:
+        return False
+    return wanted is None or wanted <= position

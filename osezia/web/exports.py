@@ -39,7 +39,12 @@ from osezia.graphql.errors_extension import (
     TemporarilyUnavailable,
     busy,
 )
-from osezia.graphql.reading import position_of, read_models_building, wait_until_reached
+from osezia.graphql.reading import (
+    CONSISTENCY_HEADER,
+    position_of,
+    read_models_building,
+    wait_until_reached,
+)
 from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.catalogue import READ_MODELS
 from osezia.projections.names import stable_schema
@@ -198,7 +203,7 @@ class Exports:
                 raise Forbidden("exporting needs the read scope")
             delimiter, at_least = (
                 _delimiter(request),
-                position_of(request.headers.get("x-consistency-token")),
+                position_of(request.headers.get(CONSISTENCY_HEADER)),
             )
         except DomainError as error:
             await problem(STATUS.get(type(error), 400), error)(scope, receive, send)

@@ -39,6 +39,7 @@ from strawberry.types.unset import UnsetType
 
 from osezia.graphql.context import Context
 from osezia.graphql.principal import TENANT_HEADER, Principal
+from osezia.graphql.reading import CONSISTENCY_HEADER
 from osezia.graphql.schema import build_schema
 from osezia.projections.asof import today
 from osezia.store.settings import Settings
@@ -169,7 +170,7 @@ class GraphQLView(GraphQL[Context, None]):
         state = await services_of(request).states.current(principal.tenant)
         if state is None:
             return operation.name, None
-        if not may_serve_cached(request.headers.get("x-consistency-token"), state[1]):
+        if not may_serve_cached(request.headers.get(CONSISTENCY_HEADER), state[1]):
             return operation.name, None  # it asks for a write the read models have not reached
         key = cache_key(
             tenant=principal.tenant,
@@ -264,7 +265,7 @@ class GraphQLView(GraphQL[Context, None]):
             role=principal.role,
             scopes=principal.scopes,
             profile=await services.auth.profile(principal.tenant),
-            consistency_token=request.headers.get("x-consistency-token"),
+            consistency_token=request.headers.get(CONSISTENCY_HEADER),
             changes=services.changes,
             principal=principal,
         )
