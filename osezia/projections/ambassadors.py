@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+from uuid import UUID
 
 from osezia.domain.ambassadors.model import Ambassador
 from osezia.projections.codec import StoredEvent
+from osezia.projections.connections import Connection
+from osezia.projections.paging import Filter, Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
+
+ACTIVE, WITHDRAWN = "ACTIVE", "WITHDRAWN"
 
 TABLE = Table(
     "ambassadors",
@@ -45,7 +53,7 @@ def appointed(event: StoredEvent) -> Row:
         "region": data["region"],
         "sectors": data["sectors"],
         "appointed_on": data["appointed_on"],
-        "status": "ACTIVE",
+        "status": ACTIVE,
         "withdrawn_on": None,
         "interventions": [],
         "interventions_count": 0,
@@ -74,7 +82,7 @@ def withdrawn(row: Row, event: StoredEvent) -> Row:
     return touch(
         row,
         event,
-        status="WITHDRAWN",
+        status=WITHDRAWN,
         withdrawn_on=event.data["on"],
         withdrawn_at=event.timestamp,
     )
@@ -94,3 +102,90 @@ MODEL = ReadModel(
     },
     scope=scope,
 )
+
+
+@dataclass(frozen=True)
+class InterventionRow:
+    """One intervention, as an ambassador's row lists it."""
+
+    on: date
+    audience: int
+    format: str
+
+
+@dataclass(frozen=True)
+class AmbassadorRow:
+    """An ambassador as readers see it: the columns of the read model that the API shows."""
+
+    id: UUID
+    full_name: str
+    kind: str
+    network: str
+    region: str | None
+    sectors: tuple[str, ...]
+    appointed_on: date
+    status: str
+    withdrawn_on: date | None
+    interventions: tuple[InterventionRow, ...]
+    audience_total: int
+    profile: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> AmbassadorRow:
+        """From a row of the ambassadors view that holds at least READ_COLUMNS."""
+        return cls(
+            id=row["id"],
+            full_name=row["full_name"],
+            kind=row["kind"],
+            network=row["network"],
+            region=row["region"],
+            sectors=tuple(row["sectors"]),
+            appointed_on=row["appointed_on"],
+            status=row["status"],
+            withdrawn_on=row["withdrawn_on"],
+            interventions=tuple(
+                InterventionRow(
+                    on=date.fromisoformat(entry["on"]),
+                    audience=entry["audience"],
+                    format=entry["format"],
+                )
+                for entry in row["interventions"]
+            ),
+            audience_total=row["audience_total"],
+            profile=row["profile"],
+        )
+
+
+READ_COLUMNS = ", ".join(field.name for field in fields(AmbassadorRow))
+DIRECTORY_ORDER = "full_name"  # the directory lists ambassadors by name (then id)
+
+
+async def directory_page(
+    conn: Connection,
+    tenant: str,
+    *,
+    region: str | None,
+    kind: str | None,
+    active_only: bool,
+    first: int,
+    after: str | None,
+) -> Page:
+    """One page of the ambassadors directory the tenant sees, by name; a filter left None (or
+    active_only False) is not applied. Its rows hold READ_COLUMNS: AmbassadorRow.from_row reads
+    them."""
+    conditions = (
+        ("region = {}", region),
+        ("kind = {}", kind),
+        ("status = {}", ACTIVE if active_only else None),
+    )
+    return await page(
+        conn,
+        tenant,
+        TABLE.name,
+        columns=READ_COLUMNS,
+        sort=DIRECTORY_ORDER,
+        sort_type="text",
+        filters=[Filter(sql, value) for sql, value in conditions if value is not None],
+        first=first,
+        after=after,
+    )

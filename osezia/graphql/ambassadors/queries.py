@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import strawberry
 
-from osezia.graphql.ambassadors.types import Ambassador, AmbassadorStatus
+from osezia.graphql.ambassadors.types import Ambassador, ambassador_node
 from osezia.graphql.context import Info
 from osezia.graphql.enums import AmbassadorKind
-from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import paged
+from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.reading import read_models
+from osezia.projections.ambassadors import DIRECTORY_ORDER, directory_page
 
 
 @strawberry.type
@@ -21,17 +22,14 @@ class AmbassadorQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Ambassador]:
-        return await paged(
-            info,
-            "ambassadors",
-            Ambassador.of,
-            sort="full_name",
-            sort_type="text",
-            conditions=[
-                ("region = {}", region),
-                ("kind = {}", kind),
-                ("status = {}", AmbassadorStatus.ACTIVE if active_only else None),
-            ],
-            first=first,
-            after=after,
-        )
+        async with read_models(info) as conn:
+            found = await directory_page(
+                conn,
+                info.context.tenant,
+                region=region,
+                kind=kind,
+                active_only=active_only,
+                first=first,
+                after=after,
+            )
+        return connection(found, DIRECTORY_ORDER, ambassador_node)

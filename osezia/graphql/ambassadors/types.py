@@ -15,6 +15,7 @@ from osezia.graphql.enums import (
     PlanKind,
 )
 from osezia.graphql.node import Node, register_node
+from osezia.projections.ambassadors import AmbassadorRow
 
 
 class AmbassadorStatus(StrEnum):
@@ -61,28 +62,29 @@ class Ambassador(Node):
         return plan_kind(self.kind)
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Ambassador:
+    def of(cls, row: AmbassadorRow) -> Ambassador:
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            full_name=row["full_name"],
-            kind=AmbassadorKind(row["kind"]),
-            network=Network(row["network"]),
-            region=row["region"],
-            sectors=row["sectors"],
-            appointed_on=row["appointed_on"],
-            status=AmbassadorStatus(row["status"]),
-            withdrawn_on=row["withdrawn_on"],
+            id=strawberry.ID(str(row.id)),
+            full_name=row.full_name,
+            kind=AmbassadorKind(row.kind),
+            network=Network(row.network),
+            region=row.region,
+            sectors=list(row.sectors),
+            appointed_on=row.appointed_on,
+            status=AmbassadorStatus(row.status),
+            withdrawn_on=row.withdrawn_on,
             interventions=[
-                Intervention(
-                    on=date.fromisoformat(i["on"]),
-                    audience=i["audience"],
-                    format=InterventionFormat(i["format"]),
-                )
-                for i in row["interventions"]
+                Intervention(on=i.on, audience=i.audience, format=InterventionFormat(i.format))
+                for i in row.interventions
             ],
-            audience_total=row["audience_total"],
-            profile=None if row["profile"] is None else AmbassadorProfile(row["profile"]),
+            audience_total=row.audience_total,
+            profile=None if row.profile is None else AmbassadorProfile(row.profile),
         )
 
 
-register_node("ambassadors", Ambassador.of)
+def ambassador_node(row: dict[str, Any]) -> Ambassador:
+    """An ambassador from a row of the ambassadors view (`node(id:)`, a directory page)."""
+    return Ambassador.of(AmbassadorRow.from_row(row))
+
+
+register_node("ambassadors", ambassador_node)
