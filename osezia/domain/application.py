@@ -43,6 +43,12 @@ class Networks(Protocol):
         """Whether ``slug`` is a registered network that is neither suspended nor gone."""
         ...
 
+    def pilot(self, kind: str) -> str:
+        """The network that pilots every record of ``kind`` (a record kind, as ``"loan"``) for
+        the State: it acts on each, whichever network owns it, and takes the decisions its
+        rules keep for the pilot. The piloting network's profile says what it pilots."""
+        ...
+
 
 class CommandReceipt(Aggregate):
     """The first outcome of an idempotent command, found again by (tenant, key)."""
@@ -107,6 +113,11 @@ class PlatformApplication(SharedLogApplication):
         if self._networks is None:
             raise TypeError("this application acts on companies: build it with networks=")
         return self._networks
+
+    def pilot(self, kind: str, named: str | None = None) -> str:
+        """The network that pilots records of ``kind``: the one an area's rules name, if they
+        name one, else the one the tenants' profiles say (Networks.pilot)."""
+        return named if named is not None else self.networks.pilot(kind)
 
     def construct_mapper(self) -> Mapper[UUID]:
         # Every event records who decided it: see osezia.domain.actors.

@@ -8,6 +8,7 @@ from eventsourcing.utils import EnvType
 
 from osezia.domain.application import Networks, PlatformApplication
 from osezia.tenants.model import Tenant, TenantStatus
+from osezia.tenants.profiles import pilot_of
 from osezia.tenants.visibility import PLATFORM, may_act_on
 
 
@@ -24,6 +25,9 @@ class RegisteredNetworks:
             return False  # the platform's own model is nobody's network
         tenant = app.find(Tenant.create_id(slug), Tenant)
         return tenant is not None and tenant.status is TenantStatus.ACTIVE
+
+    def pilot(self, kind: str) -> str:
+        return pilot_of(kind)
 
 
 NETWORKS = RegisteredNetworks()

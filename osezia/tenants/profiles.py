@@ -260,6 +260,24 @@ _BUDGET = frozenset(
     {Command.OPEN_BUDGET, Command.COMMIT_FUNDS, Command.PAY_FUNDS, Command.AUTHORISE_OVERRUN}
 )
 
+# What a network pilots for the State, by its slug: it acts on every record of these kinds,
+# whichever network owns it, and alone takes the decisions the domain's rules keep for the pilot
+# (a diagnostic's co-financing, a loan's guarantee, opening a cohort). The domain asks
+# pilot_of through Networks.pilot. Not stored with a profile: seeded networks' data, as
+# DEFAULT_TENANTS is.
+PILOTS: Mapping[str, frozenset[str]] = {
+    "bpifrance": frozenset({"diagnostic", "loan", "cohort"}),
+}
+
+
+def pilot_of(kind: str) -> str:
+    """The network that pilots records of ``kind``; LookupError if none does."""
+    pilots = [slug for slug, kinds in PILOTS.items() if kind in kinds]
+    if len(pilots) != 1:
+        raise LookupError(f"{len(pilots)} networks pilot the record kind {kind!r}, not one")
+    return pilots[0]
+
+
 # The networks seeded at first start. Only Bpifrance pays a diagnostic's co-financing, grants a
 # loan guarantee or runs the acceleration programme; only INRIA signs an INRIA partnership; both
 # decide on calls for projects (each contracts its own phases of Pionniers de l'IA). Bpifrance

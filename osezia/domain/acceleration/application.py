@@ -47,8 +47,9 @@ class Acceleration(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
-            if tenant != self.rules.pilot:
-                raise Forbidden(f"only {self.rules.pilot}, which runs the programme, opens cohorts")
+            pilot = self.pilot("cohort", self.rules.pilot)
+            if tenant != pilot:
+                raise Forbidden(f"only {pilot}, which runs the programme, opens cohorts")
             capacity_ = self.rules.capacity if capacity is None else capacity
             months_ = self.rules.months if months is None else months
             check_size(capacity_, months_)
@@ -149,7 +150,9 @@ class Acceleration(PlatformApplication):
         )
 
     def get_cohort(self, tenant: str, cohort_id: UUID) -> Cohort:
-        return self.load(tenant, cohort_id, Cohort, "cohort", pilots=(self.rules.pilot,))
+        return self.load(
+            tenant, cohort_id, Cohort, "cohort", pilots=(self.pilot("cohort", self.rules.pilot),)
+        )
 
     def _change(
         self,

@@ -42,8 +42,9 @@ class AccelerationRules:
 
     capacity: int = 100
     months: int = 18  # UNVERIFIED: the plan summary's length, found in no stored source
-    # The network that runs the programme: it opens cohorts and acts on all of them.
-    pilot: str = "bpifrance"
+    # The network that runs the programme, which opens cohorts and acts on all of them: by
+    # default (None) the one the tenants' profiles name.
+    pilot: str | None = None
     # Legal size categories (décret 2008-1354) the programme admits: the plan names « PME et
     # ETI » as its target; Bpifrance may widen or narrow it.
     eligible_categories: frozenset[str] = frozenset({"PME", "ETI"})

@@ -201,7 +201,11 @@ class Diagnostics(PlatformApplication):
 
     def get_diagnostic(self, tenant: str, diagnostic_id: UUID) -> Diagnostic:
         return self.load(
-            tenant, diagnostic_id, Diagnostic, "diagnostic", pilots=(self.rules.pilot,)
+            tenant,
+            diagnostic_id,
+            Diagnostic,
+            "diagnostic",
+            pilots=(self.pilot("diagnostic", self.rules.pilot),),
         )
 
     def _change(
@@ -217,7 +221,11 @@ class Diagnostics(PlatformApplication):
 
         def run() -> tuple[None, list[Aggregate]]:
             diagnostic = self.load(
-                tenant, diagnostic_id, Diagnostic, "diagnostic", pilots=(self.rules.pilot,)
+                tenant,
+                diagnostic_id,
+                Diagnostic,
+                "diagnostic",
+                pilots=(self.pilot("diagnostic", self.rules.pilot),),
             )
             change(diagnostic)
             return None, [diagnostic]

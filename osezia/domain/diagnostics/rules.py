@@ -22,9 +22,9 @@ class DiagnosticRules:
     expert_days_cap: int = 10
     state_share_basis_points: int = 4000
     eligible_categories: frozenset[str] = frozenset({"PME", "ETI"})
-    # The network that runs diagnostics for the State: it may act on every diagnostic,
-    # whichever network requested it.
-    pilot: str = "bpifrance"
+    # The network that runs diagnostics for the State, which may act on every diagnostic
+    # whichever network requested it: by default (None) the one the tenants' profiles name.
+    pilot: str | None = None
 
     def __post_init__(self) -> None:
         if self.expert_days_cap < 1:

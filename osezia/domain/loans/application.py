@@ -163,7 +163,9 @@ class Loans(PlatformApplication):
         return found if found is not None else Exposure(company_id=company_id)
 
     def get_loan(self, tenant: str, loan_id: UUID) -> Loan:
-        return self.load(tenant, loan_id, Loan, "loan", pilots=(self.rules.pilot,))
+        return self.load(
+            tenant, loan_id, Loan, "loan", pilots=(self.pilot("loan", self.rules.pilot),)
+        )
 
     def _decide(
         self,
@@ -182,7 +184,7 @@ class Loans(PlatformApplication):
 
         def run() -> tuple[None, list[Aggregate]]:
             loan = self.get_loan(tenant, loan_id)
-            Loan.check_pilot(tenant, self.rules.pilot, _DECISIONS[command])
+            Loan.check_pilot(tenant, self.pilot("loan", self.rules.pilot), _DECISIONS[command])
             decide(loan)
             changed: list[Aggregate] = [loan]
             if counts_for is not None:

@@ -69,8 +69,9 @@ class LoanRules:
     # rate: 10 % is a placeholder for the State and Bpifrance to set (committing the whole
     # guaranteed principal would exhaust the fund's 60 M€ in 120 loans of 500 k€).
     provisioning_rate_basis_points: int = 1000
-    # The network that decides on every guarantee, whichever network applied.
-    pilot: str = "bpifrance"
+    # The network that decides on every guarantee, whichever network applied: by default
+    # (None) the one the tenants' profiles name.
+    pilot: str | None = None
 
     def __post_init__(self) -> None:
         if self.max_amount_cents < 1:
