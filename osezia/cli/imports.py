@@ -13,6 +13,7 @@ import psycopg
 from osezia.cli.database import database_url, store_env
 from osezia.cli.progress import ProgressLine
 from osezia.domain.actors import acting, current_actor
+from osezia.domain.commands import Command
 from osezia.store.settings import CONNECT_TIMEOUT, Settings
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def import_trainings_command(settings: Settings, arguments: argparse.Namespace) 
     if tenant.status is not TenantStatus.ACTIVE:
         print(f"osezia: tenant {slug} is {tenant.status}: it imports nothing", file=sys.stderr)
         return 2
-    if "import_trainings" not in Profile.from_data(tenant.profile).commands:
+    if Command.IMPORT_TRAININGS not in Profile.from_data(tenant.profile).commands:
         print(f"osezia: FORBIDDEN: tenant {slug} may not import trainings", file=sys.stderr)
         return 2
     try:
