@@ -109,8 +109,13 @@ class _Announcer:
         self._started = time.perf_counter()
         self._announced = False
         self._waiting: list[str] | None = None
+        # The lifespan's state (the services), which the server copies into every request's
+        # scope: the in-process /readyz needs it as much as a real one.
+        self._state: dict[str, Any] = {}
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan" and "state" in scope:
+            self._state = scope["state"]
         if self._announced or scope["type"] != "http" or scope["path"] != "/readyz":
             await self._app(scope, receive, send)
             return
@@ -145,11 +150,11 @@ class _Announcer:
         while not server.started:
             await asyncio.sleep(0.1)
         while not self._announced:
-            await _get_in_process(self, "/readyz")
+            await _get_in_process(self, "/readyz", self._state)
             await asyncio.sleep(0.2)
 
 
-async def _get_in_process(app: Any, path: str) -> tuple[int, bytes]:
+async def _get_in_process(app: Any, path: str, state: dict[str, Any]) -> tuple[int, bytes]:
     """The status and body of a GET of `path`, asked of the ASGI application directly."""
     answer: dict[str, Any] = {"status": 0, "body": b""}
 
@@ -172,6 +177,7 @@ async def _get_in_process(app: Any, path: str) -> tuple[int, bytes]:
         "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
+        "state": dict(state),
         "headers": [],
         "client": ("127.0.0.1", 0),
         "server": ("127.0.0.1", 0),

@@ -313,10 +313,12 @@ class LogRequests:
         path = scope.get("path", "")
         seconds = time.perf_counter() - found.started
         level = logging.INFO
-        if status is not None and status >= 500:
-            level = logging.ERROR
-        elif path in QUIET_PATHS:
+        if path in QUIET_PATHS:
+            # A probe's answer, 503 included (not ready yet, database down), is the prober's
+            # to act on: its line would repeat every few seconds.
             level = logging.DEBUG
+        elif status is not None and status >= 500:
+            level = logging.ERROR
         method = scope.get("method", "WEBSOCKET")
         fields: dict[str, object] = {
             "method": method,

@@ -73,6 +73,12 @@ SESSION_SECRET_MIN_LENGTH = 32
 METRICS_TOKEN_MIN_LENGTH = 16
 
 
+DEV_HEADER_IN_PRODUCTION = (
+    "OSEZIA_DEV_TENANT_HEADER=1 is refused with OSEZIA_ENV=production: "
+    "in production the API accepts access tokens only"
+)
+
+
 def _env(name: str, **more: Any) -> Any:
     """A field read from the environment variable `name`."""
     return Field(validation_alias=name, **more)
@@ -247,6 +253,9 @@ class Settings(BaseSettings):
             return data.get(name) or data.get(cls.model_fields[name].validation_alias)
 
         production = isinstance(data, dict) and given("environment") == "production"
+        if production and str(given("dev_tenant_header")) == "1":
+            # Named first: a development shortcut left on in production is the graver mistake.
+            raise ValueError(DEV_HEADER_IN_PRODUCTION)
         if production and not given("public_url"):
             raise ValueError(
                 "OSEZIA_PUBLIC_URL is required with OSEZIA_ENV=production: the https:// "
@@ -263,10 +272,7 @@ class Settings(BaseSettings):
                 "issues would be refused by osezia itself"
             )
         if self.dev_tenant_header and self.is_production:
-            raise ValueError(
-                "OSEZIA_DEV_TENANT_HEADER=1 is refused with OSEZIA_ENV=production: "
-                "in production the API accepts access tokens only"
-            )
+            raise ValueError(DEV_HEADER_IN_PRODUCTION)
         if (self.oidc_issuer is None) != (self.oidc_jwks_url is None):
             raise ValueError(
                 "OSEZIA_OIDC_ISSUER and OSEZIA_OIDC_JWKS_URL go together: set both to accept an "
