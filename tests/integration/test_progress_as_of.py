@@ -27,7 +27,7 @@ from osezia.domain.errors import DomainError
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.partnerships.model import Partnership
 from osezia.domain.platform import Platform
-from osezia.domain.sizes import SizeFacts
+from osezia.domain.sizes import SME_CATEGORIES, SizeFacts
 from osezia.domain.targets import TargetCode
 from osezia.projections.access import as_tenant
 from osezia.projections.connections import create_pool
@@ -321,7 +321,8 @@ def recount(history: History, tenant: str, profile: Profile, day: date) -> dict[
             and s.signed_on is not None
             and sees(profile, tenant, "partnership", s.tenant, s.region)
         ):
-            years[s.signed_on.year] += 1
+            # A year is listed for every signature; only those with an SME count towards it.
+            years[s.signed_on.year] += int(s.size_category in SME_CATEGORIES)
     return {
         **plan_recount(history, profile, day),
         "adoption": {
