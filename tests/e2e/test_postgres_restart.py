@@ -17,14 +17,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import psycopg
 import pytest
 from arq import create_pool
 from arq.connections import RedisSettings
-from redis import Redis
 
 from osezia.domain.platform import Platform
 from osezia.store.migrations import downgrade
@@ -41,6 +39,7 @@ from tests.integration.process_support import (
     live_position,
     own_postgres,
     query,
+    redis_database,
     siren_of,
     versions,
     write_history,
@@ -60,12 +59,8 @@ DOWN_SECONDS = 5.0  # how long PostgreSQL stays stopped: longer than the write s
 
 @pytest.fixture
 def restart_redis(redis: str) -> Iterator[str]:
-    url = urlsplit(redis)._replace(path=f"/{RESTART_REDIS_DB}").geturl()
-    client = Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
+    with redis_database(redis, RESTART_REDIS_DB) as url:
+        yield url
 
 
 @dataclass

@@ -8,13 +8,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import orjson
 import psycopg
 import pytest
-from redis import Redis
 
 from osezia.domain.platform import Platform
 from osezia.store.settings import Database
@@ -28,6 +26,7 @@ from tests.integration.process_support import (
     head,
     live_position,
     own_postgres,
+    redis_database,
     write_history,
 )
 from tests.services import with_database
@@ -53,12 +52,8 @@ class Deployment:
 
 @pytest.fixture
 def metrics_redis(redis: str) -> Iterator[str]:
-    url = urlsplit(redis)._replace(path=f"/{METRICS_REDIS_DB}").geturl()
-    client = Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
+    with redis_database(redis, METRICS_REDIS_DB) as url:
+        yield url
 
 
 @pytest.fixture

@@ -20,11 +20,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import psycopg
 from eventsourcing.domain import Aggregate
 from psycopg.rows import dict_row
+from redis import Redis
 
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.diagnostics.model import Diagnostic
@@ -411,3 +413,18 @@ def own_postgres(port: int) -> Iterator[OwnPostgres]:
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
             server.stop("immediate")
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextmanager
+def redis_database(redis_url: str, number: int) -> Iterator[str]:
+    """Database `number` of this Redis, empty before and after: arq's job keys
+    (arq:job:rebuild:cci) are not namespaced by queue, so modules that share a database share
+    jobs. Each module that runs workers takes a number of its own."""
+    url = urlsplit(redis_url)._replace(path=f"/{number}").geturl()
+    client = Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -31,6 +30,7 @@ from tests.integration.process_support import (
     command_env,
     eventually,
     head,
+    redis_database,
     schemas_like,
     versions,
     write_history,
@@ -44,12 +44,8 @@ WORKER_REDIS_DB = 12
 
 @pytest.fixture
 def worker_redis(redis: str) -> Iterator[str]:
-    url = urlsplit(redis)._replace(path=f"/{WORKER_REDIS_DB}").geturl()
-    client = Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
+    with redis_database(redis, WORKER_REDIS_DB) as url:
+        yield url
 
 
 @pytest.fixture
