@@ -1,4 +1,5 @@
-"""Cleaning what people type before it reaches an aggregate: names and choices."""
+"""Cleaning what people type before it reaches an aggregate, and what configures its rules:
+names, choices and shares."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import TypeVar
 from osezia.domain.errors import InvalidValue
 
 E = TypeVar("E", bound=StrEnum)
+
+BASIS_POINTS = 10_000  # 100 %
 
 
 def text(value: str, what: str) -> str:
@@ -24,3 +27,11 @@ def choice(choices: type[E], value: str, what: str) -> E:
         return choices(value)
     except ValueError:
         raise InvalidValue(f"{what} {value!r} must be one of {', '.join(choices)}") from None
+
+
+def check_share(basis_points: int, what: str) -> None:
+    """A share in basis points: more than nothing, at most the whole."""
+    if not 0 < basis_points <= BASIS_POINTS:
+        raise InvalidValue(
+            f"{what} {basis_points} basis points must be between 1 and {BASIS_POINTS}"
+        )

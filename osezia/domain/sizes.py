@@ -124,3 +124,13 @@ def size_category(facts: SizeFacts) -> tuple[SizeCategory, SizeBasis]:
         return category, SizeBasis.SIRENE
     assert band is not None  # check() guarantees one of the three bases
     return band, SizeBasis.STAFF_BAND
+
+
+def check_size_categories(categories: frozenset[str]) -> None:
+    """A rule's eligible categories: at least one, each a legal size category."""
+    unknown = sorted(categories - set(SizeCategory))
+    if unknown or not categories:
+        raise InvalidValue(
+            f"eligible categories {sorted(categories)} must be size categories "
+            f"among {', '.join(SizeCategory)}"
+        )

@@ -27,7 +27,7 @@ from osezia.domain.errors import (
     NotRegistered,
 )
 from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
-from osezia.domain.sizes import SizeCategory
+from osezia.domain.sizes import SizeCategory, check_size_categories
 
 
 class AdmissionStatus(StrEnum):
@@ -51,12 +51,7 @@ class AccelerationRules:
 
     def __post_init__(self) -> None:
         check_size(self.capacity, self.months)
-        unknown = sorted(self.eligible_categories - set(SizeCategory))
-        if unknown or not self.eligible_categories:
-            raise InvalidValue(
-                f"eligible categories {sorted(self.eligible_categories)} must be size categories "
-                f"among {', '.join(SizeCategory)}"
-            )
+        check_size_categories(self.eligible_categories)
 
     def check_eligible(self, size_category: str | None) -> None:
         """Only a company of an eligible legal size category joins the programme."""

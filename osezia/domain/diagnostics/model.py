@@ -17,7 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from osezia.domain.diagnostics.rules import BASIS_POINTS, state_share_of
+from osezia.domain.diagnostics.rules import state_share_of
 from osezia.domain.errors import (
     ExpertDaysExceeded,
     InvalidAmount,
@@ -26,6 +26,7 @@ from osezia.domain.errors import (
     InvalidValue,
     NotEligible,
 )
+from osezia.domain.inputs import BASIS_POINTS
 from osezia.domain.personal import PersonalData, of_expert, of_sole_trader, personal_data
 
 SCORES = range(1, 6)  # value and feasibility are each rated 1 to 5

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from osezia.domain.errors import InvalidValue
-from osezia.domain.sizes import SizeCategory
-
-BASIS_POINTS = 10_000  # 100 %
+from osezia.domain.inputs import BASIS_POINTS, check_share
+from osezia.domain.sizes import check_size_categories
 
 
 @dataclass(frozen=True)
@@ -29,16 +28,8 @@ class DiagnosticRules:
     def __post_init__(self) -> None:
         if self.expert_days_cap < 1:
             raise InvalidValue(f"expert days cap {self.expert_days_cap} must be at least 1")
-        if not 0 < self.state_share_basis_points <= BASIS_POINTS:
-            raise InvalidValue(
-                f"State share {self.state_share_basis_points} basis points must be "
-                f"between 1 and {BASIS_POINTS}"
-            )
-        unknown = sorted(self.eligible_categories - set(SizeCategory))
-        if unknown:
-            raise InvalidValue(
-                f"eligible categories {unknown} are not size categories ({', '.join(SizeCategory)})"
-            )
+        check_share(self.state_share_basis_points, "State share")
+        check_size_categories(self.eligible_categories)
 
 
 def state_share_of(price_cents: int, basis_points: int) -> int:

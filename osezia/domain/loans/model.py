@@ -26,10 +26,9 @@ from osezia.domain.errors import (
     InvalidValue,
     NotEligible,
 )
+from osezia.domain.inputs import BASIS_POINTS, check_share
 from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
-from osezia.domain.sizes import SizeCategory
-
-BASIS_POINTS = 10_000  # 100 %
+from osezia.domain.sizes import check_size_categories
 
 
 class LoanStatus(StrEnum):
@@ -76,11 +75,7 @@ class LoanRules:
     def __post_init__(self) -> None:
         if self.max_amount_cents < 1:
             raise InvalidValue(f"loan cap {self.max_amount_cents} cents must be at least 1")
-        if not 0 < self.provisioning_rate_basis_points <= BASIS_POINTS:
-            raise InvalidValue(
-                f"provisioning rate {self.provisioning_rate_basis_points} basis points must be "
-                f"between 1 and {BASIS_POINTS}"
-            )
+        check_share(self.provisioning_rate_basis_points, "provisioning rate")
         if self.max_exposure_cents < self.max_amount_cents:
             raise InvalidValue(
                 f"the cap per company ({self.max_exposure_cents} cents) must be at least one "
@@ -88,16 +83,8 @@ class LoanRules:
             )
         if self.max_term_months < 1:
             raise InvalidValue(f"maximum term {self.max_term_months} months must be at least 1")
-        if not 0 < self.guarantee_share_basis_points <= BASIS_POINTS:
-            raise InvalidValue(
-                f"guaranteed share {self.guarantee_share_basis_points} basis points must be "
-                f"between 1 and {BASIS_POINTS}"
-            )
-        unknown = sorted(self.eligible_categories - set(SizeCategory))
-        if unknown:
-            raise InvalidValue(
-                f"eligible categories {unknown} are not size categories ({', '.join(SizeCategory)})"
-            )
+        check_share(self.guarantee_share_basis_points, "guaranteed share")
+        check_size_categories(self.eligible_categories)
 
     def provision_cents(self, principal_cents: int) -> int:
         """What the fund provisions for ``principal_cents`` lent: the guaranteed share times
