@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 from collections.abc import AsyncIterator
 
-import asyncpg
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -35,6 +33,7 @@ from osezia.domain.platform import Platform
 from osezia.graphql.errors_extension import UNEXPECTED_ONLY
 from osezia.graphql.principal import Principal
 from osezia.observability.logs import LogRequests, configure_logging, route_uvicorn
+from osezia.observability.probe import bearer_matches
 from osezia.projections.changes import ChangeHub
 from osezia.projections.connections import create_api_pool, create_pool
 from osezia.projections.log import head_position
@@ -65,6 +64,7 @@ from osezia.web.metrics import (
 )
 from osezia.web.services import Services, services_of, started
 from osezia.web.view import GraphQLView
+from osezia.workers.process import OUTAGES
 from osezia.workers.projector import run_projections
 
 
@@ -86,8 +86,7 @@ def _pending_migrations(current: str | None, head: str | None, known: frozenset[
 def _may_scrape(request: Request, token: str | None) -> bool:
     if token is None:
         return True  # served without a token only outside production
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode())
+    return bearer_matches(request.headers.get("authorization"), token)
 
 
 def _caller(scope: Scope) -> tuple[str | None, str | None]:
@@ -165,15 +164,17 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         try:
             async with services.health.acquire() as conn:
                 current = await conn.fetchval("SELECT version_num FROM alembic_version")
-        except (OSError, asyncpg.PostgresError) as error:  # the database does not answer
-            return JSONResponse({"status": "unavailable", "reason": str(error)}, status_code=503)
+        except _DOWN as error:  # the database does not answer
+            return _unavailable(str(error))
         if _pending_migrations(current, head, known):
-            reason = f"migrations at {current}, head is {head}: run `osezia migrate`"
-            return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+            return _unavailable(f"migrations at {current}, head is {head}: run `osezia migrate`")
         # Read models being built or behind are each tenant's own answer (an error on its
         # queries, a metric and an alert), never the unreadiness of every replica: the
         # targets still waiting for theirs are told, for the operator, not counted against it.
-        building = await _targets_without_models(services)
+        try:
+            building = await _targets_without_models(services)
+        except _DOWN as error:  # the database went away in between
+            return _unavailable(str(error))
         return JSONResponse({"status": "ready", "migration": current, "building": building})
 
     async def token(request: Request) -> Response:
@@ -237,3 +238,11 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         ],
         lifespan=lifespan,
     )
+
+
+# The database does not answer, or went away in the middle of a question.
+_DOWN: tuple[type[BaseException], ...] = (OSError, *OUTAGES)
+
+
+def _unavailable(reason: str) -> Response:
+    return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
