@@ -12,8 +12,10 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import version
 
+from redis.exceptions import RedisError
+
 from osezia.cli import decisions, demo, imports, migrate, rebuild, serve, tenants, workers
-from osezia.cli.database import UNREACHABLE, check_database, unreachable
+from osezia.cli.database import UNREACHABLE, check_database, redis_unreachable, unreachable
 from osezia.domain.actors import Actor, acting
 from osezia.store.settings import SettingsError, load_settings, require_database_url
 from osezia.web.auth.cli import add_keys_parser
@@ -79,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return int(arguments.run(settings, arguments))
             with acting(_cli_actor()):
                 return int(arguments.run(settings, arguments))
+        except RedisError as error:  # REDIS_URL is well formed, but nobody answers there
+            print(redis_unreachable(settings.redis_url, error), file=sys.stderr)
+            return 3
         except UNREACHABLE as error:
             print(unreachable(settings.database_url, error), file=sys.stderr)
             return 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from urllib.parse import urlsplit
 
 import eventsourcing.persistence
 import psycopg
@@ -43,6 +44,14 @@ def unreachable(url: str | None, error: BaseException) -> str:
     database = Database.from_url(url)
     where = f"{database.host}:{database.port}/{database.dbname}"
     return f"osezia: the database does not answer ({where}): {reason}"
+
+
+def redis_unreachable(url: str | None, error: BaseException) -> str:
+    """One line naming Redis's address (never its password) and what went wrong."""
+    text = str(error).strip()
+    reason = text.splitlines()[0] if text else type(error).__name__
+    where = urlsplit(url or "")
+    return f"osezia: Redis does not answer ({where.hostname}:{where.port or 6379}): {reason}"
 
 
 def store_env(url: str, pool_size: int = 5) -> dict[str, str]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from osezia.projections.migrations import migrate
-from tests.e2e.conftest import OSEZIA, command_env, free_port
+from tests.e2e.conftest import OSEZIA, command_env, free_port, migrated
 from tests.services import fresh_database
 
 # Every command that works on the database, as an operator would type it.
@@ -109,3 +109,19 @@ def test_serve_without_its_roles_says_to_migrate_in_one_line(postgres_admin: str
     assert len(run.stderr.splitlines()) == 1
     assert "the API cannot log in as its reader role (`osezia migrate` creates it)" in run.stderr
     assert "osezia serves" not in run.stdout
+
+
+@pytest.mark.parametrize("command", [["rebuild", "cci"], ["project"]], ids=" ".join)
+def test_a_redis_that_does_not_answer_is_one_line(command: list[str], database_url: str) -> None:
+    migrated(database_url)
+    port = free_port()
+    env = command_env(DATABASE_URL=database_url, REDIS_URL=f"redis://:secret@127.0.0.1:{port}/0")
+
+    run = subprocess.run([*OSEZIA, *command], env=env, capture_output=True, text=True, timeout=60)
+
+    assert run.returncode == 3, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[-1].startswith(
+        f"osezia: Redis does not answer (127.0.0.1:{port}): "
+    )
+    assert "secret" not in run.stderr
