@@ -12,6 +12,7 @@ import asyncpg
 from arq import func
 from arq.connections import ArqRedis, RedisSettings
 from arq.constants import default_queue_name
+from redis.exceptions import RedisError
 
 from osezia.observability.probe import Health
 from osezia.projections.connections import connect
@@ -57,13 +58,16 @@ async def _watch(database_url: str, redis: ArqRedis, health: Health) -> None:
                 conn = await connect(database_url)
             await conn.fetchval("SELECT 1")
             backoff.succeeded()
-            metrics.QUEUE_DEPTH.set(await redis.zcard(default_queue_name))
             wait = WATCH_SECONDS
         except Exception as error:  # an outage: logged once per attempt, then tried again
             if conn is not None:
                 await close_or_drop(conn)
                 conn = None
             wait = backoff.failed(error)
+        try:  # Redis's own trouble: no database failure, and arq reports it on its own
+            metrics.QUEUE_DEPTH.set(await redis.zcard(default_queue_name))
+        except RedisError as error:
+            log.warning("queue depth unknown: %s", error)
         try:
             await asyncio.sleep(wait)
         except asyncio.CancelledError:
