@@ -32,9 +32,6 @@ into every partner's outage.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import json
 import logging
 import math
 import time
@@ -49,10 +46,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from osezia.store.settings import Settings
-from osezia.web.auth.errors import NO_STORE, TokenRequestError
+from osezia.web.auth.errors import NO_STORE, InvalidToken, TokenRequestError
 from osezia.web.auth.peer import client_address
 from osezia.web.auth.server import basic_credentials
 from osezia.web.auth.token_endpoint import MAX_BODY
+from osezia.web.auth.tokens import unverified_parts
 from osezia.web.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -167,14 +165,11 @@ def _basic_client_id(authorization: str) -> str | None:
 
 def _assertion_subject(assertion: str) -> str | None:
     """The `sub` an unverified JWT claims: a name to count under, never an identity."""
-    parts = assertion.split(".")
-    if len(parts) != 3:
-        return None
     try:
-        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-    except (binascii.Error, ValueError, RecursionError):  # nested past the parser's depth
+        _, claims = unverified_parts(assertion)
+    except InvalidToken:
         return None
-    subject = claims.get("sub") if isinstance(claims, dict) else None
+    subject = claims.get("sub")
     return subject if isinstance(subject, str) else None
 
 
