@@ -28,6 +28,15 @@ READ_TIMEOUT = 5.0  # seconds a prober may take to send its request
 MAX_REQUEST_BYTES = 8192
 
 
+def bearer_matches(authorization: str | None, token: str) -> bool:
+    """Whether an Authorization header's value bears this token (compared in constant time):
+    what Prometheus sends to every /metrics, the API's and the probes'."""
+    scheme, _, given = (authorization or "").strip().partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    )
+
+
 def probe_port(settings: Settings, role: str) -> int:
     """OSEZIA_METRICS_PORT, or the role's own default (project 9101, worker 9102)."""
     return settings.metrics_port or ROLE_PORTS[role]
@@ -139,8 +148,5 @@ class Probe:
         for line in header_lines:
             name, _, value = line.partition(":")
             if name.strip().lower() == "authorization":
-                scheme, _, given = value.strip().partition(" ")
-                return scheme.lower() == "bearer" and hmac.compare_digest(
-                    given.strip().encode(), self._token.encode()
-                )
+                return bearer_matches(value, self._token)
         return False
