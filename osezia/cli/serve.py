@@ -24,6 +24,12 @@ def add_parser(commands: Subparsers[argparse.ArgumentParser]) -> None:
     serve_.add_argument(
         "--port", type=_port, help="the TCP port to listen on (default OSEZIA_PORT, 8000)"
     )
+    serve_.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="API processes to run, e.g. one per core (default 1)",
+    )
     serve_.set_defaults(run=serve)
 
 
@@ -34,7 +40,18 @@ def _port(value: str) -> int:
     return int(value)
 
 
-def serve(settings: Settings, _: argparse.Namespace) -> int:
+def _workers(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of processes (1–{MAX_WORKERS})"
+        )
+    return int(value)
+
+
+MAX_WORKERS = 64
+
+
+def serve(settings: Settings, arguments: argparse.Namespace) -> int:
     import logging
     import warnings
 
@@ -61,6 +78,10 @@ def serve(settings: Settings, _: argparse.Namespace) -> int:
         from osezia.web.app import create_app  # seconds of imports: after the checks
 
     address = f"http://{settings.host}:{settings.port}/graphql"
+    if arguments.workers > 1:
+        from osezia.cli.processes import serve_processes
+
+        return serve_processes(settings, url, address, arguments.workers)
     announcer = _Announcer(create_app(settings, url), address)
     # uvicorn would otherwise take a client address from X-Forwarded-For sent by 127.0.0.1;
     # osezia reads that header itself, from OSEZIA_TRUSTED_PROXIES only (graphql/auth/peer.py).

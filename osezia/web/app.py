@@ -64,8 +64,8 @@ from osezia.web.metrics import (
 )
 from osezia.web.services import Services, services_of, started
 from osezia.web.view import GraphQLView
+from osezia.workers.leader import lead_projections
 from osezia.workers.process import OUTAGES
-from osezia.workers.projector import run_projections
 
 
 async def _targets_without_models(services: Services) -> list[str]:
@@ -133,8 +133,9 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         stop = asyncio.Event()
         projector: asyncio.Task[None] | None = None
         if settings.redis_url is None:
+            # One process of `osezia serve --workers N` projects; the others stand by.
             projector = asyncio.create_task(
-                run_projections(database_url, tenants, stop, poll_seconds=2.0)
+                lead_projections(database_url, tenants, stop, poll_seconds=2.0)
             )
         try:
             yield services.state()  # copied by the server into every request's scope

@@ -12,6 +12,7 @@ series grow without limit.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,12 +23,14 @@ import prometheus_client
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from osezia.observability.logs import note
 from osezia.projections.status import ProjectionStatus
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
+MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"  # set by `osezia serve --workers N`
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 MAX_OPERATION_NAMES = 200  # beyond, new names are counted as "other"
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
@@ -174,7 +177,13 @@ class Metrics:
     def render(self, scraped: Iterable[Metric] = ()) -> str:
         measured = CollectorRegistry(auto_describe=False)
         measured.register(_Measured(list(scraped)))
-        registries = (REGISTRY, self.registry, measured)
+        registries: tuple[CollectorRegistry, ...] = (REGISTRY, self.registry, measured)
+        if os.environ.get(MULTIPROCESS_DIRECTORY):
+            # One of `osezia serve --workers N`'s processes: what every process counted, from
+            # prometheus-client's files (this process's registries would hold its share only).
+            every_process = CollectorRegistry(auto_describe=False)
+            MultiProcessCollector(every_process)  # type: ignore[no-untyped-call]
+            registries = (every_process, measured)
         return "".join(generate_latest(r).decode() for r in registries)
 
 
