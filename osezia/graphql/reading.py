@@ -26,6 +26,12 @@ from osezia.graphql.pagination import Connection, connection
 from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.asof import check_as_of, end_of, today
 from osezia.projections.changes import ChangeHub, head_and_reached
+
+# The conditions resolvers filtered by, from where they live now (their names stay here).
+from osezia.projections.conditions import between as between
+from osezia.projections.conditions import paris_day as paris_day
+from osezia.projections.conditions import recorded_by as recorded_by
+from osezia.projections.conditions import within as within
 from osezia.projections.connections import Connection as Db
 from osezia.projections.paging import Filter, page, where_clause
 from osezia.tenants.model import check_slug
@@ -66,44 +72,6 @@ def cutoff_of(as_of: date | None) -> datetime | None:
         return None
     check_as_of(as_of)
     return end_of(as_of)
-
-
-def recorded_by(column: str, cutoff: datetime | None) -> tuple[str, object | None]:
-    """The condition that ``column`` (a recorded time) is before the cutoff, for `paged`."""
-    return (f"{column} < {{}}", cutoff)
-
-
-def paris_day(column: str) -> str:
-    """The day in France of a recorded time, in SQL: the day a from/until filter compares."""
-    return f"({column} AT TIME ZONE 'Europe/Paris')::date"
-
-
-def between(column: str, since: date | None, until: date | None) -> list[tuple[str, object | None]]:
-    """Conditions keeping rows whose date ``column`` (an SQL date expression) falls within
-    [since, until], both included; each bound left out when None."""
-    return [(f"{column} >= {{}}", since), (f"{column} <= {{}}", until)]
-
-
-def within(
-    column: str, day: str, since: date | None, until: date | None
-) -> tuple[str, object | None]:
-    """The condition that some element ``x`` of the jsonb list ``column`` has its date ``day``
-    (an SQL expression over ``x``) within [since, until], both included; left out (None) when
-    neither bound is given."""
-    if since is None and until is None:
-        return ("true", None)
-    return (
-        f"EXISTS (SELECT 1 FROM jsonb_array_elements({column}) AS x "
-        f"WHERE {day} <@ {{}}::daterange)",
-        _days(since, until),
-    )
-
-
-def _days(since: date | None, until: date | None) -> asyncpg.Range[date]:
-    # A period that ends before it starts holds no day (PostgreSQL refuses such a range).
-    if since is not None and until is not None and since > until:
-        return asyncpg.Range(empty=True)
-    return asyncpg.Range(since, until, upper_inc=True)
 
 
 @asynccontextmanager
