@@ -13,9 +13,9 @@ day `until_day` (excluded, null while it lasts): the figures as of a day read th
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +25,7 @@ from osezia.domain.naf import naf_section
 from osezia.projections.codec import StoredEvent
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
+from osezia.projections.paging import Filter, Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 
@@ -195,6 +196,9 @@ MODEL = ReadModel(
 
 @dataclass(frozen=True)
 class CompanyRow:
+    """A company as readers see it: the columns of the read model that the API shows; `shared`
+    when the row is another network's record, referred to the reader."""
+
     id: UUID
     siren: str
     legal_name: str
@@ -211,20 +215,116 @@ class CompanyRow:
     shared: bool
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> CompanyRow:
-        """From a full row of the companies view."""
-        fields = {name: row[name] for name in cls.__dataclass_fields__ if name != "shared"}
-        return cls(**fields, shared=row["shared_via"] != [])
+    def from_row(cls, row: Mapping[str, Any]) -> CompanyRow:
+        """From a row of the companies view that holds at least READ_COLUMNS."""
+        return cls(
+            id=row["id"],
+            siren=row["siren"],
+            legal_name=row["legal_name"],
+            owner=row["owner"],
+            region=row["region"],
+            departement=row["departement"],
+            naf=row["naf"],
+            naf_section=row["naf_section"],
+            size_category=row["size_category"],
+            size_basis=row["size_basis"],
+            segment=row["segment"],
+            adoption_stage=row["adoption_stage"],
+            adoption_changed_on=row["adoption_changed_on"],
+            shared=row["shared_via"] != [],
+        )
 
 
-_FIELDS = (
-    "id, siren, legal_name, owner, region, departement, naf, naf_section, size_category, "
-    "size_basis, segment, adoption_stage, adoption_changed_on, shared_via <> '[]'::jsonb AS shared"
+READ_COLUMNS = ", ".join(
+    [*(field.name for field in fields(CompanyRow) if field.name != "shared"), "shared_via"]
 )
+# What a company's row as of a past day is computed again from.
+HISTORY_COLUMNS = f"{READ_COLUMNS}, segment_history, adoption_history"
+LIST_ORDER = "siren"  # companies are listed in SIREN order (then id)
 
 
-async def company_by_siren(conn: Connection, tenant: str, siren: str) -> CompanyRow | None:
+def recorded_before(row: Mapping[str, Any], cutoff: datetime) -> dict[str, Any]:
+    """A company's row as it stood at the cutoff: the segment and the adoption stage its
+    histories give then. The read model keeps only the latest size category: it is shown when
+    no assessment came after the cutoff, null otherwise."""
+    before = dict(row)
+    segments = _before(row["segment_history"], cutoff)
+    if len(segments) < len(row["segment_history"]):
+        before["size_category"] = before["size_basis"] = None
+        before["segment"] = segments[-1]["segment"] if segments else None
+    stages = _before(row["adoption_history"], cutoff)
+    if len(stages) < len(row["adoption_history"]):
+        before["adoption_stage"] = stages[-1]["stage"] if stages else "NONE"
+        before["adoption_changed_on"] = date.fromisoformat(stages[-1]["on"]) if stages else None
+    return before
+
+
+def _before(history: list[dict[str, Any]], cutoff: datetime) -> list[dict[str, Any]]:
+    return [step for step in history if datetime.fromisoformat(step["at"]) < cutoff]
+
+
+async def company_by_siren(
+    conn: Connection, tenant: str, siren: str, cutoff: datetime | None = None
+) -> CompanyRow | None:
+    """The company with this SIREN in the tenant's view; with a cutoff, as recorded before it
+    (None if it was registered later)."""
+    source = f'"{stable_schema(tenant)}".companies'
+    if cutoff is None:
+        record = await conn.fetchrow(f"SELECT {READ_COLUMNS} FROM {source} WHERE siren = $1", siren)
+        return None if record is None else CompanyRow.from_row(dict(record))
     record = await conn.fetchrow(
-        f'SELECT {_FIELDS} FROM "{stable_schema(tenant)}".companies WHERE siren = $1', siren
+        f"SELECT {HISTORY_COLUMNS} FROM {source} WHERE siren = $1 AND registered_at < $2",
+        siren,
+        cutoff,
     )
-    return CompanyRow(**dict(record)) if record is not None else None
+    return None if record is None else CompanyRow.from_row(recorded_before(dict(record), cutoff))
+
+
+async def companies_page(
+    conn: Connection,
+    tenant: str,
+    *,
+    region: str | None,
+    departement: str | None,
+    segment: str | None,
+    naf_section: str | None,
+    adoption_stage: str | None,
+    name_starts_with: str | None,
+    first: int,
+    after: str | None,
+) -> Page:
+    """One page of the companies the tenant sees, in SIREN order; a filter left None is not
+    applied, and a name matches by its first letters, whatever their case. Its rows hold
+    READ_COLUMNS: CompanyRow.from_row reads them."""
+    prefix = name_starts_with.lower().replace("%", r"\%") + "%" if name_starts_with else None
+    conditions = (
+        ("region = {}", region),
+        ("departement = {}", departement),
+        ("segment = {}", segment),
+        ("naf_section = {}", naf_section),
+        ("adoption_stage = {}", adoption_stage),
+        ("lower(legal_name) LIKE {}", prefix),
+    )
+    return await page(
+        conn,
+        tenant,
+        TABLE.name,
+        columns=READ_COLUMNS,
+        sort=LIST_ORDER,
+        sort_type="text",
+        filters=[Filter(sql, value) for sql, value in conditions if value is not None],
+        first=first,
+        after=after,
+    )
+
+
+async def companies_by_id(
+    conn: Connection, tenant: str, ids: Sequence[UUID]
+) -> dict[UUID, CompanyRow]:
+    """The companies with these ids that the tenant sees, by id (one query for them all)."""
+    records = await conn.fetch(
+        f'SELECT {READ_COLUMNS} FROM "{stable_schema(tenant)}".companies '
+        "WHERE id = ANY($1::uuid[])",
+        list(ids),
+    )
+    return {record["id"]: CompanyRow.from_row(dict(record)) for record in records}

@@ -7,17 +7,17 @@ import strawberry
 
 from osezia.domain.errors import DomainError
 from osezia.domain.identifiers import normalise_siren
-from osezia.graphql.companies.types import Company, recorded_before
+from osezia.graphql.companies.types import Company
 from osezia.graphql.context import Info
 from osezia.graphql.enums import AdoptionStage, Segment
 from osezia.graphql.node import register_node
-from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import LIST_AS_OF, cutoff_of, paged, read_models, read_until
-from osezia.projections.companies import CompanyRow, company_by_siren
-from osezia.projections.names import stable_schema
+from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.reading import LIST_AS_OF, cutoff_of, read_models, read_until
+from osezia.projections.companies import LIST_ORDER, CompanyRow, companies_page, company_by_siren
 
 
 def company_node(row: dict[str, Any]) -> Company:
+    """A company from a row of the companies view (`node(id:)`, a page of companies)."""
     return Company.of(CompanyRow.from_row(row))
 
 
@@ -39,18 +39,9 @@ class CompanyQueries:
         except DomainError:
             return None
         cutoff = cutoff_of(as_of)
-        if cutoff is None:
-            async with read_models(info) as conn:
-                row = await company_by_siren(conn, info.context.tenant, siren)
-            return Company.of(row) if row else None
         async with read_until(info, cutoff) as conn:
-            found = await conn.fetchrow(
-                f'SELECT * FROM "{stable_schema(info.context.tenant)}".companies '
-                "WHERE siren = $1 AND registered_at < $2",
-                siren,
-                cutoff,
-            )
-        return company_node(recorded_before(dict(found), cutoff)) if found else None
+            row = await company_by_siren(conn, info.context.tenant, siren, cutoff)
+        return None if row is None else Company.of(row)
 
     @strawberry.field(description="Companies the caller's network sees, in SIREN order.")
     async def companies(
@@ -65,21 +56,17 @@ class CompanyQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Company]:
-        prefix = name_starts_with.lower().replace("%", r"\%") + "%" if name_starts_with else None
-        return await paged(
-            info,
-            "companies",
-            company_node,
-            sort="siren",
-            sort_type="text",
-            conditions=[
-                ("region = {}", region),
-                ("departement = {}", departement),
-                ("segment = {}", segment),
-                ("naf_section = {}", naf_section),
-                ("adoption_stage = {}", adoption_stage),
-                ("lower(legal_name) LIKE {}", prefix),
-            ],
-            first=first,
-            after=after,
-        )
+        async with read_models(info) as conn:
+            found = await companies_page(
+                conn,
+                info.context.tenant,
+                region=region,
+                departement=departement,
+                segment=segment,
+                naf_section=naf_section,
+                adoption_stage=adoption_stage,
+                name_starts_with=name_starts_with,
+                first=first,
+                after=after,
+            )
+        return connection(found, LIST_ORDER, company_node)

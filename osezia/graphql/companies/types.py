@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 import strawberry
 
@@ -61,26 +60,6 @@ class Company(Node):
             adoption_changed_on=row.adoption_changed_on,
             shared_with_us=row.shared,
         )
-
-
-def recorded_before(row: dict[str, Any], cutoff: datetime) -> dict[str, Any]:
-    """A company's row as it stood at the cutoff: the segment and the adoption stage its
-    histories give then. The read model keeps only the latest size category: it is shown when
-    no assessment came after the cutoff, null otherwise."""
-    row = dict(row)
-    segments = _before(row["segment_history"], cutoff)
-    if len(segments) < len(row["segment_history"]):
-        row["size_category"] = row["size_basis"] = None
-        row["segment"] = segments[-1]["segment"] if segments else None
-    stages = _before(row["adoption_history"], cutoff)
-    if len(stages) < len(row["adoption_history"]):
-        row["adoption_stage"] = stages[-1]["stage"] if stages else "NONE"
-        row["adoption_changed_on"] = date.fromisoformat(stages[-1]["on"]) if stages else None
-    return row
-
-
-def _before(history: list[dict[str, Any]], cutoff: datetime) -> list[dict[str, Any]]:
-    return [step for step in history if datetime.fromisoformat(step["at"]) < cutoff]
 
 
 @strawberry.input(description="What is known of the company's size; money in euro cents.")
