@@ -25,11 +25,11 @@ from datetime import date
 
 import asyncpg
 import orjson
-from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse, visit
+from graphql import FieldNode, OperationDefinitionNode, OperationType, visit
 from graphql.language import Visitor
 
 from osezia.domain.errors import DomainError, InvalidValue
-from osezia.graphql.limits import MAX_TOKENS
+from osezia.graphql.limits import operation_cost, parsed
 from osezia.graphql.reading import position_of
 from osezia.projections.names import stable_schema
 from osezia.tenants.model import check_slug
@@ -57,6 +57,10 @@ class Operation:
     name: str | None  # the operation's name in the document, for the metrics
     cacheable: bool  # a query, with no volatile field
     unnamed_among_several: bool = False  # several operations, and none named to run
+    cost: int = 1  # what answering it may cost, counted against the caller's budget
+
+
+UNPARSED = Operation(name=None, cacheable=False)  # strawberry answers what is wrong with it
 
 
 class _Volatile(Visitor):
@@ -70,12 +74,12 @@ class _Volatile(Visitor):
 
 
 def analyse(document: str, operation_name: str | None) -> Operation:
-    """Parse the document (within the token limit) and find the operation that will run."""
-    try:
-        parsed = parse(document, max_tokens=MAX_TOKENS)
-    except GraphQLError:
+    """Parse the document (within the token limit, once: strawberry is handed the same parse)
+    and find the operation that will run."""
+    found = parsed(document)
+    if found is None:
         return Operation(name=None, cacheable=False)  # strawberry will answer the error
-    operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    operations = [d for d in found.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is None and len(operations) > 1:
         return Operation(name=None, cacheable=False, unnamed_among_several=True)
     if operation_name is not None:
@@ -84,10 +88,11 @@ def analyse(document: str, operation_name: str | None) -> Operation:
         return Operation(name=None, cacheable=False)
     operation = operations[0]
     volatile = _Volatile()
-    visit(parsed, volatile)
+    visit(found, volatile)
     return Operation(
         name=operation.name.value if operation.name else None,
         cacheable=operation.operation is OperationType.QUERY and not volatile.found,
+        cost=operation_cost(operation, found),
     )
 
 

@@ -15,6 +15,7 @@ from osezia.web.auth.keys import VerificationKeys
 from osezia.web.auth.oidc import RemoteKeySet, verify_provider_token
 from osezia.web.auth.standing import Roles, Standing
 from osezia.web.auth.tokens import unverified_parts, verify_access_token
+from osezia.web.auth.verified import VerifiedClaims
 
 
 class Authenticator:
@@ -29,6 +30,7 @@ class Authenticator:
     ) -> None:
         self._settings, self._keys, self._standing = settings, keys, standing
         self._provider_keys = provider_keys
+        self._verified = VerifiedClaims()  # our own tokens' claims, until they expire
 
     async def authenticate(self, headers: Mapping[str, str]) -> Principal:
         authorization = headers.get("authorization")
@@ -41,6 +43,8 @@ class Authenticator:
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("the Authorization header must be `Bearer <access token>`")
         token = token.strip()
+        if (verified := self._verified.get(token)) is not None:
+            return await self._principal(verified)
         header, claims = unverified_parts(token)
         issuer = claims.get("iss")
         if issuer == self._settings.issuer:
@@ -59,6 +63,11 @@ class Authenticator:
             audience=settings.audience,
             max_lifetime=settings.max_token_lifetime,
         )
+        self._verified.keep(token, claims)
+        return await self._principal(claims)
+
+    async def _principal(self, claims: Mapping[str, Any]) -> Principal:
+        """The caller of one of our tokens, as its client and tenant stand now."""
         client = await self._standing.client(str(claims["client_id"]))
         if client is None or client.tenant != claims["tenant"]:
             raise InvalidToken("the client was revoked, or its tenant suspended")
