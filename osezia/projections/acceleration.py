@@ -6,11 +6,18 @@ in memory and a row read back from PostgreSQL are equal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from osezia.domain.acceleration.model import Cohort
 from osezia.projections.codec import StoredEvent
+from osezia.projections.conditions import filters, within
+from osezia.projections.connections import Connection
+from osezia.projections.names import stable_schema
+from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
@@ -211,3 +218,177 @@ def figure_views(region: str | None) -> dict[str, str]:
             "counted_until, count(*)::bigint AS companies FROM counted GROUP BY 1, 2, 3, 4, 5, 6"
         ),
     }
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """A milestone a company reached, as its admission lists it; `at` when it was recorded."""
+
+    milestone: str
+    on: date
+    at: datetime
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> MilestoneRow:
+        return cls(
+            milestone=data["milestone"],
+            on=date.fromisoformat(data["on"]),
+            at=datetime.fromisoformat(data["at"]),
+        )
+
+
+def _day_of(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _time_of(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class AdmissionRow:
+    """A company in a cohort, as it was when admitted, and what it did there since."""
+
+    company_id: UUID
+    company_siren: str
+    company_name: str
+    region: str
+    segment: str | None
+    status: str
+    admitted_on: date
+    admitted_at: datetime
+    milestones: tuple[MilestoneRow, ...]
+    graduated_on: date | None
+    graduated_at: datetime | None
+    exited_on: date | None
+    exited_at: datetime | None
+    exit_reason: str | None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> AdmissionRow:
+        """From one admission of a cohort's jsonb list (dates and times as ISO strings)."""
+        return cls(
+            company_id=UUID(data["company_id"]),
+            company_siren=data["company_siren"],
+            company_name=data["company_name"],
+            region=data["region"],
+            segment=data["segment"],
+            status=data["status"],
+            admitted_on=date.fromisoformat(data["admitted_on"]),
+            admitted_at=datetime.fromisoformat(data["admitted_at"]),
+            milestones=tuple(MilestoneRow.from_data(m) for m in data["milestones"]),
+            graduated_on=_day_of(data["graduated_on"]),
+            graduated_at=_time_of(data["graduated_at"]),
+            exited_on=_day_of(data["exited_on"]),
+            exited_at=_time_of(data["exited_at"]),
+            exit_reason=data["exit_reason"],
+        )
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    """A cohort as readers see it: the columns of the read model that the API shows."""
+
+    id: UUID
+    owner: str
+    name: str
+    starts_on: date
+    ends_on: date
+    capacity: int
+    months: int
+    admitted_count: int
+    active_count: int
+    graduated_count: int
+    exited_count: int
+    admissions: tuple[AdmissionRow, ...]
+    opened_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> CohortRow:
+        """From a row of the cohorts view that holds at least READ_COLUMNS."""
+        return cls(
+            id=row["id"],
+            owner=row["owner"],
+            name=row["name"],
+            starts_on=row["starts_on"],
+            ends_on=row["ends_on"],
+            capacity=row["capacity"],
+            months=row["months"],
+            admitted_count=row["admitted_count"],
+            active_count=row["active_count"],
+            graduated_count=row["graduated_count"],
+            exited_count=row["exited_count"],
+            admissions=tuple(AdmissionRow.from_data(a) for a in row["admissions"]),
+            opened_at=row["opened_at"],
+        )
+
+
+READ_COLUMNS = ", ".join(field.name for field in fields(CohortRow))
+LIST_ORDER = "opened_at"  # cohorts are listed first opened first (then id)
+_ADMITTED = "(x->>'admitted_on')::date"
+_GRADUATED = "(x->>'graduated_on')::date"
+
+
+async def cohorts_page(
+    conn: Connection,
+    tenant: str,
+    *,
+    admitted_from: date | None,
+    admitted_until: date | None,
+    graduated_from: date | None,
+    graduated_until: date | None,
+    first: int,
+    after: str | None,
+) -> Page:
+    """One page of the cohorts the tenant sees, first opened first: those with a company
+    admitted (graduated) within the days given, both included; a bound left None is not
+    applied. Its rows hold READ_COLUMNS: CohortRow.from_row reads them."""
+    return await page(
+        conn,
+        tenant,
+        TABLE.name,
+        columns=READ_COLUMNS,
+        sort=LIST_ORDER,
+        sort_type="timestamptz",
+        filters=filters(
+            [
+                within("admissions", _ADMITTED, admitted_from, admitted_until),
+                within("admissions", _GRADUATED, graduated_from, graduated_until),
+            ]
+        ),
+        first=first,
+        after=after,
+    )
+
+
+@dataclass(frozen=True)
+class AccelerationCount:
+    """Companies of every cohort counted by region and the days (in France) they were
+    admitted, graduated or exited, as they stood at the end of a day."""
+
+    region: str
+    admitted_day: date
+    graduated_day: date | None
+    exited_day: date | None
+    companies: int
+
+
+# Each company by the admission it counted by at the end of day $1, with only the steps
+# recorded by then.
+_ACCELERATION_COUNTS = (
+    "SELECT region, admitted_day, "
+    "CASE WHEN graduated_day <= $1 THEN graduated_day END AS graduated_day, "
+    "CASE WHEN exited_day <= $1 THEN exited_day END AS exited_day, "
+    "sum(companies)::bigint AS companies "
+    'FROM "{schema}".figures_acceleration_history '
+    "WHERE counted_from <= $1 AND (counted_until IS NULL OR counted_until > $1) "
+    # By position: a name in GROUP BY would mean the view's column, not the one as of $1.
+    "GROUP BY 1, 2, 3, 4 ORDER BY region, admitted_day, graduated_day, exited_day"
+)
+
+
+async def acceleration_counts(conn: Connection, tenant: str, day: date) -> list[AccelerationCount]:
+    """The programme's companies as recorded by the end of `day` (in France): a company in
+    several cohorts counts once, by the admission it counted by then."""
+    records = await conn.fetch(_ACCELERATION_COUNTS.format(schema=stable_schema(tenant)), day)
+    return [AccelerationCount(**dict(record)) for record in records]

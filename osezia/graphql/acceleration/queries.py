@@ -5,28 +5,11 @@ from typing import Annotated, Any
 
 import strawberry
 
-from osezia.graphql.acceleration.types import AccelerationFigure, Cohort
+from osezia.graphql.acceleration.types import AccelerationFigure, Cohort, cohort_node
 from osezia.graphql.context import Info
-from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import AS_OF, paged, read_as_of, within
-from osezia.projections.names import stable_schema
-
-# Each company by the admission it counted by at the end of day $1, with only the steps
-# recorded by then.
-_ACCELERATION_FIGURES = (
-    "SELECT region, admitted_day, "
-    "CASE WHEN graduated_day <= $1 THEN graduated_day END AS graduated_day, "
-    "CASE WHEN exited_day <= $1 THEN exited_day END AS exited_day, "
-    "sum(companies)::bigint AS companies "
-    'FROM "{schema}".figures_acceleration_history '
-    "WHERE counted_from <= $1 AND (counted_until IS NULL OR counted_until > $1) "
-    # By position: a name in GROUP BY would mean the view's column, not the one as of $1.
-    "GROUP BY 1, 2, 3, 4 ORDER BY region, admitted_day, graduated_day, exited_day"
-)
-
-
-_ADMITTED = "(x->>'admitted_on')::date"
-_GRADUATED = "(x->>'graduated_on')::date"
+from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.reading import AS_OF, read_as_of, read_models
+from osezia.projections.acceleration import LIST_ORDER, acceleration_counts, cohorts_page
 
 
 def _admission(what: str) -> Any:
@@ -49,19 +32,18 @@ class AccelerationQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Cohort]:
-        return await paged(
-            info,
-            "cohorts",
-            Cohort.of,
-            sort="opened_at",
-            sort_type="timestamptz",
-            conditions=[
-                within("admissions", _ADMITTED, admitted_from, admitted_until),
-                within("admissions", _GRADUATED, graduated_from, graduated_until),
-            ],
-            first=first,
-            after=after,
-        )
+        async with read_models(info) as conn:
+            found = await cohorts_page(
+                conn,
+                info.context.tenant,
+                admitted_from=admitted_from,
+                admitted_until=admitted_until,
+                graduated_from=graduated_from,
+                graduated_until=graduated_until,
+                first=first,
+                after=after,
+            )
+        return connection(found, LIST_ORDER, cohort_node)
 
     @strawberry.field(
         description="The programme's companies over every cohort (within the caller's region, "
@@ -71,7 +53,6 @@ class AccelerationQueries:
     async def acceleration_figures(
         self, info: Info, as_of: Annotated[date | None, AS_OF] = None
     ) -> list[AccelerationFigure]:
-        schema = stable_schema(info.context.tenant)
         async with read_as_of(info, as_of) as (conn, day, _):
-            rows = await conn.fetch(_ACCELERATION_FIGURES.format(schema=schema), day)
-        return [AccelerationFigure(**dict(r)) for r in rows]
+            counts = await acceleration_counts(conn, info.context.tenant, day)
+        return [AccelerationFigure.of(count) for count in counts]

@@ -8,6 +8,12 @@ import strawberry
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.enums import AdmissionStatus, Segment
 from osezia.graphql.node import Node, register_node
+from osezia.projections.acceleration import (
+    AccelerationCount,
+    AdmissionRow,
+    CohortRow,
+    MilestoneRow,
+)
 
 
 @strawberry.type(description="A milestone a company reached in the programme.")
@@ -17,20 +23,8 @@ class Milestone:
     at: datetime = strawberry.field(description="When it was recorded.")
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> Milestone:
-        return cls(
-            milestone=data["milestone"],
-            on=date.fromisoformat(data["on"]),
-            at=datetime.fromisoformat(data["at"]),
-        )
-
-
-def _day(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
-def _time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
+    def of(cls, row: MilestoneRow) -> Milestone:
+        return cls(milestone=row.milestone, on=row.on, at=row.at)
 
 
 @strawberry.type(description="A company in a cohort, as it was when admitted.")
@@ -51,22 +45,22 @@ class Admission(AboutACompany):
     exit_reason: str | None
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> Admission:
+    def of(cls, row: AdmissionRow) -> Admission:
         return cls(
-            company_id=strawberry.ID(data["company_id"]),
-            company_siren=data["company_siren"],
-            company_name=data["company_name"],
-            region=data["region"],
-            segment=None if data["segment"] is None else Segment(data["segment"]),
-            status=AdmissionStatus(data["status"]),
-            admitted_on=date.fromisoformat(data["admitted_on"]),
-            admitted_at=datetime.fromisoformat(data["admitted_at"]),
-            milestones=[Milestone.of(m) for m in data["milestones"]],
-            graduated_on=_day(data["graduated_on"]),
-            graduated_at=_time(data["graduated_at"]),
-            exited_on=_day(data["exited_on"]),
-            exited_at=_time(data["exited_at"]),
-            exit_reason=data["exit_reason"],
+            company_id=strawberry.ID(str(row.company_id)),
+            company_siren=row.company_siren,
+            company_name=row.company_name,
+            region=row.region,
+            segment=None if row.segment is None else Segment(row.segment),
+            status=AdmissionStatus(row.status),
+            admitted_on=row.admitted_on,
+            admitted_at=row.admitted_at,
+            milestones=[Milestone.of(m) for m in row.milestones],
+            graduated_on=row.graduated_on,
+            graduated_at=row.graduated_at,
+            exited_on=row.exited_on,
+            exited_at=row.exited_at,
+            exit_reason=row.exit_reason,
         )
 
 
@@ -87,21 +81,21 @@ class Cohort(Node):
     opened_at: datetime
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Cohort:
+    def of(cls, row: CohortRow) -> Cohort:
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            run_by=row["owner"],
-            name=row["name"],
-            starts_on=row["starts_on"],
-            ends_on=row["ends_on"],
-            capacity=row["capacity"],
-            months=row["months"],
-            admitted_count=row["admitted_count"],
-            active_count=row["active_count"],
-            graduated_count=row["graduated_count"],
-            exited_count=row["exited_count"],
-            admissions=[Admission.of(a) for a in row["admissions"]],
-            opened_at=row["opened_at"],
+            id=strawberry.ID(str(row.id)),
+            run_by=row.owner,
+            name=row.name,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            capacity=row.capacity,
+            months=row.months,
+            admitted_count=row.admitted_count,
+            active_count=row.active_count,
+            graduated_count=row.graduated_count,
+            exited_count=row.exited_count,
+            admissions=[Admission.of(a) for a in row.admissions],
+            opened_at=row.opened_at,
         )
 
 
@@ -122,5 +116,20 @@ class AccelerationFigure:
     )
     companies: int
 
+    @classmethod
+    def of(cls, count: AccelerationCount) -> AccelerationFigure:
+        return cls(
+            region=count.region,
+            admitted_day=count.admitted_day,
+            graduated_day=count.graduated_day,
+            exited_day=count.exited_day,
+            companies=count.companies,
+        )
 
-register_node("cohorts", Cohort.of)
+
+def cohort_node(row: dict[str, Any]) -> Cohort:
+    """A cohort from a row of the cohorts view (`node(id:)`, a page of cohorts)."""
+    return Cohort.of(CohortRow.from_row(row))
+
+
+register_node("cohorts", cohort_node)
