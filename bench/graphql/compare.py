@@ -85,7 +85,7 @@ CONNECTIONS = 32
 ISSUER, AUDIENCE = "https://127.0.0.1:8000", "osezia-api"  # production asks https
 FILL_DOCUMENTS = 7_000  # page-of-50 answers of ~10 kB: enough to reach the cache's 64 MB cap
 MAX_RSS_MB = 200
-METRICS_TOKEN = "bench-metrics"
+METRICS_TOKEN = "bench-metrics-scraper-token"
 PAGE_FIELDS = "siren legalName region departement naf segment adoptionStage sizeCategory"
 
 
@@ -576,10 +576,10 @@ def fill_cache(server: Server, token: str, documents: int) -> str:
         server.url.replace("/graphql", "/metrics"),
         headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
     ).text
-    held = {
-        name: float(_found(rf"^{name} (\S+)$", metrics) if re.search(name, metrics) else 0)
-        for name in ("osezia_response_cache_entries", "osezia_response_cache_bytes")
-    }
+    held = {}
+    for name in ("osezia_response_cache_entries", "osezia_response_cache_bytes"):
+        found = re.search(rf"^{name} (\S+)$", metrics, re.MULTILINE)
+        held[name] = float(found.group(1)) if found else 0.0
     return (
         f"{held['osezia_response_cache_entries']:,.0f} answers, "
         f"{held['osezia_response_cache_bytes'] / 2**20:,.0f} MB (in the process that answered)"
