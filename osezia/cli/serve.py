@@ -59,6 +59,21 @@ def serve(settings: Settings, arguments: argparse.Namespace) -> int:
 
     from osezia.projections.roles import role_url
 
+    if arguments.workers > 1 and settings.redis_url is None:
+        # Rate limits are counted in Redis, where every process sees them; without it each
+        # process would count its own and the limits would be N times as loose.
+        if settings.is_production:
+            print(
+                "osezia: serve --workers needs REDIS_URL in production: rate limits are "
+                "counted where every process sees them",
+                file=sys.stderr,
+            )
+            return 2
+        print(
+            f"REDIS_URL is not set: each of the {arguments.workers} processes counts its own "
+            "rate limits",
+            file=sys.stderr,
+        )
     url = database_url(settings)
     for kind, configured in settings.role_urls.items():
         try:

@@ -118,3 +118,19 @@ def test_one_process_projects_and_another_takes_over_when_it_dies(
     )
     _eventually(lambda: _lock_holders(database_url) == 1, 10, "one holder of the lock")
     assert LEADER.findall(_log(log_path))[-1] != leaders[-1]
+
+
+def test_production_refuses_several_processes_without_redis(database_url: str) -> None:
+    """Rate limits counted per process would be N times as loose: refused before any start."""
+    env = command_env(
+        DATABASE_URL=database_url,
+        OSEZIA_ENV="production",
+        OSEZIA_PUBLIC_URL="https://osezia.example.fr",
+        OSEZIA_PORT=str(free_port()),
+    )
+    done = subprocess.run(
+        [*OSEZIA, "serve", "--workers", "2"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    assert "serve --workers needs REDIS_URL in production" in done.stderr
+    assert "Traceback" not in done.stderr
