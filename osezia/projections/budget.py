@@ -1,11 +1,27 @@
-"""The plan's budget envelope: allocations, overruns, and every commitment and payment made."""
+"""The plan's budget envelope: allocations, overruns, and every commitment and payment made.
+
+The read model keeps every movement (commitment, payment, authorised overrun) in the order
+recorded, each with its recorded time `at`, in an append-only jsonb list. Every total of the
+row is a sum of those movements: committed and paid by measure are the COMMITMENT and PAYMENT
+amounts, the overruns by measure the OVERRUN amounts (all measures start at 0 when the envelope
+is opened). So the envelope as of a cutoff is the row with only the movements recorded before
+it, every total summed again from them; the allocations and the total are fixed at opening.
+A movement's position in the list (from 1) is its stable key.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
 
 from osezia.domain.budget.model import Envelope
 from osezia.projections.codec import StoredEvent
+from osezia.projections.connections import Connection
+from osezia.projections.names import stable_schema
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
@@ -126,3 +142,150 @@ def figure_views(region: str | None) -> dict[str, str]:
             "GROUP BY 1, 2, 3"
         ),
     }
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    """A line of the envelope's history: a COMMITMENT, a PAYMENT or an authorised OVERRUN of
+    a measure; `reference` is the commitment's, or the decision's; `at` when it was recorded."""
+
+    kind: str
+    measure: str
+    reference: str
+    amount_cents: int
+    on: date
+    at: datetime
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> MovementRow:
+        """From one movement of the envelope's jsonb list (dates and times as ISO strings)."""
+        return cls(
+            kind=data["kind"],
+            measure=data["measure"],
+            reference=data["reference"],
+            amount_cents=data["amount_cents"],
+            on=date.fromisoformat(data["on"]),
+            at=datetime.fromisoformat(data["at"]),
+        )
+
+
+Sums = Mapping[tuple[str, str], int]  # amounts by (measure, kind)
+
+
+def sums_of(movements: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], int]:
+    """The amounts of the movements by (measure, kind)."""
+    sums: dict[tuple[str, str], int] = defaultdict(int)
+    for movement in movements:
+        sums[movement["measure"], movement["kind"]] += movement["amount_cents"]
+    return dict(sums)
+
+
+@dataclass(frozen=True)
+class EnvelopeRow:
+    """The envelope as readers see it, as it stood at a cutoff (as it stands without one):
+    what each measure was allotted (null when no allocation was published), the amounts of the
+    movements recorded by then by (measure, kind), and how many movements the list held when
+    read (its pages of movements read no further, so they agree with the sums)."""
+
+    id: UUID
+    owner: str
+    total_cents: int
+    allocations: Mapping[str, int | None]
+    opened_at: datetime
+    sums: Sums
+    recorded: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> EnvelopeRow:
+        """The envelope as it stands, from a whole row of the budget view."""
+        movements = row["movements"]
+        return cls(
+            id=row["id"],
+            owner=row["owner"],
+            total_cents=row["total_cents"],
+            allocations=dict(row["allocations"]),
+            opened_at=row["opened_at"],
+            sums=sums_of(movements),
+            recorded=len(movements),
+        )
+
+
+# Sums by measure and kind, of the movements recorded before $1 (every one when $1 is null).
+_SUMS = (
+    "SELECT coalesce(jsonb_agg(jsonb_build_array(s.measure, s.kind, s.cents)), '[]'::jsonb) "
+    "FROM (SELECT m ->> 'measure' AS measure, m ->> 'kind' AS kind, "
+    "sum((m ->> 'amount_cents')::bigint)::bigint AS cents "
+    "FROM jsonb_array_elements(b.movements) m "
+    "WHERE $1::timestamptz IS NULL OR (m ->> 'at')::timestamptz < $1 GROUP BY 1, 2) s"
+)
+
+
+async def envelope(conn: Connection, tenant: str, cutoff: datetime | None) -> EnvelopeRow | None:
+    """The envelope as recorded before the cutoff (as it stands, without one): None if it was
+    not open yet. Its sums are read in the database, not its movements."""
+    row = await conn.fetchrow(
+        "SELECT b.id, b.owner, b.total_cents, b.allocations, b.opened_at, "
+        f"jsonb_array_length(b.movements) AS recorded, ({_SUMS}) AS sums "
+        f'FROM "{stable_schema(tenant)}".budget b '
+        "WHERE $1::timestamptz IS NULL OR b.opened_at < $1 LIMIT 1",
+        cutoff,
+    )
+    if row is None:
+        return None
+    return EnvelopeRow(
+        id=row["id"],
+        owner=row["owner"],
+        total_cents=row["total_cents"],
+        allocations=dict(row["allocations"]),
+        opened_at=row["opened_at"],
+        sums={(measure, kind): cents for measure, kind, cents in row["sums"]},
+        recorded=row["recorded"],
+    )
+
+
+@dataclass(frozen=True)
+class MovementPage:
+    movements: tuple[tuple[int, MovementRow], ...]  # (position, movement), in the order recorded
+    has_next: bool
+    total: int
+
+
+async def movement_page(
+    conn: Connection,
+    tenant: str,
+    budget_id: str,
+    *,
+    recorded: int,
+    cutoff: datetime | None,
+    measure: str | None,
+    kind: str | None,
+    first: int,
+    after: int,
+) -> MovementPage:
+    """Movements at positions after `after` and up to `recorded`, recorded before the cutoff
+    (if any), of the measure and kind (if given); at most `first`, and how many match in all."""
+    found = await conn.fetchrow(
+        "WITH m AS MATERIALIZED ("
+        "SELECT m.n, m.value "
+        f'FROM "{stable_schema(tenant)}".budget b '
+        "CROSS JOIN LATERAL jsonb_array_elements(b.movements) WITH ORDINALITY AS m(value, n) "
+        "WHERE b.id = $1::uuid AND m.n <= $2 "
+        "AND ($3::timestamptz IS NULL OR (m.value ->> 'at')::timestamptz < $3) "
+        "AND ($4::text IS NULL OR m.value ->> 'measure' = $4) "
+        "AND ($5::text IS NULL OR m.value ->> 'kind' = $5)) "
+        "SELECT (SELECT count(*) FROM m) AS total, "
+        "(SELECT coalesce(jsonb_agg(jsonb_build_array(p.n, p.value) ORDER BY p.n), '[]'::jsonb) "
+        "FROM (SELECT n, value FROM m WHERE n > $6 ORDER BY n LIMIT $7) p) AS page",
+        budget_id,
+        recorded,
+        cutoff,
+        measure,
+        kind,
+        after,
+        first + 1,
+    )
+    assert found is not None  # an aggregate always answers one row
+    page = [(int(n), MovementRow.from_data(movement)) for n, movement in found["page"]]
+    return MovementPage(
+        movements=tuple(page[:first]), has_next=len(page) > first, total=found["total"]
+    )

@@ -18,12 +18,12 @@ from strawberry.types import ExecutionResult
 from osezia.domain.budget.model import Envelope, Measure
 from osezia.domain.errors import DomainError
 from osezia.domain.platform import Platform
-from osezia.graphql.budget.ledger import movement_page
 from osezia.graphql.context import Context
 from osezia.graphql.limits import MAX_COST
 from osezia.graphql.schema import schema
 from osezia.projections.access import as_tenant
 from osezia.projections.asof import end_of, today
+from osezia.projections.budget import movement_page
 from osezia.projections.connections import connect, create_pool
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import decode_cursor, encode_cursor
@@ -376,7 +376,7 @@ def test_a_page_reads_no_further_than_the_movements_the_totals_were_read_from(
             )
         finally:
             await conn.close()
-        return found.total, [m["reference"] for _, m in found.movements]
+        return found.total, [m.reference for _, m in found.movements]
 
     total, references = asyncio.run(read())
 

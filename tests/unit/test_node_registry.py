@@ -14,7 +14,7 @@ import osezia.graphql.schema  # noqa: F401  (imports every feature, so every reg
 from osezia.graphql.academie.types import Training
 from osezia.graphql.acceleration.types import cohort_node
 from osezia.graphql.ambassadors.types import ambassador_node
-from osezia.graphql.budget.types import Budget
+from osezia.graphql.budget.types import budget_node
 from osezia.graphql.calls.types import Call, CallApplication
 from osezia.graphql.catalogue.types import Adoption, Provider, Solution
 from osezia.graphql.companies.queries import company_node
@@ -43,7 +43,7 @@ SERVED_BEFORE: dict[str, Any] = {
     "providers": Provider.of,
     "solutions": Solution.of,
     "adoptions": Adoption.of,
-    "budget": Budget.of,
+    "budget": budget_node,
 }
 
 

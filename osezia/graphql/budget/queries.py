@@ -5,10 +5,10 @@ from typing import Annotated
 
 import strawberry
 
-from osezia.graphql.budget.ledger import envelope
 from osezia.graphql.budget.types import Budget
 from osezia.graphql.context import Info
 from osezia.graphql.reading import AS_OF, read_as_of, read_models
+from osezia.projections.budget import envelope
 
 
 @strawberry.type
@@ -29,6 +29,4 @@ class BudgetQueries:
         else:
             async with read_as_of(info, as_of) as (conn, day, cutoff):
                 found = await envelope(conn, tenant, cutoff)
-        if found is None:
-            return None
-        return Budget.at(found, found["sums"], recorded=found["recorded"], day=day, cutoff=cutoff)
+        return None if found is None else Budget.of(found, day=day, cutoff=cutoff)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -10,7 +8,6 @@ import strawberry
 
 from osezia.domain.budget.model import allocation_source
 from osezia.domain.errors import InvalidValue
-from osezia.graphql.budget.ledger import movement_page
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Measure
 from osezia.graphql.limits import DEFAULT_FIRST
@@ -18,6 +15,7 @@ from osezia.graphql.node import Node, register_node
 from osezia.graphql.pagination import Connection, Edge, PageInfo
 from osezia.graphql.reading import read_models
 from osezia.graphql.scalars import Cents
+from osezia.projections.budget import EnvelopeRow, MovementRow, movement_page
 from osezia.projections.paging import MAX_PAGE, decode_cursor, encode_cursor
 
 
@@ -36,8 +34,6 @@ strawberry.enum(
     "OVERRUN.",
 )
 
-Sums = Mapping[tuple[str, str], int]  # amounts by (measure, kind)
-
 
 @strawberry.type(description="A commitment, a payment or an authorised overrun.")
 class BudgetMovement:
@@ -49,14 +45,14 @@ class BudgetMovement:
     recorded_at: datetime
 
     @classmethod
-    def of(cls, movement: Mapping[str, Any]) -> BudgetMovement:
+    def of(cls, row: MovementRow) -> BudgetMovement:
         return cls(
-            kind=MovementKind(movement["kind"]),
-            measure=Measure(movement["measure"]),
-            reference=movement["reference"],
-            amount_cents=movement["amount_cents"],
-            on=date.fromisoformat(movement["on"]),
-            recorded_at=datetime.fromisoformat(movement["at"]),
+            kind=MovementKind(row.kind),
+            measure=Measure(row.measure),
+            reference=row.reference,
+            amount_cents=Cents(row.amount_cents),
+            on=row.on,
+            recorded_at=row.at,
         )
 
 
@@ -81,13 +77,6 @@ class EnvelopeMeasure:
         return allocation_source(self.measure, self.allocated_cents)
 
 
-def sums_of(movements: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], int]:
-    sums: dict[tuple[str, str], int] = defaultdict(int)
-    for movement in movements:
-        sums[movement["measure"], movement["kind"]] += movement["amount_cents"]
-    return sums
-
-
 @strawberry.type(description="The plan's envelope (200 M€, of which 100 M€ France 2030).")
 class Budget(Node):
     id: strawberry.ID
@@ -109,46 +98,36 @@ class Budget(Node):
     cutoff: strawberry.Private[datetime | None]
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Budget:
-        """The envelope as it stands, from a whole row of the budget view."""
-        movements = row["movements"]
-        return cls.at(row, sums_of(movements), recorded=len(movements))
-
-    @classmethod
-    def at(
-        cls,
-        row: Mapping[str, Any],
-        sums: Sums,
-        *,
-        recorded: int,
-        day: date | None = None,
-        cutoff: datetime | None = None,
+    def of(
+        cls, row: EnvelopeRow, *, day: date | None = None, cutoff: datetime | None = None
     ) -> Budget:
-        """Every total summed from the movements: `sums` are those recorded before the cutoff."""
+        """Every total summed from the movements the row's sums hold: those recorded before
+        the cutoff, which its movements' pages keep to (with `day`, the day it ends)."""
+        sums = row.sums
 
         def total(kind: str, measure: str | None = None) -> Cents:
             return Cents(sum(v for (m, k), v in sums.items() if k == kind and measure in (None, m)))
 
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            opened_by=row["owner"],
+            id=strawberry.ID(str(row.id)),
+            opened_by=row.owner,
             as_of=day,
-            total_cents=row["total_cents"],
+            total_cents=Cents(row.total_cents),
             overrun_cents=total(MovementKind.OVERRUN),
             committed_cents=total(MovementKind.COMMITMENT),
             paid_cents=total(MovementKind.PAYMENT),
             measures=[
                 EnvelopeMeasure(
                     measure=Measure(measure),
-                    allocated_cents=allocated,
+                    allocated_cents=None if allocated is None else Cents(allocated),
                     overrun_cents=total(MovementKind.OVERRUN, measure),
                     committed_cents=total(MovementKind.COMMITMENT, measure),
                     paid_cents=total(MovementKind.PAYMENT, measure),
                 )
-                for measure, allocated in row["allocations"].items()
+                for measure, allocated in row.allocations.items()
             ],
-            opened_at=row["opened_at"],
-            recorded=recorded,
+            opened_at=row.opened_at,
+            recorded=row.recorded,
             cutoff=cutoff,
         )
 
@@ -209,4 +188,9 @@ def check_first(first: int) -> None:
         raise InvalidValue(f"first must be between 1 and {MAX_PAGE}, got {first}")
 
 
-register_node("budget", Budget.of)
+def budget_node(row: dict[str, Any]) -> Budget:
+    """The envelope as it stands, from a whole row of the budget view (`node(id:)`)."""
+    return Budget.of(EnvelopeRow.from_row(row))
+
+
+register_node("budget", budget_node)
