@@ -9,6 +9,8 @@ import pytest
 
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.projections.migrations import migrate
+from osezia.store.keys import Keyring, PostgresKeys, using_keyring
+from osezia.store.keys_setup import create_database, derived_keys_url, migrate_keys
 from tests.services import fresh_database, postgres_admin_url, redis_url
 
 
@@ -28,10 +30,20 @@ def postgres_admin() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def database_url(postgres_admin: str) -> Iterator[str]:
-    """A database of this session's own, migrated to head through alembic."""
+    """A database of this session's own, migrated to head through alembic, and its key store
+    beside it (``<name>_keys``, where `osezia` finds it in development), which the tests'
+    process uses too."""
     with fresh_database(postgres_admin) as url:
         migrate(url)
-        yield url
+        keys_url = derived_keys_url(url)
+        create_database(keys_url)
+        migrate_keys(keys_url)
+        store = PostgresKeys(keys_url)
+        try:
+            with using_keyring(Keyring(store)):
+                yield url
+        finally:
+            store.close()
 
 
 @pytest.fixture(scope="session")

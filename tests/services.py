@@ -72,6 +72,8 @@ def fresh_database(admin_url: str, prefix: str = "osezia_test") -> Iterator[str]
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            # Its key store, if a command made one beside it (osezia.store.keys_setup).
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}_keys" WITH (FORCE)')
             drop_roles_of(conn, dbname)
 
 

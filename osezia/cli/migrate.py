@@ -20,11 +20,13 @@ def add_parser(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 def migrate(settings: Settings, _: argparse.Namespace) -> int:
     from osezia.projections.migrations import migrate_everything
+    from osezia.store.keys_setup import prepare_keys
     from osezia.store.migrations import current_revision
     from osezia.tenants.application import Tenants
 
     url = database_url(settings)
     schemas = migrate_everything(url, logins=settings.role_urls)
+    prepare_keys(settings)
     with Tenants(env=store_env(url, 1)) as tenants:
         seeded = tenants.seed_defaults()
         granted = tenants.grant_new_commands()

@@ -106,9 +106,10 @@ class ActorMapper(Mapper[UUID]):
     """eventsourcing's mapper, adding the current actor under ``_meta`` to each stored event
     and removing it from the events it reads back.
 
-    A mapper that changes the stored state further (one encrypting personal data) subclasses
-    this one: ``encoded_state`` turns the state, ``_meta`` included, into the stored bytes, and
-    ``decoded_state`` turns them back, for readers of the log such as ``osezia decisions``.
+    The mapper that encrypts personal data (osezia.domain.shredding) subclasses this one:
+    ``sealed_state`` encrypts the state's personal fields, ``encoded_state`` turns the state,
+    ``_meta`` included, into the stored bytes, and ``decoded_event_state`` turns them back, for
+    readers of the log such as ``osezia decisions``.
     """
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
@@ -119,6 +120,7 @@ class ActorMapper(Mapper[UUID]):
         if class_version > 1:
             state["class_version"] = class_version
         state[META] = current_actor().as_meta()
+        state = self.sealed_state(type(domain_event), originator_id, originator_version, state)
         return StoredEvent(
             originator_id=originator_id,
             originator_version=originator_version,
@@ -126,12 +128,23 @@ class ActorMapper(Mapper[UUID]):
             state=self.encoded_state(state),
         )
 
+    def sealed_state(
+        self, event_class: type, originator_id: UUID, version: int, state: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The state to store: as it is here; encrypted where personal in the subclass that
+        encrypts (osezia.domain.shredding.PersonalDataMapper)."""
+        return state
+
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         domain_event = super().to_domain_event(stored_event)
         # Removed once the event is rebuilt: upcasters see the state they were written for,
         # plus this key, which they neither read nor write.
         vars(domain_event).pop(META, None)
         return domain_event
+
+    def decoded_event_state(self, stored_event: StoredEvent) -> dict[str, Any]:
+        """A stored event's state, ``_meta`` included, as a reader of the log sees it."""
+        return self.decoded_state(stored_event.state)
 
     def decoded_state(self, stored: bytes) -> dict[str, Any]:
         if self.cipher:

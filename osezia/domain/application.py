@@ -16,10 +16,10 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError, Mapper
 from eventsourcing.utils import EnvType
 
-from osezia.domain.actors import ActorMapper
 from osezia.domain.calendar import PLAN_LAUNCH, Since, check_happened, today_in_france
 from osezia.domain.errors import Conflict, DomainError, IdempotencyKeyReused, NotFound
 from osezia.domain.personal import PersonalData, personal_data
+from osezia.domain.shredding import PersonalDataMapper, keyed_digest
 from osezia.store.application import SharedLogApplication
 
 # Every id osezia derives from a natural key lives under this namespace.
@@ -59,7 +59,9 @@ class CommandReceipt(Aggregate):
         tenant: str
         key: str
         command: str
-        fingerprint: str  # SHA-256 of the command's arguments, which may name a person
+        # A keyed digest of the command's arguments, which may name a person ("k1:" and
+        # HMAC-SHA-256's hex); receipts recorded before keys existed hold a plain SHA-256.
+        fingerprint: str
         result: UUID | None
         PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
             digests=("fingerprint",), not_personal=("tenant", "key", "command")
@@ -80,9 +82,25 @@ class CommandReceipt(Aggregate):
         return uuid5(OSEZIA_NAMESPACE, f"idempotency/{tenant}/{key}")
 
 
+KEYED = "k1:"
+
+
+def _canonical(command: str, arguments: Sequence[object]) -> str:
+    return json.dumps([command, [str(a) for a in arguments]], ensure_ascii=False)
+
+
 def fingerprint(command: str, arguments: Sequence[object]) -> str:
-    canonical = json.dumps([command, [str(a) for a in arguments]], ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """The arguments' digest a receipt keeps: keyed (the key store's secret), so that a guessed
+    name cannot be checked against it."""
+    return KEYED + keyed_digest("receipt", _canonical(command, arguments)).hex()
+
+
+def same_arguments(recorded: str, command: str, arguments: Sequence[object]) -> bool:
+    """Whether a receipt's fingerprint is of these arguments: keyed, or a plain SHA-256 for a
+    receipt recorded before the keyed digest (its command, sent again, is still recognised)."""
+    if recorded.startswith(KEYED):
+        return recorded == fingerprint(command, arguments)
+    return recorded == hashlib.sha256(_canonical(command, arguments).encode()).hexdigest()
 
 
 class PlatformApplication(SharedLogApplication):
@@ -121,7 +139,10 @@ class PlatformApplication(SharedLogApplication):
 
     def construct_mapper(self) -> Mapper[UUID]:
         # Every event records who decided it: see osezia.domain.actors.
-        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ActorMapper)
+        # and encrypts what is personal: see osezia.domain.shredding.
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=PersonalDataMapper
+        )
 
     def load(
         self,
@@ -172,7 +193,7 @@ class PlatformApplication(SharedLogApplication):
             return result
         print_ = fingerprint(command, arguments)
         receipt_id = CommandReceipt.create_id(tenant, idempotency_key)
-        earlier = self._earlier_result(receipt_id, command, print_, idempotency_key)
+        earlier = self._earlier_result(receipt_id, command, arguments, idempotency_key)
         if earlier is not None:
             return cast(R, earlier[0])
         try:
@@ -180,7 +201,7 @@ class PlatformApplication(SharedLogApplication):
         except DomainError:
             # A concurrent twin with the same key may have committed between our look at the
             # receipt and our load: the refusal is then of its outcome, which is ours.
-            earlier = self._earlier_result(receipt_id, command, print_, idempotency_key)
+            earlier = self._earlier_result(receipt_id, command, arguments, idempotency_key)
             if earlier is not None:
                 return cast(R, earlier[0])
             raise
@@ -189,19 +210,21 @@ class PlatformApplication(SharedLogApplication):
             self.save(*changed, receipt)
         except IntegrityError:
             # A concurrent twin with the same key may have won: then its outcome is ours.
-            earlier = self._earlier_result(receipt_id, command, print_, idempotency_key)
+            earlier = self._earlier_result(receipt_id, command, arguments, idempotency_key)
             if earlier is not None:
                 return cast(R, earlier[0])
             raise self._conflict() from None
         return result
 
     def _earlier_result(
-        self, receipt_id: UUID, command: str, print_: str, key: str
+        self, receipt_id: UUID, command: str, arguments: Sequence[object], key: str
     ) -> tuple[UUID | None] | None:
         receipt = self.find(receipt_id, CommandReceipt)
         if receipt is None:
             return None
-        if receipt.command != command or receipt.fingerprint != print_:
+        if receipt.command != command or not same_arguments(
+            receipt.fingerprint, command, arguments
+        ):
             raise IdempotencyKeyReused(
                 f"idempotency key {key!r} was already used for another command "
                 f"({receipt.command}) or other arguments; use a new key"

@@ -45,7 +45,7 @@ def decisions_of(app: PlatformApplication, record_id: UUID) -> list[Decision]:
         raise TypeError("decisions are read through the actor mapper")
     return [
         _decision(
-            record_id, stored.originator_version, stored.topic, mapper.decoded_state(stored.state)
+            record_id, stored.originator_version, stored.topic, mapper.decoded_event_state(stored)
         )
         for stored in app.recorder.select_events(record_id)
     ]

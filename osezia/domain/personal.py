@@ -14,10 +14,10 @@ Every event class that carries text declares what each text field holds, as a cl
 A field is personal data about one person (``About``: which kind of person, and the event
 fields that tell which one), a digest of arguments that may include personal data, or not
 personal. The event log never forgets, so what is personal has to be known before an event is
-written: erasing a person by crypto-shredding (their fields encrypted under a key of their own,
-the key destroyed) is to be built on these declarations. Nothing encrypts them yet. A test walks
-every event of the domain and fails when a text field is declared nowhere, or a declaration names
-a field the event does not have.
+written: each personal field is encrypted under a key of its person's, and erasing the person
+destroys the key (crypto-shredding: osezia.domain.shredding), after which the field reads
+``ERASED``. A test walks every event of the domain and fails when a text field is declared
+nowhere, or a declaration names a field the event does not have.
 
 Declaring changes nothing stored: ``PERSONAL_DATA`` is a class variable, not an event field.
 """
@@ -31,6 +31,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
+
+from osezia.store.personal_cipher import ERASED
+
+__all__ = [
+    "BOOKKEEPING",
+    "ERASED",
+    "NOTHING_DECLARED",
+    "About",
+    "PersonalData",
+    "Subject",
+    "carries_text",
+    "declaration_of",
+    "of_ambassador",
+    "of_expert",
+    "of_learner",
+    "of_sole_trader",
+    "personal_data",
+    "problems_of",
+]
 
 
 class Subject(StrEnum):

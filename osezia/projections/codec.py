@@ -1,20 +1,28 @@
 """Reading stored events as plain data, without rebuilding domain event objects.
 
 Projections decode the stored JSON directly (the format of eventsourcing's JSONTranscoder, which
-osezia configures without compression or encryption) and turn the transcoded values back into
-UUIDs, dates, datetimes and Decimals. This costs a fraction of building event objects, and a
-rebuild spends most of its time here.
+osezia configures without compression or whole-event encryption) and turn the transcoded values
+back into UUIDs, dates, datetimes and Decimals. This costs a fraction of building event objects,
+and a rebuild spends most of its time here.
+
+A personal field is an envelope (osezia.store.personal_cipher): it is opened with its person's
+key, or reads « effacé » once the key is destroyed. A batch's keys are loaded in one trip
+(``preload_keys``) before its events are decoded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 import orjson
+
+from osezia.store.keys import keyring
+from osezia.store.personal_cipher import SEALED, additional_data, kids_in, open_json
 
 _DECODERS: dict[str, Callable[[Any], Any]] = {
     "uuid_hex": UUID,
@@ -36,14 +44,31 @@ def _restore(value: Any) -> Any:
     return value
 
 
-def _decode_state(state: bytes) -> dict[str, Any]:
+def _decode_state(state: bytes, originator_id: UUID, version: int) -> dict[str, Any]:
     data: dict[str, Any] = orjson.loads(state)
     # Restored in place: most values are plain strings and numbers, left as they are.
     for key, value in data.items():
         kind = type(value)
-        if kind is dict or kind is list:
+        if kind is dict:
+            if value.get("_type_") == SEALED:
+                aad = additional_data(originator_id, version, key)
+                value = open_json(value, aad, keyring())
+                kind = type(value)
+                if kind is not dict and kind is not list:
+                    data[key] = value
+                    continue
+            data[key] = _restore(value)
+        elif kind is list:
             data[key] = _restore(value)
     return data
+
+
+async def preload_keys(states: Iterable[bytes]) -> None:
+    """Load the keys these stored states' personal fields need and the process has not cached,
+    in one trip to the key store, in a thread (the key store's driver is synchronous)."""
+    kids = kids_in(states)
+    if kids and (kids := keyring().uncached(kids)):
+        await asyncio.to_thread(keyring().load, kids)
 
 
 class StoredEvent:
@@ -69,7 +94,7 @@ class StoredEvent:
     @property
     def data(self) -> dict[str, Any]:
         if self._data is None:
-            self._data = _decode_state(self._state)
+            self._data = _decode_state(self._state, self.originator_id, self.originator_version)
         return self._data
 
     @property

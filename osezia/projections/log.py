@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from osezia.projections.codec import StoredEvent, decode
+from osezia.projections.codec import StoredEvent, decode, preload_keys
 from osezia.projections.connections import Connection
 
 LOG_TABLE = "osezia_events"
@@ -24,6 +24,7 @@ async def read_events(conn: Connection, after: int, limit: int) -> list[StoredEv
         after,
         limit,
     )
+    await preload_keys(record[4] for record in records)
     return [decode(*record) for record in records]
 
 
@@ -34,6 +35,7 @@ async def events_of(conn: Connection, originator_id: UUID, up_to: int) -> list[S
         originator_id,
         up_to,
     )
+    await preload_keys(record[4] for record in records)
     return [decode(*record) for record in records]
 
 

@@ -1,0 +1,109 @@
+"""Where the key store is, and its schema (alembic/keys).
+
+``OSEZIA_KEYS_URL`` names the key store's database; it is required in production, and must not
+be the event log's database: a backup of the log must hold no key, so that restoring one taken
+before an erasure does not bring the person back. In development it defaults to a database of
+its own beside the log's: ``<log's database>_keys`` on DATABASE_URL's server, or ``osezia_keys``
+in the embedded PostgreSQL when DATABASE_URL is not set (`make run`); `osezia migrate` creates
+it there. Its tables come from alembic's ``alembic/keys`` environment, never from start-up code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from alembic import command
+from alembic.config import Config
+from psycopg import sql
+
+from osezia.store.settings import Database, Settings, SettingsError, load_settings
+from osezia.store.settings.keys import load_keys_settings
+
+KEYS_URL_REQUIRED = (
+    "OSEZIA_KEYS_URL is required with OSEZIA_ENV=production: the key store's own database, "
+    "apart from DATABASE_URL's, such as postgresql://osezia@keys.internal/osezia_keys"
+)
+SAME_DATABASE = (
+    "OSEZIA_KEYS_URL names the event log's own database: the keys must live apart from the "
+    "events, or a backup of the log restores the keys of the people erased since"
+)
+EMBEDDED_KEYS_DATABASE = "osezia_keys"
+
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def with_dbname(url: str, dbname: str) -> str:
+    """The same server and login as ``url``, another database."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + dbname))
+
+
+def derived_keys_url(database_url: str) -> str:
+    """The development key store beside the log's database: ``<its name>_keys``."""
+    return with_dbname(database_url, Database.from_url(database_url).dbname + "_keys")
+
+
+def keys_url(settings: Settings | None = None, configured: str | None = None) -> str:
+    """The key store's URL: OSEZIA_KEYS_URL (``configured`` in its place), or in development
+    the database beside the log's."""
+    settings = settings or load_settings()
+    configured = configured or load_keys_settings().keys_url
+    if configured:
+        check_apart(configured, settings.database_url)
+        return configured
+    if settings.is_production:
+        raise SettingsError(KEYS_URL_REQUIRED)
+    if settings.database_url:
+        return derived_keys_url(settings.database_url)
+    from osezia.store.embedded import start_embedded_postgres
+
+    return with_dbname(start_embedded_postgres(), EMBEDDED_KEYS_DATABASE)
+
+
+def check_apart(keys: str, database_url: str | None) -> None:
+    """The key store is not the log's database (same server and database name)."""
+    if database_url is None:
+        return
+    mine, log = Database.from_url(keys), Database.from_url(database_url)
+    if (mine.host, mine.port, mine.dbname) == (log.host, log.port, log.dbname):
+        raise SettingsError(SAME_DATABASE)
+
+
+def create_database(url: str) -> bool:
+    """Create the key store's database if it does not exist (development); whether it did."""
+    target = Database.from_url(url)
+    with psycopg.connect(with_dbname(url, "postgres"), autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (target.dbname,)
+        ).fetchone()
+        if exists:
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target.dbname)))
+        return True
+
+
+def _config(url: str) -> Config:
+    ini = os.environ.get("OSEZIA_ALEMBIC_INI") or str(_PROJECT_ROOT / "alembic.ini")
+    config = Config(ini)
+    config.set_main_option("script_location", str(Path(ini).resolve().parent / "alembic" / "keys"))
+    config.attributes["database_url"] = url
+    return config
+
+
+def migrate_keys(url: str, revision: str = "head") -> None:
+    """The key store's tables up to ``revision`` (alembic's upgrade)."""
+    command.upgrade(_config(url), revision)
+
+
+def prepare_keys(settings: Settings) -> str:
+    """`osezia migrate`'s step for the key store: in development its database is made if
+    missing; its tables are migrated. Its URL."""
+    configured = load_keys_settings().keys_url
+    url = keys_url(settings, configured)
+    if not configured:
+        create_database(url)
+    migrate_keys(url)
+    return url

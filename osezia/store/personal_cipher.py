@@ -1,0 +1,137 @@
+"""A personal field in the log: an envelope, the one format every writer and reader of the log
+uses (the applications' mapper, the bulk import, the demo, the projections' decoder).
+
+A field about a person is stored as ``{"_type_":"sealed","_data_":"<kid>:<base64>"}``: the id
+of the person's key in the key store (osezia.store.keys), then the 12-byte nonce and the AES-GCM
+ciphertext of the field's JSON, its tag included. The additional data binds the ciphertext to
+its place: the event's originator id and version and the field's name, so that an envelope
+copied into another event or field does not open. A field whose key was destroyed opens as
+nothing: its reader puts ``ERASED`` in its place. A value that is not an envelope (an event
+stored before encryption) is read as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+import orjson
+from cryptography.exceptions import InvalidTag
+from eventsourcing.persistence import Transcoding
+
+from osezia.store.keys import Keyring, SealingKey
+
+# What a personal field reads once its person is erased (a text field; see osezia.domain.shredding
+# for the others).
+ERASED = "effacé"
+SEALED = "sealed"  # the envelope's transcoding name
+NONCE_BYTES = 12
+
+_KIDS = re.compile(rb'"_type_":"sealed","_data_":"(\d+):')
+
+
+class Sealed:
+    """An envelope as a value: what the transcoder writes for a personal field."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    @property
+    def kid(self) -> int:
+        return int(self.data.partition(":")[0])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sealed) and other.data == self.data
+
+    def __hash__(self) -> int:
+        return hash(self.data)
+
+    def __repr__(self) -> str:
+        return f"Sealed({self.data[:16]}…)"
+
+
+class SealedTranscoding(Transcoding):
+    """eventsourcing's JSON transcoder reads and writes envelopes as ``Sealed`` values."""
+
+    type = Sealed
+    name = SEALED
+
+    def encode(self, obj: Sealed) -> str:
+        return obj.data
+
+    def decode(self, data: str) -> Sealed:
+        return Sealed(data)
+
+
+class TamperedField(ValueError):
+    """An envelope whose key exists did not open: changed, or moved from its event or field."""
+
+    code = "TAMPERED_FIELD"
+
+
+def additional_data(originator_id: UUID | bytes | str, version: int, field: str) -> bytes:
+    """What binds an envelope to its place: the event's id and version, the field's name."""
+    if isinstance(originator_id, bytes):
+        key = originator_id
+    else:
+        key = (originator_id if isinstance(originator_id, UUID) else UUID(originator_id)).bytes
+    return key + version.to_bytes(8, "big", signed=True) + field.encode()
+
+
+def seal(key: SealingKey, plaintext: bytes, aad: bytes) -> str:
+    """The envelope's text for ``plaintext`` (a field's JSON) under ``key``."""
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = key.cipher.encrypt(nonce, plaintext, aad)
+    return f"{key.kid}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def seal_text(key: SealingKey, text: str, aad: bytes) -> bytes:
+    """A text field's envelope as the JSON value the log stores."""
+    envelope = {"_type_": SEALED, "_data_": seal(key, orjson.dumps(text), aad)}
+    return orjson.dumps(envelope)
+
+
+def open_sealed(data: str, aad: bytes, keyring: Keyring) -> bytes | None:
+    """The field's JSON, or None when its key was destroyed (its person erased)."""
+    kid, _, body = data.partition(":")
+    cipher = keyring.opening(int(kid))
+    if cipher is None:
+        return None
+    raw = base64.b64decode(body)
+    try:
+        return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
+    except InvalidTag:
+        raise TamperedField(
+            f"a personal field did not open under its key {kid}: the stored event was changed"
+        ) from None
+
+
+def open_json(value: dict[str, Any], aad: bytes, keyring: Keyring) -> Any:
+    """A decoded envelope's value, as plain JSON data (strings, numbers, lists, dicts), or
+    ``ERASED``."""
+    plaintext = open_sealed(value["_data_"], aad, keyring)
+    return ERASED if plaintext is None else orjson.loads(plaintext)
+
+
+def is_envelope(value: Any) -> bool:
+    return type(value) is dict and value.get("_type_") == SEALED and "_data_" in value
+
+
+def kids_in(states: Iterable[bytes]) -> set[int]:
+    """The keys the envelopes of these stored states name, found without decoding them."""
+    found: set[int] = set()
+    for state in states:
+        if b'"sealed"' in state:
+            found.update(int(kid) for kid in _KIDS.findall(state))
+    return found
+
+
+def preload(states: Iterable[bytes], keyring: Keyring) -> None:
+    """Load, in one trip, the keys a batch of stored states needs (a rebuild's batch)."""
+    keyring.load(kids_in(states))
