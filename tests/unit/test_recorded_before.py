@@ -9,8 +9,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osezia.graphql.diagnostics.types import recorded_before as diagnostic_before
 from osezia.graphql.partnerships.types import recorded_before as partnership_before
+from osezia.projections.diagnostics import TABLE as DIAGNOSTICS
+from osezia.projections.diagnostics_rows import DiagnosticRow
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 STEPS = ["REQUESTED", "ELIGIBLE", "EXPERT_ASSIGNED", "USE_CASES_IDENTIFIED", "REPORT_DELIVERED"]
@@ -26,19 +27,25 @@ def times(gaps: list[int]) -> list[datetime]:
     return found
 
 
-def a_diagnostic(at: list[datetime]) -> dict[str, Any]:
-    return {
-        "status": STEPS[-1],
-        "status_history": [
-            {"status": s, "at": t.isoformat()} for s, t in zip(STEPS, at, strict=True)
-        ],
-        "eligible": True,
-        "size_category": "PME",
-        "expert": "Lumen",
-        "use_cases": [{"code": "TRI"}],
-        "report_delivered_on": at[-1].date(),
-        "report_delivered_at": at[-1],
-    }
+def a_diagnostic(at: list[datetime]) -> DiagnosticRow:
+    """A diagnostic's row as the read model holds it, with its report delivered at at[-1]."""
+    use_case = {"code": "TRI", "title": "Tri", "rank": 1, "value": 3, "feasibility": 2}
+    return DiagnosticRow.from_row(
+        dict.fromkeys(DIAGNOSTICS.column_names)
+        | {
+            "status": STEPS[-1],
+            "status_history": [
+                {"status": s, "at": t.isoformat()} for s, t in zip(STEPS, at, strict=True)
+            ],
+            "eligible": True,
+            "size_category": "PME",
+            "expert": "Lumen",
+            "expert_days_logged": 2,
+            "use_cases": [use_case],
+            "report_delivered_on": at[-1].date(),
+            "report_delivered_at": at[-1],
+        }
+    )
 
 
 @given(gaps=GAPS, minutes=CUTOFF)
@@ -48,14 +55,17 @@ def test_a_diagnostic_shows_the_last_status_recorded_before_the_cutoff_and_nothi
     at = times(gaps)
     cutoff = START + timedelta(minutes=minutes)
 
-    row = diagnostic_before(a_diagnostic(at), cutoff)
+    row = a_diagnostic(at).recorded_before(cutoff)
 
     reached = [s for s, t in zip(STEPS, at, strict=True) if t < cutoff]
-    assert row["status"] == (reached[-1] if reached else STEPS[-1])
-    assert (row["eligible"] is not None) == ("ELIGIBLE" in reached)
-    assert (row["expert"] is not None) == ("EXPERT_ASSIGNED" in reached)
-    assert bool(row["use_cases"]) == ("USE_CASES_IDENTIFIED" in reached)
-    assert (row["report_delivered_on"] is not None) == ("REPORT_DELIVERED" in reached)
+    assert row.status == (reached[-1] if reached else STEPS[-1])
+    assert (row.eligible is not None) == ("ELIGIBLE" in reached)
+    assert (row.expert is not None) == ("EXPERT_ASSIGNED" in reached)
+    assert bool(row.use_cases) == ("USE_CASES_IDENTIFIED" in reached)
+    assert (row.report_delivered_on is not None) == ("REPORT_DELIVERED" in reached)
+    assert (row.report_delivered_at is not None) == ("REPORT_DELIVERED" in reached)
+    assert row.expert_days_logged == 2  # shown as it is
+    assert row.status_history == a_diagnostic(at).status_history
 
 
 MILESTONES = [("signed_at", "SIGNED"), ("started_at", "STARTED"), ("ended_at", "COMPLETED")]

@@ -10,6 +10,7 @@ from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.enums import DiagnosticStatus, Segment, SizeCategory
 from osezia.graphql.node import Node, register_node
 from osezia.graphql.scalars import Cents
+from osezia.projections.diagnostics_rows import DiagnosticRow, UseCaseCounts
 
 
 @strawberry.type(description="A use case found by the expert, with its priority once scored.")
@@ -54,69 +55,55 @@ class Diagnostic(Node, AboutACompany):
     )
 
     @classmethod
-    def as_of(cls, cutoff: datetime | None) -> Callable[[dict[str, Any]], Diagnostic]:
-        """Diagnostics as recorded before the cutoff (as they stand when None)."""
-        if cutoff is None:
-            return cls.of
-        return lambda row: cls.of(recorded_before(row, cutoff))
-
-    @classmethod
-    def of(cls, row: dict[str, Any]) -> Diagnostic:
+    def of(cls, row: DiagnosticRow) -> Diagnostic:
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            company_id=strawberry.ID(str(row["company_id"])),
-            company_siren=row["company_siren"],
-            company_name=row["company_name"],
-            region=row["region"],
-            segment=None if row["segment"] is None else Segment(row["segment"]),
-            requested_by=row["owner"],
-            status=DiagnosticStatus(row["status"]),
-            eligible=row["eligible"],
-            size_category=None
-            if row["size_category"] is None
-            else SizeCategory(row["size_category"]),
-            expert=row["expert"],
-            expert_days_logged=row["expert_days_logged"],
-            expert_days_cap=row["expert_days_cap"],
-            use_cases=[UseCase(**u) for u in row["use_cases"]],
-            report_delivered_on=row["report_delivered_on"],
-            price_cents=row["price_cents"],
-            state_share_basis_points=row["state_share_basis_points"],
-            cofinancing_cents=row["cofinancing_cents"],
-            cancel_reason=row["cancel_reason"],
-            requested_at=row["requested_at"],
-            report_delivered_at=row["report_delivered_at"],
-            cofinanced_at=row["cofinanced_at"],
+            id=strawberry.ID(str(row.id)),
+            company_id=strawberry.ID(str(row.company_id)),
+            company_siren=row.company_siren,
+            company_name=row.company_name,
+            region=row.region,
+            segment=None if row.segment is None else Segment(row.segment),
+            requested_by=row.owner,
+            status=DiagnosticStatus(row.status),
+            eligible=row.eligible,
+            size_category=None if row.size_category is None else SizeCategory(row.size_category),
+            expert=row.expert,
+            expert_days_logged=row.expert_days_logged,
+            expert_days_cap=row.expert_days_cap,
+            use_cases=[
+                UseCase(
+                    code=u.code,
+                    title=u.title,
+                    rank=u.rank,
+                    value=u.value,
+                    feasibility=u.feasibility,
+                )
+                for u in row.use_cases
+            ],
+            report_delivered_on=row.report_delivered_on,
+            price_cents=None if row.price_cents is None else Cents(row.price_cents),
+            state_share_basis_points=row.state_share_basis_points,
+            cofinancing_cents=None
+            if row.cofinancing_cents is None
+            else Cents(row.cofinancing_cents),
+            cancel_reason=row.cancel_reason,
+            requested_at=row.requested_at,
+            report_delivered_at=row.report_delivered_at,
+            cofinanced_at=row.cofinanced_at,
         )
 
 
-# What each step of the status history brought, cleared when the step came after the cutoff.
-_BROUGHT_BY: dict[str, dict[str, Any]] = {
-    "ELIGIBLE": {"eligible": None, "size_category": None},
-    "INELIGIBLE": {"eligible": None, "size_category": None},
-    "EXPERT_ASSIGNED": {"expert": None},
-    "USE_CASES_IDENTIFIED": {"use_cases": []},
-    "REPORT_DELIVERED": {"report_delivered_on": None, "report_delivered_at": None},
-    "COFINANCING_PAID": {
-        "price_cents": None,
-        "state_share_basis_points": None,
-        "cofinancing_cents": None,
-        "cofinanced_at": None,
-    },
-    "CANCELLED": {"cancel_reason": None},
-}
+def diagnostic_node(row: dict[str, Any]) -> Diagnostic:
+    """A diagnostic from a row of the diagnostics view (`node(id:)`, a page, a subscription)."""
+    return Diagnostic.of(DiagnosticRow.from_row(row))
 
 
-def recorded_before(row: dict[str, Any], cutoff: datetime) -> dict[str, Any]:
-    """A diagnostic's row as its status history says it stood at the cutoff: the status then,
-    without the milestones recorded after it (expert days and scores are shown as they are)."""
-    row = dict(row)
-    steps = [step for step in row["status_history"] if datetime.fromisoformat(step["at"]) < cutoff]
-    for step in row["status_history"][len(steps) :]:
-        row.update(_BROUGHT_BY.get(step["status"], {}))
-    if steps:
-        row["status"] = steps[-1]["status"]
-    return row
+def diagnostic_as_of(cutoff: datetime | None) -> Callable[[dict[str, Any]], Diagnostic]:
+    """Diagnostics from rows of the view, as recorded before the cutoff (as they stand when
+    None)."""
+    if cutoff is None:
+        return diagnostic_node
+    return lambda row: Diagnostic.of(DiagnosticRow.from_row(row).recorded_before(cutoff))
 
 
 @strawberry.type(description="How many diagnostics found a use case.")
@@ -135,5 +122,16 @@ class UseCaseFigures:
     companies: int = strawberry.field(description="Distinct companies among them.")
     use_cases: list[UseCaseCount]
 
+    @classmethod
+    def of(cls, counts: UseCaseCounts) -> UseCaseFigures:
+        return cls(
+            diagnostics=counts.diagnostics,
+            companies=counts.companies,
+            use_cases=[
+                UseCaseCount(code=u.code, title=u.title, diagnostics=u.diagnostics)
+                for u in counts.use_cases
+            ],
+        )
 
-register_node("diagnostics", Diagnostic.of)
+
+register_node("diagnostics", diagnostic_node)

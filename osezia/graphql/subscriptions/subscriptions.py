@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.diagnostics.types import Diagnostic
+from osezia.graphql.diagnostics.types import Diagnostic, diagnostic_node
 from osezia.graphql.events.types import Event
 from osezia.graphql.partnerships.types import Partnership
 from osezia.graphql.reading import read_models
@@ -44,7 +44,7 @@ async def _changes(
 class Subscription:
     @strawberry.subscription(description="Each diagnostic the caller sees, whenever it changes.")
     async def diagnostic_changed(self, info: Info) -> AsyncGenerator[Diagnostic, None]:
-        async for diagnostic in _changes(info, "diagnostics", Diagnostic.of):
+        async for diagnostic in _changes(info, "diagnostics", diagnostic_node):
             yield diagnostic
 
     @strawberry.subscription(description="Each event whose registrations or meetings changed.")
