@@ -5,12 +5,12 @@ from typing import Annotated
 
 import strawberry
 
-from osezia.graphql.calls.types import PHASE_NUMBER, Call, CallApplication
+from osezia.graphql.calls.types import Call, CallApplication, application_node
 from osezia.graphql.context import Info
 from osezia.graphql.enums import ApplicationStage
-from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import paged, read_models, within
-from osezia.projections.names import stable_schema
+from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.reading import read_models
+from osezia.projections.calls_rows import APPLICATIONS_ORDER, applications_page, every_call
 
 
 @strawberry.type
@@ -20,12 +20,9 @@ class CallsQueries:
         "figures."
     )
     async def calls(self, info: Info) -> list[Call]:
-        tenant = info.context.tenant
         async with read_models(info) as conn:
-            rows = await conn.fetch(
-                f'SELECT * FROM "{stable_schema(tenant)}".calls ORDER BY opens_on, code, id'
-            )
-        return [Call.of(dict(r)) for r in rows]
+            rows = await every_call(conn, info.context.tenant)
+        return [Call.of(row) for row in rows]
 
     @strawberry.field(description="Applications the caller's network sees, oldest first.")
     async def call_applications(
@@ -55,19 +52,16 @@ class CallsQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[CallApplication]:
-        return await paged(
-            info,
-            "call_applications",
-            CallApplication.of,
-            sort="submitted_at",
-            sort_type="timestamptz",
-            conditions=[
-                ("call_code = {}", call_code),
-                ("status = {}", status),
-                # The stage is the status without its phase's number, as stage_of reads it.
-                (f"regexp_replace(status, '{PHASE_NUMBER.pattern}', '') = {{}}", stage),
-                within("phases", "(x->>'awarded_on')::date", awarded_from, awarded_until),
-            ],
-            first=first,
-            after=after,
-        )
+        async with read_models(info) as conn:
+            found = await applications_page(
+                conn,
+                info.context.tenant,
+                call_code=call_code,
+                status=status,
+                stage=stage,
+                awarded_from=awarded_from,
+                awarded_until=awarded_until,
+                first=first,
+                after=after,
+            )
+        return connection(found, APPLICATIONS_ORDER, application_node)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -12,7 +11,15 @@ from osezia.graphql.enums import ApplicationStage, CallKind, PrioritySector
 from osezia.graphql.node import Node, register_node
 from osezia.graphql.reading import AS_OF, read_as_of
 from osezia.graphql.scalars import Cents
-from osezia.projections.names import stable_schema
+from osezia.projections.calls_rows import (
+    PHASE_NUMBER,
+    AwardedPhaseRow,
+    CallApplicationRow,
+    CallCounts,
+    CallPhaseRow,
+    CallRow,
+    call_counts,
+)
 
 
 @strawberry.type(description="A phase of a call: its ranges and the network that contracts it.")
@@ -26,39 +33,16 @@ class CallPhase:
     contractor: str
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> CallPhase:
-        return cls(**data)
-
-
-# Each count as recorded by the end of day $2: applications submitted, selected and phases
-# awarded by then.
-_CALL_FIGURES = (
-    "SELECT (SELECT coalesce(sum(applications), 0) "
-    'FROM "{schema}".figures_call_applications '
-    "WHERE call_code = $1 AND submitted_day <= $2) AS applications, "
-    "(SELECT coalesce(sum(applications), 0) "
-    'FROM "{schema}".figures_call_applications '
-    "WHERE call_code = $1 AND selected_day <= $2) AS selected, "
-    "(SELECT coalesce(sum(awarded_cents), 0) "
-    'FROM "{schema}".figures_call_awards '
-    "WHERE call_code = $1 AND awarded_day <= $2) AS awarded_cents"
-)
-
-# The same counts by priority sector (NULL: none).
-_SECTOR_FIGURES = (
-    "SELECT s.priority_sector, "
-    '(SELECT coalesce(sum(applications), 0) FROM "{schema}".figures_call_applications '
-    "WHERE call_code = $1 AND submitted_day <= $2 "
-    "AND priority_sector IS NOT DISTINCT FROM s.priority_sector) AS applications, "
-    '(SELECT coalesce(sum(applications), 0) FROM "{schema}".figures_call_applications '
-    "WHERE call_code = $1 AND selected_day <= $2 "
-    "AND priority_sector IS NOT DISTINCT FROM s.priority_sector) AS selected, "
-    '(SELECT coalesce(sum(awarded_cents), 0) FROM "{schema}".figures_call_awards '
-    "WHERE call_code = $1 AND awarded_day <= $2 "
-    "AND priority_sector IS NOT DISTINCT FROM s.priority_sector) AS awarded_cents "
-    'FROM (SELECT DISTINCT priority_sector FROM "{schema}".figures_call_applications '
-    "WHERE call_code = $1 AND submitted_day <= $2) AS s ORDER BY 1 NULLS LAST"
-)
+    def of(cls, row: CallPhaseRow) -> CallPhase:
+        return cls(
+            number=row.number,
+            name=row.name,
+            min_cents=Cents(row.min_cents),
+            max_cents=Cents(row.max_cents),
+            min_months=row.min_months,
+            max_months=row.max_months,
+            contractor=row.contractor,
+        )
 
 
 @strawberry.type(description="A call's counts for one priority sector (null: none).")
@@ -81,6 +65,23 @@ class CallFigures:
         description="The same counts by priority sector of « Pionniers de l'IA »."
     )
 
+    @classmethod
+    def of(cls, counts: CallCounts) -> CallFigures:
+        return cls(
+            applications=counts.applications,
+            selected=counts.selected,
+            awarded_cents=Cents(counts.awarded_cents),
+            by_sector=[
+                SectorFigures(
+                    sector=None if s.priority_sector is None else PrioritySector(s.priority_sector),
+                    applications=s.applications,
+                    selected=s.selected,
+                    awarded_cents=Cents(s.awarded_cents),
+                )
+                for s in counts.by_sector
+            ],
+        )
+
 
 @strawberry.type(description="A call for projects of France 2030.")
 class Call(Node):
@@ -101,40 +102,22 @@ class Call(Node):
         "`asOf` (Paris time); today when omitted."
     )
     async def figures(self, info: Info, as_of: Annotated[date | None, AS_OF] = None) -> CallFigures:
-        # Counted from the figure views: a network sees every call, not every application.
-        schema = stable_schema(info.context.tenant)
         async with read_as_of(info, as_of) as (conn, day, _):
-            (row,) = await conn.fetch(_CALL_FIGURES.format(schema=schema), self.code, day)
-            sectors = await conn.fetch(_SECTOR_FIGURES.format(schema=schema), self.code, day)
-        return CallFigures(
-            applications=int(row["applications"]),
-            selected=int(row["selected"]),
-            awarded_cents=Cents(int(row["awarded_cents"])),
-            by_sector=[
-                SectorFigures(
-                    sector=None
-                    if s["priority_sector"] is None
-                    else PrioritySector(s["priority_sector"]),
-                    applications=int(s["applications"]),
-                    selected=int(s["selected"]),
-                    awarded_cents=Cents(int(s["awarded_cents"])),
-                )
-                for s in sectors
-            ],
-        )
+            counts = await call_counts(conn, info.context.tenant, self.code, day)
+        return CallFigures.of(counts)
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Call:
+    def of(cls, row: CallRow) -> Call:
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            code=row["code"],
-            title=row["title"],
-            kind=CallKind(row["kind"]),
-            opens_on=row["opens_on"],
-            closes_on=row["closes_on"],
-            phases=[CallPhase.of(p) for p in row["phases"]],
-            selection_target=row["selection_target"],
-            opened_by=row["owner"],
+            id=strawberry.ID(str(row.id)),
+            code=row.code,
+            title=row.title,
+            kind=CallKind(row.kind),
+            opens_on=row.opens_on,
+            closes_on=row.closes_on,
+            phases=[CallPhase.of(p) for p in row.phases],
+            selection_target=row.selection_target,
+            opened_by=row.owner,
         )
 
 
@@ -151,18 +134,17 @@ class AwardedPhase:
     gate_at: datetime | None
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> AwardedPhase:
-        gate_on, gate_at = data["gate_on"], data["gate_at"]
+    def of(cls, row: AwardedPhaseRow) -> AwardedPhase:
         return cls(
-            phase=data["phase"],
-            amount_cents=data["amount_cents"],
-            months=data["months"],
-            awarded_on=date.fromisoformat(data["awarded_on"]),
-            awarded_at=datetime.fromisoformat(data["awarded_at"]),
-            awarded_by=data["awarded_by"],
-            gate_passed=data["gate_passed"],
-            gate_on=None if gate_on is None else date.fromisoformat(gate_on),
-            gate_at=None if gate_at is None else datetime.fromisoformat(gate_at),
+            phase=row.phase,
+            amount_cents=Cents(row.amount_cents),
+            months=row.months,
+            awarded_on=row.awarded_on,
+            awarded_at=row.awarded_at,
+            awarded_by=row.awarded_by,
+            gate_passed=row.gate_passed,
+            gate_on=row.gate_on,
+            gate_at=row.gate_at,
         )
 
 
@@ -200,41 +182,48 @@ class CallApplication(Node, AboutACompany):
     )
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> CallApplication:
+    def of(cls, row: CallApplicationRow) -> CallApplication:
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            call_id=strawberry.ID(str(row["call_id"])),
-            call_code=row["call_code"],
-            company_id=strawberry.ID(str(row["company_id"])),
-            company_siren=row["company_siren"],
-            company_name=row["company_name"],
-            region=row["region"],
-            project_title=row["project_title"],
-            consortium_sirens=row["consortium"],
-            submitted_through=row["owner"],
-            status=row["status"],
-            current_phase=row["current_phase"],
-            stage=stage_of(row["status"]),
-            phases=[AwardedPhase.of(p) for p in row["phases"]],
-            awarded_cents=row["awarded_cents"],
-            submitted_on=row["submitted_on"],
-            submitted_at=row["submitted_at"],
-            selected_at=row["selected_at"],
-            rejected_at=row["rejected_at"],
-            reject_reason=row["reject_reason"],
+            id=strawberry.ID(str(row.id)),
+            call_id=strawberry.ID(str(row.call_id)),
+            call_code=row.call_code,
+            company_id=strawberry.ID(str(row.company_id)),
+            company_siren=row.company_siren,
+            company_name=row.company_name,
+            region=row.region,
+            project_title=row.project_title,
+            consortium_sirens=list(row.consortium),
+            submitted_through=row.owner,
+            status=row.status,
+            current_phase=row.current_phase,
+            stage=stage_of(row.status),
+            phases=[AwardedPhase.of(p) for p in row.phases],
+            awarded_cents=Cents(row.awarded_cents),
+            submitted_on=row.submitted_on,
+            submitted_at=row.submitted_at,
+            selected_at=row.selected_at,
+            rejected_at=row.rejected_at,
+            reject_reason=row.reject_reason,
             priority_sector=None
-            if row["priority_sector"] is None
-            else PrioritySector(row["priority_sector"]),
+            if row.priority_sector is None
+            else PrioritySector(row.priority_sector),
         )
 
 
-# The phase's number in a status (IN_PHASE_2, PHASE_2_PASSED), which its stage leaves out.
-PHASE_NUMBER = re.compile(r"_[0-9]+")
-
-
 def stage_of(status: str) -> ApplicationStage:
+    """The status without the phase's number (PHASE_NUMBER), as the stage filter reads it."""
     return ApplicationStage(PHASE_NUMBER.sub("", status))
 
 
-register_node("calls", Call.of)
-register_node("call_applications", CallApplication.of)
+def call_node(row: dict[str, Any]) -> Call:
+    """A call from a row of the calls view (`node(id:)`)."""
+    return Call.of(CallRow.from_row(row))
+
+
+def application_node(row: dict[str, Any]) -> CallApplication:
+    """An application from a row of the call_applications view (`node(id:)`, a page)."""
+    return CallApplication.of(CallApplicationRow.from_row(row))
+
+
+register_node("calls", call_node)
+register_node("call_applications", application_node)
