@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
 
 from osezia.domain.loans.model import Loan
 from osezia.projections.codec import StoredEvent
+from osezia.projections.conditions import between, filters
+from osezia.projections.connections import Connection
+from osezia.projections.names import stable_schema
+from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
@@ -151,3 +159,122 @@ def figure_views(region: str | None) -> dict[str, str]:
             f"FROM {PLATFORM}.loans {where} GROUP BY 1, 2, 3, 4, 5, 6, 10"
         )
     }
+
+
+@dataclass(frozen=True)
+class LoanRow:
+    """A loan as readers see it: the columns of the read model that the API shows."""
+
+    id: UUID
+    owner: str
+    company_id: UUID
+    company_siren: str
+    company_name: str
+    region: str
+    segment: str | None
+    size_category: str
+    status: str
+    amount_cents: int
+    term_months: int
+    purpose: str
+    applied_on: date
+    applied_at: datetime
+    guarantee_share_basis_points: int | None
+    granted_on: date | None
+    granted_at: datetime | None
+    refused_on: date | None
+    refused_at: datetime | None
+    refuse_reason: str | None
+    disbursed_cents: int | None
+    disbursed_on: date | None
+    disbursed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> LoanRow:
+        """From a row of the loans view that holds at least READ_COLUMNS."""
+        return cls(**{field.name: row[field.name] for field in fields(cls)})
+
+
+READ_COLUMNS = ", ".join(field.name for field in fields(LoanRow))
+LIST_ORDER = "applied_at"  # loans are listed oldest application first (then id)
+
+
+async def loans_page(
+    conn: Connection,
+    tenant: str,
+    *,
+    status: str | None,
+    region: str | None,
+    granted: tuple[date | None, date | None],
+    disbursed: tuple[date | None, date | None],
+    first: int,
+    after: str | None,
+) -> Page:
+    """One page of the loans the tenant sees, oldest first; a filter left None is not applied,
+    and each period is [from, until] by the milestone's date (either bound None for none). Its
+    rows hold READ_COLUMNS: LoanRow.from_row reads them."""
+    conditions = [
+        ("status = {}", status),
+        ("region = {}", region),
+        *between("granted_on", *granted),
+        *between("disbursed_on", *disbursed),
+    ]
+    return await page(
+        conn,
+        tenant,
+        TABLE.name,
+        columns=READ_COLUMNS,
+        sort=LIST_ORDER,
+        sort_type="timestamptz",
+        filters=filters(conditions),
+        first=first,
+        after=after,
+    )
+
+
+@dataclass(frozen=True)
+class LoanCount:
+    """Loans of a region and segment, with the status they had at the end of a day and the
+    days their milestones were recorded (None: not by then)."""
+
+    region: str
+    segment: str | None
+    status: str
+    applied_day: date
+    granted_day: date | None
+    disbursed_day: date | None
+    refused_day: date | None
+    loans: int
+    amount_cents: int
+    disbursed_cents: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> LoanCount:
+        return cls(**{field.name: row[field.name] for field in fields(cls)})
+
+
+# A loan as it stood at the end of day $1: only the milestones recorded by then, and the status
+# the last of them gave. A loan is GRANTED or REFUSED once (both from APPLIED), then DISBURSED
+# (from GRANTED): no other status.
+_LOAN_FIGURES = (
+    "SELECT region, segment, "
+    "CASE WHEN disbursed_day <= $1 THEN 'DISBURSED' WHEN granted_day <= $1 THEN 'GRANTED' "
+    "WHEN refused_day <= $1 THEN 'REFUSED' ELSE 'APPLIED' END AS status, "
+    "applied_day, "
+    "CASE WHEN granted_day <= $1 THEN granted_day END AS granted_day, "
+    "CASE WHEN disbursed_day <= $1 THEN disbursed_day END AS disbursed_day, "
+    "CASE WHEN refused_day <= $1 THEN refused_day END AS refused_day, "
+    "sum(loans)::bigint AS loans, sum(amount_cents)::bigint AS amount_cents, "
+    "coalesce(sum(disbursed_cents) FILTER (WHERE disbursed_day <= $1), 0)::bigint "
+    "AS disbursed_cents "
+    'FROM "{schema}".figures_loans WHERE applied_day <= $1 '
+    # By position: a name in GROUP BY would mean the view's column, not the one as of $1.
+    "GROUP BY 1, 2, 3, 4, 5, 6, 7 "
+    "ORDER BY region, segment, status, applied_day, granted_day, disbursed_day, refused_day"
+)
+
+
+async def loan_counts(conn: Connection, tenant: str, day: date) -> list[LoanCount]:
+    """The loans the tenant's figure view counts, as they stood at the end of ``day``."""
+    records = await conn.fetch(_LOAN_FIGURES.format(schema=stable_schema(tenant)), day)
+    return [LoanCount.from_row(dict(r)) for r in records]

@@ -7,30 +7,10 @@ import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.enums import LoanStatus
-from osezia.graphql.loans.types import Loan, LoanFigure
-from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import AS_OF, between, paged, read_as_of
-from osezia.projections.names import stable_schema
-
-# A loan as it stood at the end of day $1: only the milestones recorded by then, and the status
-# the last of them gave. A loan is GRANTED or REFUSED once (both from APPLIED), then DISBURSED
-# (from GRANTED): LoanStatus has no other status.
-_LOAN_FIGURES = (
-    "SELECT region, segment, "
-    "CASE WHEN disbursed_day <= $1 THEN 'DISBURSED' WHEN granted_day <= $1 THEN 'GRANTED' "
-    "WHEN refused_day <= $1 THEN 'REFUSED' ELSE 'APPLIED' END AS status, "
-    "applied_day, "
-    "CASE WHEN granted_day <= $1 THEN granted_day END AS granted_day, "
-    "CASE WHEN disbursed_day <= $1 THEN disbursed_day END AS disbursed_day, "
-    "CASE WHEN refused_day <= $1 THEN refused_day END AS refused_day, "
-    "sum(loans)::bigint AS loans, sum(amount_cents)::bigint AS amount_cents, "
-    "coalesce(sum(disbursed_cents) FILTER (WHERE disbursed_day <= $1), 0)::bigint "
-    "AS disbursed_cents "
-    'FROM "{schema}".figures_loans WHERE applied_day <= $1 '
-    # By position: a name in GROUP BY would mean the view's column, not the one as of $1.
-    "GROUP BY 1, 2, 3, 4, 5, 6, 7 "
-    "ORDER BY region, segment, status, applied_day, granted_day, disbursed_day, refused_day"
-)
+from osezia.graphql.loans.types import Loan, LoanFigure, loan_node
+from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.reading import AS_OF, read_as_of, read_models
+from osezia.projections.loans import LIST_ORDER, loan_counts, loans_page
 
 
 def _on_or(side: str, milestone: str) -> Any:
@@ -52,21 +32,18 @@ class LoansQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Loan]:
-        return await paged(
-            info,
-            "loans",
-            Loan.of,
-            sort="applied_at",
-            sort_type="timestamptz",
-            conditions=[
-                ("status = {}", status),
-                ("region = {}", region),
-                *between("granted_on", granted_from, granted_until),
-                *between("disbursed_on", disbursed_from, disbursed_until),
-            ],
-            first=first,
-            after=after,
-        )
+        async with read_models(info) as conn:
+            found = await loans_page(
+                conn,
+                info.context.tenant,
+                status=status,
+                region=region,
+                granted=(granted_from, granted_until),
+                disbursed=(disbursed_from, disbursed_until),
+                first=first,
+                after=after,
+            )
+        return connection(found, LIST_ORDER, loan_node)
 
     @strawberry.field(
         description="Guaranteed loans over the whole plan (within the caller's region, for a "
@@ -76,7 +53,6 @@ class LoansQueries:
     async def loan_figures(
         self, info: Info, as_of: Annotated[date | None, AS_OF] = None
     ) -> list[LoanFigure]:
-        schema = stable_schema(info.context.tenant)
         async with read_as_of(info, as_of) as (conn, day, _):
-            rows = await conn.fetch(_LOAN_FIGURES.format(schema=schema), day)
-        return [LoanFigure.of(dict(r)) for r in rows]
+            counts = await loan_counts(conn, info.context.tenant, day)
+        return [LoanFigure.of(count) for count in counts]

@@ -9,6 +9,7 @@ from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.enums import LoanStatus, Segment, SizeCategory
 from osezia.graphql.node import Node, register_node
 from osezia.graphql.scalars import Cents
+from osezia.projections.loans import LoanCount, LoanRow
 
 
 @strawberry.type(description="A state-guaranteed loan for a company's AI project.")
@@ -40,32 +41,37 @@ class Loan(Node, AboutACompany):
     disbursed_at: datetime | None
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Loan:
+    def of(cls, row: LoanRow) -> Loan:
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            company_id=strawberry.ID(str(row["company_id"])),
-            company_siren=row["company_siren"],
-            company_name=row["company_name"],
-            region=row["region"],
-            segment=None if row["segment"] is None else Segment(row["segment"]),
-            size_category=SizeCategory(row["size_category"]),
-            applied_through=row["owner"],
-            status=LoanStatus(row["status"]),
-            amount_cents=row["amount_cents"],
-            term_months=row["term_months"],
-            purpose=row["purpose"],
-            applied_on=row["applied_on"],
-            applied_at=row["applied_at"],
-            guarantee_share_basis_points=row["guarantee_share_basis_points"],
-            granted_on=row["granted_on"],
-            granted_at=row["granted_at"],
-            refused_on=row["refused_on"],
-            refused_at=row["refused_at"],
-            refuse_reason=row["refuse_reason"],
-            disbursed_cents=row["disbursed_cents"],
-            disbursed_on=row["disbursed_on"],
-            disbursed_at=row["disbursed_at"],
+            id=strawberry.ID(str(row.id)),
+            company_id=strawberry.ID(str(row.company_id)),
+            company_siren=row.company_siren,
+            company_name=row.company_name,
+            region=row.region,
+            segment=None if row.segment is None else Segment(row.segment),
+            size_category=SizeCategory(row.size_category),
+            applied_through=row.owner,
+            status=LoanStatus(row.status),
+            amount_cents=Cents(row.amount_cents),
+            term_months=row.term_months,
+            purpose=row.purpose,
+            applied_on=row.applied_on,
+            applied_at=row.applied_at,
+            guarantee_share_basis_points=row.guarantee_share_basis_points,
+            granted_on=row.granted_on,
+            granted_at=row.granted_at,
+            refused_on=row.refused_on,
+            refused_at=row.refused_at,
+            refuse_reason=row.refuse_reason,
+            disbursed_cents=None if row.disbursed_cents is None else Cents(row.disbursed_cents),
+            disbursed_on=row.disbursed_on,
+            disbursed_at=row.disbursed_at,
         )
+
+
+def loan_node(row: dict[str, Any]) -> Loan:
+    """A loan from a row of the loans view (`node(id:)`, a page)."""
+    return Loan.of(LoanRow.from_row(row))
 
 
 @strawberry.type(
@@ -97,9 +103,19 @@ class LoanFigure:
     )
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> LoanFigure:
-        segment = None if row["segment"] is None else Segment(row["segment"])
-        return cls(**row | {"segment": segment, "status": LoanStatus(row["status"])})
+    def of(cls, count: LoanCount) -> LoanFigure:
+        return cls(
+            region=count.region,
+            segment=None if count.segment is None else Segment(count.segment),
+            status=LoanStatus(count.status),
+            applied_day=count.applied_day,
+            granted_day=count.granted_day,
+            disbursed_day=count.disbursed_day,
+            refused_day=count.refused_day,
+            loans=count.loans,
+            amount_cents=Cents(count.amount_cents),
+            disbursed_cents=Cents(count.disbursed_cents),
+        )
 
 
-register_node("loans", Loan.of)
+register_node("loans", loan_node)
