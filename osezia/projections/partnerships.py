@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
 
 from osezia.domain.partnerships.model import Partnership
 from osezia.domain.sizes import SME_CATEGORIES
 from osezia.projections.codec import StoredEvent
+from osezia.projections.conditions import between, filters, recorded_by
+from osezia.projections.connections import Connection
+from osezia.projections.names import stable_schema
+from osezia.projections.paging import Page, page, where_clause
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 
@@ -122,3 +130,121 @@ MODEL = ReadModel(
     },
     scope=scope,
 )
+
+
+@dataclass(frozen=True)
+class PartnershipRow:
+    """A partnership as readers see it: the columns of the read model that the API shows, and
+    when each milestone was recorded (what a row as of a past day is computed again from)."""
+
+    id: UUID
+    owner: str
+    company_id: UUID
+    company_siren: str
+    company_name: str
+    region: str
+    research_team: str
+    topic: str
+    status: str
+    proposed_at: datetime
+    signed_on: date | None
+    year: int | None
+    started_on: date | None
+    ended_on: date | None
+    abandon_reason: str | None
+    signed_at: datetime | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    abandoned_at: datetime | None
+    size_category: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> PartnershipRow:
+        """From a row of the partnerships view that holds at least READ_COLUMNS."""
+        return cls(**{field.name: row[field.name] for field in fields(cls)})
+
+    def recorded_before(self, cutoff: datetime) -> PartnershipRow:
+        """The partnership as it stood at the cutoff: without the milestones recorded after
+        it, and with the status the last one before it gave."""
+        changes: dict[str, Any] = {"status": "PROPOSED"}
+        for name, reached, brought in _MILESTONES:
+            at: datetime | None = getattr(self, name)
+            if at is None:
+                continue
+            if at < cutoff:
+                changes["status"] = reached
+            else:
+                changes |= brought | {name: None}
+        return replace(self, **changes)
+
+
+# Each milestone: when it was recorded, the status it gave, what it brought.
+_MILESTONES: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("signed_at", "SIGNED", {"signed_on": None, "year": None, "size_category": None}),
+    ("started_at", "STARTED", {"started_on": None}),
+    ("ended_at", "COMPLETED", {"ended_on": None}),
+    ("abandoned_at", "ABANDONED", {"abandon_reason": None}),
+)
+
+READ_COLUMNS = ", ".join(field.name for field in fields(PartnershipRow))
+LIST_ORDER = "proposed_at"  # partnerships are listed by proposal (then id)
+
+
+def status_as_of(cutoff: datetime | None) -> str:
+    """The status in SQL: the one the milestones recorded before the cutoff give, if any."""
+    if cutoff is None:
+        return "status"
+    at = f"'{cutoff.isoformat()}'::timestamptz"
+    cases = " ".join(f"WHEN {column} < {at} THEN '{s}'" for column, s, _ in reversed(_MILESTONES))
+    return f"(CASE {cases} ELSE 'PROPOSED' END)"
+
+
+async def partnerships_page(
+    conn: Connection,
+    tenant: str,
+    *,
+    status: str | None,
+    year: int | None,
+    signed: tuple[date | None, date | None],
+    cutoff: datetime | None,
+    first: int,
+    after: str | None,
+) -> Page:
+    """One page of the partnerships the tenant sees, by proposal; a filter left None is not
+    applied, ``signed`` is [from, until] by the signature's date (either bound None for none),
+    and with a cutoff only what was recorded before it counts. Its rows hold READ_COLUMNS:
+    PartnershipRow.from_row reads them (then `recorded_before(cutoff)`)."""
+    by_signature = year is not None or any(signed)
+    conditions = [
+        (f"{status_as_of(cutoff)} = {{}}", status),
+        ("year = {}", year),
+        *between("signed_on", *signed),
+        recorded_by("proposed_at", cutoff),
+        recorded_by("signed_at", cutoff if by_signature else None),
+    ]
+    return await page(
+        conn,
+        tenant,
+        TABLE.name,
+        columns=READ_COLUMNS,
+        sort=LIST_ORDER,
+        sort_type="timestamptz",
+        filters=filters(conditions),
+        first=first,
+        after=after,
+    )
+
+
+async def signed_partnerships(
+    conn: Connection, tenant: str, *, year: int | None, cutoff: datetime | None
+) -> list[PartnershipRow]:
+    """The partnerships the tenant sees signed (in ``year`` when given; before the cutoff when
+    given, each as it stood then), by year, day of signature, then id."""
+    clause, params = where_clause(filters([("year = {}", year), recorded_by("signed_at", cutoff)]))
+    records = await conn.fetch(
+        f'SELECT {READ_COLUMNS} FROM "{stable_schema(tenant)}".{TABLE.name} '
+        f"WHERE year IS NOT NULL AND {clause} ORDER BY year, signed_on, id",
+        *params,
+    )
+    rows = [PartnershipRow.from_row(dict(r)) for r in records]
+    return rows if cutoff is None else [row.recorded_before(cutoff) for row in rows]

@@ -9,9 +9,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osezia.graphql.partnerships.types import recorded_before as partnership_before
 from osezia.projections.diagnostics import TABLE as DIAGNOSTICS
 from osezia.projections.diagnostics_rows import DiagnosticRow
+from osezia.projections.partnerships import TABLE as PARTNERSHIPS
+from osezia.projections.partnerships import PartnershipRow
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 STEPS = ["REQUESTED", "ELIGIBLE", "EXPERT_ASSIGNED", "USE_CASES_IDENTIFIED", "REPORT_DELIVERED"]
@@ -76,26 +77,17 @@ def test_a_partnership_shows_the_milestones_recorded_before_the_cutoff(
     gaps: list[int], minutes: int, reached: int
 ) -> None:
     at = times(gaps)
-    row: dict[str, Any] = {
-        "status": "PROPOSED",
-        "signed_on": None,
-        "year": None,
-        "size_category": None,
-        "started_on": None,
-        "ended_on": None,
-        "abandon_reason": None,
-        "abandoned_at": None,
-    }
-    for column, _ in MILESTONES:
-        row[column] = None
+    row: dict[str, Any] = dict.fromkeys(PARTNERSHIPS.column_names) | {"status": "PROPOSED"}
     for (column, status), t in list(zip(MILESTONES, at, strict=False))[:reached]:
         row[column], row["status"] = t, status
     row.update(signed_on=at[0].date() if reached else None, year=2026 if reached else None)
     cutoff = START + timedelta(minutes=minutes)
 
-    shown = partnership_before(row, cutoff)
+    shown = PartnershipRow.from_row(row).recorded_before(cutoff)
 
     before = [s for (_, s), t in list(zip(MILESTONES, at, strict=False))[:reached] if t < cutoff]
-    assert shown["status"] == (before[-1] if before else "PROPOSED")
-    assert (shown["signed_on"] is not None) == ("SIGNED" in before)
-    assert (shown["signed_at"] is not None) == ("SIGNED" in before)
+    assert shown.status == (before[-1] if before else "PROPOSED")
+    assert (shown.signed_on is not None) == ("SIGNED" in before)
+    assert (shown.signed_at is not None) == ("SIGNED" in before)
+    assert (shown.year is not None) == ("SIGNED" in before)
+    assert (shown.ended_at is not None) == ("COMPLETED" in before)

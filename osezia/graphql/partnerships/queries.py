@@ -8,18 +8,10 @@ import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.enums import PartnershipStatus
-from osezia.graphql.pagination import Connection
-from osezia.graphql.partnerships.types import Partnership, PartnershipYear, status_as_of
-from osezia.graphql.reading import (
-    LIST_AS_OF,
-    between,
-    cutoff_of,
-    paged,
-    read_until,
-    recorded_by,
-    where,
-)
-from osezia.projections.names import stable_schema
+from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.partnerships.types import Partnership, PartnershipYear, partnership_as_of
+from osezia.graphql.reading import LIST_AS_OF, cutoff_of, read_until
+from osezia.projections.partnerships import LIST_ORDER, partnerships_page, signed_partnerships
 from osezia.projections.schemas import PARTNERSHIP_TARGET
 
 SIGNED_FROM = strawberry.argument(description="Signed on or after this day (its date).")
@@ -41,24 +33,18 @@ class PartnershipQueries:
         after: str | None = None,
     ) -> Connection[Partnership]:
         cutoff = cutoff_of(as_of)
-        signed = year is not None or signed_from is not None or signed_until is not None
-        return await paged(
-            info,
-            "partnerships",
-            Partnership.as_of(cutoff),
-            sort="proposed_at",
-            sort_type="timestamptz",
-            conditions=[
-                (f"{status_as_of(cutoff)} = {{}}", status),
-                ("year = {}", year),
-                *between("signed_on", signed_from, signed_until),
-                recorded_by("proposed_at", cutoff),
-                recorded_by("signed_at", cutoff if signed else None),
-            ],
-            first=first,
-            after=after,
-            cutoff=cutoff,
-        )
+        async with read_until(info, cutoff) as conn:
+            found = await partnerships_page(
+                conn,
+                info.context.tenant,
+                status=status,
+                year=year,
+                signed=(signed_from, signed_until),
+                cutoff=cutoff,
+                first=first,
+                after=after,
+            )
+        return connection(found, LIST_ORDER, partnership_as_of(cutoff))
 
     @strawberry.field(
         description="Partnerships signed per year: those with SMEs against the target of 10, "
@@ -71,16 +57,12 @@ class PartnershipQueries:
         as_of: Annotated[date | None, LIST_AS_OF] = None,
     ) -> list[PartnershipYear]:
         cutoff = cutoff_of(as_of)
-        clause, params = where([("year = {}", year), recorded_by("signed_at", cutoff)])
         async with read_until(info, cutoff) as conn:
-            rows = await conn.fetch(
-                f'SELECT * FROM "{stable_schema(info.context.tenant)}".partnerships '
-                f"WHERE year IS NOT NULL AND {clause} ORDER BY year, signed_on, id",
-                *params,
-            )
+            rows = await signed_partnerships(conn, info.context.tenant, year=year, cutoff=cutoff)
         by_year: dict[int, list[Partnership]] = defaultdict(list)
         for row in rows:
-            by_year[row["year"]].append(Partnership.as_of(cutoff)(dict(row)))
+            assert row.year is not None  # signed, and before the cutoff
+            by_year[row.year].append(Partnership.of(row))
         return [_year(y, p) for y, p in sorted(by_year.items())]
 
 

@@ -10,6 +10,7 @@ from osezia.domain.sizes import SME_CATEGORIES
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.enums import PartnershipStatus, SizeCategory
 from osezia.graphql.node import Node, register_node
+from osezia.projections.partnerships import PartnershipRow
 
 
 @strawberry.type(description="A research partnership between INRIA and an SME.")
@@ -42,67 +43,38 @@ class Partnership(Node, AboutACompany):
         return self.size_category in SME_CATEGORIES
 
     @classmethod
-    def as_of(cls, cutoff: datetime | None) -> Callable[[dict[str, Any]], Partnership]:
-        """Partnerships as recorded before the cutoff (as they stand when None)."""
-        if cutoff is None:
-            return cls.of
-        return lambda row: cls.of(recorded_before(row, cutoff))
-
-    @classmethod
-    def of(cls, row: dict[str, Any]) -> Partnership:
+    def of(cls, row: PartnershipRow) -> Partnership:
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            company_id=strawberry.ID(str(row["company_id"])),
-            company_siren=row["company_siren"],
-            company_name=row["company_name"],
-            region=row["region"],
-            research_team=row["research_team"],
-            topic=row["topic"],
-            status=PartnershipStatus(row["status"]),
-            signed_on=row["signed_on"],
-            year=row["year"],
-            started_on=row["started_on"],
-            ended_on=row["ended_on"],
-            abandon_reason=row["abandon_reason"],
-            size_category=None
-            if row["size_category"] is None
-            else SizeCategory(row["size_category"]),
-            signed_at=row["signed_at"],
+            id=strawberry.ID(str(row.id)),
+            company_id=strawberry.ID(str(row.company_id)),
+            company_siren=row.company_siren,
+            company_name=row.company_name,
+            region=row.region,
+            research_team=row.research_team,
+            topic=row.topic,
+            status=PartnershipStatus(row.status),
+            signed_on=row.signed_on,
+            year=row.year,
+            started_on=row.started_on,
+            ended_on=row.ended_on,
+            abandon_reason=row.abandon_reason,
+            size_category=None if row.size_category is None else SizeCategory(row.size_category),
+            signed_at=row.signed_at,
         )
 
 
-# Each milestone: when it was recorded, the status it gave, what it brought.
-_MILESTONES: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    ("signed_at", "SIGNED", {"signed_on": None, "year": None, "size_category": None}),
-    ("started_at", "STARTED", {"started_on": None}),
-    ("ended_at", "COMPLETED", {"ended_on": None}),
-    ("abandoned_at", "ABANDONED", {"abandon_reason": None}),
-)
+def partnership_node(row: dict[str, Any]) -> Partnership:
+    """A partnership from a row of the partnerships view (`node(id:)`, a page, a
+    subscription)."""
+    return Partnership.of(PartnershipRow.from_row(row))
 
 
-def status_as_of(cutoff: datetime | None) -> str:
-    """The status in SQL: the one the milestones recorded before the cutoff give, if any."""
+def partnership_as_of(cutoff: datetime | None) -> Callable[[dict[str, Any]], Partnership]:
+    """Partnerships from rows of the view, as recorded before the cutoff (as they stand when
+    None)."""
     if cutoff is None:
-        return "status"
-    at = f"'{cutoff.isoformat()}'::timestamptz"
-    cases = " ".join(f"WHEN {column} < {at} THEN '{s}'" for column, s, _ in reversed(_MILESTONES))
-    return f"(CASE {cases} ELSE 'PROPOSED' END)"
-
-
-def recorded_before(row: dict[str, Any], cutoff: datetime) -> dict[str, Any]:
-    """A partnership as it stood at the cutoff: without the milestones recorded after it."""
-    row = dict(row)
-    status = "PROPOSED"
-    for column, reached, brought in _MILESTONES:
-        if row[column] is None:
-            continue
-        if row[column] < cutoff:
-            status = reached
-        else:
-            row.update(brought)
-            row[column] = None
-    row["status"] = status
-    return row
+        return partnership_node
+    return lambda row: Partnership.of(PartnershipRow.from_row(row).recorded_before(cutoff))
 
 
 @strawberry.type(description="Partnerships signed in a year, against the yearly target.")
@@ -125,4 +97,4 @@ class PartnershipYear:
         return round(100 * self.signed / self.target, 1) if self.target else 0.0
 
 
-register_node("partnerships", Partnership.of)
+register_node("partnerships", partnership_node)

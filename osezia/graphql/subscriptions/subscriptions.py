@@ -10,7 +10,7 @@ import strawberry
 from osezia.graphql.context import Info
 from osezia.graphql.diagnostics.types import Diagnostic, diagnostic_node
 from osezia.graphql.events.types import Event
-from osezia.graphql.partnerships.types import Partnership
+from osezia.graphql.partnerships.types import Partnership, partnership_node
 from osezia.graphql.reading import read_models
 from osezia.projections.changes import rows_since
 from osezia.projections.names import stable_schema
@@ -54,5 +54,5 @@ class Subscription:
 
     @strawberry.subscription(description="Each partnership proposed, signed, started or ended.")
     async def partnership_changed(self, info: Info) -> AsyncGenerator[Partnership, None]:
-        async for partnership in _changes(info, "partnerships", Partnership.of):
+        async for partnership in _changes(info, "partnerships", partnership_node):
             yield partnership
