@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+from uuid import UUID
 
 from osezia.domain.referrals.model import Referral
 from osezia.projections.codec import StoredEvent
+from osezia.projections.conditions import filters
+from osezia.projections.connections import Connection
+from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic
 from osezia.projections.table import Row, Table
 
@@ -27,6 +34,7 @@ TABLE = Table(
     ),
 )
 
+ACTIVE = "ACTIVE"  # a referral's status until it is REVOKED
 SHARED = topic(Referral.Shared)
 REVOKED = topic(Referral.Revoked)
 
@@ -41,7 +49,7 @@ def shared(event: StoredEvent) -> Row:
         "purpose": data["purpose"],
         "reason": data["reason"],
         "consent_reference": data["consent_reference"],
-        "status": "ACTIVE",
+        "status": ACTIVE,
         "shared_at": event.timestamp,
         "revoked_at": None,
         "revoke_reason": None,
@@ -70,3 +78,58 @@ MODEL = ReadModel(
     updates={REVOKED: revoked},
     scope=scope,
 )
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    """A referral as readers see it: the columns of the read model that the API shows."""
+
+    id: UUID
+    from_tenant: str
+    to_tenant: str
+    company_id: UUID
+    purpose: str
+    reason: str
+    consent_reference: str
+    status: str
+    shared_at: datetime
+    revoked_at: datetime | None
+    revoke_reason: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> ReferralRow:
+        """From a row of the referrals view that holds at least READ_COLUMNS."""
+        return cls(**{field.name: row[field.name] for field in fields(cls)})
+
+
+READ_COLUMNS = ", ".join(field.name for field in fields(ReferralRow))
+LIST_ORDER = "shared_at"  # referrals are listed oldest share first (then id)
+
+
+async def referrals_page(
+    conn: Connection,
+    tenant: str,
+    *,
+    received: bool,
+    active_only: bool,
+    first: int,
+    after: str | None,
+) -> Page:
+    """One page of the referrals the tenant sent (or, ``received``, was sent), oldest first;
+    with ``active_only``, those not revoked. Its rows hold READ_COLUMNS: ReferralRow.from_row
+    reads them."""
+    conditions = [
+        (f"{'to_tenant' if received else 'from_tenant'} = {{}}", tenant),
+        ("status = {}", ACTIVE if active_only else None),
+    ]
+    return await page(
+        conn,
+        tenant,
+        TABLE.name,
+        columns=READ_COLUMNS,
+        sort=LIST_ORDER,
+        sort_type="timestamptz",
+        filters=filters(conditions),
+        first=first,
+        after=after,
+    )

@@ -5,9 +5,10 @@ from enum import Enum
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import paged
-from osezia.graphql.referrals.types import Referral, ReferralStatus
+from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.reading import read_models
+from osezia.graphql.referrals.types import Referral, referral_node
+from osezia.projections.referrals import LIST_ORDER, referrals_page
 
 
 @strawberry.enum
@@ -27,17 +28,13 @@ class ReferralQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Referral]:
-        column = "from_tenant" if direction is Direction.SENT else "to_tenant"
-        return await paged(
-            info,
-            "referrals",
-            Referral.of,
-            sort="shared_at",
-            sort_type="timestamptz",
-            conditions=[
-                (f"{column} = {{}}", info.context.tenant),
-                ("status = {}", ReferralStatus.ACTIVE if active_only else None),
-            ],
-            first=first,
-            after=after,
-        )
+        async with read_models(info) as conn:
+            found = await referrals_page(
+                conn,
+                info.context.tenant,
+                received=direction is Direction.RECEIVED,
+                active_only=active_only,
+                first=first,
+                after=after,
+            )
+        return connection(found, LIST_ORDER, referral_node)

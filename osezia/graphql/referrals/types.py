@@ -8,6 +8,7 @@ import strawberry
 
 from osezia.graphql.enums import Purpose
 from osezia.graphql.node import Node, register_node
+from osezia.projections.referrals import ReferralRow
 
 
 class ReferralStatus(StrEnum):
@@ -40,20 +41,25 @@ class Referral(Node):
     revoke_reason: str | None
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Referral:
+    def of(cls, row: ReferralRow) -> Referral:
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            from_network=row["from_tenant"],
-            to_network=row["to_tenant"],
-            company_id=strawberry.ID(str(row["company_id"])),
-            purpose=Purpose(row["purpose"]),
-            reason=row["reason"],
-            consent_reference=row["consent_reference"],
-            status=ReferralStatus(row["status"]),
-            shared_at=row["shared_at"],
-            revoked_at=row["revoked_at"],
-            revoke_reason=row["revoke_reason"],
+            id=strawberry.ID(str(row.id)),
+            from_network=row.from_tenant,
+            to_network=row.to_tenant,
+            company_id=strawberry.ID(str(row.company_id)),
+            purpose=Purpose(row.purpose),
+            reason=row.reason,
+            consent_reference=row.consent_reference,
+            status=ReferralStatus(row.status),
+            shared_at=row.shared_at,
+            revoked_at=row.revoked_at,
+            revoke_reason=row.revoke_reason,
         )
 
 
-register_node("referrals", Referral.of)
+def referral_node(row: dict[str, Any]) -> Referral:
+    """A referral from a row of the referrals view (`node(id:)`, a page)."""
+    return Referral.of(ReferralRow.from_row(row))
+
+
+register_node("referrals", referral_node)
