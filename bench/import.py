@@ -5,7 +5,7 @@ Run by hand, never in the test run:  .venv/bin/python bench/import.py [--rows 50
 The script writes a CSV of trainings (90 % completed: about 1.9 events a row), recreates the
 database ``osezia_bench_import``, migrates it, and measures, in one run:
 
-- osezia: ``import_trainings`` (osezia.domain.academie.trainings_import) over the file, as
+- osezia: ``import_trainings`` (osezia.domain.trainings.importer) over the file, as
   ``osezia import trainings`` runs it (parsing and checking every row, looking up what the log
   holds, building the stored events, bulk append); then the same file again, when every row is
   already present;
@@ -45,12 +45,12 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from machine import cpu_idle, recreate_database
 
-from osezia.domain.academie.application import Academie
-from osezia.domain.academie.trainings_file import COLUMNS, Training
-from osezia.domain.academie.trainings_import import TrainingImport, import_trainings
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren
+from osezia.domain.trainings.application import Trainings
+from osezia.domain.trainings.file import COLUMNS, Training
+from osezia.domain.trainings.importer import TrainingImport, import_trainings
 from osezia.projections.migrations import migrate
 from osezia.store.bulk import BulkAppender
 from osezia.store.settings import Database
@@ -166,7 +166,7 @@ def measure_raw_copy(url: str, events: list[tuple[Any, ...]]) -> Rate:
 def measure_recorder(url: str, events: list[tuple[Any, ...]]) -> Rate:
     stored = [StoredEvent(*row) for row in events]
     empty_log(url)
-    app = Academie(env=Database.from_url(url).eventsourcing_env(pool_size=1))
+    app = Trainings(env=Database.from_url(url).eventsourcing_env(pool_size=1))
     try:
         started = time.perf_counter()
         for i in range(0, len(stored), RECORDER_BATCH):

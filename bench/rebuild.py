@@ -48,11 +48,11 @@ from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.referrals.model import Purpose, Referral
 from osezia.domain.sizes import SizeFacts, segment_of, size_category
-from osezia.projections.catalogue import READ_MODELS
 from osezia.projections.log import LOG_TABLE, read_events
 from osezia.projections.migrations import migrate_everything
 from osezia.projections.names import stable_schema
 from osezia.projections.rebuild import rebuild
+from osezia.projections.registry import READ_MODELS
 from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS as REGISTERED_NETWORKS

@@ -54,9 +54,9 @@ def _count_lines(path: str) -> int:
 
 
 def import_trainings_command(settings: Settings, arguments: argparse.Namespace) -> int:
-    from osezia.domain.academie.trainings_file import BadFile
-    from osezia.domain.academie.trainings_import import Summary, import_trainings
     from osezia.domain.errors import DomainError
+    from osezia.domain.trainings.file import BadFile
+    from osezia.domain.trainings.importer import Summary, import_trainings
     from osezia.tenants.application import Tenants
     from osezia.tenants.model import TenantStatus
     from osezia.tenants.profiles import Profile

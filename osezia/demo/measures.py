@@ -149,12 +149,12 @@ def ambassadors(timeline: Timeline, rng: random.Random, until: date) -> None:
         timeline.at(appointed, appoint)
 
 
-def meetups(
+def events(
     timeline: Timeline, rng: random.Random, companies: list[DemoCompany], until: date
 ) -> None:
     """A matchmaking meetup every month in every region since September 2025, and the
     national day."""
-    m = timeline.platform.meetups
+    m = timeline.platform.events
     by_region: dict[str, list[DemoCompany]] = {}
     for c in companies:
         by_region.setdefault(c.region, []).append(c)
@@ -203,7 +203,7 @@ def _fill(
     number: int,
     local: list[DemoCompany],
 ) -> None:
-    m = timeline.platform.meetups
+    m = timeline.platform.events
     signup = on - timedelta(days=rng.randint(5, 25))
     # A network invites the companies it follows or was referred.
     known = [

@@ -11,10 +11,10 @@ from uuid import UUID
 
 from osezia.demo.companies import DemoCompany, refer_to
 from osezia.demo.timeline import Timeline
-from osezia.domain.catalogue.usecases import UseCaseCategory
 from osezia.domain.companies.model import AdoptionStage
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren
+from osezia.domain.solutions.usecases import UseCaseCategory
 
 PLAN_LAUNCH = date(2025, 7, 1)
 ACADEMIE_LAUNCH = date(2025, 10, 15)  # "October 2025" or "by end of 2025": unverified
@@ -86,11 +86,11 @@ def _record_measurements(timeline: Timeline) -> None:
         )
 
 
-def academie(
+def trainings(
     timeline: Timeline, rng: random.Random, companies: list[DemoCompany], learners: int
 ) -> None:
     """Learners enrolled by the Académie's platform, more each month; most complete."""
-    a = timeline.platform.academie
+    a = timeline.platform.trainings
     regions = sorted(REGIONS)
     span = (timeline.until - ACADEMIE_LAUNCH).days
     for n in range(learners):
@@ -232,7 +232,7 @@ def _exit(timeline: Timeline, cohort: UUID, c: DemoCompany, day: date) -> None:
 
 
 def _list_provider(timeline: Timeline, siren: str, name: str, sovereignty: str, day: date) -> None:
-    timeline.platform.catalogue.list_provider(
+    timeline.platform.solutions.list_provider(
         "bpifrance", siren=siren, name=name, sovereignty=sovereignty
     )
 
@@ -246,7 +246,7 @@ def adopter(
     def adopt(c: DemoCompany, day: date) -> None:
         listed = [s for s in solutions if day >= CATALOGUE_ONLINE + timedelta(days=30)]
         if listed and rng.random() < 0.6:
-            timeline.platform.catalogue.record_adoption(
+            timeline.platform.solutions.record_adoption(
                 c.owner, company_id=c.id, solution_id=rng.choice(listed), on=day
             )
         else:
@@ -257,9 +257,9 @@ def adopter(
     return adopt
 
 
-def catalogue(timeline: Timeline, rng: random.Random) -> list[UUID]:
+def solutions(timeline: Timeline, rng: random.Random) -> list[UUID]:
     """Providers and their turnkey solutions, online from October 2025; returns solution ids."""
-    k = timeline.platform.catalogue
+    k = timeline.platform.solutions
     solutions: list[UUID] = []
     categories = list(UseCaseCategory)
     for n, (name, sovereignty) in enumerate(_PROVIDERS):

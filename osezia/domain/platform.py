@@ -7,21 +7,21 @@ from datetime import date
 
 from eventsourcing.utils import EnvType
 
-from osezia.domain.academie.application import Academie
 from osezia.domain.acceleration.application import Acceleration
 from osezia.domain.ambassadors.application import Ambassadors
 from osezia.domain.application import Networks
 from osezia.domain.budget.application import Budget
 from osezia.domain.calls.application import Calls
-from osezia.domain.catalogue.application import Catalogue
 from osezia.domain.companies.application import Companies
 from osezia.domain.diagnostics.application import Diagnostics
 from osezia.domain.diagnostics.rules import DiagnosticRules
+from osezia.domain.events.application import Events
 from osezia.domain.loans.application import Loans
-from osezia.domain.meetups.application import Meetups
 from osezia.domain.partnerships.application import Partnerships
 from osezia.domain.referrals.application import Referrals
+from osezia.domain.solutions.application import Solutions
 from osezia.domain.surveys.application import Surveys
+from osezia.domain.trainings.application import Trainings
 
 
 class Platform:
@@ -44,14 +44,14 @@ class Platform:
         share = self.companies
         self.diagnostics = Diagnostics(env=env, share_with=share, rules=diagnostic_rules)
         self.ambassadors = Ambassadors(env=env, share_with=share)
-        self.meetups = Meetups(env=env, share_with=share)
+        self.events = Events(env=env, share_with=share)
         self.partnerships = Partnerships(env=env, share_with=share)
         self.referrals = Referrals(env=env, share_with=share)
-        self.academie = Academie(env=env, share_with=share)
+        self.trainings = Trainings(env=env, share_with=share)
         self.loans = Loans(env=env, share_with=share)
         self.acceleration = Acceleration(env=env, share_with=share)
         self.calls = Calls(env=env, share_with=share)
-        self.catalogue = Catalogue(env=env, share_with=share)
+        self.solutions = Solutions(env=env, share_with=share)
         self.budget = Budget(env=env, share_with=share)
         self.surveys = Surveys(env=env, share_with=share)
 

@@ -14,7 +14,6 @@ from enum import Enum
 
 import strawberry
 
-from osezia.domain.academie.model import Audience, EnrolmentStatus
 from osezia.domain.acceleration.model import AdmissionStatus
 from osezia.domain.ambassadors.model import (
     AmbassadorKind,
@@ -26,17 +25,18 @@ from osezia.domain.ambassadors.model import (
 from osezia.domain.budget.model import Measure
 from osezia.domain.calls.model import CallKind
 from osezia.domain.calls.submissions import ApplicationStage, PrioritySector
-from osezia.domain.catalogue.model import SolutionStatus, Sovereignty
-from osezia.domain.catalogue.usecases import UseCaseCategory
 from osezia.domain.companies.model import AdoptionStage
 from osezia.domain.diagnostics.model import DiagnosticStatus
+from osezia.domain.events.model import EventKind, EventStatus
 from osezia.domain.loans.model import LoanStatus
-from osezia.domain.meetups.model import MeetupKind, MeetupStatus
 from osezia.domain.partnerships.model import PartnershipStatus
 from osezia.domain.referrals.model import Purpose
 from osezia.domain.sizes import Segment, SizeBasis, SizeCategory
+from osezia.domain.solutions.model import SolutionStatus, Sovereignty
+from osezia.domain.solutions.usecases import UseCaseCategory
 from osezia.domain.surveys.model import Survey
 from osezia.domain.targets import TargetCode, Unit
+from osezia.domain.trainings.model import Audience, EnrolmentStatus
 
 __all__ = [
     "ENUMS",
@@ -49,11 +49,11 @@ __all__ = [
     "CallKind",
     "DiagnosticStatus",
     "EnrolmentStatus",
+    "EventKind",
+    "EventStatus",
     "InterventionFormat",
     "LoanStatus",
     "Measure",
-    "MeetupKind",
-    "MeetupStatus",
     "Network",
     "PartnershipStatus",
     "PlanKind",
@@ -120,11 +120,11 @@ ENUMS: tuple[tuple[type[Enum], str, str], ...] = (
     ),
     (InterventionFormat, "InterventionFormat", "The format of an ambassador's intervention."),
     (
-        MeetupKind,
+        EventKind,
         "EventKind",
         "A MONTHLY_MEETUP in a region, or the yearly NATIONAL_DAY of the whole ecosystem.",
     ),
-    (MeetupStatus, "EventStatus", "An event is SCHEDULED, then HELD or CANCELLED."),
+    (EventStatus, "EventStatus", "An event is SCHEDULED, then HELD or CANCELLED."),
     (PartnershipStatus, "PartnershipStatus", "Where a research partnership stands."),
     (Purpose, "ReferralPurpose", "Why a network shares a company with another."),
     (Audience, "Audience", "Who a training of the Académie de l'IA is for."),

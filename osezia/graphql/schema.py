@@ -9,8 +9,6 @@ import strawberry
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
-from osezia.graphql.academie.mutations import AcademieMutations
-from osezia.graphql.academie.queries import AcademieQueries
 from osezia.graphql.acceleration.mutations import AccelerationMutations
 from osezia.graphql.acceleration.queries import AccelerationQueries
 from osezia.graphql.ambassadors.mutations import AmbassadorMutations
@@ -19,8 +17,6 @@ from osezia.graphql.budget.mutations import BudgetMutations
 from osezia.graphql.budget.queries import BudgetQueries
 from osezia.graphql.calls.mutations import CallsMutations
 from osezia.graphql.calls.queries import CallsQueries
-from osezia.graphql.catalogue.mutations import CatalogueMutations
-from osezia.graphql.catalogue.queries import CatalogueQueries
 from osezia.graphql.companies.mutations import CompanyMutations
 from osezia.graphql.companies.queries import CompanyQueries
 from osezia.graphql.context import Info
@@ -43,9 +39,13 @@ from osezia.graphql.projections.queries import ProjectionQueries
 from osezia.graphql.referrals.mutations import ReferralMutations
 from osezia.graphql.referrals.queries import ReferralQueries
 from osezia.graphql.scalars import SCALARS
+from osezia.graphql.solutions.mutations import SolutionsMutations
+from osezia.graphql.solutions.queries import SolutionsQueries
 from osezia.graphql.subscriptions.subscriptions import Subscription
 from osezia.graphql.surveys.mutations import SurveyMutations
 from osezia.graphql.surveys.queries import SurveyQueries
+from osezia.graphql.trainings.mutations import TrainingsMutations
+from osezia.graphql.trainings.queries import TrainingsQueries
 
 
 @strawberry.type
@@ -65,11 +65,11 @@ class Query(
     PartnershipQueries,
     ReferralQueries,
     FigureQueries,
-    AcademieQueries,
+    TrainingsQueries,
     LoansQueries,
     AccelerationQueries,
     CallsQueries,
-    CatalogueQueries,
+    SolutionsQueries,
     BudgetQueries,
     SurveyQueries,
     ProgressQueries,
@@ -87,11 +87,11 @@ class Mutation(
     AmbassadorMutations,
     EventMutations,
     PartnershipMutations,
-    AcademieMutations,
+    TrainingsMutations,
     LoansMutations,
     AccelerationMutations,
     CallsMutations,
-    CatalogueMutations,
+    SolutionsMutations,
     BudgetMutations,
     SurveyMutations,
 ):

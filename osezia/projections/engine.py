@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from osezia.projections import companies, referrals
-from osezia.projections.catalogue import READ_MODELS
 from osezia.projections.codec import StoredEvent
 from osezia.projections.connections import Connection
 from osezia.projections.log import events_of
 from osezia.projections.readmodel import Create, ReadModel, Update
+from osezia.projections.registry import READ_MODELS
 from osezia.projections.table import Row
 from osezia.tenants.visibility import Viewer
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from osezia.domain.meetups.model import Meetup, MeetupKind
+from osezia.domain.events.model import Event, EventKind
 from osezia.projections.codec import StoredEvent
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
@@ -51,7 +51,7 @@ def scheduled(event: StoredEvent) -> Row:
         "capacity": data["capacity"],
         "status": "SCHEDULED",
         # Events scheduled before `open` existed: only the national day was open.
-        "is_open": data.get("open", data["kind"] == MeetupKind.NATIONAL_DAY.value),
+        "is_open": data.get("open", data["kind"] == EventKind.NATIONAL_DAY.value),
         "held_on": None,
         "participants": [],
         "registered_count": 0,
@@ -126,14 +126,14 @@ def scope(row: Row) -> tuple[str, str | None, Collection[str]]:
 MODEL = ReadModel(
     kind="event",
     table=TABLE,
-    creates={topic(Meetup.Scheduled): scheduled},
+    creates={topic(Event.Scheduled): scheduled},
     updates={
-        topic(Meetup.CompanyRegistered): company_registered,
-        topic(Meetup.ProviderRegistered): provider_registered,
-        topic(Meetup.MeetingBooked): meeting_booked,
-        topic(Meetup.AttendanceRecorded): attendance_recorded,
-        topic(Meetup.Held): held,
-        topic(Meetup.Cancelled): cancelled,
+        topic(Event.CompanyRegistered): company_registered,
+        topic(Event.ProviderRegistered): provider_registered,
+        topic(Event.MeetingBooked): meeting_booked,
+        topic(Event.AttendanceRecorded): attendance_recorded,
+        topic(Event.Held): held,
+        topic(Event.Cancelled): cancelled,
     },
     scope=scope,
 )

@@ -12,10 +12,10 @@ PostgreSQL itself refuses any name outside the tenant's schema.
 from __future__ import annotations
 
 from osezia.domain.targets import PLAN_TARGETS
-from osezia.projections.catalogue import FIGURE_VIEWS, READ_MODELS
 from osezia.projections.connections import Connection
 from osezia.projections.names import data_schema, reader_role, stable_schema, tenant_role
 from osezia.projections.partnerships import SME
+from osezia.projections.registry import FIGURE_VIEWS, READ_MODELS
 from osezia.tenants.profiles import Profile
 from osezia.tenants.visibility import PLATFORM
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from osezia.domain.catalogue.model import Adoption, Solution, SolutionProvider, Sovereignty
+from osezia.domain.solutions.model import Adoption, Solution, SolutionProvider, Sovereignty
 from osezia.projections.codec import StoredEvent
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema

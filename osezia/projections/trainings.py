@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from osezia.domain.academie.model import Enrolment
+from osezia.domain.trainings.model import Enrolment
 from osezia.projections.codec import StoredEvent
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table

@@ -46,8 +46,8 @@ from osezia.graphql.reading import (
     wait_until_reached,
 )
 from osezia.projections.access import NotYetConsistent, as_tenant
-from osezia.projections.catalogue import READ_MODELS
 from osezia.projections.names import stable_schema
+from osezia.projections.registry import READ_MODELS
 from osezia.projections.table import Table
 from osezia.web.auth.errors import InvalidToken
 from osezia.web.services import Services, services_of

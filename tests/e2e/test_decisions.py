@@ -18,8 +18,8 @@ import httpx
 import pytest
 from joserfc import jwt
 
-from osezia.domain.academie.trainings_file import COLUMNS, enrolment_key
 from osezia.domain.budget.model import Envelope
+from osezia.domain.trainings.file import COLUMNS, enrolment_key
 from osezia.tenants.clients.model import Client
 from osezia.tenants.model import Tenant
 from tests.e2e.conftest import (

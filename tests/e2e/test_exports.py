@@ -74,7 +74,7 @@ def history(store: dict[str, str]) -> Iterator[int]:
             purpose="-20 % de délai de paiement",
             on=date(2026, 3, 2),
         )
-        platform.academie.enrol_learner(
+        platform.trainings.enrol_learner(
             "operator",
             learner_ref="LRN-000001",
             training_code="IA-101",

@@ -70,7 +70,7 @@ class Api:
 def records_of(platform: Platform, actor: str, provider_siren: str = "732829320") -> dict[str, str]:
     """The records ``actor`` names beside the company: its own event (with a provider), its
     own solution (of a provider with that SIREN) and, for Bpifrance, its own cohort."""
-    event = platform.meetups.schedule_event(
+    event = platform.events.schedule_event(
         actor,
         title="Rencontre",
         kind="MONTHLY_MEETUP",
@@ -78,11 +78,11 @@ def records_of(platform: Platform, actor: str, provider_siren: str = "732829320"
         on=date(2026, 5, 1),
         capacity=9,
     )
-    platform.meetups.register_provider(actor, event, siren="632012100", name="Fournisseur")
-    provider = platform.catalogue.list_provider(
+    platform.events.register_provider(actor, event, siren="632012100", name="Fournisseur")
+    provider = platform.solutions.list_provider(
         actor, siren=provider_siren, name="F", sovereignty="FR"
     )
-    solution = platform.catalogue.list_solution(
+    solution = platform.solutions.list_solution(
         actor, provider_id=provider, name="S", description="d", categories=["HR"]
     )
     records = {"event": str(event), "solution": str(solution)}

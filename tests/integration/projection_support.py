@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from osezia.projections.catalogue import READ_MODELS
 from osezia.projections.connections import connect
 from osezia.projections.names import stable_schema
 from osezia.projections.rebuild import rebuild
+from osezia.projections.registry import READ_MODELS
 from osezia.projections.runner import catch_up
 from osezia.tenants.application import Tenants
 from osezia.tenants.model import TenantStatus

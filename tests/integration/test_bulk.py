@@ -9,8 +9,8 @@ from typing import Any
 
 import psycopg
 
-from osezia.domain.academie.model import Enrolment
 from osezia.domain.platform import Platform
+from osezia.domain.trainings.model import Enrolment
 from osezia.projections.connections import connect
 from osezia.store.bulk import Appended, BulkAppender, append_aggregates, connection_of, stamped
 from osezia.tenants.application import Tenants
@@ -43,7 +43,7 @@ def state_of(aggregate: object) -> dict[str, Any]:
 def test_an_aggregate_written_in_bulk_reads_back_as_one_saved_normally(
     platform: Platform,
 ) -> None:
-    app = platform.academie
+    app = platform.trainings
     saved, bulk = an_enrolment(1), an_enrolment(2)
     expected_bulk_state = state_of(bulk)
     app.save(saved)
@@ -62,7 +62,7 @@ def test_an_aggregate_written_in_bulk_reads_back_as_one_saved_normally(
 
 
 def test_appending_the_same_events_again_writes_nothing(platform: Platform) -> None:
-    app = platform.academie
+    app = platform.trainings
     events = stamped(app, [an_enrolment(n) for n in range(10)], [SEPTEMBER] * 20)
     with connection_of(app) as conn:
         appender = BulkAppender(conn)
@@ -82,7 +82,7 @@ def test_appending_the_same_events_again_writes_nothing(platform: Platform) -> N
 def test_notification_ids_follow_the_order_events_were_given_in(
     platform: Platform, database_url: str
 ) -> None:
-    app = platform.academie
+    app = platform.trainings
     enrolments = [an_enrolment(n, completed=False) for n in (5, 3, 9, 1, 7)]
     events = stamped(app, enrolments, [SEPTEMBER] * 5)
     with connection_of(app) as conn:
@@ -95,7 +95,7 @@ def test_notification_ids_follow_the_order_events_were_given_in(
 def test_a_bulk_append_notifies_the_channel_the_projectors_listen_to(
     platform: Platform, database_url: str
 ) -> None:
-    app = platform.academie
+    app = platform.trainings
     with psycopg.connect(database_url, autocommit=True) as listener:
         listener.execute(f"LISTEN {app.recorder.channel_name}")  # type: ignore[attr-defined]
         append_aggregates(app, [an_enrolment(1)], [SEPTEMBER, SEPTEMBER])
@@ -107,7 +107,7 @@ def test_a_bulk_append_notifies_the_channel_the_projectors_listen_to(
 def test_a_bulk_append_waits_for_the_recorders_table_lock(
     platform: Platform, database_url: str
 ) -> None:
-    app = platform.academie
+    app = platform.trainings
     events = stamped(app, [an_enrolment(1)], [SEPTEMBER, SEPTEMBER])
     outcome: list[Appended] = []
     with psycopg.connect(database_url) as holder:
@@ -136,7 +136,7 @@ def test_projections_see_what_was_appended_in_bulk(
     viewers = viewers_of(tenants)
     asyncio.run(build_all(database_url, viewers))
     append_aggregates(
-        platform.academie, [an_enrolment(1)], [SEPTEMBER, SEPTEMBER + timedelta(days=19)]
+        platform.trainings, [an_enrolment(1)], [SEPTEMBER, SEPTEMBER + timedelta(days=19)]
     )
 
     asyncio.run(catch_up_all(database_url, viewers))

@@ -41,7 +41,7 @@ def records_of_the_owner(platform: Platform) -> dict[str, str]:
         region="11",
         appointed_on=date(2025, 9, 1),
     )
-    event = platform.meetups.schedule_event(
+    event = platform.events.schedule_event(
         OWNER,
         title="Rencontre",
         kind="MONTHLY_MEETUP",
@@ -76,13 +76,13 @@ def records_of_the_owner(platform: Platform) -> dict[str, str]:
     application = platform.calls.submit_application(
         OWNER, call_id=call, company_id=company, project_title="Projet"
     )
-    provider = platform.catalogue.list_provider(
+    provider = platform.solutions.list_provider(
         OWNER, siren="732829320", name="F", sovereignty="FR"
     )
-    solution = platform.catalogue.list_solution(
+    solution = platform.solutions.list_solution(
         OWNER, provider_id=provider, name="S", description="d", categories=["HR"]
     )
-    training = platform.academie.enrol_learner(
+    training = platform.trainings.enrol_learner(
         OWNER,
         learner_ref="L1",
         training_code="T1",

@@ -10,9 +10,9 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.types import ExecutionResult
 
-from osezia.domain.catalogue.usecases import UseCaseCategory
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
+from osezia.domain.solutions.usecases import UseCaseCategory
 from osezia.graphql.schema import build_schema
 from osezia.tenants.application import Tenants
 from tests.integration.api_support import OUTCOME, Api

@@ -675,10 +675,10 @@ def test_training_figures_as_of_a_day_are_the_same_whenever_asked(
     tenant: str,
 ) -> None:
     _, platform, _ = world
-    academie = platform.academie
+    trainings = platform.trainings
     clock.on(DAY1)
     enrolments = [
-        academie.enrol_learner(
+        trainings.enrol_learner(
             "operator",
             learner_ref=f"LRN-{n}",
             training_code="IA-101",
@@ -690,7 +690,7 @@ def test_training_figures_as_of_a_day_are_the_same_whenever_asked(
         for n, region in enumerate(("53", "53", "11"))
     ]
     clock.on(DAY2)
-    academie.complete_training("operator", enrolments[0], on=DAY2)
+    trainings.complete_training("operator", enrolments[0], on=DAY2)
     build(world)
 
     answers = figures(world, tenant, TRAININGS, [DAY0, DAY1, DAY2])
@@ -707,7 +707,7 @@ def test_training_figures_as_of_a_day_are_the_same_whenever_asked(
     assert answers == expected
 
     clock.on(DAY3)
-    academie.complete_training("operator", enrolments[1], on=DAY3)
+    trainings.complete_training("operator", enrolments[1], on=DAY3)
     catch_up(world)
 
     assert figures(world, tenant, TRAININGS, [DAY0, DAY1, DAY2]) == answers

@@ -60,7 +60,7 @@ class History:
             for region in ("53", "11")
         }
         self.events = {
-            region: p.meetups.schedule_event(
+            region: p.events.schedule_event(
                 "cci" if region else "operator",  # the operator alone schedules the national day
                 title=f"Rencontre IA {region or 'nationale'}",
                 kind="MONTHLY_MEETUP" if region else "NATIONAL_DAY",

@@ -128,7 +128,7 @@ def a_company(
 
 def enrolled(platform: Platform, learner_ref: str, code: str, audience: str) -> UUID:
     """A learner of the operator's Académie in Bretagne, enrolled on DAY1."""
-    return platform.academie.enrol_learner(
+    return platform.trainings.enrol_learner(
         "operator",
         learner_ref=learner_ref,
         training_code=code,
@@ -352,9 +352,9 @@ def test_people_trained_count_completed_trainings_once_recorded(
         enrolled(platform, f"L{n}", "IA-101", audience)
         for n, audience in enumerate(("APPRENTICE", "EMPLOYEE", "LEADER"))
     ]
-    platform.academie.complete_training("operator", enrolments[0], on=DAY1)
+    platform.trainings.complete_training("operator", enrolments[0], on=DAY1)
     clock.on(DAY3)
-    platform.academie.complete_training("operator", enrolments[1], on=DAY3)
+    platform.trainings.complete_training("operator", enrolments[1], on=DAY3)
 
     figures = progress_as_of(database_url, tenants, "cci", [DAY2, DAY3])
 
@@ -469,7 +469,7 @@ def test_a_person_who_completes_two_trainings_is_one_person_trained(
     clock.on(DAY1)
     for code in ("IA-101", "IA-102"):
         enrolment = enrolled(platform, "L1", code, "APPRENTICE")
-        platform.academie.complete_training("operator", enrolment, on=DAY1)
+        platform.trainings.complete_training("operator", enrolment, on=DAY1)
 
     figures = progress_as_of(database_url, tenants, "cci", [DAY2])
 

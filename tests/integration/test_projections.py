@@ -119,7 +119,7 @@ class History:
         elif action == "event":
             monthly = b % 4 != 0
             # The operator alone schedules the national day, which takes every network's own.
-            event_id = p.meetups.schedule_event(
+            event_id = p.events.schedule_event(
                 tenant if monthly else "operator",
                 title=f"Rencontre IA {a}",
                 kind="MONTHLY_MEETUP" if monthly else "NATIONAL_DAY",
@@ -129,7 +129,7 @@ class History:
             )
             seen = [c for c in self.companies if tenant in self.company(c).parties]
             if seen:
-                p.meetups.register_company(tenant, event_id, company_id=seen[b % len(seen)])
+                p.events.register_company(tenant, event_id, company_id=seen[b % len(seen)])
         elif not self.companies:
             return
         elif action == "follow":

@@ -10,7 +10,7 @@ from typing import cast
 import psycopg
 import pytest
 
-from osezia.projections.catalogue import READ_MODELS
+from osezia.projections.registry import READ_MODELS
 from osezia.projections.table import Table
 from osezia.store.migrations import migrate_read_model_schema
 from tests.services import fresh_database

@@ -13,16 +13,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osezia.domain.academie.application import Academie
-from osezia.domain.academie.model import Enrolment
-from osezia.domain.academie.trainings_file import (
+from osezia.domain.application import OSEZIA_NAMESPACE
+from osezia.domain.errors import DomainError, NotFound
+from osezia.domain.identifiers import normalise_siren
+from osezia.domain.platform import Platform
+from osezia.domain.trainings.application import Trainings
+from osezia.domain.trainings.file import (
     COLUMNS,
     BadFile,
     Training,
     enrolment_key,
     parse_row,
 )
-from osezia.domain.academie.trainings_import import (
+from osezia.domain.trainings.importer import (
     Summary,
     TrainingImport,
     completed_state,
@@ -30,10 +33,7 @@ from osezia.domain.academie.trainings_import import (
     import_trainings,
     recorded_at,
 )
-from osezia.domain.application import OSEZIA_NAMESPACE
-from osezia.domain.errors import DomainError, NotFound
-from osezia.domain.identifiers import normalise_siren
-from osezia.domain.platform import Platform
+from osezia.domain.trainings.model import Enrolment
 from osezia.store.bulk import EVENTS_TABLE
 from tests.unit.conftest import MEMORY
 
@@ -85,12 +85,12 @@ def test_good_rows_are_imported_as_the_commands_would_record_them(
     assert problems == []
     assert counts(summary) == (3, 3, 0, 0)
     assert (summary.events.written, summary.events.skipped) == (5, 0)
-    first = platform.academie.get_enrolment(
+    first = platform.trainings.get_enrolment(
         "operator", Enrolment.create_id("operator", "LRN-000001", "IA-101")
     )
     assert first.completed_on == date(2025, 11, 2)
     assert first.company_siren == "542107651"
-    third = platform.academie.get_enrolment(
+    third = platform.trainings.get_enrolment(
         "operator", Enrolment.create_id("operator", "LRN-000003", "IA-LEAD")
     )
     assert third.training_title == "Piloter un projet IA, pas à pas"
@@ -127,7 +127,7 @@ def test_bad_rows_are_reported_with_their_line_and_reason_and_not_imported(
         "line 10: expected 9 fields as in the header, found 3",
     ]
     assert problems[6].startswith("line 9: learner reference 'jean.dupont@example.fr'")
-    logged = {n.originator_id for n in platform.academie.recorder.select_notifications(1, 100)}
+    logged = {n.originator_id for n in platform.trainings.recorder.select_notifications(1, 100)}
     assert logged == {
         Enrolment.create_id("operator", "LRN-000001", "IA-101"),
         Enrolment.create_id("operator", "LRN-000002", "IA-101"),
@@ -148,19 +148,19 @@ def test_a_later_file_adds_just_the_completion_of_an_enrolment_already_imported(
     conn: psycopg.Connection[Any], platform: Platform
 ) -> None:
     run(conn, csv_lines(GOOD[1]))
-    head = platform.academie.recorder.max_notification_id()
+    head = platform.trainings.recorder.max_notification_id()
 
     completed = GOOD[1].rstrip(",") + ",2025-12-15"
     summary, _ = run(conn, csv_lines(completed, GOOD[0]))
 
     assert counts(summary) == (2, 2, 0, 0)
-    added = platform.academie.recorder.select_notifications(head + 1 if head else 1, 10)
+    added = platform.trainings.recorder.select_notifications(head + 1 if head else 1, 10)
     assert [(n.topic.rsplit(".", 1)[-1], n.originator_version) for n in added] == [
         ("Completed", 2),
         ("Enrolled", 1),
         ("Completed", 2),
     ]
-    enrolment = platform.academie.get_enrolment(
+    enrolment = platform.trainings.get_enrolment(
         "operator", Enrolment.create_id("operator", "LRN-000002", "IA-101")
     )
     assert enrolment.completed_on == date(2025, 12, 15)
@@ -200,16 +200,16 @@ def test_a_row_another_network_imported_is_imported_as_this_networks_own(
     assert summary.events.written == 5
     cci = Enrolment.create_id("cci", "LRN-000001", "IA-101")
     french_tech = Enrolment.create_id("french-tech", "LRN-000001", "IA-101")
-    assert platform.academie.get_enrolment("cci", cci).tenant == "cci"
-    assert platform.academie.get_enrolment("french-tech", french_tech).tenant == "french-tech"
+    assert platform.trainings.get_enrolment("cci", cci).tenant == "cci"
+    assert platform.trainings.get_enrolment("french-tech", french_tech).tenant == "french-tech"
     with pytest.raises(NotFound):
-        platform.academie.get_enrolment("cci", french_tech)
+        platform.trainings.get_enrolment("cci", french_tech)
 
 
 def test_a_completion_is_imported_for_a_learner_another_network_enrolled(
     conn: psycopg.Connection[Any], platform: Platform
 ) -> None:
-    other = platform.academie.enrol_learner(
+    other = platform.trainings.enrol_learner(
         "bpifrance",
         learner_ref="LRN-000007",
         training_code="IA-101",
@@ -227,8 +227,8 @@ def test_a_completion_is_imported_for_a_learner_another_network_enrolled(
     assert problems == []
     assert counts(summary) == (1, 1, 0, 0)
     own = Enrolment.create_id("operator", "LRN-000007", "IA-101")
-    assert platform.academie.get_enrolment("operator", own).completed_on == date(2025, 11, 1)
-    assert platform.academie.get_enrolment("bpifrance", other).completed_on is None
+    assert platform.trainings.get_enrolment("operator", own).completed_on == date(2025, 11, 1)
+    assert platform.trainings.get_enrolment("bpifrance", other).completed_on is None
 
 
 def test_a_file_without_the_expected_columns_is_refused_whole(
@@ -270,9 +270,9 @@ rows = st.fixed_dictionaries(
 def test_the_import_writes_the_bytes_the_commands_would(
     row: dict[str, str], moment: datetime
 ) -> None:
-    academie = Academie(env=MEMORY, today=lambda: TODAY)
+    trainings = Trainings(env=MEMORY, today=lambda: TODAY)
     training: Training = parse_row("operator", 2, [row[c] for c in COLUMNS], TODAY)
-    enrolment_id = academie.enrol_learner(
+    enrolment_id = trainings.enrol_learner(
         "operator",
         learner_ref=row["learner_ref"],
         training_code=row["training_code"],
@@ -283,12 +283,12 @@ def test_the_import_writes_the_bytes_the_commands_would(
         on=date.fromisoformat(row["enrolled_on"]),
     )
     if training.completed_on is not None:
-        academie.complete_training("operator", enrolment_id, on=training.completed_on)
+        trainings.complete_training("operator", enrolment_id, on=training.completed_on)
     by_commands = [
-        academie.mapper.to_stored_event(
-            replace(academie.mapper.to_domain_event(n), timestamp=moment)  # type: ignore[type-var]
+        trainings.mapper.to_stored_event(
+            replace(trainings.mapper.to_domain_event(n), timestamp=moment)  # type: ignore[type-var]
         )
-        for n in academie.recorder.select_notifications(1, 10)
+        for n in trainings.recorder.select_notifications(1, 10)
     ]
 
     at = recorded_at(moment)
@@ -345,7 +345,7 @@ def test_each_batch_is_checked_against_what_the_batches_before_it_wrote(
     assert counts(summary) == (7, 4, 2, 1)
     assert problems == ["line 6: completion dated 2025-10-01 is before the enrolment (2025-10-07)"]
     assert summary.events.written == 6
-    enrolment = platform.academie.get_enrolment(
+    enrolment = platform.trainings.get_enrolment(
         "operator", Enrolment.create_id("operator", "LRN-000002", "IA-101")
     )
     assert enrolment.completed_on == date(2025, 12, 15)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from osezia.domain.academie.model import Enrolment
 from osezia.domain.platform import Platform
+from osezia.domain.trainings.model import Enrolment
 from osezia.projections.connections import connect
 from osezia.projections.names import stable_schema
 from osezia.store.bulk import append_aggregates
@@ -56,7 +56,7 @@ def catch_up(database_url: str, tenants: Tenants) -> None:
 def test_only_the_recording_network_and_the_platform_hold_an_enrolment(
     database_url: str, platform: Platform, tenants: Tenants, built: None
 ) -> None:
-    enrolment_id = platform.academie.enrol_learner(
+    enrolment_id = platform.trainings.enrol_learner(
         "operator",
         learner_ref="LRN-1",
         training_code="IA-101",
@@ -66,7 +66,7 @@ def test_only_the_recording_network_and_the_platform_hold_an_enrolment(
         siren="542107651",
         on=date(2025, 10, 1),
     )
-    platform.academie.complete_training("operator", enrolment_id, on=date(2025, 10, 20))
+    platform.trainings.complete_training("operator", enrolment_id, on=date(2025, 10, 20))
 
     catch_up(database_url, tenants)
 
@@ -88,7 +88,7 @@ def test_every_network_reads_the_figures_without_a_learner_or_a_company(
     evening = datetime(2025, 10, 1, 22, 30, tzinfo=UTC)
     completion = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
     append_aggregates(
-        platform.academie,
+        platform.trainings,
         [done, an_enrolment("LRN-2"), an_enrolment("LRN-3", "LEADER", "11")],
         [evening, completion, evening, evening],
     )
@@ -131,7 +131,7 @@ def test_training_figures_count_what_was_recorded_by_the_end_of_the_day_in_paris
     done.complete(date(2026, 1, 10), today=date(2026, 3, 1))
     evening = datetime(2025, 10, 1, 22, 30, tzinfo=UTC)
     append_aggregates(
-        platform.academie,
+        platform.trainings,
         [done, an_enrolment("LRN-2")],
         [evening, datetime(2026, 1, 10, 9, 0, tzinfo=UTC), evening],
     )

@@ -9,7 +9,7 @@ from uuid import UUID
 import orjson
 import pytest
 
-from osezia.domain.meetups.model import Meetup
+from osezia.domain.events.model import Event
 from osezia.projections import events
 from osezia.projections.codec import StoredEvent
 from osezia.projections.readmodel import topic
@@ -28,7 +28,7 @@ def stored(event_class: type, position: int, **data: Any) -> StoredEvent:
 def scheduled(kind: str, **more: Any) -> Row:
     return events.scheduled(
         stored(
-            Meetup.Scheduled,
+            Event.Scheduled,
             1,
             tenant="cci",
             title="Rencontres",
@@ -59,7 +59,7 @@ def test_each_registration_keeps_the_network_that_made_it_the_organiser_when_unn
     by: dict[str, Any], registrant: str
 ) -> None:
     company = {"_type_": "uuid_hex", "_data_": COMPANY.hex}
-    event = stored(Meetup.CompanyRegistered, 2, company_id=company, **by)
+    event = stored(Event.CompanyRegistered, 2, company_id=company, **by)
 
     row = events.company_registered(scheduled("MONTHLY_MEETUP"), event)
 
@@ -70,7 +70,7 @@ def test_each_registration_keeps_the_network_that_made_it_the_organiser_when_unn
 
 
 def test_a_held_event_keeps_its_day() -> None:
-    event = stored(Meetup.Held, 2, on={"_type_": "date_iso", "_data_": "2026-05-02"})
+    event = stored(Event.Held, 2, on={"_type_": "date_iso", "_data_": "2026-05-02"})
 
     row = events.held(scheduled("MONTHLY_MEETUP"), event)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from graphql import GraphQLEnumType
 
-from osezia.domain.academie.model import Audience
 from osezia.domain.ambassadors.model import Network
 from osezia.domain.budget.model import Measure
-from osezia.domain.catalogue.usecases import UseCaseCategory
+from osezia.domain.solutions.usecases import UseCaseCategory
+from osezia.domain.trainings.model import Audience
 from osezia.graphql.ambassadors.types import AmbassadorStatus
 from osezia.graphql.budget.types import MovementKind
 from osezia.graphql.enums import ENUMS

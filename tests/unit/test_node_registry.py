@@ -11,12 +11,10 @@ import grimp
 import pytest
 
 import osezia.graphql.schema  # noqa: F401  (imports every feature, so every registration)
-from osezia.graphql.academie.types import Training
 from osezia.graphql.acceleration.types import cohort_node
 from osezia.graphql.ambassadors.types import ambassador_node
 from osezia.graphql.budget.types import budget_node
 from osezia.graphql.calls.types import Call, CallApplication
-from osezia.graphql.catalogue.types import Adoption, Provider, Solution
 from osezia.graphql.companies.queries import company_node
 from osezia.graphql.diagnostics.types import Diagnostic
 from osezia.graphql.events.types import Event
@@ -24,6 +22,8 @@ from osezia.graphql.loans.types import Loan
 from osezia.graphql.node import Node, node_views, register_node
 from osezia.graphql.partnerships.types import Partnership
 from osezia.graphql.referrals.types import Referral
+from osezia.graphql.solutions.types import Adoption, Provider, Solution
+from osezia.graphql.trainings.types import Training
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 

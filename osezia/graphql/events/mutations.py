@@ -7,7 +7,7 @@ import strawberry
 from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
-from osezia.graphql.enums import MeetupKind
+from osezia.graphql.enums import EventKind
 
 
 @strawberry.type
@@ -21,14 +21,14 @@ class EventMutations:
         self,
         info: Info,
         title: str,
-        kind: MeetupKind,
+        kind: EventKind,
         on: date,
         capacity: int,
         region: str | None = None,
         open: bool = False,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        m, tenant = info.context.platform.meetups, info.context.tenant
+        m, tenant = info.context.platform.events, info.context.tenant
         home_region = info.context.profile.region
         return await run_command(
             info,
@@ -58,7 +58,7 @@ class EventMutations:
         company_id: strawberry.ID,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        m, tenant = info.context.platform.meetups, info.context.tenant
+        m, tenant = info.context.platform.events, info.context.tenant
         return await run_command(
             info,
             Command.REGISTER_TO_EVENT,
@@ -81,7 +81,7 @@ class EventMutations:
         name: str,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        m, tenant = info.context.platform.meetups, info.context.tenant
+        m, tenant = info.context.platform.events, info.context.tenant
         return await run_command(
             info,
             Command.REGISTER_TO_EVENT,
@@ -104,7 +104,7 @@ class EventMutations:
         provider_siren: str,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        m, tenant = info.context.platform.meetups, info.context.tenant
+        m, tenant = info.context.platform.events, info.context.tenant
         return await run_command(
             info,
             Command.BOOK_MEETING,
@@ -130,7 +130,7 @@ class EventMutations:
         provider_siren: str | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        m, tenant = info.context.platform.meetups, info.context.tenant
+        m, tenant = info.context.platform.events, info.context.tenant
         return await run_command(
             info,
             Command.RECORD_ATTENDANCE,
@@ -156,7 +156,7 @@ class EventMutations:
         on: date,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        m, tenant = info.context.platform.meetups, info.context.tenant
+        m, tenant = info.context.platform.events, info.context.tenant
         return await run_command(
             info,
             Command.HOLD_EVENT,
@@ -174,7 +174,7 @@ class EventMutations:
         reason: str,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        m, tenant = info.context.platform.meetups, info.context.tenant
+        m, tenant = info.context.platform.events, info.context.tenant
         return await run_command(
             info,
             Command.CANCEL_EVENT,

@@ -5,7 +5,7 @@ from datetime import date
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.enums import MeetupKind
+from osezia.graphql.enums import EventKind
 from osezia.graphql.events.types import Event
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import paged
@@ -18,7 +18,7 @@ class EventQueries:
         self,
         info: Info,
         region: str | None = None,
-        kind: MeetupKind | None = None,
+        kind: EventKind | None = None,
         from_date: date | None = None,
         until_date: date | None = None,
         first: int = 20,

@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.enums import MeetupKind, MeetupStatus
+from osezia.graphql.enums import EventKind, EventStatus
 from osezia.graphql.node import Node, register_node
 from osezia.tenants.visibility import Viewer
 
@@ -61,11 +61,11 @@ def registrant(entry: dict[str, Any], organiser: str) -> str:
 class Event(Node):
     id: strawberry.ID
     title: str
-    kind: MeetupKind
+    kind: EventKind
     region: str | None
     on: date
     capacity: int
-    status: MeetupStatus
+    status: EventStatus
     open: bool = strawberry.field(
         description="Whether every network may register its companies (the national day is)."
     )
@@ -110,11 +110,11 @@ class Event(Node):
         return cls(
             id=strawberry.ID(str(row["id"])),
             title=row["title"],
-            kind=MeetupKind(row["kind"]),
+            kind=EventKind(row["kind"]),
             region=row["region"],
             on=row["on_date"],
             capacity=row["capacity"],
-            status=MeetupStatus(row["status"]),
+            status=EventStatus(row["status"]),
             open=row["is_open"],
             held_on=row["held_on"],
             registered_count=row["registered_count"],

@@ -21,16 +21,16 @@ from osezia.domain.acceleration.application import Acceleration
 from osezia.domain.application import PlatformApplication
 from osezia.domain.calls.application import Calls
 from osezia.domain.calls.templates import PIONNIERS_IA
-from osezia.domain.catalogue.application import Catalogue
 from osezia.domain.companies.application import Companies
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.diagnostics.application import Diagnostics
 from osezia.domain.errors import DomainError
+from osezia.domain.events.application import Events
 from osezia.domain.loans.application import Loans
-from osezia.domain.meetups.application import Meetups
 from osezia.domain.partnerships.application import Partnerships
 from osezia.domain.referrals.application import Referrals
 from osezia.domain.sizes import SizeFacts
+from osezia.domain.solutions.application import Solutions
 from osezia.tenants.application import Tenants
 from tests.strategies import luhn_check_digit
 from tests.unit.conftest import MEMORY
@@ -184,8 +184,8 @@ class Platform:
     acceleration: Acceleration
     calls: Calls
     partnerships: Partnerships
-    catalogue: Catalogue
-    meetups: Meetups
+    solutions: Solutions
+    events: Events
     cohort: UUID
     call: UUID
     event: UUID
@@ -198,12 +198,12 @@ def platform(companies: Companies, referrals: Referrals) -> Platform:
         return kind(env=MEMORY, share_with=companies, **kwargs)
 
     acceleration, calls = shared(Acceleration), shared(Calls, today=lambda: date(2025, 11, 3))
-    catalogue, meetups = shared(Catalogue), shared(Meetups)
-    event = meetups.schedule_event(
+    solutions, events = shared(Solutions), shared(Events)
+    event = events.schedule_event(
         BPIFRANCE, title="Rencontres IA", kind="MONTHLY_MEETUP", region="84", on=ON, capacity=9
     )
-    meetups.register_provider(BPIFRANCE, event, siren=PROVIDER, name="Assistants Français")
-    provider = catalogue.list_provider(BPIFRANCE, siren=PROVIDER, name="AF", sovereignty="FR")
+    events.register_provider(BPIFRANCE, event, siren=PROVIDER, name="Assistants Français")
+    provider = solutions.list_provider(BPIFRANCE, siren=PROVIDER, name="AF", sovereignty="FR")
     return Platform(
         companies=companies,
         referrals=referrals,
@@ -212,14 +212,14 @@ def platform(companies: Companies, referrals: Referrals) -> Platform:
         acceleration=acceleration,
         calls=calls,
         partnerships=shared(Partnerships),
-        catalogue=catalogue,
-        meetups=meetups,
+        solutions=solutions,
+        events=events,
         cohort=acceleration.open_cohort(BPIFRANCE, name="Promotion IA", starts_on=ON),
         call=calls.open_call(
             "operator", code=PIONNIERS_IA, opens_on=date(2025, 9, 18), closes_on=date(2026, 3, 31)
         ),
         event=event,
-        solution=catalogue.list_solution(
+        solution=solutions.list_solution(
             BPIFRANCE,
             provider_id=provider,
             name="Agent de support",
@@ -243,12 +243,12 @@ NAMING_COMMANDS: list[Callable[[Platform, UUID], object]] = [
     lambda p, i: p.partnerships.propose_partnership(
         BPIFRANCE, research_team="Rainbow", topic="Cobotics", company_id=i
     ),
-    lambda p, i: p.catalogue.record_adoption(
+    lambda p, i: p.solutions.record_adoption(
         BPIFRANCE, company_id=i, solution_id=p.solution, on=ON
     ),
-    lambda p, i: p.meetups.register_company(BPIFRANCE, p.event, company_id=i),
-    lambda p, i: p.meetups.book_meeting(BPIFRANCE, p.event, company_id=i, provider_siren=PROVIDER),
-    lambda p, i: p.meetups.record_attendance(BPIFRANCE, p.event, on=ON, company_id=i),
+    lambda p, i: p.events.register_company(BPIFRANCE, p.event, company_id=i),
+    lambda p, i: p.events.book_meeting(BPIFRANCE, p.event, company_id=i, provider_siren=PROVIDER),
+    lambda p, i: p.events.record_attendance(BPIFRANCE, p.event, on=ON, company_id=i),
 ]
 COMMAND_NAMES = [
     "share company",
@@ -293,9 +293,9 @@ def test_every_command_naming_a_company_passes_for_a_follower_or_a_referral_rece
     else:
         share(platform.referrals, company_id, BPIFRANCE)
     if command in NAMING_COMMANDS[-2:]:  # meetings and attendance need a registered company
-        platform.meetups.register_company(BPIFRANCE, platform.event, company_id=company_id)
+        platform.events.register_company(BPIFRANCE, platform.event, company_id=company_id)
     if command is NAMING_COMMANDS[-1]:  # attendance is recorded once the event is held
-        platform.meetups.hold_event(BPIFRANCE, platform.event, on=ON)
+        platform.events.hold_event(BPIFRANCE, platform.event, on=ON)
     before = appended(platform.companies)
 
     command(platform, company_id)

@@ -86,7 +86,7 @@ def signature(p: Platform) -> Callable[[date], object]:
 
 
 def enrolment(p: Platform) -> Callable[[date], object]:
-    return lambda on: p.academie.enrol_learner(
+    return lambda on: p.trainings.enrol_learner(
         "operator",
         learner_ref="L-0001",
         training_code="IA-101",
@@ -105,7 +105,7 @@ def diagnostics_commitment(p: Platform) -> Callable[[date], object]:
 
 
 def a_held_event(p: Platform) -> Callable[[date], object]:
-    event = p.meetups.schedule_event(
+    event = p.events.schedule_event(
         "cci",
         title="Rencontre IA",
         kind="MONTHLY_MEETUP",
@@ -113,7 +113,7 @@ def a_held_event(p: Platform) -> Callable[[date], object]:
         on=PLAN_LAUNCH.on,
         capacity=50,
     )
-    return lambda on: p.meetups.hold_event("cci", event, on=on)
+    return lambda on: p.events.hold_event("cci", event, on=on)
 
 
 FACTS = {
@@ -173,7 +173,7 @@ def test_a_planned_date_may_lie_ahead(platform: Platform) -> None:
     cohort = platform.acceleration.open_cohort(
         "bpifrance", name="Promotion 2027", starts_on=date(2027, 1, 15)
     )
-    event = platform.meetups.schedule_event(
+    event = platform.events.schedule_event(
         "cci",
         title="Rencontre IA",
         kind="MONTHLY_MEETUP",
@@ -183,7 +183,7 @@ def test_a_planned_date_may_lie_ahead(platform: Platform) -> None:
     )
 
     assert platform.acceleration.get_cohort("bpifrance", cohort).starts_on == date(2027, 1, 15)
-    assert platform.meetups.get_event("cci", event).on == date(2027, 3, 2)
+    assert platform.events.get_event("cci", event).on == date(2027, 3, 2)
 
 
 def test_calls_money_may_move_since_the_oldest_call_opened(platform: Platform) -> None:

@@ -1,4 +1,4 @@
-"""Any sequence of commands, valid or not, keeps an event (``Meetup``) within its rules.
+"""Any sequence of commands, valid or not, keeps an event (``Event``) within its rules.
 
 A hypothesis state machine sends commands through the application, predicts from a plain model
 whether each should pass or which error it should raise, and checks the invariants after every
@@ -35,8 +35,8 @@ from osezia.domain.errors import (
     NotFound,
     NotRegistered,
 )
-from osezia.domain.meetups.application import Meetups
-from osezia.domain.meetups.model import Meetup, MeetupStatus
+from osezia.domain.events.application import Events
+from osezia.domain.events.model import Event, EventStatus
 from osezia.domain.sizes import SizeFacts
 from osezia.tenants.networks import NETWORKS
 from tests.unit.conftest import MEMORY
@@ -57,14 +57,14 @@ TENANTS = st.sampled_from((CCI, BPIFRANCE))
 FACT_DATES = st.sampled_from([HELD_ON + timedelta(days=d) for d in (0, 1, -1)])
 
 # The statuses an event may be in after one more step, from each status.
-NEXT: dict[MeetupStatus, set[MeetupStatus]] = {
-    MeetupStatus.SCHEDULED: {MeetupStatus.SCHEDULED, MeetupStatus.HELD, MeetupStatus.CANCELLED},
-    MeetupStatus.HELD: {MeetupStatus.HELD},
-    MeetupStatus.CANCELLED: {MeetupStatus.CANCELLED},
+NEXT: dict[EventStatus, set[EventStatus]] = {
+    EventStatus.SCHEDULED: {EventStatus.SCHEDULED, EventStatus.HELD, EventStatus.CANCELLED},
+    EventStatus.HELD: {EventStatus.HELD},
+    EventStatus.CANCELLED: {EventStatus.CANCELLED},
 }
 
 
-class ObservedMeetups(KeepsSaved, Meetups):
+class ObservedEvents(KeepsSaved, Events):
     """Keeps each event as it was last saved, to compare it with its replay from the store."""
 
 
@@ -73,11 +73,11 @@ def refusal(*checks: tuple[bool, type[DomainError]]) -> type[DomainError] | None
     return next((error for broken, error in checks if broken), None)
 
 
-class MeetupLifecycle(KeyedAttempts):
+class EventLifecycle(KeyedAttempts):
     def __init__(self) -> None:
         super().__init__()
         companies = Companies(env=MEMORY, networks=NETWORKS)
-        self.meetups = ObservedMeetups(env=MEMORY, share_with=companies)
+        self.events = ObservedEvents(env=MEMORY, share_with=companies)
         # Another network's companies, which CCI follows too; and one CCI does not follow.
         self.company_ids = [
             self.a_company(companies, siren, "bpifrance", CCI) for siren in COMPANY_SIRENS
@@ -89,11 +89,11 @@ class MeetupLifecycle(KeyedAttempts):
         ]
         self.event_id = UUID(int=0)
         self.commands_passed = 0
-        self.last_status = MeetupStatus.SCHEDULED
+        self.last_status = EventStatus.SCHEDULED
         # What the event should hold, according to the rules.
         self.capacity = 0
         self.open = False
-        self.status = MeetupStatus.SCHEDULED
+        self.status = EventStatus.SCHEDULED
         self.registrants: dict[UUID, str] = {}
         self.companies: list[UUID] = []
         self.providers: list[str] = []
@@ -124,7 +124,7 @@ class MeetupLifecycle(KeyedAttempts):
         open=st.booleans(),
     )
     def schedule(self, capacity: int, early: int, open: bool) -> None:
-        self.event_id = self.meetups.schedule_event(
+        self.event_id = self.events.schedule_event(
             CCI,
             title="Rencontres IA",
             kind="MONTHLY_MEETUP",
@@ -157,7 +157,7 @@ class MeetupLifecycle(KeyedAttempts):
 
     def snapshot(self) -> int:
         """The log's position: a refused command, or a resent one, appends nothing to it."""
-        return self.meetups.recorder.max_notification_id() or 0
+        return self.events.recorder.max_notification_id() or 0
 
     # Hypothesis favours the first items of a list, so each draw lists first whoever lets the
     # story move on, then whoever already did the thing (to try repeats), then anyone.
@@ -190,18 +190,18 @@ class MeetupLifecycle(KeyedAttempts):
         company = isinstance(who, UUID)
         checks = [
             (who == UNKNOWN_COMPANY or (who == self.unseen and tenant == CCI), NotFound),
-            (self.status is not MeetupStatus.SCHEDULED, InvalidTransition),
+            (self.status is not EventStatus.SCHEDULED, InvalidTransition),
             (who in [*self.companies, *self.providers], AlreadyRegistered),
             (full, CapacityReached),
         ]
 
         def command(key: str | None) -> None:
             if isinstance(who, UUID):
-                self.meetups.register_company(
+                self.events.register_company(
                     tenant, self.event_id, company_id=who, idempotency_key=key
                 )
             else:
-                self.meetups.register_provider(
+                self.events.register_provider(
                     tenant, self.event_id, siren=who, name=f"Provider {who}", idempotency_key=key
                 )
 
@@ -217,14 +217,14 @@ class MeetupLifecycle(KeyedAttempts):
         company_id, siren = self.a_pair(data)
         checks = [
             (company_id == self.unseen, NotFound),
-            (self.status is not MeetupStatus.SCHEDULED, InvalidTransition),
+            (self.status is not EventStatus.SCHEDULED, InvalidTransition),
             (company_id not in self.companies, NotRegistered),
             (siren not in self.providers, NotRegistered),
             ((company_id, siren) in self.meetings, AlreadyRegistered),
         ]
 
         def command(key: str | None) -> None:
-            self.meetups.book_meeting(
+            self.events.book_meeting(
                 tenant,
                 self.event_id,
                 company_id=company_id,
@@ -240,14 +240,14 @@ class MeetupLifecycle(KeyedAttempts):
         who = self.a_participant(data)
         checks = [
             (who == self.unseen, NotFound),
-            (self.status is not MeetupStatus.HELD, InvalidTransition),
+            (self.status is not EventStatus.HELD, InvalidTransition),
             (who not in [*self.companies, *self.providers], NotRegistered),
             (on < HELD_ON, InvalidDate),
             (who in self.attending, AlreadyRegistered),
         ]
 
         def command(key: str | None) -> None:
-            self.meetups.record_attendance(
+            self.events.record_attendance(
                 tenant,
                 self.event_id,
                 on=on,
@@ -265,50 +265,50 @@ class MeetupLifecycle(KeyedAttempts):
     @rule(on=FACT_DATES, tenant=TENANTS, keyed=st.booleans())
     def hold(self, on: date, tenant: str, keyed: bool) -> None:
         checks = [
-            (self.status is not MeetupStatus.SCHEDULED, InvalidTransition),
+            (self.status is not EventStatus.SCHEDULED, InvalidTransition),
             (on < HELD_ON, InvalidDate),
         ]
 
         def command(key: str | None) -> None:
-            self.meetups.hold_event(tenant, self.event_id, on=on, idempotency_key=key)
+            self.events.hold_event(tenant, self.event_id, on=on, idempotency_key=key)
 
         if self.attempt(tenant, checks, command, keyed):
-            self.status = MeetupStatus.HELD
+            self.status = EventStatus.HELD
 
     @precondition(lambda self: self.commands_passed >= 3)
     @rule(tenant=TENANTS, keyed=st.booleans())
     def cancel(self, tenant: str, keyed: bool) -> None:
         def command(key: str | None) -> None:
-            self.meetups.cancel_event(tenant, self.event_id, reason="storm", idempotency_key=key)
+            self.events.cancel_event(tenant, self.event_id, reason="storm", idempotency_key=key)
 
-        scheduled = self.status is MeetupStatus.SCHEDULED
+        scheduled = self.status is EventStatus.SCHEDULED
         if self.attempt(tenant, [(not scheduled, InvalidTransition)], command, keyed):
-            self.status = MeetupStatus.CANCELLED
+            self.status = EventStatus.CANCELLED
 
-    def event(self) -> Meetup:
-        return self.meetups.get_event(CCI, self.event_id)
+    def event(self) -> Event:
+        return self.events.get_event(CCI, self.event_id)
 
     @invariant()
     def participants_never_exceed_the_capacity_nor_appear_twice(self) -> None:
-        meetup = self.event()
-        assert meetup.participant_count <= meetup.capacity
-        assert len(set(meetup.companies)) == len(meetup.companies)
+        event = self.event()
+        assert event.participant_count <= event.capacity
+        assert len(set(event.companies)) == len(event.companies)
 
     @invariant()
     def meetings_are_only_between_registered_parties_and_never_repeated(self) -> None:
-        meetup = self.event()
-        assert len(set(meetup.meetings)) == len(meetup.meetings)
-        for meeting in meetup.meetings:
-            assert meeting.company_id in meetup.companies
-            assert meeting.provider_siren in meetup.providers
+        event = self.event()
+        assert len(set(event.meetings)) == len(event.meetings)
+        for meeting in event.meetings:
+            assert meeting.company_id in event.companies
+            assert meeting.provider_siren in event.providers
 
     @invariant()
     def attendance_is_only_of_registered_participants(self) -> None:
-        meetup = self.event()
-        assert set(meetup.attending_companies) <= set(meetup.companies)
-        assert set(meetup.attending_providers) <= set(meetup.providers)
-        assert all(on >= meetup.on for on in meetup.attending_companies.values())
-        assert all(on >= meetup.on for on in meetup.attending_providers.values())
+        event = self.event()
+        assert set(event.attending_companies) <= set(event.companies)
+        assert set(event.attending_providers) <= set(event.providers)
+        assert all(on >= event.on for on in event.attending_companies.values())
+        assert all(on >= event.on for on in event.attending_providers.values())
 
     @invariant()
     def the_status_moves_only_along_its_graph(self) -> None:
@@ -318,21 +318,21 @@ class MeetupLifecycle(KeyedAttempts):
 
     @invariant()
     def the_event_holds_what_the_rules_let_in(self) -> None:
-        meetup = self.event()
-        assert meetup.companies == self.companies
-        assert list(meetup.providers) == self.providers
-        assert {(m.company_id, m.provider_siren) for m in meetup.meetings} == self.meetings
-        assert {*meetup.attending_companies, *meetup.attending_providers} == set(self.attending)
-        assert meetup.status is self.status
-        assert meetup.registrants == self.registrants
+        event = self.event()
+        assert event.companies == self.companies
+        assert list(event.providers) == self.providers
+        assert {(m.company_id, m.provider_siren) for m in event.meetings} == self.meetings
+        assert {*event.attending_companies, *event.attending_providers} == set(self.attending)
+        assert event.status is self.status
+        assert event.registrants == self.registrants
 
     @invariant()
     def replaying_the_stored_events_gives_back_the_event_that_was_saved(self) -> None:
-        assert vars(self.event()) == vars(self.meetups.saved[self.event_id])
+        assert vars(self.event()) == vars(self.events.saved[self.event_id])
 
 
 def test_an_event_keeps_its_rules_through_any_sequence_of_commands() -> None:
     run_state_machine_as_test(
-        MeetupLifecycle,
+        EventLifecycle,
         settings=settings(max_examples=50, stateful_step_count=30, deadline=None),
     )

@@ -2,19 +2,19 @@ from __future__ import annotations
 
 import strawberry
 
-from osezia.domain.catalogue.model import SOVEREIGN
 from osezia.domain.errors import DomainError
-from osezia.graphql.catalogue.types import Adoption, Category, Provider, Solution, SolutionMatch
+from osezia.domain.solutions.model import SOVEREIGN
 from osezia.graphql.commands import uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Sovereignty, UseCaseCategory
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import paged, read_models
+from osezia.graphql.solutions.types import Adoption, Category, Provider, Solution, SolutionMatch
 from osezia.projections.solutions import matching_solutions
 
 
 @strawberry.type
-class CatalogueQueries:
+class SolutionsQueries:
     @strawberry.field(description="Solution providers, by name.")
     async def providers(
         self,

@@ -11,7 +11,7 @@ from osezia.graphql.enums import Audience
 
 
 @strawberry.type
-class AcademieMutations:
+class TrainingsMutations:
     @strawberry.mutation(
         description="Enrol a learner, known by a pseudonymous reference, in a training."
     )
@@ -27,7 +27,7 @@ class AcademieMutations:
         siren: str | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        a, tenant = info.context.platform.academie, info.context.tenant
+        a, tenant = info.context.platform.trainings, info.context.tenant
         return await run_command(
             info,
             Command.ENROL_LEARNER,
@@ -53,7 +53,7 @@ class AcademieMutations:
         on: date,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        a, tenant = info.context.platform.academie, info.context.tenant
+        a, tenant = info.context.platform.trainings, info.context.tenant
         return await run_command(
             info,
             Command.COMPLETE_TRAINING,

@@ -1,5 +1,5 @@
 """Importing the Académie de l'IA's enrolments and completions from a trainings file (its
-format and rows: osezia.domain.academie.trainings_file).
+format and rows: osezia.domain.trainings.file).
 
 For one network, one learner in one training is one record (the id derives from the network
 and the pair), so a row already imported adds nothing, and a later file that completes an
@@ -25,12 +25,12 @@ from functools import lru_cache
 import orjson
 from eventsourcing.utils import get_topic
 
-from osezia.domain.academie.model import Enrolment, check_completion
-from osezia.domain.academie.trainings_file import Training, read_rows
 from osezia.domain.actors import META, Actor, current_actor
 from osezia.domain.calendar import today_in_france
 from osezia.domain.companies.model import Company
 from osezia.domain.errors import DomainError
+from osezia.domain.trainings.file import Training, read_rows
+from osezia.domain.trainings.model import Enrolment, check_completion
 from osezia.store.batches import pipelined
 from osezia.store.bulk import Appended, BulkAppender, Connection, KeyedRow, LockedLog
 

@@ -1,4 +1,4 @@
-"""The write API for events (the plan's gatherings; the aggregate is ``Meetup``)."""
+"""The write API for events (the plan's gatherings; the aggregate is ``Event``)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from osezia.domain.application import PlatformApplication
 from osezia.domain.commands import Command, Receipt
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.errors import Forbidden, InvalidValue, NotFound
+from osezia.domain.events.model import Event, EventKind, EventRules
 from osezia.domain.geography import normalise_region
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.inputs import choice, text
-from osezia.domain.meetups.model import Meetup, MeetupKind, MeetupRules
 
 
-class Meetups(PlatformApplication):
+class Events(PlatformApplication):
     """Schedules events, registers their participants, books meetings, holds events and
     records attendance."""
 
@@ -27,10 +27,10 @@ class Meetups(PlatformApplication):
         env: EnvType | None = None,
         *,
         share_with: PlatformApplication | None = None,
-        rules: MeetupRules | None = None,
+        rules: EventRules | None = None,
     ) -> None:
         super().__init__(env, share_with=share_with)
-        self.rules = rules or MeetupRules()
+        self.rules = rules or EventRules()
 
     def schedule_event(
         self,
@@ -49,10 +49,10 @@ class Meetups(PlatformApplication):
         (a regional network schedules only there)."""
 
         def run() -> tuple[UUID, list[Aggregate]]:
-            kind_ = choice(MeetupKind, kind, "event kind")
+            kind_ = choice(EventKind, kind, "event kind")
             region_ = None if region is None else normalise_region(region)
             self.check_organiser(tenant, kind_, region_, home_region)
-            meetup = Meetup.schedule(
+            event = Event.schedule(
                 tenant=tenant,
                 title=text(title, "event title"),
                 kind=kind_,
@@ -61,17 +61,17 @@ class Meetups(PlatformApplication):
                 capacity=capacity,
                 open=open,
             )
-            return meetup.id, [meetup]
+            return event.id, [event]
 
         arguments = (title, kind, on, capacity, region, open)
         return self.execute(tenant, idempotency_key, Command.SCHEDULE_EVENT, arguments, run)
 
     def check_organiser(
-        self, tenant: str, kind: MeetupKind, region: str | None, home_region: str | None
+        self, tenant: str, kind: EventKind, region: str | None, home_region: str | None
     ) -> None:
         # FORBIDDEN, not INVALID_REGION: the region is a valid one; this caller may not use it.
         organiser = self.rules.national_organiser
-        if kind is MeetupKind.NATIONAL_DAY and tenant != organiser:
+        if kind is EventKind.NATIONAL_DAY and tenant != organiser:
             raise Forbidden(
                 f"only {organiser}, the plan's operator, schedules the NATIONAL_DAY; "
                 f"network {tenant} may schedule a MONTHLY_MEETUP"
@@ -99,9 +99,9 @@ class Meetups(PlatformApplication):
 
         def run() -> tuple[None, list[Aggregate]]:
             seen_company(self, tenant, company_id)
-            meetup = self.event_taking_registrations(tenant, event_id, home_region)
-            meetup.register_company(company_id, by=tenant)
-            return None, [meetup]
+            event = self.event_taking_registrations(tenant, event_id, home_region)
+            event.register_company(company_id, by=tenant)
+            return None, [event]
 
         arguments = (event_id, company_id)
         self.execute(tenant, idempotency_key, Receipt.REGISTER_COMPANY_TO_EVENT, arguments, run)
@@ -116,9 +116,9 @@ class Meetups(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
-            meetup = self.get_event(tenant, event_id)
-            meetup.register_provider(normalise_siren(siren), text(name, "provider name"))
-            return None, [meetup]
+            event = self.get_event(tenant, event_id)
+            event.register_provider(normalise_siren(siren), text(name, "provider name"))
+            return None, [event]
 
         arguments = (event_id, siren, name)
         self.execute(tenant, idempotency_key, Receipt.REGISTER_PROVIDER_TO_EVENT, arguments, run)
@@ -134,9 +134,9 @@ class Meetups(PlatformApplication):
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
             seen_company(self, tenant, company_id)
-            meetup = self.get_event(tenant, event_id)
-            meetup.book_meeting(company_id, normalise_siren(provider_siren))
-            return None, [meetup]
+            event = self.get_event(tenant, event_id)
+            event.book_meeting(company_id, normalise_siren(provider_siren))
+            return None, [event]
 
         arguments = (event_id, company_id, provider_siren)
         self.execute(tenant, idempotency_key, Command.BOOK_MEETING, arguments, run)
@@ -161,13 +161,13 @@ class Meetups(PlatformApplication):
                 )
             if company_id is not None:
                 seen_company(self, tenant, company_id)
-            meetup = self.get_event(tenant, event_id)
+            event = self.get_event(tenant, event_id)
             self.happened(on, "attendance")
             if company_id is not None:
-                meetup.record_company_attendance(company_id, on)
+                event.record_company_attendance(company_id, on)
             if provider_siren is not None:
-                meetup.record_provider_attendance(normalise_siren(provider_siren), on)
-            return None, [meetup]
+                event.record_provider_attendance(normalise_siren(provider_siren), on)
+            return None, [event]
 
         arguments = (event_id, on, company_id, provider_siren)
         self.execute(tenant, idempotency_key, Command.RECORD_ATTENDANCE, arguments, run)
@@ -183,9 +183,9 @@ class Meetups(PlatformApplication):
         """Record that the event took place on ``on`` (not in the future, not before its day)."""
 
         def run() -> tuple[None, list[Aggregate]]:
-            meetup = self.get_event(tenant, event_id)
-            meetup.hold(self.happened(on, "a held event"))
-            return None, [meetup]
+            event = self.get_event(tenant, event_id)
+            event.hold(self.happened(on, "a held event"))
+            return None, [event]
 
         self.execute(tenant, idempotency_key, Command.HOLD_EVENT, (event_id, on), run)
 
@@ -198,29 +198,29 @@ class Meetups(PlatformApplication):
         idempotency_key: str | None = None,
     ) -> None:
         def run() -> tuple[None, list[Aggregate]]:
-            meetup = self.get_event(tenant, event_id)
-            meetup.cancel(text(reason, "cancellation reason"))
-            return None, [meetup]
+            event = self.get_event(tenant, event_id)
+            event.cancel(text(reason, "cancellation reason"))
+            return None, [event]
 
         self.execute(tenant, idempotency_key, Command.CANCEL_EVENT, (event_id, reason), run)
 
-    def get_event(self, tenant: str, event_id: UUID) -> Meetup:
-        return self.load(tenant, event_id, Meetup, "event")
+    def get_event(self, tenant: str, event_id: UUID) -> Event:
+        return self.load(tenant, event_id, Event, "event")
 
     def event_taking_registrations(
         self, tenant: str, event_id: UUID, home_region: str | None = None
-    ) -> Meetup:
+    ) -> Event:
         """The event, if ``tenant`` organises it, or sees it and it is open.
 
         Another network's event that is not open, or not in the caller's region, answers as
         one that does not exist.
         """
-        meetup = self.find(event_id, Meetup)
+        event = self.find(event_id, Event)
         home = None if home_region is None else normalise_region(home_region)
         if (
-            meetup is None
-            or not meetup.takes_registrations_from(tenant, home)
-            or not self.networks.sees(tenant, "event", meetup.tenant, meetup.region, ())
+            event is None
+            or not event.takes_registrations_from(tenant, home)
+            or not self.networks.sees(tenant, "event", event.tenant, event.region, ())
         ):
             raise NotFound(f"no event with id {event_id}")
-        return meetup
+        return event

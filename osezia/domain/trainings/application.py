@@ -9,13 +9,6 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
-from osezia.domain.academie.model import (
-    Enrolment,
-    audience_of,
-    check_enrolment_date,
-    learner_ref_of,
-    training_code_of,
-)
 from osezia.domain.application import PlatformApplication
 from osezia.domain.commands import Command
 from osezia.domain.companies.model import Company
@@ -23,9 +16,16 @@ from osezia.domain.errors import AlreadyExists
 from osezia.domain.geography import normalise_region
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.inputs import text
+from osezia.domain.trainings.model import (
+    Enrolment,
+    audience_of,
+    check_enrolment_date,
+    learner_ref_of,
+    training_code_of,
+)
 
 
-class Academie(PlatformApplication):
+class Trainings(PlatformApplication):
     """Enrols learners in trainings and records their completions.
 
     ``today`` tells the date that enrolments and completions may not be after: the date in

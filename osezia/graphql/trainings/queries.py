@@ -5,16 +5,16 @@ from typing import Annotated
 
 import strawberry
 
-from osezia.graphql.academie.types import Training, TrainingFigure
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Audience, EnrolmentStatus
 from osezia.graphql.pagination import Connection
 from osezia.graphql.reading import AS_OF, paged, read_as_of
+from osezia.graphql.trainings.types import Training, TrainingFigure
 from osezia.projections.names import stable_schema
 
 
 @strawberry.type
-class AcademieQueries:
+class TrainingsQueries:
     @strawberry.field(description="Enrolments the caller's network sees, by recorded time.")
     async def trainings(
         self,

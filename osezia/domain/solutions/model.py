@@ -16,9 +16,9 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.application import OSEZIA_NAMESPACE
-from osezia.domain.catalogue.usecases import UseCaseCategory
 from osezia.domain.errors import InvalidDate, InvalidTransition, InvalidValue
 from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
+from osezia.domain.solutions.usecases import UseCaseCategory
 
 
 class Sovereignty(StrEnum):
@@ -48,8 +48,17 @@ class SolutionStatus(StrEnum):
 class SolutionProvider(Aggregate):
     """A company that offers AI solutions. Its id derives from its SIREN: listed once."""
 
+    TOPIC = "osezia.domain.catalogue.model:SolutionProvider"
+
+    class Created(Aggregate.Created):
+        """Never recorded; eventsourcing wants a topic on it once the aggregate has one."""
+
+        TOPIC = "osezia.domain.catalogue.model:SolutionProvider.Created"
+
     class Listed(Aggregate.Created):
         """A network listed a company as a provider of AI solutions."""
+
+        TOPIC = "osezia.domain.catalogue.model:SolutionProvider.Listed"
 
         tenant: str
         siren: str
@@ -74,8 +83,17 @@ class SolutionProvider(Aggregate):
 class Solution(Aggregate):
     """A turnkey solution of a provider, for one or more use-case categories."""
 
+    TOPIC = "osezia.domain.catalogue.model:Solution"
+
+    class Created(Aggregate.Created):
+        """Never recorded; eventsourcing wants a topic on it once the aggregate has one."""
+
+        TOPIC = "osezia.domain.catalogue.model:Solution.Created"
+
     class Listed(Aggregate.Created):
         """A network listed the solution; the provider's name and sovereignty travel with it."""
+
+        TOPIC = "osezia.domain.catalogue.model:Solution.Listed"
 
         tenant: str
         provider_id: UUID
@@ -100,6 +118,8 @@ class Solution(Aggregate):
 
     class Withdrawn(Aggregate.Event):
         """The solution was withdrawn from the catalogue, with a reason."""
+
+        TOPIC = "osezia.domain.catalogue.model:Solution.Withdrawn"
 
         reason: str
         PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("reason",))
@@ -187,8 +207,17 @@ class Adoption(Aggregate):
     figures by region, segment and sovereignty never depend on later changes.
     """
 
+    TOPIC = "osezia.domain.catalogue.model:Adoption"
+
+    class Created(Aggregate.Created):
+        """Never recorded; eventsourcing wants a topic on it once the aggregate has one."""
+
+        TOPIC = "osezia.domain.catalogue.model:Adoption.Created"
+
     class Recorded(Aggregate.Created):
         """A network recorded that a company adopted a solution of the catalogue."""
+
+        TOPIC = "osezia.domain.catalogue.model:Adoption.Recorded"
 
         tenant: str
         company_id: UUID

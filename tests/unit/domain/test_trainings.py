@@ -9,8 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osezia.domain.academie.application import Academie
-from osezia.domain.academie.model import Audience, Enrolment, EnrolmentStatus
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.calendar import PARIS, date_in_france, today_in_france
 from osezia.domain.companies.application import Companies
@@ -24,6 +22,8 @@ from osezia.domain.errors import (
     InvalidValue,
     NotFound,
 )
+from osezia.domain.trainings.application import Trainings
+from osezia.domain.trainings.model import Audience, Enrolment, EnrolmentStatus
 from tests.unit.conftest import MEMORY
 
 OPERATOR = "operator"
@@ -31,17 +31,17 @@ TODAY = date(2026, 3, 31)
 ENROLLED = date(2025, 10, 6)
 
 
-def an_academie(companies: Companies | None = None) -> Academie:
-    return Academie(env=MEMORY, share_with=companies, today=lambda: TODAY)
+def trainings_app(companies: Companies | None = None) -> Trainings:
+    return Trainings(env=MEMORY, share_with=companies, today=lambda: TODAY)
 
 
 @pytest.fixture
-def academie(companies: Companies) -> Academie:
-    return an_academie(companies)
+def trainings(companies: Companies) -> Trainings:
+    return trainings_app(companies)
 
 
 def an_enrolment(
-    academie: Academie,
+    trainings: Trainings,
     *,
     learner_ref: str = "LRN-000417",
     audience: str = "APPRENTICE",
@@ -49,7 +49,7 @@ def an_enrolment(
     on: date = ENROLLED,
     tenant: str = OPERATOR,
 ) -> UUID:
-    return academie.enrol_learner(
+    return trainings.enrol_learner(
         tenant,
         learner_ref=learner_ref,
         training_code="IA-PME-101",
@@ -61,10 +61,10 @@ def an_enrolment(
     )
 
 
-def test_a_learner_is_enrolled_with_the_company_its_siren_names(academie: Academie) -> None:
-    enrolment_id = an_enrolment(academie)
+def test_a_learner_is_enrolled_with_the_company_its_siren_names(trainings: Trainings) -> None:
+    enrolment_id = an_enrolment(trainings)
 
-    enrolment = academie.get_enrolment(OPERATOR, enrolment_id)
+    enrolment = trainings.get_enrolment(OPERATOR, enrolment_id)
     assert enrolment.id == Enrolment.create_id(OPERATOR, "LRN-000417", "IA-PME-101")
     assert enrolment.audience is Audience.APPRENTICE
     assert enrolment.training_title == "L'IA générative pour les PME"
@@ -74,8 +74,8 @@ def test_a_learner_is_enrolled_with_the_company_its_siren_names(academie: Academ
     assert enrolment.enrolled_on == ENROLLED
 
 
-def test_a_learner_may_be_enrolled_without_a_company(academie: Academie) -> None:
-    enrolment = academie.get_enrolment(OPERATOR, an_enrolment(academie, siren=None))
+def test_a_learner_may_be_enrolled_without_a_company(trainings: Trainings) -> None:
+    enrolment = trainings.get_enrolment(OPERATOR, an_enrolment(trainings, siren=None))
 
     assert enrolment.company_id is None
     assert enrolment.company_siren is None
@@ -92,31 +92,31 @@ def test_a_learner_may_be_enrolled_without_a_company(academie: Academie) -> None
     ],
 )
 def test_an_audience_may_be_named_in_french_or_in_any_case(
-    academie: Academie, french: str, audience: Audience
+    trainings: Trainings, french: str, audience: Audience
 ) -> None:
-    enrolment_id = an_enrolment(academie, audience=french)
+    enrolment_id = an_enrolment(trainings, audience=french)
 
-    assert academie.get_enrolment(OPERATOR, enrolment_id).audience is audience
+    assert trainings.get_enrolment(OPERATOR, enrolment_id).audience is audience
 
 
-def test_an_unknown_audience_is_refused_naming_the_allowed_ones(academie: Academie) -> None:
+def test_an_unknown_audience_is_refused_naming_the_allowed_ones(trainings: Trainings) -> None:
     with pytest.raises(InvalidValue, match="EMPLOYEE, LEADER, APPRENTICE, JOB_SEEKER"):
-        an_enrolment(academie, audience="student")
+        an_enrolment(trainings, audience="student")
 
 
 @pytest.mark.parametrize("ref", ["jean.dupont@example.fr", "Jean Dupont", "dupont", "", "x" * 65])
 def test_a_learner_reference_that_could_be_a_name_or_an_email_is_refused(
-    academie: Academie, ref: str
+    trainings: Trainings, ref: str
 ) -> None:
     with pytest.raises(InvalidValue, match="pseudonymous"):
-        an_enrolment(academie, learner_ref=ref)
+        an_enrolment(trainings, learner_ref=ref)
 
 
-def test_an_invalid_siren_or_region_is_refused(academie: Academie) -> None:
+def test_an_invalid_siren_or_region_is_refused(trainings: Trainings) -> None:
     with pytest.raises(InvalidSiren):
-        an_enrolment(academie, siren="542107652")
+        an_enrolment(trainings, siren="542107652")
     with pytest.raises(InvalidRegion):
-        academie.enrol_learner(
+        trainings.enrol_learner(
             OPERATOR,
             learner_ref="LRN-1",
             training_code="IA-1",
@@ -127,41 +127,41 @@ def test_an_invalid_siren_or_region_is_refused(academie: Academie) -> None:
         )
 
 
-def test_an_enrolment_dated_in_the_future_is_refused(academie: Academie) -> None:
+def test_an_enrolment_dated_in_the_future_is_refused(trainings: Trainings) -> None:
     with pytest.raises(InvalidDate, match="future"):
-        an_enrolment(academie, on=TODAY + timedelta(days=1))
+        an_enrolment(trainings, on=TODAY + timedelta(days=1))
 
 
 def test_a_network_cannot_enrol_the_same_learner_twice_in_the_same_training(
-    academie: Academie,
+    trainings: Trainings,
 ) -> None:
-    an_enrolment(academie)
+    an_enrolment(trainings)
 
     with pytest.raises(AlreadyExists):
-        an_enrolment(academie)
+        an_enrolment(trainings)
 
 
 def test_two_networks_each_enrol_the_same_learner_ref_and_see_only_their_own(
-    academie: Academie,
+    trainings: Trainings,
 ) -> None:
-    french_tech = an_enrolment(academie, tenant="french-tech")
+    french_tech = an_enrolment(trainings, tenant="french-tech")
 
-    cci = an_enrolment(academie, tenant="cci")
+    cci = an_enrolment(trainings, tenant="cci")
 
     assert cci != french_tech
-    assert academie.get_enrolment("cci", cci).tenant == "cci"
-    assert academie.get_enrolment("french-tech", french_tech).tenant == "french-tech"
+    assert trainings.get_enrolment("cci", cci).tenant == "cci"
+    assert trainings.get_enrolment("french-tech", french_tech).tenant == "french-tech"
     with pytest.raises(NotFound):
-        academie.get_enrolment("cci", french_tech)
+        trainings.get_enrolment("cci", french_tech)
     with pytest.raises(NotFound):
-        academie.get_enrolment("french-tech", cci)
+        trainings.get_enrolment("french-tech", cci)
 
 
 def test_an_enrolment_sent_again_with_its_idempotency_key_appends_nothing(
-    academie: Academie,
+    trainings: Trainings,
 ) -> None:
     def enrol() -> UUID:
-        return academie.enrol_learner(
+        return trainings.enrol_learner(
             OPERATOR,
             learner_ref="LRN-9",
             training_code="IA-9",
@@ -173,41 +173,41 @@ def test_an_enrolment_sent_again_with_its_idempotency_key_appends_nothing(
         )
 
     first = enrol()
-    head = academie.recorder.max_notification_id()
+    head = trainings.recorder.max_notification_id()
 
     assert enrol() == first
-    assert academie.recorder.max_notification_id() == head
+    assert trainings.recorder.max_notification_id() == head
 
 
-def test_a_training_is_completed_once(academie: Academie) -> None:
-    enrolment_id = an_enrolment(academie)
-    academie.complete_training(OPERATOR, enrolment_id, on=date(2025, 11, 2))
+def test_a_training_is_completed_once(trainings: Trainings) -> None:
+    enrolment_id = an_enrolment(trainings)
+    trainings.complete_training(OPERATOR, enrolment_id, on=date(2025, 11, 2))
 
-    enrolment = academie.get_enrolment(OPERATOR, enrolment_id)
+    enrolment = trainings.get_enrolment(OPERATOR, enrolment_id)
     assert enrolment.status is EnrolmentStatus.COMPLETED
     assert enrolment.completed_on == date(2025, 11, 2)
     with pytest.raises(InvalidTransition, match="already completed"):
-        academie.complete_training(OPERATOR, enrolment_id, on=date(2025, 11, 3))
+        trainings.complete_training(OPERATOR, enrolment_id, on=date(2025, 11, 3))
 
 
 def test_a_completion_before_the_enrolment_or_in_the_future_is_refused(
-    academie: Academie,
+    trainings: Trainings,
 ) -> None:
-    enrolment_id = an_enrolment(academie)
+    enrolment_id = an_enrolment(trainings)
 
     with pytest.raises(InvalidDate, match="before the enrolment"):
-        academie.complete_training(OPERATOR, enrolment_id, on=ENROLLED - timedelta(days=1))
+        trainings.complete_training(OPERATOR, enrolment_id, on=ENROLLED - timedelta(days=1))
     with pytest.raises(InvalidDate, match="future"):
-        academie.complete_training(OPERATOR, enrolment_id, on=TODAY + timedelta(days=1))
+        trainings.complete_training(OPERATOR, enrolment_id, on=TODAY + timedelta(days=1))
 
 
 def test_another_network_cannot_complete_an_enrolment_it_did_not_record(
-    academie: Academie,
+    trainings: Trainings,
 ) -> None:
-    enrolment_id = an_enrolment(academie)
+    enrolment_id = an_enrolment(trainings)
 
     with pytest.raises(NotFound):
-        academie.complete_training("cci", enrolment_id, on=date(2025, 11, 2))
+        trainings.complete_training("cci", enrolment_id, on=date(2025, 11, 2))
 
 
 @given(
@@ -217,15 +217,15 @@ def test_another_network_cannot_complete_an_enrolment_it_did_not_record(
 def test_a_completion_is_recorded_only_between_its_enrolment_and_today(
     enrolled: date, completed: date
 ) -> None:
-    academie = an_academie()
-    enrolment_id = an_enrolment(academie, on=enrolled)
+    trainings = trainings_app()
+    enrolment_id = an_enrolment(trainings, on=enrolled)
     try:
-        academie.complete_training(OPERATOR, enrolment_id, on=completed)
+        trainings.complete_training(OPERATOR, enrolment_id, on=completed)
     except InvalidDate:
         assert not enrolled <= completed <= TODAY
     else:
         assert enrolled <= completed <= TODAY
-        replayed: Enrolment = academie.repository.get(enrolment_id)
+        replayed: Enrolment = trainings.repository.get(enrolment_id)
         assert replayed.completed_on == completed
 
 
@@ -268,15 +268,15 @@ def test_a_completion_dated_today_in_france_is_taken_while_the_utc_date_is_still
     companies: Companies,
 ) -> None:
     late_evening_utc = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
-    academie = Academie(
+    trainings = Trainings(
         env=MEMORY, share_with=companies, today=lambda: date_in_france(late_evening_utc)
     )
-    enrolment_id = an_enrolment(academie)
+    enrolment_id = an_enrolment(trainings)
 
-    academie.complete_training(OPERATOR, enrolment_id, on=date(2026, 11, 26))
+    trainings.complete_training(OPERATOR, enrolment_id, on=date(2026, 11, 26))
 
-    assert academie.get_enrolment(OPERATOR, enrolment_id).completed_on == date(2026, 11, 26)
+    assert trainings.get_enrolment(OPERATOR, enrolment_id).completed_on == date(2026, 11, 26)
 
 
 def test_the_academie_counts_days_in_france_unless_told_otherwise() -> None:
-    assert Academie(env=MEMORY).today is today_in_france
+    assert Trainings(env=MEMORY).today is today_in_france

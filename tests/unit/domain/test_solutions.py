@@ -9,9 +9,6 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from osezia.domain.catalogue.application import Catalogue
-from osezia.domain.catalogue.model import SolutionStatus, Sovereignty
-from osezia.domain.catalogue.usecases import FRENCH_LABELS, UseCaseCategory
 from osezia.domain.companies.application import Companies
 from osezia.domain.companies.model import AdoptionStage
 from osezia.domain.errors import (
@@ -23,6 +20,9 @@ from osezia.domain.errors import (
     NotFound,
 )
 from osezia.domain.sizes import SizeFacts
+from osezia.domain.solutions.application import Solutions
+from osezia.domain.solutions.model import SolutionStatus, Sovereignty
+from osezia.domain.solutions.usecases import FRENCH_LABELS, UseCaseCategory
 from tests.unit.conftest import MEMORY
 
 CCI = "cci"
@@ -31,8 +31,8 @@ ADOPTED_ON = date(2026, 3, 2)
 
 
 @pytest.fixture
-def catalogue(companies: Companies) -> Catalogue:
-    return Catalogue(env=MEMORY, share_with=companies)
+def solutions(companies: Companies) -> Solutions:
+    return Solutions(env=MEMORY, share_with=companies)
 
 
 @pytest.fixture
@@ -49,14 +49,14 @@ def company(companies: Companies) -> UUID:
 
 
 @pytest.fixture
-def provider(catalogue: Catalogue) -> UUID:
-    return catalogue.list_provider(
+def provider(solutions: Solutions) -> UUID:
+    return solutions.list_provider(
         "bpifrance", siren="732 829 320", name="  Assistants  Français ", sovereignty="FR"
     )
 
 
-def a_solution(catalogue: Catalogue, provider: UUID, *categories: str) -> UUID:
-    return catalogue.list_solution(
+def a_solution(solutions: Solutions, provider: UUID, *categories: str) -> UUID:
+    return solutions.list_solution(
         CCI,
         provider_id=provider,
         name="Agent de support",
@@ -65,16 +65,16 @@ def a_solution(catalogue: Catalogue, provider: UUID, *categories: str) -> UUID:
     )
 
 
-def log_position(catalogue: Catalogue) -> int:
-    return catalogue.recorder.max_notification_id() or 0
+def log_position(solutions: Solutions) -> int:
+    return solutions.recorder.max_notification_id() or 0
 
 
 def test_a_provider_is_listed_once_under_the_id_of_its_siren(
-    catalogue: Catalogue, provider: UUID
+    solutions: Solutions, provider: UUID
 ) -> None:
-    listed = catalogue.get_provider(provider)
+    listed = solutions.get_provider(provider)
 
-    assert provider == catalogue.provider_id_for(PROVIDER_SIREN)
+    assert provider == solutions.provider_id_for(PROVIDER_SIREN)
     assert (listed.siren, listed.name, listed.tenant) == (
         PROVIDER_SIREN,
         "Assistants Français",
@@ -84,36 +84,36 @@ def test_a_provider_is_listed_once_under_the_id_of_its_siren(
 
 
 def test_a_provider_listed_twice_is_refused_whichever_network_lists_it(
-    catalogue: Catalogue, provider: UUID
+    solutions: Solutions, provider: UUID
 ) -> None:
-    before = log_position(catalogue)
+    before = log_position(solutions)
 
     with pytest.raises(AlreadyExists, match=PROVIDER_SIREN):
-        catalogue.list_provider(CCI, siren=PROVIDER_SIREN, name="Autre nom", sovereignty="EU")
-    assert log_position(catalogue) == before
+        solutions.list_provider(CCI, siren=PROVIDER_SIREN, name="Autre nom", sovereignty="EU")
+    assert log_position(solutions) == before
 
 
-def test_a_provider_needs_a_valid_siren(catalogue: Catalogue) -> None:
+def test_a_provider_needs_a_valid_siren(solutions: Solutions) -> None:
     with pytest.raises(InvalidSiren, match="Luhn"):
-        catalogue.list_provider(CCI, siren="732829321", name="Fautif", sovereignty="FR")
+        solutions.list_provider(CCI, siren="732829321", name="Fautif", sovereignty="FR")
 
 
-def test_a_provider_declares_fr_eu_or_other(catalogue: Catalogue) -> None:
+def test_a_provider_declares_fr_eu_or_other(solutions: Solutions) -> None:
     with pytest.raises(InvalidValue, match="FR, EU, OTHER"):
-        catalogue.list_provider(CCI, siren=PROVIDER_SIREN, name="Ailleurs", sovereignty="US")
+        solutions.list_provider(CCI, siren=PROVIDER_SIREN, name="Ailleurs", sovereignty="US")
 
 
 @pytest.mark.parametrize(
     ("sovereignty", "sovereign"), [("FR", True), ("EU", True), ("OTHER", False)]
 )
 def test_a_solution_carries_its_providers_name_and_sovereignty(
-    catalogue: Catalogue, sovereignty: str, sovereign: bool
+    solutions: Solutions, sovereignty: str, sovereign: bool
 ) -> None:
-    provider = catalogue.list_provider(
+    provider = solutions.list_provider(
         CCI, siren=PROVIDER_SIREN, name="Fournisseur", sovereignty=sovereignty
     )
 
-    solution = catalogue.get_solution(a_solution(catalogue, provider, "HR", "FORECASTING"))
+    solution = solutions.get_solution(a_solution(solutions, provider, "HR", "FORECASTING"))
 
     assert (solution.provider_id, solution.provider_name) == (provider, "Fournisseur")
     assert solution.provider_siren == PROVIDER_SIREN
@@ -133,19 +133,19 @@ def test_a_solution_carries_its_providers_name_and_sovereignty(
     ],
 )
 def test_a_solution_serves_known_categories_each_once(
-    catalogue: Catalogue, provider: UUID, categories: list[str], message: str
+    solutions: Solutions, provider: UUID, categories: list[str], message: str
 ) -> None:
     with pytest.raises(InvalidValue, match=message):
-        catalogue.list_solution(
+        solutions.list_solution(
             CCI, provider_id=provider, name="n", description="d", categories=categories
         )
 
 
-def test_a_solution_needs_a_listed_provider(catalogue: Catalogue) -> None:
+def test_a_solution_needs_a_listed_provider(solutions: Solutions) -> None:
     stranger = uuid4()
 
     with pytest.raises(NotFound, match=str(stranger)):
-        a_solution(catalogue, stranger)
+        a_solution(solutions, stranger)
 
 
 def test_every_use_case_category_has_a_french_label() -> None:
@@ -153,38 +153,38 @@ def test_every_use_case_category_has_a_french_label() -> None:
     assert UseCaseCategory.PREDICTIVE_MAINTENANCE.label_fr == "Maintenance prédictive"
 
 
-def test_a_solution_is_withdrawn_once_with_a_reason(catalogue: Catalogue, provider: UUID) -> None:
-    solution_id = a_solution(catalogue, provider)
+def test_a_solution_is_withdrawn_once_with_a_reason(solutions: Solutions, provider: UUID) -> None:
+    solution_id = a_solution(solutions, provider)
 
-    catalogue.withdraw_solution(CCI, solution_id, reason="  offre  arrêtée ")
+    solutions.withdraw_solution(CCI, solution_id, reason="  offre  arrêtée ")
 
-    solution = catalogue.get_solution(solution_id)
+    solution = solutions.get_solution(solution_id)
     assert solution.status is SolutionStatus.WITHDRAWN
     assert solution.withdrawal_reason == "offre arrêtée"
     with pytest.raises(InvalidTransition, match="withdrawn"):
-        catalogue.withdraw_solution(CCI, solution_id, reason="encore")
+        solutions.withdraw_solution(CCI, solution_id, reason="encore")
 
 
 def test_only_the_listing_network_withdraws_a_solution(
-    catalogue: Catalogue, provider: UUID
+    solutions: Solutions, provider: UUID
 ) -> None:
-    solution_id = a_solution(catalogue, provider)
+    solution_id = a_solution(solutions, provider)
 
     with pytest.raises(NotFound):
-        catalogue.withdraw_solution("french-tech", solution_id, reason="pas à nous")
+        solutions.withdraw_solution("french-tech", solution_id, reason="pas à nous")
 
 
 def test_an_adoption_moves_the_company_to_adopted_in_the_same_save(
-    catalogue: Catalogue, companies: Companies, provider: UUID, company: UUID
+    solutions: Solutions, companies: Companies, provider: UUID, company: UUID
 ) -> None:
-    solution_id = a_solution(catalogue, provider)
-    before = log_position(catalogue)
+    solution_id = a_solution(solutions, provider)
+    before = log_position(solutions)
 
-    adoption_id = catalogue.record_adoption(
+    adoption_id = solutions.record_adoption(
         CCI, company_id=company, solution_id=solution_id, on=ADOPTED_ON
     )
 
-    adoption = catalogue.get_adoption(CCI, adoption_id)
+    adoption = solutions.get_adoption(CCI, adoption_id)
     assert (adoption.company_id, adoption.solution_id, adoption.on) == (
         company,
         solution_id,
@@ -196,35 +196,35 @@ def test_an_adoption_moves_the_company_to_adopted_in_the_same_save(
     stored = companies.get_company(CCI, company).records[CCI]
     assert stored.adoption_stage is AdoptionStage.ADOPTED
     assert stored.adoption_history == [("ADOPTED", ADOPTED_ON)]
-    assert log_position(catalogue) == before + 2  # the adoption and the stage, together
+    assert log_position(solutions) == before + 2  # the adoption and the stage, together
 
 
-def test_an_adoption_is_recorded_once(catalogue: Catalogue, provider: UUID, company: UUID) -> None:
-    solution_id = a_solution(catalogue, provider)
-    catalogue.record_adoption(CCI, company_id=company, solution_id=solution_id, on=ADOPTED_ON)
-    before = log_position(catalogue)
+def test_an_adoption_is_recorded_once(solutions: Solutions, provider: UUID, company: UUID) -> None:
+    solution_id = a_solution(solutions, provider)
+    solutions.record_adoption(CCI, company_id=company, solution_id=solution_id, on=ADOPTED_ON)
+    before = log_position(solutions)
 
     with pytest.raises(AlreadyExists, match="already adopted"):
-        catalogue.record_adoption(
+        solutions.record_adoption(
             CCI, company_id=company, solution_id=solution_id, on=date(2026, 4, 1)
         )
-    assert log_position(catalogue) == before
+    assert log_position(solutions) == before
 
 
 def test_a_second_solution_leaves_an_adopted_company_where_it_is(
-    catalogue: Catalogue, companies: Companies, provider: UUID, company: UUID
+    solutions: Solutions, companies: Companies, provider: UUID, company: UUID
 ) -> None:
-    first, second = a_solution(catalogue, provider), a_solution(catalogue, provider, "HR")
-    catalogue.record_adoption(CCI, company_id=company, solution_id=first, on=ADOPTED_ON)
+    first, second = a_solution(solutions, provider), a_solution(solutions, provider, "HR")
+    solutions.record_adoption(CCI, company_id=company, solution_id=first, on=ADOPTED_ON)
 
-    catalogue.record_adoption(CCI, company_id=company, solution_id=second, on=date(2026, 1, 5))
+    solutions.record_adoption(CCI, company_id=company, solution_id=second, on=date(2026, 1, 5))
 
     stored = companies.get_company(CCI, company).records[CCI]
     assert stored.adoption_history == [("ADOPTED", ADOPTED_ON)]
 
 
 def test_an_adoption_moves_only_the_adopting_networks_record(
-    catalogue: Catalogue, companies: Companies, provider: UUID, company: UUID
+    solutions: Solutions, companies: Companies, provider: UUID, company: UUID
 ) -> None:
     companies.register_company(
         "french-tech",
@@ -236,10 +236,10 @@ def test_an_adoption_moves_only_the_adopting_networks_record(
         size=SizeFacts(headcount_uta=Decimal(120)),
     )
 
-    catalogue.record_adoption(
+    solutions.record_adoption(
         "french-tech",
         company_id=company,
-        solution_id=a_solution(catalogue, provider),
+        solution_id=a_solution(solutions, provider),
         on=ADOPTED_ON,
     )
 
@@ -249,56 +249,56 @@ def test_an_adoption_moves_only_the_adopting_networks_record(
 
 
 def test_a_withdrawn_solution_cannot_be_adopted(
-    catalogue: Catalogue, companies: Companies, provider: UUID, company: UUID
+    solutions: Solutions, companies: Companies, provider: UUID, company: UUID
 ) -> None:
-    solution_id = a_solution(catalogue, provider)
-    catalogue.withdraw_solution(CCI, solution_id, reason="offre arrêtée")
-    before = log_position(catalogue)
+    solution_id = a_solution(solutions, provider)
+    solutions.withdraw_solution(CCI, solution_id, reason="offre arrêtée")
+    before = log_position(solutions)
 
     with pytest.raises(InvalidTransition, match="cannot adopt"):
-        catalogue.record_adoption(CCI, company_id=company, solution_id=solution_id, on=ADOPTED_ON)
-    assert log_position(catalogue) == before
+        solutions.record_adoption(CCI, company_id=company, solution_id=solution_id, on=ADOPTED_ON)
+    assert log_position(solutions) == before
     assert companies.get_company(CCI, company).records[CCI].adoption_stage is AdoptionStage.NONE
 
 
 def test_an_adoption_dated_before_the_companys_last_stage_is_refused_whole(
-    catalogue: Catalogue, companies: Companies, provider: UUID, company: UUID
+    solutions: Solutions, companies: Companies, provider: UUID, company: UUID
 ) -> None:
-    solution_id = a_solution(catalogue, provider)
+    solution_id = a_solution(solutions, provider)
     companies.advance_adoption(CCI, company, stage="PILOTING", on=ADOPTED_ON)
-    before = log_position(catalogue)
+    before = log_position(solutions)
 
     with pytest.raises(InvalidDate, match="before the previous one"):
-        catalogue.record_adoption(
+        solutions.record_adoption(
             CCI, company_id=company, solution_id=solution_id, on=date(2026, 1, 1)
         )
-    assert log_position(catalogue) == before
+    assert log_position(solutions) == before
 
 
 def test_a_network_records_adoptions_only_for_its_own_companies(
-    catalogue: Catalogue, provider: UUID, company: UUID
+    solutions: Solutions, provider: UUID, company: UUID
 ) -> None:
-    solution_id = a_solution(catalogue, provider)
+    solution_id = a_solution(solutions, provider)
 
     with pytest.raises(NotFound, match="company"):
-        catalogue.record_adoption(
+        solutions.record_adoption(
             "french-tech", company_id=company, solution_id=solution_id, on=ADOPTED_ON
         )
 
 
-def test_an_adoption_needs_a_listed_solution(catalogue: Catalogue, company: UUID) -> None:
+def test_an_adoption_needs_a_listed_solution(solutions: Solutions, company: UUID) -> None:
     stranger = uuid4()
 
     with pytest.raises(NotFound, match=str(stranger)):
-        catalogue.record_adoption(CCI, company_id=company, solution_id=stranger, on=ADOPTED_ON)
+        solutions.record_adoption(CCI, company_id=company, solution_id=stranger, on=ADOPTED_ON)
 
 
 def test_an_adoption_is_dated_with_a_calendar_date(
-    catalogue: Catalogue, provider: UUID, company: UUID
+    solutions: Solutions, provider: UUID, company: UUID
 ) -> None:
-    solution_id = a_solution(catalogue, provider)
+    solution_id = a_solution(solutions, provider)
 
     with pytest.raises(InvalidDate, match="calendar date"):
-        catalogue.record_adoption(
+        solutions.record_adoption(
             CCI, company_id=company, solution_id=solution_id, on=datetime(2026, 3, 2, 10)
         )

@@ -55,7 +55,7 @@ def a_company(platform: Platform, tenant: str, siren: str, region: str, dep: str
 
 
 def a_catalogue(platform: Platform) -> dict[str, UUID]:
-    c = platform.catalogue
+    c = platform.solutions
     fr = c.list_provider("bpifrance", siren="732829320", name="Français", sovereignty="FR")
     eu = c.list_provider("cci", siren="542107651", name="Européen", sovereignty="EU")
     other = c.list_provider("cci", siren="356000000", name="Ailleurs", sovereignty="OTHER")
@@ -106,9 +106,9 @@ def test_the_catalogue_and_the_budget_are_public_and_adoptions_stay_with_their_n
 ) -> None:
     database_url, platform, tenants = world
     ids = a_catalogue(platform)
-    platform.catalogue.withdraw_solution("cci", ids["withdrawn"], reason="arrêtée")
+    platform.solutions.withdraw_solution("cci", ids["withdrawn"], reason="arrêtée")
     company = a_company(platform, "cci", "552100554", "11", "75")
-    platform.catalogue.record_adoption(
+    platform.solutions.record_adoption(
         "cci", company_id=company, solution_id=ids["fr_support"], on=ON
     )
     a_budget(platform)
@@ -205,7 +205,7 @@ def test_adoption_figures_count_every_network_and_a_regional_network_sees_its_re
     paris = a_company(platform, "cci", "552100554", "11", "75")
     rennes = a_company(platform, "bpifrance", "572015246", "53", "35")
     brest = a_company(platform, "french-tech", "775665011", "53", "29")
-    c = platform.catalogue
+    c = platform.solutions
     c.record_adoption("cci", company_id=paris, solution_id=ids["fr_support"], on=ON)
     c.record_adoption("cci", company_id=paris, solution_id=ids["eu_support"], on=ON)
     c.record_adoption("bpifrance", company_id=rennes, solution_id=ids["other_support"], on=ON)
@@ -244,7 +244,7 @@ def test_a_diagnostics_use_cases_find_active_solutions_by_rank_then_sovereignty_
 ) -> None:
     database_url, platform, tenants = world
     ids = a_catalogue(platform)
-    platform.catalogue.withdraw_solution("cci", ids["withdrawn"], reason="arrêtée")
+    platform.solutions.withdraw_solution("cci", ids["withdrawn"], reason="arrêtée")
     company = a_company(platform, "cci", "552100554", "11", "75")
     d = platform.diagnostics
     diagnostic = d.request_diagnostic("cci", company_id=company)
@@ -302,10 +302,10 @@ def test_read_models_kept_up_incrementally_equal_a_rebuild(
     ids = a_catalogue(platform)
     asyncio.run(catch_up_all(database_url, viewers, batch_size=2))
     company = a_company(platform, "cci", "552100554", "11", "75")
-    platform.catalogue.record_adoption(
+    platform.solutions.record_adoption(
         "cci", company_id=company, solution_id=ids["fr_support"], on=ON
     )
-    platform.catalogue.withdraw_solution("cci", ids["withdrawn"], reason="arrêtée")
+    platform.solutions.withdraw_solution("cci", ids["withdrawn"], reason="arrêtée")
     a_budget(platform)
     asyncio.run(catch_up_all(database_url, viewers, batch_size=3))
     incremental = {v.slug: asyncio.run(snapshot(database_url, v.slug)) for v in viewers}

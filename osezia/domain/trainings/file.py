@@ -1,5 +1,5 @@
 """The Académie de l'IA's trainings file: a CSV of enrolments and completions, each row parsed
-and checked with the domain's own rules (osezia.domain.academie.trainings_import imports it).
+and checked with the domain's own rules (osezia.domain.trainings.importer imports it).
 
 The file is UTF-8, comma-separated, with a header row naming at least these columns, in any
 order (other columns, such as the training platform's own ``record_id``, are ignored)::
@@ -31,18 +31,18 @@ from operator import itemgetter
 from typing import NamedTuple
 from uuid import UUID
 
-from osezia.domain.academie.model import (
+from osezia.domain.application import OSEZIA_NAMESPACE
+from osezia.domain.errors import DomainError, InvalidDate
+from osezia.domain.geography import normalise_region
+from osezia.domain.identifiers import normalise_siren
+from osezia.domain.inputs import text
+from osezia.domain.trainings.model import (
     audience_of,
     check_completion,
     check_enrolment_date,
     learner_ref_of,
     training_code_of,
 )
-from osezia.domain.application import OSEZIA_NAMESPACE
-from osezia.domain.errors import DomainError, InvalidDate
-from osezia.domain.geography import normalise_region
-from osezia.domain.identifiers import normalise_siren
-from osezia.domain.inputs import text
 
 COLUMNS = (
     "learner_ref",

@@ -1,10 +1,11 @@
-"""Meetup: one of the plan's gatherings, called "event" wherever users see it.
+"""Event: one of the plan's gatherings (a monthly meetup or the national day).
 
-The class is not called Event so that nobody confuses it with a domain event. Companies and AI
-solution providers register, book one-to-one meetings with each other, and attend. An event is
-SCHEDULED, then HELD (attendance is recorded only then) or CANCELLED. An open event (the
-national day always is) takes registrations of companies from every network, and remembers
-which network registered each one.
+Its events (domain events, nested classes) keep the topics they were stored under when the
+aggregate was called ``Meetup`` in ``osezia.domain.meetups``: the log is never rewritten.
+Companies and AI solution providers register, book one-to-one meetings with each other, and
+attend. An event is SCHEDULED, then HELD (attendance is recorded only then) or CANCELLED. An
+open event (the national day always is) takes registrations of companies from every network,
+and remembers which network registered each one.
 """
 
 from __future__ import annotations
@@ -29,19 +30,19 @@ from osezia.domain.errors import (
 from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 
 
-class MeetupKind(StrEnum):
+class EventKind(StrEnum):
     MONTHLY_MEETUP = "MONTHLY_MEETUP"  # the monthly matchmaking in a region, CCI and Bpifrance
     NATIONAL_DAY = "NATIONAL_DAY"  # the yearly national gathering of the whole ecosystem
 
 
-class MeetupStatus(StrEnum):
+class EventStatus(StrEnum):
     SCHEDULED = "SCHEDULED"
     HELD = "HELD"
     CANCELLED = "CANCELLED"
 
 
 @dataclass(frozen=True)
-class MeetupRules:
+class EventRules:
     """Who may schedule what (issue 12): configuration, not code."""
 
     national_organiser: str = "operator"  # the State alone schedules the national day
@@ -49,7 +50,7 @@ class MeetupRules:
 
 def _open_if_national(state: dict[str, Any]) -> None:
     # Events scheduled before `open` existed: the national day was always meant for everyone.
-    state["open"] = state["kind"] == MeetupKind.NATIONAL_DAY.value
+    state["open"] = state["kind"] == EventKind.NATIONAL_DAY.value
 
 
 def _by_the_organiser(state: dict[str, Any]) -> None:
@@ -65,12 +66,21 @@ class Meeting:
     provider_siren: str
 
 
-class Meetup(Aggregate):
+class Event(Aggregate):
     """An event of the plan, organised by a partner network (the tenant)."""
+
+    TOPIC = "osezia.domain.meetups.model:Meetup"
+
+    class Created(Aggregate.Created):
+        """Never recorded (an event is ``Scheduled``); eventsourcing wants a topic on it."""
+
+        TOPIC = "osezia.domain.meetups.model:Meetup.Created"
 
     class Scheduled(Aggregate.Created):
         """A network scheduled the event; region is None for the national day; an open event
         takes registrations from every network."""
+
+        TOPIC = "osezia.domain.meetups.model:Meetup.Scheduled"
 
         class_version = 2
         tenant: str
@@ -89,6 +99,8 @@ class Meetup(Aggregate):
     class CompanyRegistered(Aggregate.Event):
         """A network registered a company; ``by`` is None when it was the organiser."""
 
+        TOPIC = "osezia.domain.meetups.model:Meetup.CompanyRegistered"
+
         class_version = 2
         company_id: UUID
         by: str | None
@@ -99,6 +111,8 @@ class Meetup(Aggregate):
     class ProviderRegistered(Aggregate.Event):
         """An AI solution provider, known by its SIREN, registered."""
 
+        TOPIC = "osezia.domain.meetups.model:Meetup.ProviderRegistered"
+
         siren: str
         name: str
         PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
@@ -108,12 +122,16 @@ class Meetup(Aggregate):
     class MeetingBooked(Aggregate.Event):
         """A registered company booked a meeting with a registered provider."""
 
+        TOPIC = "osezia.domain.meetups.model:Meetup.MeetingBooked"
+
         company_id: UUID
         provider_siren: str
         PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("provider_siren",))
 
     class AttendanceRecorded(Aggregate.Event):
         """A participant came: exactly one of ``company_id`` and ``provider_siren`` is set."""
+
+        TOPIC = "osezia.domain.meetups.model:Meetup.AttendanceRecorded"
 
         company_id: UUID | None
         provider_siren: str | None
@@ -123,10 +141,14 @@ class Meetup(Aggregate):
     class Held(Aggregate.Event):
         """The event took place, on ``on`` (its day or, if it ran over, a later one)."""
 
+        TOPIC = "osezia.domain.meetups.model:Meetup.Held"
+
         on: date
 
     class Cancelled(Aggregate.Event):
         """The event was cancelled, with a reason."""
+
+        TOPIC = "osezia.domain.meetups.model:Meetup.Cancelled"
 
         reason: str
         PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("reason",))
@@ -136,12 +158,12 @@ class Meetup(Aggregate):
         cls,
         tenant: str,
         title: str,
-        kind: MeetupKind,
+        kind: EventKind,
         region: str | None,
         on: date,
         capacity: int,
         open: bool = False,
-    ) -> Meetup:
+    ) -> Event:
         cls.check_region(kind, region)
         cls.check_capacity(capacity)
         return cls(
@@ -151,14 +173,14 @@ class Meetup(Aggregate):
             region=region,
             on=on,
             capacity=capacity,
-            open=open or kind is MeetupKind.NATIONAL_DAY,
+            open=open or kind is EventKind.NATIONAL_DAY,
         )
 
     @staticmethod
-    def check_region(kind: MeetupKind, region: str | None) -> None:
-        if kind is MeetupKind.MONTHLY_MEETUP and region is None:
+    def check_region(kind: EventKind, region: str | None) -> None:
+        if kind is EventKind.MONTHLY_MEETUP and region is None:
             raise InvalidRegion("a MONTHLY_MEETUP event must be held in a region")
-        if kind is MeetupKind.NATIONAL_DAY and region is not None:
+        if kind is EventKind.NATIONAL_DAY and region is not None:
             raise InvalidRegion(f"a NATIONAL_DAY event is national; it has no region ({region})")
 
     @staticmethod
@@ -179,12 +201,12 @@ class Meetup(Aggregate):
     ) -> None:
         self.tenant = tenant
         self.title = title
-        self.kind = MeetupKind(kind)
+        self.kind = EventKind(kind)
         self.region = region
         self.on = on
         self.capacity = capacity
         self.open = open
-        self.status = MeetupStatus.SCHEDULED
+        self.status = EventStatus.SCHEDULED
         self.held_on: date | None = None
         self.cancellation_reason: str | None = None
         self.companies: list[UUID] = []
@@ -230,11 +252,11 @@ class Meetup(Aggregate):
         self.providers[siren] = name
 
     def check_scheduled(self, action: str) -> None:
-        if self.status is not MeetupStatus.SCHEDULED:
+        if self.status is not EventStatus.SCHEDULED:
             raise InvalidTransition(f"{self} is {self.status}, not SCHEDULED; cannot {action}")
 
     def check_held(self, action: str) -> None:
-        if self.status is not MeetupStatus.HELD:
+        if self.status is not EventStatus.HELD:
             raise InvalidTransition(f"{self} is {self.status}, not HELD; cannot {action}")
 
     def check_room(self) -> None:
@@ -305,7 +327,7 @@ class Meetup(Aggregate):
 
     @event(Held)
     def _hold(self, on: date) -> None:
-        self.status = MeetupStatus.HELD
+        self.status = EventStatus.HELD
         self.held_on = on
 
     def cancel(self, reason: str) -> None:
@@ -314,7 +336,7 @@ class Meetup(Aggregate):
 
     @event(Cancelled)
     def _cancel(self, reason: str) -> None:
-        self.status = MeetupStatus.CANCELLED
+        self.status = EventStatus.CANCELLED
         self.cancellation_reason = reason
 
     def __str__(self) -> str:

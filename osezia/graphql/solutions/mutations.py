@@ -11,7 +11,7 @@ from osezia.graphql.enums import Sovereignty, UseCaseCategory
 
 
 @strawberry.type
-class CatalogueMutations:
+class SolutionsMutations:
     @strawberry.mutation(description="List a solution provider (once per SIREN).")
     async def list_provider(
         self,
@@ -21,7 +21,7 @@ class CatalogueMutations:
         sovereignty: Sovereignty,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        c, tenant = info.context.platform.catalogue, info.context.tenant
+        c, tenant = info.context.platform.solutions, info.context.tenant
         return await run_command(
             info,
             Command.LIST_PROVIDER,
@@ -46,7 +46,7 @@ class CatalogueMutations:
         turnkey: bool = True,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        c, tenant = info.context.platform.catalogue, info.context.tenant
+        c, tenant = info.context.platform.solutions, info.context.tenant
         return await run_command(
             info,
             Command.LIST_SOLUTION,
@@ -70,7 +70,7 @@ class CatalogueMutations:
         reason: str,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        c, tenant = info.context.platform.catalogue, info.context.tenant
+        c, tenant = info.context.platform.solutions, info.context.tenant
         return await run_command(
             info,
             Command.WITHDRAW_SOLUTION,
@@ -92,7 +92,7 @@ class CatalogueMutations:
         on: date,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        c, tenant = info.context.platform.catalogue, info.context.tenant
+        c, tenant = info.context.platform.solutions, info.context.tenant
         return await run_command(
             info,
             Command.RECORD_ADOPTION,

@@ -9,17 +9,17 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
-from osezia.domain.catalogue.model import Adoption, Solution, SolutionProvider, Sovereignty
-from osezia.domain.catalogue.usecases import UseCaseCategory
 from osezia.domain.commands import Command
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.errors import AlreadyExists, Conflict, NotFound
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.inputs import choice, text
+from osezia.domain.solutions.model import Adoption, Solution, SolutionProvider, Sovereignty
+from osezia.domain.solutions.usecases import UseCaseCategory
 
 
-class Catalogue(PlatformApplication):
+class Solutions(PlatformApplication):
     """Lists providers and their solutions, withdraws solutions, records their adoption."""
 
     def list_provider(

@@ -94,8 +94,17 @@ def training_code_of(value: str) -> str:
 class Enrolment(Aggregate):
     """A learner's enrolment in a training, recorded by a network (the tenant)."""
 
+    TOPIC = "osezia.domain.academie.model:Enrolment"
+
+    class Created(Aggregate.Created):
+        """Never recorded; eventsourcing wants a topic on it once the aggregate has one."""
+
+        TOPIC = "osezia.domain.academie.model:Enrolment.Created"
+
     class Enrolled(Aggregate.Created):
         """A network enrolled a learner, known by a pseudonymous reference, in a training."""
+
+        TOPIC = "osezia.domain.academie.model:Enrolment.Enrolled"
 
         tenant: str
         learner_ref: str
@@ -120,6 +129,8 @@ class Enrolment(Aggregate):
 
     class Completed(Aggregate.Event):
         """The learner completed the training."""
+
+        TOPIC = "osezia.domain.academie.model:Enrolment.Completed"
 
         on: date
 
