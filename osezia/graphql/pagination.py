@@ -1,4 +1,4 @@
-"""Relay-style connections over keyset pages."""
+"""Relay-style connections over keyset pages: `first`/`after` forward, `last`/`before` back."""
 
 from __future__ import annotations
 
@@ -16,6 +16,16 @@ T = TypeVar("T")
 class PageInfo:
     has_next_page: bool
     end_cursor: str | None
+    has_previous_page: bool = strawberry.field(
+        default=False,
+        description=(
+            "Rows lie before this page: paging back (`last`/`before`), more of them; paging "
+            "forward from `after`, the rows up to that cursor."
+        ),
+    )
+    start_cursor: str | None = strawberry.field(
+        default=None, description="The first edge's cursor."
+    )
 
 
 @strawberry.type
@@ -36,7 +46,10 @@ def connection(page: Page, sort: str, node: Callable[[dict[str, Any]], T]) -> Co
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None
+            has_next_page=page.has_next,
+            end_cursor=edges[-1].cursor if edges else None,
+            has_previous_page=page.has_previous,
+            start_cursor=edges[0].cursor if edges else None,
         ),
         total_count=page.total,
     )

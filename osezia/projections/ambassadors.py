@@ -167,8 +167,10 @@ async def directory_page(
     region: str | None,
     kind: str | None,
     active_only: bool,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the ambassadors directory the tenant sees, by name; a filter left None (or
     active_only False) is not applied. Its rows hold READ_COLUMNS: AmbassadorRow.from_row reads
@@ -188,4 +190,6 @@ async def directory_page(
         filters=[Filter(sql, value) for sql, value in conditions if value is not None],
         first=first,
         after=after,
+        last=last,
+        before=before,
     )

@@ -1,7 +1,8 @@
 """Keyset pages over a tenant's views: stable under inserts, no OFFSET scans.
 
-A page is ordered by (sort column, id); its cursor is the last row's (sort value, id), so the
-next page starts strictly after it, whatever was inserted meanwhile.
+A page is ordered by (sort column, id); a row's cursor is its (sort value, id), so the next
+page starts strictly after the last row's, and the previous one ends strictly before the first
+row's, whatever was inserted meanwhile (Relay's `first`/`after` and `last`/`before`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 
 MAX_PAGE = 100
+DEFAULT_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Page:
     rows: list[dict[str, Any]]
     has_next: bool
     total: int
+    has_previous: bool = False
 
     def cursor(self, row: dict[str, Any], sort: str) -> str:
         return encode_cursor(row[sort], row["id"])
@@ -60,6 +63,21 @@ def where_clause(filters: Sequence[Filter]) -> tuple[str, list[object]]:
     return " AND ".join(conditions) or "true", params
 
 
+def page_size(first: int | None, last: int | None) -> tuple[int, bool]:
+    """How many rows a page holds, and whether it is counted back from its end (`last`):
+    Relay's `first` or `last`, not both; neither is the first DEFAULT_PAGE."""
+    if first is not None and last is not None:
+        raise InvalidValue("give first (with after) or last (with before), not both")
+    if last is not None:
+        size, backward = last, True
+    else:
+        size, backward = DEFAULT_PAGE if first is None else first, False
+    if not 1 <= size <= MAX_PAGE:
+        name = "last" if backward else "first"
+        raise InvalidValue(f"{name} must be between 1 and {MAX_PAGE}, got {size}")
+    return size, backward
+
+
 async def page(
     conn: Connection,
     tenant: str,
@@ -69,35 +87,73 @@ async def page(
     sort: str,
     sort_type: str,
     filters: Sequence[Filter] = (),
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
-    """One page of `view`, ordered by (sort, id), and the total that matches the filters."""
-    if not 1 <= first <= MAX_PAGE:
-        raise InvalidValue(f"first must be between 1 and {MAX_PAGE}, got {first}")
+    """One page of `view`, ordered by (sort, id), and the total that matches the filters.
+
+    Forward, the `first` rows after the cursor `after`; backward, the `last` rows before the
+    cursor `before`, in the same order. Whether rows lie on the other side (before `after`,
+    or from `before` on) is read with the total, in the same query.
+    """
+    size, backward = page_size(first, last)
     count_where, counted = where_clause(filters)
     params = list(counted)
     conditions = [count_where]
-    if after is not None:
-        sort_value, row_id = decode_cursor(after)
-        params.extend([sort_value, row_id])
+
+    def bound(cursor: str, operator: str) -> str:
+        params.extend(decode_cursor(cursor))
         a, b = len(params) - 1, len(params)
         # The cursor keeps the sort value as text: PostgreSQL casts it, whatever its type.
-        conditions.append(f"({sort}, id) > (${a}::text::{sort_type}, ${b}::text::uuid)")
+        return f"({sort}, id) {operator} (${a}::text::{sort_type}, ${b}::text::uuid)"
+
+    if after is not None:
+        conditions.append(bound(after, ">"))
+    if before is not None:
+        conditions.append(bound(before, "<"))
     where = " AND ".join(conditions)
-    params.append(first + 1)
+    params.append(size + 1)
     source = f'"{stable_schema(tenant)}".{view}'
+    direction = "DESC" if backward else "ASC"
+    # The rows on the other side of the page's own cursor: before `after`, from `before` on.
+    other = list(counted)
+    beyond = "false"
+    if (cursor := before if backward else after) is not None:
+        sort_value, row_id = decode_cursor(cursor)
+        other.extend([sort_value, row_id])
+        a, b = len(other) - 1, len(other)
+        operator = ">=" if backward else "<="
+        beyond = f"({sort}, id) {operator} (${a}::text::{sort_type}, ${b}::text::uuid)"
     try:
         records = await conn.fetch(
             f"SELECT {columns} FROM {source} WHERE {where} "
-            f"ORDER BY {sort}, id LIMIT ${len(params)}",
+            f"ORDER BY {sort} {direction}, id {direction} LIMIT ${len(params)}",
             *params,
         )
+        counts = await conn.fetchrow(
+            f"SELECT count(*), coalesce(bool_or({beyond}), false) "
+            f"FROM {source} WHERE {count_where}",
+            *other,
+        )
     except asyncpg.DataError:
-        if after is None:
+        if after is None and before is None:
             raise
         # A cursor made up by hand: its sort value or id is not of the column's type.
-        raise InvalidValue(f"cursor {after!r} is not one this API returned") from None
-    total = await conn.fetchval(f"SELECT count(*) FROM {source} WHERE {count_where}", *counted)
+        raise InvalidValue(
+            f"cursor {cursor or after or before!r} is not one this API returned"
+        ) from None
     rows = [dict(r) for r in records]
-    return Page(rows=rows[:first], has_next=len(rows) > first, total=int(total))
+    more = len(rows) > size
+    rows = rows[:size]
+    if backward:
+        rows.reverse()
+    assert counts is not None  # an aggregate answers one row
+    total, other_side = int(counts[0]), bool(counts[1])
+    return Page(
+        rows=rows,
+        has_next=other_side if backward else more,
+        has_previous=more if backward else other_side,
+        total=total,
+    )

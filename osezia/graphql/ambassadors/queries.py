@@ -12,15 +12,22 @@ from osezia.projections.ambassadors import DIRECTORY_ORDER, directory_page
 
 @strawberry.type
 class AmbassadorQueries:
-    @strawberry.field(description="The ambassadors directory, by name.")
+    @strawberry.field(
+        description=(
+            "The ambassadors directory, by name: `first` (20 when neither is given) after a "
+            "cursor, or `last` before one."
+        )
+    )
     async def ambassadors(
         self,
         info: Info,
         region: str | None = None,
         kind: AmbassadorKind | None = None,
         active_only: bool = False,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Ambassador]:
         async with read_models(info) as conn:
             found = await directory_page(
@@ -31,5 +38,7 @@ class AmbassadorQueries:
                 active_only=active_only,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, DIRECTORY_ORDER, ambassador_node)
