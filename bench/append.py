@@ -11,6 +11,11 @@ Three systems register companies on the same PostgreSQL, each in its own fresh d
   appended to a new stream per company, by N concurrent async appenders in one Node process.
 - pgbench: a single-row INSERT into a plain table by N clients, the ceiling for this machine.
 
+osezia is measured twice in the same run: as it runs (the company's name, personal data for a
+sole trader, encrypted under a key of the company's own, made in the key store on its first
+event), and with encryption off (``osezia-plain``: the actor mapper alone, the name in clear);
+the report prints the ratio, encryption's cost.
+
 Each measurement runs a warm-up first and counts only the commands completed in the timed window.
 With several rounds, the systems take turns in each round and the median is reported, so that a
 change in the machine's load weighs on all of them alike. The CPU left idle just before and
@@ -37,11 +42,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
+from uuid import UUID
 
 import psycopg
-from machine import cpu_idle, recreate_database
+from eventsourcing.persistence import Mapper
+from machine import cpu_idle, fresh_key_store, recreate_database
 
-from osezia.domain.actors import Actor, acting_for_process
+from osezia.domain.actors import Actor, ActorMapper, acting_for_process
 from osezia.domain.companies.application import Companies
 from osezia.domain.sizes import SizeFacts
 from osezia.projections.migrations import migrate
@@ -175,9 +182,17 @@ def run_writers(
 # --- The three systems -----------------------------------------------------------------------
 
 
+class PlainCompanies(Companies):
+    """Companies with encryption off: the actor mapper alone, personal fields in clear."""
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ActorMapper)
+
+
 class Osezia:
     name = "osezia"
     how = "N threads calling Companies.register_company, a pool of N connections"
+    application: type[Companies] = Companies
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -189,10 +204,11 @@ class Osezia:
     def prepare(self) -> None:
         self.url = recreate_database(self.plan.admin_url, "osezia_bench")
         migrate(self.url)
+        fresh_key_store(self.plan.admin_url, "osezia_bench_keys")
 
     def measure(self, writers: int) -> Result:
         checkpoint(self.plan.admin_url)
-        app = Companies(
+        app = self.application(
             env=Database.from_url(self.url).eventsourcing_env(pool_size=writers), networks=NETWORKS
         )
         size = SizeFacts(headcount_uta=Decimal(42))
@@ -212,6 +228,22 @@ class Osezia:
             return run_writers(self.name, writers, register, self.plan.seconds, self.plan.warmup)
         finally:
             app.close()
+
+
+class OseziaPlain(Osezia):
+    name = "osezia-plain"
+    how = "the same, encryption off: the company's name stored in clear"
+    application = PlainCompanies
+
+    def __init__(self, plan: Plan, encrypted: Osezia) -> None:
+        super().__init__(plan)
+        self.encrypted = encrypted
+        self.numbers = encrypted.numbers  # one sequence of SIRENs over the same database
+
+    def prepare(self) -> None:
+        self.url = self.encrypted.url or recreate_database(self.plan.admin_url, "osezia_bench")
+        if not self.encrypted.url:
+            migrate(self.url)
 
 
 class Emmett:
@@ -378,6 +410,11 @@ def report(
         to_pgbench = ratio(rates, "osezia", "pgbench", writers)
         print(f"{writers:<10}{to_emmett:>15}{to_pgbench:>16}")
     print()
+    for writers in plan.writer_counts:
+        if ("osezia", writers) in rates and ("osezia-plain", writers) in rates:
+            cost = ratio(rates, "osezia", "osezia-plain", writers)
+            print(f"encryption's cost at {writers} writer(s): osezia/osezia-plain = {cost}")
+    print()
     target = f"TARGET: osezia >= {TARGET_RATIO:g}× Emmett at {TARGET_WRITERS} writers"
     osezia, emmett = rates.get(("osezia", TARGET_WRITERS)), rates.get(("Emmett", TARGET_WRITERS))
     if osezia is None or emmett is None:
@@ -398,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=1, help="turns of every measurement")
     parser.add_argument(
         "--only",
-        choices=("osezia", "Emmett", "pgbench"),
+        choices=("osezia", "osezia-plain", "Emmett", "pgbench"),
         action="append",
         help="measure only this system (repeatable)",
     )
@@ -416,8 +453,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         warmup=args.warmup,
     )
     with tempfile.TemporaryDirectory(prefix="osezia-bench-") as script_dir:
-        everything: list[System] = [Osezia(plan), Emmett(plan), Pgbench(plan, Path(script_dir))]
-        systems = [s for s in everything if not args.only or s.name in args.only]
+        osezia = Osezia(plan)
+        everything: list[System] = [
+            osezia,
+            OseziaPlain(plan, osezia),
+            Emmett(plan),
+            Pgbench(plan, Path(script_dir)),
+        ]
+        # osezia is measured with encryption off in the same run, for encryption's cost.
+        only = set(args.only or ()) | ({"osezia-plain"} if "osezia" in (args.only or ()) else set())
+        systems = [s for s in everything if not only or s.name in only]
         idle_before = cpu_idle()
         for system in systems:
             system.prepare()

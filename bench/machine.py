@@ -7,6 +7,9 @@ import time
 import psycopg
 from psycopg import sql
 
+from osezia.store.keys import Keyring, PostgresKeys, use_keyring
+from osezia.store.keys_setup import migrate_keys
+
 
 def with_database(admin_url: str, dbname: str) -> str:
     """The admin URL, naming another database."""
@@ -21,6 +24,15 @@ def recreate_database(admin_url: str, dbname: str) -> str:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     return with_database(admin_url, dbname)
+
+
+def fresh_key_store(admin_url: str, dbname: str) -> Keyring:
+    """A new key store (its own database, migrated), made the process's keyring."""
+    url = recreate_database(admin_url, dbname)
+    migrate_keys(url)
+    keyring = Keyring(PostgresKeys(url))
+    use_keyring(keyring)
+    return keyring
 
 
 def cpu_idle(seconds: float = 2.0) -> float | None:

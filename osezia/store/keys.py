@@ -145,11 +145,26 @@ _CURRENT = """
     JOIN unnest(%s::text[], %s::text[]) AS w(subject, subject_id) USING (subject, subject_id)
     ORDER BY k.subject, k.subject_id, k.generation DESC
 """
-_MAKE_FIRST = """
-    INSERT INTO personal_keys (subject, subject_id, generation, key)
-    SELECT subject, subject_id, 1, key
-    FROM unnest(%s::text[], %s::text[], %s::bytea[]) AS n(subject, subject_id, key)
-    ON CONFLICT (subject, subject_id, generation) DO NOTHING
+# Each person's newest key, and a first one made, in the same statement, for those who have none.
+_CURRENT_OR_FIRST = """
+    WITH wanted AS (
+        SELECT * FROM unnest(%s::text[], %s::text[], %s::bytea[]) AS w(subject, subject_id, key)
+    ), existing AS (
+        SELECT DISTINCT ON (k.subject, k.subject_id) k.subject, k.subject_id, k.kid, k.key
+        FROM personal_keys AS k JOIN wanted AS w USING (subject, subject_id)
+        ORDER BY k.subject, k.subject_id, k.generation DESC
+    ), made AS (
+        INSERT INTO personal_keys (subject, subject_id, generation, key)
+        SELECT w.subject, w.subject_id, 1, w.key FROM wanted AS w
+        WHERE NOT EXISTS (
+            SELECT FROM existing AS e
+            WHERE e.subject = w.subject AND e.subject_id = w.subject_id
+        )
+        ON CONFLICT (subject, subject_id, generation) DO NOTHING
+        RETURNING subject, subject_id, kid, key
+    )
+    SELECT subject, subject_id, kid, key FROM existing
+    UNION ALL SELECT subject, subject_id, kid, key FROM made
 """
 _NEXT = """
     INSERT INTO personal_keys (subject, subject_id, generation, key)
@@ -162,7 +177,7 @@ _NEXT = """
 class PostgresKeys:
     """The key store in its own PostgreSQL database (alembic/keys: osezia.store.keys_setup)."""
 
-    def __init__(self, url: str, max_size: int = 4) -> None:
+    def __init__(self, url: str, max_size: int = 8) -> None:
         self.url = url
         self._pool = ConnectionPool(
             url,
@@ -188,24 +203,14 @@ class PostgresKeys:
         wanted = list(dict.fromkeys(people))
         if not wanted:
             return {}
-        subjects = [p[0] for p in wanted]
-        ids = [p[1] for p in wanted]
+        subjects, ids = [p[0] for p in wanted], [p[1] for p in wanted]
+        keys = [os.urandom(KEY_BYTES) for _ in wanted]
         with self._connection() as conn:
-            found = {
-                (s, i): (kid, bytes(key))
-                for s, i, kid, key in conn.execute(_CURRENT, (subjects, ids))
-            }
+            rows = conn.execute(_CURRENT_OR_FIRST, (subjects, ids, keys))
+            found = {(s, i): (kid, bytes(key)) for s, i, kid, key in rows}
             missing = [p for p in wanted if p not in found]
             if missing:
-                conn.execute(
-                    _MAKE_FIRST,
-                    (
-                        [p[0] for p in missing],
-                        [p[1] for p in missing],
-                        [os.urandom(KEY_BYTES) for _ in missing],
-                    ),
-                )
-                # Made here, or by another process at the same moment: read what won.
+                # Made by another process at the same moment: read what it made.
                 rows = conn.execute(_CURRENT, ([p[0] for p in missing], [p[1] for p in missing]))
                 found.update({(s, i): (kid, bytes(key)) for s, i, kid, key in rows})
         return found
@@ -266,6 +271,18 @@ class PostgresKeys:
         return bytes(row[0])
 
 
+class _Wanted:
+    """One thread's people whose current keys it waits for."""
+
+    __slots__ = ("done", "error", "found", "people")
+
+    def __init__(self, people: list[Person]) -> None:
+        self.people = people
+        self.found: dict[Person, tuple[int, bytes]] = {}
+        self.error: BaseException | None = None
+        self.done = False
+
+
 class Keyring:
     """The key store with the process's cache: keys to seal a person's new fields, keys to open
     stored ones, keyed digests, and erasure."""
@@ -278,6 +295,9 @@ class Keyring:
         self._opening: dict[int, tuple[AESGCM | None, float]] = {}
         self._sealing: dict[Person, tuple[SealingKey, float]] = {}
         self._digest_key: bytes | None = None
+        self._together = threading.Condition()
+        self._waiting: list[_Wanted] = []
+        self._leading = False
 
     # --- sealing -----------------------------------------------------------------------------
 
@@ -300,15 +320,44 @@ class Keyring:
             else:
                 missing.append(person)
         if missing:
+            current = self._current_together(missing)
             with self._lock:
                 if len(self._sealing) + len(missing) > CACHE_SIZE:
                     self._sealing.clear()
-                for person, (kid, key) in self.store.current(missing).items():
+                for person, (kid, key) in current.items():
                     cipher = AESGCM(key)
                     found[person] = SealingKey(kid, cipher)
                     self._sealing[person] = (found[person], now)
                     self._opening[kid] = (cipher, now)
         return found
+
+    def _current_together(self, people: list[Person]) -> dict[Person, tuple[int, bytes]]:
+        """The store's current keys of ``people``, asked together with those other threads
+        want meanwhile: a new person's key is committed before their event is, and concurrent
+        commands share one key store transaction (as their events share a group commit)."""
+        wanted = _Wanted(people)
+        with self._together:
+            self._waiting.append(wanted)
+            while self._leading and not wanted.done:
+                self._together.wait()
+            if not wanted.done:
+                self._leading = True
+                batch, self._waiting = self._waiting, []
+        if not wanted.done:
+            try:
+                found = self.store.current([p for w in batch for p in w.people])
+                error: BaseException | None = None
+            except BaseException as failed:
+                found, error = {}, failed
+            with self._together:
+                for w in batch:
+                    w.found = {p: found[p] for p in w.people if p in found}
+                    w.error, w.done = error, True
+                self._leading = False
+                self._together.notify_all()
+        if wanted.error is not None:
+            raise wanted.error
+        return wanted.found
 
     # --- opening -----------------------------------------------------------------------------
 
