@@ -14,14 +14,14 @@ import osezia.graphql.schema  # noqa: F401  (imports every feature, so every reg
 from osezia.graphql.acceleration.types import cohort_node
 from osezia.graphql.ambassadors.types import ambassador_node
 from osezia.graphql.budget.types import budget_node
-from osezia.graphql.calls.types import Call, CallApplication
+from osezia.graphql.calls.types import application_node, call_node
 from osezia.graphql.companies.queries import company_node
-from osezia.graphql.diagnostics.types import Diagnostic
+from osezia.graphql.diagnostics.types import diagnostic_node
 from osezia.graphql.events.types import Event
-from osezia.graphql.loans.types import Loan
+from osezia.graphql.loans.types import loan_node
 from osezia.graphql.node import Node, node_views, register_node
-from osezia.graphql.partnerships.types import Partnership
-from osezia.graphql.referrals.types import Referral
+from osezia.graphql.partnerships.types import partnership_node
+from osezia.graphql.referrals.types import referral_node
 from osezia.graphql.solutions.types import Adoption, Provider, Solution
 from osezia.graphql.trainings.types import Training
 
@@ -30,16 +30,16 @@ PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 # What find_node listed by hand before the registry: read model -> what builds its rows.
 SERVED_BEFORE: dict[str, Any] = {
     "companies": company_node,
-    "diagnostics": Diagnostic.of,
+    "diagnostics": diagnostic_node,
     "ambassadors": ambassador_node,  # Ambassador.of before its row was typed
     "events": Event.of,
-    "partnerships": Partnership.of,
-    "referrals": Referral.of,
+    "partnerships": partnership_node,
+    "referrals": referral_node,
     "trainings": Training.of,
-    "loans": Loan.of,
+    "loans": loan_node,
     "cohorts": cohort_node,
-    "calls": Call.of,
-    "call_applications": CallApplication.of,
+    "calls": call_node,
+    "call_applications": application_node,
     "providers": Provider.of,
     "solutions": Solution.of,
     "adoptions": Adoption.of,
