@@ -5,8 +5,9 @@ that id and the request's id: enough for the operator to find it, nothing for an
 learn from. Expected errors (a DomainError, a refused value or document, a busy database) are
 the client's business: they are not logged. PresentErrors is strawberry's own MaskErrors
 extension, which masks what `is_unexpected` says, with our id and codes. strawberry's schema
-logs every error before the extensions present them; UNEXPECTED_ONLY, a filter on its logger,
-keeps only the unexpected ones, with the id that their masking then reuses.
+hands every error to its `process_errors` before the extensions present them (its own logs each
+with a traceback); LoggingSchema's logs the unexpected ones only, each with the id that their
+masking then reuses.
 
 Two kinds of error carry an exception and are still the client's to read: a value the request
 gave that its type refuses (a variable of the wrong type, an Int beyond 32 bits, an unknown
@@ -22,8 +23,10 @@ import re
 import uuid
 
 import asyncpg
+import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
 
 from osezia.domain.errors import DomainError
 from osezia.observability.logs import current, note
@@ -92,24 +95,33 @@ def _error_id(original: BaseException) -> tuple[str, bool]:
     return found, True
 
 
-class _UnexpectedOnly(logging.Filter):
-    """On strawberry's logger: drops expected errors; an unexpected one is logged with the id
-    that `present` gives the client."""
+def log_unexpected(error: GraphQLError) -> str:
+    """Log a fault of ours once, with its traceback and the id the client is given; the id."""
+    original = error.original_error or error
+    error_id, new = _error_id(original)
+    note(error_id=error_id)
+    if new:
+        log.error(
+            "unexpected error %s at %s",
+            error_id,
+            error.path,
+            exc_info=original,
+            extra={"error_id": error_id},
+        )
+    return error_id
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.msg
-        if not isinstance(error, GraphQLError):
-            return True
-        if is_expected(error) or error.original_error is None:
-            return False
-        found, _ = _error_id(error.original_error)
-        note(error_id=found)
-        record.msg, record.args = "unexpected error %s at %s", (found, error.path)
-        record.error_id = found
-        return True
 
+class LoggingSchema(strawberry.Schema):
+    """strawberry's Schema, whose `process_errors` (called with every error of an operation,
+    before the extensions present them) logs the unexpected ones only: an expected error is the
+    client's, and its traceback would only bury the faults in the log."""
 
-UNEXPECTED_ONLY = _UnexpectedOnly()
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if is_unexpected(error):
+                log_unexpected(error)
 
 
 def present(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
@@ -139,17 +151,7 @@ def explained(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
 def masked(error: GraphQLError) -> GraphQLError:
     """An unexpected error: logged once, with its traceback, and replaced by its id and the
     request's id."""
-    original = error.original_error or error
-    error_id, new = _error_id(original)
-    note(error_id=error_id)
-    if new:  # not already logged by strawberry's logger, through UNEXPECTED_ONLY
-        log.error(
-            "unexpected error %s at %s",
-            error_id,
-            error.path,
-            exc_info=original,
-            extra={"error_id": error_id},
-        )
+    error_id = log_unexpected(error)  # already logged by LoggingSchema: the same id, no line
     extensions = {"code": "INTERNAL_ERROR", "errorId": error_id}
     request = current()
     if request is not None:

@@ -24,7 +24,7 @@ from osezia.graphql.decisions.queries import DecisionQueries
 from osezia.graphql.diagnostics.mutations import DiagnosticMutations
 from osezia.graphql.diagnostics.queries import DiagnosticQueries
 from osezia.graphql.enum_errors import name_allowed_values
-from osezia.graphql.errors_extension import PresentErrors
+from osezia.graphql.errors_extension import LoggingSchema, PresentErrors
 from osezia.graphql.events.mutations import EventMutations
 from osezia.graphql.events.queries import EventQueries
 from osezia.graphql.figures.queries import FigureQueries
@@ -108,7 +108,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(DisableIntrospection)
-    built = strawberry.Schema(
+    built = LoggingSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

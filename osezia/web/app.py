@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -30,7 +29,6 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import Scope
 
 from osezia.domain.platform import Platform
-from osezia.graphql.errors_extension import UNEXPECTED_ONLY
 from osezia.graphql.principal import Principal
 from osezia.observability.logs import LogRequests, configure_logging, route_uvicorn
 from osezia.observability.probe import bearer_matches
@@ -106,9 +104,6 @@ def _eventsourcing_pool(platform: Platform) -> PsycopgPool | None:
 
 def create_app(settings: Settings, database_url: str) -> Starlette:
     configure_logging(settings, "serve")
-    # Logged by strawberry before PresentErrors presents them: expected errors not at all,
-    # unexpected ones once, with their error id (errors_extension).
-    logging.getLogger("strawberry.execution").addFilter(UNEXPECTED_ONLY)
     metrics = Metrics()
     limiter = TokenRateLimit(settings, metrics)
     cache = ResponseCache() if settings.response_cache else None

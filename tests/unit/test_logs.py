@@ -22,7 +22,7 @@ from starlette.types import Message
 from starlette.websockets import WebSocket
 
 from osezia.domain.errors import DomainError
-from osezia.graphql.errors_extension import UNEXPECTED_ONLY, PresentErrors
+from osezia.graphql.errors_extension import LoggingSchema, PresentErrors
 from osezia.observability.logs import (
     LogRequests,
     configure_logging,
@@ -271,8 +271,7 @@ class Query:
 
 
 def execute(document: str) -> dict[str, Any]:
-    logging.getLogger("strawberry.execution").addFilter(UNEXPECTED_ONLY)
-    schema = strawberry.Schema(Query, extensions=[PresentErrors])
+    schema = LoggingSchema(Query, extensions=[PresentErrors])
 
     async def run() -> dict[str, Any]:
         with request_context("req-gql"):
