@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
@@ -32,7 +33,7 @@ def test_a_loans_row_reads_back_typed_as_the_projection_wrote_it(
         size=SizeFacts(headcount_uta=Decimal(120)),
     )
 
-    def apply(amount_cents: int) -> object:
+    def apply(amount_cents: int) -> UUID:
         return platform.loans.apply_for_loan(
             "cci",
             company_id=company,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
+from uuid import UUID
 
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
@@ -28,7 +29,7 @@ def test_a_referrals_row_reads_back_typed_as_the_projection_wrote_it(
         size=SizeFacts(headcount_uta=Decimal(120)),
     )
 
-    def share(to: str) -> object:
+    def share(to: str) -> UUID:
         return platform.referrals.share_company(
             "cci",
             company,
