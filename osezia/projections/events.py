@@ -8,10 +8,17 @@ shown only to those visibility lets see it (``Viewer.sees_registration``).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
 
 from osezia.domain.events.model import Event, EventKind
 from osezia.projections.codec import StoredEvent
+from osezia.projections.conditions import filters
+from osezia.projections.connections import Connection
+from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 
@@ -137,3 +144,122 @@ MODEL = ReadModel(
     },
     scope=scope,
 )
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    """A company (by id) or a provider (by SIREN and name) registered to an event, and the
+    network that registered it."""
+
+    kind: str
+    company_id: UUID | None
+    provider_siren: str | None
+    provider_name: str | None
+    registered_by: str
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], organiser: str) -> ParticipantRow:
+        """From one participant of an event's jsonb list; one projected before registrations
+        kept their network was registered by the organiser."""
+        company_id = data.get("company_id")
+        return cls(
+            kind=data["kind"],
+            company_id=None if company_id is None else UUID(company_id),
+            provider_siren=data.get("siren"),
+            provider_name=data.get("name"),
+            registered_by=data.get("by") or organiser,
+        )
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """A one-to-one meeting booked between a company and a provider."""
+
+    company_id: UUID
+    provider_siren: str
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An event as readers see it: the columns of the read model that the API shows, with
+    how many attendances were recorded."""
+
+    id: UUID
+    owner: str
+    title: str
+    kind: str
+    region: str | None
+    on_date: date
+    capacity: int
+    status: str
+    is_open: bool
+    held_on: date | None
+    participants: tuple[ParticipantRow, ...]
+    registered_count: int
+    meetings: tuple[MeetingRow, ...]
+    attended_count: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> EventRow:
+        """From a row of the events view that holds at least READ_COLUMNS."""
+        owner = row["owner"]
+        return cls(
+            id=row["id"],
+            owner=owner,
+            title=row["title"],
+            kind=row["kind"],
+            region=row["region"],
+            on_date=row["on_date"],
+            capacity=row["capacity"],
+            status=row["status"],
+            is_open=row["is_open"],
+            held_on=row["held_on"],
+            participants=tuple(ParticipantRow.from_data(p, owner) for p in row["participants"]),
+            registered_count=row["registered_count"],
+            meetings=tuple(
+                MeetingRow(company_id=UUID(m["company_id"]), provider_siren=m["provider_siren"])
+                for m in row["meetings"]
+            ),
+            attended_count=len(row["attended"]),
+        )
+
+
+READ_COLUMNS = (
+    "id, owner, title, kind, region, on_date, capacity, status, is_open, held_on, participants, "
+    "registered_count, meetings, attended"
+)
+CALENDAR_ORDER = "on_date"  # the calendar lists events by date (then id)
+
+
+async def calendar_page(
+    conn: Connection,
+    tenant: str,
+    *,
+    region: str | None,
+    kind: str | None,
+    from_date: date | None,
+    until_date: date | None,
+    first: int,
+    after: str | None,
+) -> Page:
+    """One page of the events calendar the tenant sees, by date, between the days given (both
+    included); a filter left None is not applied. Its rows hold READ_COLUMNS: EventRow.from_row
+    reads them."""
+    return await page(
+        conn,
+        tenant,
+        TABLE.name,
+        columns=READ_COLUMNS,
+        sort=CALENDAR_ORDER,
+        sort_type="date",
+        filters=filters(
+            [
+                ("region = {}", region),
+                ("kind = {}", kind),
+                ("on_date >= {}", from_date),
+                ("on_date <= {}", until_date),
+            ]
+        ),
+        first=first,
+        after=after,
+    )

@@ -17,7 +17,7 @@ from osezia.graphql.budget.types import budget_node
 from osezia.graphql.calls.types import application_node, call_node
 from osezia.graphql.companies.queries import company_node
 from osezia.graphql.diagnostics.types import diagnostic_node
-from osezia.graphql.events.types import Event
+from osezia.graphql.events.types import event_node
 from osezia.graphql.loans.types import loan_node
 from osezia.graphql.node import Node, node_views, register_node
 from osezia.graphql.partnerships.types import partnership_node
@@ -32,7 +32,7 @@ SERVED_BEFORE: dict[str, Any] = {
     "companies": company_node,
     "diagnostics": diagnostic_node,
     "ambassadors": ambassador_node,  # Ambassador.of before its row was typed
-    "events": Event.of,
+    "events": event_node,
     "partnerships": partnership_node,
     "referrals": referral_node,
     "trainings": Training.of,

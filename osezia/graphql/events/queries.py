@@ -6,9 +6,10 @@ import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.enums import EventKind
-from osezia.graphql.events.types import Event
-from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import paged
+from osezia.graphql.events.types import Event, event_node
+from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.reading import read_models
+from osezia.projections.events import CALENDAR_ORDER, calendar_page
 
 
 @strawberry.type
@@ -24,18 +25,15 @@ class EventQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Event]:
-        return await paged(
-            info,
-            "events",
-            Event.of,
-            sort="on_date",
-            sort_type="date",
-            conditions=[
-                ("region = {}", region),
-                ("kind = {}", kind),
-                ("on_date >= {}", from_date),
-                ("on_date <= {}", until_date),
-            ],
-            first=first,
-            after=after,
-        )
+        async with read_models(info) as conn:
+            found = await calendar_page(
+                conn,
+                info.context.tenant,
+                region=region,
+                kind=kind,
+                from_date=from_date,
+                until_date=until_date,
+                first=first,
+                after=after,
+            )
+        return connection(found, CALENDAR_ORDER, event_node)

@@ -9,6 +9,7 @@ import strawberry
 from osezia.graphql.context import Info
 from osezia.graphql.enums import EventKind, EventStatus
 from osezia.graphql.node import Node, register_node
+from osezia.projections.events import EventRow, MeetingRow, ParticipantRow
 from osezia.tenants.visibility import Viewer
 
 
@@ -35,13 +36,13 @@ class Participant:
     registered_by: str = strawberry.field(description="The network that registered it.")
 
     @classmethod
-    def of(cls, entry: dict[str, Any], organiser: str) -> Participant:
+    def of(cls, row: ParticipantRow) -> Participant:
         return cls(
-            kind=ParticipantKind(entry["kind"]),
-            company_id=strawberry.ID(entry["company_id"]) if "company_id" in entry else None,
-            provider_siren=entry.get("siren"),
-            provider_name=entry.get("name"),
-            registered_by=registrant(entry, organiser),
+            kind=ParticipantKind(row.kind),
+            company_id=None if row.company_id is None else strawberry.ID(str(row.company_id)),
+            provider_siren=row.provider_siren,
+            provider_name=row.provider_name,
+            registered_by=row.registered_by,
         )
 
 
@@ -49,12 +50,6 @@ class Participant:
 class Meeting:
     company_id: strawberry.ID
     provider_siren: str
-
-
-def registrant(entry: dict[str, Any], organiser: str) -> str:
-    # Rows projected before registrations kept their network: the organiser made them all.
-    by: str = entry.get("by") or organiser
-    return by
 
 
 @strawberry.type(description="An event of the plan: a monthly meetup or the national day.")
@@ -76,56 +71,59 @@ class Event(Node):
     meeting_count: int
     attended_count: int
     organiser: str
-    entries: strawberry.Private[list[dict[str, Any]]]
-    booked: strawberry.Private[list[dict[str, Any]]]
+    entries: strawberry.Private[tuple[ParticipantRow, ...]]
+    booked: strawberry.Private[tuple[MeetingRow, ...]]
 
     @strawberry.field(
         description="The registrations the caller may see: every one for the organiser, its "
         "own for a registering network, none for others (they see the counts)."
     )
     def participants(self, info: Info) -> list[Participant]:
-        return [Participant.of(e, self.organiser) for e in self._shown(info)]
+        return [Participant.of(e) for e in self._shown(info)]
 
     @strawberry.field(description="Meetings of the companies whose registration the caller sees.")
     def meetings(self, info: Info) -> list[Meeting]:
-        shown = {e["company_id"] for e in self._shown(info) if "company_id" in e}
+        shown = {e.company_id for e in self._shown(info) if e.company_id is not None}
         return [
-            Meeting(company_id=strawberry.ID(m["company_id"]), provider_siren=m["provider_siren"])
+            Meeting(company_id=strawberry.ID(str(m.company_id)), provider_siren=m.provider_siren)
             for m in self.booked
-            if m["company_id"] in shown
+            if m.company_id in shown
         ]
 
-    def _shown(self, info: Info) -> list[dict[str, Any]]:
+    def _shown(self, info: Info) -> list[ParticipantRow]:
         viewer = Viewer(info.context.tenant, info.context.profile)
         return [
-            e
-            for e in self.entries
-            if viewer.sees_registration(self.organiser, registrant(e, self.organiser))
+            e for e in self.entries if viewer.sees_registration(self.organiser, e.registered_by)
         ]
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Event:
-        entries: list[dict[str, Any]] = row["participants"]
-        companies = sum(1 for e in entries if e["kind"] == ParticipantKind.COMPANY)
+    def of(cls, row: EventRow) -> Event:
+        entries = row.participants
+        companies = sum(1 for e in entries if e.kind == ParticipantKind.COMPANY)
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            title=row["title"],
-            kind=EventKind(row["kind"]),
-            region=row["region"],
-            on=row["on_date"],
-            capacity=row["capacity"],
-            status=EventStatus(row["status"]),
-            open=row["is_open"],
-            held_on=row["held_on"],
-            registered_count=row["registered_count"],
+            id=strawberry.ID(str(row.id)),
+            title=row.title,
+            kind=EventKind(row.kind),
+            region=row.region,
+            on=row.on_date,
+            capacity=row.capacity,
+            status=EventStatus(row.status),
+            open=row.is_open,
+            held_on=row.held_on,
+            registered_count=row.registered_count,
             company_count=companies,
             provider_count=len(entries) - companies,
-            meeting_count=len(row["meetings"]),
-            attended_count=len(row["attended"]),
-            organiser=row["owner"],
+            meeting_count=len(row.meetings),
+            attended_count=row.attended_count,
+            organiser=row.owner,
             entries=entries,
-            booked=row["meetings"],
+            booked=row.meetings,
         )
 
 
-register_node("events", Event.of)
+def event_node(row: dict[str, Any]) -> Event:
+    """An event from a row of the events view (`node(id:)`, the calendar, its changes)."""
+    return Event.of(EventRow.from_row(row))
+
+
+register_node("events", event_node)

@@ -9,7 +9,7 @@ import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.diagnostics.types import Diagnostic, diagnostic_node
-from osezia.graphql.events.types import Event
+from osezia.graphql.events.types import Event, event_node
 from osezia.graphql.partnerships.types import Partnership, partnership_node
 from osezia.graphql.reading import read_models
 from osezia.projections.changes import rows_since
@@ -49,7 +49,7 @@ class Subscription:
 
     @strawberry.subscription(description="Each event whose registrations or meetings changed.")
     async def event_changed(self, info: Info) -> AsyncGenerator[Event, None]:
-        async for event in _changes(info, "events", Event.of):
+        async for event in _changes(info, "events", event_node):
             yield event
 
     @strawberry.subscription(description="Each partnership proposed, signed, started or ended.")
