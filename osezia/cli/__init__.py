@@ -14,7 +14,17 @@ from importlib.metadata import version
 
 from redis.exceptions import RedisError
 
-from osezia.cli import decisions, demo, imports, migrate, rebuild, serve, tenants, workers
+from osezia.cli import (
+    decisions,
+    demo,
+    documents,
+    imports,
+    migrate,
+    rebuild,
+    serve,
+    tenants,
+    workers,
+)
 from osezia.cli.database import UNREACHABLE, check_database, redis_unreachable, unreachable
 from osezia.domain.actors import Actor, acting
 from osezia.store.settings import SettingsError, load_settings, require_database_url
@@ -39,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     tenants.add_parser(commands)
     imports.add_parser(commands)
     decisions.add_parser(commands)
+    documents.add_parser(commands)
     add_clients_parser(commands)
     add_keys_parser(commands)
     return parser

@@ -127,13 +127,14 @@ class _Counting(Visitor):
 
 def operation_cost(operation: OperationDefinitionNode, document: DocumentNode) -> int:
     """What running the operation may cost: one, and the rows its connections may return,
-    counted as ConnectionCost counts them (a fragment's where it is defined, at most once)."""
+    counted as ConnectionCost counts them (a fragment's where it is defined, at most once); at
+    most one more than MAX_COST, since validation refuses a dearer document before it runs."""
     counting = _Counting()
     visit(operation, counting)
     for definition in document.definitions:
         if isinstance(definition, FragmentDefinitionNode):
             visit(definition, counting)
-    return 1 + counting.rows.total
+    return 1 + min(counting.rows.total, MAX_COST)
 
 
 @lru_cache(maxsize=KEPT_DOCUMENTS)

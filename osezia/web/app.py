@@ -48,6 +48,7 @@ from osezia.tenants.visibility import PLATFORM
 from osezia.web.auth.authority import Authority
 from osezia.web.auth.ratelimit import TokenRateLimit
 from osezia.web.cache import ReadModelStates, ResponseCache
+from osezia.web.cors import cors
 from osezia.web.dashboard.routes import dashboard_routes
 from osezia.web.exports import Exports
 from osezia.web.metrics import (
@@ -60,6 +61,7 @@ from osezia.web.metrics import (
     pool_families,
     projection_families,
 )
+from osezia.web.ratelimit import GraphQLRateLimit
 from osezia.web.services import Services, services_of, started
 from osezia.web.view import GraphQLView
 from osezia.workers.leader import lead_projections
@@ -106,6 +108,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     configure_logging(settings, "serve")
     metrics = Metrics()
     limiter = TokenRateLimit(settings, metrics)
+    rate_limit = GraphQLRateLimit(settings)
     cache = ResponseCache() if settings.response_cache else None
 
     @contextlib.asynccontextmanager
@@ -122,6 +125,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         auth = Authority(settings, pool, clients, tenants)
         await auth.start()
         await limiter.start()
+        await rate_limit.start()
         changes = ChangeHub(database_url)
         states = ReadModelStates(pool)
         services = Services(platform, tenants, pool, auth, changes, states, health=service)
@@ -141,6 +145,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             await states.close()
             await changes.close()
             await limiter.close()
+            await rate_limit.close()
             await auth.close()
             await service.close()
             await pool.close()
@@ -207,7 +212,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             ]
         return Response(metrics.render(scraped), media_type=CONTENT_TYPE)
 
-    graphql = GraphQLView(settings, metrics, cache)
+    graphql = GraphQLView(settings, metrics, cache, rate_limit)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
@@ -231,6 +236,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         middleware=[
             Middleware(LogRequests, caller=_caller),
             Middleware(MeasureRequests, metrics=metrics, routes=paths),
+            *cors(settings),  # within: a preflight is logged and measured too
         ],
         lifespan=lifespan,
     )

@@ -46,7 +46,9 @@ from osezia.store.settings import Settings
 from osezia.tenants.profiles import Profile
 from osezia.web.auth.errors import InvalidToken
 from osezia.web.cache import (
+    UNPARSED,
     Analyses,
+    Operation,
     ResponseCache,
     cache_key,
     document_digest,
@@ -54,6 +56,8 @@ from osezia.web.cache import (
 )
 from osezia.web.graphiql.page import GraphiQLPage
 from osezia.web.metrics import Metrics
+from osezia.web.persisted import Documents, Refused
+from osezia.web.ratelimit import GraphQLRateLimit
 from osezia.web.services import services_of
 from osezia.web.sockets import SocketContext, StandingSocket
 
@@ -83,7 +87,13 @@ class GraphQLView(GraphQL[Context, None]):
 
     graphql_transport_ws_handler_class = StandingSocket  # closes a socket its caller outlived
 
-    def __init__(self, settings: Settings, metrics: Metrics, cache: ResponseCache | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        metrics: Metrics,
+        cache: ResponseCache | None,
+        rate_limit: GraphQLRateLimit,
+    ) -> None:
         super().__init__(
             build_schema(production=settings.is_production),
             graphql_ide=None if settings.is_production else "graphiql",
@@ -91,7 +101,8 @@ class GraphQLView(GraphQL[Context, None]):
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
             allowed_origins=settings.allowed_origins,
         )
-        self._metrics, self._cache = metrics, cache
+        self._metrics, self._cache, self._rate_limit = metrics, cache, rate_limit
+        self._documents = Documents(registered_only=settings.registered_documents_only)
         self._analyses = Analyses()
         self._max_body_bytes = settings.max_body_bytes
         self._graphiql = None if settings.is_production else GraphiQLPage(_ide_headers(settings))
@@ -121,16 +132,24 @@ class GraphQLView(GraphQL[Context, None]):
         """The response, the operation's label for the metrics, and the outcome."""
         try:
             principal = await services_of(request).auth.authenticate(request.headers)
-        except InvalidToken as refusal:
-            return refusal.response(), "unauthenticated", "unauthorized"
+        except InvalidToken as invalid:
+            return invalid.response(), "unauthenticated", "unauthorized"
         request.state.principal = principal  # for get_context
         try:
             request = await _buffered(request, self._max_body_bytes)
             body = await _graphql_body(request)
+            if body is not None:
+                body = await self._documents.resolve(body, services_of(request).pool)
+                request.state.document = body.get("query")  # for execute_single
         except BadRequest as refused:
             return refused.response(), "unparsed", "rejected"
-        name, key = await self._operation(request, principal, body)
-        label = self._metrics.operation(name)
+        except Refused as refused:
+            return refusal(refused.status, refused.code, refused.message), "unparsed", "rejected"
+        operation, key = await self._operation(request, principal, body)
+        label = self._metrics.operation(operation.name)
+        limited = await self._rate_limit.refusal(principal, operation.cost)
+        if limited is not None:
+            return limited, label, "rejected"
         if key is not None and self._cache is not None:
             cached = self._cache.get(key)
             self._metrics.cache_requests.inc("miss" if cached is None else "hit")
@@ -150,11 +169,11 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def _operation(
         self, request: Request, principal: Principal, body: dict[str, object] | None
-    ) -> tuple[str | None, tuple[object, ...] | None]:
-        """The name of the operation that will run, and its cache key if it may be cached."""
+    ) -> tuple[Operation, tuple[object, ...] | None]:
+        """The operation that will run, and its cache key if it may be cached."""
         document = body.get("query") if body is not None else None
         if body is None or not isinstance(document, str):
-            return None, None  # strawberry answers what is wrong with it
+            return UNPARSED, None  # strawberry answers what is wrong with it
         digest = document_digest(document)
         asked = body.get("operationName")
         operation = self._analyses.of(digest, document, asked if isinstance(asked, str) else None)
@@ -166,12 +185,12 @@ class GraphQLView(GraphQL[Context, None]):
             and self._get_stream_transport_from_headers(request.headers) is None
         )
         if not cacheable:
-            return operation.name, None
+            return operation, None
         state = await services_of(request).states.current(principal.tenant)
         if state is None:
-            return operation.name, None
+            return operation, None
         if not may_serve_cached(request.headers.get(CONSISTENCY_HEADER), state[1]):
-            return operation.name, None  # it asks for a write the read models have not reached
+            return operation, None  # it asks for a write the read models have not reached
         key = cache_key(
             tenant=principal.tenant,
             role=principal.role,
@@ -181,7 +200,7 @@ class GraphQLView(GraphQL[Context, None]):
             state=state,
             today=today(),
         )
-        return operation.name, key
+        return operation, key
 
     async def _run(self, request: Request) -> Response:
         try:
@@ -198,6 +217,9 @@ class GraphQLView(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        document = getattr(request.state, "document", None)
+        if request_data.query is None and isinstance(document, str):
+            request_data.query = document  # the document a persisted query's hash stands for
         if request_data.operation_name is None and self._several(request_data.query):
             # strawberry would run the first one; the client may have meant any of them.
             error = GraphQLError(

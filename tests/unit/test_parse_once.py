@@ -14,6 +14,7 @@ from strawberry.extensions.validation_cache import _get_validate_cache
 from osezia.graphql.limits import (
     DEFAULT_FIRST,
     KEPT_DOCUMENTS,
+    MAX_COST,
     MAX_DEPTH,
     limits,
     operation_cost,
@@ -80,7 +81,7 @@ def test_a_page_inside_a_page_costs_their_product(outer: int, inner: int) -> Non
 
     cost = operation_cost(found.definitions[0], found)  # type: ignore[arg-type]
 
-    assert cost == 1 + outer + outer * inner
+    assert cost == 1 + min(outer + outer * inner, MAX_COST)
 
 
 def test_the_cost_is_the_operation_that_runs_and_lists_without_a_page_count_the_default() -> None:
@@ -89,3 +90,5 @@ def test_the_cost_is_the_operation_that_runs_and_lists_without_a_page_count_the_
     assert analyse(document, "Read").cost == 1 + DEFAULT_FIRST
     assert analyse(document, "Other").cost == 1 + 100
     assert analyse("{ projectionStatus { position } }", None).cost == 1
+    # Validation refuses a dearer document: it costs no more than the limit.
+    assert analyse("{ companies(first: 2147483648) { totalCount } }", None).cost == 1 + MAX_COST

@@ -69,6 +69,7 @@ DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_MAX_TOKEN_LIFETIME = 3600  # seconds
 DEFAULT_SECRET_OVERLAP = 86_400  # seconds an old client secret keeps working after a rotation
 DEFAULT_REBUILD_LEASE = 45  # seconds
+DEFAULT_GRAPHQL_COST_PER_MINUTE = 60_000  # ten pages of 100 rows a second, a minute long
 SESSION_SECRET_MIN_LENGTH = 32
 METRICS_TOKEN_MIN_LENGTH = 16
 
@@ -200,10 +201,19 @@ class Settings(BaseSettings):
             ascii_only=True,
         ),
     ] = _env("OSEZIA_METRICS_TOKEN", default=None, repr=False)
-    # Pages that may open a websocket, besides our own.
+    # Pages that may open a websocket, besides our own, and call the API from a browser (CORS).
     allowed_origins: Annotated[tuple[str, ...], BeforeValidator(checks.origins)] = _env(
         "OSEZIA_ALLOWED_ORIGINS", default=()
     )
+    # Only documents registered with `osezia documents add` run, sent whole or by their hash.
+    registered_documents_only: Annotated[
+        bool, BeforeValidator(checks.flag), checks.EmptyIsUnset
+    ] = _env("OSEZIA_REGISTERED_DOCUMENTS_ONLY", default=False)
+    # What one client's GraphQL requests may cost a minute (a request costs 1, and the rows its
+    # lists may return); 0: no limit.
+    graphql_cost_per_minute: Annotated[
+        int, checks.whole(0, 10**9, unit="cost units a minute"), checks.EmptyIsUnset
+    ] = _env("OSEZIA_GRAPHQL_COST_PER_MINUTE", default=DEFAULT_GRAPHQL_COST_PER_MINUTE)
     # A larger request body is refused (413) unread.
     max_body_bytes: Annotated[
         int, checks.whole(1024, 1024**3, unit="bytes"), checks.EmptyIsUnset

@@ -1,0 +1,153 @@
+"""Persisted documents: Apollo's Automatic Persisted Queries, and documents registered ahead.
+
+A client may send a document's SHA-256 instead of its text (Apollo's protocol:
+`"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "<64 hex digits>"}}`, in a POST's
+body or a GET's `extensions` parameter). A hash the server knows runs its document; one it does
+not know is answered `PersistedQueryNotFound` (code `PERSISTED_QUERY_NOT_FOUND`, status 200),
+and an Apollo client sends the text with the hash again: the server checks that they match and
+remembers the document (in this process, the least recently used forgotten first).
+
+Registered documents (`osezia documents add FILE`) are kept in the database, in
+`registered_documents`, so every replica knows them. With OSEZIA_REGISTERED_DOCUMENTS_ONLY=1
+(for production), only they run, whether sent by hash or whole; any other document is refused
+with `DOCUMENT_NOT_REGISTERED`, and none is remembered from a client.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+
+import asyncpg
+import orjson
+
+APQ_VERSION = 1
+MAX_REMEMBERED = 1000  # documents clients persisted, in this process
+MAX_REGISTERED_KEPT = 10_000  # registered documents found, kept by this process
+UNKNOWN_SECONDS = 5.0  # a hash found unregistered is not looked up again for this long
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+class Refused(Exception):
+    """A persisted-document request answered with an error, before GraphQL runs."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def document_hash(document: str) -> str:
+    """The document's SHA-256, in lowercase hex, as Apollo's clients compute it."""
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+class Documents:
+    """The documents a hash may stand for: registered ones (from the database, kept once
+    found) and, unless only registered documents run, those clients persisted."""
+
+    def __init__(self, *, registered_only: bool, clock: Callable[[], float] = time.monotonic):
+        self.registered_only = registered_only
+        self._clock = clock
+        self._remembered: OrderedDict[str, str] = OrderedDict()
+        self._registered: OrderedDict[str, str] = OrderedDict()
+        self._unknown: OrderedDict[str, float] = OrderedDict()  # hash -> when it was looked up
+
+    async def resolve(self, body: Mapping[str, object], pool: asyncpg.Pool) -> dict[str, object]:
+        """The request's parameters with the document its hash stands for, once checked; raises
+        Refused."""
+        persisted = _persisted_query(body.get("extensions"))
+        query = body.get("query")
+        if persisted is None:
+            registered = isinstance(query, str) and (
+                not self.registered_only
+                or await self._registered_document(document_hash(query), pool) is not None
+            )
+            if self.registered_only and not registered:
+                raise _not_registered()
+            return dict(body)
+        wanted = persisted
+        if query is None or query == "":
+            found = await self.find(wanted, pool)
+            if found is None:
+                # Status 200, as Apollo's servers answer it: its clients then send the text.
+                raise Refused(200, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+            return {**body, "query": found}
+        if not isinstance(query, str):
+            return dict(body)  # strawberry answers what is wrong with it
+        if document_hash(query) != wanted:
+            raise Refused(400, "BAD_REQUEST", "provided sha does not match query")
+        if self.registered_only:
+            if await self._registered_document(wanted, pool) is None:
+                raise _not_registered()
+        else:
+            self._remember(wanted, query)
+        return dict(body)
+
+    async def find(self, wanted: str, pool: asyncpg.Pool) -> str | None:
+        if not self.registered_only and (found := self._remembered.get(wanted)) is not None:
+            self._remembered.move_to_end(wanted)
+            return found
+        return await self._registered_document(wanted, pool)
+
+    def _remember(self, wanted: str, document: str) -> None:
+        self._remembered[wanted] = document
+        self._remembered.move_to_end(wanted)
+        while len(self._remembered) > MAX_REMEMBERED:
+            self._remembered.popitem(last=False)
+
+    async def _registered_document(self, wanted: str, pool: asyncpg.Pool) -> str | None:
+        """A registered document: registered documents never change, so one found is kept; a
+        hash found unregistered is not asked again for a few seconds (a flood of made-up hashes
+        costs a query each only that often)."""
+        if (found := self._registered.get(wanted)) is not None:
+            self._registered.move_to_end(wanted)
+            return found
+        looked_up = self._unknown.get(wanted)
+        if looked_up is not None and self._clock() - looked_up < UNKNOWN_SECONDS:
+            return None
+        async with pool.acquire() as conn:
+            found = await conn.fetchval(
+                "SELECT document FROM registered_documents WHERE hash = $1", wanted
+            )
+        if found is None:
+            self._unknown[wanted] = self._clock()
+            self._unknown.move_to_end(wanted)
+            while len(self._unknown) > MAX_REGISTERED_KEPT:
+                self._unknown.popitem(last=False)
+            return None
+        self._unknown.pop(wanted, None)
+        self._registered[wanted] = str(found)
+        while len(self._registered) > MAX_REGISTERED_KEPT:
+            self._registered.popitem(last=False)
+        return str(found)
+
+
+def _not_registered() -> Refused:
+    return Refused(
+        400,
+        "DOCUMENT_NOT_REGISTERED",
+        "this server runs registered documents only: register it with `osezia documents add`",
+    )
+
+
+def _persisted_query(extensions: object) -> str | None:
+    """The hash of Apollo's persistedQuery extension, checked; None without one."""
+    if isinstance(extensions, str):  # a GET's parameter, as JSON
+        try:
+            extensions = orjson.loads(extensions)
+        except orjson.JSONDecodeError:
+            raise Refused(400, "BAD_REQUEST", "the `extensions` parameter is not JSON") from None
+    if not isinstance(extensions, dict) or "persistedQuery" not in extensions:
+        return None
+    persisted = extensions["persistedQuery"]
+    if not isinstance(persisted, dict) or persisted.get("version") != APQ_VERSION:
+        raise Refused(400, "PERSISTED_QUERY_NOT_SUPPORTED", "Unsupported persisted query version")
+    wanted = persisted.get("sha256Hash")
+    if not isinstance(wanted, str) or _HASH.fullmatch(wanted) is None:
+        raise Refused(
+            400, "BAD_REQUEST", "persistedQuery.sha256Hash must be 64 lowercase hex digits"
+        )
+    return wanted
