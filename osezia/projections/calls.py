@@ -3,7 +3,8 @@
 Each milestone keeps the recorded time of the event that reached it (`selected_at`, a phase's
 `awarded_at` and `gate_at`), so that figures as of a day count what was recorded by its end.
 Counts per call are not kept on the call's row: the call's events do not see its applications,
-so the figure views count them.
+so the figure views count them. The rows as the API reads them, and the SQL that reads them
+and the figure views, are in calls_rows.
 """
 
 from __future__ import annotations

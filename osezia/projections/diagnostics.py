@@ -1,4 +1,5 @@
-"""Diagnostics Data IA: status, expert days, prioritised use cases, co-financing."""
+"""Diagnostics Data IA: status, expert days, prioritised use cases, co-financing. Its rows as
+the API reads them, and the SQL that reads them, are in diagnostics_rows."""
 
 from __future__ import annotations
 
