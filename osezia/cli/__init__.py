@@ -20,6 +20,7 @@ from osezia.cli import (
     documents,
     imports,
     migrate,
+    privacy,
     rebuild,
     serve,
     tenants,
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_parser(commands)
     decisions.add_parser(commands)
     documents.add_parser(commands)
+    privacy.add_parser(commands)
     add_clients_parser(commands)
     add_keys_parser(commands)
     return parser

@@ -73,6 +73,8 @@ class Command(StrEnum):
     AUTHORISE_OVERRUN = "authorise_overrun"
     RECORD_SURVEY_MEASUREMENT = "record_survey_measurement"
     MANAGE_TENANTS = "manage_tenants"
+    EXPORT_PERSON = "export_person"
+    ERASE_PERSON = "erase_person"
 
 
 @unique

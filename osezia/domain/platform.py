@@ -18,6 +18,7 @@ from osezia.domain.diagnostics.rules import DiagnosticRules
 from osezia.domain.events.application import Events
 from osezia.domain.loans.application import Loans
 from osezia.domain.partnerships.application import Partnerships
+from osezia.domain.privacy.application import Privacy
 from osezia.domain.referrals.application import Referrals
 from osezia.domain.solutions.application import Solutions
 from osezia.domain.surveys.application import Surveys
@@ -54,6 +55,7 @@ class Platform:
         self.solutions = Solutions(env=env, share_with=share)
         self.budget = Budget(env=env, share_with=share)
         self.surveys = Surveys(env=env, share_with=share)
+        self.privacy = Privacy(env=env, share_with=share)
 
     def close(self) -> None:
         # One store: closing the owner closes the pool the others borrow.

@@ -34,6 +34,7 @@ from osezia.graphql.loans.queries import LoansQueries
 from osezia.graphql.node import Node, find_node
 from osezia.graphql.partnerships.mutations import PartnershipMutations
 from osezia.graphql.partnerships.queries import PartnershipQueries
+from osezia.graphql.privacy.mutations import PrivacyMutations
 from osezia.graphql.progress.queries import ProgressQueries
 from osezia.graphql.projections.queries import ProjectionQueries
 from osezia.graphql.referrals.mutations import ReferralMutations
@@ -94,6 +95,7 @@ class Mutation(
     SolutionsMutations,
     BudgetMutations,
     SurveyMutations,
+    PrivacyMutations,
 ):
     pass
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from osezia.projections import companies, referrals
+from osezia.projections import companies, erasure, referrals
 from osezia.projections.codec import StoredEvent
 from osezia.projections.connections import Connection
 from osezia.projections.log import events_of
@@ -101,6 +101,9 @@ def _put(batch: Batch, model: ReadModel, row_id: UUID, row: Row | None) -> None:
 
 
 async def _apply(conn: Connection, batch: Batch, event: StoredEvent) -> None:
+    if event.topic in erasure.TOPICS:
+        await _erase(conn, batch, event)
+        return
     created = _CREATES.get(event.topic)
     if created is not None:
         model, create = created
@@ -128,6 +131,15 @@ async def _apply(conn: Connection, batch: Batch, event: StoredEvent) -> None:
     _put(batch, model, event.originator_id, update(current, event))
     if model is referrals.MODEL and current["to_tenant"] == batch.viewer.slug:
         await _unshare_company(conn, batch, current["company_id"], event)
+
+
+async def _erase(conn: Connection, batch: Batch, event: StoredEvent) -> None:
+    """A person was erased: the rows of their records that this schema holds read « effacé »."""
+    for model, columns in erasure.columns_of(event):
+        for record_id in event.data["records"]:
+            row = await _row(conn, batch, model, record_id)
+            if row is not None:
+                _put(batch, model, record_id, erasure.scrubbed(row, columns, event))
 
 
 async def _follow(conn: Connection, batch: Batch, event: StoredEvent) -> None:

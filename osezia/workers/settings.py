@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 import asyncpg
-from arq import func
+from arq import cron, func
 from arq.connections import ArqRedis, RedisSettings
 from arq.constants import default_queue_name
 from redis.exceptions import RedisError
@@ -21,7 +21,7 @@ from osezia.projections.targets import Targets
 from osezia.store.embedded import resolve_database_url
 from osezia.store.settings import Database, Settings
 from osezia.tenants.application import Tenants
-from osezia.workers import jobs, metrics
+from osezia.workers import jobs, metrics, retention
 from osezia.workers.process import Backoff, configure_logging, start_probe
 
 WATCH_SECONDS = 5.0  # how often the database is reached and the queue measured
@@ -101,6 +101,17 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
                 keep_result=0,
                 max_tries=jobs.MAX_TRIES,
                 timeout=settings.rebuild_lease_seconds,
+            )
+        ],
+        # Every night, the people whose retention period is over are erased.
+        "cron_jobs": [
+            cron(
+                retention.erase_expired,
+                hour=3,
+                minute=30,
+                unique=True,
+                timeout=3600,
+                keep_result=retention.REPORT_KEPT_SECONDS,
             )
         ],
         "on_startup": startup,

@@ -70,6 +70,8 @@ DEFAULT_MAX_TOKEN_LIFETIME = 3600  # seconds
 DEFAULT_SECRET_OVERLAP = 86_400  # seconds an old client secret keeps working after a rotation
 DEFAULT_REBUILD_LEASE = 45  # seconds
 DEFAULT_GRAPHQL_COST_PER_MINUTE = 60_000  # ten pages of 100 rows a second, a minute long
+DEFAULT_RETAIN_LEARNERS_DAYS = 3 * 365
+DEFAULT_RETAIN_AMBASSADORS_DAYS = 365
 SESSION_SECRET_MIN_LENGTH = 32
 METRICS_TOKEN_MIN_LENGTH = 16
 
@@ -181,6 +183,14 @@ class Settings(BaseSettings):
     rebuild_lease_seconds: Annotated[int, checks.whole(4, 3600), checks.EmptyIsUnset] = _env(
         "OSEZIA_REBUILD_LEASE", default=DEFAULT_REBUILD_LEASE
     )
+    # How long a learner's data is kept after their last training, and an ambassador's after
+    # their withdrawal, before the worker's daily retention job erases them (docs/privacy.md).
+    retain_learners_days: Annotated[
+        int, checks.whole(1, 36_500, unit="days"), checks.EmptyIsUnset
+    ] = _env("OSEZIA_RETAIN_LEARNERS_DAYS", default=DEFAULT_RETAIN_LEARNERS_DAYS)
+    retain_ambassadors_days: Annotated[
+        int, checks.whole(1, 36_500, unit="days"), checks.EmptyIsUnset
+    ] = _env("OSEZIA_RETAIN_AMBASSADORS_DAYS", default=DEFAULT_RETAIN_AMBASSADORS_DAYS)
     # Signs the dashboard's session cookie (a person signed in through the OpenID provider);
     # required in production when people sign in. Kept out of the repr, like a password.
     session_secret: Annotated[

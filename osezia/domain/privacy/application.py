@@ -1,0 +1,207 @@
+"""The rights of the people osezia records: access (an export of everything about them) and
+erasure (their keys destroyed), for the network that recorded them or the plan's operator.
+
+A person is named by the id of a record about them: an ambassador's id, a diagnostic's (for its
+expert), an enrolment's (for its learner, whose every enrolment with that network is theirs).
+A network names only the people it recorded; anyone else's answers NOT_FOUND, as an id that
+does not exist, and nothing is appended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
+
+from osezia.domain.ambassadors.model import Ambassador
+from osezia.domain.application import PlatformApplication
+from osezia.domain.decisions import Decision, decisions_of
+from osezia.domain.diagnostics.model import Diagnostic
+from osezia.domain.errors import InvalidValue, NotFound
+from osezia.domain.inputs import text
+from osezia.domain.personal import ERASED, Subject
+from osezia.domain.privacy.model import Erasure
+from osezia.domain.shredding import erase_subject, subject_ids_of
+from osezia.domain.trainings.model import Enrolment
+
+_SCAN = 1000  # enrolments read from the log at a time, looking for a learner's others
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person osezia holds data about, as one record names them."""
+
+    subject: Subject
+    subject_id: str  # the key store's id of the person: names no one
+    network: str  # the network that recorded them, their controller
+    records: tuple[UUID, ...]  # the records that hold their fields, the named one first
+    erased: bool  # their fields read « effacé » already
+
+
+class Privacy(PlatformApplication):
+    """Exports and erases people. ``everyone``: the caller is the plan's operator, who may act
+    on every network's people."""
+
+    def person(self, tenant: str, record_id: UUID, *, everyone: bool = False) -> Person:
+        """The person the record is about, if ``tenant`` may name them; NOT_FOUND otherwise."""
+        missing = NotFound(f"no person with id {record_id}")
+        record = self.find(record_id, Aggregate)
+        event_class: type
+        if isinstance(record, Ambassador):
+            subject, network = Subject.AMBASSADOR, record.tenant
+            state: dict[str, Any] = {"originator_id": record_id, "full_name": record.full_name}
+            erased, event_class = record.full_name == ERASED, Ambassador.Appointed
+        elif isinstance(record, Diagnostic) and record.expert is not None:
+            subject, network = Subject.EXPERT, record.tenant
+            state = {"originator_id": record_id, "expert": record.expert}
+            erased, event_class = record.expert == ERASED, Diagnostic.ExpertAssigned
+        elif isinstance(record, Enrolment):
+            subject, network = Subject.LEARNER, record.tenant
+            state = {"tenant": record.tenant, "learner_ref": record.learner_ref}
+            erased, event_class = record.learner_ref == ERASED, Enrolment.Enrolled
+        else:
+            raise missing
+        # Another network's person is reported as not found, not forbidden: ids can't be probed.
+        if not everyone and network != tenant:
+            raise missing
+        if erased and subject is Subject.LEARNER:
+            # Their reference is gone, and with it the way to their key and other enrolments.
+            return Person(subject, "", network, (record_id,), erased=True)
+        (subject_id,) = [i for s, i in subject_ids_of(event_class, state) if s is subject]
+        if erased:
+            return Person(subject, subject_id, network, (record_id,), erased=True)
+        records: tuple[UUID, ...] = (record_id,)
+        if subject is Subject.LEARNER:
+            others = self._enrolments_of(network, state["learner_ref"])
+            records += tuple(r for r in others if r != record_id)
+        return Person(subject, subject_id, network, records, erased=False)
+
+    def export_person(
+        self, tenant: str, record_id: UUID, *, everyone: bool = False
+    ) -> dict[str, Any]:
+        """Everything the log holds about the person (RGPD art. 15): each record's events with
+        every field, decrypted, who decided each and through which network; their erasure, if
+        any. Plain JSON values."""
+        person = self.person(tenant, record_id, everyone=everyone)
+        erasure = (
+            self.find(Erasure.create_id(person.subject, person.subject_id), Erasure)
+            if person.subject_id
+            else None
+        )
+        return {
+            "id": str(record_id),
+            "subject": person.subject.value,
+            "network": person.network,
+            "erased": person.erased,
+            "records": [
+                {"id": str(r), "events": [_exported(d) for d in decisions_of(self, r)]}
+                for r in person.records
+            ],
+            "erasure": None
+            if erasure is None
+            else [_exported(d) for d in decisions_of(self, erasure.id)],
+        }
+
+    def erase_person(
+        self, tenant: str, record_id: UUID, *, reason: str, everyone: bool = False
+    ) -> UUID | None:
+        """Destroy the person's keys and record the erasure (RGPD art. 17): their fields read
+        « effacé » in every event, read model and export from then on. Idempotent: a person
+        already erased is left as is and nothing is appended. Answers the erasure's id, or None
+        when there was nothing left to erase."""
+
+        def run() -> tuple[UUID | None, list[Aggregate]]:
+            ground = _legal_ground(reason)
+            person = self.person(tenant, record_id, everyone=everyone)
+            if person.erased:
+                return None, []
+            destroyed = erase_subject(person.subject, person.subject_id)
+            erasure_id = Erasure.create_id(person.subject, person.subject_id)
+            erasure = self.find(erasure_id, Erasure)
+            if erasure is None:
+                erasure = Erasure(
+                    tenant=person.network,
+                    subject=person.subject.value,
+                    subject_id=person.subject_id,
+                    reason=ground,
+                    records=list(person.records),
+                    keys_destroyed=destroyed,
+                )
+            elif destroyed:
+                erasure.repeat(
+                    person.subject.value,
+                    person.subject_id,
+                    ground,
+                    list(person.records),
+                    destroyed,
+                )
+            else:
+                return erasure.id, []
+            return erasure.id, [erasure]
+
+        # No idempotency key: erasing is idempotent by itself, and its receipt would be one more
+        # record to keep. What execute does without one: run, then save or report a conflict.
+        self.forget_last_position()
+        result, changed = run()
+        self._save_or_conflict(changed)
+        return result
+
+    def _enrolments_of(self, tenant: str, learner_ref: str) -> list[UUID]:
+        """The enrolments one network recorded of one learner, read from the log: the log
+        has no index by learner, whose reference is encrypted."""
+        topic, start = get_topic(Enrolment.Enrolled), 1
+        found: list[UUID] = []
+        while True:
+            batch = self.recorder.select_notifications(start, _SCAN, topics=[topic])
+            for stored in batch:
+                enrolled = self.mapper.to_domain_event(stored)
+                if (
+                    isinstance(enrolled, Enrolment.Enrolled)
+                    and enrolled.tenant == tenant
+                    and enrolled.learner_ref == learner_ref
+                ):
+                    found.append(UUID(str(stored.originator_id)))
+            if len(batch) < _SCAN:
+                return found
+            start = batch[-1].id + 1
+
+
+def _legal_ground(reason: str) -> str:
+    ground = text(reason, "legal ground")
+    if len(ground) > 500:
+        raise InvalidValue("the legal ground must be at most 500 characters")
+    return ground
+
+
+def _exported(decision: Decision) -> dict[str, Any]:
+    actor = decision.actor
+    return {
+        "version": decision.version,
+        "recorded_at": decision.recorded_at.isoformat(),
+        "event": decision.event,
+        "network": decision.via,
+        "actor": actor.id if actor else None,
+        "actor_kind": actor.kind if actor else None,
+        "fields": {k: _plain(v) for k, v in decision.details.items()},
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value: dates and datetimes as ISO strings, ids and decimals as strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,115 @@
+"""Retention: the people whose time is up are erased by a scheduled job (arq's cron).
+
+A learner is erased OSEZIA_RETAIN_LEARNERS_DAYS after their last training (the latest
+enrolment or completion of theirs that their network recorded), an ambassador
+OSEZIA_RETAIN_AMBASSADORS_DAYS after their withdrawal. Who is due is read from the platform's
+read model, which sees every network's records; each is erased as the operator would erase
+them (osezia.domain.privacy), so the erasure is recorded with its ground, and a person erased
+already is found no more (their fields read « effacé »). The job passes no argument: nothing
+about a person is ever written to Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from osezia.domain.actors import Actor, acting
+from osezia.domain.calendar import today_in_france
+from osezia.domain.personal import ERASED
+from osezia.domain.privacy.application import Privacy
+from osezia.projections.connections import Connection, connect
+from osezia.store.settings import Database, Settings
+from osezia.tenants.visibility import PLATFORM
+
+log = logging.getLogger("osezia.retention")
+
+# How long a run's report (how many people it erased) stays readable in Redis: a day.
+REPORT_KEPT_SECONDS = 86_400
+# The actor of the erasures the schedule decides.
+RETENTION_ACTOR = Actor("retention", "operator", "system")
+
+_AMBASSADORS_DUE = (
+    f"SELECT id FROM {PLATFORM}.ambassadors "
+    "WHERE status = 'WITHDRAWN' AND withdrawn_on < $1 AND full_name <> $2 ORDER BY id"
+)
+# One enrolment a learner names them all (Privacy finds the others in the log).
+_LEARNERS_DUE = (
+    f"SELECT min(id::text)::uuid AS id FROM {PLATFORM}.trainings "
+    "WHERE NOT starts_with(learner_ref, $2) GROUP BY owner, learner_ref "
+    "HAVING max(greatest(enrolled_on, coalesce(completed_on, enrolled_on))) < $1 ORDER BY 1"
+)
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What one run erased."""
+
+    ambassadors: int
+    learners: int
+
+    @property
+    def total(self) -> int:
+        return self.ambassadors + self.learners
+
+
+async def due(conn: Connection, query: str, cutoff: date) -> list[UUID]:
+    # As uuid.UUID: asyncpg's own UUID type is not one the event store can write.
+    return [UUID(str(record["id"])) for record in await conn.fetch(query, cutoff, ERASED)]
+
+
+def _erase(privacy: Privacy, ids: list[UUID], ground: str) -> int:
+    erased = 0
+    with acting(RETENTION_ACTOR):
+        for record_id in ids:
+            if privacy.erase_person("operator", record_id, reason=ground, everyone=True):
+                erased += 1
+    return erased
+
+
+async def erase_expired(ctx: dict[str, Any]) -> dict[str, int]:
+    """Erase every learner and ambassador whose retention period is over; report how many."""
+    settings: Settings = ctx["settings"]
+    database_url: str = ctx["database_url"]
+    today = today_in_france()
+    learners_cutoff = today - timedelta(days=settings.retain_learners_days)
+    ambassadors_cutoff = today - timedelta(days=settings.retain_ambassadors_days)
+    conn = await connect(database_url)
+    try:
+        ambassadors = await due(conn, _AMBASSADORS_DUE, ambassadors_cutoff)
+        learners = await due(conn, _LEARNERS_DUE, learners_cutoff)
+    except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
+        log.info("retention erased nobody: the platform's read models are not built yet")
+        return {"ambassadors": 0, "learners": 0}
+    finally:
+        await conn.close()
+    env = Database.from_url(database_url).eventsourcing_env(pool_size=1)
+    privacy = Privacy(env=env)
+    try:
+        erased = Erased(
+            ambassadors=await asyncio.to_thread(
+                _erase, privacy, ambassadors, f"retention: withdrawn before {ambassadors_cutoff}"
+            ),
+            learners=await asyncio.to_thread(
+                _erase, privacy, learners, f"retention: last training before {learners_cutoff}"
+            ),
+        )
+    finally:
+        privacy.close()
+    log.info(
+        "retention erased %d people: %d ambassadors withdrawn before %s, %d learners whose "
+        "last training was before %s",
+        erased.total,
+        erased.ambassadors,
+        ambassadors_cutoff,
+        erased.learners,
+        learners_cutoff,
+        extra={"ambassadors": erased.ambassadors, "learners": erased.learners},
+    )
+    return {"ambassadors": erased.ambassadors, "learners": erased.learners}
