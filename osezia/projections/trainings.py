@@ -8,10 +8,18 @@ business year of the completion (for "apprentices trained per year").
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+from uuid import UUID
 
 from osezia.domain.trainings.model import Enrolment
 from osezia.projections.codec import StoredEvent
+from osezia.projections.conditions import filters
+from osezia.projections.connections import Connection
+from osezia.projections.names import stable_schema
+from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
@@ -106,3 +114,80 @@ def figure_views(region: str | None) -> dict[str, str]:
             "GROUP BY audience, region, enrolled_day, completed_day, completed_year"
         ),
     }
+
+
+@dataclass(frozen=True)
+class TrainingRow:
+    """A learner's enrolment as readers see it: the columns of the read model that the API
+    shows."""
+
+    id: UUID
+    learner_ref: str
+    audience: str
+    region: str
+    company_id: UUID | None
+    training_code: str
+    training_title: str
+    status: str
+    enrolled_on: date
+    completed_on: date | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> TrainingRow:
+        """From a row of the trainings view that holds at least READ_COLUMNS."""
+        return cls(**{field.name: row[field.name] for field in fields(cls)})
+
+
+READ_COLUMNS = ", ".join([*(field.name for field in fields(TrainingRow)), "enrolled_at"])
+LIST_ORDER = "enrolled_at"  # enrolments are listed by recorded time (then id)
+
+
+async def enrolments_page(
+    conn: Connection,
+    tenant: str,
+    *,
+    audience: str | None,
+    status: str | None,
+    region: str | None,
+    first: int,
+    after: str | None,
+) -> Page:
+    """One page of the enrolments the tenant sees, by recorded time; a filter left None is not
+    applied. Its rows hold READ_COLUMNS: TrainingRow.from_row reads them."""
+    return await page(
+        conn,
+        tenant,
+        TABLE.name,
+        columns=READ_COLUMNS,
+        sort=LIST_ORDER,
+        sort_type="timestamptz",
+        filters=filters(
+            [("audience = {}", audience), ("status = {}", status), ("region = {}", region)]
+        ),
+        first=first,
+        after=after,
+    )
+
+
+@dataclass(frozen=True)
+class TrainingCount:
+    """Learners of one audience in one region: enrolments and completions recorded by the end
+    of a day."""
+
+    audience: str
+    region: str
+    enrolled: int
+    completed: int
+
+
+async def training_counts(conn: Connection, tenant: str, day: date) -> list[TrainingCount]:
+    """Enrolments and completions recorded by the end of `day` (in France), by audience and
+    region, over what the tenant's figures count."""
+    records = await conn.fetch(
+        "SELECT audience, region, sum(learners)::bigint AS enrolled, "
+        "coalesce(sum(learners) FILTER (WHERE completed_day <= $1), 0)::bigint AS completed "
+        f'FROM "{stable_schema(tenant)}".figures_trainings WHERE enrolled_day <= $1 '
+        "GROUP BY audience, region ORDER BY audience, region",
+        day,
+    )
+    return [TrainingCount(**dict(record)) for record in records]

@@ -23,7 +23,7 @@ from osezia.graphql.node import Node, node_views, register_node
 from osezia.graphql.partnerships.types import partnership_node
 from osezia.graphql.referrals.types import referral_node
 from osezia.graphql.solutions.types import Adoption, Provider, Solution
-from osezia.graphql.trainings.types import Training
+from osezia.graphql.trainings.types import training_node
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
@@ -35,7 +35,7 @@ SERVED_BEFORE: dict[str, Any] = {
     "events": event_node,
     "partnerships": partnership_node,
     "referrals": referral_node,
-    "trainings": Training.of,
+    "trainings": training_node,
     "loans": loan_node,
     "cohorts": cohort_node,
     "calls": call_node,

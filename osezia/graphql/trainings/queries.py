@@ -7,10 +7,10 @@ import strawberry
 
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Audience, EnrolmentStatus
-from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import AS_OF, paged, read_as_of
-from osezia.graphql.trainings.types import Training, TrainingFigure
-from osezia.projections.names import stable_schema
+from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.reading import AS_OF, read_as_of, read_models
+from osezia.graphql.trainings.types import Training, TrainingFigure, training_node
+from osezia.projections.trainings import LIST_ORDER, enrolments_page, training_counts
 
 
 @strawberry.type
@@ -25,20 +25,17 @@ class TrainingsQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Training]:
-        return await paged(
-            info,
-            "trainings",
-            Training.of,
-            sort="enrolled_at",
-            sort_type="timestamptz",
-            conditions=[
-                ("audience = {}", audience),
-                ("status = {}", status),
-                ("region = {}", region),
-            ],
-            first=first,
-            after=after,
-        )
+        async with read_models(info) as conn:
+            found = await enrolments_page(
+                conn,
+                info.context.tenant,
+                audience=audience,
+                status=status,
+                region=region,
+                first=first,
+                after=after,
+            )
+        return connection(found, LIST_ORDER, training_node)
 
     @strawberry.field(
         description="Learners enrolled and trained over the whole plan (within the caller's "
@@ -48,22 +45,6 @@ class TrainingsQueries:
     async def training_figures(
         self, info: Info, as_of: Annotated[date | None, AS_OF] = None
     ) -> list[TrainingFigure]:
-        schema = stable_schema(info.context.tenant)
         async with read_as_of(info, as_of) as (conn, day, _):
-            rows = await conn.fetch(
-                "SELECT audience, region, sum(learners)::bigint AS enrolled, "
-                "coalesce(sum(learners) FILTER (WHERE completed_day <= $1), 0)::bigint "
-                "AS completed "
-                f'FROM "{schema}".figures_trainings WHERE enrolled_day <= $1 '
-                "GROUP BY audience, region ORDER BY audience, region",
-                day,
-            )
-        return [
-            TrainingFigure(
-                audience=Audience(r["audience"]),
-                region=r["region"],
-                enrolled=r["enrolled"],
-                completed=r["completed"],
-            )
-            for r in rows
-        ]
+            counts = await training_counts(conn, info.context.tenant, day)
+        return [TrainingFigure.of(count) for count in counts]

@@ -7,6 +7,7 @@ import strawberry
 
 from osezia.graphql.enums import Audience, EnrolmentStatus
 from osezia.graphql.node import Node, register_node
+from osezia.projections.trainings import TrainingCount, TrainingRow
 
 
 @strawberry.type(description="A learner's enrolment in a training of the Académie de l'IA.")
@@ -23,19 +24,19 @@ class Training(Node):
     completed_on: date | None
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Training:
-        company_id = row["company_id"]
+    def of(cls, row: TrainingRow) -> Training:
+        company_id = row.company_id
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            learner_ref=row["learner_ref"],
-            audience=Audience(row["audience"]),
-            region=row["region"],
+            id=strawberry.ID(str(row.id)),
+            learner_ref=row.learner_ref,
+            audience=Audience(row.audience),
+            region=row.region,
             company_id=None if company_id is None else strawberry.ID(str(company_id)),
-            training_code=row["training_code"],
-            training_title=row["training_title"],
-            status=EnrolmentStatus(row["status"]),
-            enrolled_on=row["enrolled_on"],
-            completed_on=row["completed_on"],
+            training_code=row.training_code,
+            training_title=row.training_title,
+            status=EnrolmentStatus(row.status),
+            enrolled_on=row.enrolled_on,
+            completed_on=row.completed_on,
         )
 
 
@@ -46,5 +47,19 @@ class TrainingFigure:
     enrolled: int = strawberry.field(description="Enrolments recorded by the end of the day.")
     completed: int = strawberry.field(description="Completions recorded by the end of the day.")
 
+    @classmethod
+    def of(cls, count: TrainingCount) -> TrainingFigure:
+        return cls(
+            audience=Audience(count.audience),
+            region=count.region,
+            enrolled=count.enrolled,
+            completed=count.completed,
+        )
 
-register_node("trainings", Training.of)
+
+def training_node(row: dict[str, Any]) -> Training:
+    """An enrolment from a row of the trainings view (`node(id:)`, a page of enrolments)."""
+    return Training.of(TrainingRow.from_row(row))
+
+
+register_node("trainings", training_node)
