@@ -7,8 +7,11 @@ database ``osezia_bench_import``, migrates it, and measures, in one run:
 
 - osezia: ``import_trainings`` (osezia.domain.trainings.importer) over the file, as
   ``osezia import trainings`` runs it (parsing and checking every row, looking up what the log
-  holds, building the stored events, bulk append); then the same file again, when every row is
-  already present;
+  holds, the learners' keys asked of the key store and their references encrypted, building the
+  stored events, bulk append); then the same file again, when every row is already present;
+- osezia with encryption off: the same import, the references in clear, no key store, the
+  enrolments looked up by one id: encryption's cost is the ratio of the two (issue 14's target:
+  at least 0.9);
 - raw COPY: the same stored events, already in memory, copied (binary) into a plain table with
   no key and no index: the physical limit of this machine for these bytes;
 - eventsourcing: the same stored events through the library's own recorder,
@@ -41,23 +44,26 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import orjson
 import psycopg
 from eventsourcing.persistence import StoredEvent
-from machine import cpu_idle, recreate_database
+from machine import cpu_idle, fresh_key_store, recreate_database
 
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.trainings.application import Trainings
 from osezia.domain.trainings.file import COLUMNS, Training
-from osezia.domain.trainings.importer import TrainingImport, import_trainings
+from osezia.domain.trainings.importer import TrainingImport
 from osezia.projections.migrations import migrate
 from osezia.store.bulk import BulkAppender
+from osezia.store.keys import SealingKey
 from osezia.store.settings import Database
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DBNAME = "osezia_bench_import"
 TARGET = 50_000  # events/s
+ENCRYPTION_TARGET = 0.9  # the import with encryption, at least this share of its rate without
 TODAY = date(2026, 6, 30)
 RECORDER_BATCH = 10_000
 BULK_BATCH = 40_000  # about the events of one batch of the import (20,000 rows)
@@ -125,10 +131,30 @@ def empty_log(url: str) -> None:
         conn.execute("CHECKPOINT")
 
 
-def measure_import(url: str, path: Path, label: str, events: int | None = None) -> Rate:
+class PlainImport(TrainingImport):
+    """The import with encryption off: references in clear, no key store, one id looked up."""
+
+    def learner_keys(self, batch: list[Training]) -> dict[str, SealingKey]:
+        return {}
+
+    def looked_up(self, batch: list[Training]) -> list[bytes]:
+        return [t.key for t in batch]
+
+    @staticmethod
+    def ref(keys: dict[str, SealingKey], learner_ref: str, enrolment: bytes, nonce: bytes) -> bytes:
+        return orjson.dumps(learner_ref)
+
+
+def measure_import(
+    url: str,
+    path: Path,
+    label: str,
+    events: int | None = None,
+    job: type[TrainingImport] = TrainingImport,
+) -> Rate:
     with psycopg.connect(url, autocommit=True) as conn, path.open(newline="") as file:
         started, cpu = time.perf_counter(), time.process_time()
-        summary = import_trainings(conn, "operator", file, today=TODAY)
+        summary = job(conn, "operator", today=TODAY).run(file)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"  {label}: {summary}", file=sys.stderr)
     # A second run of the same file writes nothing: it is rated by the events it found present.
@@ -249,7 +275,7 @@ def report(
     rows: int,
     idle: tuple[float | None, float | None],
 ) -> None:
-    osezia, _, copy, recorder, bulk = rates
+    osezia, _, plain, copy, recorder, bulk = rates
     print(f"\nImporting {rows:,} trainings ({osezia.events:,} events), {os.cpu_count()} cores")
     shares = ", ".join("?" if i is None else f"{i:.0%}" for i in idle)
     print(f"CPU left idle just before and just after: {shares}")
@@ -288,6 +314,13 @@ def report(
         print(f"  {share:6.1%}  {area}")
     met = "met" if osezia.per_second >= TARGET else "NOT met"
     print(f"\nTarget ≥ {TARGET:,} events/s: {met} ({osezia.per_second:,.0f} events/s)")
+    cost = osezia.per_second / plain.per_second
+    met = "met" if cost >= ENCRYPTION_TARGET else "NOT met"
+    print(
+        f"Encryption's cost: the import runs at {cost:.2f}× its rate with encryption off "
+        f"({osezia.per_second:,.0f} against {plain.per_second:,.0f} events/s); "
+        f"target ≥ {ENCRYPTION_TARGET}×: {met}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -297,11 +330,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     admin_url = os.environ.get("DATABASE_URL") or DEFAULT_ADMIN_URL
     url = recreate_database(admin_url, DBNAME)
     migrate(url)
+    fresh_key_store(admin_url, DBNAME + "_keys")
     idle_before = cpu_idle()
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "trainings.csv"
         print(f"writing {arguments.rows:,} rows to {path}", file=sys.stderr)
         write_csv(path, arguments.rows)
+        empty_log(url)
+        plain = measure_import(url, path, "osezia, encryption off", job=PlainImport)
         empty_log(url)
         first = measure_import(url, path, "osezia import trainings")
         again = measure_import(url, path, "osezia, the same file again", first.events)
@@ -310,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         recorder = measure_recorder(url, events)
         bulk = measure_bulk(url, events)
         profile = profile_import(url, path, arguments.rows)
-    rates = [first, again, copy, recorder, bulk]
+    rates = [first, again, plain, copy, recorder, bulk]
     report(rates, profile, arguments.rows, (idle_before, cpu_idle()))
 
 

@@ -16,7 +16,7 @@ process drops them at once; another process stops using an erased key within ``C
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 import os
 import threading
 import time
@@ -271,6 +271,15 @@ class PostgresKeys:
         return bytes(row[0])
 
 
+def _hmac_pads(key: bytes) -> tuple[Any, Any]:
+    """HMAC-SHA-256's two hash states with the key absorbed (RFC 2104), copied for each digest:
+    the same digest as ``hmac.digest``, without absorbing the key again each time."""
+    block = key.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+    return inner, outer
+
+
 class _Wanted:
     """One thread's people whose current keys it waits for."""
 
@@ -294,7 +303,9 @@ class Keyring:
         # Each key with the moment it was read from the store (time.monotonic()).
         self._opening: dict[int, tuple[AESGCM | None, float]] = {}
         self._sealing: dict[Person, tuple[SealingKey, float]] = {}
-        self._digest_key: bytes | None = None
+        # HMAC's inner and outer SHA-256 states, the key absorbed once; digests already made.
+        self._pads: tuple[Any, Any] | None = None
+        self._digests: dict[str, bytes] = {}
         self._together = threading.Condition()
         self._waiting: list[_Wanted] = []
         self._leading = False
@@ -393,11 +404,22 @@ class Keyring:
     # --- digests -----------------------------------------------------------------------------
 
     def digest(self, text: str) -> bytes:
-        """HMAC-SHA-256 of ``text`` under the store's digest key: not found again by guessing."""
-        key = self._digest_key
-        if key is None:
-            key = self._digest_key = self.store.digest_key(DIGEST_KEY)
-        return hmac.digest(key, text.encode(), "sha256")
+        """HMAC-SHA-256 of ``text`` under the store's digest key: not found again by guessing.
+        The same text's digest is kept (bounded): a learner's comes back for each training."""
+        cached = self._digests.get(text)
+        if cached is not None:
+            return cached
+        pads = self._pads
+        if pads is None:
+            pads = self._pads = _hmac_pads(self.store.digest_key(DIGEST_KEY))
+        inner, outer = pads[0].copy(), pads[1].copy()
+        inner.update(text.encode())
+        outer.update(inner.digest())
+        found: bytes = outer.digest()
+        if len(self._digests) >= CACHE_SIZE:
+            self._digests.clear()
+        self._digests[text] = found
+        return found
 
     # --- erasure and rectification -----------------------------------------------------------
 

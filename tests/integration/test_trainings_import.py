@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
-from uuid import uuid5
+from uuid import UUID, uuid5
 
+import orjson
 import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from osezia.domain.actors import ActorMapper
 from osezia.domain.application import OSEZIA_NAMESPACE
-from osezia.domain.errors import DomainError, NotFound
+from osezia.domain.errors import AlreadyExists, DomainError, NotFound
 from osezia.domain.identifiers import normalise_siren
 from osezia.domain.platform import Platform
 from osezia.domain.trainings.application import Trainings
@@ -23,6 +26,7 @@ from osezia.domain.trainings.file import (
     BadFile,
     Training,
     enrolment_key,
+    legacy_enrolment_key,
     parse_row,
 )
 from osezia.domain.trainings.importer import (
@@ -34,7 +38,9 @@ from osezia.domain.trainings.importer import (
     recorded_at,
 )
 from osezia.domain.trainings.model import Enrolment
-from osezia.store.bulk import EVENTS_TABLE
+from osezia.store.bulk import EVENTS_TABLE, append_events
+from osezia.store.keys import Keyring, MemoryKeys, keyring, using_keyring
+from osezia.store.personal_cipher import additional_data, open_sealed
 from tests.unit.conftest import MEMORY
 
 TODAY = date(2026, 3, 31)
@@ -265,11 +271,33 @@ rows = st.fixed_dictionaries(
 )
 
 
+ENVELOPE = re.compile(rb'\{"_type_":"sealed","_data_":"([^"]+)"\}')
+
+
+def opened(state: bytes, originator_id: bytes, version: int) -> bytes:
+    """The stored state with each envelope replaced by the JSON it encrypts: what is left to
+    compare once the random nonces are set aside."""
+
+    def plaintext(match: re.Match[bytes]) -> bytes:
+        field = state[: match.start()].rsplit(b'"', 2)[-2].decode()
+        aad = additional_data(originator_id, version, field)
+        found = open_sealed(match.group(1).decode(), aad, keyring())
+        assert found is not None
+        return found
+
+    return ENVELOPE.sub(plaintext, state)
+
+
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(row=rows, moment=st.datetimes(timezones=st.just(UTC)))
 def test_the_import_writes_the_bytes_the_commands_would(
     row: dict[str, str], moment: datetime
 ) -> None:
+    with using_keyring(Keyring(MemoryKeys())):
+        written_alike(row, moment)
+
+
+def written_alike(row: dict[str, str], moment: datetime) -> None:
     trainings = Trainings(env=MEMORY, today=lambda: TODAY)
     training: Training = parse_row("operator", 2, [row[c] for c in COLUMNS], TODAY)
     enrolment_id = trainings.enrol_learner(
@@ -297,7 +325,15 @@ def test_the_import_writes_the_bytes_the_commands_would(
         by_import.append(completed_state(training.completed_on, at))
 
     assert training.id == enrolment_id
-    assert [e.state for e in by_commands] == by_import
+    key = enrolment_id.bytes
+    assert [opened(e.state, key, e.originator_version) for e in by_commands] == [
+        opened(state, key, version) for version, state in enumerate(by_import, 1)
+    ]
+    # The reference is encrypted, by both, under the same key.
+    assert b'"learner_ref":{"_type_":"sealed"' in by_import[0]
+    assert orjson.dumps(row["learner_ref"]) not in by_import[0]
+    kids = [ENVELOPE.search(s) for s in (by_commands[0].state, by_import[0])]
+    assert [m.group(1).split(b":")[0] for m in kids if m] == [kids[0].group(1).split(b":")[0]] * 2
 
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=80)
@@ -305,14 +341,73 @@ names = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_siz
 
 @settings(max_examples=500)
 @given(tenant=names, learner_ref=names, training_code=names)
-def test_the_import_derives_the_ids_uuid5_does(
+def test_the_import_derives_the_ids_the_application_does(
     tenant: str, learner_ref: str, training_code: str
 ) -> None:
-    key = enrolment_key(tenant, learner_ref, training_code)
-    name = f"training/{tenant}/{learner_ref}/{training_code}"
+    with using_keyring(Keyring(MemoryKeys())):
+        key = enrolment_key(tenant, learner_ref, training_code)
+        legacy = legacy_enrolment_key(tenant, learner_ref, training_code)
+        name = f"training/{tenant}/{learner_ref}/{training_code}"
 
-    assert key == uuid5(OSEZIA_NAMESPACE, name).bytes
-    assert key == Enrolment.create_id(tenant, learner_ref, training_code).bytes
+        assert key == Enrolment.create_id(tenant, learner_ref, training_code).bytes
+        assert UUID(bytes=key).version == 8
+        assert key != uuid5(OSEZIA_NAMESPACE, name).bytes
+        assert legacy == uuid5(OSEZIA_NAMESPACE, name).bytes
+        assert legacy == Enrolment.legacy_id(tenant, learner_ref, training_code).bytes
+
+
+def record_before_keyed_ids(conn: psycopg.Connection[Any], platform: Platform) -> UUID:
+    """An enrolment as it was stored before ids were keyed: the uuid5 id, the reference in
+    clear. Its id."""
+    app = Trainings(env=MEMORY, today=lambda: TODAY)
+    app.enrol_learner(
+        "operator",
+        learner_ref="LRN-000002",
+        training_code="IA-101",
+        training_title="L'IA pour les PME",
+        audience="apprenti",
+        region="11",
+        on=date(2025, 10, 7),
+    )
+    (enrolled,) = [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 10)]
+    legacy = Enrolment.legacy_id("operator", "LRN-000002", "IA-101")
+    plain = ActorMapper(platform.trainings.mapper.transcoder)
+    stored = plain.to_stored_event(replace(enrolled, originator_id=legacy))  # type: ignore[type-var]
+    assert b"LRN-000002" in stored.state
+    append_events(conn, [stored])
+    return legacy
+
+
+def test_an_enrolment_recorded_before_ids_were_keyed_is_found_by_the_import_and_the_command(
+    conn: psycopg.Connection[Any], platform: Platform
+) -> None:
+    legacy = record_before_keyed_ids(conn, platform)
+
+    summary, problems = run(conn, csv_lines(GOOD[1]))
+    assert problems == []
+    assert counts(summary) == (1, 0, 1, 0)
+
+    completed = GOOD[1].rstrip(",") + ",2025-12-15"
+    summary, problems = run(conn, csv_lines(completed))
+    assert problems == []
+    assert counts(summary) == (1, 1, 0, 0)
+    assert summary.events.written == 1
+    enrolment = platform.trainings.get_enrolment("operator", legacy)
+    assert enrolment.learner_ref == "LRN-000002"
+    assert enrolment.completed_on == date(2025, 12, 15)
+    keyed = Enrolment.create_id("operator", "LRN-000002", "IA-101")
+    with pytest.raises(NotFound):
+        platform.trainings.get_enrolment("operator", keyed)
+    with pytest.raises(AlreadyExists):
+        platform.trainings.enrol_learner(
+            "operator",
+            learner_ref="LRN-000002",
+            training_code="IA-101",
+            training_title="IA",
+            audience="EMPLOYEE",
+            region="11",
+            on=date(2025, 10, 7),
+        )
 
 
 @settings(max_examples=500)

@@ -58,8 +58,10 @@ class Trainings(PlatformApplication):
             ref, code = learner_ref_of(learner_ref), training_code_of(training_code)
             check_enrolment_date(on, self.today())
             enrolment_id = Enrolment.create_id(tenant, ref, code)
-            # The id is the tenant's own, so this finds only what this network enrolled.
-            if self.find(enrolment_id, Enrolment) is not None:
+            # The id is the tenant's own, so this finds only what this network enrolled; an
+            # enrolment recorded before ids were keyed is found by its earlier id.
+            earlier = (enrolment_id, Enrolment.legacy_id(tenant, ref, code))
+            if any(self.find(i, Enrolment) is not None for i in earlier):
                 raise AlreadyExists(f"learner {ref} is already enrolled in training {code}")
             # The company, when known, is named by the id its SIREN gives: no lookup, since
             # a learner's employer need not be registered on the platform.

@@ -40,6 +40,7 @@ from osezia.domain.trainings.model import (
     audience_of,
     check_completion,
     check_enrolment_date,
+    keyed_id,
     learner_ref_of,
     training_code_of,
 )
@@ -64,7 +65,8 @@ class Training(NamedTuple):
     """One valid row: an enrolment, completed or not."""
 
     line: int
-    key: bytes  # the enrolment's id, as its 16 bytes
+    key: bytes  # the enrolment's id, as its 16 bytes (keyed: Enrolment.create_id)
+    legacy_key: bytes  # the id an enrolment recorded before ids were keyed has
     learner_ref: str
     audience: str
     training_code: str
@@ -103,7 +105,7 @@ def _date_of(value: str, column: str) -> date:
     return on
 
 
-# Enrolment.create_id's uuid5, as bytes: SHA-1 of the namespace's bytes and the name, its first
+# Enrolment.legacy_id's uuid5, as bytes: SHA-1 of the namespace's bytes and the name, its first
 # 16 bytes with the version (5) and the variant (RFC 4122) set, as uuid.UUID(version=5) sets them.
 _ID_PREFIX = OSEZIA_NAMESPACE.bytes + b"training/"
 _ID_MASK = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
@@ -117,6 +119,11 @@ def _tenant_prefix(tenant: str) -> bytes:
 
 def enrolment_key(tenant: str, learner_ref: str, training_code: str) -> bytes:
     """The bytes of ``Enrolment.create_id(tenant, learner_ref, training_code)``."""
+    return keyed_id(tenant, learner_ref, training_code)
+
+
+def legacy_enrolment_key(tenant: str, learner_ref: str, training_code: str) -> bytes:
+    """The bytes of ``Enrolment.legacy_id(tenant, learner_ref, training_code)``."""
     name = _tenant_prefix(tenant) + f"{learner_ref}/{training_code}".encode()
     digest = sha1(name, usedforsecurity=False).digest()
     return (int.from_bytes(digest[:16]) & _ID_MASK | _ID_BITS).to_bytes(16)
@@ -175,7 +182,8 @@ def parse_row(tenant: str, line: int, values: Sequence[str], today: date) -> Tra
         Training,
         (
             line,
-            enrolment_key(tenant, ref, code),
+            keyed_id(tenant, ref, code),
+            legacy_enrolment_key(tenant, ref, code),
             ref,
             audience,
             code,

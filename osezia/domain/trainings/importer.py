@@ -12,7 +12,12 @@ days.
 For speed the import writes stored events directly, with the JSON state the application's
 mapper would write for the same commands (the tests hold it to that), through the store's bulk
 path (osezia.store.bulk); each event records the actor set around the import
-(osezia.domain.actors), as the mapper would.
+(osezia.domain.actors), as the mapper would. The learner's reference is encrypted as the mapper
+encrypts it (osezia.store.personal_cipher), under the learner's key: a batch's keys are asked
+of the key store at once, before the log is locked.
+
+A row's enrolment is found by its id (keyed: Enrolment.create_id) or, recorded before ids were
+keyed, by its earlier one (Enrolment.legacy_id): a completion is added to the enrolment found.
 """
 
 from __future__ import annotations
@@ -29,10 +34,14 @@ from osezia.domain.actors import META, Actor, current_actor
 from osezia.domain.calendar import today_in_france
 from osezia.domain.companies.model import Company
 from osezia.domain.errors import DomainError
+from osezia.domain.personal import Subject
+from osezia.domain.shredding import learner_subject_id
 from osezia.domain.trainings.file import Training, read_rows
 from osezia.domain.trainings.model import Enrolment, check_completion
 from osezia.store.batches import pipelined
 from osezia.store.bulk import Appended, BulkAppender, Connection, KeyedRow, LockedLog
+from osezia.store.keys import SealingKey, keyring
+from osezia.store.personal_cipher import additional_data, nonces, seal_text
 
 BATCH_ROWS = 20_000
 
@@ -73,7 +82,18 @@ def _transcoded(kind: str, value: str) -> dict[str, str]:
 
 def enrolled_state(tenant: str, training: Training, at: dict[str, str]) -> bytes:
     head = _enrolled_head(tenant, orjson.dumps(at))
-    return _enrolled_state(head, training, _tail(current_actor()))
+    key = learner_keys(tenant, [training])[training.learner_ref]
+    ref = sealed_ref(key, training.learner_ref, training.key)
+    return _enrolled_state(head, training, _tail(current_actor()), ref)
+
+
+def learner_keys(tenant: str, batch: Iterable[Training]) -> dict[str, SealingKey]:
+    """The key each learner's reference is encrypted under, by reference: one trip to the key
+    store for the batch (a learner's first key is made there)."""
+    refs = {t.learner_ref for t in batch}
+    people = {ref: (Subject.LEARNER.value, learner_subject_id(tenant, ref)) for ref in refs}
+    keys = keyring().sealing_many(people.values())
+    return {ref: keys[person] for ref, person in people.items()}
 
 
 def completed_state(on: date, at: dict[str, str]) -> bytes:
@@ -85,11 +105,22 @@ def _tail(actor: Actor) -> bytes:
     return b',"' + META.encode() + b'":' + orjson.dumps(actor.as_meta()) + b"}"
 
 
-def _enrolled_state(head: bytes, training: Training, tail: bytes) -> bytes:
+# What follows the enrolment's id in the additional data of its reference's envelope.
+_REF_PLACE = additional_data(bytes(16), 1, "learner_ref")[16:]
+
+
+def sealed_ref(
+    key: SealingKey, learner_ref: str, enrolment: bytes, nonce: bytes | None = None
+) -> bytes:
+    """The reference's envelope, as the mapper writes it in the enrolment's first event."""
+    return seal_text(key, learner_ref, enrolment + _REF_PLACE, nonce)
+
+
+def _enrolled_state(head: bytes, training: Training, tail: bytes, ref: bytes) -> bytes:
     return b"".join(
         (
             head,
-            orjson.dumps(training.learner_ref),
+            ref,
             _training_fields(
                 training.training_code,
                 training.training_title,
@@ -260,18 +291,32 @@ class TrainingImport:
         on_progress(summary)
         return summary
 
+    def learner_keys(self, batch: list[Training]) -> dict[str, SealingKey]:
+        """The batch's learners' keys (``learner_keys``)."""
+        return learner_keys(self.tenant, batch)
+
+    def looked_up(self, batch: list[Training]) -> list[bytes]:
+        """The ids under which the log may hold the batch's enrolments: keyed, and earlier."""
+        return [t.key for t in batch] + [t.legacy_key for t in batch]
+
+    @staticmethod
+    def ref(keys: dict[str, SealingKey], learner_ref: str, enrolment: bytes, nonce: bytes) -> bytes:
+        """The reference's JSON in the enrolment's first event: its envelope."""
+        return sealed_ref(keys[learner_ref], learner_ref, enrolment, nonce)
+
     def _import(self, batch: list[Training]) -> _Outcome:
         # Under the log's lock, what the log holds cannot change between the look-up and the
         # COPY: each row is checked against exactly what it is appended to.
         outcome = _Outcome()
+        keys = self.learner_keys(batch)
         with self.appender.locked() as log:
             # The time is taken once the lock is held, not before waiting for it: the batch
             # becomes visible when it commits, after any wait, and a batch that waited past
             # midnight must not carry the previous day's time into the figures.
             at = recorded_at(self.clock())
-            stored = _stored(log, [t.key for t in batch])
+            stored = _stored(log, self.looked_up(batch))
             # Events are made as COPY sends them: PostgreSQL stores a chunk while the next is made.
-            written = log.copy(self._new_events(batch, stored, at, outcome))
+            written = log.copy(self._new_events(batch, stored, at, outcome, keys))
         outcome.events = Appended(written=written)
         return outcome
 
@@ -281,6 +326,7 @@ class TrainingImport:
         stored: dict[bytes, Stored],
         at: dict[str, str],
         outcome: _Outcome,
+        keys: dict[str, SealingKey],
     ) -> Iterator[KeyedRow]:
         """The events each row adds to what the log holds (or this batch will), updating it."""
         at_json = orjson.dumps(at)
@@ -288,15 +334,20 @@ class TrainingImport:
         completed_head = b'{"timestamp":' + at_json
         tail = self.tail
         today = self.today
-        enrolled_state_of, on_of = _enrolled_state, _on
+        enrolled_state_of, on_of, ref_of = _enrolled_state, _on, self.ref
+        fresh = nonces(len(batch))
         imported = already_present = 0
         try:
             for training in batch:
                 key = training.key
                 completed_on = training.completed_on
                 earlier = stored.get(key)
+                if earlier is None and training.legacy_key in stored:
+                    key = training.legacy_key  # recorded before ids were keyed
+                    earlier = stored[key]
                 if earlier is None:
-                    yield key, 1, ENROLLED_TOPIC, enrolled_state_of(head, training, tail)
+                    ref = ref_of(keys, training.learner_ref, key, next(fresh))
+                    yield key, 1, ENROLLED_TOPIC, enrolled_state_of(head, training, tail, ref)
                     stored[key] = (training.enrolled_on, completed_on is not None)
                     if completed_on is not None:
                         yield key, 2, COMPLETED_TOPIC, completed_head + on_of(completed_on) + tail

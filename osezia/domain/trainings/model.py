@@ -6,6 +6,10 @@ the network and the pair, so the network's second enrolment of the same learner 
 training is refused, and a re-imported file adds nothing. The network is part of the id because
 a reference is the training platform's, not a person's: another network's learner may carry the
 same one, and what one network recorded must neither block nor be revealed to another.
+
+The id is a keyed digest (HMAC-SHA-256, its key in the key store: osezia.domain.shredding), so
+that a guessed reference cannot be checked against it. Enrolments recorded before it was keyed
+keep their id, a plain uuid5 (``legacy_id``): an enrolment exists when either id is in the log.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from hashlib import sha1
+from hashlib import sha1, sha256
 from typing import ClassVar
 from uuid import UUID
 
@@ -23,6 +27,21 @@ from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.calendar import PLAN_LAUNCH, check_happened
 from osezia.domain.errors import InvalidDate, InvalidTransition, InvalidValue
 from osezia.domain.personal import PersonalData, of_learner, personal_data
+from osezia.domain.shredding import keyed_digest
+
+# A keyed id is a UUID of version 8 (RFC 9562's custom form), of the RFC's variant.
+_KEYED_MASK = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
+_KEYED_BITS = (0x8000 << 64) | (0x8000 << 48)
+
+
+def keyed_id(tenant: str, learner_ref: str, training_code: str) -> bytes:
+    """The 16 bytes of a new enrolment's id, as a UUID of version 8: SHA-256 of the learner's
+    keyed digest (HMAC-SHA-256 of network and reference under the key store's digest key, the
+    key store's id of the learner) and the training's code. Without the key, a guessed
+    reference cannot be checked against it."""
+    learner = keyed_digest("learner", tenant, learner_ref)
+    digest = sha256(learner + training_code.encode(), usedforsecurity=True).digest()
+    return (int.from_bytes(digest[:16]) & _KEYED_MASK | _KEYED_BITS).to_bytes(16)
 
 
 class Audience(StrEnum):
@@ -136,8 +155,14 @@ class Enrolment(Aggregate):
 
     @staticmethod
     def create_id(tenant: str, learner_ref: str, training_code: str) -> UUID:
-        """uuid5(OSEZIA_NAMESPACE, "training/<tenant>/<learner>/<training>"), computed as uuid5
-        does with the namespace's bytes taken once: an import derives one id a row."""
+        """The id of a new enrolment: ``keyed_id``'s."""
+        return UUID(bytes=keyed_id(tenant, learner_ref, training_code))
+
+    @staticmethod
+    def legacy_id(tenant: str, learner_ref: str, training_code: str) -> UUID:
+        """The id enrolments were given before it was keyed: uuid5(OSEZIA_NAMESPACE,
+        "training/<tenant>/<learner>/<training>"), computed as uuid5 does with the namespace's
+        bytes taken once: an import derives one id a row."""
         name = f"{tenant}/{learner_ref}/{training_code}".encode()
         return UUID(bytes=sha1(_ID_PREFIX + name, usedforsecurity=False).digest()[:16], version=5)
 

@@ -234,12 +234,16 @@ def test_a_completion_is_recorded_only_between_its_enrolment_and_today(
     learner_ref=st.text(min_size=1, max_size=20),
     training_code=st.text(min_size=1, max_size=20),
 )
-def test_an_enrolment_id_is_the_uuid5_of_its_network_learner_and_training(
+def test_an_enrolment_id_is_keyed_and_its_earlier_id_the_uuid5_of_network_learner_and_training(
     tenant: str, learner_ref: str, training_code: str
 ) -> None:
-    expected = uuid5(OSEZIA_NAMESPACE, f"training/{tenant}/{learner_ref}/{training_code}")
+    plain = uuid5(OSEZIA_NAMESPACE, f"training/{tenant}/{learner_ref}/{training_code}")
 
-    assert Enrolment.create_id(tenant, learner_ref, training_code) == expected
+    assert Enrolment.legacy_id(tenant, learner_ref, training_code) == plain
+    keyed = Enrolment.create_id(tenant, learner_ref, training_code)
+    assert keyed != plain
+    assert keyed.version == 8
+    assert keyed == Enrolment.create_id(tenant, learner_ref, training_code)
 
 
 # --- "Today" is the date in France, whatever the server's time zone ----------------------------
