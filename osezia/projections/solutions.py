@@ -1,17 +1,13 @@
 """The solutions catalogue (providers and solutions, public) and the adoptions each network
-recorded, with the adoption figures by region, segment and sovereignty."""
+recorded, with the adoption figures by region, segment and sovereignty. What the API reads of
+them, and the SQL that reads it, is in solutions_rows.py."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
-from typing import Any
-from uuid import UUID
 
-from osezia.domain.solutions.model import Adoption, Solution, SolutionProvider, Sovereignty
+from osezia.domain.solutions.model import Adoption, Solution, SolutionProvider
 from osezia.projections.codec import StoredEvent
-from osezia.projections.connections import Connection
-from osezia.projections.names import stable_schema
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
@@ -187,48 +183,3 @@ def figure_views(region: str | None) -> dict[str, str]:
             "GROUP BY region, segment, sovereignty, adopted_day"
         ),
     }
-
-
-@dataclass(frozen=True)
-class SolutionMatch:
-    """An active solution that serves one of a diagnostic's use cases."""
-
-    use_case_code: str
-    use_case_title: str
-    use_case_rank: int | None
-    solution: dict[str, Any]  # a full row of the solutions view
-
-
-# The catalogue puts French solutions first, then European ones.
-_SOVEREIGNTY_ORDER = "ARRAY[" + ", ".join(f"'{s}'" for s in Sovereignty) + "]"
-
-
-async def matching_solutions(
-    conn: Connection, tenant: str, diagnostic_id: UUID
-) -> list[SolutionMatch] | None:
-    """The active solutions whose categories include a use case of the diagnostic, by use-case
-    rank, then sovereignty, then name; None when the tenant does not see the diagnostic."""
-    schema = stable_schema(tenant)
-    seen = await conn.fetchval(
-        f'SELECT true FROM "{schema}".diagnostics WHERE id = $1', diagnostic_id
-    )
-    if seen is None:
-        return None
-    # use_cases is kept in priority order once prioritised, in identification order before:
-    # the position in the array is the rank either way.
-    records = await conn.fetch(
-        "SELECT u.value ->> 'code' AS use_case_code, u.value ->> 'title' AS use_case_title, "
-        "(u.value ->> 'rank')::integer AS use_case_rank, s.* "
-        f'FROM "{schema}".diagnostics d '
-        "CROSS JOIN LATERAL jsonb_array_elements(d.use_cases) WITH ORDINALITY AS u(value, n) "
-        f"JOIN \"{schema}\".solutions s ON s.categories ? (u.value ->> 'code') "
-        "WHERE d.id = $1 AND s.status = 'ACTIVE' "
-        f"ORDER BY u.n, array_position({_SOVEREIGNTY_ORDER}, s.sovereignty), s.name, s.id",
-        diagnostic_id,
-    )
-    matches = []
-    for record in records:
-        row = dict(record)
-        use_case = (row.pop("use_case_code"), row.pop("use_case_title"), row.pop("use_case_rank"))
-        matches.append(SolutionMatch(*use_case, solution=row))
-    return matches

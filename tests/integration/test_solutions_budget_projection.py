@@ -17,7 +17,7 @@ from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.projections.access import as_tenant
 from osezia.projections.connections import create_pool
-from osezia.projections.solutions import matching_solutions
+from osezia.projections.solutions_rows import matching_solutions
 from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS
@@ -281,7 +281,7 @@ def test_a_diagnostics_use_cases_find_active_solutions_by_rank_then_sovereignty_
             await pool.close()
         if found is None:
             return None
-        return [(m.use_case_code, m.use_case_rank, m.solution["name"]) for m in found]
+        return [(m.use_case_code, m.use_case_rank, m.solution.name) for m in found]
 
     assert asyncio.run(match("cci")) == [
         ("FORECASTING", 1, "Autres prévisions"),

@@ -22,7 +22,7 @@ from osezia.graphql.loans.types import loan_node
 from osezia.graphql.node import Node, node_views, register_node
 from osezia.graphql.partnerships.types import partnership_node
 from osezia.graphql.referrals.types import referral_node
-from osezia.graphql.solutions.types import Adoption, Provider, Solution
+from osezia.graphql.solutions.types import adoption_node, provider_node, solution_node
 from osezia.graphql.trainings.types import training_node
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
@@ -40,9 +40,9 @@ SERVED_BEFORE: dict[str, Any] = {
     "cohorts": cohort_node,
     "calls": call_node,
     "call_applications": application_node,
-    "providers": Provider.of,
-    "solutions": Solution.of,
-    "adoptions": Adoption.of,
+    "providers": provider_node,
+    "solutions": solution_node,
+    "adoptions": adoption_node,
     "budget": budget_node,
 }
 

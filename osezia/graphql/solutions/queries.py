@@ -3,14 +3,29 @@ from __future__ import annotations
 import strawberry
 
 from osezia.domain.errors import DomainError
-from osezia.domain.solutions.model import SOVEREIGN
 from osezia.graphql.commands import uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Sovereignty, UseCaseCategory
-from osezia.graphql.pagination import Connection
-from osezia.graphql.reading import paged, read_models
-from osezia.graphql.solutions.types import Adoption, Category, Provider, Solution, SolutionMatch
-from osezia.projections.solutions import matching_solutions
+from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.reading import read_models
+from osezia.graphql.solutions.types import (
+    Adoption,
+    Category,
+    Provider,
+    Solution,
+    SolutionMatch,
+    adoption_node,
+    provider_node,
+    solution_node,
+)
+from osezia.projections.solutions_rows import (
+    ADOPTIONS_ORDER,
+    CATALOGUE_ORDER,
+    adoptions_page,
+    matching_solutions,
+    providers_page,
+    solutions_page,
+)
 
 
 @strawberry.type
@@ -23,16 +38,11 @@ class SolutionsQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Provider]:
-        return await paged(
-            info,
-            "providers",
-            Provider.of,
-            sort="name",
-            sort_type="text",
-            conditions=[("sovereignty = {}", sovereignty)],
-            first=first,
-            after=after,
-        )
+        async with read_models(info) as conn:
+            found = await providers_page(
+                conn, info.context.tenant, sovereignty=sovereignty, first=first, after=after
+            )
+        return connection(found, CATALOGUE_ORDER, provider_node)
 
     @strawberry.field(description="Catalogue solutions, by name; active ones unless asked.")
     async def solutions(
@@ -44,20 +54,17 @@ class SolutionsQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Solution]:
-        return await paged(
-            info,
-            "solutions",
-            Solution.of,
-            sort="name",
-            sort_type="text",
-            conditions=[
-                ("categories ? {}", category),
-                ("sovereignty = ANY({})", sorted(SOVEREIGN) if sovereign_only else None),
-                ("status = {}", None if include_withdrawn else "ACTIVE"),
-            ],
-            first=first,
-            after=after,
-        )
+        async with read_models(info) as conn:
+            found = await solutions_page(
+                conn,
+                info.context.tenant,
+                category=category,
+                sovereign_only=sovereign_only,
+                include_withdrawn=include_withdrawn,
+                first=first,
+                after=after,
+            )
+        return connection(found, CATALOGUE_ORDER, solution_node)
 
     @strawberry.field(
         description="Active solutions for a diagnostic's use cases, by use-case rank, then "
@@ -89,17 +96,14 @@ class SolutionsQueries:
         after: str | None = None,
     ) -> Connection[Adoption]:
         solution = None if solution_id is None else uuid_of(solution_id, "solution")
-        return await paged(
-            info,
-            "adoptions",
-            Adoption.of,
-            sort="adopted_at",
-            sort_type="timestamptz",
-            conditions=[
-                ("region = {}", region),
-                ("solution_id = {}", solution),
-                ("sovereignty = {}", sovereignty),
-            ],
-            first=first,
-            after=after,
-        )
+        async with read_models(info) as conn:
+            found = await adoptions_page(
+                conn,
+                info.context.tenant,
+                region=region,
+                solution_id=solution,
+                sovereignty=sovereignty,
+                first=first,
+                after=after,
+            )
+        return connection(found, ADOPTIONS_ORDER, adoption_node)

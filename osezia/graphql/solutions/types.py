@@ -8,10 +8,15 @@ import strawberry
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.enums import Segment, SolutionStatus, Sovereignty, UseCaseCategory
 from osezia.graphql.node import Node, register_node
-from osezia.projections.solutions import SolutionMatch as MatchRow
+from osezia.projections.solutions_rows import (
+    AdoptionRow,
+    ProviderRow,
+    SolutionRow,
+)
+from osezia.projections.solutions_rows import SolutionMatch as MatchRow
 
 
-def _categories(codes: list[str]) -> list[UseCaseCategory]:
+def _categories(codes: tuple[str, ...]) -> list[UseCaseCategory]:
     return [UseCaseCategory(c) for c in codes]
 
 
@@ -36,15 +41,15 @@ class Provider(Node):
     listed_at: datetime
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Provider:
+    def of(cls, row: ProviderRow) -> Provider:
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            siren=row["siren"],
-            name=row["name"],
-            sovereignty=Sovereignty(row["sovereignty"]),
-            sovereign=Sovereignty(row["sovereignty"]).sovereign,
-            listed_by=row["owner"],
-            listed_at=row["listed_at"],
+            id=strawberry.ID(str(row.id)),
+            siren=row.siren,
+            name=row.name,
+            sovereignty=Sovereignty(row.sovereignty),
+            sovereign=Sovereignty(row.sovereignty).sovereign,
+            listed_by=row.owner,
+            listed_at=row.listed_at,
         )
 
 
@@ -67,23 +72,23 @@ class Solution(Node):
     withdrawn_at: datetime | None
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Solution:
+    def of(cls, row: SolutionRow) -> Solution:
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            provider_id=strawberry.ID(str(row["provider_id"])),
-            provider_name=row["provider_name"],
-            provider_siren=row["provider_siren"],
-            name=row["name"],
-            description=row["description"],
-            categories=_categories(row["categories"]),
-            sovereignty=Sovereignty(row["sovereignty"]),
-            sovereign=Sovereignty(row["sovereignty"]).sovereign,
-            turnkey=row["turnkey"],
-            status=SolutionStatus(row["status"]),
-            withdrawn_reason=row["withdrawn_reason"],
-            listed_by=row["owner"],
-            listed_at=row["listed_at"],
-            withdrawn_at=row["withdrawn_at"],
+            id=strawberry.ID(str(row.id)),
+            provider_id=strawberry.ID(str(row.provider_id)),
+            provider_name=row.provider_name,
+            provider_siren=row.provider_siren,
+            name=row.name,
+            description=row.description,
+            categories=_categories(row.categories),
+            sovereignty=Sovereignty(row.sovereignty),
+            sovereign=Sovereignty(row.sovereignty).sovereign,
+            turnkey=row.turnkey,
+            status=SolutionStatus(row.status),
+            withdrawn_reason=row.withdrawn_reason,
+            listed_by=row.owner,
+            listed_at=row.listed_at,
+            withdrawn_at=row.withdrawn_at,
         )
 
 
@@ -123,24 +128,39 @@ class Adoption(Node, AboutACompany):
     recorded_at: datetime
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Adoption:
+    def of(cls, row: AdoptionRow) -> Adoption:
         return cls(
-            id=strawberry.ID(str(row["id"])),
-            company_id=strawberry.ID(str(row["company_id"])),
-            company_siren=row["company_siren"],
-            company_name=row["company_name"],
-            region=row["region"],
-            segment=None if row["segment"] is None else Segment(row["segment"]),
-            solution_id=strawberry.ID(str(row["solution_id"])),
-            solution_name=row["solution_name"],
-            categories=_categories(row["categories"]),
-            sovereignty=Sovereignty(row["sovereignty"]),
-            adopted_on=row["adopted_on"],
-            recorded_by=row["owner"],
-            recorded_at=row["adopted_at"],
+            id=strawberry.ID(str(row.id)),
+            company_id=strawberry.ID(str(row.company_id)),
+            company_siren=row.company_siren,
+            company_name=row.company_name,
+            region=row.region,
+            segment=None if row.segment is None else Segment(row.segment),
+            solution_id=strawberry.ID(str(row.solution_id)),
+            solution_name=row.solution_name,
+            categories=_categories(row.categories),
+            sovereignty=Sovereignty(row.sovereignty),
+            adopted_on=row.adopted_on,
+            recorded_by=row.owner,
+            recorded_at=row.adopted_at,
         )
 
 
-register_node("providers", Provider.of)
-register_node("solutions", Solution.of)
-register_node("adoptions", Adoption.of)
+def provider_node(row: dict[str, Any]) -> Provider:
+    """A provider from a row of the providers view (`node(id:)`, a page of providers)."""
+    return Provider.of(ProviderRow.from_row(row))
+
+
+def solution_node(row: dict[str, Any]) -> Solution:
+    """A solution from a row of the solutions view (`node(id:)`, a page of solutions)."""
+    return Solution.of(SolutionRow.from_row(row))
+
+
+def adoption_node(row: dict[str, Any]) -> Adoption:
+    """An adoption from a row of the adoptions view (`node(id:)`, a page of adoptions)."""
+    return Adoption.of(AdoptionRow.from_row(row))
+
+
+register_node("providers", provider_node)
+register_node("solutions", solution_node)
+register_node("adoptions", adoption_node)
