@@ -131,6 +131,9 @@ class ResponseCache:
         self._max_entries, self._max_bytes = max_entries, max_bytes
         self._entries: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
         self.bytes = 0
+        # Each tenant's keys (a key's first item is its tenant), and the state last seen.
+        self._keys_of: dict[object, set[tuple[object, ...]]] = {}
+        self._states: dict[str, State] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -146,10 +149,32 @@ class ResponseCache:
         if size > MAX_ENTRY_BYTES or key in self._entries:
             return
         self._entries[key] = body
+        self._keys_of.setdefault(key[0], set()).add(key)
         self.bytes += size
         while len(self._entries) > self._max_entries or self.bytes > self._max_bytes:
-            _, dropped = self._entries.popitem(last=False)
-            self.bytes -= len(dropped) + _KEY_OVERHEAD
+            self._drop(next(iter(self._entries)))
+
+    def moved_to(self, tenant: str, state: State) -> None:
+        """The tenant's read models are at ``state``: the answers cached before it moved can
+        never be served again (their key holds their state), so they are dropped now rather
+        than kept until they are the least recently used: a person erased since may be in
+        them. A state older than the last seen (a slow request's) changes nothing."""
+        known = self._states.get(tenant)
+        if known is not None and (
+            known == state or any(a < b for a, b in zip(state, known, strict=True))
+        ):
+            return
+        self._states[tenant] = state
+        for key in list(self._keys_of.get(tenant, ())):
+            self._drop(key)
+
+    def _drop(self, key: tuple[object, ...]) -> None:
+        body = self._entries.pop(key)
+        self.bytes -= len(body) + _KEY_OVERHEAD
+        keys = self._keys_of[key[0]]
+        keys.discard(key)
+        if not keys:
+            del self._keys_of[key[0]]
 
 
 class ReadModelStates:

@@ -189,6 +189,8 @@ class GraphQLView(GraphQL[Context, None]):
         state = await services_of(request).states.current(principal.tenant)
         if state is None:
             return operation, None
+        if self._cache is not None:
+            self._cache.moved_to(principal.tenant, state)
         if not may_serve_cached(request.headers.get(CONSISTENCY_HEADER), state[1]):
             return operation, None  # it asks for a write the read models have not reached
         key = cache_key(
