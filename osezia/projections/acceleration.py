@@ -337,8 +337,10 @@ async def cohorts_page(
     admitted_until: date | None,
     graduated_from: date | None,
     graduated_until: date | None,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the cohorts the tenant sees, first opened first: those with a company
     admitted (graduated) within the days given, both included; a bound left None is not
@@ -358,6 +360,8 @@ async def cohorts_page(
         ),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
 
 

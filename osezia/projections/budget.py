@@ -22,6 +22,7 @@ from osezia.domain.budget.model import Envelope
 from osezia.projections.codec import StoredEvent
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
+from osezia.projections.paging import page_size
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
@@ -248,6 +249,7 @@ class MovementPage:
     movements: tuple[tuple[int, MovementRow], ...]  # (position, movement), in the order recorded
     has_next: bool
     total: int
+    has_previous: bool = False
 
 
 async def movement_page(
@@ -259,11 +261,17 @@ async def movement_page(
     cutoff: datetime | None,
     measure: str | None,
     kind: str | None,
-    first: int,
-    after: int,
+    first: int | None = None,
+    after: int | None = None,
+    last: int | None = None,
+    before: int | None = None,
 ) -> MovementPage:
-    """Movements at positions after `after` and up to `recorded`, recorded before the cutoff
-    (if any), of the measure and kind (if given); at most `first`, and how many match in all."""
+    """Movements up to position `recorded`, recorded before the cutoff (if any), of the measure
+    and kind (if given), in the order recorded: the `first` after position `after`, or the
+    `last` before position `before` (page_size's rules); how many match in all, and whether
+    matching ones lie before and after the page."""
+    size, backward = page_size(first, last)
+    direction = "DESC" if backward else "ASC"
     found = await conn.fetchrow(
         "WITH m AS MATERIALIZED ("
         "SELECT m.n, m.value "
@@ -275,17 +283,25 @@ async def movement_page(
         "AND ($5::text IS NULL OR m.value ->> 'kind' = $5)) "
         "SELECT (SELECT count(*) FROM m) AS total, "
         "(SELECT coalesce(jsonb_agg(jsonb_build_array(p.n, p.value) ORDER BY p.n), '[]'::jsonb) "
-        "FROM (SELECT n, value FROM m WHERE n > $6 ORDER BY n LIMIT $7) p) AS page",
+        "FROM (SELECT n, value FROM m WHERE n > $6 AND ($7::bigint IS NULL OR n < $7) "
+        f"ORDER BY n {direction} LIMIT $8) p) AS page, "
+        "EXISTS (SELECT 1 FROM m WHERE n <= $6) AS until_after, "
+        "EXISTS (SELECT 1 FROM m WHERE n >= $7) AS from_before",
         budget_id,
         recorded,
         cutoff,
         measure,
         kind,
-        after,
-        first + 1,
+        after or 0,
+        before,
+        size + 1,
     )
     assert found is not None  # an aggregate always answers one row
     page = [(int(n), MovementRow.from_data(movement)) for n, movement in found["page"]]
+    more = len(page) > size
     return MovementPage(
-        movements=tuple(page[:first]), has_next=len(page) > first, total=found["total"]
+        movements=tuple(page[-size:] if backward else page[:size]),
+        has_next=found["from_before"] if backward else more,
+        has_previous=more if backward else found["until_after"],
+        total=found["total"],
     )

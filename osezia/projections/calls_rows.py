@@ -188,8 +188,10 @@ async def applications_page(
     stage: str | None,
     awarded_from: date | None,
     awarded_until: date | None,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the applications the tenant sees, oldest first; a filter left None is not
     applied. `stage` is the status without its phase's number (IN_PHASE for IN_PHASE_2). Its
@@ -210,6 +212,8 @@ async def applications_page(
         filters=filters(conditions),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
 
 

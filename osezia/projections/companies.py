@@ -290,8 +290,10 @@ async def companies_page(
     naf_section: str | None,
     adoption_stage: str | None,
     name_starts_with: str | None,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the companies the tenant sees, in SIREN order; a filter left None is not
     applied, and a name matches by its first letters, whatever their case. Its rows hold
@@ -315,6 +317,8 @@ async def companies_page(
         filters=[Filter(sql, value) for sql, value in conditions if value is not None],
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
 
 

@@ -169,8 +169,10 @@ async def diagnostics_page(
     delivered: tuple[date | None, date | None],
     paid: tuple[date | None, date | None],
     cutoff: datetime | None,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the diagnostics the tenant sees, oldest request first; a filter left None is
     not applied, each period is [from, until] (either bound None for none), and with a cutoff
@@ -198,6 +200,8 @@ async def diagnostics_page(
         filters=filters(conditions),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
 
 

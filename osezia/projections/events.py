@@ -239,8 +239,10 @@ async def calendar_page(
     kind: str | None,
     from_date: date | None,
     until_date: date | None,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the events calendar the tenant sees, by date, between the days given (both
     included); a filter left None is not applied. Its rows hold READ_COLUMNS: EventRow.from_row
@@ -262,4 +264,6 @@ async def calendar_page(
         ),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )

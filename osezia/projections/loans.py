@@ -207,8 +207,10 @@ async def loans_page(
     region: str | None,
     granted: tuple[date | None, date | None],
     disbursed: tuple[date | None, date | None],
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the loans the tenant sees, oldest first; a filter left None is not applied,
     and each period is [from, until] by the milestone's date (either bound None for none). Its
@@ -229,6 +231,8 @@ async def loans_page(
         filters=filters(conditions),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
 
 

@@ -207,8 +207,10 @@ async def partnerships_page(
     year: int | None,
     signed: tuple[date | None, date | None],
     cutoff: datetime | None,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the partnerships the tenant sees, by proposal; a filter left None is not
     applied, ``signed`` is [from, until] by the signature's date (either bound None for none),
@@ -232,6 +234,8 @@ async def partnerships_page(
         filters=filters(conditions),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
 
 

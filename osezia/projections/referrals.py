@@ -112,8 +112,10 @@ async def referrals_page(
     *,
     received: bool,
     active_only: bool,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the referrals the tenant sent (or, ``received``, was sent), oldest first;
     with ``active_only``, those not revoked. Its rows hold READ_COLUMNS: ReferralRow.from_row
@@ -132,4 +134,6 @@ async def referrals_page(
         filters=filters(conditions),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )

@@ -149,8 +149,10 @@ async def enrolments_page(
     audience: str | None,
     status: str | None,
     region: str | None,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the enrolments the tenant sees, by recorded time; a filter left None is not
     applied. Its rows hold READ_COLUMNS: TrainingRow.from_row reads them."""
@@ -166,6 +168,8 @@ async def enrolments_page(
         ),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
 
 

@@ -21,7 +21,12 @@ def _admission(what: str) -> Any:
 
 @strawberry.type
 class AccelerationQueries:
-    @strawberry.field(description="Cohorts the caller's network sees, first opened first.")
+    @strawberry.field(
+        description=(
+            "Cohorts the caller's network sees, first opened first: `first` (20 when neither is "
+            "given) after a cursor, or `last` before one."
+        )
+    )
     async def cohorts(
         self,
         info: Info,
@@ -29,8 +34,10 @@ class AccelerationQueries:
         admitted_until: Annotated[date | None, _admission("admitted on or before")] = None,
         graduated_from: Annotated[date | None, _admission("graduated on or after")] = None,
         graduated_until: Annotated[date | None, _admission("graduated on or before")] = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Cohort]:
         async with read_models(info) as conn:
             found = await cohorts_page(
@@ -42,6 +49,8 @@ class AccelerationQueries:
                 graduated_until=graduated_until,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, LIST_ORDER, cohort_node)
 

@@ -10,13 +10,12 @@ from osezia.domain.budget.model import allocation_source
 from osezia.domain.errors import InvalidValue
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Measure
-from osezia.graphql.limits import DEFAULT_FIRST
 from osezia.graphql.node import Node, register_node
 from osezia.graphql.pagination import Connection, Edge, PageInfo
 from osezia.graphql.reading import read_models
 from osezia.graphql.scalars import Cents
 from osezia.projections.budget import EnvelopeRow, MovementRow, movement_page
-from osezia.projections.paging import MAX_PAGE, decode_cursor, encode_cursor
+from osezia.projections.paging import decode_cursor, encode_cursor
 
 
 class MovementKind(StrEnum):
@@ -134,17 +133,19 @@ class Budget(Node):
     @strawberry.field(
         description="Commitments, payments and overruns in the order recorded (only those "
         "recorded by the end of `asOf` when the budget was asked as of a day), optionally of "
-        "one measure or one kind."
+        "one measure or one kind: `first` (20 when neither is given) after a cursor, or `last` "
+        "before one."
     )
     async def movements(
         self,
         info: Info,
         measure: Measure | None = None,
         kind: MovementKind | None = None,
-        first: int = DEFAULT_FIRST,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[BudgetMovement]:
-        check_first(first)
         async with read_models(info) as conn:
             found = await movement_page(
                 conn,
@@ -155,7 +156,9 @@ class Budget(Node):
                 measure=measure,
                 kind=kind,
                 first=first,
-                after=0 if after is None else self._position(after),
+                after=None if after is None else self._position(after),
+                last=last,
+                before=None if before is None else self._position(before),
             )
         edges = [
             Edge(cursor=encode_cursor(n, self.id), node=BudgetMovement.of(movement))
@@ -164,7 +167,10 @@ class Budget(Node):
         return Connection(
             edges=edges,
             page_info=PageInfo(
-                has_next_page=found.has_next, end_cursor=edges[-1].cursor if edges else None
+                has_next_page=found.has_next,
+                end_cursor=edges[-1].cursor if edges else None,
+                has_previous_page=found.has_previous,
+                start_cursor=edges[0].cursor if edges else None,
             ),
             total_count=found.total,
         )
@@ -180,12 +186,6 @@ class Budget(Node):
         ):
             raise InvalidValue(f"cursor {cursor!r} is not one of this budget's movements")
         return int(position)
-
-
-# The measure and the kind are enums: GraphQL refuses a value outside them.
-def check_first(first: int) -> None:
-    if not 1 <= first <= MAX_PAGE:
-        raise InvalidValue(f"first must be between 1 and {MAX_PAGE}, got {first}")
 
 
 def budget_node(row: dict[str, Any]) -> Budget:

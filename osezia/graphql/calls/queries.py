@@ -24,7 +24,12 @@ class CallsQueries:
             rows = await every_call(conn, info.context.tenant)
         return [Call.of(row) for row in rows]
 
-    @strawberry.field(description="Applications the caller's network sees, oldest first.")
+    @strawberry.field(
+        description=(
+            "Applications the caller's network sees, oldest first: `first` (20 when neither is "
+            "given) after a cursor, or `last` before one."
+        )
+    )
     async def call_applications(
         self,
         info: Info,
@@ -49,8 +54,10 @@ class CallsQueries:
                 description="A phase awarded on or before this day (the award's date)."
             ),
         ] = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[CallApplication]:
         async with read_models(info) as conn:
             found = await applications_page(
@@ -63,5 +70,7 @@ class CallsQueries:
                 awarded_until=awarded_until,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, APPLICATIONS_ORDER, application_node)

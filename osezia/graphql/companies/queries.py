@@ -43,7 +43,12 @@ class CompanyQueries:
             row = await company_by_siren(conn, info.context.tenant, siren, cutoff)
         return None if row is None else Company.of(row)
 
-    @strawberry.field(description="Companies the caller's network sees, in SIREN order.")
+    @strawberry.field(
+        description=(
+            "Companies the caller's network sees, in SIREN order: `first` (20 when neither is "
+            "given) after a cursor, or `last` before one."
+        )
+    )
     async def companies(
         self,
         info: Info,
@@ -53,8 +58,10 @@ class CompanyQueries:
         naf_section: str | None = None,
         adoption_stage: AdoptionStage | None = None,
         name_starts_with: str | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Company]:
         async with read_models(info) as conn:
             found = await companies_page(
@@ -68,5 +75,7 @@ class CompanyQueries:
                 name_starts_with=name_starts_with,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, LIST_ORDER, company_node)

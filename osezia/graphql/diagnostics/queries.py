@@ -28,7 +28,12 @@ SIZE_CATEGORY = strawberry.argument(
 
 @strawberry.type
 class DiagnosticQueries:
-    @strawberry.field(description="Diagnostics the caller's network sees, oldest request first.")
+    @strawberry.field(
+        description=(
+            "Diagnostics the caller's network sees, oldest request first: `first` (20 when "
+            "neither is given) after a cursor, or `last` before one."
+        )
+    )
     async def diagnostics(
         self,
         info: Info,
@@ -49,8 +54,10 @@ class DiagnosticQueries:
         cofinanced_from: Annotated[date | None, COFINANCED_FROM] = None,
         cofinanced_until: Annotated[date | None, COFINANCED_UNTIL] = None,
         as_of: Annotated[date | None, LIST_AS_OF] = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Diagnostic]:
         cutoff = cutoff_of(as_of)
         async with read_until(info, cutoff) as conn:
@@ -67,6 +74,8 @@ class DiagnosticQueries:
                 cutoff=cutoff,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, LIST_ORDER, diagnostic_as_of(cutoff))
 

@@ -14,7 +14,12 @@ from osezia.projections.events import CALENDAR_ORDER, calendar_page
 
 @strawberry.type
 class EventQueries:
-    @strawberry.field(description="The events calendar, by date.")
+    @strawberry.field(
+        description=(
+            "The events calendar, by date: `first` (20 when neither is given) after a cursor, "
+            "or `last` before one."
+        )
+    )
     async def events(
         self,
         info: Info,
@@ -22,8 +27,10 @@ class EventQueries:
         kind: EventKind | None = None,
         from_date: date | None = None,
         until_date: date | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Event]:
         async with read_models(info) as conn:
             found = await calendar_page(
@@ -35,5 +42,7 @@ class EventQueries:
                 until_date=until_date,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, CALENDAR_ORDER, event_node)

@@ -19,7 +19,12 @@ def _on_or(side: str, milestone: str) -> Any:
 
 @strawberry.type
 class LoansQueries:
-    @strawberry.field(description="Guaranteed loans the caller's network sees, oldest first.")
+    @strawberry.field(
+        description=(
+            "Guaranteed loans the caller's network sees, oldest first: `first` (20 when neither "
+            "is given) after a cursor, or `last` before one."
+        )
+    )
     async def loans(
         self,
         info: Info,
@@ -29,8 +34,10 @@ class LoansQueries:
         granted_until: Annotated[date | None, _on_or("before", "Guarantee granted")] = None,
         disbursed_from: Annotated[date | None, _on_or("after", "Disbursed")] = None,
         disbursed_until: Annotated[date | None, _on_or("before", "Disbursed")] = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Loan]:
         async with read_models(info) as conn:
             found = await loans_page(
@@ -42,6 +49,8 @@ class LoansQueries:
                 disbursed=(disbursed_from, disbursed_until),
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, LIST_ORDER, loan_node)
 

@@ -20,7 +20,12 @@ SIGNED_UNTIL = strawberry.argument(description="Signed on or before this day (it
 
 @strawberry.type
 class PartnershipQueries:
-    @strawberry.field(description="Partnerships the caller's network sees, by proposal date.")
+    @strawberry.field(
+        description=(
+            "Partnerships the caller's network sees, by proposal date: `first` (20 when neither "
+            "is given) after a cursor, or `last` before one."
+        )
+    )
     async def partnerships(
         self,
         info: Info,
@@ -29,8 +34,10 @@ class PartnershipQueries:
         signed_from: Annotated[date | None, SIGNED_FROM] = None,
         signed_until: Annotated[date | None, SIGNED_UNTIL] = None,
         as_of: Annotated[date | None, LIST_AS_OF] = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Partnership]:
         cutoff = cutoff_of(as_of)
         async with read_until(info, cutoff) as conn:
@@ -43,6 +50,8 @@ class PartnershipQueries:
                 cutoff=cutoff,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, LIST_ORDER, partnership_as_of(cutoff))
 

@@ -19,14 +19,21 @@ class Direction(Enum):
 
 @strawberry.type
 class ReferralQueries:
-    @strawberry.field(description="Referrals the caller's network sent or received.")
+    @strawberry.field(
+        description=(
+            "Referrals the caller's network sent or received, oldest first: `first` (20 when "
+            "neither is given) after a cursor, or `last` before one."
+        )
+    )
     async def referrals(
         self,
         info: Info,
         direction: Direction,
         active_only: bool = False,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Referral]:
         async with read_models(info) as conn:
             found = await referrals_page(
@@ -36,5 +43,7 @@ class ReferralQueries:
                 active_only=active_only,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, LIST_ORDER, referral_node)

@@ -15,15 +15,22 @@ from osezia.projections.trainings import LIST_ORDER, enrolments_page, training_c
 
 @strawberry.type
 class TrainingsQueries:
-    @strawberry.field(description="Enrolments the caller's network sees, by recorded time.")
+    @strawberry.field(
+        description=(
+            "Enrolments the caller's network sees, by recorded time: `first` (20 when neither "
+            "is given) after a cursor, or `last` before one."
+        )
+    )
     async def trainings(
         self,
         info: Info,
         audience: Audience | None = None,
         status: EnrolmentStatus | None = None,
         region: str | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Training]:
         async with read_models(info) as conn:
             found = await enrolments_page(
@@ -34,6 +41,8 @@ class TrainingsQueries:
                 region=region,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, LIST_ORDER, training_node)
 
