@@ -9,7 +9,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from osezia.domain.personal import ERASED
 from osezia.domain.platform import Platform
@@ -112,7 +112,10 @@ def test_a_network_exports_then_erases_its_ambassador_and_the_name_is_gone_every
     # Another network's person is not found, as an id that does not exist; nothing appended.
     before = head(database_url)
     refused = erase(api, "french-tech", ambassador)
+    absent = erase(api, "french-tech", str(uuid4()))
     assert (refused["__typename"], refused["code"]) == ("Problem", "NOT_FOUND")
+    assert refused["message"] == f"no person with id {ambassador}"
+    assert absent["message"].replace(absent["message"][-36:], ambassador) == refused["message"]
     assert export(api, "french-tech", ambassador)["code"] == "NOT_FOUND"
     assert head(database_url) == before
 
