@@ -13,110 +13,31 @@ from typing import Any
 from osezia.domain.commands import Command
 from osezia.domain.errors import InvalidValue
 from osezia.domain.geography import normalise_region
+from osezia.domain.grants import gathered
 
 SCOPES = ("read", "write", "approve", "admin")
 
-# Record kinds. Ambassadors and events are public reference data: every network sees them
-# (within its region, for a regional network).
-KINDS = (
-    "company",
-    "diagnostic",
-    "ambassador",
-    "event",
-    "partnership",
-    "referral",
-    "training",
-    "loan",
-    "cohort",
-    "call",
-    "call_application",
-    "provider",
-    "solution",
-    "adoption",
-    "budget",
-    "survey_measurement",
-)
-# Public: the calendar, the ambassadors, the calls for projects, the catalogue, the budget and
-# the survey measurements.
-PUBLIC_KINDS = frozenset(
-    {"ambassador", "event", "call", "provider", "solution", "budget", "survey_measurement"}
-)
+# Each feature declares its entries (osezia.domain.grants); what the platform itself adds, below.
+FEATURES = gathered()
+
+# Record kinds. Public ones (the calendar, the ambassadors, the calls for projects, the
+# catalogue, the budget, the survey measurements) are reference data: every network sees them,
+# within its region for a regional network.
+KINDS: tuple[str, ...] = tuple(kind for grants in FEATURES.values() for kind in grants.kinds)
+PUBLIC_KINDS = frozenset(kind for grants in FEATURES.values() for kind in grants.public)
 
 # Commands, by the scope they need.
 COMMANDS: dict[str, str] = {
-    Command.REGISTER_COMPANY: "write",
-    Command.REASSESS_SIZE: "write",
-    Command.ADD_ESTABLISHMENT: "write",
-    Command.ADVANCE_ADOPTION: "write",
-    Command.SHARE_COMPANY: "write",
-    Command.REVOKE_REFERRAL: "write",
-    Command.REQUEST_DIAGNOSTIC: "write",
-    Command.CHECK_ELIGIBILITY: "write",
-    Command.ASSIGN_EXPERT: "write",
-    Command.LOG_EXPERT_DAYS: "write",
-    Command.DELIVER_INVENTORY: "write",
-    Command.IDENTIFY_USE_CASES: "write",
-    Command.PRIORITISE_USE_CASES: "write",
-    Command.DELIVER_REPORT: "write",
-    Command.CANCEL_DIAGNOSTIC: "write",
-    Command.PAY_COFINANCING: "approve",
-    Command.APPOINT_AMBASSADOR: "write",
-    Command.RECORD_INTERVENTION: "write",
-    Command.WITHDRAW_AMBASSADOR: "write",
-    Command.SCHEDULE_EVENT: "write",
-    Command.REGISTER_TO_EVENT: "write",
-    Command.BOOK_MEETING: "write",
-    Command.RECORD_ATTENDANCE: "write",
-    Command.HOLD_EVENT: "write",
-    Command.CANCEL_EVENT: "write",
-    Command.PROPOSE_PARTNERSHIP: "write",
-    Command.SIGN_PARTNERSHIP: "approve",
-    Command.START_PARTNERSHIP: "write",
-    Command.COMPLETE_PARTNERSHIP: "write",
-    Command.ABANDON_PARTNERSHIP: "write",
-    Command.ENROL_LEARNER: "write",
-    Command.COMPLETE_TRAINING: "write",
-    Command.IMPORT_TRAININGS: "write",
-    Command.APPLY_FOR_LOAN: "write",
-    Command.GRANT_GUARANTEE: "approve",
-    Command.REFUSE_GUARANTEE: "approve",
-    Command.DISBURSE_LOAN: "approve",
-    Command.OPEN_COHORT: "approve",
-    Command.ADMIT_TO_COHORT: "write",
-    Command.RECORD_MILESTONE: "write",
-    Command.GRADUATE_FROM_COHORT: "write",
-    Command.EXIT_COHORT: "write",
-    Command.OPEN_CALL: "approve",
-    Command.SUBMIT_APPLICATION: "write",
-    Command.SELECT_APPLICATION: "approve",
-    Command.REJECT_APPLICATION: "approve",
-    Command.EVALUATE_GATE: "approve",
-    Command.AWARD_PHASE: "approve",
-    Command.LIST_PROVIDER: "write",
-    Command.LIST_SOLUTION: "write",
-    Command.WITHDRAW_SOLUTION: "write",
-    Command.RECORD_ADOPTION: "write",
-    Command.OPEN_BUDGET: "admin",
-    Command.COMMIT_FUNDS: "approve",
-    Command.PAY_FUNDS: "approve",
-    Command.AUTHORISE_OVERRUN: "admin",
-    # The country's figures are published facts, but the dashboard reads every network's
-    # results against them: a manager's decision, as paying funds is.
-    Command.RECORD_SURVEY_MEASUREMENT: "approve",
+    **{command: scope for grants in FEATURES.values() for command, scope in grants.scopes.items()},
     Command.MANAGE_TENANTS: "admin",
-    # A person's rights (RGPD art. 15 and 17), exercised by the network that recorded them.
-    Command.EXPORT_PERSON: "admin",
-    Command.ERASE_PERSON: "admin",
 }
 
 
 # Commands a release added by splitting them off an existing one: a network whose stored profile
 # has the older command is granted the newer one once (Tenants.grant_new_commands, run by
-# `osezia migrate`). Holding an event was part of recording its attendance. Recording survey
-# measurements came with the operator's role, which opening the budget marks.
+# `osezia migrate`).
 SUCCESSORS: Mapping[str, str] = {
-    Command.HOLD_EVENT: Command.RECORD_ATTENDANCE,
-    Command.RECORD_SURVEY_MEASUREMENT: Command.OPEN_BUDGET,
+    new: old for grants in FEATURES.values() for new, old in grants.successors.items()
 }
 
 
@@ -190,88 +111,19 @@ class Profile:
         )
 
 
-_COMPANY_WORK = frozenset(
-    {
-        Command.REGISTER_COMPANY,
-        Command.REASSESS_SIZE,
-        Command.ADD_ESTABLISHMENT,
-        Command.ADVANCE_ADOPTION,
-        Command.SHARE_COMPANY,
-        Command.REVOKE_REFERRAL,
-    }
-)
-_DIAGNOSTICS = frozenset(c for c in COMMANDS if c.endswith("diagnostic")) | {
-    Command.CHECK_ELIGIBILITY,
-    Command.ASSIGN_EXPERT,
-    Command.LOG_EXPERT_DAYS,
-    Command.DELIVER_INVENTORY,
-    Command.IDENTIFY_USE_CASES,
-    Command.PRIORITISE_USE_CASES,
-    Command.DELIVER_REPORT,
-    Command.PAY_COFINANCING,
-}
-_GATHERINGS = frozenset(
-    {
-        Command.APPOINT_AMBASSADOR,
-        Command.RECORD_INTERVENTION,
-        Command.WITHDRAW_AMBASSADOR,
-        Command.SCHEDULE_EVENT,
-        Command.REGISTER_TO_EVENT,
-        Command.BOOK_MEETING,
-        Command.RECORD_ATTENDANCE,
-        Command.HOLD_EVENT,
-        Command.CANCEL_EVENT,
-    }
-)
-_PARTNERSHIPS = frozenset(c for c in COMMANDS if c.endswith("partnership"))
-_ACADEMIE = frozenset({Command.ENROL_LEARNER, Command.COMPLETE_TRAINING, Command.IMPORT_TRAININGS})
-_LOANS = frozenset(
-    {
-        Command.APPLY_FOR_LOAN,
-        Command.GRANT_GUARANTEE,
-        Command.REFUSE_GUARANTEE,
-        Command.DISBURSE_LOAN,
-    }
-)
-_ACCELERATION = frozenset(
-    {
-        Command.OPEN_COHORT,
-        Command.ADMIT_TO_COHORT,
-        Command.RECORD_MILESTONE,
-        Command.GRADUATE_FROM_COHORT,
-        Command.EXIT_COHORT,
-    }
-)
-_CALL_DECISIONS = frozenset(
-    {
-        Command.OPEN_CALL,
-        Command.SELECT_APPLICATION,
-        Command.REJECT_APPLICATION,
-        Command.EVALUATE_GATE,
-        Command.AWARD_PHASE,
-    }
-)
-_CATALOGUE = frozenset(
-    {
-        Command.LIST_PROVIDER,
-        Command.LIST_SOLUTION,
-        Command.WITHDRAW_SOLUTION,
-        Command.RECORD_ADOPTION,
-    }
-)
-# Every network is the controller of the people it records: each answers their rights.
-_PRIVACY = frozenset({Command.EXPORT_PERSON, Command.ERASE_PERSON})
-_BUDGET = frozenset(
-    {Command.OPEN_BUDGET, Command.COMMIT_FUNDS, Command.PAY_FUNDS, Command.AUTHORISE_OVERRUN}
-)
-
 # What a network pilots for the State, by its slug: it acts on every record of these kinds,
 # whichever network owns it, and alone takes the decisions the domain's rules keep for the pilot
 # (a diagnostic's co-financing, a loan's guarantee, opening a cohort). The domain asks
 # pilot_of through Networks.pilot. Not stored with a profile: seeded networks' data, as
 # DEFAULT_TENANTS is.
 PILOTS: Mapping[str, frozenset[str]] = {
-    "bpifrance": frozenset({"diagnostic", "loan", "cohort"}),
+    network: frozenset(
+        kind
+        for grants in FEATURES.values()
+        for kind, pilot in grants.pilots.items()
+        if pilot == network
+    )
+    for network in sorted({p for grants in FEATURES.values() for p in grants.pilots.values()})
 }
 
 
@@ -283,73 +135,31 @@ def pilot_of(kind: str) -> str:
     return pilots[0]
 
 
-# The networks seeded at first start. Only Bpifrance pays a diagnostic's co-financing, grants a
-# loan guarantee or runs the acceleration programme; only INRIA signs an INRIA partnership; both
-# decide on calls for projects (each contracts its own phases of Pionniers de l'IA). Bpifrance
-# sees every diagnostic, loan, cohort and application; INRIA every partnership and application;
-# the State, as operator of the plan, sees everything.
-DEFAULT_TENANTS: dict[str, tuple[str, Profile]] = {
+# The networks seeded at first start, and what each is granted besides the features' share
+# (Grants.defaults and Grants.sees_all): the State, as operator of the plan, sees everything
+# and manages the tenants.
+SEEDED: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
     "operator": (
         "État (opérateur du plan)",
-        Profile(
-            commands=_PRIVACY
-            | _GATHERINGS
-            | _ACADEMIE
-            | _BUDGET
-            | {Command.OPEN_CALL, Command.RECORD_SURVEY_MEASUREMENT, Command.MANAGE_TENANTS},
-            sees_all=frozenset(KINDS),
-        ),
+        frozenset({Command.MANAGE_TENANTS}),
+        frozenset(KINDS),
     ),
-    "bpifrance": (
-        "Bpifrance",
-        Profile(
-            commands=_PRIVACY
-            | _COMPANY_WORK
-            | _DIAGNOSTICS
-            | _GATHERINGS
-            | _LOANS
-            | _ACCELERATION
-            | _CALL_DECISIONS
-            | _CATALOGUE
-            | {Command.SUBMIT_APPLICATION, Command.COMMIT_FUNDS, Command.PAY_FUNDS},
-            sees_all=frozenset({"diagnostic", "loan", "cohort", "call_application"}),
-        ),
-    ),
-    "cci": (
-        "CCI France",
-        Profile(
-            commands=_PRIVACY
-            | _COMPANY_WORK
-            | _GATHERINGS
-            | _CATALOGUE
-            | {
-                Command.REQUEST_DIAGNOSTIC,
-                Command.CANCEL_DIAGNOSTIC,
-                Command.APPLY_FOR_LOAN,
-                Command.SUBMIT_APPLICATION,
-            }
-        ),
-    ),
-    "french-tech": (
-        "La French Tech",
-        Profile(
-            commands=_PRIVACY
-            | _COMPANY_WORK
-            | _GATHERINGS
-            | _CATALOGUE
-            | {Command.APPLY_FOR_LOAN, Command.SUBMIT_APPLICATION}
-        ),
-    ),
-    "inria": (
-        "INRIA",
-        Profile(
-            commands=_PRIVACY
-            | _COMPANY_WORK
-            | _PARTNERSHIPS
-            | _GATHERINGS
-            | _CALL_DECISIONS
-            | {Command.SUBMIT_APPLICATION},
-            sees_all=frozenset({"partnership", "call_application"}),
-        ),
-    ),
+    "bpifrance": ("Bpifrance", frozenset(), frozenset()),
+    "cci": ("CCI France", frozenset(), frozenset()),
+    "french-tech": ("La French Tech", frozenset(), frozenset()),
+    "inria": ("INRIA", frozenset(), frozenset()),
+}
+
+
+def _seeded(slug: str, commands: frozenset[str], sees_all: frozenset[str]) -> Profile:
+    grants = FEATURES.values()
+    return Profile(
+        commands=commands.union(*(g.defaults.get(slug, frozenset()) for g in grants)),
+        sees_all=sees_all.union(*(g.sees_all.get(slug, frozenset()) for g in grants)),
+    )
+
+
+DEFAULT_TENANTS: dict[str, tuple[str, Profile]] = {
+    slug: (name, _seeded(slug, commands, sees_all))
+    for slug, (name, commands, sees_all) in SEEDED.items()
 }

@@ -3,6 +3,7 @@ themselves, and osezia/graphql/node.py imports no feature (the import circle sta
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,7 @@ def test_node_imports_no_feature_directly_or_not() -> None:
 
 
 def test_the_import_contract_forbids_node_every_feature() -> None:
-    """A new feature is caught by lint-imports too: the contract names every feature."""
+    """A new feature is caught by lint-imports too: the contract covers every feature."""
     contracts = tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]["contracts"]
     (contract,) = [
         c
@@ -93,4 +94,15 @@ def test_the_import_contract_forbids_node_every_feature() -> None:
         if c["type"] == "forbidden" and c["source_modules"] == ["osezia.graphql.node"]
     ]
     assert not contract.get("allow_indirect_imports", False)
-    assert features(grimp.build_graph("osezia")) <= set(contract["forbidden_modules"])
+    # One wildcard (lint-imports' own syntax: `*` is one level) covers the modules of every
+    # feature folder, those to come included: no list to keep up to date.
+    patterns = [
+        re.compile(re.escape(p).replace(r"\*", r"[^.]+") + "$")
+        for p in contract["forbidden_modules"]
+    ]
+    graph = grimp.build_graph("osezia")
+    modules = {m for feature in features(graph) for m in graph.find_descendants(feature)}
+    assert modules
+    for module in sorted(modules):
+        assert any(p.match(module) for p in patterns), module
+    assert not any(p.match("osezia.graphql.pagination") for p in patterns)

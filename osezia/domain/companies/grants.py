@@ -1,0 +1,19 @@
+"""What companies add to the networks' profiles (see osezia.domain.grants)."""
+
+from osezia.domain.commands import Command
+from osezia.domain.grants import Grants
+
+_WORK = frozenset(
+    {
+        Command.REGISTER_COMPANY,
+        Command.REASSESS_SIZE,
+        Command.ADD_ESTABLISHMENT,
+        Command.ADVANCE_ADOPTION,
+    }
+)
+
+GRANTS = Grants(
+    kinds=("company",),
+    scopes=dict.fromkeys(sorted(_WORK), "write"),
+    defaults=dict.fromkeys(("bpifrance", "cci", "french-tech", "inria"), _WORK),
+)
