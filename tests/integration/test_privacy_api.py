@@ -205,10 +205,16 @@ def test_a_diagnostics_expert_is_erased_by_the_network_that_requested_it(
 ) -> None:
     api = Api(database_url, platform)
     diagnostic = _diagnostic_with_expert(platform, "Anselme Varenguebec")
+    asyncio.run(build_all(database_url, viewers_of(tenants)))
     assert erase(api, "french-tech", str(diagnostic))["code"] == "NOT_FOUND"
+    # The diagnostic is about its company: the expert's export holds what names them only.
+    (record,) = export(api, "cci", str(diagnostic))["records"]
+    assert [(e["event"], e["fields"]) for e in record["events"]] == [
+        ("Diagnostic.ExpertAssigned", {"expert": "Anselme Varenguebec"})
+    ]
 
     assert erase(api, "cci", str(diagnostic))["__typename"] == "Done"
-    asyncio.run(build_all(database_url, viewers_of(tenants)))
+    asyncio.run(catch_up_all(database_url, viewers_of(tenants)))
 
     listed = api.run("cci", "{ diagnostics { edges { node { expert } } } }")
     assert [e["node"]["expert"] for e in listed["diagnostics"]["edges"]] == [ERASED]

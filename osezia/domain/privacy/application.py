@@ -10,7 +10,7 @@ does not exist, and nothing is appended.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -25,7 +25,7 @@ from osezia.domain.decisions import Decision, decisions_of
 from osezia.domain.diagnostics.model import Diagnostic
 from osezia.domain.errors import InvalidValue, NotFound
 from osezia.domain.inputs import text
-from osezia.domain.personal import ERASED, Subject
+from osezia.domain.personal import ERASED, Subject, declaration_of
 from osezia.domain.privacy.model import Erasure
 from osezia.domain.shredding import erase_subject, subject_ids_of
 from osezia.domain.trainings.model import Enrolment
@@ -87,7 +87,9 @@ class Privacy(PlatformApplication):
     ) -> dict[str, Any]:
         """Everything the log holds about the person (RGPD art. 15): each record's events with
         every field, decrypted, who decided each and through which network; their erasure, if
-        any. Plain JSON values."""
+        any. Plain JSON values. An ambassador's record and a learner's enrolments are about
+        them; a diagnostic is about its company, and only names its expert: the expert gets the
+        events that name them, with their own fields only."""
         person = self.person(tenant, record_id, everyone=everyone)
         erasure = (
             self.find(Erasure.create_id(person.subject, person.subject_id), Erasure)
@@ -100,7 +102,7 @@ class Privacy(PlatformApplication):
             "network": person.network,
             "erased": person.erased,
             "records": [
-                {"id": str(r), "events": [_exported(d) for d in decisions_of(self, r)]}
+                {"id": str(r), "events": [_exported(d) for d in _about(person, r, self)]}
                 for r in person.records
             ],
             "erasure": None
@@ -170,6 +172,30 @@ class Privacy(PlatformApplication):
             if len(batch) < _SCAN:
                 return found
             start = batch[-1].id + 1
+
+
+# The fields of a record that only names the person (the rest of it is someone else's).
+_NAMING: dict[Subject, frozenset[str]] = {
+    Subject.EXPERT: frozenset(
+        field
+        for about in declaration_of(Diagnostic.ExpertAssigned).about
+        if about.subject is Subject.EXPERT
+        for field in about.fields
+    )
+}
+
+
+def _about(person: Person, record_id: UUID, app: PlatformApplication) -> list[Decision]:
+    """The record's decisions, as far as they are about the person."""
+    decisions = decisions_of(app, record_id)
+    fields = _NAMING.get(person.subject)
+    if fields is None:
+        return decisions
+    return [
+        replace(d, details={k: v for k, v in d.details.items() if k in fields})
+        for d in decisions
+        if fields & d.details.keys()
+    ]
 
 
 def _legal_ground(reason: str) -> str:
