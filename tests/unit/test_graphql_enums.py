@@ -10,7 +10,7 @@ from osezia.domain.solutions.usecases import UseCaseCategory
 from osezia.domain.trainings.model import Audience
 from osezia.graphql.ambassadors.types import AmbassadorStatus
 from osezia.graphql.budget.types import MovementKind
-from osezia.graphql.enums import ENUMS
+from osezia.graphql.enums import REGISTERED
 from osezia.graphql.events.types import ParticipantKind
 from osezia.graphql.referrals.types import ReferralStatus
 from osezia.graphql.schema import schema
@@ -25,7 +25,7 @@ def enum_served(name: str) -> GraphQLEnumType:
 
 
 def test_each_graphql_enum_has_the_values_of_the_domain_list_it_comes_from() -> None:
-    for domain_enum, name, _ in ENUMS:
+    for domain_enum, name, _ in REGISTERED:
         served = enum_served(name)
 
         assert list(served.values) == [member.value for member in domain_enum], name
@@ -49,7 +49,9 @@ def test_every_enum_the_schema_serves_comes_from_one_list_of_the_code() -> None:
         "ReferralStatus": ReferralStatus,
         "ParticipantKind": ParticipantKind,
     }
-    owned = {name for _, name, _ in ENUMS} | set(read_models) | {"Direction", "CompaniesCounted"}
+    owned = (
+        {name for _, name, _ in REGISTERED} | set(read_models) | {"Direction", "CompaniesCounted"}
+    )
     served = {
         name
         for name, found in SERVED.type_map.items()
@@ -62,8 +64,8 @@ def test_every_enum_the_schema_serves_comes_from_one_list_of_the_code() -> None:
 
 
 def test_no_domain_enum_is_registered_under_two_names() -> None:
-    classes = [domain_enum for domain_enum, _, _ in ENUMS]
-    names = [name for _, name, _ in ENUMS]
+    classes = [domain_enum for domain_enum, _, _ in REGISTERED]
+    names = [name for _, name, _ in REGISTERED]
 
     assert len(set(classes)) == len(classes)
     assert len(set(names)) == len(names)

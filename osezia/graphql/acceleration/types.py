@@ -5,14 +5,20 @@ from typing import Any
 
 import strawberry
 
+from osezia.domain.acceleration.model import AdmissionStatus as AdmissionStatus
 from osezia.graphql.companies.link import AboutACompany
-from osezia.graphql.enums import AdmissionStatus, Segment
+from osezia.graphql.enums import Segment, register_enum
 from osezia.graphql.node import Node, register_node
 from osezia.projections.acceleration import (
     AccelerationCount,
     AdmissionRow,
     CohortRow,
     MilestoneRow,
+)
+
+# This feature's closed sets, as the schema names them.
+register_enum(
+    AdmissionStatus, "AdmissionStatus", "A company admitted to a cohort, and how it left."
 )
 
 

@@ -5,9 +5,14 @@ from datetime import date
 import strawberry
 
 from osezia.domain.commands import Command
+from osezia.graphql.ambassadors.types import (
+    AmbassadorKind,
+    AmbassadorProfile,
+    InterventionFormat,
+    Network,
+)
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
-from osezia.graphql.enums import AmbassadorKind, AmbassadorProfile, InterventionFormat, Network
 
 
 @strawberry.type

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import strawberry
 
-from osezia.graphql.ambassadors.types import Ambassador, ambassador_node
+from osezia.graphql.ambassadors.types import Ambassador, AmbassadorKind, ambassador_node
 from osezia.graphql.context import Info
-from osezia.graphql.enums import AmbassadorKind
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import read_models
 from osezia.projections.ambassadors import DIRECTORY_ORDER, directory_page

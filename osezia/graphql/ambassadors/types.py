@@ -6,16 +6,38 @@ from typing import Any
 
 import strawberry
 
+from osezia.domain.ambassadors.model import AmbassadorKind as AmbassadorKind
+from osezia.domain.ambassadors.model import AmbassadorProfile as AmbassadorProfile
+from osezia.domain.ambassadors.model import InterventionFormat as InterventionFormat
+from osezia.domain.ambassadors.model import Network as Network
+from osezia.domain.ambassadors.model import PlanKind as PlanKind
 from osezia.domain.ambassadors.model import plan_kind
-from osezia.graphql.enums import (
-    AmbassadorKind,
-    AmbassadorProfile,
-    InterventionFormat,
-    Network,
-    PlanKind,
-)
+from osezia.graphql.enums import register_enum
 from osezia.graphql.node import Node, register_node
 from osezia.projections.ambassadors import AmbassadorRow
+
+# This feature's closed sets, as the schema names them.
+register_enum(
+    AmbassadorKind,
+    "AmbassadorKind",
+    "GRAND_PUBLIC ambassadors tell their own use of AI; REGIONAL and SECTORAL ones cover a "
+    "region or sectors.",
+)
+register_enum(PlanKind, "PlanKind", "The two kinds of ambassadors the plan names.")
+register_enum(
+    AmbassadorProfile,
+    "AmbassadorProfile",
+    "Who an ambassador is: « grand public » ones are entrepreneurs, athletes and artists; "
+    "regional and sectoral ones include the sous-préfets référents France 2030.",
+)
+register_enum(
+    Network,
+    "AmbassadorNetwork",
+    "The partner network an ambassador works with (the plan's list, not the platform's tenants).",
+)
+register_enum(
+    InterventionFormat, "InterventionFormat", "The format of an ambassador's intervention."
+)
 
 
 class AmbassadorStatus(StrEnum):

@@ -6,9 +6,9 @@ import strawberry
 
 from osezia.domain.calls.model import Phase
 from osezia.domain.commands import Command
+from osezia.graphql.calls.types import CallKind, PrioritySector
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
-from osezia.graphql.enums import CallKind, PrioritySector
 from osezia.graphql.scalars import Cents
 
 

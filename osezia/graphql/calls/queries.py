@@ -5,9 +5,8 @@ from typing import Annotated
 
 import strawberry
 
-from osezia.graphql.calls.types import Call, CallApplication, application_node
+from osezia.graphql.calls.types import ApplicationStage, Call, CallApplication, application_node
 from osezia.graphql.context import Info
-from osezia.graphql.enums import ApplicationStage
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import read_models
 from osezia.projections.calls_rows import APPLICATIONS_ORDER, applications_page, every_call

@@ -5,9 +5,12 @@ from typing import Annotated, Any
 
 import strawberry
 
+from osezia.domain.calls.model import CallKind as CallKind
+from osezia.domain.calls.submissions import ApplicationStage as ApplicationStage
+from osezia.domain.calls.submissions import PrioritySector as PrioritySector
 from osezia.graphql.companies.link import AboutACompany
 from osezia.graphql.context import Info
-from osezia.graphql.enums import ApplicationStage, CallKind, PrioritySector
+from osezia.graphql.enums import register_enum
 from osezia.graphql.node import Node, register_node
 from osezia.graphql.reading import AS_OF, read_as_of
 from osezia.graphql.scalars import Cents
@@ -20,6 +23,22 @@ from osezia.projections.calls_rows import (
     CallRow,
     call_counts,
 )
+
+# This feature's closed sets, as the schema names them.
+register_enum(
+    CallKind,
+    "CallKind",
+    "GATED: phases one after another, each behind a selective evaluation; SELECTIVE: one "
+    "selection, then the funding.",
+)
+register_enum(
+    ApplicationStage,
+    "ApplicationStage",
+    "Where an application to a call stands, without the phase's number: IN_PHASE (the "
+    "current phase was awarded, its gate is to come), PHASE_PASSED (its gate was passed), "
+    "ENDED (a gate failed), COMPLETED (the last gate passed).",
+)
+register_enum(PrioritySector, "PrioritySector", "The priority sectors of « Pionniers de l'IA ».")
 
 
 @strawberry.type(description="A phase of a call: its ranges and the network that contracts it.")

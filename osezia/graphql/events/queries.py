@@ -5,8 +5,7 @@ from datetime import date
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.enums import EventKind
-from osezia.graphql.events.types import Event, event_node
+from osezia.graphql.events.types import Event, EventKind, event_node
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import read_models
 from osezia.projections.events import CALENDAR_ORDER, calendar_page

@@ -6,11 +6,21 @@ from typing import Any
 
 import strawberry
 
+from osezia.domain.events.model import EventKind as EventKind
+from osezia.domain.events.model import EventStatus as EventStatus
 from osezia.graphql.context import Info
-from osezia.graphql.enums import EventKind, EventStatus
+from osezia.graphql.enums import register_enum
 from osezia.graphql.node import Node, register_node
 from osezia.projections.events import EventRow, MeetingRow, ParticipantRow
 from osezia.tenants.visibility import Viewer
+
+# This feature's closed sets, as the schema names them.
+register_enum(
+    EventKind,
+    "EventKind",
+    "A MONTHLY_MEETUP in a region, or the yearly NATIONAL_DAY of the whole ecosystem.",
+)
+register_enum(EventStatus, "EventStatus", "An event is SCHEDULED, then HELD or CANCELLED.")
 
 
 class ParticipantKind(StrEnum):

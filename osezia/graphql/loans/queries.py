@@ -6,8 +6,7 @@ from typing import Annotated, Any
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.enums import LoanStatus
-from osezia.graphql.loans.types import Loan, LoanFigure, loan_node
+from osezia.graphql.loans.types import Loan, LoanFigure, LoanStatus, loan_node
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import AS_OF, read_as_of, read_models
 from osezia.projections.loans import LIST_ORDER, loan_counts, loans_page

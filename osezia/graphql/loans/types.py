@@ -5,11 +5,15 @@ from typing import Any
 
 import strawberry
 
+from osezia.domain.loans.model import LoanStatus as LoanStatus
 from osezia.graphql.companies.link import AboutACompany
-from osezia.graphql.enums import LoanStatus, Segment, SizeCategory
+from osezia.graphql.enums import Segment, SizeCategory, register_enum
 from osezia.graphql.node import Node, register_node
 from osezia.graphql.scalars import Cents
 from osezia.projections.loans import LoanCount, LoanRow
+
+# This feature's closed sets, as the schema names them.
+register_enum(LoanStatus, "LoanStatus", "Where a state-guaranteed loan stands.")
 
 
 @strawberry.type(description="A state-guaranteed loan for a company's AI project.")

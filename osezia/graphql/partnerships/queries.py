@@ -7,9 +7,13 @@ from typing import Annotated
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.enums import PartnershipStatus
 from osezia.graphql.pagination import Connection, connection
-from osezia.graphql.partnerships.types import Partnership, PartnershipYear, partnership_as_of
+from osezia.graphql.partnerships.types import (
+    Partnership,
+    PartnershipStatus,
+    PartnershipYear,
+    partnership_as_of,
+)
 from osezia.graphql.reading import LIST_AS_OF, cutoff_of, read_until
 from osezia.projections.partnerships import LIST_ORDER, partnerships_page, signed_partnerships
 from osezia.projections.schemas import PARTNERSHIP_TARGET

@@ -6,11 +6,15 @@ from typing import Any
 
 import strawberry
 
+from osezia.domain.partnerships.model import PartnershipStatus as PartnershipStatus
 from osezia.domain.sizes import SME_CATEGORIES
 from osezia.graphql.companies.link import AboutACompany
-from osezia.graphql.enums import PartnershipStatus, SizeCategory
+from osezia.graphql.enums import SizeCategory, register_enum
 from osezia.graphql.node import Node, register_node
 from osezia.projections.partnerships import PartnershipRow
+
+# This feature's closed sets, as the schema names them.
+register_enum(PartnershipStatus, "PartnershipStatus", "Where a research partnership stands.")
 
 
 @strawberry.type(description="A research partnership between INRIA and an SME.")

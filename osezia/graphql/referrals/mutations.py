@@ -5,7 +5,7 @@ import strawberry
 from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
-from osezia.graphql.enums import Purpose
+from osezia.graphql.referrals.types import Purpose
 
 
 @strawberry.type

@@ -6,9 +6,13 @@ from typing import Any
 
 import strawberry
 
-from osezia.graphql.enums import Purpose
+from osezia.domain.referrals.model import Purpose as Purpose
+from osezia.graphql.enums import register_enum
 from osezia.graphql.node import Node, register_node
 from osezia.projections.referrals import ReferralRow
+
+# This feature's closed sets, as the schema names them.
+register_enum(Purpose, "ReferralPurpose", "Why a network shares a company with another.")
 
 
 class ReferralStatus(StrEnum):

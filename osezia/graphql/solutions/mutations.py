@@ -7,7 +7,8 @@ import strawberry
 from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
-from osezia.graphql.enums import Sovereignty, UseCaseCategory
+from osezia.graphql.enums import UseCaseCategory
+from osezia.graphql.solutions.types import Sovereignty
 
 
 @strawberry.type

@@ -5,7 +5,7 @@ import strawberry
 from osezia.domain.errors import DomainError
 from osezia.graphql.commands import uuid_of
 from osezia.graphql.context import Info
-from osezia.graphql.enums import Sovereignty, UseCaseCategory
+from osezia.graphql.enums import UseCaseCategory
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import read_models
 from osezia.graphql.solutions.types import (
@@ -14,6 +14,7 @@ from osezia.graphql.solutions.types import (
     Provider,
     Solution,
     SolutionMatch,
+    Sovereignty,
     adoption_node,
     provider_node,
     solution_node,

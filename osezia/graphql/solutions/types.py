@@ -5,8 +5,10 @@ from typing import Any
 
 import strawberry
 
+from osezia.domain.solutions.model import SolutionStatus as SolutionStatus
+from osezia.domain.solutions.model import Sovereignty as Sovereignty
 from osezia.graphql.companies.link import AboutACompany
-from osezia.graphql.enums import Segment, SolutionStatus, Sovereignty, UseCaseCategory
+from osezia.graphql.enums import Segment, UseCaseCategory, register_enum
 from osezia.graphql.node import Node, register_node
 from osezia.projections.solutions_rows import (
     AdoptionRow,
@@ -14,6 +16,14 @@ from osezia.projections.solutions_rows import (
     SolutionRow,
 )
 from osezia.projections.solutions_rows import SolutionMatch as MatchRow
+
+# This feature's closed sets, as the schema names them.
+register_enum(
+    Sovereignty,
+    "Sovereignty",
+    "Where a solution provider is from: FR, EU or OTHER (FR and EU are sovereign).",
+)
+register_enum(SolutionStatus, "SolutionStatus", "A catalogue solution is ACTIVE until WITHDRAWN.")
 
 
 def _categories(codes: tuple[str, ...]) -> list[UseCaseCategory]:

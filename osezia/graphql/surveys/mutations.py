@@ -5,7 +5,8 @@ import strawberry
 from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command
 from osezia.graphql.context import Info
-from osezia.graphql.enums import Segment, Survey
+from osezia.graphql.enums import Segment
+from osezia.graphql.surveys.types import Survey
 
 
 @strawberry.type

@@ -5,8 +5,18 @@ from datetime import datetime
 import strawberry
 
 from osezia.domain.surveys.model import WHOLE
-from osezia.graphql.enums import Segment, Survey
+from osezia.domain.surveys.model import Survey as Survey
+from osezia.graphql.enums import Segment, register_enum
 from osezia.projections import surveys as read
+
+# This feature's closed sets, as the schema names them.
+register_enum(
+    Survey,
+    "Survey",
+    "Who measured a figure: INSEE's TIC-entreprises survey, Bpifrance Le Lab, or another "
+    "survey (named by its source).",
+)
+
 
 SURVEY_NAMES = {
     Survey.INSEE_TIC: "INSEE TIC-entreprises survey",

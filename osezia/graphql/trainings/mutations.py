@@ -7,7 +7,7 @@ import strawberry
 from osezia.domain.commands import Command
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
-from osezia.graphql.enums import Audience
+from osezia.graphql.trainings.types import Audience
 
 
 @strawberry.type

@@ -6,10 +6,15 @@ from typing import Annotated
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.enums import Audience, EnrolmentStatus
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import AS_OF, read_as_of, read_models
-from osezia.graphql.trainings.types import Training, TrainingFigure, training_node
+from osezia.graphql.trainings.types import (
+    Audience,
+    EnrolmentStatus,
+    Training,
+    TrainingFigure,
+    training_node,
+)
 from osezia.projections.trainings import LIST_ORDER, enrolments_page, training_counts
 
 

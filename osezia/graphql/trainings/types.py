@@ -5,9 +5,15 @@ from typing import Any
 
 import strawberry
 
-from osezia.graphql.enums import Audience, EnrolmentStatus
+from osezia.domain.trainings.model import Audience as Audience
+from osezia.domain.trainings.model import EnrolmentStatus as EnrolmentStatus
+from osezia.graphql.enums import register_enum
 from osezia.graphql.node import Node, register_node
 from osezia.projections.trainings import TrainingCount, TrainingRow
+
+# This feature's closed sets, as the schema names them.
+register_enum(Audience, "Audience", "Who a training of the Académie de l'IA is for.")
+register_enum(EnrolmentStatus, "EnrolmentStatus", "A learner is ENROLLED, then has COMPLETED.")
 
 
 @strawberry.type(description="A learner's enrolment in a training of the Académie de l'IA.")
