@@ -16,6 +16,11 @@ subprocess so that the writer's memory counts for nothing:
 
 The rebuilds also run once on a tenth of the history, so the two peak RSS figures show whether
 memory grows with the number of events.
+
+Companies' names are personal data (a sole trader's), encrypted in the log under a key of each
+company's own (issue 14): the same history is written again, with encryption off, into
+``osezia_bench_rebuild_plain``, and rebuilt the same way; the report prints the rebuild's rate
+with encryption as a ratio to its rate without (target: at least 0.8).
 """
 
 from __future__ import annotations
@@ -34,14 +39,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import psycopg
 from eventsourcing.domain import Aggregate
-from machine import recreate_database
+from eventsourcing.persistence import Mapper
+from machine import fresh_key_store, recreate_database
 from psycopg import sql
 
-from osezia.domain.actors import Actor, acting_for_process
+from osezia.domain.actors import Actor, ActorMapper, acting_for_process
 from osezia.domain.companies.application import Companies
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.identifiers import complete_siren
@@ -63,6 +70,7 @@ DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DBNAME = "osezia_bench_rebuild"
 READ_BATCH = 5000  # the batch size of osezia's rebuild, used for every reader here
 TARGET_RATE = 25_000  # the issue's target, events/s for one tenant's rebuild
+ENCRYPTION_TARGET = 0.8  # issue 14: a rebuild with encryption, this share of its rate without
 
 # Figures measured earlier on this machine, printed beside today's.
 EARLIER_LIBRARY_READ_DECODE = 27_500
@@ -95,6 +103,13 @@ class HistoryCounts:
     adoption_steps: int = 0
     referrals: int = 0
     revocations: int = 0
+
+
+class PlainCompanies(Companies):
+    """Companies with encryption off: the actor mapper alone, names in clear."""
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ActorMapper)
 
 
 class HistoryWriter:
@@ -381,6 +396,7 @@ def report(
     target: str,
     rows: dict[str, int],
     server: str,
+    plain: Sequence[Measurement],
 ) -> None:
     library = reads["library-decode"]
     platform, tenant = full
@@ -430,6 +446,17 @@ def report(
         f"its projection runner ~{EARLIER_LIBRARY_RUNNER:,}/s committing every 100 "
         f"({target}'s rebuild today: {tenant.per_second / EARLIER_LIBRARY_RUNNER:.1f}× that)"
     )
+    print()
+    print("encryption (companies' names sealed under each company's key) against none:")
+    print(line(f"platform, encryption off ({plain[0].events:,} events)", plain[0]))
+    print(line(f"{target}, encryption off", plain[1]))
+    for label, sealed, clear in zip((PLATFORM, target), full, plain, strict=True):
+        cost = sealed.per_second / clear.per_second
+        met = "met" if cost >= ENCRYPTION_TARGET else "NOT met"
+        print(
+            f"  {label}'s rebuild with encryption runs at {cost:.2f}× its rate without "
+            f"(target ≥ {ENCRYPTION_TARGET}×: {met})"
+        )
     verdict = "MET" if tenant.per_second >= TARGET_RATE else "NOT MET"
     print(
         f"TARGET >= {TARGET_RATE:,} events/s for one tenant's rebuild: {verdict} "
@@ -457,6 +484,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"recreating {DBNAME} and writing {args.events:,} events...", file=sys.stderr)
     url = recreate_database(admin_url, DBNAME)
     migrate_everything(url)
+    keys = fresh_key_store(admin_url, DBNAME + "_keys")
+    # The measuring subprocesses open the same key store.
+    os.environ["OSEZIA_KEYS_URL"] = keys.store.url  # type: ignore[attr-defined]
     env = Database.from_url(url).eventsourcing_env(pool_size=2)
     platform = Platform(env, networks=REGISTERED_NETWORKS)
     # Shares the platform's store: kept referenced, as collecting it would close that store.
@@ -479,9 +509,35 @@ def main(argv: Sequence[str] | None = None) -> None:
     reads = {kind: in_subprocess(kind, url) for kind in kinds}
     full = [in_subprocess("rebuild", url, t) for t in (PLATFORM, args.tenant)]
     rows = row_counts(url, args.tenant)
+    plain = plain_rebuilds(admin_url, args.events, args.tenant)
     report(
-        writer.counts, write_seconds, reads, small, full, args.tenant, rows, server_description(url)
+        writer.counts,
+        write_seconds,
+        reads,
+        small,
+        full,
+        args.tenant,
+        rows,
+        server_description(url),
+        plain,
     )
+
+
+def plain_rebuilds(admin_url: str, events: int, tenant: str) -> list[Measurement]:
+    """The same history (same seed) written with encryption off, and the same rebuilds."""
+    print(f"writing the same {events:,} events with encryption off...", file=sys.stderr)
+    url = recreate_database(admin_url, DBNAME + "_plain")
+    migrate_everything(url)
+    env = Database.from_url(url).eventsourcing_env(pool_size=2)
+    companies = PlainCompanies(env, networks=REGISTERED_NETWORKS)
+    tenants = Tenants(env=env, share_with=companies)
+    try:
+        tenants.seed_defaults()
+        HistoryWriter(companies).write_until(events)
+    finally:
+        companies.close()
+    prepare_for_reading(url)
+    return [in_subprocess("rebuild", url, t) for t in (PLATFORM, tenant)]
 
 
 if __name__ == "__main__":

@@ -11,9 +11,9 @@ from datetime import date
 from typing import ClassVar, Protocol, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import IntegrityError, Mapper
+from eventsourcing.persistence import IntegrityError, Mapper, Recording
 from eventsourcing.utils import EnvType
 
 from osezia.domain.calendar import PLAN_LAUNCH, Since, check_happened, today_in_france
@@ -136,6 +136,12 @@ class PlatformApplication(SharedLogApplication):
         """The network that pilots records of ``kind``: the one an area's rules name, if they
         name one, else the one the tenants' profiles say (Networks.pilot)."""
         return named if named is not None else self.networks.pilot(kind)
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        mapper = self.mapper
+        if isinstance(mapper, PersonalDataMapper):
+            mapper.prepare(processing_event.events)
+        return super()._record(processing_event)
 
     def construct_mapper(self) -> Mapper[UUID]:
         # Every event records who decided it: see osezia.domain.actors.

@@ -5,6 +5,7 @@ once their person's keys are destroyed."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import date
 from typing import Any
@@ -34,7 +35,7 @@ from osezia.domain.shredding import (
     subject_ids_of,
 )
 from osezia.store.application import DateAsISO
-from osezia.store.keys import Keyring
+from osezia.store.keys import DIGEST_KEY, Keyring, MemoryKeys
 from osezia.store.personal_cipher import Sealed, TamperedField
 from tests.unit.conftest import MEMORY
 from tests.unit.domain.test_personal_data import EVENTS
@@ -190,3 +191,11 @@ def test_a_receipts_fingerprint_is_keyed_and_an_earlier_plain_one_still_matches(
     assert not same_arguments(plain, "appointAmbassador", ("Camille Martine", *arguments[1:]))
     assert not same_arguments(keyed, "appointAmbassador", ("Camille Martine", *arguments[1:]))
     assert declaration_of(CommandReceipt.Recorded).digests == {"fingerprint"}
+
+
+@given(text=st.text(max_size=200))
+def test_the_keyed_digest_is_hmac_sha256_under_the_key_stores_digest_key(text: str) -> None:
+    ring = Keyring(MemoryKeys())
+    expected = hmac.digest(ring.store.digest_key(DIGEST_KEY), text.encode(), "sha256")
+    assert ring.digest(text) == expected
+    assert ring.digest(text) == expected  # kept, and the same
