@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema.graphql"
 LOCK_FILE = ROOT / "alembic" / "migrations.lock"
-MIGRATION_FOLDERS = ("alembic/versions", "alembic/read_models/versions")
+MIGRATION_FOLDERS = ("alembic/versions", "alembic/read_models/versions", "alembic/keys/versions")
 
 
 def served_schema() -> str:
