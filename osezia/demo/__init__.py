@@ -28,6 +28,7 @@ from osezia.domain.actors import Actor, acting
 from osezia.domain.companies.model import Company
 from osezia.domain.platform import Platform
 from osezia.store.bulk import Appended, append_events
+from osezia.store.keys import keyring
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS
 
@@ -78,7 +79,8 @@ def build_demo(
 ) -> DemoHistory:
     """Run the whole plan's demo in memory and return its events, stamped with their days."""
     rng = random.Random(seed)
-    with _seeded_ids(random.Random(seed + 1)), acting(DEMO_ACTOR):
+    # The people's keys are made here and written to the key store at once, before the events.
+    with _seeded_ids(random.Random(seed + 1)), acting(DEMO_ACTOR), keyring().deferred():
         return _build(rng, companies, until)
 
 

@@ -20,28 +20,41 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-import psycopg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from psycopg_pool import ConnectionPool
 
-KEY_BYTES = 32  # AES-256
+from osezia.store.key_stores import (
+    KEY_BYTES,
+    KeyStore,
+    KeyStoreError,
+    MemoryKeys,
+    Person,
+    PostgresKeys,
+)
+
+__all__ = [
+    "CACHE_SECONDS",
+    "DIGEST_KEY",
+    "KEY_BYTES",
+    "KeyStore",
+    "KeyStoreError",
+    "Keyring",
+    "MemoryKeys",
+    "Person",
+    "PostgresKeys",
+    "SealingKey",
+    "keyring",
+    "use_keyring",
+    "using_keyring",
+]
+
 CACHE_SECONDS = 60.0  # how long a process may use a key another process destroyed
 CACHE_SIZE = 200_000  # keys kept in memory, at most, of each kind (opening, sealing)
 DIGEST_KEY = "subjects"  # the keyed digests' secret, by name
-
-# A person: the kind of person (osezia.domain.personal.Subject) and who, as text.
-Person = tuple[str, str]
-
-
-class KeyStoreError(RuntimeError):
-    """The key store cannot be used: not configured, not migrated, or not answering."""
-
-    code = "KEY_STORE"
 
 
 @dataclass(frozen=True)
@@ -54,225 +67,6 @@ class SealingKey:
     @property
     def cipher(self) -> AESGCM:
         return AESGCM(self.key)
-
-
-class KeyStore(Protocol):
-    """Where keys are kept: PostgreSQL (``PostgresKeys``) or memory (``MemoryKeys``, tests)."""
-
-    def current(self, people: Collection[Person]) -> dict[Person, tuple[int, bytes]]:
-        """Each person's newest key (kid, key), made (generation 1) for those who have none."""
-        ...
-
-    def by_kid(self, kids: Collection[int]) -> dict[int, bytes]:
-        """The keys of these kids that still exist."""
-        ...
-
-    def destroy(self, person: Person, below: int | None = None) -> list[int]:
-        """Delete the person's keys (those of generations below ``below`` only, if given);
-        the kids deleted."""
-        ...
-
-    def next_generation(self, person: Person) -> tuple[int, int]:
-        """A new key for the person, of the next generation: (kid, generation)."""
-        ...
-
-    def generations(self, person: Person) -> list[int]:
-        """The generations of the person's keys that exist, oldest first."""
-        ...
-
-    def digest_key(self, name: str) -> bytes:
-        """The secret of the keyed digest ``name``, made once."""
-        ...
-
-
-class MemoryKeys:
-    """A key store in memory: for tests and in-memory runs only, its keys die with the process."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._keys: dict[int, tuple[Person, int, bytes]] = {}
-        self._next_kid = 1
-        self._digests: dict[str, bytes] = {}
-
-    def _add(self, person: Person, generation: int) -> int:
-        kid = self._next_kid
-        self._next_kid += 1
-        self._keys[kid] = (person, generation, os.urandom(KEY_BYTES))
-        return kid
-
-    def _newest(self, person: Person) -> tuple[int, int] | None:
-        found = [(g, kid) for kid, (p, g, _) in self._keys.items() if p == person]
-        return max(found) if found else None
-
-    def current(self, people: Collection[Person]) -> dict[Person, tuple[int, bytes]]:
-        with self._lock:
-            found: dict[Person, tuple[int, bytes]] = {}
-            for person in people:
-                newest = self._newest(person)
-                kid = newest[1] if newest else self._add(person, 1)
-                found[person] = (kid, self._keys[kid][2])
-            return found
-
-    def by_kid(self, kids: Collection[int]) -> dict[int, bytes]:
-        with self._lock:
-            return {kid: self._keys[kid][2] for kid in kids if kid in self._keys}
-
-    def destroy(self, person: Person, below: int | None = None) -> list[int]:
-        with self._lock:
-            gone = [
-                kid
-                for kid, (p, g, _) in self._keys.items()
-                if p == person and (below is None or g < below)
-            ]
-            for kid in gone:
-                del self._keys[kid]
-            return gone
-
-    def next_generation(self, person: Person) -> tuple[int, int]:
-        with self._lock:
-            newest = self._newest(person)
-            generation = newest[0] + 1 if newest else 1
-            return self._add(person, generation), generation
-
-    def generations(self, person: Person) -> list[int]:
-        with self._lock:
-            return sorted(g for p, g, _ in self._keys.values() if p == person)
-
-    def digest_key(self, name: str) -> bytes:
-        with self._lock:
-            return self._digests.setdefault(name, os.urandom(KEY_BYTES))
-
-
-_CURRENT = """
-    SELECT DISTINCT ON (k.subject, k.subject_id) k.subject, k.subject_id, k.kid, k.key
-    FROM personal_keys AS k
-    JOIN unnest(%s::text[], %s::text[]) AS w(subject, subject_id) USING (subject, subject_id)
-    ORDER BY k.subject, k.subject_id, k.generation DESC
-"""
-# Each person's newest key, and a first one made, in the same statement, for those who have none.
-_CURRENT_OR_FIRST = """
-    WITH wanted AS (
-        SELECT * FROM unnest(%s::text[], %s::text[], %s::bytea[]) AS w(subject, subject_id, key)
-    ), existing AS (
-        SELECT DISTINCT ON (k.subject, k.subject_id) k.subject, k.subject_id, k.kid, k.key
-        FROM personal_keys AS k JOIN wanted AS w USING (subject, subject_id)
-        ORDER BY k.subject, k.subject_id, k.generation DESC
-    ), made AS (
-        INSERT INTO personal_keys (subject, subject_id, generation, key)
-        SELECT w.subject, w.subject_id, 1, w.key FROM wanted AS w
-        WHERE NOT EXISTS (
-            SELECT FROM existing AS e
-            WHERE e.subject = w.subject AND e.subject_id = w.subject_id
-        )
-        ON CONFLICT (subject, subject_id, generation) DO NOTHING
-        RETURNING subject, subject_id, kid, key
-    )
-    SELECT subject, subject_id, kid, key FROM existing
-    UNION ALL SELECT subject, subject_id, kid, key FROM made
-"""
-_NEXT = """
-    INSERT INTO personal_keys (subject, subject_id, generation, key)
-    SELECT %(subject)s, %(subject_id)s, coalesce(max(generation), 0) + 1, %(key)s
-    FROM personal_keys WHERE subject = %(subject)s AND subject_id = %(subject_id)s
-    RETURNING kid, generation
-"""
-
-
-class PostgresKeys:
-    """The key store in its own PostgreSQL database (alembic/keys: osezia.store.keys_setup)."""
-
-    def __init__(self, url: str, max_size: int = 8) -> None:
-        self.url = url
-        self._pool = ConnectionPool(
-            url,
-            min_size=0,
-            max_size=max_size,
-            kwargs={"autocommit": True},
-            open=True,
-            name="osezia-keys",
-        )
-
-    def close(self) -> None:
-        self._pool.close()
-
-    @contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
-        try:
-            with self._pool.connection() as conn:
-                yield conn
-        except psycopg.errors.UndefinedTable:
-            raise KeyStoreError("the key store has no tables yet: run `osezia migrate`") from None
-
-    def current(self, people: Collection[Person]) -> dict[Person, tuple[int, bytes]]:
-        wanted = list(dict.fromkeys(people))
-        if not wanted:
-            return {}
-        subjects, ids = [p[0] for p in wanted], [p[1] for p in wanted]
-        keys = [os.urandom(KEY_BYTES) for _ in wanted]
-        with self._connection() as conn:
-            rows = conn.execute(_CURRENT_OR_FIRST, (subjects, ids, keys))
-            found = {(s, i): (kid, bytes(key)) for s, i, kid, key in rows}
-            missing = [p for p in wanted if p not in found]
-            if missing:
-                # Made by another process at the same moment: read what it made.
-                rows = conn.execute(_CURRENT, ([p[0] for p in missing], [p[1] for p in missing]))
-                found.update({(s, i): (kid, bytes(key)) for s, i, kid, key in rows})
-        return found
-
-    def by_kid(self, kids: Collection[int]) -> dict[int, bytes]:
-        if not kids:
-            return {}
-        with self._connection() as conn:
-            rows = conn.execute(
-                "SELECT kid, key FROM personal_keys WHERE kid = ANY(%s::bigint[])", (list(kids),)
-            )
-            return {kid: bytes(key) for kid, key in rows}
-
-    def destroy(self, person: Person, below: int | None = None) -> list[int]:
-        query = "DELETE FROM personal_keys WHERE subject = %s AND subject_id = %s"
-        parameters: tuple[Any, ...] = person
-        if below is not None:
-            query += " AND generation < %s"
-            parameters = (*person, below)
-        with self._connection() as conn:
-            return [kid for (kid,) in conn.execute(query + " RETURNING kid", parameters)]
-
-    def next_generation(self, person: Person) -> tuple[int, int]:
-        for _ in range(5):
-            try:
-                with self._connection() as conn:
-                    row = conn.execute(
-                        _NEXT,
-                        {
-                            "subject": person[0],
-                            "subject_id": person[1],
-                            "key": os.urandom(KEY_BYTES),
-                        },
-                    ).fetchone()
-            except psycopg.errors.UniqueViolation:
-                continue  # another process made the same generation: take the next one
-            assert row is not None
-            return int(row[0]), int(row[1])
-        raise KeyStoreError(f"no new generation could be made for a {person[0]}")
-
-    def generations(self, person: Person) -> list[int]:
-        with self._connection() as conn:
-            rows = conn.execute(
-                "SELECT generation FROM personal_keys WHERE subject = %s AND subject_id = %s "
-                "ORDER BY generation",
-                person,
-            )
-            return [g for (g,) in rows]
-
-    def digest_key(self, name: str) -> bytes:
-        with self._connection() as conn:
-            conn.execute(
-                "INSERT INTO digest_keys (name, key) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                (name, os.urandom(KEY_BYTES)),
-            )
-            row = conn.execute("SELECT key FROM digest_keys WHERE name = %s", (name,)).fetchone()
-        assert row is not None
-        return bytes(row[0])
 
 
 def _hmac_pads(key: bytes) -> tuple[Any, Any]:
@@ -311,6 +105,10 @@ class Keyring:
         # HMAC's inner and outer SHA-256 states, the key absorbed once; digests already made.
         self._pads: tuple[Any, Any] | None = None
         self._digests: dict[str, bytes] = {}
+        # Keys made in the process, written to the store when ``deferred`` ends; None: not so.
+        self._deferred: dict[Person, tuple[int, bytes]] | None = None
+        self._reserved: list[int] = []
+        self._reserve_size = 1000
         self._together = threading.Condition()
         self._waiting: list[_Wanted] = []
         self._leading = False
@@ -346,10 +144,40 @@ class Keyring:
                     self._opening[kid] = (key, now)
         return found
 
+    @contextmanager
+    def deferred(self, reserve: int = 1000) -> Iterator[None]:
+        """Inside the block, a person without a key in this process gets one made here (their
+        next generation), under a kid reserved in the store ``reserve`` at a time, and the keys
+        are written to the store in one statement when the block ends: for a run that writes
+        its events once it is over (the demo), rather than one trip to the store a person."""
+        with self._lock:
+            self._deferred, self._reserved, self._reserve_size = {}, [], reserve
+        try:
+            yield
+            with self._lock:
+                made = [(kid, person, key) for person, (kid, key) in self._deferred.items()]
+            self.store.add(made)
+        finally:
+            with self._lock:
+                self._deferred = None
+
+    def _made_here(self, people: list[Person]) -> dict[Person, tuple[int, bytes]]:
+        with self._lock:
+            deferred = self._deferred
+            assert deferred is not None
+            for person in people:
+                if person not in deferred:
+                    if not self._reserved:
+                        self._reserved = self.store.reserve(self._reserve_size)
+                    deferred[person] = (self._reserved.pop(0), os.urandom(KEY_BYTES))
+            return {person: deferred[person] for person in people}
+
     def _current_together(self, people: list[Person]) -> dict[Person, tuple[int, bytes]]:
         """The store's current keys of ``people``, asked together with those other threads
         want meanwhile: a new person's key is committed before their event is, and concurrent
         commands share one key store transaction (as their events share a group commit)."""
+        if self._deferred is not None:
+            return self._made_here(people)
         wanted = _Wanted(people)
         with self._together:
             self._waiting.append(wanted)

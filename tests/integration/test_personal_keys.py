@@ -21,7 +21,7 @@ from osezia.domain.shredding import (
     new_generation,
     subject_ids_of,
 )
-from osezia.store.keys import keyring
+from osezia.store.keys import Keyring, keyring
 from osezia.store.keys_setup import SAME_DATABASE, check_apart, derived_keys_url
 from osezia.store.settings import SettingsError
 
@@ -161,3 +161,19 @@ def test_the_key_store_must_not_be_the_logs_database(database_url: str) -> None:
         check_apart(database_url, database_url)
     assert str(refused.value) == SAME_DATABASE
     check_apart(derived_keys_url(database_url), database_url)
+
+
+def test_keys_made_in_a_deferred_run_reach_the_store_when_it_ends(database_url: str) -> None:
+    known = (Subject.LEARNER.value, "déjà-connu")
+    keyring().sealing(known)
+    ring = Keyring(keyring().store)  # another process: nothing cached
+    people = [known, ("LEARNER", "a"), ("LEARNER", "b"), ("LEARNER", "c")]
+    with ring.deferred(reserve=2):
+        made = ring.sealing_many(people)
+        assert ring.store.by_kid([k.kid for k in made.values()]) == {}  # nothing written yet
+        assert ring.sealing_many(people) == made
+    assert ring.store.by_kid([k.kid for k in made.values()]) == {
+        k.kid: k.key for k in made.values()
+    }
+    assert ring.generations(known) == [1, 2]  # a deferred run makes a person's next generation
+    assert Keyring(ring.store).sealing(known) == made[known]
