@@ -98,8 +98,10 @@ async def providers_page(
     tenant: str,
     *,
     sovereignty: str | None,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the providers, by name; of one sovereignty when given. Its rows hold
     PROVIDER_COLUMNS: ProviderRow.from_row reads them."""
@@ -113,6 +115,8 @@ async def providers_page(
         filters=filters([("sovereignty = {}", sovereignty)]),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
 
 
@@ -123,8 +127,10 @@ async def solutions_page(
     category: str | None,
     sovereign_only: bool,
     include_withdrawn: bool,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the catalogue's solutions, by name: of a use-case category when given, of
     French or European providers only when asked, the active ones unless withdrawn ones are
@@ -144,6 +150,8 @@ async def solutions_page(
         filters=filters(conditions),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
 
 
@@ -154,8 +162,10 @@ async def adoptions_page(
     region: str | None,
     solution_id: UUID | None,
     sovereignty: str | None,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One page of the adoptions the tenant sees, by recorded time; a filter left None is not
     applied. Its rows hold ADOPTION_COLUMNS: AdoptionRow.from_row reads them."""
@@ -174,6 +184,8 @@ async def adoptions_page(
         filters=filters(conditions),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
 
 

@@ -80,6 +80,9 @@ LISTINGS = [
     Listing("trainings", "operator", "trainings("),
     Listing("ambassadors", "operator", "ambassadors("),
     Listing("movements", "operator", "movements(", inside="budget", node="reference"),
+    Listing("providers", "operator", "providers("),
+    Listing("solutions", "operator", "solutions("),
+    Listing("adoptions", "operator", "adoptions("),
 ]
 
 
@@ -107,12 +110,13 @@ class Api:
 @pytest.fixture(scope="module")
 def api(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     migrated(database_url)
-    subprocess.run(
+    demo = subprocess.run(
         [*OSEZIA, "demo", "--companies", "300"],
         env=command_env(DATABASE_URL=database_url),
-        check=True,
         capture_output=True,
+        text=True,
     )
+    assert demo.returncode == 0, demo.stderr
     log = tmp_path_factory.mktemp("paging") / "serve.log"
     with serving_the_demo(database_url, log) as url:
         env = Database.from_url(database_url).eventsourcing_env(pool_size=1)

@@ -31,29 +31,49 @@ from osezia.projections.solutions_rows import (
 
 @strawberry.type
 class SolutionsQueries:
-    @strawberry.field(description="Solution providers, by name.")
+    @strawberry.field(
+        description=(
+            "Solution providers, by name: `first` (20 when neither is given) after a cursor, or "
+            "`last` before one."
+        )
+    )
     async def providers(
         self,
         info: Info,
         sovereignty: Sovereignty | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Provider]:
         async with read_models(info) as conn:
             found = await providers_page(
-                conn, info.context.tenant, sovereignty=sovereignty, first=first, after=after
+                conn,
+                info.context.tenant,
+                sovereignty=sovereignty,
+                first=first,
+                after=after,
+                last=last,
+                before=before,
             )
         return connection(found, CATALOGUE_ORDER, provider_node)
 
-    @strawberry.field(description="Catalogue solutions, by name; active ones unless asked.")
+    @strawberry.field(
+        description=(
+            "Catalogue solutions, by name (active ones unless asked): `first` (20 when neither "
+            "is given) after a cursor, or `last` before one."
+        )
+    )
     async def solutions(
         self,
         info: Info,
         category: UseCaseCategory | None = None,
         sovereign_only: bool = False,
         include_withdrawn: bool = False,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Solution]:
         async with read_models(info) as conn:
             found = await solutions_page(
@@ -64,6 +84,8 @@ class SolutionsQueries:
                 include_withdrawn=include_withdrawn,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, CATALOGUE_ORDER, solution_node)
 
@@ -86,15 +108,22 @@ class SolutionsQueries:
     def use_case_categories(self) -> list[Category]:
         return [Category.of(c) for c in UseCaseCategory]
 
-    @strawberry.field(description="Adoptions the caller's network sees, by recording time.")
+    @strawberry.field(
+        description=(
+            "Adoptions the caller's network sees, by recording time: `first` (20 when neither "
+            "is given) after a cursor, or `last` before one."
+        )
+    )
     async def adoptions(
         self,
         info: Info,
         region: str | None = None,
         solution_id: strawberry.ID | None = None,
         sovereignty: Sovereignty | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Adoption]:
         solution = None if solution_id is None else uuid_of(solution_id, "solution")
         async with read_models(info) as conn:
@@ -106,5 +135,7 @@ class SolutionsQueries:
                 sovereignty=sovereignty,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
             )
         return connection(found, ADOPTIONS_ORDER, adoption_node)
