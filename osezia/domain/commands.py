@@ -75,6 +75,7 @@ class Command(StrEnum):
     MANAGE_TENANTS = "manage_tenants"
     EXPORT_PERSON = "export_person"
     ERASE_PERSON = "erase_person"
+    CORRECT_AMBASSADOR_NAME = "correct_ambassador_name"
 
 
 @unique

@@ -88,6 +88,10 @@ def withdrawn(row: Row, event: StoredEvent) -> Row:
     )
 
 
+def name_corrected(row: Row, event: StoredEvent) -> Row:
+    return touch(row, event, full_name=event.data["full_name"])
+
+
 def scope(row: Row) -> tuple[str, str | None, Collection[str]]:
     return row["owner"], row["region"], ()
 
@@ -99,6 +103,7 @@ MODEL = ReadModel(
     updates={
         topic(Ambassador.InterventionRecorded): intervention_recorded,
         topic(Ambassador.Withdrawn): withdrawn,
+        topic(Ambassador.NameCorrected): name_corrected,
     },
     scope=scope,
 )

@@ -235,3 +235,41 @@ def _diagnostic_with_expert(platform: Platform, expert: str) -> UUID:
     platform.diagnostics.check_eligibility("bpifrance", diagnostic)
     platform.diagnostics.assign_expert("bpifrance", diagnostic, expert=expert)
     return diagnostic
+
+
+def test_a_corrected_name_replaces_the_old_one_which_is_then_found_nowhere(
+    database_url: str, platform: Platform, tenants: Tenants
+) -> None:
+    api = Api(database_url, platform)
+    viewers = viewers_of(tenants)
+    ambassador = api.done(
+        "cci",
+        'appointAmbassador(fullName: "Clothilde Vernouillet", kind: GRAND_PUBLIC, '
+        'network: CCI, appointedOn: "2025-09-01")',
+    )
+    asyncio.run(build_all(database_url, viewers))
+
+    other = api.mutate(
+        "french-tech", f'correctAmbassadorName(ambassadorId: "{ambassador}", fullName: "X")'
+    )
+    corrected = api.mutate(
+        "cci",
+        f'correctAmbassadorName(ambassadorId: "{ambassador}", fullName: "Clotilde Vernouillet")',
+    )
+    asyncio.run(catch_up_all(database_url, viewers))
+
+    assert other["code"] == "NOT_FOUND"
+    assert corrected["__typename"] == "Done"
+    listed = api.run("cci", "{ ambassadors { edges { node { fullName } } } }")
+    assert [e["node"]["fullName"] for e in listed["ambassadors"]["edges"]] == [
+        "Clotilde Vernouillet"
+    ]
+    (record,) = export(api, "cci", ambassador)["records"]
+    assert [(e["event"], e["fields"]["full_name"]) for e in record["events"]] == [
+        ("Ambassador.Appointed", ERASED),
+        ("Ambassador.NameCorrected", "Clotilde Vernouillet"),
+    ]
+    asyncio.run(build_all(database_url, viewers))
+    rebuilt = api.run("cci", "{ ambassadors { edges { node { fullName } } } }")
+    assert rebuilt == listed
+    assert places_holding(dump_of(database_url), "Clothilde") == []

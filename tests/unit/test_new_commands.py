@@ -31,9 +31,10 @@ def test_a_network_that_records_attendance_is_granted_to_hold_the_event_once(
     first = tenants.grant_new_commands()
     second = tenants.grant_new_commands()
 
-    assert first == {"cci": ["hold_event"]}
+    # Correcting an ambassador's name came, the same way, with appointing one.
+    assert first == {"cci": ["correct_ambassador_name", "hold_event"]}
     assert second == {}
-    assert commands_of(tenants, "cci") == older.commands | {"hold_event"}
+    assert commands_of(tenants, "cci") == older.commands | {"hold_event", "correct_ambassador_name"}
 
 
 def test_a_command_an_administrator_removed_is_not_granted_again(companies: Companies) -> None:

@@ -19,6 +19,8 @@ from osezia.domain.application import PlatformApplication
 from osezia.domain.commands import Command
 from osezia.domain.geography import normalise_region
 from osezia.domain.inputs import choice, text
+from osezia.domain.personal import Subject
+from osezia.domain.shredding import destroy_old_generations, new_generation
 
 
 def _sectors(values: Sequence[str]) -> list[str]:
@@ -105,6 +107,25 @@ class Ambassadors(PlatformApplication):
 
         arguments = (ambassador_id, reason, on)
         self.execute(tenant, idempotency_key, Command.WITHDRAW_AMBASSADOR, arguments, run)
+
+    def correct_ambassador_name(self, tenant: str, ambassador_id: UUID, *, full_name: str) -> None:
+        """Rectification (RGPD art. 16): the corrected name is sealed under a new key generation
+        of the ambassador's, and once it is recorded the older generations are destroyed, so
+        what they sealed reads « effacé »: the name recorded before, and a withdrawal reason
+        recorded before the correction. No idempotency key: a replayed correction must not
+        destroy the generation its name was sealed under."""
+
+        def run() -> tuple[None, list[Aggregate]]:
+            ambassador = self.get_ambassador(tenant, ambassador_id)
+            ambassador.correct_name(text(full_name, "full name"))
+            return None, [ambassador]
+
+        # Another network's ambassador is not found before any key is made for them.
+        self.get_ambassador(tenant, ambassador_id)
+        person = (Subject.AMBASSADOR, str(ambassador_id))
+        new_generation(*person)
+        self.execute(tenant, None, Command.CORRECT_AMBASSADOR_NAME, (ambassador_id,), run)
+        destroy_old_generations(*person)
 
     def get_ambassador(self, tenant: str, ambassador_id: UUID) -> Ambassador:
         return self.load(tenant, ambassador_id, Ambassador, "ambassador")

@@ -4,12 +4,19 @@ from osezia.domain.commands import Command
 from osezia.domain.grants import Grants
 
 _WORK = frozenset(
-    {Command.APPOINT_AMBASSADOR, Command.RECORD_INTERVENTION, Command.WITHDRAW_AMBASSADOR}
+    {
+        Command.APPOINT_AMBASSADOR,
+        Command.RECORD_INTERVENTION,
+        Command.WITHDRAW_AMBASSADOR,
+        Command.CORRECT_AMBASSADOR_NAME,
+    }
 )
 
 GRANTS = Grants(
     kinds=("ambassador",),
     public=frozenset({"ambassador"}),  # reference data: every network sees them
     scopes=dict.fromkeys(sorted(_WORK), "write"),
+    # Correcting a name (RGPD art. 16) comes to whoever appoints ambassadors.
+    successors={Command.CORRECT_AMBASSADOR_NAME: Command.APPOINT_AMBASSADOR},
     defaults=dict.fromkeys(("operator", "bpifrance", "cci", "french-tech", "inria"), _WORK),
 )

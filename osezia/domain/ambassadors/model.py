@@ -125,6 +125,14 @@ class Ambassador(Aggregate):
         on: date
         PERSONAL_DATA: ClassVar[PersonalData] = personal_data(of_ambassador("reason"))
 
+    class NameCorrected(Aggregate.Event):
+        """The ambassador's name was corrected (RGPD art. 16). It is sealed under a new key
+        generation of theirs, and the older ones are destroyed: the name recorded before reads
+        « effacé » from then on."""
+
+        full_name: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(of_ambassador("full_name"))
+
     @classmethod
     def appoint(
         cls,
@@ -238,6 +246,15 @@ class Ambassador(Aggregate):
             raise InvalidDate(
                 f"a withdrawal dated {on} is before {self.full_name}'s last intervention ({last})"
             )
+
+    def correct_name(self, full_name: str) -> None:
+        if full_name == self.full_name:
+            raise InvalidValue("the corrected name is the name recorded: nothing to correct")
+        self._correct_name(full_name)
+
+    @event(NameCorrected)
+    def _correct_name(self, full_name: str) -> None:
+        self.full_name = full_name
 
     @event(Withdrawn)
     def _withdraw(self, reason: str, on: date) -> None:

@@ -95,3 +95,22 @@ class AmbassadorMutations:
                 idempotency_key=idempotency_key,
             ),
         )
+
+    @strawberry.mutation(
+        description="Correct an ambassador's name (RGPD art. 16): the name recorded before, "
+        "and a withdrawal reason recorded before the correction, read « effacé » from then on, "
+        "in every event and list. No idempotency key: correcting twice to the same name is "
+        "INVALID_VALUE the second time."
+    )
+    async def correct_ambassador_name(
+        self, info: Info, ambassador_id: strawberry.ID, full_name: str
+    ) -> CommandResult:
+        a, tenant = info.context.platform.ambassadors, info.context.tenant
+        return await run_command(
+            info,
+            Command.CORRECT_AMBASSADOR_NAME,
+            a,
+            lambda: a.correct_ambassador_name(
+                tenant, uuid_of(ambassador_id, "ambassador"), full_name=full_name
+            ),
+        )

@@ -83,6 +83,7 @@ def test_every_text_field_of_an_event_is_declared_personal_or_not(event_class: t
 NATURAL_PERSONS = {
     ("osezia.domain.ambassadors.model", "Ambassador.Appointed", "full_name"): "AMBASSADOR",
     ("osezia.domain.ambassadors.model", "Ambassador.Withdrawn", "reason"): "AMBASSADOR",
+    ("osezia.domain.ambassadors.model", "Ambassador.NameCorrected", "full_name"): "AMBASSADOR",
     ("osezia.domain.diagnostics.model", "Diagnostic.ExpertAssigned", "expert"): "EXPERT",
     ("osezia.domain.trainings.model", "Enrolment.Enrolled", "learner_ref"): "LEARNER",
     ("osezia.domain.companies.model", "Company.Registered", "legal_name"): "SOLE_TRADER",
