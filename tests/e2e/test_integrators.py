@@ -60,7 +60,7 @@ def api(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     migrated(database_url)
     log = tmp_path_factory.mktemp("integrators") / "serve.log"
     settings = {"OSEZIA_ALLOWED_ORIGINS": PARTNER_PAGE, "OSEZIA_GRAPHQL_COST_PER_MINUTE": "0"}
-    with serving(database_url, log, **settings) as base_url:
+    with serving(database_url, log, port=None, **settings) as base_url:
         yield base_url
 
 
@@ -344,8 +344,8 @@ def test_replicas_sharing_redis_count_one_budget_per_client(
         "OSEZIA_PUBLIC_URL": "http://127.0.0.1",  # one issuer: each accepts the other's tokens
     }
     with (
-        serving(database_url, tmp_path / "a.log", **redis) as first,
-        serving(database_url, tmp_path / "b.log", **redis) as second,
+        serving(database_url, tmp_path / "a.log", port=None, **redis) as first,
+        serving(database_url, tmp_path / "b.log", port=None, **redis) as second,
     ):
         token = token_for(first, database_url)
         in_one_window()
