@@ -30,7 +30,10 @@ COMMANDS = [
     ["demo"],
     ["import", "trainings", __file__],
 ]
-WITHIN_SECONDS = 5
+# Not a speed measurement: a command that waited for a connection pool's timeout (30 s) before
+# failing would pass any bound under it; the command's own start-up (imports of a few seconds
+# on a busy machine) stays well within this one.
+WITHIN_SECONDS = 20
 
 
 @pytest.mark.parametrize(
