@@ -67,8 +67,10 @@ class Listing:
         return found
 
 
+# The demo's longest lists (companies, events, trainings, ambassadors) are read in one region,
+# Bretagne: a few pages of a few records each, and cursors within a filter.
 LISTINGS = [
-    Listing("companies", "operator", "companies("),
+    Listing("companies", "operator", 'companies(region: "53",'),
     Listing("diagnostics", "operator", "diagnostics("),
     Listing("loans", "operator", "loans("),
     Listing("partnerships", "operator", "partnerships("),
@@ -76,9 +78,9 @@ LISTINGS = [
     Listing("referrals", "bpifrance", "referrals(direction: RECEIVED,"),
     Listing("cohorts", "operator", "cohorts("),
     Listing("callApplications", "operator", "callApplications("),
-    Listing("events", "operator", "events("),
-    Listing("trainings", "operator", "trainings("),
-    Listing("ambassadors", "operator", "ambassadors("),
+    Listing("events", "operator", 'events(region: "53",'),
+    Listing("trainings", "operator", 'trainings(region: "53",'),
+    Listing("ambassadors", "operator", 'ambassadors(region: "53",'),
     Listing("movements", "operator", "movements(", inside="budget", node="reference"),
     Listing("providers", "operator", "providers("),
     Listing("solutions", "operator", "solutions("),
