@@ -14,6 +14,7 @@ from uuid import UUID
 import pytest
 from arq import create_pool
 from arq.connections import RedisSettings
+from redis import Redis
 
 from osezia.domain.calendar import today_in_france
 from osezia.domain.personal import ERASED
@@ -47,6 +48,19 @@ def run_the_scheduled_job(redis_url: str) -> Any:
             await redis.aclose()
 
     return asyncio.run(run())
+
+
+def redis_holding(redis_url: str, *words: bytes) -> list[bytes]:
+    """The keys of Redis whose name or value (the jobs, their arguments and results) holds any
+    of the words."""
+    with Redis.from_url(redis_url) as client:
+        found = []
+        for key in client.scan_iter():
+            kind = client.type(key)
+            value = client.dump(key) if kind != b"none" else b""
+            if any(w in key or w in (value or b"") for w in words):
+                found.append(key)
+        return found
 
 
 def enrol(platform: Platform, ref: str, code: str, on: date) -> UUID:
@@ -105,9 +119,11 @@ def test_the_scheduled_job_erases_the_people_whose_time_is_up_and_says_how_many(
     finally:
         worker.stop()
 
+    assert redis_holding(retention_redis, b"Delaterrasse", b"OLD-1") == []
     assert erased == {"ambassadors": 1, "learners": 1}
     assert again == {"ambassadors": 0, "learners": 0}
     assert "retention erased 2 people" in worker.output()
+    assert "Delaterrasse" not in worker.output()
     asyncio.run(catch_up_all(database_url, viewers))
     names = {
         r["id"]: r["full_name"]
