@@ -21,6 +21,7 @@ import psycopg
 import pytest
 
 from osezia.projections.names import stable_schema
+from osezia.store.keys_setup import derived_keys_url
 from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from tests.e2e.conftest import OSEZIA, command_env
@@ -44,10 +45,16 @@ COLUMNS = {"tracking": "position"}
 RESTORE = [str(PG_BIN / "pg_restore"), "--no-owner", "--no-acl", "--exit-on-error"]
 
 
+# The key store every database of the drill uses: the one beside the database backed up. It is
+# not in the log's backup, and the restored database is pointed at it, as the README says.
+KEY_STORE: dict[str, str] = {}
+
+
 def osezia(database_url: str, *arguments: str) -> str:
+    keys = {"OSEZIA_KEYS_URL": KEY_STORE["url"]} if KEY_STORE else {}
     run = subprocess.run(
         [*OSEZIA, *arguments],
-        env=command_env(DATABASE_URL=database_url),  # no REDIS_URL: rebuilds run in process
+        env=command_env(DATABASE_URL=database_url, **keys),  # no REDIS_URL: rebuilds in process
         capture_output=True,
         text=True,
     )
@@ -100,7 +107,8 @@ def test_a_restored_log_rebuilds_the_same_read_models(
     databases: tuple[str, str], tmp_path: Path
 ) -> None:
     source, restored = databases
-    osezia(source, "migrate")
+    osezia(source, "migrate")  # makes the key store beside the source (development's default)
+    KEY_STORE["url"] = derived_keys_url(source)
     osezia(source, "demo", "--companies", "120")
     osezia(source, "tenants", "add", "ademe", "--name", "ADEME", "--like", "cci")
     osezia(source, "tenants", "suspend", "inria", "--reason", "drill")
@@ -127,3 +135,4 @@ def test_a_restored_log_rebuilds_the_same_read_models(
     assert compared > 1000
     with Clients(env=Database.from_url(restored).eventsourcing_env(pool_size=1)) as clients:
         assert clients.authenticate_secret(client_id, secret) is not None
+    KEY_STORE.clear()
