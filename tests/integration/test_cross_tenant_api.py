@@ -128,6 +128,7 @@ MUTATIONS = {
     "appointAmbassador": None,
     "recordIntervention": 'recordIntervention(ambassadorId: "{ambassador}", on: "2026-01-01", audience: 3, format: WEBINAR)',
     "withdrawAmbassador": 'withdrawAmbassador(ambassadorId: "{ambassador}", reason: "r", on: "2026-01-01")',
+    "correctAmbassadorName": 'correctAmbassadorName(ambassadorId: "{ambassador}", fullName: "x")',
     "scheduleEvent": None,
     "registerCompanyToEvent": 'registerCompanyToEvent(eventId: "{event}", companyId: "{company}")',
     "registerProviderToEvent": 'registerProviderToEvent(eventId: "{event}", siren: "632012100", name: "n")',
@@ -165,6 +166,8 @@ MUTATIONS = {
     "commitFunds": 'commitFunds(measure: CALLS, amountCents: 1, reference: "r", on: "2026-01-01")',
     "payFunds": 'payFunds(measure: CALLS, reference: "r", amountCents: 1, on: "2026-01-01")',
     "authoriseOverrun": 'authoriseOverrun(measure: CALLS, amountCents: 1, decisionReference: "d", on: "2026-01-01")',
+    "exportPerson": 'exportPerson(id: "{ambassador}")',
+    "erasePerson": 'erasePerson(id: "{ambassador}", reason: "r")',
     "recordSurveyMeasurement": 'recordSurveyMeasurement(survey: INSEE_TIC, measures: "m", population: "p", year: 2024, valueBasisPoints: 1000, sourceUrl: "https://www.insee.fr/")',
 }
 
