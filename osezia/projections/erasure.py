@@ -31,6 +31,8 @@ COLUMNS: Mapping[Subject, tuple[tuple[ReadModel, tuple[str, ...]], ...]] = {
     Subject.EXPERT: ((diagnostics.MODEL, ("expert",)),),
     Subject.LEARNER: ((trainings.MODEL, ("learner_ref",)),),
 }
+# The kinds of person whose rows are wholly about them, in their export.
+WHOLE_RECORDS = frozenset({Subject.AMBASSADOR, Subject.LEARNER})
 
 
 def columns_of(event: StoredEvent) -> tuple[tuple[ReadModel, tuple[str, ...]], ...]:
@@ -64,10 +66,14 @@ async def rows_about(
     view, as the connection's role may read them."""
     schema = stable_schema(target)
     found: dict[str, list[dict[str, Any]]] = {}
-    for model, _ in COLUMNS.get(subject, ()):
+    for model, columns in COLUMNS.get(subject, ()):
         name = model.table.name
+        # An ambassador's row and a learner's enrolment are their records; a diagnostic is its
+        # company's, which only names its expert: of it, the expert gets their own columns.
+        selected = "*" if subject in WHOLE_RECORDS else ", ".join(("id", *columns))
         rows = await conn.fetch(
-            f'SELECT * FROM "{schema}".{name} WHERE id = ANY($1::uuid[]) ORDER BY id', records
+            f'SELECT {selected} FROM "{schema}".{name} WHERE id = ANY($1::uuid[]) ORDER BY id',
+            records,
         )
         found[name] = [dict(row) for row in rows]
     return found

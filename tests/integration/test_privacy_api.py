@@ -208,9 +208,14 @@ def test_a_diagnostics_expert_is_erased_by_the_network_that_requested_it(
     asyncio.run(build_all(database_url, viewers_of(tenants)))
     assert erase(api, "french-tech", str(diagnostic))["code"] == "NOT_FOUND"
     # The diagnostic is about its company: the expert's export holds what names them only.
-    (record,) = export(api, "cci", str(diagnostic))["records"]
+    exported = export(api, "cci", str(diagnostic))
+    (record,) = exported["records"]
     assert [(e["event"], e["fields"]) for e in record["events"]] == [
         ("Diagnostic.ExpertAssigned", {"expert": "Anselme Varenguebec"})
+    ]
+    # Of the diagnostic's row, its id and its expert only: not its company's name or days.
+    assert exported["rows"]["diagnostics"] == [
+        {"id": str(diagnostic), "expert": "Anselme Varenguebec"}
     ]
 
     assert erase(api, "cci", str(diagnostic))["__typename"] == "Done"
