@@ -23,6 +23,7 @@ The API the privacy commands use: ``erase_subject``, ``new_generation`` and
 
 from __future__ import annotations
 
+import contextlib
 import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoder
-from eventsourcing.utils import resolve_topic
+from eventsourcing.utils import TopicError, resolve_topic
 
 from osezia.domain.actors import ActorMapper
 from osezia.domain.personal import About, Subject, declaration_of
@@ -224,14 +225,25 @@ class PersonalDataMapper(ActorMapper):
         return domain_event
 
     def decoded_event_state(self, stored_event: StoredEvent) -> dict[str, Any]:
-        """The stored event's state, its personal fields opened (or erased)."""
+        """The stored event's state, every envelope opened (or erased). A reader of the log
+        such as ``osezia decisions`` may not have imported the event's class: the envelopes
+        say which key, and a field of a class it cannot find reads ``ERASED`` once erased."""
         state = self.decoded_state(stored_event.state)
-        open_fields(
-            resolve_topic(stored_event.topic),
-            stored_event.originator_id,
-            stored_event.originator_version,
-            state,
-            self.transcoder,
-            keyring(),
-        )
+        erased: dict[str, object] = {}
+        with contextlib.suppress(ImportError, AttributeError, ValueError, TopicError):
+            erased = {
+                f: e for s in _sealings(resolve_topic(stored_event.topic)) for f, e in s.fields
+            }
+        ring = keyring()
+        for field, value in list(state.items()):
+            if isinstance(value, Sealed):
+                aad = additional_data(
+                    stored_event.originator_id, stored_event.originator_version, field
+                )
+                plaintext = open_sealed(value.data, aad, ring)
+                state[field] = (
+                    erased.get(field, ERASED)
+                    if plaintext is None
+                    else self.transcoder.decode(plaintext)
+                )
         return state
