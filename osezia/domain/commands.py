@@ -19,6 +19,7 @@ class Command(StrEnum):
     REASSESS_SIZE = "reassess_size"
     ADD_ESTABLISHMENT = "add_establishment"
     ADVANCE_ADOPTION = "advance_adoption"
+    RECORD_LEGAL_CATEGORY = "record_legal_category"
     SHARE_COMPANY = "share_company"
     REVOKE_REFERRAL = "revoke_referral"
     REQUEST_DIAGNOSTIC = "request_diagnostic"

@@ -54,6 +54,7 @@ TABLE = Table(
         ("segment_history", "jsonb"),
         ("adopted_at", "timestamptz"),
         ("spans", "jsonb"),
+        ("legal_category", "text"),
     ),
 )
 
@@ -84,6 +85,7 @@ def registered(event: StoredEvent, shared_via: list[str] | None = None) -> Row:
         "segment_history": [],
         "adopted_at": None,
         "spans": [_span(None, AdoptionStage.NONE, date_in_france(event.timestamp))],
+        "legal_category": data.get("legal_category"),  # registrations before it had none
     }
 
 
@@ -149,6 +151,11 @@ def adoption_stage_changed(row: Row, event: StoredEvent) -> Row:
     )
 
 
+def legal_category_recorded(row: Row, event: StoredEvent) -> Row:
+    """A public SIRENE fact: every row of the company takes it, whoever recorded it."""
+    return touch(row, event, legal_category=event.data["legal_category"])
+
+
 def scope(row: Row) -> tuple[str, str | None, Collection[str]]:
     return row["owner"], row["region"], ()
 
@@ -189,6 +196,7 @@ MODEL = ReadModel(
         topic(Company.SizeAssessed): size_assessed,
         topic(Company.EstablishmentAdded): establishment_added,
         topic(Company.AdoptionStageChanged): adoption_stage_changed,
+        topic(Company.LegalCategoryRecorded): legal_category_recorded,
     },
     scope=scope,
 )
@@ -213,6 +221,7 @@ class CompanyRow:
     adoption_stage: str
     adoption_changed_on: date | None
     shared: bool
+    legal_category: str | None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> CompanyRow:
@@ -232,6 +241,7 @@ class CompanyRow:
             adoption_stage=row["adoption_stage"],
             adoption_changed_on=row["adoption_changed_on"],
             shared=row["shared_via"] != [],
+            legal_category=row["legal_category"],
         )
 
 

@@ -113,6 +113,7 @@ MUTATIONS = {
     "reassessSize": 'reassessSize(companyId: "{company}", size: {{staffBand: "12"}})',
     "addEstablishment": 'addEstablishment(companyId: "{company}", siret: "54210765100015", departement: "92")',
     "advanceAdoption": 'advanceAdoption(companyId: "{company}", stage: AWARE, on: "2026-01-01")',
+    "recordLegalCategory": 'recordLegalCategory(companyId: "{company}", legalCategory: "1000")',
     "shareCompany": 'shareCompany(companyId: "{company}", toNetwork: "inria", purpose: OTHER, reason: "r", consentReference: "c")',
     "revokeReferral": 'revokeReferral(referralId: "{referral}", reason: "r")',
     "requestDiagnostic": 'requestDiagnostic(companyId: "{company}")',
@@ -233,6 +234,7 @@ COMPANY_MUTATIONS: dict[str, tuple[str, str]] = {
     "reassessSize": ("cci", _call("reassessSize")),
     "addEstablishment": ("cci", _call("addEstablishment")),
     "advanceAdoption": ("cci", _call("advanceAdoption")),
+    "recordLegalCategory": ("cci", _call("recordLegalCategory")),
     "shareCompany": (
         "inria",
         'shareCompany(companyId: "{company}", toNetwork: "cci", purpose: OTHER, reason: "r", consentReference: "c")',

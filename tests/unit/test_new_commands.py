@@ -31,10 +31,12 @@ def test_a_network_that_records_attendance_is_granted_to_hold_the_event_once(
     first = tenants.grant_new_commands()
     second = tenants.grant_new_commands()
 
-    # Correcting an ambassador's name came, the same way, with appointing one.
-    assert first == {"cci": ["correct_ambassador_name", "hold_event"]}
+    # Correcting an ambassador's name came, the same way, with appointing one, and recording a
+    # company's catégorie juridique with registering it.
+    new = ["correct_ambassador_name", "hold_event", "record_legal_category"]
+    assert first == {"cci": new}
     assert second == {}
-    assert commands_of(tenants, "cci") == older.commands | {"hold_event", "correct_ambassador_name"}
+    assert commands_of(tenants, "cci") == older.commands | set(new)
 
 
 def test_a_command_an_administrator_removed_is_not_granted_again(companies: Companies) -> None:
@@ -50,8 +52,8 @@ def test_a_command_an_administrator_removed_is_not_granted_again(companies: Comp
 def test_a_network_without_the_older_command_is_granted_nothing(companies: Companies) -> None:
     tenants = Tenants(env=MEMORY, share_with=companies)
     _, cci = DEFAULT_TENANTS["cci"]
-    readers = Profile(commands=frozenset({"register_company"}), roles=cci.roles)
+    readers = Profile(commands=frozenset({"reassess_size"}), roles=cci.roles)
     tenants.register_tenant("cma", name="CMA France", profile=readers)
 
     assert tenants.grant_new_commands() == {}
-    assert commands_of(tenants, "cma") == {"register_company"}
+    assert commands_of(tenants, "cma") == {"reassess_size"}

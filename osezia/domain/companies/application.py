@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 from osezia.domain.application import PlatformApplication
 from osezia.domain.calendar import ANY_TIME
 from osezia.domain.commands import Command
+from osezia.domain.companies.legal import normalise_legal_category, optional_legal_category
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.companies.standing import own_record, seen_company
 from osezia.domain.errors import Conflict
@@ -55,6 +56,7 @@ class Companies(PlatformApplication):
         departement: str,
         naf: str,
         size: SizeFacts,
+        legal_category: str | None = None,
         idempotency_key: str | None = None,
     ) -> UUID:
         def run() -> tuple[UUID, list[Aggregate]]:
@@ -69,17 +71,20 @@ class Companies(PlatformApplication):
                 "naf": normalise_naf(naf),
                 "naf_nomenclature": NAF_REV2,
             }
+            category = optional_legal_category(legal_category)
             # Registering a SIREN that other networks follow answers as a first registration
             # does, and tells nothing about them: the caller now follows it too.
             company = self.find(Company.create_id(siren_), Company)
             if company is None:
-                company = Company(tenant=tenant, siren=siren_, **facts)
+                company = Company(tenant=tenant, siren=siren_, legal_category=category, **facts)
             else:
-                company.follow(tenant, **facts)
+                company.follow(tenant, legal_category=category, **facts)
             _assess(company, tenant, size)
             return company.id, [company]
 
-        arguments = (siren, legal_name, region, departement, naf, size)
+        arguments: tuple[object, ...] = (siren, legal_name, region, departement, naf, size)
+        if legal_category is not None:  # a retry of a command sent before it keeps its key
+            arguments += (legal_category,)
         for _ in range(REGISTER_ATTEMPTS - 1):
             try:
                 return self.execute(
@@ -145,6 +150,31 @@ class Companies(PlatformApplication):
 
         self.execute(
             tenant, idempotency_key, Command.ADVANCE_ADOPTION, (company_id, stage, on), run
+        )
+
+    def record_legal_category(
+        self,
+        tenant: str,
+        company_id: UUID,
+        *,
+        legal_category: str,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """Record a company's catégorie juridique (1000: a sole trader), which every network
+        that sees the company reads: a follower records it, as it registers the company."""
+
+        def run() -> tuple[None, list[Aggregate]]:
+            company = seen_company(self, tenant, company_id)
+            own_record(company, tenant)
+            company.record_legal_category(normalise_legal_category(legal_category))
+            return None, [company]
+
+        self.execute(
+            tenant,
+            idempotency_key,
+            Command.RECORD_LEGAL_CATEGORY,
+            (company_id, legal_category),
+            run,
         )
 
     def company_id_for(self, siren: str) -> UUID:

@@ -9,11 +9,14 @@ _WORK = frozenset(
         Command.REASSESS_SIZE,
         Command.ADD_ESTABLISHMENT,
         Command.ADVANCE_ADOPTION,
+        Command.RECORD_LEGAL_CATEGORY,
     }
 )
 
 GRANTS = Grants(
     kinds=("company",),
     scopes=dict.fromkeys(sorted(_WORK), "write"),
+    # Networks registered before the catégorie juridique was recorded hold it with registering.
+    successors={Command.RECORD_LEGAL_CATEGORY: Command.REGISTER_COMPANY},
     defaults=dict.fromkeys(("bpifrance", "cci", "french-tech", "inria"), _WORK),
 )

@@ -67,13 +67,18 @@ def _in_naf_rev2(state: dict[str, Any]) -> None:
     state["naf_nomenclature"] = NAF_REV2
 
 
+def _legal_category_unknown(state: dict[str, Any]) -> None:
+    # Before the catégorie juridique was recorded, no registration gave one.
+    state["legal_category"] = None
+
+
 class Company(Aggregate):
     """A company known to the platform. Its id derives from its SIREN: one record per SIREN."""
 
     class Registered(Aggregate.Created):
         """The first network registered the company, and follows it."""
 
-        class_version = 2
+        class_version = 3
         tenant: str
         siren: str
         legal_name: str
@@ -81,17 +86,27 @@ class Company(Aggregate):
         departement: str
         naf: str
         naf_nomenclature: str
+        legal_category: str | None
         PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
             of_sole_trader("legal_name", siren="siren"),
-            not_personal=("tenant", "siren", "region", "departement", "naf", "naf_nomenclature"),
+            not_personal=(
+                "tenant",
+                "siren",
+                "region",
+                "departement",
+                "naf",
+                "naf_nomenclature",
+                "legal_category",
+            ),
         )
 
         upcast_v1_v2 = staticmethod(_in_naf_rev2)
+        upcast_v2_v3 = staticmethod(_legal_category_unknown)
 
     class Followed(Aggregate.Event):
         """Another network registered the company: it follows it with a record of its own."""
 
-        class_version = 2
+        class_version = 3
         tenant: str
         siren: str
         legal_name: str
@@ -99,12 +114,29 @@ class Company(Aggregate):
         departement: str
         naf: str
         naf_nomenclature: str
+        legal_category: str | None
         PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
             of_sole_trader("legal_name", siren="siren"),
-            not_personal=("tenant", "siren", "region", "departement", "naf", "naf_nomenclature"),
+            not_personal=(
+                "tenant",
+                "siren",
+                "region",
+                "departement",
+                "naf",
+                "naf_nomenclature",
+                "legal_category",
+            ),
         )
 
         upcast_v1_v2 = staticmethod(_in_naf_rev2)
+        upcast_v2_v3 = staticmethod(_legal_category_unknown)
+
+    class LegalCategoryRecorded(Aggregate.Event):
+        """A follower recorded the company's catégorie juridique (INSEE, level III), a public
+        SIRENE fact every network sees: 1000 tells a sole trader."""
+
+        legal_category: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("legal_category",))
 
     class SizeAssessed(Aggregate.Event):
         """A network (re)computed the legal size category, with the basis it rests on."""
@@ -180,9 +212,11 @@ class Company(Aggregate):
         departement: str,
         naf: str,
         naf_nomenclature: str = NAF_REV2,
+        legal_category: str | None = None,
     ) -> None:
         self.tenant = tenant  # the first follower
         self.siren = siren
+        self.legal_category = legal_category  # None until a network records it
         self.records: dict[str, Record] = {
             tenant: Record(legal_name, region, departement, naf, naf_nomenclature)
         }
@@ -235,9 +269,11 @@ class Company(Aggregate):
         departement: str,
         naf: str,
         naf_nomenclature: str = NAF_REV2,
+        legal_category: str | None = None,
     ) -> None:
         if tenant in self.records:
             raise AlreadyRegistered(f"your network already registered SIREN {self.siren}")
+        known = self.legal_category
         self._follow(
             tenant=tenant,
             siren=self.siren,
@@ -246,7 +282,10 @@ class Company(Aggregate):
             departement=departement,
             naf=naf,
             naf_nomenclature=naf_nomenclature,
+            legal_category=legal_category or known,
         )
+        if legal_category is not None and legal_category != known:
+            self.record_legal_category(legal_category)
 
     @event(Followed)
     def _follow(
@@ -258,8 +297,18 @@ class Company(Aggregate):
         departement: str,
         naf: str,
         naf_nomenclature: str,
+        legal_category: str | None,
     ) -> None:
         self.records[tenant] = Record(legal_name, region, departement, naf, naf_nomenclature)
+
+    def record_legal_category(self, legal_category: str) -> None:
+        """Record the company's catégorie juridique; the same one again records nothing."""
+        if legal_category != self.legal_category:
+            self._record_legal_category(legal_category=legal_category)
+
+    @event(LegalCategoryRecorded)
+    def _record_legal_category(self, legal_category: str) -> None:
+        self.legal_category = legal_category
 
     @event(SizeAssessed)
     def assess_size(

@@ -45,6 +45,7 @@ class CompanyMutations:
                 departement=input.departement,
                 naf=input.naf,
                 size=_size(input.size),
+                legal_category=input.legal_category,
                 idempotency_key=idempotency_key,
             ),
         )
@@ -114,6 +115,30 @@ class CompanyMutations:
                 uuid_of(company_id, "company"),
                 stage=stage,
                 on=on,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Record a company's catégorie juridique (INSEE, 4 digits; 1000: an "
+        "entrepreneur individuel), which every network that sees the company reads."
+    )
+    async def record_legal_category(
+        self,
+        info: Info,
+        company_id: strawberry.ID,
+        legal_category: str,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        companies, tenant = info.context.platform.companies, info.context.tenant
+        return await run_command(
+            info,
+            Command.RECORD_LEGAL_CATEGORY,
+            companies,
+            lambda: companies.record_legal_category(
+                tenant,
+                uuid_of(company_id, "company"),
+                legal_category=legal_category,
                 idempotency_key=idempotency_key,
             ),
         )

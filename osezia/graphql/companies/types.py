@@ -4,6 +4,7 @@ from datetime import date
 
 import strawberry
 
+from osezia.domain.companies.legal import is_sole_trader
 from osezia.domain.naf import NAF_REV2, naf_label
 from osezia.graphql.enums import AdoptionStage, Segment, SizeBasis, SizeCategory
 from osezia.graphql.node import Node
@@ -27,6 +28,17 @@ class Company(Node):
     adoption_stage: AdoptionStage
     adoption_changed_on: date | None
     shared_with_us: bool
+    legal_category: str | None = strawberry.field(
+        description="The catégorie juridique (INSEE, 4 digits: 1000 entrepreneur individuel, "
+        "5710 SAS…); null until a network records it."
+    )
+
+    @strawberry.field(
+        description="Whether the company is an entrepreneur individuel (catégorie juridique "
+        "1000), whose name is a person's; null while its catégorie juridique is unknown."
+    )
+    def sole_trader(self) -> bool | None:
+        return is_sole_trader(self.legal_category)
 
     @strawberry.field(
         description="INSEE's label of the NAF code (« Programmation informatique » for 62.01Z); "
@@ -59,6 +71,7 @@ class Company(Node):
             adoption_stage=AdoptionStage(row.adoption_stage),
             adoption_changed_on=row.adoption_changed_on,
             shared_with_us=row.shared,
+            legal_category=row.legal_category,
         )
 
 
@@ -79,3 +92,8 @@ class RegisterCompanyInput:
     departement: str
     naf: str
     size: SizeInput
+    legal_category: str | None = strawberry.field(
+        default=None,
+        description="The catégorie juridique, INSEE's code of 4 digits (1000 for an "
+        "entrepreneur individuel), when known.",
+    )

@@ -86,8 +86,8 @@ def test_events_stored_before_the_nomenclature_was_recorded_read_back_as_naf_rev
 def as_version_1(stored: StoredEvent) -> StoredEvent:
     state = orjson.loads(stored.state)
     if stored.topic.endswith(("Company.Registered", "Company.Followed")):
-        assert state.pop("class_version") == 2
-        del state["naf_nomenclature"]
+        assert state.pop("class_version") == 3
+        del state["naf_nomenclature"], state["legal_category"]
     return StoredEvent(
         originator_id=stored.originator_id,
         originator_version=stored.originator_version,
