@@ -9,8 +9,8 @@ remembers the document (in this process, the least recently used forgotten first
 
 Registered documents (`osezia documents add FILE`) are kept in the database, in
 `registered_documents`, so every replica knows them. With OSEZIA_REGISTERED_DOCUMENTS_ONLY=1
-(for production), only they run, whether sent by hash or whole; any other document is refused
-with `DOCUMENT_NOT_REGISTERED`, and none is remembered from a client.
+(for production), only they run, whether sent by hash or whole, over HTTP or a websocket; any
+other document is refused with `DOCUMENT_NOT_REGISTERED`, and none is remembered from a client.
 """
 
 from __future__ import annotations
@@ -20,9 +20,17 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from typing import cast
 
 import asyncpg
 import orjson
+from graphql import GraphQLError
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ErrorMessage,
+    SubscribeMessage,
+)
+
+from osezia.web.sockets import StandingSocket
 
 APQ_VERSION = 1
 MAX_REMEMBERED = 1000  # documents clients persisted, in this process
@@ -151,3 +159,31 @@ def _persisted_query(extensions: object) -> str | None:
             400, "BAD_REQUEST", "persistedQuery.sha256Hash must be 64 lowercase hex digits"
         )
     return wanted
+
+
+class DocumentsSocket(StandingSocket):
+    """A websocket's operations, their documents found as a request's are: by the hash of
+    Apollo's persistedQuery extension and, where only registered documents run, only those
+    (a refusal is the operation's `error` message, with its code)."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        documents = getattr(self.view, "documents", None)  # the GraphQL view's
+        payload = message.get("payload")
+        if (
+            self.connection_acknowledged  # else strawberry closes the socket
+            and isinstance(documents, Documents)
+            and isinstance(payload, dict)
+        ):
+            try:
+                found = await documents.resolve(payload, self.context.pool)
+            except Refused as refused:
+                error = GraphQLError(refused.message, extensions={"code": refused.code})
+                refusal: ErrorMessage = {
+                    "id": message["id"],
+                    "type": "error",
+                    "payload": [error.formatted],
+                }
+                await self.send_message(refusal)
+                return
+            message = cast(SubscribeMessage, {**message, "payload": found})
+        await super().handle_subscribe(message)

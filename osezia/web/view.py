@@ -56,10 +56,10 @@ from osezia.web.cache import (
 )
 from osezia.web.graphiql.page import GraphiQLPage
 from osezia.web.metrics import Metrics
-from osezia.web.persisted import Documents, Refused
+from osezia.web.persisted import Documents, DocumentsSocket, Refused
 from osezia.web.ratelimit import GraphQLRateLimit
 from osezia.web.services import services_of
-from osezia.web.sockets import SocketContext, StandingSocket
+from osezia.web.sockets import SocketContext
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
 # The network whose header GraphiQL starts with where the development tenant header is accepted.
@@ -85,7 +85,8 @@ def refusal(status: int, code: str, message: str) -> Response:
 class GraphQLView(GraphQL[Context, None]):
     """strawberry's ASGI view, with the caller authenticated before strawberry sees a request."""
 
-    graphql_transport_ws_handler_class = StandingSocket  # closes a socket its caller outlived
+    # Closes a socket its caller outlived; finds its documents as a request's are found.
+    graphql_transport_ws_handler_class = DocumentsSocket
 
     def __init__(
         self,
@@ -102,7 +103,7 @@ class GraphQLView(GraphQL[Context, None]):
             allowed_origins=settings.allowed_origins,
         )
         self._metrics, self._cache, self._rate_limit = metrics, cache, rate_limit
-        self._documents = Documents(registered_only=settings.registered_documents_only)
+        self.documents = Documents(registered_only=settings.registered_documents_only)
         self._analyses = Analyses()
         self._max_body_bytes = settings.max_body_bytes
         self._graphiql = None if settings.is_production else GraphiQLPage(_ide_headers(settings))
@@ -139,7 +140,7 @@ class GraphQLView(GraphQL[Context, None]):
             request = await _buffered(request, self._max_body_bytes)
             body = await _graphql_body(request)
             if body is not None:
-                body = await self._documents.resolve(body, services_of(request).pool)
+                body = await self.documents.resolve(body, services_of(request).pool)
                 request.state.document = body.get("query")  # for execute_single
         except BadRequest as refused:
             return refused.response(), "unparsed", "rejected"

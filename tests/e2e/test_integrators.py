@@ -5,6 +5,7 @@ two replicas)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import subprocess
 import time
@@ -16,6 +17,8 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from websockets.asyncio.client import connect
+from websockets.typing import Subprotocol
 
 from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
@@ -284,6 +287,19 @@ def test_only_registered_documents_run_when_the_server_asks_for_them(
         refused = post(strict, token, {"query": other})
         not_kept = post(strict, token, {"query": other, "extensions": persisted(other)})
         unknown = post(strict, token, {"extensions": persisted(other)})
+        over_a_socket = asyncio.run(
+            asyncio.wait_for(
+                socket_answers(
+                    strict,
+                    token,
+                    [
+                        {"query": "subscription { diagnosticChanged { status } }"},
+                        {"extensions": persisted(registered)},
+                    ],
+                ),
+                timeout=30,
+            )
+        )
 
     assert by_hash.status_code == 200
     assert "errors" not in by_hash.json(), by_hash.text
@@ -292,6 +308,29 @@ def test_only_registered_documents_run_when_the_server_asks_for_them(
     assert refused.json()["errors"][0]["extensions"]["code"] == "DOCUMENT_NOT_REGISTERED"
     assert not_kept.json()["errors"][0]["extensions"]["code"] == "DOCUMENT_NOT_REGISTERED"
     assert unknown.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    # Over a websocket too: an unregistered subscription is refused, a registered hash runs.
+    refused_there, ran_there = over_a_socket
+    assert refused_there["type"] == "error"
+    assert refused_there["payload"][0]["extensions"]["code"] == "DOCUMENT_NOT_REGISTERED"
+    assert ran_there["type"] == "next"
+    assert ran_there["payload"] == by_hash.json()
+
+
+async def socket_answers(api: str, token: str, payloads: list[dict[str, Any]]) -> list[Any]:
+    """The first answer to each operation sent over one graphql-transport-ws connection."""
+    url = api.replace("http://", "ws://") + "/graphql"
+    async with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
+        await ws.send(
+            orjson.dumps({"type": "connection_init", "payload": {"token": token}}).decode()
+        )
+        assert orjson.loads(await ws.recv())["type"] == "connection_ack"
+        answers = []
+        for n, payload in enumerate(payloads):
+            await ws.send(
+                orjson.dumps({"id": str(n), "type": "subscribe", "payload": payload}).decode()
+            )
+            answers.append(orjson.loads(await ws.recv()))
+        return answers
 
 
 # --- The cost budget ----------------------------------------------------------------------
