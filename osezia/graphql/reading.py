@@ -11,10 +11,10 @@ TEMPORARILY_UNAVAILABLE, which the client retries.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import asyncpg
 import strawberry
@@ -22,18 +22,10 @@ import strawberry
 from osezia.domain.errors import DomainError, Forbidden, InvalidValue, NotFound
 from osezia.graphql.context import Context, Info
 from osezia.graphql.errors_extension import TemporarilyUnavailable
-from osezia.graphql.pagination import Connection, connection
 from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.asof import check_as_of, end_of, today
 from osezia.projections.changes import ChangeHub, head_and_reached
-
-# The conditions resolvers filtered by, from where they live now (their names stay here).
-from osezia.projections.conditions import between as between
-from osezia.projections.conditions import paris_day as paris_day
-from osezia.projections.conditions import recorded_by as recorded_by
-from osezia.projections.conditions import within as within
 from osezia.projections.connections import Connection as Db
-from osezia.projections.paging import Filter, page, where_clause
 from osezia.tenants.model import check_slug
 
 T = TypeVar("T")
@@ -112,11 +104,6 @@ def read_until(info: Info, cutoff: datetime | None) -> AbstractAsyncContextManag
     the same day always lists the same records."""
     past = cutoff is not None and cutoff <= end_of(today() - timedelta(days=1))
     return read_models(info, caught_up=past)
-
-
-def where(conditions: Sequence[tuple[str, object | None]]) -> tuple[str, list[object]]:
-    """A WHERE clause and its parameters from `paged`'s conditions (None values left out)."""
-    return where_clause([Filter(sql, value) for sql, value in conditions if value is not None])
 
 
 @asynccontextmanager
@@ -259,34 +246,3 @@ async def _has_live_models(pool: asyncpg.Pool, tenant: str) -> bool:
 
 def _busy() -> TemporarilyUnavailable:
     return TemporarilyUnavailable("every connection to the read models is busy: retry in a moment")
-
-
-async def paged(
-    info: Info,
-    view: str,
-    node: Callable[[dict[str, Any]], T],
-    *,
-    sort: str,
-    sort_type: str,
-    conditions: Sequence[tuple[str, object | None]] = (),
-    first: int,
-    after: str | None,
-    cutoff: datetime | None = None,
-) -> Connection[T]:
-    """One page of a view; conditions whose value is None are left out. With a cutoff in the
-    past (a list as of a past day), it reads once the read models hold the whole log, as
-    figures as of a past day do, so the same day always lists the same records."""
-    filters = [Filter(sql, value) for sql, value in conditions if value is not None]
-    async with read_until(info, cutoff) as conn:
-        found = await page(
-            conn,
-            info.context.tenant,
-            view,
-            columns="*",
-            sort=sort,
-            sort_type=sort_type,
-            filters=filters,
-            first=first,
-            after=after,
-        )
-    return connection(found, sort, node)
