@@ -29,6 +29,7 @@ from osezia.domain.personal import ERASED, Subject, declaration_of
 from osezia.domain.privacy.model import Erasure
 from osezia.domain.shredding import erase_subject, subject_ids_of
 from osezia.domain.trainings.model import Enrolment
+from osezia.store.keys import keyring
 
 _SCAN = 1000  # enrolments read from the log at a time, looking for a learner's others
 
@@ -118,14 +119,21 @@ class Privacy(PlatformApplication):
         already erased is left as is and nothing is appended. Answers the erasure's id, or None
         when there was nothing left to erase."""
 
-        def run() -> tuple[UUID | None, list[Aggregate]]:
+        def run() -> tuple[UUID | None, list[Aggregate], Person | None]:
             ground = _legal_ground(reason)
             person = self.person(tenant, record_id, everyone=everyone)
-            if person.erased:
-                return None, []
-            destroyed = erase_subject(person.subject, person.subject_id)
+            if person.erased and not person.subject_id:
+                return None, [], None  # a learner erased: who they were is not known anymore
             erasure_id = Erasure.create_id(person.subject, person.subject_id)
             erasure = self.find(erasure_id, Erasure)
+            if person.erased:
+                if erasure is not None:
+                    return None, [], None
+                # Their keys went, but the erasure was not recorded (its save failed after):
+                # record it now, so that the read models are scrubbed as well.
+                keys = 0
+            else:
+                keys = len(keyring().generations((person.subject.value, person.subject_id)))
             if erasure is None:
                 erasure = Erasure(
                     tenant=person.network,
@@ -133,25 +141,26 @@ class Privacy(PlatformApplication):
                     subject_id=person.subject_id,
                     reason=ground,
                     records=list(person.records),
-                    keys_destroyed=destroyed,
+                    keys_destroyed=keys,
                 )
-            elif destroyed:
+            elif keys:
                 erasure.repeat(
-                    person.subject.value,
-                    person.subject_id,
-                    ground,
-                    list(person.records),
-                    destroyed,
+                    person.subject.value, person.subject_id, ground, list(person.records), keys
                 )
             else:
-                return erasure.id, []
-            return erasure.id, [erasure]
+                return erasure.id, [], None
+            return erasure.id, [erasure], None if person.erased else person
 
         # No idempotency key: erasing is idempotent by itself, and its receipt would be one more
         # record to keep. What execute does without one: run, then save or report a conflict.
         self.forget_last_position()
-        result, changed = run()
+        result, changed, person = run()
+        # The erasure is recorded first, and the keys destroyed after: a failure in between
+        # leaves the person readable and the erasure to be repeated, never keys gone without
+        # the erasure that scrubs the read models.
         self._save_or_conflict(changed)
+        if person is not None:
+            erase_subject(person.subject, person.subject_id)
         return result
 
     def _enrolments_of(self, tenant: str, learner_ref: str) -> list[UUID]:
