@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from osezia.web.auth.cli import Subparsers
 
 _PERSON = (
-    "the id of a record about the person: an ambassador's, a diagnostic's (its expert) or an "
-    "enrolment's (its learner, with every enrolment of theirs the same network recorded)"
+    "the id of a record about the person: an ambassador's, a diagnostic's (its expert), an "
+    "enrolment's (its learner, with every enrolment of theirs the same network recorded) or a "
+    "sole trader's company (catégorie juridique 1000)"
 )
 
 

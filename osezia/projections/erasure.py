@@ -16,7 +16,16 @@ from uuid import UUID
 
 from osezia.domain.personal import ERASED, Subject
 from osezia.domain.privacy.model import Erasure
-from osezia.projections import ambassadors, diagnostics, trainings
+from osezia.projections import (
+    ambassadors,
+    calls,
+    companies,
+    diagnostics,
+    loans,
+    partnerships,
+    solutions,
+    trainings,
+)
 from osezia.projections.codec import StoredEvent
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
@@ -30,9 +39,20 @@ COLUMNS: Mapping[Subject, tuple[tuple[ReadModel, tuple[str, ...]], ...]] = {
     Subject.AMBASSADOR: ((ambassadors.MODEL, ("full_name",)),),
     Subject.EXPERT: ((diagnostics.MODEL, ("expert",)),),
     Subject.LEARNER: ((trainings.MODEL, ("learner_ref",)),),
+    # A sole trader's name, on the rows of records about their company alone.
+    Subject.SOLE_TRADER: (
+        (companies.MODEL, ("legal_name",)),
+        (diagnostics.MODEL, ("company_name",)),
+        (loans.MODEL, ("company_name",)),
+        (partnerships.MODEL, ("company_name",)),
+        (calls.MODELS[1], ("company_name",)),
+        (solutions.ADOPTION_MODEL, ("company_name",)),
+        (solutions.PROVIDER_MODEL, ("name",)),
+        (solutions.SOLUTION_MODEL, ("provider_name",)),
+    ),
 }
 # The kinds of person whose rows are wholly about them, in their export.
-WHOLE_RECORDS = frozenset({Subject.AMBASSADOR, Subject.LEARNER})
+WHOLE_RECORDS = frozenset({Subject.AMBASSADOR, Subject.LEARNER, Subject.SOLE_TRADER})
 
 
 def columns_of(event: StoredEvent) -> tuple[tuple[ReadModel, tuple[str, ...]], ...]:

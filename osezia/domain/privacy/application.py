@@ -2,9 +2,10 @@
 erasure (their keys destroyed), for the network that recorded them or the plan's operator.
 
 A person is named by the id of a record about them: an ambassador's id, a diagnostic's (for its
-expert), an enrolment's (for its learner, whose every enrolment with that network is theirs).
-A network names only the people it recorded; anyone else's answers NOT_FOUND, as an id that
-does not exist, and nothing is appended.
+expert), an enrolment's (for its learner, whose every enrolment with that network is theirs), a
+company's (for a sole trader, catégorie juridique 1000: the person its SIREN names). A network
+names only the people it recorded; anyone else's answers NOT_FOUND, as an id that does not
+exist, and nothing is appended.
 """
 
 from __future__ import annotations
@@ -21,17 +22,44 @@ from eventsourcing.utils import get_topic
 
 from osezia.domain.ambassadors.model import Ambassador
 from osezia.domain.application import PlatformApplication
+from osezia.domain.calls.submissions import CallApplication
+from osezia.domain.companies.legal import ENTREPRENEUR_INDIVIDUEL
+from osezia.domain.companies.model import Company
 from osezia.domain.decisions import Decision, decisions_of
 from osezia.domain.diagnostics.model import Diagnostic
-from osezia.domain.errors import InvalidValue, NotFound
+from osezia.domain.errors import DomainError, InvalidValue, NotFound
 from osezia.domain.inputs import text
+from osezia.domain.loans.model import Loan
+from osezia.domain.partnerships.model import Partnership
 from osezia.domain.personal import ERASED, Subject, declaration_of
 from osezia.domain.privacy.model import Erasure
 from osezia.domain.shredding import erase_subject, subject_ids_of
+from osezia.domain.solutions.model import Adoption, Solution, SolutionProvider
 from osezia.domain.trainings.model import Enrolment
 from osezia.store.keys import keyring
 
-_SCAN = 1000  # enrolments read from the log at a time, looking for a learner's others
+_SCAN = 1000  # events read from the log at a time, looking for a person's other records
+
+
+class NotAPerson(DomainError):
+    code = "NOT_A_PERSON"
+
+
+class LegalCategoryUnknown(DomainError):
+    code = "LEGAL_CATEGORY_UNKNOWN"
+
+
+# The records about one company alone that copy its name, by the event that names it: a sole
+# trader's records. (A cohort's or an event's record names several companies: not theirs.)
+_ABOUT_A_COMPANY: tuple[type, ...] = (
+    Diagnostic.Requested,
+    Loan.Applied,
+    Partnership.Proposed,
+    CallApplication.Submitted,
+    Adoption.Recorded,
+    SolutionProvider.Listed,
+    Solution.Listed,
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +94,14 @@ class Privacy(PlatformApplication):
             subject, network = Subject.LEARNER, record.tenant
             state = {"tenant": record.tenant, "learner_ref": record.learner_ref}
             erased, event_class = record.learner_ref == ERASED, Enrolment.Enrolled
+        elif isinstance(record, Company):
+            # Each follower recorded the sole trader; the operator answers for the registrant's.
+            network = tenant if tenant in record.records else record.tenant
+            if not everyone and network != tenant:
+                raise missing
+            _check_sole_trader(record)
+            subject, state = Subject.SOLE_TRADER, {"siren": record.siren}
+            erased, event_class = record.legal_name == ERASED, Company.Registered
         else:
             raise missing
         # Another network's person is reported as not found, not forbidden: ids can't be probed.
@@ -81,6 +117,8 @@ class Privacy(PlatformApplication):
         if subject is Subject.LEARNER:
             others = self._enrolments_of(network, state["learner_ref"])
             records += tuple(r for r in others if r != record_id)
+        elif subject is Subject.SOLE_TRADER:
+            records += tuple(self._records_naming(state["siren"]))
         return Person(subject, subject_id, network, records, erased=False)
 
     def export_person(
@@ -103,8 +141,8 @@ class Privacy(PlatformApplication):
             "network": person.network,
             "erased": person.erased,
             "records": [
-                {"id": str(r), "events": [_exported(d) for d in _about(person, r, self)]}
-                for r in person.records
+                {"id": str(r), "events": [_exported(d) for d in decisions]}
+                for r, decisions in self._held(person, tenant, everyone)
             ],
             "erasure": None
             if erasure is None
@@ -181,6 +219,74 @@ class Privacy(PlatformApplication):
             if len(batch) < _SCAN:
                 return found
             start = batch[-1].id + 1
+
+    def _held(
+        self, person: Person, tenant: str, everyone: bool
+    ) -> list[tuple[UUID, list[Decision]]]:
+        """Each record about the person with its decisions that the caller answers for: a sole
+        trader's company and the records that copy its name may be several networks', and each
+        network exports what it recorded itself (the operator, everything)."""
+        held = [(r, _about(person, r, self)) for r in person.records]
+        if everyone or person.subject is not Subject.SOLE_TRADER:
+            return held
+        (company, of_company), others = held[0], held[1:]
+        first = of_company[0].details.get("tenant") if of_company else None
+        own = [d for d in of_company if _belongs(d, tenant, first)]
+        return [(company, own)] + [
+            (r, ds) for r, ds in others if ds and ds[0].details.get("tenant") == tenant
+        ]
+
+    def _records_naming(self, siren: str) -> list[UUID]:
+        """The records about the company with this SIREN alone that copy its name, read from
+        the log, which has no index by SIREN."""
+        fields = {get_topic(c): _siren_field(c) for c in _ABOUT_A_COMPANY}
+        found: list[UUID] = []
+        start = 1
+        while True:
+            batch = self.recorder.select_notifications(start, _SCAN, topics=list(fields))
+            for stored in batch:
+                named = vars(self.mapper.to_domain_event(stored))
+                if named.get(fields[stored.topic]) == siren:
+                    found.append(UUID(str(stored.originator_id)))
+            if len(batch) < _SCAN:
+                return list(dict.fromkeys(found))
+            start = batch[-1].id + 1
+
+
+def _belongs(decision: Decision, tenant: str, first_follower: object) -> bool:
+    """Whether a company's event is the network's: its follower's (an older event names none:
+    the first follower's), a referral's either end's; a public fact is every network's."""
+    details = decision.details
+    if decision.event == "Company.LegalCategoryRecorded":
+        return True
+    if "from_tenant" in details:
+        return tenant in (details["from_tenant"], details["to_tenant"])
+    return bool((details.get("tenant") or first_follower) == tenant)
+
+
+def _siren_field(event_class: type) -> str:
+    """The event's field that holds the SIREN its company name is sealed under."""
+    (field,) = [
+        about.identified_by[0]
+        for about in declaration_of(event_class).about
+        if about.subject is Subject.SOLE_TRADER
+    ]
+    return field
+
+
+def _check_sole_trader(company: Company) -> None:
+    """A company's record names a person only when it is an entrepreneur individuel."""
+    if company.legal_category is None:
+        raise LegalCategoryUnknown(
+            f"the catégorie juridique of company {company.siren} is not recorded: record it "
+            "(recordLegalCategory) first; only an entrepreneur individuel (1000) is a person"
+        )
+    if company.legal_category != ENTREPRENEUR_INDIVIDUEL:
+        raise NotAPerson(
+            f"company {company.siren} is a personne morale (catégorie juridique "
+            f"{company.legal_category}): its name is no person's, there is nobody to export or "
+            "erase"
+        )
 
 
 # The fields of a record that only names the person (the rest of it is someone else's).

@@ -18,7 +18,9 @@ from osezia.projections.erasure import rows_about
 
 _PERSON_ID = (
     "The id of a record about the person: an ambassador's, a diagnostic's (its expert), an "
-    "enrolment's (its learner, with every enrolment of theirs the network recorded)."
+    "enrolment's (its learner, with every enrolment of theirs the network recorded), a "
+    "company's whose catégorie juridique is 1000 (the entrepreneur individuel; a personne "
+    "morale is NOT_A_PERSON, an unknown category LEGAL_CATEGORY_UNKNOWN)."
 )
 
 
