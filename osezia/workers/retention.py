@@ -22,6 +22,7 @@ import asyncpg
 
 from osezia.domain.actors import Actor, acting
 from osezia.domain.calendar import today_in_france
+from osezia.domain.errors import DomainError
 from osezia.domain.personal import ERASED
 from osezia.domain.privacy.application import Privacy
 from osezia.projections.connections import Connection, connect
@@ -64,13 +65,26 @@ async def due(conn: Connection, query: str, cutoff: date) -> list[UUID]:
     return [UUID(str(record["id"])) for record in await conn.fetch(query, cutoff, ERASED)]
 
 
-def _erase(privacy: Privacy, ids: list[UUID], ground: str) -> int:
-    erased = 0
+def _erase(privacy: Privacy, ids: list[UUID], ground: str) -> tuple[int, int]:
+    """How many of the records' people were erased, and how many could not be: one that fails
+    (a command's conflict, a record that changed meanwhile) is logged and left for the next
+    run, and the others are erased all the same. An outage of a store stops the run."""
+    erased = failed = 0
     with acting(RETENTION_ACTOR):
         for record_id in ids:
-            if privacy.erase_person("operator", record_id, reason=ground, everyone=True):
-                erased += 1
-    return erased
+            try:
+                if privacy.erase_person("operator", record_id, reason=ground, everyone=True):
+                    erased += 1
+            except DomainError as error:
+                failed += 1
+                log.warning(
+                    "retention could not erase the person of record %s: %s (%s)",
+                    record_id,
+                    error.code,
+                    error.message,
+                    extra={"record": str(record_id), "code": error.code},
+                )
+    return erased, failed
 
 
 async def erase_expired(ctx: dict[str, Any]) -> dict[str, int]:
@@ -86,30 +100,31 @@ async def erase_expired(ctx: dict[str, Any]) -> dict[str, int]:
         learners = await due(conn, _LEARNERS_DUE, learners_cutoff)
     except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
         log.info("retention erased nobody: the platform's read models are not built yet")
-        return {"ambassadors": 0, "learners": 0}
+        return {"ambassadors": 0, "learners": 0, "failed": 0}
     finally:
         await conn.close()
     env = Database.from_url(database_url).eventsourcing_env(pool_size=1)
     privacy = Privacy(env=env)
     try:
-        erased = Erased(
-            ambassadors=await asyncio.to_thread(
-                _erase, privacy, ambassadors, f"retention: withdrawn before {ambassadors_cutoff}"
-            ),
-            learners=await asyncio.to_thread(
-                _erase, privacy, learners, f"retention: last training before {learners_cutoff}"
-            ),
+        ambassadors_erased, ambassadors_failed = await asyncio.to_thread(
+            _erase, privacy, ambassadors, f"retention: withdrawn before {ambassadors_cutoff}"
+        )
+        learners_erased, learners_failed = await asyncio.to_thread(
+            _erase, privacy, learners, f"retention: last training before {learners_cutoff}"
         )
     finally:
         privacy.close()
+    erased = Erased(ambassadors=ambassadors_erased, learners=learners_erased)
+    failed = ambassadors_failed + learners_failed
     log.info(
         "retention erased %d people: %d ambassadors withdrawn before %s, %d learners whose "
-        "last training was before %s",
+        "last training was before %s; %d could not be erased",
         erased.total,
         erased.ambassadors,
         ambassadors_cutoff,
         erased.learners,
         learners_cutoff,
-        extra={"ambassadors": erased.ambassadors, "learners": erased.learners},
+        failed,
+        extra={"ambassadors": erased.ambassadors, "learners": erased.learners, "failed": failed},
     )
-    return {"ambassadors": erased.ambassadors, "learners": erased.learners}
+    return {"ambassadors": erased.ambassadors, "learners": erased.learners, "failed": failed}

@@ -17,11 +17,13 @@ from arq.connections import RedisSettings
 from redis import Redis
 
 from osezia.domain.calendar import today_in_france
+from osezia.domain.errors import Conflict
 from osezia.domain.personal import ERASED
 from osezia.domain.platform import Platform
 from osezia.domain.privacy.model import Erasure
 from osezia.projections.readmodel import topic
 from osezia.tenants.application import Tenants
+from osezia.workers.retention import _erase
 from tests.integration.process_support import Command, command_env, query, redis_database
 from tests.integration.projection_support import build_all, catch_up_all, viewers_of
 
@@ -120,8 +122,8 @@ def test_the_scheduled_job_erases_the_people_whose_time_is_up_and_says_how_many(
         worker.stop()
 
     assert redis_holding(retention_redis, b"Delaterrasse", b"OLD-1") == []
-    assert erased == {"ambassadors": 1, "learners": 1}
-    assert again == {"ambassadors": 0, "learners": 0}
+    assert erased == {"ambassadors": 1, "learners": 1, "failed": 0}
+    assert again == {"ambassadors": 0, "learners": 0, "failed": 0}
     assert "retention erased 2 people" in worker.output()
     assert "Delaterrasse" not in worker.output()
     asyncio.run(catch_up_all(database_url, viewers))
@@ -145,3 +147,33 @@ def test_the_scheduled_job_erases_the_people_whose_time_is_up_and_says_how_many(
         topic(Erasure.Recorded),
     )
     assert erasures == [{"n": 2}]
+
+
+def test_a_person_that_cannot_be_erased_does_not_stop_the_others(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One record whose erasure fails (here a conflict, as a command appended meanwhile would
+    give) is counted and left for the next run; the people after it are erased all the same."""
+    appointed = [
+        platform.ambassadors.appoint_ambassador(
+            "cci",
+            full_name=f"Personne {n}",
+            kind="REGIONAL",
+            network="CCI",
+            region="11",
+            appointed_on=date(2025, 9, 1),
+        )
+        for n in range(3)
+    ]
+    privacy = platform.privacy
+    erase = privacy.erase_person
+
+    def conflicting_on_the_second(tenant: str, record_id: UUID, **options: Any) -> UUID | None:
+        if record_id == appointed[1]:
+            raise Conflict("the record changed while it was being erased")
+        return erase(tenant, record_id, **options)
+
+    monkeypatch.setattr(privacy, "erase_person", conflicting_on_the_second)
+    assert _erase(privacy, appointed, "retention: test") == (2, 1)
+    names = [str(platform.ambassadors.repository.get(a).full_name) for a in appointed]
+    assert names == [ERASED, "Personne 1", ERASED]
