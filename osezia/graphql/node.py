@@ -1,15 +1,18 @@
 """`node(id:)`: any record by its id, if the caller's network sees it.
 
-Each feature's types module registers the read models whose rows are nodes
-(`register_node("ambassadors", Ambassador.of)`), so this module imports no feature: the
-schema module imports every feature, and so every registration happens before a request.
+Each feature's types module registers the read models whose rows are nodes, with what types a
+row and what presents it (`register_node("ambassadors", AmbassadorRow.from_row,
+Ambassador.of)`), so this module imports no feature: the schema module imports every feature,
+and so every registration happens before a request. The SQL that finds a record by its id lives
+with the read models (`osezia.projections.records`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -17,7 +20,10 @@ from osezia.domain.errors import DomainError
 from osezia.graphql.commands import uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.reading import read_models
-from osezia.projections.names import stable_schema
+from osezia.projections.paging import RowOf
+from osezia.projections.records import record_by_id
+
+R = TypeVar("R")
 
 
 @strawberry.interface(description="A record with an id that `node(id:)` finds again.")
@@ -25,27 +31,35 @@ class Node:
     id: strawberry.ID
 
 
-NodeOf = Callable[[dict[str, Any]], Node]
-"""What builds a node from one row of its read model."""
+@dataclass(frozen=True)
+class NodeOf(Generic[R]):
+    """What types one row of a read model (`read`) and presents it as a node (`of`)."""
 
-_VIEWS: dict[str, NodeOf] = {}
+    read: RowOf[R]
+    of: Callable[[R], Node]
 
 
-def register_node(view: str, of: NodeOf) -> None:
-    """`node(id:)` looks for ids in the read model `view` and builds its rows with `of`.
+_VIEWS: dict[str, NodeOf[Any]] = {}
 
-    A view is registered once: a second, different builder for it is a mistake.
+
+def register_node(view: str, read: RowOf[R], of: Callable[[R], Node]) -> None:
+    """`node(id:)` looks for ids in the read model `view`, types its rows with `read` and
+    presents them with `of`.
+
+    A view is registered once: a second, different pair for it is a mistake.
     """
     if not view.isidentifier():
         raise ValueError(f"not a read model's name: {view!r}")
+    entry = NodeOf(read, of)
     registered = _VIEWS.get(view)
-    if registered is not None and registered != of:
+    if registered is not None and registered != entry:
         raise ValueError(f"read model {view!r} already registered as a node")
-    _VIEWS[view] = of
+    _VIEWS[view] = entry
 
 
-def node_views() -> Mapping[str, NodeOf]:
-    """The read models `node(id:)` looks in, with what builds each one's rows (read only)."""
+def node_views() -> Mapping[str, NodeOf[Any]]:
+    """The read models `node(id:)` looks in, with what types and presents each one's rows (read
+    only)."""
     return MappingProxyType(_VIEWS)
 
 
@@ -57,19 +71,10 @@ async def find_node(info: Info, node_id: strawberry.ID) -> Node | None:
         wanted = uuid_of(node_id, "record")
     except DomainError:
         return None
-    schema = stable_schema(info.context.tenant)
-    # One round trip finds which view holds the id (ids are uuids: at most one does), a second
-    # reads its row; not one query per view.
-    which = " UNION ALL ".join(
-        f"SELECT '{view}' AS view WHERE EXISTS (SELECT 1 FROM \"{schema}\".{view} WHERE id = $1)"
-        for view in views
-    )
+    readers = {view: entry.read for view, entry in views.items()}
     async with read_models(info) as conn:
-        view = await conn.fetchval(f"{which} LIMIT 1", wanted)
-        if view is None:
-            # Another network's id is "not found", exactly like an id that does not exist.
-            return None
-        row = await conn.fetchrow(f'SELECT * FROM "{schema}".{view} WHERE id = $1', wanted)
-    if row is None:
-        return None  # gone between the two reads (a referral revoked, a rebuild swapped)
-    return views[view](dict(row))
+        found = await record_by_id(conn, info.context.tenant, readers, wanted)
+    if found is None:
+        return None
+    view, row = found
+    return views[view].of(row)

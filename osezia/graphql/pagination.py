@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import strawberry
 
 from osezia.projections.paging import Page
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @strawberry.type
@@ -41,8 +42,9 @@ class Connection(Generic[T]):
     total_count: int
 
 
-def connection(page: Page, sort: str, node: Callable[[dict[str, Any]], T]) -> Connection[T]:
-    edges = [Edge(cursor=page.cursor(row, sort), node=node(row)) for row in page.rows]
+def connection(page: Page[R], node: Callable[[R], T]) -> Connection[T]:
+    """The page's typed rows as edges, each presented by `node` (a type's `of`)."""
+    edges = [Edge(cursor=cursor, node=node(row)) for cursor, row in page.edges()]
     return Connection(
         edges=edges,
         page_info=PageInfo(

@@ -26,6 +26,7 @@ from osezia.projections.access import NotYetConsistent, as_tenant
 from osezia.projections.asof import check_as_of, end_of, today
 from osezia.projections.changes import ChangeHub, head_and_reached
 from osezia.projections.connections import Connection as Db
+from osezia.projections.versions import live_version
 from osezia.tenants.model import check_slug
 
 T = TypeVar("T")
@@ -236,12 +237,7 @@ def read_models_building(tenant: str) -> ReadModelsBuilding:
 
 async def _has_live_models(pool: asyncpg.Pool, tenant: str) -> bool:
     async with pool.acquire() as conn:
-        live: bool = await conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM read_model_versions "
-            "WHERE target = $1 AND status = 'LIVE')",
-            tenant,
-        )
-    return live
+        return await live_version(conn, tenant) is not None
 
 
 def _busy() -> TemporarilyUnavailable:

@@ -341,10 +341,10 @@ async def cohorts_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[CohortRow]:
     """One page of the cohorts the tenant sees, first opened first: those with a company
     admitted (graduated) within the days given, both included; a bound left None is not
-    applied. Its rows hold READ_COLUMNS: CohortRow.from_row reads them."""
+    applied. Its rows are CohortRows, read from READ_COLUMNS."""
     return await page(
         conn,
         tenant,
@@ -352,6 +352,7 @@ async def cohorts_page(
         columns=READ_COLUMNS,
         sort=LIST_ORDER,
         sort_type="timestamptz",
+        of=CohortRow.from_row,
         filters=filters(
             [
                 within("admissions", _ADMITTED, admitted_from, admitted_until),

@@ -176,10 +176,10 @@ async def directory_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[AmbassadorRow]:
     """One page of the ambassadors directory the tenant sees, by name; a filter left None (or
-    active_only False) is not applied. Its rows hold READ_COLUMNS: AmbassadorRow.from_row reads
-    them."""
+    active_only False) is not applied. Its rows are AmbassadorRows, read from
+    READ_COLUMNS."""
     conditions = (
         ("region = {}", region),
         ("kind = {}", kind),
@@ -192,6 +192,7 @@ async def directory_page(
         columns=READ_COLUMNS,
         sort=DIRECTORY_ORDER,
         sort_type="text",
+        of=AmbassadorRow.from_row,
         filters=[Filter(sql, value) for sql, value in conditions if value is not None],
         first=first,
         after=after,

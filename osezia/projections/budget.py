@@ -19,10 +19,11 @@ from typing import Any
 from uuid import UUID
 
 from osezia.domain.budget.model import Envelope
+from osezia.domain.errors import InvalidValue
 from osezia.projections.codec import StoredEvent
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
-from osezia.projections.paging import page_size
+from osezia.projections.paging import Page, decode_cursor, encode_cursor, page_size
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
@@ -244,12 +245,17 @@ async def envelope(conn: Connection, tenant: str, cutoff: datetime | None) -> En
     )
 
 
-@dataclass(frozen=True)
-class MovementPage:
-    movements: tuple[tuple[int, MovementRow], ...]  # (position, movement), in the order recorded
-    has_next: bool
-    total: int
-    has_previous: bool = False
+def movement_position(cursor: str, budget_id: str, recorded: int) -> int:
+    """The position a cursor of this envelope's movements names (one of the `recorded` first)."""
+    position, named = decode_cursor(cursor)
+    if (
+        named != budget_id
+        or not isinstance(position, str)
+        or not (position.isascii() and position.isdigit())
+        or int(position) > recorded
+    ):
+        raise InvalidValue(f"cursor {cursor!r} is not one of this budget's movements")
+    return int(position)
 
 
 async def movement_page(
@@ -262,14 +268,17 @@ async def movement_page(
     measure: str | None,
     kind: str | None,
     first: int | None = None,
-    after: int | None = None,
+    after: str | None = None,
     last: int | None = None,
-    before: int | None = None,
-) -> MovementPage:
+    before: str | None = None,
+) -> Page[MovementRow]:
     """Movements up to position `recorded`, recorded before the cutoff (if any), of the measure
-    and kind (if given), in the order recorded: the `first` after position `after`, or the
-    `last` before position `before` (page_size's rules); how many match in all, and whether
-    matching ones lie before and after the page."""
+    and kind (if given), in the order recorded: the `first` after the cursor `after`, or the
+    `last` before the cursor `before` (page_size's rules); how many match in all, and whether
+    matching ones lie before and after the page. A movement's cursor is its position in the
+    envelope's list, with the envelope's id."""
+    start = 0 if after is None else movement_position(after, budget_id, recorded)
+    end = None if before is None else movement_position(before, budget_id, recorded)
     size, backward = page_size(first, last)
     direction = "DESC" if backward else "ASC"
     found = await conn.fetchrow(
@@ -292,15 +301,17 @@ async def movement_page(
         cutoff,
         measure,
         kind,
-        after or 0,
-        before,
+        start,
+        end,
         size + 1,
     )
     assert found is not None  # an aggregate always answers one row
     page = [(int(n), MovementRow.from_data(movement)) for n, movement in found["page"]]
     more = len(page) > size
-    return MovementPage(
-        movements=tuple(page[-size:] if backward else page[:size]),
+    page = page[-size:] if backward else page[:size]
+    return Page(
+        rows=[movement for _, movement in page],
+        cursors=[encode_cursor(n, budget_id) for n, _ in page],
         has_next=found["from_before"] if backward else more,
         has_previous=more if backward else found["until_after"],
         total=found["total"],

@@ -192,7 +192,7 @@ async def applications_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[CallApplicationRow]:
     """One page of the applications the tenant sees, oldest first; a filter left None is not
     applied. `stage` is the status without its phase's number (IN_PHASE for IN_PHASE_2). Its
     rows hold APPLICATION_COLUMNS: CallApplicationRow.from_row reads them."""
@@ -209,6 +209,7 @@ async def applications_page(
         columns=APPLICATION_COLUMNS,
         sort=APPLICATIONS_ORDER,
         sort_type="timestamptz",
+        of=CallApplicationRow.from_row,
         filters=filters(conditions),
         first=first,
         after=after,

@@ -12,14 +12,17 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TypeVar
 
 import asyncpg
 
 from osezia.projections.connections import Connection, connect
 from osezia.projections.log import LOG_TABLE
 from osezia.projections.names import stable_schema
+from osezia.projections.paging import RowOf
 from osezia.projections.runner import READ_MODELS_CHANNEL
+
+R = TypeVar("R")
 
 
 class ChangeHub:
@@ -71,13 +74,14 @@ async def head_and_reached(conn: Connection, tenant: str) -> tuple[int, int]:
 
 
 async def rows_since(
-    conn: Connection, tenant: str, view: str, after: int, up_to: int
-) -> list[dict[str, Any]]:
-    """The rows of a view that changed after position `after`, up to `up_to`, in log order."""
+    conn: Connection, tenant: str, view: str, after: int, up_to: int, of: RowOf[R]
+) -> list[R]:
+    """The rows of a view that changed after position `after`, up to `up_to`, in log order,
+    each typed by `of` (the read model's `XRow.from_row`)."""
     records = await conn.fetch(
         f'SELECT * FROM "{stable_schema(tenant)}".{view} '
         "WHERE position > $1 AND position <= $2 ORDER BY position",
         after,
         up_to,
     )
-    return [dict(r) for r in records]
+    return [of(dict(r)) for r in records]

@@ -304,10 +304,10 @@ async def companies_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[CompanyRow]:
     """One page of the companies the tenant sees, in SIREN order; a filter left None is not
-    applied, and a name matches by its first letters, whatever their case. Its rows hold
-    READ_COLUMNS: CompanyRow.from_row reads them."""
+    applied, and a name matches by its first letters, whatever their case. Its rows are
+    CompanyRows, read from READ_COLUMNS."""
     prefix = name_starts_with.lower().replace("%", r"\%") + "%" if name_starts_with else None
     conditions = (
         ("region = {}", region),
@@ -324,6 +324,7 @@ async def companies_page(
         columns=READ_COLUMNS,
         sort=LIST_ORDER,
         sort_type="text",
+        of=CompanyRow.from_row,
         filters=[Filter(sql, value) for sql, value in conditions if value is not None],
         first=first,
         after=after,

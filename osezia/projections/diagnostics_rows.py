@@ -173,11 +173,11 @@ async def diagnostics_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[DiagnosticRow]:
     """One page of the diagnostics the tenant sees, oldest request first; a filter left None is
     not applied, each period is [from, until] (either bound None for none), and with a cutoff
-    only what was recorded before it counts. Its rows hold READ_COLUMNS:
-    DiagnosticRow.from_row reads them (then `recorded_before(cutoff)`)."""
+    only what was recorded before it counts. Its rows are DiagnosticRows,
+    read from READ_COLUMNS, each as it stood at the cutoff (if any)."""
     conditions = [
         (f"{status_as_of(cutoff)} = {{}}", status),
         ("region = {}", region),
@@ -190,6 +190,11 @@ async def diagnostics_page(
         recorded_by("report_delivered_at", cutoff if any(delivered) else None),
         *cofinanced(*paid, cutoff if any(paid) else None),
     ]
+
+    def of(row: Mapping[str, Any]) -> DiagnosticRow:
+        typed = DiagnosticRow.from_row(row)
+        return typed if cutoff is None else typed.recorded_before(cutoff)
+
     return await page(
         conn,
         tenant,
@@ -197,6 +202,7 @@ async def diagnostics_page(
         columns=READ_COLUMNS,
         sort=LIST_ORDER,
         sort_type="timestamptz",
+        of=of,
         filters=filters(conditions),
         first=first,
         after=after,

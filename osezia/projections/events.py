@@ -243,10 +243,10 @@ async def calendar_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[EventRow]:
     """One page of the events calendar the tenant sees, by date, between the days given (both
-    included); a filter left None is not applied. Its rows hold READ_COLUMNS: EventRow.from_row
-    reads them."""
+    included); a filter left None is not applied. Its rows are EventRows, read
+    from READ_COLUMNS."""
     return await page(
         conn,
         tenant,
@@ -254,6 +254,7 @@ async def calendar_page(
         columns=READ_COLUMNS,
         sort=CALENDAR_ORDER,
         sort_type="date",
+        of=EventRow.from_row,
         filters=filters(
             [
                 ("region = {}", region),

@@ -211,7 +211,7 @@ async def loans_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[LoanRow]:
     """One page of the loans the tenant sees, oldest first; a filter left None is not applied,
     and each period is [from, until] by the milestone's date (either bound None for none). Its
     rows hold READ_COLUMNS: LoanRow.from_row reads them."""
@@ -228,6 +228,7 @@ async def loans_page(
         columns=READ_COLUMNS,
         sort=LIST_ORDER,
         sort_type="timestamptz",
+        of=LoanRow.from_row,
         filters=filters(conditions),
         first=first,
         after=after,

@@ -8,9 +8,9 @@ row's, whatever was inserted meanwhile (Relay's `first`/`after` and `last`/`befo
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 import orjson
@@ -22,6 +22,11 @@ from osezia.projections.names import stable_schema
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
 
+R = TypeVar("R")
+
+RowOf = Callable[[Mapping[str, Any]], R]
+"""What types one row of a read model (a feature's `XRow.from_row`)."""
+
 
 @dataclass(frozen=True)
 class Filter:
@@ -30,14 +35,22 @@ class Filter:
 
 
 @dataclass(frozen=True)
-class Page:
-    rows: list[dict[str, Any]]
+class Page(Generic[R]):
+    """Typed rows in order, each with its cursor (the same index in `cursors`)."""
+
+    rows: list[R]
+    cursors: list[str]
     has_next: bool
     total: int
     has_previous: bool = False
 
-    def cursor(self, row: dict[str, Any], sort: str) -> str:
-        return encode_cursor(row[sort], row["id"])
+    def __post_init__(self) -> None:
+        if len(self.rows) != len(self.cursors):
+            raise ValueError("a page holds one cursor per row")
+
+    def edges(self) -> list[tuple[str, R]]:
+        """(cursor, row) for each row, in order."""
+        return list(zip(self.cursors, self.rows, strict=True))
 
 
 def encode_cursor(sort_value: object, row_id: object) -> str:
@@ -86,13 +99,15 @@ async def page(
     columns: str,
     sort: str,
     sort_type: str,
+    of: RowOf[R],
     filters: Sequence[Filter] = (),
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
-    """One page of `view`, ordered by (sort, id), and the total that matches the filters.
+) -> Page[R]:
+    """One page of `view`, ordered by (sort, id), and the total that matches the filters; each
+    row typed by `of`, its cursor made from its (sort, id) as read.
 
     Forward, the `first` rows after the cursor `after`; backward, the `last` rows before the
     cursor `before`, in the same order. Whether rows lie on the other side (before `after`,
@@ -144,15 +159,15 @@ async def page(
         raise InvalidValue(
             f"cursor {cursor or after or before!r} is not one this API returned"
         ) from None
-    rows = [dict(r) for r in records]
-    more = len(rows) > size
-    rows = rows[:size]
+    more = len(records) > size
+    records = records[:size]
     if backward:
-        rows.reverse()
+        records.reverse()
     assert counts is not None  # an aggregate answers one row
     total, other_side = int(counts[0]), bool(counts[1])
     return Page(
-        rows=rows,
+        rows=[of(dict(record)) for record in records],
+        cursors=[encode_cursor(record[sort], record["id"]) for record in records],
         has_next=other_side if backward else more,
         has_previous=more if backward else other_side,
         total=total,

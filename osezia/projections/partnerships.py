@@ -211,11 +211,11 @@ async def partnerships_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[PartnershipRow]:
     """One page of the partnerships the tenant sees, by proposal; a filter left None is not
     applied, ``signed`` is [from, until] by the signature's date (either bound None for none),
-    and with a cutoff only what was recorded before it counts. Its rows hold READ_COLUMNS:
-    PartnershipRow.from_row reads them (then `recorded_before(cutoff)`)."""
+    and with a cutoff only what was recorded before it counts. Its rows are PartnershipRows,
+    read from READ_COLUMNS, each as it stood at the cutoff (if any)."""
     by_signature = year is not None or any(signed)
     conditions = [
         (f"{status_as_of(cutoff)} = {{}}", status),
@@ -224,6 +224,11 @@ async def partnerships_page(
         recorded_by("proposed_at", cutoff),
         recorded_by("signed_at", cutoff if by_signature else None),
     ]
+
+    def of(row: Mapping[str, Any]) -> PartnershipRow:
+        typed = PartnershipRow.from_row(row)
+        return typed if cutoff is None else typed.recorded_before(cutoff)
+
     return await page(
         conn,
         tenant,
@@ -231,6 +236,7 @@ async def partnerships_page(
         columns=READ_COLUMNS,
         sort=LIST_ORDER,
         sort_type="timestamptz",
+        of=of,
         filters=filters(conditions),
         first=first,
         after=after,

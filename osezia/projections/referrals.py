@@ -116,10 +116,10 @@ async def referrals_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[ReferralRow]:
     """One page of the referrals the tenant sent (or, ``received``, was sent), oldest first;
-    with ``active_only``, those not revoked. Its rows hold READ_COLUMNS: ReferralRow.from_row
-    reads them."""
+    with ``active_only``, those not revoked. Its rows are ReferralRows, read
+    from READ_COLUMNS."""
     conditions = [
         (f"{'to_tenant' if received else 'from_tenant'} = {{}}", tenant),
         ("status = {}", ACTIVE if active_only else None),
@@ -131,6 +131,7 @@ async def referrals_page(
         columns=READ_COLUMNS,
         sort=LIST_ORDER,
         sort_type="timestamptz",
+        of=ReferralRow.from_row,
         filters=filters(conditions),
         first=first,
         after=after,

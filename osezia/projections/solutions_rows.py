@@ -102,9 +102,9 @@ async def providers_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
-    """One page of the providers, by name; of one sovereignty when given. Its rows hold
-    PROVIDER_COLUMNS: ProviderRow.from_row reads them."""
+) -> Page[ProviderRow]:
+    """One page of the providers, by name; of one sovereignty when given. Its rows are
+    ProviderRows, read from PROVIDER_COLUMNS."""
     return await page(
         conn,
         tenant,
@@ -112,6 +112,7 @@ async def providers_page(
         columns=PROVIDER_COLUMNS,
         sort=CATALOGUE_ORDER,
         sort_type="text",
+        of=ProviderRow.from_row,
         filters=filters([("sovereignty = {}", sovereignty)]),
         first=first,
         after=after,
@@ -131,10 +132,10 @@ async def solutions_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[SolutionRow]:
     """One page of the catalogue's solutions, by name: of a use-case category when given, of
     French or European providers only when asked, the active ones unless withdrawn ones are
-    asked too. Its rows hold SOLUTION_COLUMNS: SolutionRow.from_row reads them."""
+    asked too. Its rows are SolutionRows, read from SOLUTION_COLUMNS."""
     conditions = (
         ("categories ? {}", category),
         ("sovereignty = ANY({})", sorted(SOVEREIGN) if sovereign_only else None),
@@ -147,6 +148,7 @@ async def solutions_page(
         columns=SOLUTION_COLUMNS,
         sort=CATALOGUE_ORDER,
         sort_type="text",
+        of=SolutionRow.from_row,
         filters=filters(conditions),
         first=first,
         after=after,
@@ -166,9 +168,9 @@ async def adoptions_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[AdoptionRow]:
     """One page of the adoptions the tenant sees, by recorded time; a filter left None is not
-    applied. Its rows hold ADOPTION_COLUMNS: AdoptionRow.from_row reads them."""
+    applied. Its rows are AdoptionRows, read from ADOPTION_COLUMNS."""
     conditions = (
         ("region = {}", region),
         ("solution_id = {}", solution_id),
@@ -181,6 +183,7 @@ async def adoptions_page(
         columns=ADOPTION_COLUMNS,
         sort=ADOPTIONS_ORDER,
         sort_type="timestamptz",
+        of=AdoptionRow.from_row,
         filters=filters(conditions),
         first=first,
         after=after,

@@ -153,9 +153,9 @@ async def enrolments_page(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
+) -> Page[TrainingRow]:
     """One page of the enrolments the tenant sees, by recorded time; a filter left None is not
-    applied. Its rows hold READ_COLUMNS: TrainingRow.from_row reads them."""
+    applied. Its rows are TrainingRows, read from READ_COLUMNS."""
     return await page(
         conn,
         tenant,
@@ -163,6 +163,7 @@ async def enrolments_page(
         columns=READ_COLUMNS,
         sort=LIST_ORDER,
         sort_type="timestamptz",
+        of=TrainingRow.from_row,
         filters=filters(
             [("audience = {}", audience), ("status = {}", status), ("region = {}", region)]
         ),

@@ -372,11 +372,11 @@ def test_a_page_reads_no_further_than_the_movements_the_totals_were_read_from(
                 measure=None,
                 kind=None,
                 first=100,
-                after=1,
+                after=encode_cursor(1, budget_id),
             )
         finally:
             await conn.close()
-        return found.total, [m.reference for _, m in found.movements]
+        return found.total, [m.reference for m in found.rows]
 
     total, references = asyncio.run(read())
 

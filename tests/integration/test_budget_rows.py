@@ -16,6 +16,7 @@ from osezia.projections.budget import (
     movement_page,
 )
 from osezia.projections.connections import connect
+from osezia.projections.paging import decode_cursor
 from osezia.tenants.application import Tenants
 from tests.integration.api_support import Api
 from tests.integration.projection_support import build_all, snapshot, viewers_of
@@ -105,11 +106,11 @@ def test_budget_node_and_pages_show_the_envelopes_typed_rows(
                 measure="DIAGNOSTICS",
                 kind=None,
                 first=2,
-                after=0,
             )
         finally:
             await conn.close()
-        return found, list(page.movements)
+        # Each movement with the position its cursor names.
+        return found, [(int(str(decode_cursor(c)[0])), m) for c, m in page.edges()]
 
     found, diagnostics = asyncio.run(read())
     api = Api(database_url, platform)

@@ -84,7 +84,7 @@ def test_calls_and_applications_read_back_typed_as_the_projection_wrote_them(
 
     assert calls == [CallRow.from_row(r) for r in written["calls"]]
     assert [p.number for p in calls[0].phases] == sorted(p.number for p in calls[0].phases)
-    (row,) = [CallApplicationRow.from_row(r) for r in found.rows]
+    (row,) = found.rows
     assert [row] == [CallApplicationRow.from_row(r) for r in written["call_applications"]]
     assert (row.status, row.consortium, row.awarded_cents) == (
         "PHASE_1_PASSED",

@@ -207,7 +207,7 @@ def test_the_page_reader_gives_the_rows_the_projection_wrote(
             )
         finally:
             await conn.close()
-        return [CohortRow.from_row(row) for row in found.rows]
+        return found.rows
 
     assert asyncio.run(read(date(2026, 1, 20))) == [CohortRow.from_row(written[0])]
     assert asyncio.run(read(date(2026, 1, 21))) == []

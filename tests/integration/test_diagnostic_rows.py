@@ -90,7 +90,7 @@ def test_a_diagnostics_row_reads_back_typed_as_the_projection_wrote_it(
         ),
     )
 
-    rows = [DiagnosticRow.from_row(r) for r in found.rows]
+    rows = found.rows
     assert sorted(rows, key=lambda r: r.id) == sorted(written, key=lambda r: r.id)
     assert [r.id for r in rows] == [paid, cancelled]  # oldest request first
     first = rows[0]

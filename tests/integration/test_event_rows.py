@@ -174,7 +174,7 @@ def test_the_page_reader_gives_the_rows_the_projection_wrote(
             )
         finally:
             await conn.close()
-        return [EventRow.from_row(row) for row in found.rows]
+        return found.rows
 
     assert asyncio.run(read("53")) == [EventRow.from_row(written[0])]
     assert asyncio.run(read("11")) == []

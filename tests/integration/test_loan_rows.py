@@ -66,7 +66,7 @@ def test_a_loans_row_reads_back_typed_as_the_projection_wrote_it(
     )
     counts = read_as(database_url, "french-tech", lambda c: loan_counts(c, "french-tech", today()))
 
-    rows = [LoanRow.from_row(r) for r in found.rows]
+    rows = found.rows
     assert sorted(rows, key=lambda r: r.id) == sorted(written, key=lambda r: r.id)
     assert [r.id for r in rows] == [paid, refused]  # oldest application first
     assert (rows[0].status, rows[0].granted_on, rows[0].disbursed_on) == (

@@ -79,7 +79,7 @@ def test_a_partnerships_row_reads_back_typed_as_the_projection_wrote_it(
         lambda conn: signed_partnerships(conn, "inria", year=2026, cutoff=later),
     )
 
-    rows = [PartnershipRow.from_row(r) for r in found.rows]
+    rows = found.rows
     assert rows == [written[signed], written[proposed]]  # by proposal
     first = rows[0]
     assert (first.status, first.signed_on, first.year, first.started_on) == (

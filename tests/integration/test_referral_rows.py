@@ -56,7 +56,7 @@ def test_a_referrals_row_reads_back_typed_as_the_projection_wrote_it(
                 conn, tenant, received=received, active_only=active_only, first=5, after=None
             ),
         )
-        return [ReferralRow.from_row(r) for r in found.rows]
+        return found.rows
 
     assert page_of("cci", received=False, active_only=False) == [written[kept], written[revoked]]
     assert page_of("cci", received=False, active_only=True) == [written[kept]]

@@ -227,8 +227,8 @@ def test_the_page_readers_give_the_rows_the_projection_wrote(
         finally:
             await conn.close()
         return (
-            [SolutionRow.from_row(r) for r in solutions.rows],
-            [AdoptionRow.from_row(r) for r in adoptions.rows],
+            solutions.rows,
+            adoptions.rows,
         )
 
     solutions, adoptions = asyncio.run(read())

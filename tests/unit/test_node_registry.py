@@ -12,39 +12,52 @@ import grimp
 import pytest
 
 import osezia.graphql.schema  # noqa: F401  (imports every feature, so every registration)
-from osezia.graphql.acceleration.types import cohort_node
-from osezia.graphql.ambassadors.types import ambassador_node
-from osezia.graphql.budget.types import budget_node
-from osezia.graphql.calls.types import application_node, call_node
-from osezia.graphql.companies.queries import company_node
-from osezia.graphql.diagnostics.types import diagnostic_node
-from osezia.graphql.events.types import event_node
-from osezia.graphql.loans.types import loan_node
-from osezia.graphql.node import Node, node_views, register_node
-from osezia.graphql.partnerships.types import partnership_node
-from osezia.graphql.referrals.types import referral_node
-from osezia.graphql.solutions.types import adoption_node, provider_node, solution_node
-from osezia.graphql.trainings.types import training_node
+from osezia.graphql.acceleration.types import Cohort
+from osezia.graphql.ambassadors.types import Ambassador
+from osezia.graphql.budget.types import Budget
+from osezia.graphql.calls.types import Call, CallApplication
+from osezia.graphql.companies.types import Company
+from osezia.graphql.diagnostics.types import Diagnostic
+from osezia.graphql.events.types import Event
+from osezia.graphql.loans.types import Loan
+from osezia.graphql.node import Node, NodeOf, node_views, register_node
+from osezia.graphql.partnerships.types import Partnership
+from osezia.graphql.referrals.types import Referral
+from osezia.graphql.solutions.types import Adoption, Provider, Solution
+from osezia.graphql.trainings.types import Training
+from osezia.projections.acceleration import CohortRow
+from osezia.projections.ambassadors import AmbassadorRow
+from osezia.projections.budget import EnvelopeRow
+from osezia.projections.calls_rows import CallApplicationRow, CallRow
+from osezia.projections.companies import CompanyRow
+from osezia.projections.diagnostics_rows import DiagnosticRow
+from osezia.projections.events import EventRow
+from osezia.projections.loans import LoanRow
+from osezia.projections.partnerships import PartnershipRow
+from osezia.projections.referrals import ReferralRow
+from osezia.projections.solutions_rows import AdoptionRow, ProviderRow, SolutionRow
+from osezia.projections.trainings import TrainingRow
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
-# What find_node listed by hand before the registry: read model -> what builds its rows.
-SERVED_BEFORE: dict[str, Any] = {
-    "companies": company_node,
-    "diagnostics": diagnostic_node,
-    "ambassadors": ambassador_node,  # Ambassador.of before its row was typed
-    "events": event_node,
-    "partnerships": partnership_node,
-    "referrals": referral_node,
-    "trainings": training_node,
-    "loans": loan_node,
-    "cohorts": cohort_node,
-    "calls": call_node,
-    "call_applications": application_node,
-    "providers": provider_node,
-    "solutions": solution_node,
-    "adoptions": adoption_node,
-    "budget": budget_node,
+# What find_node listed by hand before the registry: read model -> what types its rows, and
+# what presents them.
+SERVED_BEFORE: dict[str, NodeOf[Any]] = {
+    "companies": NodeOf(CompanyRow.from_row, Company.of),
+    "diagnostics": NodeOf(DiagnosticRow.from_row, Diagnostic.of),
+    "ambassadors": NodeOf(AmbassadorRow.from_row, Ambassador.of),
+    "events": NodeOf(EventRow.from_row, Event.of),
+    "partnerships": NodeOf(PartnershipRow.from_row, Partnership.of),
+    "referrals": NodeOf(ReferralRow.from_row, Referral.of),
+    "trainings": NodeOf(TrainingRow.from_row, Training.of),
+    "loans": NodeOf(LoanRow.from_row, Loan.of),
+    "cohorts": NodeOf(CohortRow.from_row, Cohort.of),
+    "calls": NodeOf(CallRow.from_row, Call.of),
+    "call_applications": NodeOf(CallApplicationRow.from_row, CallApplication.of),
+    "providers": NodeOf(ProviderRow.from_row, Provider.of),
+    "solutions": NodeOf(SolutionRow.from_row, Solution.of),
+    "adoptions": NodeOf(AdoptionRow.from_row, Adoption.of),
+    "budget": NodeOf(EnvelopeRow.from_row, Budget.of),
 }
 
 
@@ -53,18 +66,21 @@ def test_every_read_model_served_before_is_registered_with_its_builder() -> None
 
 
 def test_a_read_model_registered_twice_with_another_builder_is_refused() -> None:
-    def other(row: dict[str, Any]) -> Node:
+    def other(row: AmbassadorRow) -> Node:
         raise AssertionError("never called")
 
     with pytest.raises(ValueError, match="already registered"):
-        register_node("ambassadors", other)
-    register_node("ambassadors", ambassador_node)  # the same builder again changes nothing
-    assert node_views()["ambassadors"] == ambassador_node
+        register_node("ambassadors", AmbassadorRow.from_row, other)
+    with pytest.raises(ValueError, match="already registered"):
+        register_node("ambassadors", EventRow.from_row, Ambassador.of)  # type: ignore[misc]
+    # The same pair again changes nothing.
+    register_node("ambassadors", AmbassadorRow.from_row, Ambassador.of)
+    assert node_views()["ambassadors"] == SERVED_BEFORE["ambassadors"]
 
 
 def test_a_name_that_is_not_a_read_model_is_refused() -> None:
     with pytest.raises(ValueError, match="not a read model"):
-        register_node("companies; DROP TABLE x", company_node)
+        register_node("companies; DROP TABLE x", CompanyRow.from_row, Company.of)
     assert "companies; DROP TABLE x" not in node_views()
 
 

@@ -5,11 +5,11 @@ from typing import Annotated, Any
 
 import strawberry
 
-from osezia.graphql.acceleration.types import AccelerationFigure, Cohort, cohort_node
+from osezia.graphql.acceleration.types import AccelerationFigure, Cohort
 from osezia.graphql.context import Info
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import AS_OF, read_as_of, read_models
-from osezia.projections.acceleration import LIST_ORDER, acceleration_counts, cohorts_page
+from osezia.projections.acceleration import acceleration_counts, cohorts_page
 
 
 def _admission(what: str) -> Any:
@@ -52,7 +52,7 @@ class AccelerationQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, LIST_ORDER, cohort_node)
+        return connection(found, Cohort.of)
 
     @strawberry.field(
         description="The programme's companies over every cohort (within the caller's region, "

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 
@@ -133,9 +132,4 @@ class AccelerationFigure:
         )
 
 
-def cohort_node(row: dict[str, Any]) -> Cohort:
-    """A cohort from a row of the cohorts view (`node(id:)`, a page of cohorts)."""
-    return Cohort.of(CohortRow.from_row(row))
-
-
-register_node("cohorts", cohort_node)
+register_node("cohorts", CohortRow.from_row, Cohort.of)

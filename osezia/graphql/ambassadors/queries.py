@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import strawberry
 
-from osezia.graphql.ambassadors.types import Ambassador, AmbassadorKind, ambassador_node
+from osezia.graphql.ambassadors.types import Ambassador, AmbassadorKind
 from osezia.graphql.context import Info
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import read_models
-from osezia.projections.ambassadors import DIRECTORY_ORDER, directory_page
+from osezia.projections.ambassadors import directory_page
 
 
 @strawberry.type
@@ -40,4 +40,4 @@ class AmbassadorQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, DIRECTORY_ORDER, ambassador_node)
+        return connection(found, Ambassador.of)

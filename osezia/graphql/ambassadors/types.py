@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 import strawberry
 
@@ -104,9 +103,4 @@ class Ambassador(Node):
         )
 
 
-def ambassador_node(row: dict[str, Any]) -> Ambassador:
-    """An ambassador from a row of the ambassadors view (`node(id:)`, a directory page)."""
-    return Ambassador.of(AmbassadorRow.from_row(row))
-
-
-register_node("ambassadors", ambassador_node)
+register_node("ambassadors", AmbassadorRow.from_row, Ambassador.of)

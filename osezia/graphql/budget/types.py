@@ -2,20 +2,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 import strawberry
 
 from osezia.domain.budget.model import allocation_source
-from osezia.domain.errors import InvalidValue
 from osezia.graphql.context import Info
 from osezia.graphql.enums import Measure
 from osezia.graphql.node import Node, register_node
-from osezia.graphql.pagination import Connection, Edge, PageInfo
+from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import read_models
 from osezia.graphql.scalars import Cents
 from osezia.projections.budget import EnvelopeRow, MovementRow, movement_page
-from osezia.projections.paging import decode_cursor, encode_cursor
 
 
 class MovementKind(StrEnum):
@@ -156,41 +153,12 @@ class Budget(Node):
                 measure=measure,
                 kind=kind,
                 first=first,
-                after=None if after is None else self._position(after),
+                after=after,
                 last=last,
-                before=None if before is None else self._position(before),
+                before=before,
             )
-        edges = [
-            Edge(cursor=encode_cursor(n, self.id), node=BudgetMovement.of(movement))
-            for n, movement in found.movements
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=found.has_next,
-                end_cursor=edges[-1].cursor if edges else None,
-                has_previous_page=found.has_previous,
-                start_cursor=edges[0].cursor if edges else None,
-            ),
-            total_count=found.total,
-        )
-
-    def _position(self, cursor: str) -> int:
-        """The position a cursor of this envelope's movements names."""
-        position, budget_id = decode_cursor(cursor)
-        if (
-            budget_id != str(self.id)
-            or not isinstance(position, str)
-            or not (position.isascii() and position.isdigit())
-            or int(position) > self.recorded
-        ):
-            raise InvalidValue(f"cursor {cursor!r} is not one of this budget's movements")
-        return int(position)
+        return connection(found, BudgetMovement.of)
 
 
-def budget_node(row: dict[str, Any]) -> Budget:
-    """The envelope as it stands, from a whole row of the budget view (`node(id:)`)."""
-    return Budget.of(EnvelopeRow.from_row(row))
-
-
-register_node("budget", budget_node)
+# node(id:): the envelope as it stands, from a whole row of the budget view.
+register_node("budget", EnvelopeRow.from_row, Budget.of)

@@ -5,11 +5,11 @@ from typing import Annotated
 
 import strawberry
 
-from osezia.graphql.calls.types import ApplicationStage, Call, CallApplication, application_node
+from osezia.graphql.calls.types import ApplicationStage, Call, CallApplication
 from osezia.graphql.context import Info
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import read_models
-from osezia.projections.calls_rows import APPLICATIONS_ORDER, applications_page, every_call
+from osezia.projections.calls_rows import applications_page, every_call
 
 
 @strawberry.type
@@ -72,4 +72,4 @@ class CallsQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, APPLICATIONS_ORDER, application_node)
+        return connection(found, CallApplication.of)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -234,15 +234,5 @@ def stage_of(status: str) -> ApplicationStage:
     return ApplicationStage(PHASE_NUMBER.sub("", status))
 
 
-def call_node(row: dict[str, Any]) -> Call:
-    """A call from a row of the calls view (`node(id:)`)."""
-    return Call.of(CallRow.from_row(row))
-
-
-def application_node(row: dict[str, Any]) -> CallApplication:
-    """An application from a row of the call_applications view (`node(id:)`, a page)."""
-    return CallApplication.of(CallApplicationRow.from_row(row))
-
-
-register_node("calls", call_node)
-register_node("call_applications", application_node)
+register_node("calls", CallRow.from_row, Call.of)
+register_node("call_applications", CallApplicationRow.from_row, CallApplication.of)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -13,15 +13,9 @@ from osezia.graphql.enums import AdoptionStage, Segment
 from osezia.graphql.node import register_node
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import LIST_AS_OF, cutoff_of, read_models, read_until
-from osezia.projections.companies import LIST_ORDER, CompanyRow, companies_page, company_by_siren
+from osezia.projections.companies import CompanyRow, companies_page, company_by_siren
 
-
-def company_node(row: dict[str, Any]) -> Company:
-    """A company from a row of the companies view (`node(id:)`, a page of companies)."""
-    return Company.of(CompanyRow.from_row(row))
-
-
-register_node("companies", company_node)
+register_node("companies", CompanyRow.from_row, Company.of)
 
 
 @strawberry.type
@@ -78,4 +72,4 @@ class CompanyQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, LIST_ORDER, company_node)
+        return connection(found, Company.of)

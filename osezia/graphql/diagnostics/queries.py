@@ -6,11 +6,11 @@ from typing import Annotated
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.diagnostics.types import Diagnostic, UseCaseFigures, diagnostic_as_of
+from osezia.graphql.diagnostics.types import Diagnostic, UseCaseFigures
 from osezia.graphql.enums import DiagnosticStatus, Segment, SizeCategory
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import LIST_AS_OF, cutoff_of, read_until
-from osezia.projections.diagnostics_rows import LIST_ORDER, diagnostics_page, use_case_counts
+from osezia.projections.diagnostics_rows import diagnostics_page, use_case_counts
 
 COFINANCED_FROM = strawberry.argument(
     description="Co-financed on or after this day: the day in France the payment was recorded "
@@ -77,7 +77,7 @@ class DiagnosticQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, LIST_ORDER, diagnostic_as_of(cutoff))
+        return connection(found, Diagnostic.of)
 
     @strawberry.field(
         description="Diagnostics co-financed in a period (days in France the payments were "

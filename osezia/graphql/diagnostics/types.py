@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 
@@ -93,19 +91,6 @@ class Diagnostic(Node, AboutACompany):
         )
 
 
-def diagnostic_node(row: dict[str, Any]) -> Diagnostic:
-    """A diagnostic from a row of the diagnostics view (`node(id:)`, a page, a subscription)."""
-    return Diagnostic.of(DiagnosticRow.from_row(row))
-
-
-def diagnostic_as_of(cutoff: datetime | None) -> Callable[[dict[str, Any]], Diagnostic]:
-    """Diagnostics from rows of the view, as recorded before the cutoff (as they stand when
-    None)."""
-    if cutoff is None:
-        return diagnostic_node
-    return lambda row: Diagnostic.of(DiagnosticRow.from_row(row).recorded_before(cutoff))
-
-
 @strawberry.type(description="How many diagnostics found a use case.")
 class UseCaseCount:
     code: str
@@ -134,4 +119,4 @@ class UseCaseFigures:
         )
 
 
-register_node("diagnostics", diagnostic_node)
+register_node("diagnostics", DiagnosticRow.from_row, Diagnostic.of)

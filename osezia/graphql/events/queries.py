@@ -5,10 +5,10 @@ from datetime import date
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.events.types import Event, EventKind, event_node
+from osezia.graphql.events.types import Event, EventKind
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import read_models
-from osezia.projections.events import CALENDAR_ORDER, calendar_page
+from osezia.projections.events import calendar_page
 
 
 @strawberry.type
@@ -44,4 +44,4 @@ class EventQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, CALENDAR_ORDER, event_node)
+        return connection(found, Event.of)

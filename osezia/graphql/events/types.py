@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 import strawberry
 
@@ -131,9 +130,4 @@ class Event(Node):
         )
 
 
-def event_node(row: dict[str, Any]) -> Event:
-    """An event from a row of the events view (`node(id:)`, the calendar, its changes)."""
-    return Event.of(EventRow.from_row(row))
-
-
-register_node("events", event_node)
+register_node("events", EventRow.from_row, Event.of)

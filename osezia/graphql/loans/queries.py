@@ -6,10 +6,10 @@ from typing import Annotated, Any
 import strawberry
 
 from osezia.graphql.context import Info
-from osezia.graphql.loans.types import Loan, LoanFigure, LoanStatus, loan_node
+from osezia.graphql.loans.types import Loan, LoanFigure, LoanStatus
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import AS_OF, read_as_of, read_models
-from osezia.projections.loans import LIST_ORDER, loan_counts, loans_page
+from osezia.projections.loans import loan_counts, loans_page
 
 
 def _on_or(side: str, milestone: str) -> Any:
@@ -51,7 +51,7 @@ class LoansQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, LIST_ORDER, loan_node)
+        return connection(found, Loan.of)
 
     @strawberry.field(
         description="Guaranteed loans over the whole plan (within the caller's region, for a "

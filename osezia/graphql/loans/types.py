@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 
@@ -73,11 +72,6 @@ class Loan(Node, AboutACompany):
         )
 
 
-def loan_node(row: dict[str, Any]) -> Loan:
-    """A loan from a row of the loans view (`node(id:)`, a page)."""
-    return Loan.of(LoanRow.from_row(row))
-
-
 @strawberry.type(
     description="Loans counted by region, segment, status and the days (in France) their "
     "application, guarantee or refusal, and disbursement were recorded, as they stood at the "
@@ -122,4 +116,4 @@ class LoanFigure:
         )
 
 
-register_node("loans", loan_node)
+register_node("loans", LoanRow.from_row, Loan.of)

@@ -12,10 +12,9 @@ from osezia.graphql.partnerships.types import (
     Partnership,
     PartnershipStatus,
     PartnershipYear,
-    partnership_as_of,
 )
 from osezia.graphql.reading import LIST_AS_OF, cutoff_of, read_until
-from osezia.projections.partnerships import LIST_ORDER, partnerships_page, signed_partnerships
+from osezia.projections.partnerships import partnerships_page, signed_partnerships
 from osezia.projections.schemas import PARTNERSHIP_TARGET
 
 SIGNED_FROM = strawberry.argument(description="Signed on or after this day (its date).")
@@ -57,7 +56,7 @@ class PartnershipQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, LIST_ORDER, partnership_as_of(cutoff))
+        return connection(found, Partnership.of)
 
     @strawberry.field(
         description="Partnerships signed per year: those with SMEs against the target of 10, "

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 
@@ -67,20 +65,6 @@ class Partnership(Node, AboutACompany):
         )
 
 
-def partnership_node(row: dict[str, Any]) -> Partnership:
-    """A partnership from a row of the partnerships view (`node(id:)`, a page, a
-    subscription)."""
-    return Partnership.of(PartnershipRow.from_row(row))
-
-
-def partnership_as_of(cutoff: datetime | None) -> Callable[[dict[str, Any]], Partnership]:
-    """Partnerships from rows of the view, as recorded before the cutoff (as they stand when
-    None)."""
-    if cutoff is None:
-        return partnership_node
-    return lambda row: Partnership.of(PartnershipRow.from_row(row).recorded_before(cutoff))
-
-
 @strawberry.type(description="Partnerships signed in a year, against the yearly target.")
 class PartnershipYear:
     year: int
@@ -101,4 +85,4 @@ class PartnershipYear:
         return round(100 * self.signed / self.target, 1) if self.target else 0.0
 
 
-register_node("partnerships", partnership_node)
+register_node("partnerships", PartnershipRow.from_row, Partnership.of)

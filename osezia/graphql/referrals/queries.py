@@ -7,8 +7,8 @@ import strawberry
 from osezia.graphql.context import Info
 from osezia.graphql.pagination import Connection, connection
 from osezia.graphql.reading import read_models
-from osezia.graphql.referrals.types import Referral, referral_node
-from osezia.projections.referrals import LIST_ORDER, referrals_page
+from osezia.graphql.referrals.types import Referral
+from osezia.projections.referrals import referrals_page
 
 
 @strawberry.enum
@@ -46,4 +46,4 @@ class ReferralQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, LIST_ORDER, referral_node)
+        return connection(found, Referral.of)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 import strawberry
 
@@ -61,9 +60,4 @@ class Referral(Node):
         )
 
 
-def referral_node(row: dict[str, Any]) -> Referral:
-    """A referral from a row of the referrals view (`node(id:)`, a page)."""
-    return Referral.of(ReferralRow.from_row(row))
-
-
-register_node("referrals", referral_node)
+register_node("referrals", ReferralRow.from_row, Referral.of)

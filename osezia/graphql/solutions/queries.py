@@ -15,13 +15,8 @@ from osezia.graphql.solutions.types import (
     Solution,
     SolutionMatch,
     Sovereignty,
-    adoption_node,
-    provider_node,
-    solution_node,
 )
 from osezia.projections.solutions_rows import (
-    ADOPTIONS_ORDER,
-    CATALOGUE_ORDER,
     adoptions_page,
     matching_solutions,
     providers_page,
@@ -56,7 +51,7 @@ class SolutionsQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, CATALOGUE_ORDER, provider_node)
+        return connection(found, Provider.of)
 
     @strawberry.field(
         description=(
@@ -87,7 +82,7 @@ class SolutionsQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, CATALOGUE_ORDER, solution_node)
+        return connection(found, Solution.of)
 
     @strawberry.field(
         description="Active solutions for a diagnostic's use cases, by use-case rank, then "
@@ -138,4 +133,4 @@ class SolutionsQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, ADOPTIONS_ORDER, adoption_node)
+        return connection(found, Adoption.of)

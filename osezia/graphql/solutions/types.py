@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 
@@ -156,21 +155,6 @@ class Adoption(Node, AboutACompany):
         )
 
 
-def provider_node(row: dict[str, Any]) -> Provider:
-    """A provider from a row of the providers view (`node(id:)`, a page of providers)."""
-    return Provider.of(ProviderRow.from_row(row))
-
-
-def solution_node(row: dict[str, Any]) -> Solution:
-    """A solution from a row of the solutions view (`node(id:)`, a page of solutions)."""
-    return Solution.of(SolutionRow.from_row(row))
-
-
-def adoption_node(row: dict[str, Any]) -> Adoption:
-    """An adoption from a row of the adoptions view (`node(id:)`, a page of adoptions)."""
-    return Adoption.of(AdoptionRow.from_row(row))
-
-
-register_node("providers", provider_node)
-register_node("solutions", solution_node)
-register_node("adoptions", adoption_node)
+register_node("providers", ProviderRow.from_row, Provider.of)
+register_node("solutions", SolutionRow.from_row, Solution.of)
+register_node("adoptions", AdoptionRow.from_row, Adoption.of)

@@ -13,9 +13,8 @@ from osezia.graphql.trainings.types import (
     EnrolmentStatus,
     Training,
     TrainingFigure,
-    training_node,
 )
-from osezia.projections.trainings import LIST_ORDER, enrolments_page, training_counts
+from osezia.projections.trainings import enrolments_page, training_counts
 
 
 @strawberry.type
@@ -49,7 +48,7 @@ class TrainingsQueries:
                 last=last,
                 before=before,
             )
-        return connection(found, LIST_ORDER, training_node)
+        return connection(found, Training.of)
 
     @strawberry.field(
         description="Learners enrolled and trained over the whole plan (within the caller's "

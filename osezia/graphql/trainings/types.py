@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import strawberry
 
@@ -63,9 +62,4 @@ class TrainingFigure:
         )
 
 
-def training_node(row: dict[str, Any]) -> Training:
-    """An enrolment from a row of the trainings view (`node(id:)`, a page of enrolments)."""
-    return Training.of(TrainingRow.from_row(row))
-
-
-register_node("trainings", training_node)
+register_node("trainings", TrainingRow.from_row, Training.of)
