@@ -33,7 +33,9 @@ def test_kinds_keep_whether_every_network_sees_them() -> None:
 
 
 def test_successors_and_pilots_are_unchanged() -> None:
-    assert {str(new): str(old) for new, old in SUCCESSORS.items()} == BEFORE["successors"]
+    # Those declared before stay; a later release adds its own (a command split off an older).
+    successors = {str(new): str(old) for new, old in SUCCESSORS.items()}
+    assert BEFORE["successors"].items() <= successors.items()
     for network, kinds in BEFORE["pilots"].items():
         assert set(kinds) <= PILOTS[network], network
     assert {k for kinds in PILOTS.values() for k in kinds} == {
