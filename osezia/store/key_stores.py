@@ -13,6 +13,8 @@ from typing import Any, Protocol
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from osezia.store.settings.database import CONNECT_TIMEOUT
+
 KEY_BYTES = 32  # AES-256
 
 # A person: the kind of person (osezia.domain.personal.Subject) and who, as text.
@@ -183,6 +185,7 @@ class PostgresKeys:
 
     def __init__(self, url: str, max_size: int = 8) -> None:
         self.url = url
+        self._reached = False
         self._pool = ConnectionPool(
             url,
             min_size=0,
@@ -195,8 +198,24 @@ class PostgresKeys:
     def close(self) -> None:
         self._pool.close()
 
+    def _reach(self) -> None:
+        """Connect once, outside the pool, before its first use: a key store that does not
+        answer, or a database not made yet, is reported with its cause at once, where the
+        pool would retry for its whole timeout and then say only that it had no connection."""
+        try:
+            psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT).close()
+        except psycopg.OperationalError as error:
+            cause = " ".join(str(error).split())
+            raise KeyStoreError(
+                f"the key store cannot be reached ({cause}): check OSEZIA_KEYS_URL, "
+                "and run `osezia migrate`, which makes it in development"
+            ) from None
+        self._reached = True
+
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        if not self._reached:
+            self._reach()
         try:
             with self._pool.connection() as conn:
                 yield conn

@@ -21,8 +21,8 @@ from osezia.domain.shredding import (
     new_generation,
     subject_ids_of,
 )
-from osezia.store.keys import Keyring, keyring
-from osezia.store.keys_setup import SAME_DATABASE, check_apart, derived_keys_url
+from osezia.store.keys import Keyring, KeyStoreError, PostgresKeys, keyring
+from osezia.store.keys_setup import SAME_DATABASE, check_apart, derived_keys_url, with_dbname
 from osezia.store.settings import SettingsError
 
 APPOINTED = date(2025, 9, 1)
@@ -177,3 +177,16 @@ def test_keys_made_in_a_deferred_run_reach_the_store_when_it_ends(database_url: 
     }
     assert ring.generations(known) == [1, 2]  # a deferred run makes a person's next generation
     assert Keyring(ring.store).sealing(known) == made[known]
+
+
+def test_a_key_store_whose_database_is_missing_is_reported_at_once_with_its_cause(
+    database_url: str,
+) -> None:
+    store = PostgresKeys(with_dbname(database_url, "osezia_no_such_keys"))
+    try:
+        with pytest.raises(KeyStoreError) as refused:
+            Keyring(store).sealing((Subject.AMBASSADOR.value, "quelqu'un"))
+    finally:
+        store.close()
+    assert 'database "osezia_no_such_keys" does not exist' in str(refused.value)
+    assert "osezia migrate" in str(refused.value)

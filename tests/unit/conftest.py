@@ -13,8 +13,16 @@ from osezia.tenants.networks import NETWORKS
 MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_memory_keys() -> Iterator[Keyring]:
+    """The keys of what a module's or the session's fixtures write (made before any test's own
+    fixture is): in memory as well, never the key store the settings name."""
+    with using_keyring(Keyring(MemoryKeys())) as ring:
+        yield ring
+
+
 @pytest.fixture(autouse=True)
-def memory_keys() -> Iterator[Keyring]:
+def memory_keys(session_memory_keys: Keyring) -> Iterator[Keyring]:
     """Personal fields are encrypted under keys kept in memory, a new key store each test."""
     with using_keyring(Keyring(MemoryKeys())) as ring:
         yield ring
