@@ -51,7 +51,7 @@ def test_an_erasure_whose_save_fails_destroys_no_key_and_is_recorded_when_made_a
     assert _name(platform, ambassador) == NAME  # nothing was destroyed
     erasure_id = privacy.erase_person("bpifrance", ambassador, reason="RGPD art. 17")
     assert erasure_id is not None
-    erasure = privacy.repository.get(erasure_id)
+    erasure: object = privacy.repository.get(erasure_id)
     assert isinstance(erasure, Erasure)
     assert erasure.records == [ambassador]
     assert _name(platform, ambassador) == ERASED
