@@ -12,6 +12,7 @@ from uuid import UUID
 
 import pytest
 
+from osezia.domain.ambassadors.model import Ambassador
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.graphql.schema import schema
@@ -227,7 +228,7 @@ def test_a_network_cannot_change_another_networks_record(
     assert answer["code"] in expected
     assert platform.companies.recorder.max_notification_id() == before
     # Nor were the owner's person's keys destroyed or replaced.
-    ambassador = platform.ambassadors.repository.get(UUID(ids["ambassador"]))
+    ambassador: Ambassador = platform.ambassadors.repository.get(UUID(ids["ambassador"]))
     assert ambassador.full_name == "Camille Martin"
 
 
