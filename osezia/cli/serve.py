@@ -58,6 +58,7 @@ def serve(settings: Settings, arguments: argparse.Namespace) -> int:
     import uvicorn
 
     from osezia.projections.roles import role_url
+    from osezia.store import keys_setup
 
     if arguments.workers > 1 and settings.redis_url is None:
         # Rate limits are counted in Redis, where every process sees them; without it each
@@ -74,6 +75,7 @@ def serve(settings: Settings, arguments: argparse.Namespace) -> int:
             "rate limits",
             file=sys.stderr,
         )
+    keys_setup.keys_url(settings)  # production: OSEZIA_KEYS_URL apart from the log, or exit 2
     url = database_url(settings)
     for kind, configured in settings.role_urls.items():
         try:

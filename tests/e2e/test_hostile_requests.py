@@ -15,6 +15,7 @@ import httpx
 import psycopg
 import pytest
 
+from osezia.store.keys_setup import derived_keys_url
 from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from tests.e2e.conftest import access_token, migrated, serving
@@ -39,7 +40,11 @@ def production(
     """A production server beside the development one, on the same database."""
     log = tmp_path_factory.mktemp("production") / "serve.log"
     with serving(
-        database_url, log, OSEZIA_ENV="production", OSEZIA_PUBLIC_URL="https://osezia.example.fr"
+        database_url,
+        log,
+        OSEZIA_ENV="production",
+        OSEZIA_PUBLIC_URL="https://osezia.example.fr",
+        OSEZIA_KEYS_URL=derived_keys_url(database_url),
     ) as base_url:
         yield base_url
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from osezia.store.keys_setup import KEYS_URL_REQUIRED
 from tests.e2e.conftest import OSEZIA, command_env, free_port
 
 COMMANDS = [
@@ -121,3 +122,18 @@ def test_alembic_run_directly_in_production_without_database_url_starts_no_datab
     assert "DATABASE_URL is required with OSEZIA_ENV=production" in run.stderr
     assert not (tmp_path / "data").exists()
     assert _processes_naming(tmp_path) == []
+
+
+def test_production_serve_without_a_key_store_refuses_to_start_naming_it(database_url: str) -> None:
+    """Checked when `osezia serve` starts, not at the first personal field it reads or writes."""
+    run = subprocess.run(
+        [*OSEZIA, "serve", "--port", str(free_port())],
+        env=command_env(**PRODUCTION, DATABASE_URL=database_url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [f"osezia: {KEYS_URL_REQUIRED}"]
+    assert run.stdout == ""
