@@ -53,6 +53,7 @@ __all__ = [
     "destroy_old_generations",
     "erase_subject",
     "keyed_digest",
+    "learner_digest",
     "learner_subject_id",
     "new_generation",
     "subject_ids_of",
@@ -62,13 +63,19 @@ _SEPARATOR = "\x1f"  # between a digest's parts: no network slug or reference ho
 
 
 def keyed_digest(*parts: str) -> bytes:
-    """HMAC-SHA-256 of the parts under the key store's digest key."""
+    """HMAC-SHA-256 of the parts under the key store's digest key (not kept in memory)."""
     return keyring().digest(_SEPARATOR.join(parts))
 
 
+def learner_digest(tenant: str, learner_ref: str) -> bytes:
+    """A learner's keyed digest of their network and reference, kept in memory (bounded) until
+    they are erased: it comes back for each of their trainings."""
+    return keyring().digest(_SEPARATOR.join(("learner", tenant, learner_ref)), keep=True)
+
+
 def learner_subject_id(tenant: str, learner_ref: str) -> str:
-    """Who a learner is in the key store: a keyed digest of their network and reference."""
-    return keyed_digest("learner", tenant, learner_ref).hex()
+    """Who a learner is in the key store: ``learner_digest``, in hex."""
+    return learner_digest(tenant, learner_ref).hex()
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,13 @@ process drops them at once; another process stops using an erased key within ``C
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -54,6 +53,9 @@ __all__ = [
 
 CACHE_SECONDS = 60.0  # how long a process may use a key another process destroyed
 CACHE_SIZE = 200_000  # keys kept in memory, at most, of each kind (opening, sealing)
+# Digests kept in memory, at most, with the text they digest (a learner's network and reference):
+# a file's learners, each coming back for each of their trainings.
+DIGEST_CACHE_SIZE = 50_000
 DIGEST_KEY = "subjects"  # the keyed digests' secret, by name
 
 
@@ -67,15 +69,6 @@ class SealingKey:
     @property
     def cipher(self) -> AESGCM:
         return AESGCM(self.key)
-
-
-def _hmac_pads(key: bytes) -> tuple[Any, Any]:
-    """HMAC-SHA-256's two hash states with the key absorbed (RFC 2104), copied for each digest:
-    the same digest as ``hmac.digest``, without absorbing the key again each time."""
-    block = key.ljust(64, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
-    return inner, outer
 
 
 class _Wanted:
@@ -102,9 +95,11 @@ class Keyring:
         # Raw keys, not ciphers: a cipher object holds 2.5 KiB, and costs 1 µs to make.
         self._opening: dict[int, tuple[bytes | None, float]] = {}
         self._sealing: dict[Person, tuple[SealingKey, float]] = {}
-        # HMAC's inner and outer SHA-256 states, the key absorbed once; digests already made.
-        self._pads: tuple[Any, Any] | None = None
+        # HMAC-SHA-256 with the key absorbed once, copied for each digest; the digests kept
+        # (``digest(keep=True)``), by their text and, to forget them on erasure, by digest.
+        self._hmac: hmac.HMAC | None = None
         self._digests: dict[str, bytes] = {}
+        self._digested: dict[bytes, str] = {}
         # Keys made in the process, written to the store when ``deferred`` ends; None: not so.
         self._deferred: dict[Person, tuple[int, bytes]] | None = None
         self._reserved: list[int] = []
@@ -233,22 +228,28 @@ class Keyring:
 
     # --- digests -----------------------------------------------------------------------------
 
-    def digest(self, text: str) -> bytes:
+    def digest(self, text: str, *, keep: bool = False) -> bytes:
         """HMAC-SHA-256 of ``text`` under the store's digest key: not found again by guessing.
-        The same text's digest is kept (bounded): a learner's comes back for each training."""
-        cached = self._digests.get(text)
-        if cached is not None:
-            return cached
-        pads = self._pads
-        if pads is None:
-            pads = self._pads = _hmac_pads(self.store.digest_key(DIGEST_KEY))
-        inner, outer = pads[0].copy(), pads[1].copy()
-        inner.update(text.encode())
-        outer.update(inner.digest())
-        found: bytes = outer.digest()
-        if len(self._digests) >= CACHE_SIZE:
-            self._digests.clear()
-        self._digests[text] = found
+        ``keep``: the digest is kept with its text (bounded, ``DIGEST_CACHE_SIZE``) until the
+        person it names is erased (a learner's comes back for each of their trainings); a
+        digest of anything else (a command's arguments) is never kept."""
+        found = self._digests.get(text) if keep else None
+        if found is not None:
+            return found
+        template = self._hmac
+        if template is None:
+            key = self.store.digest_key(DIGEST_KEY)
+            template = self._hmac = hmac.new(key, digestmod="sha256")
+        mac = template.copy()
+        mac.update(text.encode())
+        found = mac.digest()
+        if keep:
+            with self._lock:
+                if len(self._digests) >= DIGEST_CACHE_SIZE:
+                    self._digests.clear()
+                    self._digested.clear()
+                self._digests[text] = found
+                self._digested[found] = text
         return found
 
     # --- erasure and rectification -----------------------------------------------------------
@@ -273,6 +274,12 @@ class Keyring:
     def _forget(self, person: Person, kids: list[int]) -> int:
         with self._lock:
             self._sealing.pop(person, None)
+            try:  # a person known by a kept digest (a learner): the text digested goes too
+                text = self._digested.pop(bytes.fromhex(person[1]), None)
+            except ValueError:
+                text = None
+            if text is not None:
+                self._digests.pop(text, None)
             now = time.monotonic()
             for kid in kids:
                 self._opening[kid] = (None, now)

@@ -27,7 +27,7 @@ from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.calendar import PLAN_LAUNCH, check_happened
 from osezia.domain.errors import InvalidDate, InvalidTransition, InvalidValue
 from osezia.domain.personal import PersonalData, of_learner, personal_data
-from osezia.domain.shredding import keyed_digest
+from osezia.domain.shredding import learner_digest
 
 # A keyed id is a UUID of version 8 (RFC 9562's custom form), of the RFC's variant.
 _KEYED_MASK = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
@@ -39,7 +39,7 @@ def keyed_id(tenant: str, learner_ref: str, training_code: str) -> bytes:
     keyed digest (HMAC-SHA-256 of network and reference under the key store's digest key, the
     key store's id of the learner) and the training's code. Without the key, a guessed
     reference cannot be checked against it."""
-    learner = keyed_digest("learner", tenant, learner_ref)
+    learner = learner_digest(tenant, learner_ref)
     digest = sha256(learner + training_code.encode(), usedforsecurity=True).digest()
     return (int.from_bytes(digest[:16]) & _KEYED_MASK | _KEYED_BITS).to_bytes(16)
 

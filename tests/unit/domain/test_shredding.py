@@ -198,4 +198,45 @@ def test_the_keyed_digest_is_hmac_sha256_under_the_key_stores_digest_key(text: s
     ring = Keyring(MemoryKeys())
     expected = hmac.digest(ring.store.digest_key(DIGEST_KEY), text.encode(), "sha256")
     assert ring.digest(text) == expected
-    assert ring.digest(text) == expected  # kept, and the same
+    assert ring.digest(text, keep=True) == expected
+    assert ring.digest(text, keep=True) == expected  # kept, and the same
+    assert ring.digest(text) == expected
+
+
+def texts_kept(ring: Keyring) -> set[str]:
+    """Every text the keyring holds in its memory, in any of its tables."""
+    return {
+        item
+        for table in vars(ring).values()
+        if isinstance(table, dict)
+        for pair in table.items()
+        for item in pair
+        if isinstance(item, str)
+    }
+
+
+def test_a_receipts_arguments_are_not_kept_in_memory_once_digested(memory_keys: Keyring) -> None:
+    fingerprint("appointAmbassador", ("Camille Martin", "GRAND_PUBLIC", date(2026, 1, 5)))
+    assert not any("Camille Martin" in text for text in texts_kept(memory_keys))
+
+
+def test_a_learners_reference_leaves_the_keyrings_memory_when_they_are_erased(
+    memory_keys: Keyring,
+) -> None:
+    subject_id = learner_subject_id("cci", "L-Effacée")
+    other = learner_subject_id("cci", "L-Restée")
+    assert any("L-Effacée" in text for text in texts_kept(memory_keys))  # kept while in use
+    erase_subject(Subject.LEARNER, subject_id)
+    kept = texts_kept(memory_keys)
+    assert not any("L-Effacée" in text for text in kept)
+    assert any("L-Restée" in text for text in kept)
+    assert learner_subject_id("cci", "L-Restée") == other
+
+
+def test_the_learners_digests_kept_are_bounded(
+    memory_keys: Keyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("osezia.store.keys.DIGEST_CACHE_SIZE", 10)
+    ids = [learner_subject_id("cci", f"L-{n}") for n in range(25)]
+    assert len(texts_kept(memory_keys)) <= 10
+    assert [learner_subject_id("cci", f"L-{n}") for n in range(25)] == ids
