@@ -1,11 +1,12 @@
 """Where the key store is, and its schema (alembic/keys).
 
 ``OSEZIA_KEYS_URL`` names the key store's database; it is required in production, and must not
-be the event log's database: a backup of the log must hold no key, so that restoring one taken
-before an erasure does not bring the person back. In development it defaults to a database of
-its own beside the log's: ``<log's database>_keys`` on DATABASE_URL's server, or ``osezia_keys``
-in the embedded PostgreSQL when DATABASE_URL is not set (`make run`); `osezia migrate` creates
-it there. Its tables come from alembic's ``alembic/keys`` environment, never from start-up code.
+be the event log's database (in production, nor on the log's server): a backup of the log must
+hold no key, so that restoring one taken before an erasure does not bring the person back. In
+development it defaults to a database of its own beside the log's: ``<log's database>_keys`` on
+DATABASE_URL's server, or ``osezia_keys`` in the embedded PostgreSQL when DATABASE_URL is not
+set (`make run`); `osezia migrate` creates it there. Its tables come from alembic's
+``alembic/keys`` environment, never from start-up code.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ SAME_DATABASE = (
     "OSEZIA_KEYS_URL names the event log's own database: the keys must live apart from the "
     "events, or a backup of the log restores the keys of the people erased since"
 )
+SAME_SERVER = (
+    "OSEZIA_KEYS_URL names the event log's own server (the host and port of DATABASE_URL): in "
+    "production the key store lives on a server of its own, so that the log's backups never "
+    "carry the keys of the people erased since"
+)
 EMBEDDED_KEYS_DATABASE = "osezia_keys"
 
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -52,7 +58,7 @@ def keys_url(settings: Settings | None = None, configured: str | None = None) ->
     settings = settings or load_settings()
     configured = configured or load_keys_settings().keys_url
     if configured:
-        check_apart(configured, settings.database_url)
+        check_apart(configured, settings.database_url, production=settings.is_production)
         return configured
     if settings.is_production:
         raise SettingsError(KEYS_URL_REQUIRED)
@@ -63,13 +69,18 @@ def keys_url(settings: Settings | None = None, configured: str | None = None) ->
     return with_dbname(start_embedded_postgres(), EMBEDDED_KEYS_DATABASE)
 
 
-def check_apart(keys: str, database_url: str | None) -> None:
-    """The key store is not the log's database (same server and database name)."""
+def check_apart(keys: str, database_url: str | None, *, production: bool = False) -> None:
+    """The key store is not the log's database (same server and database name); in production
+    not on the log's server either (same host and port, as configured: two names of one server
+    are not told apart), whose backups would hold the keys. Development may share the server."""
     if database_url is None:
         return
     mine, log = Database.from_url(keys), Database.from_url(database_url)
-    if (mine.host, mine.port, mine.dbname) == (log.host, log.port, log.dbname):
+    same_server = (mine.host.lower(), mine.port) == (log.host.lower(), log.port)
+    if same_server and mine.dbname == log.dbname:
         raise SettingsError(SAME_DATABASE)
+    if same_server and production:
+        raise SettingsError(SAME_SERVER)
 
 
 def create_database(url: str) -> bool:

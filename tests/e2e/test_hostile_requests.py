@@ -33,6 +33,15 @@ def api(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield base_url
 
 
+def key_store_elsewhere(database_url: str) -> str:
+    """The session's key store, named as production wants it: on another server than the
+    log's. The tests have one PostgreSQL: reached by another name for it, which the check (of
+    the addresses configured) takes for another server."""
+    keys = Database.from_url(derived_keys_url(database_url))
+    assert keys.host == "127.0.0.1", "the tests' PostgreSQL is reached over TCP on 127.0.0.1"
+    return derived_keys_url(database_url).replace("@127.0.0.1", "@localhost", 1)
+
+
 @pytest.fixture(scope="module")
 def production(
     api: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
@@ -44,7 +53,7 @@ def production(
         log,
         OSEZIA_ENV="production",
         OSEZIA_PUBLIC_URL="https://osezia.example.fr",
-        OSEZIA_KEYS_URL=derived_keys_url(database_url),
+        OSEZIA_KEYS_URL=key_store_elsewhere(database_url),
     ) as base_url:
         yield base_url
 

@@ -22,7 +22,13 @@ from osezia.domain.shredding import (
     subject_ids_of,
 )
 from osezia.store.keys import Keyring, KeyStoreError, PostgresKeys, keyring
-from osezia.store.keys_setup import SAME_DATABASE, check_apart, derived_keys_url, with_dbname
+from osezia.store.keys_setup import (
+    SAME_DATABASE,
+    SAME_SERVER,
+    check_apart,
+    derived_keys_url,
+    with_dbname,
+)
 from osezia.store.settings import SettingsError
 
 APPOINTED = date(2025, 9, 1)
@@ -161,6 +167,23 @@ def test_the_key_store_must_not_be_the_logs_database(database_url: str) -> None:
         check_apart(database_url, database_url)
     assert str(refused.value) == SAME_DATABASE
     check_apart(derived_keys_url(database_url), database_url)
+
+
+def test_in_production_the_key_store_must_not_be_on_the_logs_server() -> None:
+    log = "postgresql://osezia@db.internal:5432/osezia"
+    for keys in (
+        "postgresql://osezia@db.internal:5432/osezia_keys",
+        "postgresql://keeper@DB.Internal/osezia_keys",  # 5432 by default; names are not cased
+    ):
+        with pytest.raises(SettingsError) as refused:
+            check_apart(keys, log, production=True)
+        assert str(refused.value) == SAME_SERVER
+        check_apart(keys, log)  # development may share the server
+    with pytest.raises(SettingsError) as same:
+        check_apart(log, log, production=True)
+    assert str(same.value) == SAME_DATABASE
+    check_apart("postgresql://osezia@keys.internal:5432/osezia_keys", log, production=True)
+    check_apart("postgresql://osezia@db.internal:5433/osezia_keys", log, production=True)
 
 
 def test_keys_made_in_a_deferred_run_reach_the_store_when_it_ends(database_url: str) -> None:
