@@ -36,8 +36,9 @@ from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoder
 from eventsourcing.utils import TopicError, resolve_topic
 
 from osezia.domain.actors import ActorMapper
+from osezia.domain.errors import DomainError
 from osezia.domain.personal import About, Subject, declaration_of
-from osezia.store.keys import Keyring, keyring
+from osezia.store.keys import Keyring, PersonErased, keyring
 from osezia.store.personal_cipher import (
     ERASED,
     Sealed,
@@ -49,6 +50,7 @@ from osezia.store.personal_cipher import (
 
 __all__ = [
     "ERASED",
+    "ErasedPerson",
     "PersonalDataMapper",
     "destroy_old_generations",
     "erase_subject",
@@ -58,6 +60,33 @@ __all__ = [
     "new_generation",
     "subject_ids_of",
 ]
+
+_WHO = {
+    Subject.AMBASSADOR.value: "ambassador",
+    Subject.EXPERT.value: "expert",
+    Subject.LEARNER.value: "learner",
+    Subject.SOLE_TRADER.value: "sole trader (entrepreneur individuel)",
+}
+
+
+class ErasedPerson(DomainError):
+    """A command would record a personal field about someone erased: nothing is recorded."""
+
+    code = "PERSON_ERASED"
+
+    @classmethod
+    def of(cls, erased: PersonErased) -> ErasedPerson:
+        return cls.about(erased.person[0])
+
+    @classmethod
+    def about(cls, subject: str) -> ErasedPerson:
+        """The refusal for a person of this kind (a ``Subject``'s value)."""
+        who = _WHO.get(subject, "person")
+        return cls(
+            f"this {who}'s personal data was erased (right to erasure): nothing about them "
+            "can be recorded any more"
+        )
+
 
 _SEPARATOR = "\x1f"  # between a digest's parts: no network slug or reference holds it
 
@@ -140,7 +169,10 @@ def new_generation(subject: Subject, subject_id: str) -> int:
     """Rectification: the person's fields written from now on use a new key; its generation.
     The older generations still open what they encrypted until ``destroy_old_generations``,
     called once the corrected value is recorded, destroys them."""
-    return keyring().new_generation((subject.value, subject_id))
+    try:
+        return keyring().new_generation((subject.value, subject_id))
+    except PersonErased as erased:
+        raise ErasedPerson.of(erased) from None
 
 
 def destroy_old_generations(subject: Subject, subject_id: str) -> int:
@@ -211,12 +243,18 @@ class PersonalDataMapper(ActorMapper):
             for subject, subject_id in subject_ids_of(type(e), vars(e))
         }
         if len(people) > 1:
-            keyring().sealing_many(people)
+            try:
+                keyring().sealing_many(people)
+            except PersonErased as erased:
+                raise ErasedPerson.of(erased) from None
 
     def sealed_state(
         self, event_class: type, originator_id: UUID, version: int, state: dict[str, Any]
     ) -> dict[str, Any]:
-        seal_fields(event_class, originator_id, version, state, self.transcoder, keyring())
+        try:
+            seal_fields(event_class, originator_id, version, state, self.transcoder, keyring())
+        except PersonErased as erased:
+            raise ErasedPerson.of(erased) from None
         return state
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:

@@ -27,11 +27,22 @@ class KeyStoreError(RuntimeError):
     code = "KEY_STORE"
 
 
+class PersonErased(LookupError):
+    """No key is made for a person once erased: the key store keeps their tombstone."""
+
+    code = "PERSON_ERASED"
+
+    def __init__(self, person: Person) -> None:
+        super().__init__(f"the {person[0].lower().replace('_', ' ')} was erased")
+        self.person = person
+
+
 class KeyStore(Protocol):
     """Where keys are kept: PostgreSQL (``PostgresKeys``) or memory (``MemoryKeys``, tests)."""
 
     def current(self, people: Collection[Person]) -> dict[Person, tuple[int, bytes]]:
-        """Each person's newest key (kid, key), made (generation 1) for those who have none."""
+        """Each person's newest key (kid, key), made (generation 1) for those who have none;
+        none for a person erased (their tombstone)."""
         ...
 
     def by_kid(self, kids: Collection[int]) -> dict[int, bytes]:
@@ -40,11 +51,12 @@ class KeyStore(Protocol):
 
     def destroy(self, person: Person, below: int | None = None) -> list[int]:
         """Delete the person's keys (those of generations below ``below`` only, if given);
-        the kids deleted."""
+        the kids deleted. Deleting them all (an erasure) leaves the person's tombstone."""
         ...
 
     def next_generation(self, person: Person) -> tuple[int, int]:
-        """A new key for the person, of the next generation: (kid, generation)."""
+        """A new key for the person, of the next generation: (kid, generation); PersonErased
+        for a person erased."""
         ...
 
     def generations(self, person: Person) -> list[int]:
@@ -72,6 +84,7 @@ class MemoryKeys:
         self._keys: dict[int, tuple[Person, int, bytes]] = {}
         self._next_kid = 1
         self._digests: dict[str, bytes] = {}
+        self._erased: set[Person] = set()
 
     def _add(self, person: Person, generation: int) -> int:
         kid = self._next_kid
@@ -88,6 +101,8 @@ class MemoryKeys:
             found: dict[Person, tuple[int, bytes]] = {}
             for person in people:
                 newest = self._newest(person)
+                if newest is None and person in self._erased:
+                    continue
                 kid = newest[1] if newest else self._add(person, 1)
                 found[person] = (kid, self._keys[kid][2])
             return found
@@ -105,10 +120,14 @@ class MemoryKeys:
             ]
             for kid in gone:
                 del self._keys[kid]
+            if below is None:
+                self._erased.add(person)
             return gone
 
     def next_generation(self, person: Person) -> tuple[int, int]:
         with self._lock:
+            if person in self._erased:
+                raise PersonErased(person)
             newest = self._newest(person)
             generation = newest[0] + 1 if newest else 1
             return self._add(person, generation), generation
@@ -153,6 +172,9 @@ _CURRENT_OR_FIRST = """
         WHERE NOT EXISTS (
             SELECT FROM existing AS e
             WHERE e.subject = w.subject AND e.subject_id = w.subject_id
+        ) AND NOT EXISTS (
+            SELECT FROM erased_people AS x
+            WHERE x.subject = w.subject AND x.subject_id = w.subject_id
         )
         ON CONFLICT (subject, subject_id, generation) DO NOTHING
         RETURNING subject, subject_id, kid, key
@@ -164,7 +186,21 @@ _NEXT = """
     INSERT INTO personal_keys (subject, subject_id, generation, key)
     SELECT %(subject)s, %(subject_id)s, coalesce(max(generation), 0) + 1, %(key)s
     FROM personal_keys WHERE subject = %(subject)s AND subject_id = %(subject_id)s
+    HAVING NOT EXISTS (
+        SELECT FROM erased_people WHERE subject = %(subject)s AND subject_id = %(subject_id)s
+    )
     RETURNING kid, generation
+"""
+# An erasure: the person's keys deleted, and their tombstone left.
+_ERASE = """
+    WITH gone AS (
+        DELETE FROM personal_keys WHERE subject = %(subject)s AND subject_id = %(subject_id)s
+        RETURNING kid
+    ), tombstone AS (
+        INSERT INTO erased_people (subject, subject_id) VALUES (%(subject)s, %(subject_id)s)
+        ON CONFLICT DO NOTHING
+    )
+    SELECT kid FROM gone
 """
 
 
@@ -248,13 +284,16 @@ class PostgresKeys:
             return {kid: bytes(key) for kid, key in rows}
 
     def destroy(self, person: Person, below: int | None = None) -> list[int]:
-        query = "DELETE FROM personal_keys WHERE subject = %s AND subject_id = %s"
-        parameters: tuple[Any, ...] = person
-        if below is not None:
-            query += " AND generation < %s"
-            parameters = (*person, below)
+        whom = {"subject": person[0], "subject_id": person[1]}
         with self._connection() as conn:
-            return [kid for (kid,) in conn.execute(query + " RETURNING kid", parameters)]
+            if below is None:
+                return [kid for (kid,) in conn.execute(_ERASE, whom)]
+            rows = conn.execute(
+                "DELETE FROM personal_keys WHERE subject = %(subject)s "
+                "AND subject_id = %(subject_id)s AND generation < %(below)s RETURNING kid",
+                {**whom, "below": below},
+            )
+            return [kid for (kid,) in rows]
 
     def next_generation(self, person: Person) -> tuple[int, int]:
         for _ in range(5):
@@ -270,7 +309,8 @@ class PostgresKeys:
                     ).fetchone()
             except psycopg.errors.UniqueViolation:
                 continue  # another process made the same generation: take the next one
-            assert row is not None
+            if row is None:
+                raise PersonErased(person)
             return int(row[0]), int(row[1])
         raise KeyStoreError(f"no new generation could be made for a {person[0]}")
 

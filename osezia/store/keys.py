@@ -32,6 +32,7 @@ from osezia.store.key_stores import (
     KeyStoreError,
     MemoryKeys,
     Person,
+    PersonErased,
     PostgresKeys,
 )
 
@@ -44,6 +45,7 @@ __all__ = [
     "Keyring",
     "MemoryKeys",
     "Person",
+    "PersonErased",
     "PostgresKeys",
     "SealingKey",
     "keyring",
@@ -117,7 +119,8 @@ class Keyring:
         return self.sealing_many((person,))[person]
 
     def sealing_many(self, people: Iterable[Person]) -> dict[Person, SealingKey]:
-        """Each person's current key, made for those who have none, in one trip for the misses."""
+        """Each person's current key, made for those who have none, in one trip for the misses;
+        PersonErased for a person erased, for whom no key is made again."""
         now = time.monotonic()
         fresh = now - self.cache_seconds
         found: dict[Person, SealingKey] = {}
@@ -137,6 +140,9 @@ class Keyring:
                     found[person] = SealingKey(kid, key)
                     self._sealing[person] = (found[person], now)
                     self._opening[kid] = (key, now)
+            for person in missing:
+                if person not in current:
+                    raise PersonErased(person)
         return found
 
     @contextmanager

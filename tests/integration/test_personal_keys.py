@@ -21,7 +21,7 @@ from osezia.domain.shredding import (
     new_generation,
     subject_ids_of,
 )
-from osezia.store.keys import Keyring, KeyStoreError, PostgresKeys, keyring
+from osezia.store.keys import Keyring, KeyStoreError, PersonErased, PostgresKeys, keyring
 from osezia.store.keys_setup import (
     SAME_DATABASE,
     SAME_SERVER,
@@ -213,3 +213,28 @@ def test_a_key_store_whose_database_is_missing_is_reported_at_once_with_its_caus
         store.close()
     assert 'database "osezia_no_such_keys" does not exist' in str(refused.value)
     assert "osezia migrate" in str(refused.value)
+
+
+def test_an_erased_person_keeps_a_tombstone_and_is_made_no_key_again(
+    database_url: str, ambassadors: Ambassadors
+) -> None:
+    ambassador = appoint(ambassadors, "Zoé Tombée")
+    person = (Subject.AMBASSADOR.value, str(ambassador))
+    assert erase_subject(Subject.AMBASSADOR, str(ambassador)) == 1
+    ring = Keyring(keyring().store)  # another process: nothing cached
+
+    with pytest.raises(PersonErased):
+        ring.sealing(person)
+    with pytest.raises(PersonErased):
+        ring.new_generation(person)
+    assert key_rows(database_url, str(ambassador)) == 0
+    with psycopg.connect(derived_keys_url(database_url)) as conn:
+        rows = conn.execute(
+            "SELECT subject FROM erased_people WHERE subject_id = %s", (str(ambassador),)
+        ).fetchall()
+    assert rows == [("AMBASSADOR",)]
+    # A rectification destroys older generations only: no tombstone.
+    other = appoint(ambassadors, "Paul Rectifié")
+    new_generation(Subject.AMBASSADOR, str(other))
+    assert destroy_old_generations(Subject.AMBASSADOR, str(other)) == 1
+    assert ring.sealing((Subject.AMBASSADOR.value, str(other))).kid > 0

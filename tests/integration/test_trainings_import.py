@@ -19,7 +19,9 @@ from osezia.domain.actors import ActorMapper
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.errors import AlreadyExists, DomainError, NotFound
 from osezia.domain.identifiers import normalise_siren
+from osezia.domain.personal import Subject
 from osezia.domain.platform import Platform
+from osezia.domain.shredding import erase_subject, learner_subject_id
 from osezia.domain.trainings.application import Trainings
 from osezia.domain.trainings.file import (
     COLUMNS,
@@ -466,3 +468,29 @@ def test_a_batch_is_timed_once_it_holds_the_logs_lock(conn: psycopg.Connection[A
     TrainingImport(conn, "operator", today=TODAY, clock=clock).run(csv_lines(*GOOD))
 
     assert held == [True]
+
+
+def test_a_row_of_an_erased_learner_is_reported_and_the_others_imported(
+    conn: psycopg.Connection[Any], platform: Platform
+) -> None:
+    run(conn, csv_lines(GOOD[1]))
+    erase_subject(Subject.LEARNER, learner_subject_id("operator", "LRN-000002"))
+
+    summary, problems = run(
+        conn,
+        csv_lines(
+            "5,LRN-000002,apprenti,IA-LEAD,Piloter,11,,2025-10-09,",  # a new training: refused
+            GOOD[1],  # recorded before the erasure: already there
+            GOOD[0],
+        ),
+    )
+
+    assert problems == [
+        "line 2: this learner's personal data was erased (right to erasure): nothing about them "
+        "can be recorded any more"
+    ]
+    assert counts(summary) == (3, 1, 1, 1)
+    with pytest.raises(NotFound):
+        platform.trainings.get_enrolment(
+            "operator", Enrolment.create_id("operator", "LRN-000002", "IA-LEAD")
+        )

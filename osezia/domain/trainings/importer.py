@@ -22,6 +22,7 @@ keyed, by its earlier one (Enrolment.legacy_id): a completion is added to the en
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -35,12 +36,12 @@ from osezia.domain.calendar import today_in_france
 from osezia.domain.companies.model import Company
 from osezia.domain.errors import DomainError
 from osezia.domain.personal import Subject
-from osezia.domain.shredding import learner_subject_id
+from osezia.domain.shredding import ErasedPerson, learner_subject_id
 from osezia.domain.trainings.file import Training, read_rows
 from osezia.domain.trainings.model import Enrolment, check_completion
 from osezia.store.batches import pipelined
 from osezia.store.bulk import Appended, BulkAppender, Connection, KeyedRow, LockedLog
-from osezia.store.keys import SealingKey, keyring
+from osezia.store.keys import PersonErased, SealingKey, keyring
 from osezia.store.personal_cipher import additional_data, nonces, seal_text
 
 BATCH_ROWS = 20_000
@@ -92,8 +93,15 @@ def learner_keys(tenant: str, batch: Iterable[Training]) -> dict[str, SealingKey
     store for the batch (a learner's first key is made there)."""
     refs = {t.learner_ref for t in batch}
     people = {ref: (Subject.LEARNER.value, learner_subject_id(tenant, ref)) for ref in refs}
-    keys = keyring().sealing_many(people.values())
-    return {ref: keys[person] for ref, person in people.items()}
+    ring = keyring()
+    try:
+        keys = ring.sealing_many(people.values())
+    except PersonErased:  # someone of the batch was erased: they get no key, the others do
+        keys = {}
+        for person in people.values():
+            with contextlib.suppress(PersonErased):
+                keys[person] = ring.sealing(person)
+    return {ref: keys[person] for ref, person in people.items() if person in keys}
 
 
 def completed_state(on: date, at: dict[str, str]) -> bytes:
@@ -346,6 +354,10 @@ class TrainingImport:
                     key = training.legacy_key  # recorded before ids were keyed
                     earlier = stored[key]
                 if earlier is None:
+                    if training.learner_ref not in keys:  # erased: nothing more is recorded
+                        refused = ErasedPerson.about(Subject.LEARNER.value)
+                        outcome.problems.append((training.line, refused.message))
+                        continue
                     ref = ref_of(keys, training.learner_ref, key, next(fresh))
                     yield key, 1, ENROLLED_TOPIC, enrolled_state_of(head, training, tail, ref)
                     stored[key] = (training.enrolled_on, completed_on is not None)
