@@ -13,10 +13,11 @@ from osezia.tenants.networks import NETWORKS
 MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def session_memory_keys() -> Iterator[Keyring]:
-    """The keys of what a module's or the session's fixtures write (made before any test's own
-    fixture is): in memory as well, never the key store the settings name."""
+    """The keys of what a module's fixtures write (made before any test's own fixture is): in
+    memory as well, never the key store the settings name; until the unit tests end, so that
+    the other tests of the same run find the key store they set up."""
     with using_keyring(Keyring(MemoryKeys())) as ring:
         yield ring
 
