@@ -174,7 +174,21 @@ def problems_of(event_class: type) -> list[str]:
         f"{name} declares {field!r}, which is not one of its fields"
         for field in sorted(declaration.named - fields - BOOKKEEPING)
     ]
-    return undeclared + unknown
+    # Every erased field reads ERASED, wherever it is read (osezia.store.personal_cipher).
+    not_text = [
+        f"{name}.{field} is personal but cannot hold text: once erased it reads {ERASED!r}"
+        for field in sorted(declaration.personal & fields)
+        if not holds_text(hints[field])
+    ]
+    return undeclared + unknown + not_text
+
+
+def holds_text(annotation: Any) -> bool:
+    """Whether a str is a value of this type: str itself, a union with it, Any or object."""
+    if annotation in (str, Any, object):
+        return True
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    return union and any(holds_text(a) for a in typing.get_args(annotation))
 
 
 def carries_text(annotation: Any) -> bool:

@@ -5,9 +5,9 @@ What an event holds about whom is declared next to it (osezia.domain.personal). 
 event, ``PersonalDataMapper`` replaces each personal field by an envelope (osezia.store
 .personal_cipher) under the current key of the person the event's identifying fields tell; the
 key store (osezia.store.keys) makes the key on first use. Reading, the envelope opens, or, once
-the person's keys are destroyed, the field reads ``ERASED`` (« effacé »; a personal field of
-another type than text reads None). Every other field stays as written: statuses, dates, counts
-and amounts, so every figure of the plan is the same after an erasure.
+the person's keys are destroyed, the field reads ``ERASED`` (« effacé »: every personal field
+holds text, osezia.domain.personal.problems_of). Every other field stays as written: statuses,
+dates, counts and amounts, so every figure of the plan is the same after an erasure.
 
 Who a key belongs to (``subject_ids_of``):
 
@@ -23,8 +23,6 @@ The API the privacy commands use: ``erase_subject``, ``new_generation`` and
 
 from __future__ import annotations
 
-import contextlib
-import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -33,7 +31,6 @@ from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoder
-from eventsourcing.utils import TopicError, resolve_topic
 
 from osezia.domain.actors import ActorMapper
 from osezia.domain.errors import DomainError
@@ -44,7 +41,7 @@ from osezia.store.personal_cipher import (
     Sealed,
     SealedTranscoding,
     additional_data,
-    open_sealed,
+    open_field,
     seal,
 )
 
@@ -109,32 +106,15 @@ def learner_subject_id(tenant: str, learner_ref: str) -> str:
 
 @dataclass(frozen=True)
 class _Sealing:
-    """One declaration's fields, ready for the mapper: whose they are and their erased value."""
+    """One declaration's fields, ready for the mapper: whose they are, in order."""
 
     about: About
-    fields: tuple[tuple[str, object], ...]  # (field, its value once erased)
+    fields: tuple[str, ...]
 
 
 @cache
 def _sealings(event_class: type) -> tuple[_Sealing, ...]:
-    declaration = declaration_of(event_class)
-    if not declaration.about:
-        return ()
-    try:
-        hints = typing.get_type_hints(event_class)
-    except (NameError, TypeError):
-        hints = {}
-    return tuple(
-        _Sealing(a, tuple((f, _erased_value(hints.get(f, str))) for f in sorted(a.fields)))
-        for a in declaration.about
-    )
-
-
-def _erased_value(annotation: Any) -> object:
-    """« effacé » where text may stand, None elsewhere."""
-    if annotation is str or annotation is Any:
-        return ERASED
-    return ERASED if str in typing.get_args(annotation) else None
+    return tuple(_Sealing(a, tuple(sorted(a.fields))) for a in declaration_of(event_class).about)
 
 
 def _subject_id(about: About, state: Mapping[str, Any]) -> str | None:
@@ -199,7 +179,7 @@ def seal_fields(
         if subject_id is None:
             subject_id = f"record:{originator_id}"
         key = ring.sealing((about.subject.value, subject_id))
-        for field, _ in sealing.fields:
+        for field in sealing.fields:
             value = state.get(field)
             if value is None or isinstance(value, Sealed):
                 continue
@@ -215,14 +195,13 @@ def open_fields(
     decode: Transcoder,
     ring: Keyring,
 ) -> None:
-    """Replace, in ``state``, each envelope by its value, or by the erased value."""
+    """Replace, in ``state``, each envelope by its value, or by ``ERASED``."""
     for sealing in _sealings(event_class):
-        for field, erased in sealing.fields:
+        for field in sealing.fields:
             value = state.get(field)
             if isinstance(value, Sealed):
                 aad = additional_data(originator_id, version, field)
-                plaintext = open_sealed(value.data, aad, ring)
-                state[field] = erased if plaintext is None else decode.decode(plaintext)
+                state[field] = open_field(value.data, aad, ring, decode.decode)
 
 
 class PersonalDataMapper(ActorMapper):
@@ -272,23 +251,13 @@ class PersonalDataMapper(ActorMapper):
     def decoded_event_state(self, stored_event: StoredEvent) -> dict[str, Any]:
         """The stored event's state, every envelope opened (or erased). A reader of the log
         such as ``osezia decisions`` may not have imported the event's class: the envelopes
-        say which key, and a field of a class it cannot find reads ``ERASED`` once erased."""
+        say which key, and an erased field reads ``ERASED`` as everywhere."""
         state = self.decoded_state(stored_event.state)
-        erased: dict[str, object] = {}
-        with contextlib.suppress(ImportError, AttributeError, ValueError, TopicError):
-            erased = {
-                f: e for s in _sealings(resolve_topic(stored_event.topic)) for f, e in s.fields
-            }
         ring = keyring()
         for field, value in list(state.items()):
             if isinstance(value, Sealed):
                 aad = additional_data(
                     stored_event.originator_id, stored_event.originator_version, field
                 )
-                plaintext = open_sealed(value.data, aad, ring)
-                state[field] = (
-                    erased.get(field, ERASED)
-                    if plaintext is None
-                    else self.transcoder.decode(plaintext)
-                )
+                state[field] = open_field(value.data, aad, ring, self.transcoder.decode)
         return state

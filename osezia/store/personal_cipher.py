@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
@@ -25,8 +25,7 @@ from eventsourcing.persistence import Transcoding
 
 from osezia.store.keys import Keyring, SealingKey
 
-# What a personal field reads once its person is erased (a text field; see osezia.domain.shredding
-# for the others).
+# What a personal field reads once its person is erased, wherever it is read (``open_field``).
 ERASED = "effacé"
 SEALED = "sealed"  # the envelope's transcoding name
 NONCE_BYTES = 12
@@ -123,11 +122,18 @@ def open_sealed(data: str, aad: bytes, keyring: Keyring) -> bytes | None:
         ) from None
 
 
+def open_field(data: str, aad: bytes, keyring: Keyring, decode: Callable[[bytes], Any]) -> Any:
+    """A personal field's value, its JSON decoded by ``decode``; once its key is destroyed,
+    ``ERASED``, whatever the field's type: the one rule of every reader of the log (a personal
+    field is declared with a type that holds text: osezia.domain.personal.problems_of)."""
+    plaintext = open_sealed(data, aad, keyring)
+    return ERASED if plaintext is None else decode(plaintext)
+
+
 def open_json(value: dict[str, Any], aad: bytes, keyring: Keyring) -> Any:
     """A decoded envelope's value, as plain JSON data (strings, numbers, lists, dicts), or
     ``ERASED``."""
-    plaintext = open_sealed(value["_data_"], aad, keyring)
-    return ERASED if plaintext is None else orjson.loads(plaintext)
+    return open_field(value["_data_"], aad, keyring, orjson.loads)
 
 
 def is_envelope(value: Any) -> bool:

@@ -21,6 +21,7 @@ from osezia.domain.ambassadors.model import Ambassador
 from osezia.domain.application import CommandReceipt
 from osezia.domain.personal import (
     BOOKKEEPING,
+    ERASED,
     PersonalData,
     Subject,
     carries_text,
@@ -218,6 +219,27 @@ def test_a_declaration_naming_no_field_of_the_event_is_reported() -> None:
 
 def test_a_complete_declaration_reports_nothing() -> None:
     assert problems_of(Sample.Declared) == []
+
+
+class Unerasable(Aggregate):
+    class Appointed(Aggregate.Event):
+        tenant: str
+        sectors: list[str]
+        seats: int | None
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_ambassador("sectors", "seats"), not_personal=("tenant",)
+        )
+
+
+def test_a_personal_field_that_cannot_hold_text_is_reported_as_it_could_not_read_effacé() -> None:
+    """Every reader of the log reads an erased field as « effacé »: a personal field must be
+    able to hold it."""
+    assert problems_of(Unerasable.Appointed) == [
+        f"Unerasable.Appointed.seats is personal but cannot hold text: once erased it reads "
+        f"{ERASED!r}",
+        f"Unerasable.Appointed.sectors is personal but cannot hold text: once erased it reads "
+        f"{ERASED!r}",
+    ]
 
 
 @pytest.mark.parametrize(
