@@ -28,7 +28,6 @@ from osezia.domain.trainings.file import (
     BadFile,
     Training,
     enrolment_key,
-    legacy_enrolment_key,
     parse_row,
 )
 from osezia.domain.trainings.importer import (
@@ -39,7 +38,7 @@ from osezia.domain.trainings.importer import (
     import_trainings,
     recorded_at,
 )
-from osezia.domain.trainings.model import Enrolment
+from osezia.domain.trainings.model import Enrolment, legacy_enrolment_key
 from osezia.store.bulk import EVENTS_TABLE, append_events
 from osezia.store.keys import Keyring, MemoryKeys, keyring, using_keyring
 from osezia.store.personal_cipher import additional_data, open_sealed

@@ -26,12 +26,10 @@ import csv
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
-from hashlib import sha1
 from operator import itemgetter
 from typing import NamedTuple
 from uuid import UUID
 
-from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.errors import DomainError, InvalidDate
 from osezia.domain.geography import normalise_region
 from osezia.domain.identifiers import normalise_siren
@@ -42,6 +40,7 @@ from osezia.domain.trainings.model import (
     check_enrolment_date,
     keyed_id,
     learner_ref_of,
+    legacy_enrolment_key,
     training_code_of,
 )
 
@@ -105,28 +104,9 @@ def _date_of(value: str, column: str) -> date:
     return on
 
 
-# Enrolment.legacy_id's uuid5, as bytes: SHA-1 of the namespace's bytes and the name, its first
-# 16 bytes with the version (5) and the variant (RFC 4122) set, as uuid.UUID(version=5) sets them.
-_ID_PREFIX = OSEZIA_NAMESPACE.bytes + b"training/"
-_ID_MASK = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
-_ID_BITS = (0x5000 << 64) | (0x8000 << 48)
-
-
-@lru_cache(maxsize=256)
-def _tenant_prefix(tenant: str) -> bytes:
-    return _ID_PREFIX + tenant.encode() + b"/"
-
-
 def enrolment_key(tenant: str, learner_ref: str, training_code: str) -> bytes:
     """The bytes of ``Enrolment.create_id(tenant, learner_ref, training_code)``."""
     return keyed_id(tenant, learner_ref, training_code)
-
-
-def legacy_enrolment_key(tenant: str, learner_ref: str, training_code: str) -> bytes:
-    """The bytes of ``Enrolment.legacy_id(tenant, learner_ref, training_code)``."""
-    name = _tenant_prefix(tenant) + f"{learner_ref}/{training_code}".encode()
-    digest = sha1(name, usedforsecurity=False).digest()
-    return (int.from_bytes(digest[:16]) & _ID_MASK | _ID_BITS).to_bytes(16)
 
 
 # Values that repeat across a file are checked once each: a few audiences, regions and

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from hashlib import sha1, sha256
 from typing import ClassVar
 from uuid import UUID
@@ -56,7 +57,26 @@ class EnrolmentStatus(StrEnum):
     COMPLETED = "COMPLETED"
 
 
-_ID_PREFIX = OSEZIA_NAMESPACE.bytes + b"training/"
+# The id enrolments were given before it was keyed: uuid5(OSEZIA_NAMESPACE,
+# "training/<tenant>/<learner>/<training>"), as bytes: SHA-1 of the namespace's bytes and the
+# name, its first 16 bytes with the version (5) and the variant (RFC 4122) set as uuid5 sets them.
+_LEGACY_PREFIX = OSEZIA_NAMESPACE.bytes + b"training/"
+_LEGACY_MASK = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
+_LEGACY_BITS = (0x5000 << 64) | (0x8000 << 48)
+
+
+@lru_cache(maxsize=256)
+def _legacy_prefix(tenant: str) -> bytes:
+    return _LEGACY_PREFIX + tenant.encode() + b"/"
+
+
+def legacy_enrolment_key(tenant: str, learner_ref: str, training_code: str) -> bytes:
+    """The 16 bytes of the id an enrolment was given before ids were keyed (its uuid5),
+    computed with the namespace's bytes taken once: an import derives one a row."""
+    name = _legacy_prefix(tenant) + f"{learner_ref}/{training_code}".encode()
+    digest = sha1(name, usedforsecurity=False).digest()
+    return (int.from_bytes(digest[:16]) & _LEGACY_MASK | _LEGACY_BITS).to_bytes(16)
+
 
 # The plan's own words for its audiences, as training platforms export them.
 FRENCH_AUDIENCES: dict[str, Audience] = {
@@ -160,11 +180,8 @@ class Enrolment(Aggregate):
 
     @staticmethod
     def legacy_id(tenant: str, learner_ref: str, training_code: str) -> UUID:
-        """The id enrolments were given before it was keyed: uuid5(OSEZIA_NAMESPACE,
-        "training/<tenant>/<learner>/<training>"), computed as uuid5 does with the namespace's
-        bytes taken once: an import derives one id a row."""
-        name = f"{tenant}/{learner_ref}/{training_code}".encode()
-        return UUID(bytes=sha1(_ID_PREFIX + name, usedforsecurity=False).digest()[:16], version=5)
+        """The id enrolments were given before it was keyed: ``legacy_enrolment_key``'s."""
+        return UUID(bytes=legacy_enrolment_key(tenant, learner_ref, training_code))
 
     @event(Enrolled)
     def __init__(
