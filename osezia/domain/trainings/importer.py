@@ -88,9 +88,14 @@ def enrolled_state(tenant: str, training: Training, at: dict[str, str]) -> bytes
     return _enrolled_state(head, training, _tail(current_actor()), ref)
 
 
+# What ``learner_keys`` gives an erased learner, for whom no key is made: their rows are refused.
+ERASED_LEARNER = SealingKey(0, b"")
+
+
 def learner_keys(tenant: str, batch: Iterable[Training]) -> dict[str, SealingKey]:
     """The key each learner's reference is encrypted under, by reference: one trip to the key
-    store for the batch (a learner's first key is made there)."""
+    store for the batch (a learner's first key is made there); ``ERASED_LEARNER`` for one
+    erased."""
     refs = {t.learner_ref for t in batch}
     people = {ref: (Subject.LEARNER.value, learner_subject_id(tenant, ref)) for ref in refs}
     ring = keyring()
@@ -101,7 +106,7 @@ def learner_keys(tenant: str, batch: Iterable[Training]) -> dict[str, SealingKey
         for person in people.values():
             with contextlib.suppress(PersonErased):
                 keys[person] = ring.sealing(person)
-    return {ref: keys[person] for ref, person in people.items() if person in keys}
+    return {ref: keys.get(person, ERASED_LEARNER) for ref, person in people.items()}
 
 
 def completed_state(on: date, at: dict[str, str]) -> bytes:
@@ -354,7 +359,7 @@ class TrainingImport:
                     key = training.legacy_key  # recorded before ids were keyed
                     earlier = stored[key]
                 if earlier is None:
-                    if training.learner_ref not in keys:  # erased: nothing more is recorded
+                    if keys.get(training.learner_ref) is ERASED_LEARNER:  # nothing more recorded
                         refused = ErasedPerson.about(Subject.LEARNER.value)
                         outcome.problems.append((training.line, refused.message))
                         continue
