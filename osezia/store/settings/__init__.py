@@ -7,7 +7,6 @@ this process's connections."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
@@ -27,6 +26,7 @@ from osezia.store.settings.database import (
     application_name,
     use_application_name,
 )
+from osezia.store.settings.oidc import OidcProvider
 
 __all__ = [
     "CHECK_TIMEOUT",
@@ -41,28 +41,6 @@ __all__ = [
     "require_database_url",
     "use_application_name",
 ]
-
-
-@dataclass(frozen=True)
-class OidcProvider:
-    """An external OpenID Connect provider whose access tokens the API accepts."""
-
-    issuer: str
-    jwks_url: str
-    audience: str  # the `aud` its tokens must carry for osezia
-    tenant_claim: str  # a claim name, or a dotted path into nested claims
-    roles_claim: str
-    # For the dashboard's sign-in (authorization code with PKCE): the client osezia is at the
-    # provider. Without a client id, people cannot sign in through the provider.
-    client_id: str | None = None
-    client_secret: str | None = field(default=None, repr=False)
-    # The provider's discovery document (default: the issuer's /.well-known/openid-configuration).
-    metadata_url: str | None = None
-    scopes: str = "openid profile"
-
-    @property
-    def discovery_url(self) -> str:
-        return self.metadata_url or (self.issuer.rstrip("/") + "/.well-known/openid-configuration")
 
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
