@@ -71,3 +71,15 @@ def truncate_history(database_url: str) -> None:
         ).fetchall()
         if tables:
             conn.execute("TRUNCATE " + ", ".join(t for (t,) in tables) + " RESTART IDENTITY")
+    forget_erasures(database_url)
+
+
+def forget_erasures(database_url: str) -> None:
+    """An empty history has erased nobody: the key store beside the test database forgets the
+    people erased (its tombstones), so that a later test may record a person of the same SIREN
+    or reference. Their keys stay: processes of the test run may hold them in their caches."""
+    try:
+        with psycopg.connect(derived_keys_url(database_url), autocommit=True) as keys:
+            keys.execute("TRUNCATE erased_people")
+    except (psycopg.OperationalError, psycopg.errors.UndefinedTable):
+        pass  # no key store beside this database, or not migrated yet: nobody to forget
