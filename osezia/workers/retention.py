@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -33,6 +35,8 @@ log = logging.getLogger("osezia.retention")
 
 # How long a run's report (how many people it erased) stays readable in Redis: a day.
 REPORT_KEPT_SECONDS = 86_400
+# The share of the job's timeout spent erasing; the others wait for the next run.
+RUN_SHARE = 0.8
 # The actor of the erasures the schedule decides.
 RETENTION_ACTOR = Actor("retention", "operator", "system")
 
@@ -65,13 +69,17 @@ async def due(conn: Connection, query: str, cutoff: date) -> list[UUID]:
     return [UUID(str(record["id"])) for record in await conn.fetch(query, cutoff, ERASED)]
 
 
-def _erase(privacy: Privacy, ids: list[UUID], ground: str) -> tuple[int, int]:
+def _erase(
+    privacy: Privacy, ids: list[UUID], ground: str, until: float = math.inf
+) -> tuple[int, int]:
     """How many of the records' people were erased, and how many could not be: one that fails
     (a command's conflict, a record that changed meanwhile) is logged and left for the next
     run, and the others are erased all the same. An outage of a store stops the run."""
     erased = failed = 0
     with acting(RETENTION_ACTOR):
         for record_id in ids:
+            if time.monotonic() >= until:
+                break  # the job's time is up: the next run erases the others
             try:
                 if privacy.erase_person("operator", record_id, reason=ground, everyone=True):
                     erased += 1
@@ -91,6 +99,8 @@ async def erase_expired(ctx: dict[str, Any]) -> dict[str, int]:
     """Erase every learner and ambassador whose retention period is over; report how many."""
     settings: Settings = ctx["settings"]
     database_url: str = ctx["database_url"]
+    # Within arq's timeout for the job (the rebuild lease), with room to record the report.
+    until = time.monotonic() + RUN_SHARE * settings.rebuild_lease_seconds
     today = today_in_france()
     learners_cutoff = today - timedelta(days=settings.retain_learners_days)
     ambassadors_cutoff = today - timedelta(days=settings.retain_ambassadors_days)
@@ -107,10 +117,18 @@ async def erase_expired(ctx: dict[str, Any]) -> dict[str, int]:
     privacy = Privacy(env=env)
     try:
         ambassadors_erased, ambassadors_failed = await asyncio.to_thread(
-            _erase, privacy, ambassadors, f"retention: withdrawn before {ambassadors_cutoff}"
+            _erase,
+            privacy,
+            ambassadors,
+            f"retention: withdrawn before {ambassadors_cutoff}",
+            until,
         )
         learners_erased, learners_failed = await asyncio.to_thread(
-            _erase, privacy, learners, f"retention: last training before {learners_cutoff}"
+            _erase,
+            privacy,
+            learners,
+            f"retention: last training before {learners_cutoff}",
+            until,
         )
     finally:
         privacy.close()

@@ -103,14 +103,17 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
                 timeout=settings.rebuild_lease_seconds,
             )
         ],
-        # Every night, the people whose retention period is over are erased.
+        # Every night, the people whose retention period is over are erased. arq holds every
+        # job it starts for its longest function's timeout: a longer one here would leave a
+        # dead worker's rebuild untaken for as long. The job stops within the lease and the
+        # next night goes on where it stopped.
         "cron_jobs": [
             cron(
                 retention.erase_expired,
                 hour=3,
                 minute=30,
                 unique=True,
-                timeout=3600,
+                timeout=settings.rebuild_lease_seconds,
                 keep_result=retention.REPORT_KEPT_SECONDS,
             )
         ],
