@@ -36,13 +36,12 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from osezia.projections.paging import MAX_PAGE
+from osezia.projections.paging import DEFAULT_PAGE, MAX_PAGE
 
 MAX_DEPTH = 10
 MAX_ALIASES = 20
 MAX_TOKENS = 2000
 MAX_COST = 1000  # rows: ten full pages
-DEFAULT_FIRST = 20
 MAX_INT = 2**31 - 1  # GraphQL's Int
 KEPT_DOCUMENTS = 1024  # parsed documents, and their validations, remembered
 _PAGE_ARGUMENTS = frozenset({"first", "last"})
@@ -83,7 +82,7 @@ class _Rows:
                 for s in node.selection_set.selections
             )
         )
-        multiplier = (first or DEFAULT_FIRST) if is_connection else 1
+        multiplier = (first or DEFAULT_PAGE) if is_connection else 1
         self.stack.append(self.stack[-1] * multiplier)
         if is_connection:
             self.total += self.stack[-1]

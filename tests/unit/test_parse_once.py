@@ -12,7 +12,6 @@ from strawberry.extensions import AddValidationRules
 from strawberry.extensions.validation_cache import _get_validate_cache
 
 from osezia.graphql.limits import (
-    DEFAULT_FIRST,
     KEPT_DOCUMENTS,
     MAX_COST,
     MAX_DEPTH,
@@ -21,6 +20,7 @@ from osezia.graphql.limits import (
     parsed,
 )
 from osezia.graphql.schema import build_schema
+from osezia.projections.paging import DEFAULT_PAGE
 from osezia.web.cache import analyse
 
 schema = build_schema(production=False)
@@ -87,7 +87,7 @@ def test_a_page_inside_a_page_costs_their_product(outer: int, inner: int) -> Non
 def test_the_cost_is_the_operation_that_runs_and_lists_without_a_page_count_the_default() -> None:
     document = "query Read { companies { totalCount } } query Other { a(first: 100) { edges } }"
 
-    assert analyse(document, "Read").cost == 1 + DEFAULT_FIRST
+    assert analyse(document, "Read").cost == 1 + DEFAULT_PAGE
     assert analyse(document, "Other").cost == 1 + 100
     assert analyse("{ projectionStatus { position } }", None).cost == 1
     # Validation refuses a dearer document: it costs no more than the limit.
