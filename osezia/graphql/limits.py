@@ -102,7 +102,8 @@ class ConnectionCost(ValidationRule):
             self.report_error(
                 GraphQLError(
                     f"this query may return up to {self._rows.total} rows; the limit is "
-                    f"{MAX_COST}: ask for smaller pages (`first`) or fewer nested lists",
+                    f"{MAX_COST}: ask for smaller pages (`first` or `last`) or fewer nested "
+                    "lists",
                     node,
                     extensions={"code": "QUERY_TOO_COSTLY"},
                 )
