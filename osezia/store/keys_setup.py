@@ -21,7 +21,6 @@ from alembic.config import Config
 from psycopg import sql
 
 from osezia.store.settings import Database, Settings, SettingsError, load_settings
-from osezia.store.settings.keys import load_keys_settings
 
 KEYS_URL_REQUIRED = (
     "OSEZIA_KEYS_URL is required with OSEZIA_ENV=production: the key store's own database, "
@@ -52,11 +51,10 @@ def derived_keys_url(database_url: str) -> str:
     return with_dbname(database_url, Database.from_url(database_url).dbname + "_keys")
 
 
-def keys_url(settings: Settings | None = None, configured: str | None = None) -> str:
-    """The key store's URL: OSEZIA_KEYS_URL (``configured`` in its place), or in development
-    the database beside the log's."""
+def keys_url(settings: Settings | None = None) -> str:
+    """The key store's URL: OSEZIA_KEYS_URL, or in development the database beside the log's."""
     settings = settings or load_settings()
-    configured = configured or load_keys_settings().keys_url
+    configured = settings.keys_url
     if configured:
         check_apart(configured, settings.database_url, production=settings.is_production)
         return configured
@@ -112,9 +110,8 @@ def migrate_keys(url: str, revision: str = "head") -> None:
 def prepare_keys(settings: Settings) -> str:
     """`osezia migrate`'s step for the key store: in development its database is made if
     missing; its tables are migrated. Its URL."""
-    configured = load_keys_settings().keys_url
-    url = keys_url(settings, configured)
-    if not configured:
+    url = keys_url(settings)
+    if not settings.keys_url:
         create_database(url)
     migrate_keys(url)
     return url

@@ -185,3 +185,13 @@ def test_the_worker_runs_with_the_settings_it_is_given() -> None:
     assert options["on_startup"] is startup
     assert [f.timeout_s for f in options["functions"]] == [120]
     assert (options["redis_settings"].port, options["redis_settings"].database) == (6390, 3)
+
+
+def test_the_key_store_url_is_a_setting_checked_at_start_and_kept_out_of_the_repr() -> None:
+    settings = load_settings({"OSEZIA_KEYS_URL": "postgresql://keys:hunter3@keys.internal/k"})
+
+    assert settings.keys_url == "postgresql://keys:hunter3@keys.internal/k"
+    assert "hunter3" not in repr(settings)
+    assert load_settings({"OSEZIA_KEYS_URL": ""}).keys_url is None
+    with pytest.raises(SettingsError, match="OSEZIA_KEYS_URL"):
+        load_settings({"OSEZIA_KEYS_URL": "mysql://keys.internal/k"})

@@ -217,6 +217,11 @@ class Settings(BaseSettings):
     service_url: Annotated[str | None, BeforeValidator(checks.database_url)] = _env(
         "DATABASE_SERVICE_URL", default=None, repr=False
     )
+    # The key store's own database (osezia.store.keys_setup): required in production, apart
+    # from DATABASE_URL's server; kept out of the repr, like a password.
+    keys_url: Annotated[str | None, BeforeValidator(checks.database_url)] = _env(
+        "OSEZIA_KEYS_URL", default=None, repr=False
+    )
     # "json": one JSON object a line (the default in production); "text": for a person's terminal.
     log_format: Annotated[
         Literal["json", "text"], checks.one_of("json", "text"), checks.EmptyIsUnset
