@@ -15,6 +15,7 @@ from typing import Any
 from osezia.domain.calls.model import CallForProjects
 from osezia.domain.calls.submissions import CallApplication
 from osezia.projections.codec import StoredEvent
+from osezia.projections.conditions import paris_day
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
@@ -192,10 +193,6 @@ MODELS: tuple[ReadModel, ...] = (
 )
 
 
-def _day(column: str) -> str:
-    return f"({column} AT TIME ZONE 'Europe/Paris')::date"
-
-
 def figure_views(region: str | None) -> dict[str, str]:
     """Applications and awards per call, region and day; they name no company."""
     where = f"WHERE a.region = '{region}'" if region else ""
@@ -203,15 +200,16 @@ def figure_views(region: str | None) -> dict[str, str]:
     return {
         "figures_call_applications": (
             "SELECT a.call_code, a.region, a.status, "
-            f"{_day('a.submitted_at')} AS submitted_day, {_day('a.selected_at')} AS selected_day, "
-            f"{_day('a.rejected_at')} AS rejected_day, count(*)::bigint AS applications, "
+            f"{paris_day('a.submitted_at')} AS submitted_day, "
+            f"{paris_day('a.selected_at')} AS selected_day, "
+            f"{paris_day('a.rejected_at')} AS rejected_day, count(*)::bigint AS applications, "
             "a.priority_sector "
             f"FROM {PLATFORM}.call_applications a {where} "
             "GROUP BY 1, 2, 3, 4, 5, 6, 8"
         ),
         "figures_call_awards": (
             "SELECT a.call_code, a.region, (p->>'phase')::integer AS phase, "
-            f"{_day(awarded_at)} AS awarded_day, "
+            f"{paris_day(awarded_at)} AS awarded_day, "
             "count(*)::bigint AS awards, "
             "sum((p->>'amount_cents')::bigint)::bigint AS awarded_cents, a.priority_sector "
             f"FROM {PLATFORM}.call_applications a "

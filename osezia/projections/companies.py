@@ -23,9 +23,10 @@ from osezia.domain.calendar import date_in_france
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.naf import naf_section
 from osezia.projections.codec import StoredEvent
+from osezia.projections.conditions import filters
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
-from osezia.projections.paging import Filter, Page, page
+from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.table import Row, Table
 
@@ -325,7 +326,7 @@ async def companies_page(
         sort=LIST_ORDER,
         sort_type="text",
         of=CompanyRow.from_row,
-        filters=[Filter(sql, value) for sql, value in conditions if value is not None],
+        filters=filters(conditions),
         first=first,
         after=after,
         last=last,

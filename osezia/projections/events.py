@@ -16,7 +16,7 @@ from uuid import UUID
 
 from osezia.domain.events.model import Event, EventKind
 from osezia.projections.codec import StoredEvent
-from osezia.projections.conditions import filters
+from osezia.projections.conditions import between, filters
 from osezia.projections.connections import Connection
 from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
@@ -259,8 +259,7 @@ async def calendar_page(
             [
                 ("region = {}", region),
                 ("kind = {}", kind),
-                ("on_date >= {}", from_date),
-                ("on_date <= {}", until_date),
+                *between("on_date", from_date, until_date),
             ]
         ),
         first=first,

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from osezia.domain.loans.model import Loan
 from osezia.projections.codec import StoredEvent
-from osezia.projections.conditions import between, filters
+from osezia.projections.conditions import between, filters, paris_day
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import Page, page
@@ -133,11 +133,6 @@ MODEL = ReadModel(
 MODELS: tuple[ReadModel, ...] = (MODEL,)
 
 
-def _day(column: str) -> str:
-    # The day in France the milestone was recorded: figures as of day D count up to its end.
-    return f"({column} AT TIME ZONE 'Europe/Paris')::date"
-
-
 def figure_views(region: str | None) -> dict[str, str]:
     """Loans counted by region, segment, status and the days each milestone was recorded.
 
@@ -149,13 +144,13 @@ def figure_views(region: str | None) -> dict[str, str]:
     return {
         "figures_loans": (
             "SELECT region, segment, status, "
-            f"{_day('applied_at')} AS applied_day, "
-            f"{_day('granted_at')} AS granted_day, "
-            f"{_day('disbursed_at')} AS disbursed_day, "
+            f"{paris_day('applied_at')} AS applied_day, "
+            f"{paris_day('granted_at')} AS granted_day, "
+            f"{paris_day('disbursed_at')} AS disbursed_day, "
             "count(*)::bigint AS loans, "
             "sum(amount_cents)::bigint AS amount_cents, "
             "coalesce(sum(disbursed_cents), 0)::bigint AS disbursed_cents, "
-            f"{_day('refused_at')} AS refused_day "
+            f"{paris_day('refused_at')} AS refused_day "
             f"FROM {PLATFORM}.loans {where} GROUP BY 1, 2, 3, 4, 5, 6, 10"
         )
     }
