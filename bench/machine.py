@@ -8,7 +8,7 @@ import psycopg
 from psycopg import sql
 
 from osezia.store.keys import Keyring, PostgresKeys, use_keyring
-from osezia.store.keys_setup import migrate_keys
+from osezia.store.migrations import migrate_keys
 
 
 def with_database(admin_url: str, dbname: str) -> str:

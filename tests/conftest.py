@@ -10,7 +10,8 @@ import pytest
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.projections.migrations import migrate
 from osezia.store.keys import Keyring, PostgresKeys, using_keyring
-from osezia.store.keys_setup import create_database, derived_keys_url, migrate_keys
+from osezia.store.keys_setup import create_database, derived_keys_url
+from osezia.store.migrations import migrate_keys
 from tests.services import fresh_database, postgres_admin_url, redis_url
 
 

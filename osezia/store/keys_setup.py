@@ -11,15 +11,12 @@ set (`make run`); `osezia migrate` creates it there. Its tables come from alembi
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from alembic import command
-from alembic.config import Config
 from psycopg import sql
 
+from osezia.store.migrations import migrate_keys
 from osezia.store.settings import Database, Settings, SettingsError, load_settings
 
 KEYS_URL_REQUIRED = (
@@ -36,8 +33,6 @@ SAME_SERVER = (
     "carry the keys of the people erased since"
 )
 EMBEDDED_KEYS_DATABASE = "osezia_keys"
-
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def with_dbname(url: str, dbname: str) -> str:
@@ -92,19 +87,6 @@ def create_database(url: str) -> bool:
             return False
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target.dbname)))
         return True
-
-
-def _config(url: str) -> Config:
-    ini = os.environ.get("OSEZIA_ALEMBIC_INI") or str(_PROJECT_ROOT / "alembic.ini")
-    config = Config(ini)
-    config.set_main_option("script_location", str(Path(ini).resolve().parent / "alembic" / "keys"))
-    config.attributes["database_url"] = url
-    return config
-
-
-def migrate_keys(url: str, revision: str = "head") -> None:
-    """The key store's tables up to ``revision`` (alembic's upgrade)."""
-    command.upgrade(_config(url), revision)
 
 
 def prepare_keys(settings: Settings) -> str:

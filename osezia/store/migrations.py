@@ -18,10 +18,16 @@ from osezia.store.settings import Database
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def _config(database_url: str) -> Config:
+def _config(database_url: str, environment: str | None = None, **attributes: str) -> Config:
+    """alembic's configuration for the global tables, or for another of its environments
+    (``alembic/<environment>``: read_models, keys)."""
     ini = os.environ.get("OSEZIA_ALEMBIC_INI") or str(_PROJECT_ROOT / "alembic.ini")
     config = Config(ini)
+    if environment is not None:
+        location = Path(ini).resolve().parent / "alembic" / environment
+        config.set_main_option("script_location", str(location))
     config.attributes["database_url"] = database_url
+    config.attributes.update(attributes)
     return config
 
 
@@ -58,14 +64,7 @@ def downgrade(database_url: str, revision: str) -> None:
 
 
 def _read_model_config(database_url: str, schema: str) -> Config:
-    ini = os.environ.get("OSEZIA_ALEMBIC_INI") or str(_PROJECT_ROOT / "alembic.ini")
-    config = Config(ini)
-    config.set_main_option(
-        "script_location", str(Path(ini).resolve().parent / "alembic" / "read_models")
-    )
-    config.attributes["database_url"] = database_url
-    config.attributes["schema"] = schema
-    return config
+    return _config(database_url, "read_models", schema=schema)
 
 
 def migrate_read_model_schema(database_url: str, schema: str, revision: str = "head") -> None:
@@ -75,6 +74,12 @@ def migrate_read_model_schema(database_url: str, schema: str, revision: str = "h
 
 def read_model_head(database_url: str, schema: str) -> str | None:
     return ScriptDirectory.from_config(_read_model_config(database_url, schema)).get_current_head()
+
+
+def migrate_keys(keys_url: str, revision: str = "head") -> None:
+    """The key store's tables up to ``revision`` (alembic's upgrade of ``alembic/keys``), in its
+    own database (osezia.store.keys_setup)."""
+    command.upgrade(_config(keys_url, "keys"), revision)
 
 
 def data_schemas_in_use(database_url: str) -> list[str]:
