@@ -4,7 +4,8 @@ An entry's key holds everything the answer depends on: the tenant, the document,
 operation and extensions, the caller's role and scopes, and the state of the read models (the
 live version and the tracking position of the tenant's models, and of the platform's, which the
 tenant's figures read). Applying an event, or swapping in a rebuild, changes the state and so
-every key of the tenant: an old entry can never be served again, and the LRU forgets it in time.
+every key of the tenant: an old entry can never be served again, and is dropped with the
+tenant's first request at a later state.
 
 The state is read from PostgreSQL for each request, not followed through notifications: a
 notification can be lost with its connection, and a rebuild's swap sends none. Requests that
@@ -22,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import asyncpg
 import orjson
@@ -124,57 +126,75 @@ def canonical(value: object) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
+class CacheKey(NamedTuple):
+    """What makes two requests the same answer (`cache_key`)."""
+
+    tenant: str
+    role: str
+    scopes: tuple[str, ...]
+    digest: bytes
+    variables: bytes
+    operation_name: bytes
+    extensions: bytes
+    state: State  # of the tenant's read models, when the request arrived
+    today: date
+
+
 class ResponseCache:
-    """Answers by key, least recently used first out, within a count and a byte budget."""
+    """Answers by key, least recently used first out, within a count and a byte budget.
+
+    Only the answers of each tenant's current state are kept: a key of a later state moves the
+    tenant there, and the answers of earlier states, which no request can be served again, are
+    dropped at once rather than kept until they are the least recently used (a person erased
+    since may be in them). A slow request's answer, read at a state gone by, is not kept."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self._max_entries, self._max_bytes = max_entries, max_bytes
-        self._entries: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self._entries: OrderedDict[CacheKey, bytes] = OrderedDict()
         self.bytes = 0
-        # Each tenant's keys (a key's first item is its tenant), and the state last seen.
-        self._keys_of: dict[object, set[tuple[object, ...]]] = {}
-        self._states: dict[str, State] = {}
+        self._keys_of: dict[str, set[CacheKey]] = {}  # each tenant's keys
+        self._states: dict[str, State] = {}  # each tenant's current state, the latest seen
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: tuple[object, ...]) -> bytes | None:
+    def get(self, key: CacheKey) -> bytes | None:
+        self._move(key)
         body = self._entries.get(key)
         if body is not None:
             self._entries.move_to_end(key)
         return body
 
-    def put(self, key: tuple[object, ...], body: bytes) -> None:
+    def put(self, key: CacheKey, body: bytes) -> None:
         size = len(body) + _KEY_OVERHEAD
-        if size > MAX_ENTRY_BYTES or key in self._entries:
+        if not self._move(key) or size > MAX_ENTRY_BYTES or key in self._entries:
             return
         self._entries[key] = body
-        self._keys_of.setdefault(key[0], set()).add(key)
+        self._keys_of.setdefault(key.tenant, set()).add(key)
         self.bytes += size
         while len(self._entries) > self._max_entries or self.bytes > self._max_bytes:
             self._drop(next(iter(self._entries)))
 
-    def moved_to(self, tenant: str, state: State) -> None:
-        """The tenant's read models are at ``state``: the answers cached before it moved can
-        never be served again (their key holds their state), so they are dropped now rather
-        than kept until they are the least recently used: a person erased since may be in
-        them. A state older than the last seen (a slow request's) changes nothing."""
-        known = self._states.get(tenant)
-        if known is not None and (
-            known == state or any(a < b for a, b in zip(state, known, strict=True))
-        ):
-            return
-        self._states[tenant] = state
-        for key in list(self._keys_of.get(tenant, ())):
-            self._drop(key)
+    def _move(self, key: CacheKey) -> bool:
+        """Move the key's tenant to the key's state if it is later than the one seen (and drop
+        the tenant's answers); whether the key's state is the tenant's current one."""
+        known = self._states.get(key.tenant)
+        if known == key.state:
+            return True
+        if known is not None and any(a < b for a, b in zip(key.state, known, strict=True)):
+            return False  # a slow request's: the tenant moved on since
+        self._states[key.tenant] = key.state
+        for dropped in list(self._keys_of.get(key.tenant, ())):
+            self._drop(dropped)
+        return True
 
-    def _drop(self, key: tuple[object, ...]) -> None:
+    def _drop(self, key: CacheKey) -> None:
         body = self._entries.pop(key)
         self.bytes -= len(body) + _KEY_OVERHEAD
-        keys = self._keys_of[key[0]]
+        keys = self._keys_of[key.tenant]
         keys.discard(key)
         if not keys:
-            del self._keys_of[key[0]]
+            del self._keys_of[key.tenant]
 
 
 class ReadModelStates:
@@ -263,11 +283,11 @@ def cache_key(
     request: Mapping[str, object],
     state: State,
     today: date,
-) -> tuple[object, ...]:
+) -> CacheKey:
     """What makes two requests the same answer. `today` (in France) is part of it: a query
     without a date (progress as of today) answers differently after midnight even when
     nothing was recorded."""
-    return (
+    return CacheKey(
         tenant,
         role,
         tuple(sorted(scopes)),

@@ -48,6 +48,7 @@ from osezia.web.auth.errors import InvalidToken
 from osezia.web.cache import (
     UNPARSED,
     Analyses,
+    CacheKey,
     Operation,
     ResponseCache,
     cache_key,
@@ -170,7 +171,7 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def _operation(
         self, request: Request, principal: Principal, body: dict[str, object] | None
-    ) -> tuple[Operation, tuple[object, ...] | None]:
+    ) -> tuple[Operation, CacheKey | None]:
         """The operation that will run, and its cache key if it may be cached."""
         document = body.get("query") if body is not None else None
         if body is None or not isinstance(document, str):
@@ -190,8 +191,6 @@ class GraphQLView(GraphQL[Context, None]):
         state = await services_of(request).states.current(principal.tenant)
         if state is None:
             return operation, None
-        if self._cache is not None:
-            self._cache.moved_to(principal.tenant, state)
         if not may_serve_cached(request.headers.get(CONSISTENCY_HEADER), state[1]):
             return operation, None  # it asks for a write the read models have not reached
         key = cache_key(

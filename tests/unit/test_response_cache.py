@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from osezia.web.cache import (
+    CacheKey,
     ResponseCache,
     analyse,
     cache_key,
@@ -13,8 +14,16 @@ from osezia.web.cache import (
 )
 
 
-def key(n: int) -> tuple[object, ...]:
-    return ("cci", n)
+def key(n: int) -> CacheKey:
+    return cache_key(
+        tenant="cci",
+        role="analyst",
+        scopes=frozenset(),
+        digest=document_digest("{ x }"),
+        request={"variables": {"n": n}},
+        state=(1, 1, 1, 1),
+        today=date(2026, 3, 2),
+    )
 
 
 def test_the_least_recently_used_entry_goes_first_when_the_count_is_reached() -> None:
@@ -67,7 +76,7 @@ def test_the_key_ignores_the_order_of_variables_but_not_their_values_or_the_call
 
     def of(
         variables: dict[str, object], role: str = "analyst", today: date = date(2026, 3, 2)
-    ) -> tuple[object, ...]:
+    ) -> CacheKey:
         return cache_key(
             tenant="cci",
             role=role,

@@ -1,27 +1,36 @@
-"""The response cache forgets a tenant's answers as soon as its read models move: an answer
-read before a person's erasure leaves memory with the next request, not when it is the least
-recently used."""
+"""The response cache keeps only the answers of each tenant's current state: an answer read
+before a person's erasure leaves memory with the next request, not when it is the least recently
+used, and a slow request's answer of a state gone by is not kept."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osezia.web.cache import ResponseCache, State
+from osezia.web.cache import CacheKey, ResponseCache, State, cache_key, document_digest
 
 
-def key(tenant: str, state: State, n: int = 0) -> tuple[object, ...]:
-    return (tenant, n, state)
+def key(tenant: str, state: State, n: int = 0) -> CacheKey:
+    return cache_key(
+        tenant=tenant,
+        role="analyst",
+        scopes=frozenset({"read"}),
+        digest=document_digest("{ x }"),
+        request={"variables": {"n": n}},
+        state=state,
+        today=date(2026, 3, 2),
+    )
 
 
 def test_the_answers_of_an_earlier_state_are_dropped_when_the_tenant_moves() -> None:
     cache = ResponseCache()
     before, after = (1, 10, 1, 10), (1, 11, 1, 11)
-    cache.moved_to("cci", before)
     cache.put(key("cci", before), b"Zephyrine Quatremain")
     cache.put(key("inria", before), b"inria's")
 
-    cache.moved_to("cci", after)
+    assert cache.get(key("cci", after)) is None
 
     assert cache.get(key("cci", before)) is None
     assert cache.get(key("inria", before)) == b"inria's"
@@ -31,24 +40,45 @@ def test_the_answers_of_an_earlier_state_are_dropped_when_the_tenant_moves() -> 
 
 def test_a_slow_requests_older_state_drops_nothing() -> None:
     cache = ResponseCache()
-    cache.moved_to("cci", (1, 11, 1, 11))
     cache.put(key("cci", (1, 11, 1, 11)), b"now")
 
-    cache.moved_to("cci", (1, 10, 1, 10))
+    assert cache.get(key("cci", (1, 10, 1, 10))) is None
 
     assert cache.get(key("cci", (1, 11, 1, 11))) == b"now"
 
 
-@given(st.lists(st.tuples(st.sampled_from(["cci", "inria"]), st.integers(0, 5)), max_size=40))
-def test_the_byte_count_is_always_what_the_entries_hold(
-    steps: list[tuple[str, int]],
+def test_a_slow_requests_answer_of_a_state_gone_by_is_not_kept() -> None:
+    cache = ResponseCache()
+    slow, fast = key("cci", (1, 10, 1, 10), 0), key("cci", (1, 11, 1, 11), 1)
+    assert cache.get(slow) is None  # arrives first
+    assert cache.get(fast) is None  # arrives after the erasure was projected
+    cache.put(fast, b"after")
+
+    cache.put(slow, b"Zephyrine Quatremain")  # read before the erasure, answered last
+
+    assert len(cache) == 1
+    assert cache.get(fast) == b"after"
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["cci", "inria"]), st.integers(0, 5), st.booleans()),
+        max_size=40,
+    )
+)
+def test_the_cache_holds_only_current_answers_and_counts_their_bytes(
+    steps: list[tuple[str, int, bool]],
 ) -> None:
     cache = ResponseCache(max_entries=5)
-    for tenant, n in steps:
+    latest: dict[str, int] = {}
+    for tenant, n, asks_first in steps:
         state = (1, n, 1, n)
-        cache.moved_to(tenant, state)
+        if asks_first:
+            cache.get(key(tenant, state, n))
         cache.put(key(tenant, state, n), b"x" * n)
-    held = [cache.get(k) for tenant in ("cci", "inria") for k in cache._keys_of.get(tenant, ())]
+        latest[tenant] = max(n, latest.get(tenant, n))
+    kept = [k for keys in cache._keys_of.values() for k in keys]
 
-    assert len(held) == len(cache)
-    assert cache.bytes == sum(len(b) + 256 for b in held if b is not None)
+    assert len(kept) == len(cache)
+    assert all(k.state == (1, latest[k.tenant], 1, latest[k.tenant]) for k in kept)
+    assert cache.bytes == sum(len(cache.get(k) or b"") + 256 for k in kept)
