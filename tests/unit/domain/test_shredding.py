@@ -169,9 +169,7 @@ def test_a_learner_is_known_to_the_key_store_by_a_keyed_digest_of_network_and_re
     assert "L-123" not in subject_id
     assert len(bytes.fromhex(subject_id)) == 32
     # Another key store's digest key gives another id: it cannot be computed without the key.
-    with pytest.MonkeyPatch.context() as patch:
-        other = Keyring(type(memory_keys.store)())
-        patch.setattr("osezia.domain.shredding.keyring", lambda: other)
+    with using_keyring(Keyring(MemoryKeys())):
         assert learner_subject_id("cci", "L-123") != subject_id
 
 
