@@ -17,6 +17,8 @@ from osezia.projections.names import database_tag
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_REDIS = ("127.0.0.1", 6379)
+# The client programs of the machine's PostgreSQL (pg_dump, pg_restore), for the backup tests.
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 def _postgres_answers(url: str) -> bool:

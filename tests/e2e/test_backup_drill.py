@@ -25,9 +25,8 @@ from osezia.store.keys_setup import derived_keys_url
 from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from tests.e2e.conftest import OSEZIA, command_env
-from tests.services import fresh_database
+from tests.services import PG_BIN, fresh_database
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 DUMP = [
     str(PG_BIN / "pg_dump"),
     "--format=custom",

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-from pathlib import Path
 
 import psycopg
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+from tests.services import PG_BIN
+
 # pg_dump writes a bytea value as \x and its bytes in hex (bytea_output = hex, the default).
 _BYTEA = re.compile(rb"\\\\?x([0-9a-f]+)")
 
