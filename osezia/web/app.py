@@ -165,7 +165,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         try:
             async with services.health.acquire() as conn:
                 current = await conn.fetchval("SELECT version_num FROM alembic_version")
-        except _DOWN as error:  # the database does not answer
+        except OUTAGES as error:  # the database does not answer
             return _unavailable(str(error))
         if _pending_migrations(current, head, known):
             return _unavailable(f"migrations at {current}, head is {head}: run `osezia migrate`")
@@ -174,7 +174,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         # targets still waiting for theirs are told, for the operator, not counted against it.
         try:
             building = await _targets_without_models(services)
-        except _DOWN as error:  # the database went away in between
+        except OUTAGES as error:  # the database went away in between
             return _unavailable(str(error))
         return JSONResponse({"status": "ready", "migration": current, "building": building})
 
@@ -240,10 +240,6 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         ],
         lifespan=lifespan,
     )
-
-
-# The database does not answer, or went away in the middle of a question.
-_DOWN: tuple[type[BaseException], ...] = (OSError, *OUTAGES)
 
 
 def _unavailable(reason: str) -> Response:

@@ -13,14 +13,13 @@ import asyncio
 import logging
 import os
 
+from osezia.observability.probe import Health
 from osezia.projections.connections import Connection, connect
 from osezia.projections.runner import close_or_drop
 from osezia.tenants.application import Tenants
-from osezia.workers.process import OUTAGES, pause
+from osezia.workers.process import OUTAGES, Backoff, pause
 from osezia.workers.projector import run_projections
 
-# The database does not answer, or went away in the middle of a question.
-_DOWN: tuple[type[BaseException], ...] = (OSError, *OUTAGES)
 PROJECTOR_LOCK = 0x6F73_7072  # "ospr": held by the process that projects
 CHECK_SECONDS = 2.0  # how often a waiting process tries the lock, and the leader checks it
 
@@ -35,24 +34,40 @@ async def lead_projections(
     poll_seconds: float,
     check_seconds: float = CHECK_SECONDS,
 ) -> None:
-    """Project while this process holds the projector lock, wait for it otherwise, until `stop`."""
+    """Project while this process holds the projector lock, wait for it otherwise, until `stop`.
+
+    A database that does not answer is tried again after waits that grow (Backoff), each
+    said once, not every `check_seconds`."""
+    backoff = Backoff(log, "the projector election", Health())
     while not stop.is_set():
         try:
-            conn = await connect(database_url)
-        except _DOWN as error:
-            log.warning("cannot take part in the projector election: %s", error)
+            await _take_part(database_url, tenants, stop, poll_seconds, check_seconds, backoff)
+        except OUTAGES as error:
+            await pause(stop, backoff.failed(error))
+
+
+async def _take_part(
+    database_url: str,
+    tenants: Tenants,
+    stop: asyncio.Event,
+    poll_seconds: float,
+    check_seconds: float,
+    backoff: Backoff,
+) -> None:
+    """On one connection: try the lock every `check_seconds` until it is held, then project
+    while it is; until `stop`, or until the connection fails."""
+    conn = await connect(database_url)
+    try:
+        while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", PROJECTOR_LOCK):
+            backoff.succeeded()
             await pause(stop, check_seconds)
-            continue
-        try:
-            if await conn.fetchval("SELECT pg_try_advisory_lock($1)", PROJECTOR_LOCK):
-                await _project_while_leading(
-                    conn, database_url, tenants, stop, poll_seconds, check_seconds
-                )
-        except _DOWN as error:
-            log.warning("the projector lock was lost, projections stopped here: %s", error)
-        finally:
-            await close_or_drop(conn)  # releases the lock, if held
-        await pause(stop, check_seconds)
+            if stop.is_set():
+                return
+        backoff.succeeded()
+        await _project_while_leading(conn, database_url, tenants, stop, poll_seconds, check_seconds)
+    finally:
+        await close_or_drop(conn)  # releases the lock, if held
+    await pause(stop, check_seconds)  # the projections ended without `stop`: a new election
 
 
 async def _project_while_leading(
@@ -77,3 +92,5 @@ async def _project_while_leading(
     finally:
         leading.set()
         await projecting
+        if not stop.is_set():
+            log.warning("process %d no longer runs the projections", os.getpid())

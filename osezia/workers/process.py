@@ -23,7 +23,7 @@ MAX_RETRY_SECONDS = 10.0  # a restarted database is found again within this, onc
 
 # What an unreachable, restarting or migrating database (or Redis) raises: said in one line.
 # Anything else is said with its traceback the first time in a row it happens.
-OUTAGES: tuple[type[BaseException], ...] = (
+OUTAGES: tuple[type[Exception], ...] = (
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
     asyncpg.InternalClientError,  # a connection that broke in the middle of a statement
