@@ -23,6 +23,7 @@ from eventsourcing.utils import get_topic
 from osezia.domain.ambassadors.model import Ambassador
 from osezia.domain.application import PlatformApplication
 from osezia.domain.calls.submissions import CallApplication
+from osezia.domain.commands import Command
 from osezia.domain.companies.legal import ENTREPRENEUR_INDIVIDUEL
 from osezia.domain.companies.model import Company
 from osezia.domain.decisions import Decision, decisions_of
@@ -157,16 +158,18 @@ class Privacy(PlatformApplication):
         already erased is left as is and nothing is appended. Answers the erasure's id, or None
         when there was nothing left to erase."""
 
-        def run() -> tuple[UUID | None, list[Aggregate], Person | None]:
+        shred: list[Person] = []  # whose keys go once the erasure is saved
+
+        def run() -> tuple[UUID | None, list[Aggregate]]:
             ground = _legal_ground(reason)
             person = self.person(tenant, record_id, everyone=everyone)
             if person.erased and not person.subject_id:
-                return None, [], None  # a learner erased: who they were is not known anymore
+                return None, []  # a learner erased: who they were is not known anymore
             erasure_id = Erasure.create_id(person.subject, person.subject_id)
             erasure = self.find(erasure_id, Erasure)
             if person.erased:
                 if erasure is not None:
-                    return None, [], None
+                    return None, []
                 # Their keys went, but the erasure was not recorded (its save failed after):
                 # record it now, so that the read models are scrubbed as well.
                 keys = 0
@@ -186,18 +189,17 @@ class Privacy(PlatformApplication):
                     person.subject.value, person.subject_id, ground, list(person.records), keys
                 )
             else:
-                return erasure.id, [], None
-            return erasure.id, [erasure], None if person.erased else person
+                return erasure.id, []
+            if not person.erased:
+                shred.append(person)
+            return erasure.id, [erasure]
 
         # No idempotency key: erasing is idempotent by itself, and its receipt would be one more
-        # record to keep. What execute does without one: run, then save or report a conflict.
-        self.forget_last_position()
-        result, changed, person = run()
-        # The erasure is recorded first, and the keys destroyed after: a failure in between
-        # leaves the person readable and the erasure to be repeated, never keys gone without
-        # the erasure that scrubs the read models.
-        self._save_or_conflict(changed)
-        if person is not None:
+        # record to keep. The erasure is recorded first, and the keys destroyed after: a failure
+        # in between leaves the person readable and the erasure to be repeated, never keys gone
+        # without the erasure that scrubs the read models.
+        result = self.execute(tenant, None, Command.ERASE_PERSON, (record_id,), run)
+        for person in shred:
             erase_subject(person.subject, person.subject_id)
         return result
 
