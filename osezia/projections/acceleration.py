@@ -7,7 +7,7 @@ in memory and a row read back from PostgreSQL are equal.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -19,6 +19,7 @@ from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
+from osezia.projections.rows import columns_of
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
 
@@ -323,7 +324,7 @@ class CohortRow:
         )
 
 
-READ_COLUMNS = ", ".join(field.name for field in fields(CohortRow))
+READ_COLUMNS = columns_of(CohortRow)
 LIST_ORDER = "opened_at"  # cohorts are listed first opened first (then id)
 _ADMITTED = "(x->>'admitted_on')::date"
 _GRADUATED = "(x->>'graduated_on')::date"

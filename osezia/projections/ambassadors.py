@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -13,6 +13,7 @@ from osezia.projections.codec import StoredEvent
 from osezia.projections.connections import Connection
 from osezia.projections.paging import Filter, Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
+from osezia.projections.rows import columns_of
 from osezia.projections.table import Row, Table
 
 ACTIVE, WITHDRAWN = "ACTIVE", "WITHDRAWN"
@@ -161,7 +162,7 @@ class AmbassadorRow:
         )
 
 
-READ_COLUMNS = ", ".join(field.name for field in fields(AmbassadorRow))
+READ_COLUMNS = columns_of(AmbassadorRow)
 DIRECTORY_ORDER = "full_name"  # the directory lists ambassadors by name (then id)
 
 

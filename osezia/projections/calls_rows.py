@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -15,6 +15,7 @@ from osezia.projections.conditions import filters, within
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import Page, page
+from osezia.projections.rows import columns_of
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,8 @@ class CallApplicationRow:
         )
 
 
-CALL_COLUMNS = ", ".join(field.name for field in fields(CallRow))
-APPLICATION_COLUMNS = ", ".join(field.name for field in fields(CallApplicationRow))
+CALL_COLUMNS = columns_of(CallRow)
+APPLICATION_COLUMNS = columns_of(CallApplicationRow)
 APPLICATIONS_ORDER = "submitted_at"  # applications are listed oldest first (then id)
 # The phase's number in a status (IN_PHASE_2, PHASE_2_PASSED), which its stage leaves out.
 PHASE_NUMBER = re.compile(r"_[0-9]+")

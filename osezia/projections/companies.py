@@ -14,7 +14,7 @@ day `until_day` (excluded, null while it lasts): the figures as of a day read th
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -28,6 +28,7 @@ from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
+from osezia.projections.rows import columns_of
 from osezia.projections.table import Row, Table
 
 TABLE = Table(
@@ -246,9 +247,7 @@ class CompanyRow:
         )
 
 
-READ_COLUMNS = ", ".join(
-    [*(field.name for field in fields(CompanyRow) if field.name != "shared"), "shared_via"]
-)
+READ_COLUMNS = columns_of(CompanyRow, without=["shared"], extra=["shared_via"])
 # What a company's row as of a past day is computed again from.
 HISTORY_COLUMNS = f"{READ_COLUMNS}, segment_history, adoption_history"
 LIST_ORDER = "siren"  # companies are listed in SIREN order (then id)

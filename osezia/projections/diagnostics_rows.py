@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -13,6 +13,7 @@ from osezia.projections.connections import Connection
 from osezia.projections.diagnostics import TABLE
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import Page, page, where_clause
+from osezia.projections.rows import columns_of
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ _BROUGHT_BY: dict[str, dict[str, Any]] = {
     "CANCELLED": {"cancel_reason": None},
 }
 
-READ_COLUMNS = ", ".join(field.name for field in fields(DiagnosticRow))
+READ_COLUMNS = columns_of(DiagnosticRow)
 LIST_ORDER = "requested_at"  # diagnostics are listed oldest request first (then id)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -15,6 +15,7 @@ from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
+from osezia.projections.rows import columns_of, row_of
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
 
@@ -187,10 +188,10 @@ class LoanRow:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> LoanRow:
         """From a row of the loans view that holds at least READ_COLUMNS."""
-        return cls(**{field.name: row[field.name] for field in fields(cls)})
+        return row_of(cls, row)
 
 
-READ_COLUMNS = ", ".join(field.name for field in fields(LoanRow))
+READ_COLUMNS = columns_of(LoanRow)
 LIST_ORDER = "applied_at"  # loans are listed oldest application first (then id)
 
 
@@ -250,7 +251,7 @@ class LoanCount:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> LoanCount:
-        return cls(**{field.name: row[field.name] for field in fields(cls)})
+        return row_of(cls, row)
 
 
 # A loan as it stood at the end of day $1: only the milestones recorded by then, and the status

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -16,6 +16,7 @@ from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import Page, page, where_clause
 from osezia.projections.readmodel import ReadModel, topic, touch
+from osezia.projections.rows import columns_of, row_of
 from osezia.projections.table import Row, Table
 
 # A partnership row signed with an SME, in SQL: the one predicate figures and views count by.
@@ -161,7 +162,7 @@ class PartnershipRow:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> PartnershipRow:
         """From a row of the partnerships view that holds at least READ_COLUMNS."""
-        return cls(**{field.name: row[field.name] for field in fields(cls)})
+        return row_of(cls, row)
 
     def recorded_before(self, cutoff: datetime) -> PartnershipRow:
         """The partnership as it stood at the cutoff: without the milestones recorded after
@@ -186,7 +187,7 @@ _MILESTONES: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("abandoned_at", "ABANDONED", {"abandon_reason": None}),
 )
 
-READ_COLUMNS = ", ".join(field.name for field in fields(PartnershipRow))
+READ_COLUMNS = columns_of(PartnershipRow)
 LIST_ORDER = "proposed_at"  # partnerships are listed by proposal (then id)
 
 

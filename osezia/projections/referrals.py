@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -14,6 +14,7 @@ from osezia.projections.conditions import filters
 from osezia.projections.connections import Connection
 from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic
+from osezia.projections.rows import columns_of, row_of
 from osezia.projections.table import Row, Table
 
 TABLE = Table(
@@ -99,10 +100,10 @@ class ReferralRow:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ReferralRow:
         """From a row of the referrals view that holds at least READ_COLUMNS."""
-        return cls(**{field.name: row[field.name] for field in fields(cls)})
+        return row_of(cls, row)
 
 
-READ_COLUMNS = ", ".join(field.name for field in fields(ReferralRow))
+READ_COLUMNS = columns_of(ReferralRow)
 LIST_ORDER = "shared_at"  # referrals are listed oldest share first (then id)
 
 

@@ -4,7 +4,7 @@ that reads them (pages of providers, solutions and adoptions, and a diagnostic's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -14,6 +14,7 @@ from osezia.projections.conditions import filters
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import Page, page
+from osezia.projections.rows import columns_of, row_of
 from osezia.projections.solutions import ADOPTIONS, PROVIDERS, SOLUTIONS
 
 
@@ -31,7 +32,7 @@ class ProviderRow:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ProviderRow:
         """From a row of the providers view that holds at least PROVIDER_COLUMNS."""
-        return cls(**{field.name: row[field.name] for field in fields(cls)})
+        return row_of(cls, row)
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,7 @@ class SolutionRow:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> SolutionRow:
         """From a row of the solutions view that holds at least SOLUTION_COLUMNS."""
-        values = {field.name: row[field.name] for field in fields(cls)}
-        return cls(**values | {"categories": tuple(row["categories"])})
+        return row_of(cls, row, categories=tuple(row["categories"]))
 
 
 @dataclass(frozen=True)
@@ -82,13 +82,12 @@ class AdoptionRow:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> AdoptionRow:
         """From a row of the adoptions view that holds at least ADOPTION_COLUMNS."""
-        values = {field.name: row[field.name] for field in fields(cls)}
-        return cls(**values | {"categories": tuple(row["categories"])})
+        return row_of(cls, row, categories=tuple(row["categories"]))
 
 
-PROVIDER_COLUMNS = ", ".join(field.name for field in fields(ProviderRow))
-SOLUTION_COLUMNS = ", ".join(field.name for field in fields(SolutionRow))
-ADOPTION_COLUMNS = ", ".join(field.name for field in fields(AdoptionRow))
+PROVIDER_COLUMNS = columns_of(ProviderRow)
+SOLUTION_COLUMNS = columns_of(SolutionRow)
+ADOPTION_COLUMNS = columns_of(AdoptionRow)
 CATALOGUE_ORDER = "name"  # providers and solutions are listed by name (then id)
 ADOPTIONS_ORDER = "adopted_at"  # adoptions by recorded time (then id)
 
@@ -219,7 +218,7 @@ async def matching_solutions(
         return None
     # use_cases is kept in priority order once prioritised, in identification order before:
     # the position in the array is the rank either way.
-    columns = ", ".join(f"s.{field.name}" for field in fields(SolutionRow))
+    columns = columns_of(SolutionRow, prefix="s.")
     records = await conn.fetch(
         "SELECT u.value ->> 'code' AS use_case_code, u.value ->> 'title' AS use_case_title, "
         f"(u.value ->> 'rank')::integer AS use_case_rank, {columns} "

@@ -9,7 +9,7 @@ business year of the completion (for "apprentices trained per year").
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -21,6 +21,7 @@ from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
+from osezia.projections.rows import columns_of, row_of
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
 
@@ -135,10 +136,10 @@ class TrainingRow:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> TrainingRow:
         """From a row of the trainings view that holds at least READ_COLUMNS."""
-        return cls(**{field.name: row[field.name] for field in fields(cls)})
+        return row_of(cls, row)
 
 
-READ_COLUMNS = ", ".join([*(field.name for field in fields(TrainingRow)), "enrolled_at"])
+READ_COLUMNS = columns_of(TrainingRow, extra=["enrolled_at"])
 LIST_ORDER = "enrolled_at"  # enrolments are listed by recorded time (then id)
 
 
