@@ -26,7 +26,7 @@ from osezia.store.application import SharedLogApplication
 OSEZIA_NAMESPACE = uuid5(NAMESPACE_URL, "https://osezia.fr/ids")
 
 A = TypeVar("A", bound=Aggregate)
-R = TypeVar("R", UUID, None)
+R = TypeVar("R", bound=UUID | None)
 
 
 class Networks(Protocol):
