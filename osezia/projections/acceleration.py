@@ -19,7 +19,7 @@ from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import Page, page
 from osezia.projections.readmodel import ReadModel, topic, touch
-from osezia.projections.rows import columns_of
+from osezia.projections.rows import columns_of, day_of, time_of
 from osezia.projections.table import Row, Table
 from osezia.tenants.visibility import PLATFORM
 
@@ -238,14 +238,6 @@ class MilestoneRow:
         )
 
 
-def _day_of(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
-def _time_of(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
 @dataclass(frozen=True)
 class AdmissionRow:
     """A company in a cohort, as it was when admitted, and what it did there since."""
@@ -278,10 +270,10 @@ class AdmissionRow:
             admitted_on=date.fromisoformat(data["admitted_on"]),
             admitted_at=datetime.fromisoformat(data["admitted_at"]),
             milestones=tuple(MilestoneRow.from_data(m) for m in data["milestones"]),
-            graduated_on=_day_of(data["graduated_on"]),
-            graduated_at=_time_of(data["graduated_at"]),
-            exited_on=_day_of(data["exited_on"]),
-            exited_at=_time_of(data["exited_at"]),
+            graduated_on=day_of(data["graduated_on"]),
+            graduated_at=time_of(data["graduated_at"]),
+            exited_on=day_of(data["exited_on"]),
+            exited_at=time_of(data["exited_at"]),
             exit_reason=data["exit_reason"],
         )
 

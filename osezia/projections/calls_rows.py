@@ -15,7 +15,7 @@ from osezia.projections.conditions import filters, within
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 from osezia.projections.paging import Page, page
-from osezia.projections.rows import columns_of
+from osezia.projections.rows import columns_of, day_of, time_of
 
 
 @dataclass(frozen=True)
@@ -74,14 +74,6 @@ class CallRow:
         )
 
 
-def _day_of(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
-def _time_of(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
 @dataclass(frozen=True)
 class AwardedPhaseRow:
     """A phase awarded to an application, and its gate once evaluated."""
@@ -107,8 +99,8 @@ class AwardedPhaseRow:
             awarded_at=datetime.fromisoformat(data["awarded_at"]),
             awarded_by=data["awarded_by"],
             gate_passed=data["gate_passed"],
-            gate_on=_day_of(data["gate_on"]),
-            gate_at=_time_of(data["gate_at"]),
+            gate_on=day_of(data["gate_on"]),
+            gate_at=time_of(data["gate_at"]),
         )
 
 
