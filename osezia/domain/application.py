@@ -13,7 +13,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import IntegrityError, Mapper, Recording
+from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import EnvType
 
 from osezia.domain.calendar import PLAN_LAUNCH, Since, check_happened, today_in_france
@@ -95,16 +95,21 @@ def fingerprint(command: str, arguments: Sequence[object]) -> str:
     return KEYED + keyed_digest("receipt", _canonical(command, arguments)).hex()
 
 
-def same_arguments(recorded: str, command: str, arguments: Sequence[object]) -> bool:
-    """Whether a receipt's fingerprint is of these arguments: keyed, or a plain SHA-256 for a
-    receipt recorded before the keyed digest (its command, sent again, is still recognised)."""
+def same_arguments(
+    recorded: str, command: str, arguments: Sequence[object], *, keyed: str | None = None
+) -> bool:
+    """Whether a receipt's fingerprint is of these arguments: keyed (``keyed``, their
+    ``fingerprint`` if computed already), or a plain SHA-256 for a receipt recorded before the
+    keyed digest (its command, sent again, is still recognised)."""
     if recorded.startswith(KEYED):
-        return recorded == fingerprint(command, arguments)
+        return recorded == (keyed or fingerprint(command, arguments))
     return recorded == hashlib.sha256(_canonical(command, arguments).encode()).hexdigest()
 
 
 class PlatformApplication(SharedLogApplication):
     """Base of the write applications: one verb-phrase method per command."""
+
+    mapper: PersonalDataMapper  # construct_mapper's
 
     def __init__(
         self,
@@ -138,17 +143,16 @@ class PlatformApplication(SharedLogApplication):
         return named if named is not None else self.networks.pilot(kind)
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
-        mapper = self.mapper
-        if isinstance(mapper, PersonalDataMapper):
-            mapper.prepare(processing_event.events)
+        self.mapper.prepare(processing_event.events)
         return super()._record(processing_event)
 
-    def construct_mapper(self) -> Mapper[UUID]:
+    def construct_mapper(self) -> PersonalDataMapper:
         # Every event records who decided it: see osezia.domain.actors.
         # and encrypts what is personal: see osezia.domain.shredding.
-        return self.factory.mapper(
+        mapper = self.factory.mapper(
             transcoder=self.construct_transcoder(), mapper_class=PersonalDataMapper
         )
+        return cast(PersonalDataMapper, mapper)
 
     def load(
         self,
@@ -197,9 +201,9 @@ class PlatformApplication(SharedLogApplication):
             result, changed = run()
             self._save_or_conflict(changed)
             return result
-        print_ = fingerprint(command, arguments)
+        print_ = fingerprint(command, arguments)  # once: a keyed digest is a key store's trip
         receipt_id = CommandReceipt.create_id(tenant, idempotency_key)
-        earlier = self._earlier_result(receipt_id, command, arguments, idempotency_key)
+        earlier = self._earlier_result(receipt_id, command, arguments, print_, idempotency_key)
         if earlier is not None:
             return cast(R, earlier[0])
         try:
@@ -207,7 +211,7 @@ class PlatformApplication(SharedLogApplication):
         except DomainError:
             # A concurrent twin with the same key may have committed between our look at the
             # receipt and our load: the refusal is then of its outcome, which is ours.
-            earlier = self._earlier_result(receipt_id, command, arguments, idempotency_key)
+            earlier = self._earlier_result(receipt_id, command, arguments, print_, idempotency_key)
             if earlier is not None:
                 return cast(R, earlier[0])
             raise
@@ -216,20 +220,25 @@ class PlatformApplication(SharedLogApplication):
             self.save(*changed, receipt)
         except IntegrityError:
             # A concurrent twin with the same key may have won: then its outcome is ours.
-            earlier = self._earlier_result(receipt_id, command, arguments, idempotency_key)
+            earlier = self._earlier_result(receipt_id, command, arguments, print_, idempotency_key)
             if earlier is not None:
                 return cast(R, earlier[0])
             raise self._conflict() from None
         return result
 
     def _earlier_result(
-        self, receipt_id: UUID, command: str, arguments: Sequence[object], key: str
+        self,
+        receipt_id: UUID,
+        command: str,
+        arguments: Sequence[object],
+        print_: str,
+        key: str,
     ) -> tuple[UUID | None] | None:
         receipt = self.find(receipt_id, CommandReceipt)
         if receipt is None:
             return None
         if receipt.command != command or not same_arguments(
-            receipt.fingerprint, command, arguments
+            receipt.fingerprint, command, arguments, keyed=print_
         ):
             raise IdempotencyKeyReused(
                 f"idempotency key {key!r} was already used for another command "
