@@ -42,13 +42,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
-from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import Mapper
-from machine import cpu_idle, fresh_key_store, recreate_database
+from machine import PlainCompanies, cpu_idle, fresh_key_store, recreate_database
 
-from osezia.domain.actors import Actor, ActorMapper, acting_for_process
+from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.companies.application import Companies
 from osezia.domain.sizes import SizeFacts
 from osezia.projections.migrations import migrate
@@ -180,13 +178,6 @@ def run_writers(
 
 
 # --- The three systems -----------------------------------------------------------------------
-
-
-class PlainCompanies(Companies):
-    """Companies with encryption off: the actor mapper alone, personal fields in clear."""
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ActorMapper)
 
 
 class Osezia:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+from typing import cast
 
 import psycopg
 from psycopg import sql
 
+from osezia.domain.actors import ActorMapper
+from osezia.domain.companies.application import Companies
 from osezia.store.keys import Keyring, PostgresKeys, use_keyring
 from osezia.store.migrations import migrate_keys
 
@@ -50,3 +53,14 @@ def cpu_idle(seconds: float = 2.0) -> float | None:
     except (OSError, ValueError, IndexError):
         return None
     return (idle_after - idle_before) / max(1, total_after - total_before)
+
+
+class PlainCompanies(Companies):
+    """Companies with encryption off: the actor mapper alone, personal fields in clear (what
+    the peers store)."""
+
+    def construct_mapper(self) -> ActorMapper:
+        mapper = self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=ActorMapper
+        )
+        return cast(ActorMapper, mapper)

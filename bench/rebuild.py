@@ -39,16 +39,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 import psycopg
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Mapper
-from machine import fresh_key_store, recreate_database
+from machine import PlainCompanies, fresh_key_store, recreate_database
 from psycopg import sql
 
-from osezia.domain.actors import Actor, ActorMapper, acting_for_process
+from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.companies.application import Companies
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.identifiers import complete_siren
@@ -103,13 +101,6 @@ class HistoryCounts:
     adoption_steps: int = 0
     referrals: int = 0
     revocations: int = 0
-
-
-class PlainCompanies(Companies):
-    """Companies with encryption off: the actor mapper alone, names in clear."""
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ActorMapper)
 
 
 class HistoryWriter:

@@ -25,7 +25,7 @@ refused one is found by the first test of the path that forgot to set its actor.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -127,6 +127,10 @@ class ActorMapper(Mapper[UUID]):
             topic=get_topic(type(domain_event)),
             state=self.encoded_state(state),
         )
+
+    def prepare(self, events: Iterable[DomainEventProtocol[UUID]]) -> None:
+        """Get ready to store these events together: nothing to do here; the subclass that
+        encrypts asks the key store for all their people's keys at once."""
 
     def sealed_state(
         self, event_class: type, originator_id: UUID, version: int, state: dict[str, Any]

@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import EnvType
 
+from osezia.domain.actors import ActorMapper
 from osezia.domain.calendar import PLAN_LAUNCH, Since, check_happened, today_in_france
 from osezia.domain.errors import Conflict, DomainError, IdempotencyKeyReused, NotFound
 from osezia.domain.personal import PersonalData, personal_data
@@ -109,7 +110,7 @@ def same_arguments(
 class PlatformApplication(SharedLogApplication):
     """Base of the write applications: one verb-phrase method per command."""
 
-    mapper: PersonalDataMapper  # construct_mapper's
+    mapper: ActorMapper  # construct_mapper's: a PersonalDataMapper, or plain in benchmarks
 
     def __init__(
         self,
@@ -146,13 +147,13 @@ class PlatformApplication(SharedLogApplication):
         self.mapper.prepare(processing_event.events)
         return super()._record(processing_event)
 
-    def construct_mapper(self) -> PersonalDataMapper:
+    def construct_mapper(self) -> ActorMapper:
         # Every event records who decided it: see osezia.domain.actors.
         # and encrypts what is personal: see osezia.domain.shredding.
         mapper = self.factory.mapper(
             transcoder=self.construct_transcoder(), mapper_class=PersonalDataMapper
         )
-        return cast(PersonalDataMapper, mapper)
+        return cast(ActorMapper, mapper)
 
     def load(
         self,
