@@ -9,12 +9,38 @@ changes (the API waits for the read models to hold the whole log before answerin
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol, Self, TypeVar
 
 from osezia.domain.calendar import PARIS, today_in_france
 from osezia.domain.errors import InvalidDate
 
 today = today_in_france  # "today" for the figures: the day in France
+
+
+class Recorded(Protocol):
+    """A typed row that can tell how it stood at a cutoff."""
+
+    def recorded_before(self, cutoff: datetime) -> Self: ...
+
+
+R = TypeVar("R", bound=Recorded)
+
+
+def as_it_stood(
+    of: Callable[[Mapping[str, Any]], R], cutoff: datetime | None
+) -> Callable[[Mapping[str, Any]], R]:
+    """What types a row (``of``, a row class's `from_row`) and gives it as it stood at the
+    cutoff; ``of`` itself when there is none."""
+    if cutoff is None:
+        return of
+    moment = cutoff
+
+    def stood(row: Mapping[str, Any]) -> R:
+        return of(row).recorded_before(moment)
+
+    return stood
 
 
 def end_of(day: date) -> datetime:

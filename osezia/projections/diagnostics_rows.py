@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from osezia.projections.asof import as_it_stood
 from osezia.projections.conditions import Condition, between, filters, paris_day, recorded_by
 from osezia.projections.connections import Connection
 from osezia.projections.diagnostics import TABLE
@@ -192,10 +193,6 @@ async def diagnostics_page(
         *cofinanced(*paid, cutoff if any(paid) else None),
     ]
 
-    def of(row: Mapping[str, Any]) -> DiagnosticRow:
-        typed = DiagnosticRow.from_row(row)
-        return typed if cutoff is None else typed.recorded_before(cutoff)
-
     return await page(
         conn,
         tenant,
@@ -203,7 +200,7 @@ async def diagnostics_page(
         columns=READ_COLUMNS,
         sort=LIST_ORDER,
         sort_type="timestamptz",
-        of=of,
+        of=as_it_stood(DiagnosticRow.from_row, cutoff),
         filters=filters(conditions),
         first=first,
         after=after,

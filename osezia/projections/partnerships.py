@@ -10,6 +10,7 @@ from uuid import UUID
 
 from osezia.domain.partnerships.model import Partnership
 from osezia.domain.sizes import SME_CATEGORIES
+from osezia.projections.asof import as_it_stood
 from osezia.projections.codec import StoredEvent
 from osezia.projections.conditions import between, filters, recorded_by
 from osezia.projections.connections import Connection
@@ -226,10 +227,6 @@ async def partnerships_page(
         recorded_by("signed_at", cutoff if by_signature else None),
     ]
 
-    def of(row: Mapping[str, Any]) -> PartnershipRow:
-        typed = PartnershipRow.from_row(row)
-        return typed if cutoff is None else typed.recorded_before(cutoff)
-
     return await page(
         conn,
         tenant,
@@ -237,7 +234,7 @@ async def partnerships_page(
         columns=READ_COLUMNS,
         sort=LIST_ORDER,
         sort_type="timestamptz",
-        of=of,
+        of=as_it_stood(PartnershipRow.from_row, cutoff),
         filters=filters(conditions),
         first=first,
         after=after,
@@ -257,5 +254,5 @@ async def signed_partnerships(
         f"WHERE year IS NOT NULL AND {clause} ORDER BY year, signed_on, id",
         *params,
     )
-    rows = [PartnershipRow.from_row(dict(r)) for r in records]
-    return rows if cutoff is None else [row.recorded_before(cutoff) for row in rows]
+    of = as_it_stood(PartnershipRow.from_row, cutoff)
+    return [of(dict(record)) for record in records]
