@@ -30,6 +30,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
+from osezia.web.refusal import Refused
 from osezia.web.sockets import StandingSocket
 
 APQ_VERSION = 1
@@ -37,14 +38,6 @@ MAX_REMEMBERED = 1000  # documents clients persisted, in this process
 MAX_REGISTERED_KEPT = 10_000  # registered documents found, kept by this process
 UNKNOWN_SECONDS = 5.0  # a hash found unregistered is not looked up again for this long
 _HASH = re.compile(r"[0-9a-f]{64}")
-
-
-class Refused(Exception):
-    """A persisted-document request answered with an error, before GraphQL runs."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 def document_hash(document: str) -> str:

@@ -22,7 +22,7 @@ import math
 import time
 from collections.abc import Callable
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from osezia.graphql.principal import Principal
 from osezia.store.settings import Settings
@@ -33,6 +33,7 @@ from osezia.web.auth.ratelimit import (
     MemoryCounts,
     RedisCounts,
 )
+from osezia.web.refusal import refusal
 
 _MAX_NAME = 128  # a client's name, cut to this length in a counter's key
 BATCHES = 100  # a process sends its costs once they reach this fraction of the budget
@@ -110,7 +111,10 @@ def rate_limited(budget: int, cost: int, retry_after: int) -> Response:
         f"this client's GraphQL requests may cost {budget} a minute, and this one costs {cost}: "
         f"retry in {retry_after} s, or ask for smaller pages"
     )
-    error = {"message": message, "extensions": {"code": "RATE_LIMITED", "retryAfter": retry_after}}
-    return JSONResponse(
-        {"errors": [error]}, status_code=429, headers={"Retry-After": str(retry_after)}
+    return refusal(
+        429,
+        "RATE_LIMITED",
+        message,
+        extensions={"retryAfter": retry_after},
+        headers={"Retry-After": str(retry_after)},
     )

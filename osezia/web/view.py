@@ -26,7 +26,7 @@ import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException  # strawberry's HTTP layer
 from graphql import GraphQLError
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -57,30 +57,15 @@ from osezia.web.cache import (
 )
 from osezia.web.graphiql.page import GraphiQLPage
 from osezia.web.metrics import Metrics
-from osezia.web.persisted import Documents, DocumentsSocket, Refused
+from osezia.web.persisted import Documents, DocumentsSocket
 from osezia.web.ratelimit import GraphQLRateLimit
+from osezia.web.refusal import Refused, refusal
 from osezia.web.services import services_of
 from osezia.web.sockets import SocketContext
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
 # The network whose header GraphiQL starts with where the development tenant header is accepted.
 DEVELOPMENT_TENANT = "cci"
-
-
-class BadRequest(Exception):
-    """A request refused as a whole, before GraphQL reads it."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-    def response(self) -> Response:
-        return refusal(self.status, self.code, self.message)
-
-
-def refusal(status: int, code: str, message: str) -> Response:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status)
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -143,10 +128,8 @@ class GraphQLView(GraphQL[Context, None]):
             if body is not None:
                 body = await self.documents.resolve(body, services_of(request).pool)
                 request.state.document = body.get("query")  # for execute_single
-        except BadRequest as refused:
-            return refused.response(), "unparsed", "rejected"
         except Refused as refused:
-            return refusal(refused.status, refused.code, refused.message), "unparsed", "rejected"
+            return refused.response(), "unparsed", "rejected"
         operation, key = await self._operation(request, principal, body)
         label = self._metrics.operation(operation.name)
         limited = await self._rate_limit.refusal(principal, operation.cost)
@@ -302,8 +285,8 @@ class GraphQLView(GraphQL[Context, None]):
         credentials = _credentials(context.connection_params) or context.handshake_headers
         try:
             principal = await auth.authenticate(credentials)
-        except InvalidToken as refusal:
-            raise ConnectionRejectionError({"reason": refusal.description}) from None
+        except InvalidToken as invalid:
+            raise ConnectionRejectionError({"reason": invalid.description}) from None
         context.principal = principal  # watched from the acknowledgement on
         context.tenant, context.role = principal.tenant, principal.role
         context.scopes = principal.scopes
@@ -353,8 +336,8 @@ async def _buffered(request: Request, limit: int) -> Request:
     return Request(request.scope, replay)
 
 
-def _too_large(limit: int) -> BadRequest:
-    return BadRequest(413, "BODY_TOO_LARGE", f"the request body is larger than {limit} bytes")
+def _too_large(limit: int) -> Refused:
+    return Refused(413, "BODY_TOO_LARGE", f"the request body is larger than {limit} bytes")
 
 
 async def _graphql_body(request: Request) -> dict[str, object] | None:
@@ -368,11 +351,11 @@ async def _graphql_body(request: Request) -> dict[str, object] | None:
     try:
         body = orjson.loads(await request.body())  # kept by the request for strawberry
     except orjson.JSONDecodeError as error:
-        raise BadRequest(
+        raise Refused(
             400, "BAD_REQUEST", f"the request body is not JSON (or nests over 1024 levels): {error}"
         ) from None
     if not isinstance(body, dict):
-        raise BadRequest(
+        raise Refused(
             400,
             "BAD_REQUEST",
             'the request body must be one JSON object: {"query": "…", "variables": {…}}',

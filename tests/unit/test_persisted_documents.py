@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 import pytest
 
-from osezia.web.persisted import Documents, Refused, document_hash
+from osezia.web.persisted import Documents, document_hash
+from osezia.web.refusal import Refused
 
 HASH = "a" * 64
 
