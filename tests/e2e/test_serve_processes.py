@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 
 from osezia.workers.leader import PROJECTOR_LOCK
 from tests.e2e.conftest import OSEZIA, command_env, free_port, migrated
+from tests.integration.process_support import eventually
 
 PROCESSES = 2
 LEADER = re.compile(r"process (\d+) runs the projections")
@@ -24,15 +24,6 @@ LEADER = re.compile(r"process (\d+) runs the projections")
 
 def _log(path: Path) -> str:
     return path.read_text(errors="replace")
-
-
-def _eventually(check: object, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"not within {seconds} s: {what}")
 
 
 def _lock_holders(database_url: str) -> int:
@@ -63,7 +54,7 @@ def served(
             stderr=subprocess.STDOUT,
         )
         try:
-            _eventually(
+            eventually(
                 lambda: f"with {PROCESSES} processes" in _log(log_path) or process.poll(),
                 60,
                 "the address announced",
@@ -108,15 +99,15 @@ def test_one_process_projects_and_another_takes_over_when_it_dies(
     served: tuple[str, Path], database_url: str
 ) -> None:
     _, log_path = served
-    _eventually(lambda: LEADER.search(_log(log_path)), 20, "a process elected to project")
+    eventually(lambda: LEADER.search(_log(log_path)), 20, "a process elected to project")
     assert _lock_holders(database_url) == 1
     leaders = LEADER.findall(_log(log_path))
     assert len(set(leaders)) == 1, leaders  # the others stand by
     os.kill(int(leaders[-1]), signal.SIGKILL)
-    _eventually(
+    eventually(
         lambda: len(set(LEADER.findall(_log(log_path)))) == 2, 30, "another process projecting"
     )
-    _eventually(lambda: _lock_holders(database_url) == 1, 10, "one holder of the lock")
+    eventually(lambda: _lock_holders(database_url) == 1, 10, "one holder of the lock")
     assert LEADER.findall(_log(log_path))[-1] != leaders[-1]
 
 
