@@ -170,27 +170,26 @@ def application_scope(row: Row) -> tuple[str, str | None, Collection[str]]:
     return row["owner"], row["region"], ()
 
 
-MODELS: tuple[ReadModel, ...] = (
-    ReadModel(
-        kind="call",
-        table=CALLS,
-        creates={topic(CallForProjects.Opened): opened},
-        updates={},
-        scope=call_scope,
-    ),
-    ReadModel(
-        kind="call_application",
-        table=APPLICATIONS,
-        creates={topic(CallApplication.Submitted): submitted},
-        updates={
-            topic(CallApplication.Selected): selected,
-            topic(CallApplication.Rejected): rejected,
-            topic(CallApplication.PhaseAwarded): phase_awarded,
-            topic(CallApplication.GateEvaluated): gate_evaluated,
-        },
-        scope=application_scope,
-    ),
+CALL_MODEL = ReadModel(
+    kind="call",
+    table=CALLS,
+    creates={topic(CallForProjects.Opened): opened},
+    updates={},
+    scope=call_scope,
 )
+APPLICATION_MODEL = ReadModel(
+    kind="call_application",
+    table=APPLICATIONS,
+    creates={topic(CallApplication.Submitted): submitted},
+    updates={
+        topic(CallApplication.Selected): selected,
+        topic(CallApplication.Rejected): rejected,
+        topic(CallApplication.PhaseAwarded): phase_awarded,
+        topic(CallApplication.GateEvaluated): gate_evaluated,
+    },
+    scope=application_scope,
+)
+MODELS: tuple[ReadModel, ...] = (CALL_MODEL, APPLICATION_MODEL)
 
 
 def figure_views(region: str | None) -> dict[str, str]:

@@ -45,7 +45,7 @@ COLUMNS: Mapping[Subject, tuple[tuple[ReadModel, tuple[str, ...]], ...]] = {
         (diagnostics.MODEL, ("company_name",)),
         (loans.MODEL, ("company_name",)),
         (partnerships.MODEL, ("company_name",)),
-        (calls.MODELS[1], ("company_name",)),
+        (calls.APPLICATION_MODEL, ("company_name",)),
         (solutions.ADOPTION_MODEL, ("company_name",)),
         (solutions.PROVIDER_MODEL, ("name",)),
         (solutions.SOLUTION_MODEL, ("provider_name",)),
