@@ -118,16 +118,20 @@ async def page(
     params = list(counted)
     conditions = [count_where]
 
-    def bound(cursor: str, operator: str) -> str:
-        params.extend(decode_cursor(cursor))
-        a, b = len(params) - 1, len(params)
+    # Each cursor decoded once: it bounds the page and, the page's own, counts the other side.
+    after_key = None if after is None else decode_cursor(after)
+    before_key = None if before is None else decode_cursor(before)
+
+    def bound(into: list[object], key: tuple[str | None, str], operator: str) -> str:
+        into.extend(key)
+        a, b = len(into) - 1, len(into)
         # The cursor keeps the sort value as text: PostgreSQL casts it, whatever its type.
         return f"({sort}, id) {operator} (${a}::text::{sort_type}, ${b}::text::uuid)"
 
-    if after is not None:
-        conditions.append(bound(after, ">"))
-    if before is not None:
-        conditions.append(bound(before, "<"))
+    if after_key is not None:
+        conditions.append(bound(params, after_key, ">"))
+    if before_key is not None:
+        conditions.append(bound(params, before_key, "<"))
     where = " AND ".join(conditions)
     params.append(size + 1)
     source = f'"{stable_schema(tenant)}".{view}'
@@ -135,12 +139,9 @@ async def page(
     # The rows on the other side of the page's own cursor: before `after`, from `before` on.
     other = list(counted)
     beyond = "false"
-    if (cursor := before if backward else after) is not None:
-        sort_value, row_id = decode_cursor(cursor)
-        other.extend([sort_value, row_id])
-        a, b = len(other) - 1, len(other)
-        operator = ">=" if backward else "<="
-        beyond = f"({sort}, id) {operator} (${a}::text::{sort_type}, ${b}::text::uuid)"
+    cursor = before if backward else after
+    if (own := before_key if backward else after_key) is not None:
+        beyond = bound(other, own, ">=" if backward else "<=")
     try:
         records = await conn.fetch(
             f"SELECT {columns} FROM {source} WHERE {where} "
