@@ -115,13 +115,15 @@ class Ambassadors(PlatformApplication):
         recorded before the correction. No idempotency key: a replayed correction must not
         destroy the generation its name was sealed under."""
 
+        # Loaded and corrected before any key is made: another network's ambassador is not
+        # found, and a name refused (blank, or the name recorded) leaves their keys as they were.
+        # The event is sealed when it is saved, under the generation made in between.
+        ambassador = self.get_ambassador(tenant, ambassador_id)
+        ambassador.correct_name(text(full_name, "full name"))
+
         def run() -> tuple[None, list[Aggregate]]:
-            ambassador = self.get_ambassador(tenant, ambassador_id)
-            ambassador.correct_name(text(full_name, "full name"))
             return None, [ambassador]
 
-        # Another network's ambassador is not found before any key is made for them.
-        self.get_ambassador(tenant, ambassador_id)
         person = (Subject.AMBASSADOR, str(ambassador_id))
         new_generation(*person)
         self.execute(tenant, None, Command.CORRECT_AMBASSADOR_NAME, (ambassador_id,), run)
