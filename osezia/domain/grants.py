@@ -18,6 +18,13 @@ from dataclasses import dataclass, field
 import osezia.domain
 from osezia.domain.commands import Command
 
+# The networks seeded at first start, by slug (osezia.tenants.profiles.SEEDED gives their names):
+# the State, as operator of the plan, and the partner networks. Here, below the tenants, so that
+# the features' grants name them, and the privacy and retention commands the operator, once.
+OPERATOR = "operator"
+PARTNERS = ("bpifrance", "cci", "french-tech", "inria")
+SEEDED_NETWORKS = (OPERATOR, *PARTNERS)
+
 
 @dataclass(frozen=True)
 class Grants:

@@ -13,7 +13,7 @@ from typing import Any
 from osezia.domain.commands import Command
 from osezia.domain.errors import InvalidValue
 from osezia.domain.geography import normalise_region
-from osezia.domain.grants import gathered
+from osezia.domain.grants import OPERATOR, gathered
 
 SCOPES = ("read", "write", "approve", "admin")
 
@@ -137,9 +137,9 @@ def pilot_of(kind: str) -> str:
 
 # The networks seeded at first start, and what each is granted besides the features' share
 # (Grants.defaults and Grants.sees_all): the State, as operator of the plan, sees everything
-# and manages the tenants.
+# and manages the tenants. Their slugs are osezia.domain.grants.SEEDED_NETWORKS, in its order.
 SEEDED: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
-    "operator": (
+    OPERATOR: (
         "État (opérateur du plan)",
         frozenset({Command.MANAGE_TENANTS}),
         frozenset(KINDS),

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from osezia.domain.grants import features, gathered
+from osezia.domain.grants import OPERATOR, SEEDED_NETWORKS, features, gathered
 from osezia.tenants.profiles import (
     COMMANDS,
     DEFAULT_TENANTS,
@@ -53,6 +53,13 @@ def test_the_seeded_networks_keep_their_names_grants_and_sight() -> None:
         assert now["sees_all"] == was["profile"]["sees_all"] or slug == "operator", slug
         assert set(was["profile"]["sees_all"]) <= set(now["sees_all"]), slug
         assert (now["region"], now["roles"]) == (was["profile"]["region"], was["profile"]["roles"])
+
+
+def test_the_seeded_networks_are_the_ones_the_features_grant_to() -> None:
+    # The features' grants name the seeded networks by the domain's one list (SEEDED_NETWORKS).
+    assert tuple(DEFAULT_TENANTS) == SEEDED_NETWORKS
+    assert SEEDED_NETWORKS[0] == OPERATOR
+    assert DEFAULT_TENANTS[OPERATOR][0] == "État (opérateur du plan)"
 
 
 def test_no_command_nor_kind_is_declared_by_two_features() -> None:

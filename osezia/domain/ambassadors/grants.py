@@ -1,7 +1,7 @@
 """What ambassadors add to the networks' profiles (see osezia.domain.grants)."""
 
 from osezia.domain.commands import Command
-from osezia.domain.grants import Grants
+from osezia.domain.grants import SEEDED_NETWORKS, Grants
 
 _WORK = frozenset(
     {
@@ -18,5 +18,5 @@ GRANTS = Grants(
     scopes=dict.fromkeys(sorted(_WORK), "write"),
     # Correcting a name (RGPD art. 16) comes to whoever appoints ambassadors.
     successors={Command.CORRECT_AMBASSADOR_NAME: Command.APPOINT_AMBASSADOR},
-    defaults=dict.fromkeys(("operator", "bpifrance", "cci", "french-tech", "inria"), _WORK),
+    defaults=dict.fromkeys(SEEDED_NETWORKS, _WORK),
 )

@@ -1,7 +1,7 @@
 """What companies add to the networks' profiles (see osezia.domain.grants)."""
 
 from osezia.domain.commands import Command
-from osezia.domain.grants import Grants
+from osezia.domain.grants import PARTNERS, Grants
 
 _WORK = frozenset(
     {
@@ -18,5 +18,5 @@ GRANTS = Grants(
     scopes=dict.fromkeys(sorted(_WORK), "write"),
     # Networks registered before the catégorie juridique was recorded hold it with registering.
     successors={Command.RECORD_LEGAL_CATEGORY: Command.REGISTER_COMPANY},
-    defaults=dict.fromkeys(("bpifrance", "cci", "french-tech", "inria"), _WORK),
+    defaults=dict.fromkeys(PARTNERS, _WORK),
 )

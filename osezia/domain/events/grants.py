@@ -1,7 +1,7 @@
 """What events add to the networks' profiles (see osezia.domain.grants)."""
 
 from osezia.domain.commands import Command
-from osezia.domain.grants import Grants
+from osezia.domain.grants import SEEDED_NETWORKS, Grants
 
 _WORK = frozenset(
     {
@@ -20,5 +20,5 @@ GRANTS = Grants(
     scopes=dict.fromkeys(sorted(_WORK), "write"),
     # Holding an event was part of recording its attendance.
     successors={Command.HOLD_EVENT: Command.RECORD_ATTENDANCE},
-    defaults=dict.fromkeys(("operator", "bpifrance", "cci", "french-tech", "inria"), _WORK),
+    defaults=dict.fromkeys(SEEDED_NETWORKS, _WORK),
 )

@@ -1,7 +1,7 @@
 """What a person's rights add to the networks' profiles (see osezia.domain.grants)."""
 
 from osezia.domain.commands import Command
-from osezia.domain.grants import Grants
+from osezia.domain.grants import SEEDED_NETWORKS, Grants
 
 _RIGHTS = frozenset({Command.EXPORT_PERSON, Command.ERASE_PERSON})
 
@@ -9,5 +9,5 @@ GRANTS = Grants(
     # A person's rights (RGPD art. 15 and 17), exercised by the network that recorded them.
     scopes=dict.fromkeys(sorted(_RIGHTS), "admin"),
     # Every network is the controller of the people it records: each answers their rights.
-    defaults=dict.fromkeys(("operator", "bpifrance", "cci", "french-tech", "inria"), _RIGHTS),
+    defaults=dict.fromkeys(SEEDED_NETWORKS, _RIGHTS),
 )
