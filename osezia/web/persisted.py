@@ -15,12 +15,11 @@ other document is refused with `DOCUMENT_NOT_REGISTERED`, and none is remembered
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import cast
+from typing import NamedTuple, cast
 
 import asyncpg
 import orjson
@@ -30,6 +29,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
+from osezia.web.cache import document_digest
 from osezia.web.refusal import Refused
 from osezia.web.sockets import StandingSocket
 
@@ -42,7 +42,16 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 
 def document_hash(document: str) -> str:
     """The document's SHA-256, in lowercase hex, as Apollo's clients compute it."""
-    return hashlib.sha256(document.encode()).hexdigest()
+    return document_digest(document).hex()
+
+
+class Resolved(NamedTuple):
+    """A request's parameters, with the document its hash stands for, and that document's
+    SHA-256 (None without a document as text): hashed once, for the checks here and for the
+    view's analyses and cache key."""
+
+    body: dict[str, object]
+    digest: bytes | None
 
 
 class Documents:
@@ -56,36 +65,40 @@ class Documents:
         self._registered: OrderedDict[str, str] = OrderedDict()
         self._unknown: OrderedDict[str, float] = OrderedDict()  # hash -> when it was looked up
 
-    async def resolve(self, body: Mapping[str, object], pool: asyncpg.Pool) -> dict[str, object]:
-        """The request's parameters with the document its hash stands for, once checked; raises
-        Refused."""
+    async def resolve(self, body: Mapping[str, object], pool: asyncpg.Pool) -> Resolved:
+        """The request's parameters with the document its hash stands for, once checked, and
+        the document's digest; raises Refused."""
         persisted = _persisted_query(body.get("extensions"))
         query = body.get("query")
         if persisted is None:
-            registered = isinstance(query, str) and (
-                not self.registered_only
-                or await self._registered_document(document_hash(query), pool) is not None
-            )
-            if self.registered_only and not registered:
+            if not isinstance(query, str):
+                if self.registered_only:
+                    raise _not_registered()
+                return Resolved(dict(body), None)
+            digest = document_digest(query)
+            if self.registered_only and await self._registered_document(digest.hex(), pool) is None:
                 raise _not_registered()
-            return dict(body)
+            return Resolved(dict(body), digest)
         wanted = persisted
         if query is None or query == "":
             found = await self.find(wanted, pool)
             if found is None:
                 # Status 200, as Apollo's servers answer it: its clients then send the text.
                 raise Refused(200, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
-            return {**body, "query": found}
+            # Found under its hash: a remembered document's was checked, a registered one's
+            # computed when it was registered.
+            return Resolved({**body, "query": found}, bytes.fromhex(wanted))
         if not isinstance(query, str):
-            return dict(body)  # strawberry answers what is wrong with it
-        if document_hash(query) != wanted:
+            return Resolved(dict(body), None)  # strawberry answers what is wrong with it
+        digest = document_digest(query)
+        if digest.hex() != wanted:
             raise Refused(400, "BAD_REQUEST", "provided sha does not match query")
         if self.registered_only:
             if await self._registered_document(wanted, pool) is None:
                 raise _not_registered()
         else:
             self._remember(wanted, query)
-        return dict(body)
+        return Resolved(dict(body), digest)
 
     async def find(self, wanted: str, pool: asyncpg.Pool) -> str | None:
         if not self.registered_only and (found := self._remembered.get(wanted)) is not None:
@@ -168,7 +181,7 @@ class DocumentsSocket(StandingSocket):
             and isinstance(payload, dict)
         ):
             try:
-                found = await documents.resolve(payload, self.context.pool)
+                found, _ = await documents.resolve(payload, self.context.pool)
             except Refused as refused:
                 error = GraphQLError(refused.message, extensions={"code": refused.code})
                 refusal: ErrorMessage = {

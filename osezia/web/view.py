@@ -124,13 +124,15 @@ class GraphQLView(GraphQL[Context, None]):
         request.state.principal = principal  # for get_context
         try:
             request = await _buffered(request, self._max_body_bytes)
-            body = await _graphql_body(request)
+            body, digest = await _graphql_body(request), None
             if body is not None:
-                body = await self.documents.resolve(body, services_of(request).pool)
+                body, digest = await self.documents.resolve(body, services_of(request).pool)
                 request.state.document = body.get("query")  # for execute_single
         except Refused as refused:
             return refused.response(), "unparsed", "rejected"
-        operation, key = await self._operation(request, principal, body)
+        operation, key = await self._operation(request, principal, body, digest)
+        if body is not None:
+            request.state.operation = operation  # for execute_single: strawberry reads this body
         label = self._metrics.operation(operation.name)
         limited = await self._rate_limit.refusal(principal, operation.cost)
         if limited is not None:
@@ -153,13 +155,17 @@ class GraphQLView(GraphQL[Context, None]):
         return response, label, "ok" if succeeded else "errors"
 
     async def _operation(
-        self, request: Request, principal: Principal, body: dict[str, object] | None
+        self,
+        request: Request,
+        principal: Principal,
+        body: dict[str, object] | None,
+        digest: bytes | None,
     ) -> tuple[Operation, CacheKey | None]:
-        """The operation that will run, and its cache key if it may be cached."""
+        """The operation that will run, and its cache key if it may be cached; `digest` is the
+        body's document's (Documents.resolve), None without one."""
         document = body.get("query") if body is not None else None
-        if body is None or not isinstance(document, str):
+        if body is None or digest is None or not isinstance(document, str):
             return UNPARSED, None  # strawberry answers what is wrong with it
-        digest = document_digest(document)
         asked = body.get("operationName")
         operation = self._analyses.of(digest, document, asked if isinstance(asked, str) else None)
         # Only a POSTed query answered as one JSON document (not streamed: SSE, multipart).
@@ -205,7 +211,7 @@ class GraphQLView(GraphQL[Context, None]):
         document = getattr(request.state, "document", None)
         if request_data.query is None and isinstance(document, str):
             request_data.query = document  # the document a persisted query's hash stands for
-        if request_data.operation_name is None and self._several(request_data.query):
+        if request_data.operation_name is None and self._several(request, request_data.query):
             # strawberry would run the first one; the client may have meant any of them.
             error = GraphQLError(
                 "the document holds several operations: name the one to run in `operationName`",
@@ -218,12 +224,16 @@ class GraphQLView(GraphQL[Context, None]):
         request.state.succeeded = not result.errors
         return result
 
-    def _several(self, document: str | None) -> bool:
-        """Whether the document holds several operations (its analysis is remembered)."""
+    def _several(self, request: Request, document: str | None) -> bool:
+        """Whether the document holds several operations: as analysed in _respond, where the
+        request's body was JSON or a GET's parameters (its document hashed once, there), else
+        analysed now."""
+        operation = getattr(request.state, "operation", None)
+        if isinstance(operation, Operation):
+            return operation.unnamed_among_several
         if not isinstance(document, str):
             return False
-        analysis = self._analyses.of(document_digest(document), document, None)
-        return analysis.unnamed_among_several
+        return self._analyses.of(document_digest(document), document, None).unnamed_among_several
 
     def decode_json(self, data: str | bytes) -> object:
         # orjson refuses what json accepts and the API must not: NaN and Infinity, lone

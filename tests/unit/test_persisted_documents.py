@@ -16,7 +16,7 @@ HASH = "a" * 64
 
 def resolve(body: Mapping[str, object], *, registered_only: bool = False) -> dict[str, object]:
     # No lookup reaches the database in these cases: the pool is never used.
-    return asyncio.run(Documents(registered_only=registered_only).resolve(body, pool=None))  # type: ignore[arg-type]
+    return asyncio.run(Documents(registered_only=registered_only).resolve(body, pool=None)).body  # type: ignore[arg-type]
 
 
 def test_the_hash_is_apollos_lowercase_hex_sha256() -> None:
@@ -58,7 +58,21 @@ def test_a_document_sent_with_its_hash_is_remembered_and_found_by_hash_alone() -
     sent = asyncio.run(documents.resolve({"query": "{ a }", "extensions": persisted}, None))  # type: ignore[arg-type]
     found = asyncio.run(documents.resolve({"extensions": persisted}, None))  # type: ignore[arg-type]
 
-    assert sent["query"] == found["query"] == "{ a }"
+    assert sent.body["query"] == found.body["query"] == "{ a }"
+
+
+def test_the_documents_digest_comes_with_it_whether_sent_whole_or_by_hash() -> None:
+    documents = Documents(registered_only=False)
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": document_hash("{ a }")}}
+    digest = hashlib.sha256(b"{ a }").digest()
+
+    plain = asyncio.run(documents.resolve({"query": "{ a }"}, None))  # type: ignore[arg-type]
+    sent = asyncio.run(documents.resolve({"query": "{ a }", "extensions": persisted}, None))  # type: ignore[arg-type]
+    found = asyncio.run(documents.resolve({"extensions": persisted}, None))  # type: ignore[arg-type]
+    without = asyncio.run(documents.resolve({"variables": {}}, None))  # type: ignore[arg-type]
+
+    assert plain.digest == sent.digest == found.digest == digest
+    assert without.digest is None
 
 
 def test_without_the_extension_the_request_is_left_as_it_is() -> None:
