@@ -58,6 +58,7 @@ def add_parser(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 def export_command(settings: Settings, arguments: argparse.Namespace) -> int:
     from osezia.domain.errors import DomainError
+    from osezia.domain.grants import OPERATOR
     from osezia.domain.personal import Subject
     from osezia.domain.privacy.application import Privacy
 
@@ -67,7 +68,7 @@ def export_command(settings: Settings, arguments: argparse.Namespace) -> int:
         return 2
     with Privacy(env=store_env(url, 1)) as privacy:
         try:
-            document = privacy.export_person("operator", record_id, everyone=True)
+            document = privacy.export_person(OPERATOR, record_id, everyone=True)
         except DomainError as error:
             print(f"osezia: {error.code}: {error.message}", file=sys.stderr)
             return 2
@@ -79,6 +80,7 @@ def export_command(settings: Settings, arguments: argparse.Namespace) -> int:
 
 def erase_command(settings: Settings, arguments: argparse.Namespace) -> int:
     from osezia.domain.errors import DomainError
+    from osezia.domain.grants import OPERATOR
     from osezia.domain.privacy.application import Privacy
 
     url = database_url(settings)
@@ -88,7 +90,7 @@ def erase_command(settings: Settings, arguments: argparse.Namespace) -> int:
     with Privacy(env=store_env(url, 1)) as privacy:
         try:
             erasure = privacy.erase_person(
-                "operator", record_id, reason=arguments.reason, everyone=True
+                OPERATOR, record_id, reason=arguments.reason, everyone=True
             )
         except DomainError as error:
             print(f"osezia: {error.code}: {error.message}", file=sys.stderr)

@@ -25,6 +25,7 @@ import asyncpg
 from osezia.domain.actors import Actor, acting
 from osezia.domain.calendar import today_in_france
 from osezia.domain.errors import DomainError
+from osezia.domain.grants import OPERATOR
 from osezia.domain.personal import ERASED
 from osezia.domain.privacy.application import Privacy
 from osezia.projections.connections import Connection, connect
@@ -38,7 +39,7 @@ REPORT_KEPT_SECONDS = 86_400
 # The share of the job's timeout spent erasing; the others wait for the next run.
 RUN_SHARE = 0.8
 # The actor of the erasures the schedule decides.
-RETENTION_ACTOR = Actor("retention", "operator", "system")
+RETENTION_ACTOR = Actor("retention", OPERATOR, "system")
 
 _AMBASSADORS_DUE = (
     f"SELECT id FROM {PLATFORM}.ambassadors "
@@ -81,7 +82,7 @@ def _erase(
             if time.monotonic() >= until:
                 break  # the job's time is up: the next run erases the others
             try:
-                if privacy.erase_person("operator", record_id, reason=ground, everyone=True):
+                if privacy.erase_person(OPERATOR, record_id, reason=ground, everyone=True):
                     erased += 1
             except DomainError as error:
                 failed += 1

@@ -7,10 +7,10 @@ from uuid import UUID
 import strawberry
 
 from osezia.domain.commands import Command
+from osezia.domain.grants import OPERATOR
 from osezia.domain.personal import Subject
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
-from osezia.graphql.decisions.queries import PLAN_OPERATOR
 from osezia.graphql.errors import Problem
 from osezia.graphql.privacy.types import PersonalDataExport, PersonalDataExportResult
 from osezia.graphql.reading import read_models
@@ -37,7 +37,7 @@ class PrivacyMutations:
 
         def export() -> None:
             record_id = uuid_of(id, "person")
-            everyone = tenant == PLAN_OPERATOR
+            everyone = tenant == OPERATOR
             exported.append(p.export_person(tenant, record_id, everyone=everyone))
 
         outcome = await run_command(info, Command.EXPORT_PERSON, p, export)
@@ -74,6 +74,6 @@ class PrivacyMutations:
             Command.ERASE_PERSON,
             p,
             lambda: p.erase_person(
-                tenant, uuid_of(id, "person"), reason=reason, everyone=tenant == PLAN_OPERATOR
+                tenant, uuid_of(id, "person"), reason=reason, everyone=tenant == OPERATOR
             ),
         )
