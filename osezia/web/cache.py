@@ -36,6 +36,7 @@ from osezia.graphql.reading import position_of
 from osezia.projections.names import stable_schema
 from osezia.tenants.model import check_slug
 from osezia.tenants.visibility import PLATFORM
+from osezia.web.lru import LRU
 
 log = logging.getLogger("osezia.web.cache")
 
@@ -102,18 +103,14 @@ class Analyses:
     """analyse(), remembered per document and operation name: clients repeat their documents."""
 
     def __init__(self, size: int = 1000) -> None:
-        self._size = size
-        self._known: OrderedDict[tuple[bytes, str | None], Operation] = OrderedDict()
+        self._known: LRU[tuple[bytes, str | None], Operation] = LRU(size)
 
     def of(self, digest: bytes, document: str, operation_name: str | None) -> Operation:
         key = (digest, operation_name)
         found = self._known.get(key)
         if found is None:
-            found = self._known[key] = analyse(document, operation_name)
-            if len(self._known) > self._size:
-                self._known.popitem(last=False)
-        else:
-            self._known.move_to_end(key)
+            found = analyse(document, operation_name)
+            self._known.put(key, found)
         return found
 
 

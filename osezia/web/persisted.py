@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import NamedTuple, cast
 
@@ -30,6 +29,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from osezia.web.cache import document_digest
+from osezia.web.lru import LRU
 from osezia.web.refusal import Refused
 from osezia.web.sockets import StandingSocket
 
@@ -61,9 +61,9 @@ class Documents:
     def __init__(self, *, registered_only: bool, clock: Callable[[], float] = time.monotonic):
         self.registered_only = registered_only
         self._clock = clock
-        self._remembered: OrderedDict[str, str] = OrderedDict()
-        self._registered: OrderedDict[str, str] = OrderedDict()
-        self._unknown: OrderedDict[str, float] = OrderedDict()  # hash -> when it was looked up
+        self._remembered: LRU[str, str] = LRU(MAX_REMEMBERED)
+        self._registered: LRU[str, str] = LRU(MAX_REGISTERED_KEPT)
+        self._unknown: LRU[str, float] = LRU(MAX_REGISTERED_KEPT)  # hash -> when looked up
 
     async def resolve(self, body: Mapping[str, object], pool: asyncpg.Pool) -> Resolved:
         """The request's parameters with the document its hash stands for, once checked, and
@@ -102,22 +102,17 @@ class Documents:
 
     async def find(self, wanted: str, pool: asyncpg.Pool) -> str | None:
         if not self.registered_only and (found := self._remembered.get(wanted)) is not None:
-            self._remembered.move_to_end(wanted)
             return found
         return await self._registered_document(wanted, pool)
 
     def _remember(self, wanted: str, document: str) -> None:
-        self._remembered[wanted] = document
-        self._remembered.move_to_end(wanted)
-        while len(self._remembered) > MAX_REMEMBERED:
-            self._remembered.popitem(last=False)
+        self._remembered.put(wanted, document)
 
     async def _registered_document(self, wanted: str, pool: asyncpg.Pool) -> str | None:
         """A registered document: registered documents never change, so one found is kept; a
         hash found unregistered is not asked again for a few seconds (a flood of made-up hashes
         costs a query each only that often)."""
         if (found := self._registered.get(wanted)) is not None:
-            self._registered.move_to_end(wanted)
             return found
         looked_up = self._unknown.get(wanted)
         if looked_up is not None and self._clock() - looked_up < UNKNOWN_SECONDS:
@@ -127,15 +122,10 @@ class Documents:
                 "SELECT document FROM registered_documents WHERE hash = $1", wanted
             )
         if found is None:
-            self._unknown[wanted] = self._clock()
-            self._unknown.move_to_end(wanted)
-            while len(self._unknown) > MAX_REGISTERED_KEPT:
-                self._unknown.popitem(last=False)
+            self._unknown.put(wanted, self._clock())
             return None
-        self._unknown.pop(wanted, None)
-        self._registered[wanted] = str(found)
-        while len(self._registered) > MAX_REGISTERED_KEPT:
-            self._registered.popitem(last=False)
+        self._unknown.pop(wanted)
+        self._registered.put(wanted, str(found))
         return str(found)
 
 
