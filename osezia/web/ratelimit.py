@@ -18,7 +18,6 @@ budget (a fiftieth of it each), never more; a budget counted at every request is
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 
@@ -28,10 +27,10 @@ from osezia.graphql.principal import Principal
 from osezia.store.settings import Settings
 from osezia.web.auth.ratelimit import (
     MAX_MEMORY_KEYS,
-    WINDOW_SECONDS,
+    CountedLimit,
     Counts,
-    MemoryCounts,
-    RedisCounts,
+    retry_after,
+    window_of,
 )
 from osezia.web.refusal import refusal
 
@@ -39,7 +38,7 @@ _MAX_NAME = 128  # a client's name, cut to this length in a counter's key
 BATCHES = 100  # a process sends its costs once they reach this fraction of the budget
 
 
-class GraphQLRateLimit:
+class GraphQLRateLimit(CountedLimit):
     """Counts each client's cost per window; opens with the app and closes with it."""
 
     def __init__(
@@ -49,25 +48,17 @@ class GraphQLRateLimit:
         *,
         counts: Counts | None = None,
     ) -> None:
+        super().__init__(settings.redis_url, counts, limits="GraphQL cost budgets")
         self._budget = settings.graphql_cost_per_minute
-        self._redis_url = settings.redis_url
         self._clock = clock
-        self._given = counts
-        self._counts: Counts | None = None
         self._batch = max(1, self._budget // BATCHES)
         # Per client: the window, its count in the shared counts when last sent, and the costs
         # this process has added since.
         self._seen: dict[str, tuple[int, int, int]] = {}
 
     async def start(self) -> None:
-        if self._budget == 0:
-            return  # no limit: nothing to count
-        url = self._redis_url
-        self._counts = self._given or (RedisCounts(url) if url is not None else MemoryCounts())
-
-    async def close(self) -> None:
-        if self._counts is not None:
-            await self._counts.close()
+        if self._budget > 0:  # else no limit: nothing to count
+            await super().start()
 
     async def refusal(self, principal: Principal, cost: int) -> Response | None:
         """Count the request's cost; the 429 to answer when it goes beyond the budget."""
@@ -75,7 +66,7 @@ class GraphQLRateLimit:
         if counts is None:
             return None
         now = self._clock()
-        window = int(now // WINDOW_SECONDS)
+        window = window_of(now)
         client = (principal.client_id or principal.subject)[:_MAX_NAME]
         key = f"graphql:{principal.tenant}:{client}"
         known, seen, pending = self._seen.get(key, (window, 0, 0))
@@ -97,8 +88,7 @@ class GraphQLRateLimit:
         return self._refused(window, now, cost) if over else None
 
     def _refused(self, window: int, now: float, cost: int) -> Response:
-        retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
-        return rate_limited(self._budget, cost, retry_after)
+        return rate_limited(self._budget, cost, retry_after(window, now))
 
     def _remember(self, key: str, counted: tuple[int, int, int]) -> None:
         self._seen[key] = counted
@@ -106,15 +96,15 @@ class GraphQLRateLimit:
             del self._seen[next(iter(self._seen))]
 
 
-def rate_limited(budget: int, cost: int, retry_after: int) -> Response:
+def rate_limited(budget: int, cost: int, wait: int) -> Response:
     message = (
         f"this client's GraphQL requests may cost {budget} a minute, and this one costs {cost}: "
-        f"retry in {retry_after} s, or ask for smaller pages"
+        f"retry in {wait} s, or ask for smaller pages"
     )
     return refusal(
         429,
         "RATE_LIMITED",
         message,
-        extensions={"retryAfter": retry_after},
-        headers={"Retry-After": str(retry_after)},
+        extensions={"retryAfter": wait},
+        headers={"Retry-After": str(wait)},
     )

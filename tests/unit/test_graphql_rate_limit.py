@@ -4,7 +4,9 @@ here: the e2e tests count in Redis itself), on a clock the tests move."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -107,3 +109,28 @@ def test_another_client_has_a_budget_of_its_own_and_no_budget_counts_nothing() -
     assert not admitted(limit, 1)
     assert asyncio.run(limit.refusal(other, 10)) is None
     assert all(admitted(unlimited, 1001) for _ in range(100))
+
+
+def test_with_redis_down_the_warning_names_the_graphql_cost_budgets(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = Settings(
+        database_url=None,
+        host="127.0.0.1",
+        port=8000,
+        graphql_cost_per_minute=1,  # every request is sent to the counts
+        redis_url="redis://127.0.0.1:1/0",
+    )
+    limit = GraphQLRateLimit(settings, Clock(0.0))
+
+    async def run() -> bool:
+        await limit.start()
+        try:
+            return await limit.refusal(CLIENT, 1) is None
+        finally:
+            await limit.close()
+
+    with caplog.at_level(logging.WARNING, logger="osezia.web.auth.ratelimit"):
+        assert asyncio.run(run())
+    assert "GraphQL cost budgets are counted in this process only" in caplog.text
+    assert "token" not in caplog.text

@@ -106,9 +106,17 @@ class MemoryCounts:
 
 
 class RedisCounts:
-    """Counts in Redis, shared by every process; in memory while Redis does not answer."""
+    """Counts in Redis, shared by every process; in memory while Redis does not answer.
+    `limits` names what they count in the warning that says so."""
 
-    def __init__(self, url: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        url: str,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        limits: str = "rate limits",
+    ) -> None:
+        self._limits = limits
         self._redis = aioredis.Redis.from_url(
             url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
         )
@@ -149,11 +157,40 @@ class RedisCounts:
     def _failed(self, error: Exception) -> None:
         self._down_until = self._clock() + REDIS_RETRY_SECONDS
         log.warning(
-            "token rate limits are counted in this process only for %ss: Redis does not "
-            "answer (%s)",
+            "%s are counted in this process only for %ss: Redis does not answer (%s)",
+            self._limits,
             REDIS_RETRY_SECONDS,
             error,
         )
+
+
+def window_of(now: float) -> int:
+    """The one-minute window `now` falls in."""
+    return int(now // WINDOW_SECONDS)
+
+
+def retry_after(window: int, now: float) -> int:
+    """Seconds until `window` ends, at least 1: a refusal's Retry-After."""
+    return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+
+
+class CountedLimit:
+    """A limit's counts: those given (a test's), else in Redis with REDIS_URL, else in this
+    process. They open with the app (`start`) and close with it (`close`)."""
+
+    def __init__(self, redis_url: str | None, counts: Counts | None, *, limits: str) -> None:
+        self._redis_url, self._given, self._limits = redis_url, counts, limits
+        self._counts: Counts | None = None  # None until started: nothing is counted
+
+    async def start(self) -> None:
+        url = self._redis_url
+        self._counts = self._given or (
+            RedisCounts(url, limits=self._limits) if url is not None else MemoryCounts()
+        )
+
+    async def close(self) -> None:
+        if self._counts is not None:
+            await self._counts.close()
 
 
 def _basic_client_id(authorization: str) -> str | None:
@@ -207,7 +244,7 @@ def too_many_requests(kind: str, retry_after: int) -> Response:
     return JSONResponse(body, status_code=429, headers=headers)
 
 
-class TokenRateLimit:
+class TokenRateLimit(CountedLimit):
     """Wraps the token endpoint in the two limits; its counts open with the app and close with
     it (`start`, `close`)."""
 
@@ -221,20 +258,11 @@ class TokenRateLimit:
         pause: float = REFUSAL_PAUSE,
         max_paused: int = MAX_PAUSED,
     ) -> None:
+        super().__init__(settings.redis_url, counts, limits="token rate limits")
         self._settings, self._metrics, self._clock = settings, metrics, clock
         self._pause, self._max_paused, self._paused = pause, max_paused, 0
-        self._given = counts  # counts of the caller's own, else those the settings name
-        self._counts: Counts | None = None
         self._refusing: set[str] = set()  # keys found over their limit in this window
         self._refusing_window = 0
-
-    async def start(self) -> None:
-        url = self._settings.redis_url
-        self._counts = self._given or (RedisCounts(url) if url is not None else MemoryCounts())
-
-    async def close(self) -> None:
-        if self._counts is not None:
-            await self._counts.close()
 
     def wrap(self, endpoint: Endpoint) -> Endpoint:
         async def limited(request: Request) -> Response:
@@ -247,20 +275,20 @@ class TokenRateLimit:
         if counts is None:  # not started: nothing to count with
             return await endpoint(request)
         now = self._clock()
-        window = int(now // WINDOW_SECONDS)
-        retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+        window = window_of(now)
+        wait = retry_after(window, now)
         peer = request.client.host if request.client is not None else None
         forwarded = request.headers.getlist("x-forwarded-for")
         address = client_address(peer, forwarded, self._settings.trusted_proxies)
         per_address = self._settings.token_rate_per_address
         if await self._over(counts, f"address:{address}", window, per_address):
-            return await self._refused("address", retry_after)
+            return await self._refused("address", wait)
         client_id = await claimed_client_id(request)
         if client_id is None:
             return await endpoint(request)
         failures = f"client:{client_id}"
         if await self._over(counts, failures, window, self._settings.token_rate_per_client):
-            return await self._refused("client", retry_after)
+            return await self._refused("client", wait)
         response = await endpoint(request)
         if response.status_code != 401:
             await counts.add(failures, window, -1)  # not a failure: given back
