@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -59,8 +58,8 @@ def add_parser(commands: Subparsers[argparse.ArgumentParser]) -> None:
 def export_command(settings: Settings, arguments: argparse.Namespace) -> int:
     from osezia.domain.errors import DomainError
     from osezia.domain.grants import OPERATOR
-    from osezia.domain.personal import Subject
     from osezia.domain.privacy.application import Privacy
+    from osezia.projections.erasure import export_json
 
     url = database_url(settings)
     record_id = _record_id(arguments.id)
@@ -72,9 +71,8 @@ def export_command(settings: Settings, arguments: argparse.Namespace) -> int:
         except DomainError as error:
             print(f"osezia: {error.code}: {error.message}", file=sys.stderr)
             return 2
-    records = [UUID(record["id"]) for record in document["records"]]
-    document["rows"] = asyncio.run(_rows(url, Subject(document["subject"]), records))
-    print(json.dumps(document, ensure_ascii=False, default=str, indent=2))
+    document["rows"] = asyncio.run(_rows(url, document))
+    print(export_json(document, indent=2))
     return 0
 
 
@@ -110,18 +108,18 @@ def _record_id(value: str) -> UUID | None:
         return None
 
 
-async def _rows(url: str, subject: Any, records: list[UUID]) -> dict[str, list[dict[str, Any]]]:
+async def _rows(url: str, document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The platform's read-model rows about the person (it sees every network's); none before
     its read models are first built."""
     import asyncpg
 
     from osezia.projections.connections import connect
-    from osezia.projections.erasure import rows_about
+    from osezia.projections.erasure import export_rows
     from osezia.tenants.visibility import PLATFORM
 
     conn = await connect(url)
     try:
-        return await rows_about(conn, PLATFORM, subject, records)
+        return await export_rows(conn, PLATFORM, document)
     except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
         return {}
     finally:

@@ -10,6 +10,7 @@ person's own fields change: statuses, dates, counts and sums stay, and every fig
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
@@ -97,3 +98,17 @@ async def rows_about(
         )
         found[name] = [dict(row) for row in rows]
     return found
+
+
+async def export_rows(
+    conn: Connection, target: str, document: Mapping[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
+    """The rows of the target's views about the person an export names (its ``subject`` and
+    ``records``: osezia.domain.privacy.application.Privacy.export_person), by view."""
+    records = [UUID(record["id"]) for record in document["records"]]
+    return await rows_about(conn, target, Subject(document["subject"]), records)
+
+
+def export_json(document: Mapping[str, Any], indent: int | None = None) -> str:
+    """An export with its rows as JSON text: the rows' dates, ids and amounts as text."""
+    return json.dumps(document, ensure_ascii=False, default=str, indent=indent)

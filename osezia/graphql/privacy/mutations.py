@@ -1,20 +1,17 @@
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
-from uuid import UUID
 
 import strawberry
 
 from osezia.domain.commands import Command
 from osezia.domain.grants import OPERATOR
-from osezia.domain.personal import Subject
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.errors import Problem
 from osezia.graphql.privacy.types import PersonalDataExport, PersonalDataExportResult
 from osezia.graphql.reading import read_models
-from osezia.projections.erasure import rows_about
+from osezia.projections.erasure import export_json, export_rows
 
 _PERSON_ID = (
     "The id of a record about the person: an ambassador's, a diagnostic's (its expert), an "
@@ -44,10 +41,9 @@ class PrivacyMutations:
         if isinstance(outcome, Problem):
             return outcome
         (document,) = exported
-        records = [UUID(record["id"]) for record in document["records"]]
         async with read_models(info) as conn:
-            document["rows"] = await rows_about(conn, tenant, Subject(document["subject"]), records)
-        return PersonalDataExport(document=json.dumps(document, ensure_ascii=False, default=str))
+            document["rows"] = await export_rows(conn, tenant, document)
+        return PersonalDataExport(document=export_json(document))
 
     @strawberry.mutation(
         description="Erase a person the caller's network recorded (every network's, for the "
