@@ -82,8 +82,9 @@ def run_documents(settings: Settings, arguments: argparse.Namespace) -> int:
     ]
     if arguments.json:
         print(json.dumps(listed, ensure_ascii=False, indent=2))
-    for row in [] if arguments.json else listed:
-        print(f"{row['hash']}  {row['registered_at']}  {row['name']}")
+    else:
+        for row in listed:
+            print(f"{row['hash']}  {row['registered_at']}  {row['name']}")
     return 0
 
 
@@ -92,12 +93,14 @@ def checked(document: str) -> tuple[str | None, list[str]]:
     from graphql import OperationDefinitionNode, specified_rules, validate
 
     from osezia.graphql.limits import RULES, parsed
-    from osezia.graphql.schema import build_schema
+
+    # The schema the module builds once on import: the types a document is checked against are
+    # the same in production (where only introspection and suggestions are turned off).
+    from osezia.graphql.schema import schema
 
     found = parsed(document)
     if found is None:
         return "it does not parse as a GraphQL document (or holds over the token limit)", []
-    schema = build_schema(production=False)
     errors = validate(schema._schema, found, (*specified_rules, *RULES))
     if errors:
         return "; ".join(error.message for error in errors), []
