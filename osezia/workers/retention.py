@@ -15,8 +15,7 @@ import asyncio
 import logging
 import math
 import time
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -26,11 +25,10 @@ from osezia.domain.actors import Actor, acting
 from osezia.domain.calendar import today_in_france
 from osezia.domain.errors import DomainError
 from osezia.domain.grants import OPERATOR
-from osezia.domain.personal import ERASED
 from osezia.domain.privacy.application import Privacy
-from osezia.projections.connections import Connection, connect
+from osezia.projections.connections import connect
+from osezia.projections.retention import ambassadors_due, learners_due
 from osezia.store.settings import Database, Settings
-from osezia.tenants.visibility import PLATFORM
 
 log = logging.getLogger("osezia.retention")
 
@@ -40,34 +38,6 @@ REPORT_KEPT_SECONDS = 86_400
 RUN_SHARE = 0.8
 # The actor of the erasures the schedule decides.
 RETENTION_ACTOR = Actor("retention", OPERATOR, "system")
-
-_AMBASSADORS_DUE = (
-    f"SELECT id FROM {PLATFORM}.ambassadors "
-    "WHERE status = 'WITHDRAWN' AND withdrawn_on < $1 AND full_name <> $2 ORDER BY id"
-)
-# One enrolment a learner names them all (Privacy finds the others in the log).
-_LEARNERS_DUE = (
-    f"SELECT min(id::text)::uuid AS id FROM {PLATFORM}.trainings "
-    "WHERE NOT starts_with(learner_ref, $2) GROUP BY owner, learner_ref "
-    "HAVING max(greatest(enrolled_on, coalesce(completed_on, enrolled_on))) < $1 ORDER BY 1"
-)
-
-
-@dataclass(frozen=True)
-class Erased:
-    """What one run erased."""
-
-    ambassadors: int
-    learners: int
-
-    @property
-    def total(self) -> int:
-        return self.ambassadors + self.learners
-
-
-async def due(conn: Connection, query: str, cutoff: date) -> list[UUID]:
-    # As uuid.UUID: asyncpg's own UUID type is not one the event store can write.
-    return [UUID(str(record["id"])) for record in await conn.fetch(query, cutoff, ERASED)]
 
 
 def _erase(
@@ -107,8 +77,8 @@ async def erase_expired(ctx: dict[str, Any]) -> dict[str, int]:
     ambassadors_cutoff = today - timedelta(days=settings.retain_ambassadors_days)
     conn = await connect(database_url)
     try:
-        ambassadors = await due(conn, _AMBASSADORS_DUE, ambassadors_cutoff)
-        learners = await due(conn, _LEARNERS_DUE, learners_cutoff)
+        ambassadors = await ambassadors_due(conn, ambassadors_cutoff)
+        learners = await learners_due(conn, learners_cutoff)
     except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
         log.info("retention erased nobody: the platform's read models are not built yet")
         return {"ambassadors": 0, "learners": 0, "failed": 0}
@@ -133,17 +103,16 @@ async def erase_expired(ctx: dict[str, Any]) -> dict[str, int]:
         )
     finally:
         privacy.close()
-    erased = Erased(ambassadors=ambassadors_erased, learners=learners_erased)
     failed = ambassadors_failed + learners_failed
     log.info(
         "retention erased %d people: %d ambassadors withdrawn before %s, %d learners whose "
         "last training was before %s; %d could not be erased",
-        erased.total,
-        erased.ambassadors,
+        ambassadors_erased + learners_erased,
+        ambassadors_erased,
         ambassadors_cutoff,
-        erased.learners,
+        learners_erased,
         learners_cutoff,
         failed,
-        extra={"ambassadors": erased.ambassadors, "learners": erased.learners, "failed": failed},
+        extra={"ambassadors": ambassadors_erased, "learners": learners_erased, "failed": failed},
     )
-    return {"ambassadors": erased.ambassadors, "learners": erased.learners, "failed": failed}
+    return {"ambassadors": ambassadors_erased, "learners": learners_erased, "failed": failed}
