@@ -46,6 +46,7 @@ from uuid import UUID
 
 import orjson
 import psycopg
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import StoredEvent
 from machine import cpu_idle, fresh_key_store, recreate_database
 
@@ -141,7 +142,13 @@ class PlainImport(TrainingImport):
         return [t.key for t in batch]
 
     @staticmethod
-    def ref(keys: dict[str, SealingKey], learner_ref: str, enrolment: bytes, nonce: bytes) -> bytes:
+    def ref(
+        keys: dict[str, SealingKey],
+        ciphers: dict[int, AESGCM],
+        learner_ref: str,
+        enrolment: bytes,
+        nonce: bytes,
+    ) -> bytes:
         return orjson.dumps(learner_ref)
 
 

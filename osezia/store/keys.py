@@ -121,6 +121,16 @@ class Keyring:
     def sealing_many(self, people: Iterable[Person]) -> dict[Person, SealingKey]:
         """Each person's current key, made for those who have none, in one trip for the misses;
         PersonErased for a person erased, for whom no key is made again."""
+        found, erased = self.sealing_or_erased(people)
+        if erased:
+            raise PersonErased(erased[0])
+        return found
+
+    def sealing_or_erased(
+        self, people: Iterable[Person]
+    ) -> tuple[dict[Person, SealingKey], list[Person]]:
+        """``sealing_many`` for a batch that may hold people erased (an import's learners):
+        the keys of the others, and those erased, in the same one trip."""
         now = time.monotonic()
         fresh = now - self.cache_seconds
         found: dict[Person, SealingKey] = {}
@@ -140,10 +150,8 @@ class Keyring:
                     found[person] = SealingKey(kid, key)
                     self._sealing[person] = (found[person], now)
                     self._opening[kid] = (key, now)
-            for person in missing:
-                if person not in current:
-                    raise PersonErased(person)
-        return found
+            return found, [person for person in missing if person not in current]
+        return found, []
 
     @contextmanager
     def deferred(self, reserve: int = 1000) -> Iterator[None]:

@@ -21,6 +21,7 @@ from uuid import UUID
 
 import orjson
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Transcoding
 
 from osezia.store.keys import Keyring, SealingKey
@@ -93,11 +94,19 @@ def seal(key: SealingKey, plaintext: bytes, aad: bytes) -> str:
 _ENVELOPE_HEAD = b'{"_type_":"' + SEALED.encode() + b'","_data_":"'
 
 
-def seal_text(key: SealingKey, text: str, aad: bytes, nonce: bytes | None = None) -> bytes:
+def seal_text(
+    key: SealingKey,
+    text: str,
+    aad: bytes,
+    nonce: bytes | None = None,
+    cipher: AESGCM | None = None,
+) -> bytes:
     """A text field's envelope as the JSON value the log stores (what orjson writes for it:
-    a kid and base64 need no escaping). ``nonce``: one of ``nonces``, else drawn here."""
+    a kid and base64 need no escaping). ``nonce``: one of ``nonces``, else drawn here;
+    ``cipher``: the key's, made once by a writer sealing many fields under it (making one
+    costs more than sealing a field), else made here."""
     nonce = nonce or os.urandom(NONCE_BYTES)
-    sealed = key.cipher.encrypt(nonce, orjson.dumps(text), aad)
+    sealed = (cipher or key.cipher).encrypt(nonce, orjson.dumps(text), aad)
     return b'%b%d:%b"}' % (_ENVELOPE_HEAD, key.kid, base64.b64encode(nonce + sealed))
 
 

@@ -22,13 +22,13 @@ keyed, by its earlier one (Enrolment.legacy_id): a completion is added to the en
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import orjson
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.utils import get_topic
 
 from osezia.domain.actors import META, Actor, current_actor
@@ -41,7 +41,7 @@ from osezia.domain.trainings.file import Training, read_rows
 from osezia.domain.trainings.model import Enrolment, check_completion
 from osezia.store.batches import pipelined
 from osezia.store.bulk import Appended, BulkAppender, Connection, KeyedRow, LockedLog
-from osezia.store.keys import PersonErased, SealingKey, keyring
+from osezia.store.keys import SealingKey, keyring
 from osezia.store.personal_cipher import additional_data, nonces, seal_text
 
 BATCH_ROWS = 20_000
@@ -98,14 +98,7 @@ def learner_keys(tenant: str, batch: Iterable[Training]) -> dict[str, SealingKey
     erased."""
     refs = {t.learner_ref for t in batch}
     people = {ref: (Subject.LEARNER.value, learner_subject_id(tenant, ref)) for ref in refs}
-    ring = keyring()
-    try:
-        keys = ring.sealing_many(people.values())
-    except PersonErased:  # someone of the batch was erased: they get no key, the others do
-        keys = {}
-        for person in people.values():
-            with contextlib.suppress(PersonErased):
-                keys[person] = ring.sealing(person)
+    keys, _ = keyring().sealing_or_erased(people.values())  # the erased get no key
     return {ref: keys.get(person, ERASED_LEARNER) for ref, person in people.items()}
 
 
@@ -123,10 +116,14 @@ _REF_PLACE = additional_data(bytes(16), 1, "learner_ref")[16:]
 
 
 def sealed_ref(
-    key: SealingKey, learner_ref: str, enrolment: bytes, nonce: bytes | None = None
+    key: SealingKey,
+    learner_ref: str,
+    enrolment: bytes,
+    nonce: bytes | None = None,
+    cipher: AESGCM | None = None,
 ) -> bytes:
     """The reference's envelope, as the mapper writes it in the enrolment's first event."""
-    return seal_text(key, learner_ref, enrolment + _REF_PLACE, nonce)
+    return seal_text(key, learner_ref, enrolment + _REF_PLACE, nonce, cipher)
 
 
 def _enrolled_state(head: bytes, training: Training, tail: bytes, ref: bytes) -> bytes:
@@ -231,6 +228,13 @@ def _stored(log: LockedLog, keys: list[bytes]) -> dict[bytes, Stored]:
     return found
 
 
+class _Batch(list[Training]):
+    """A batch of rows and its learners' keys, asked of the key store by the reading thread:
+    the trip (a first key made for each new learner) runs while the previous batch is written."""
+
+    keys: dict[str, SealingKey]
+
+
 @dataclass
 class _Outcome:
     """What importing one batch did."""
@@ -277,8 +281,8 @@ class TrainingImport:
         """Import every good row, report every bad one; the summary counts both."""
         summary = Summary()
 
-        def batches() -> Iterator[list[Training]]:
-            batch: list[Training] = []
+        def batches() -> Iterator[_Batch]:
+            batch = _Batch()
             batch_rows = self.batch_rows
             for line, training, reason in read_rows(self.tenant, lines, self.today):
                 summary.rows_read += 1
@@ -288,9 +292,11 @@ class TrainingImport:
                     continue
                 batch.append(training)
                 if len(batch) >= batch_rows:
+                    batch.keys = self.learner_keys(batch)
                     yield batch
-                    batch = []
+                    batch = _Batch()
             if batch:
+                batch.keys = self.learner_keys(batch)
                 yield batch
 
         for outcome in pipelined(batches(), self._import):
@@ -313,15 +319,26 @@ class TrainingImport:
         return [t.key for t in batch] + [t.legacy_key for t in batch]
 
     @staticmethod
-    def ref(keys: dict[str, SealingKey], learner_ref: str, enrolment: bytes, nonce: bytes) -> bytes:
-        """The reference's JSON in the enrolment's first event: its envelope."""
-        return sealed_ref(keys[learner_ref], learner_ref, enrolment, nonce)
+    def ref(
+        keys: dict[str, SealingKey],
+        ciphers: dict[int, AESGCM],
+        learner_ref: str,
+        enrolment: bytes,
+        nonce: bytes,
+    ) -> bytes:
+        """The reference's JSON in the enrolment's first event: its envelope. ``ciphers``: the
+        batch's, by kid, each made once (a learner has a row per training)."""
+        key = keys[learner_ref]
+        cipher = ciphers.get(key.kid)
+        if cipher is None:
+            cipher = ciphers[key.kid] = key.cipher
+        return sealed_ref(key, learner_ref, enrolment, nonce, cipher)
 
     def _import(self, batch: list[Training]) -> _Outcome:
         # Under the log's lock, what the log holds cannot change between the look-up and the
         # COPY: each row is checked against exactly what it is appended to.
         outcome = _Outcome()
-        keys = self.learner_keys(batch)
+        keys = batch.keys if isinstance(batch, _Batch) else self.learner_keys(batch)
         with self.appender.locked() as log:
             # The time is taken once the lock is held, not before waiting for it: the batch
             # becomes visible when it commits, after any wait, and a batch that waited past
@@ -349,6 +366,7 @@ class TrainingImport:
         today = self.today
         enrolled_state_of, on_of, ref_of = _enrolled_state, _on, self.ref
         fresh = nonces(len(batch))
+        ciphers: dict[int, AESGCM] = {}
         imported = already_present = 0
         try:
             for training in batch:
@@ -363,7 +381,7 @@ class TrainingImport:
                         refused = ErasedPerson.about(Subject.LEARNER.value)
                         outcome.problems.append((training.line, refused.message))
                         continue
-                    ref = ref_of(keys, training.learner_ref, key, next(fresh))
+                    ref = ref_of(keys, ciphers, training.learner_ref, key, next(fresh))
                     yield key, 1, ENROLLED_TOPIC, enrolled_state_of(head, training, tail, ref)
                     stored[key] = (training.enrolled_on, completed_on is not None)
                     if completed_on is not None:

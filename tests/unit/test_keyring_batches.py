@@ -1,0 +1,49 @@
+"""A batch of people's keys in one trip to the key store, the erased among them told apart."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import pytest
+
+from osezia.store.key_stores import MemoryKeys, Person, PersonErased
+from osezia.store.keys import Keyring
+
+
+class CountingKeys(MemoryKeys):
+    """The memory key store, counting the trips asking for current keys."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trips = 0
+
+    def current(self, people: Collection[Person]) -> dict[Person, tuple[int, bytes]]:
+        self.trips += 1
+        return super().current(people)
+
+
+LEARNERS = [("LEARNER", f"learner-{n}") for n in range(4)]
+
+
+def test_a_batch_holding_an_erased_person_gets_the_others_keys_and_the_erased_in_one_trip() -> None:
+    store = CountingKeys()
+    store.destroy(LEARNERS[1])  # erased: a tombstone, no key
+    ring = Keyring(store)
+
+    keys, erased = ring.sealing_or_erased(LEARNERS)
+
+    assert store.trips == 1
+    assert erased == [LEARNERS[1]]
+    assert set(keys) == {LEARNERS[0], LEARNERS[2], LEARNERS[3]}
+    assert len({k.kid for k in keys.values()}) == 3
+
+
+def test_sealing_many_still_refuses_a_batch_holding_an_erased_person() -> None:
+    store = CountingKeys()
+    store.destroy(LEARNERS[2])
+    ring = Keyring(store)
+
+    with pytest.raises(PersonErased) as refused:
+        ring.sealing_many(LEARNERS)
+
+    assert refused.value.person == LEARNERS[2]
