@@ -10,7 +10,7 @@ exist, and nothing is appended.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
@@ -38,6 +38,7 @@ from osezia.domain.shredding import erase_subject, subject_ids_of
 from osezia.domain.solutions.model import Adoption, Solution, SolutionProvider
 from osezia.domain.trainings.model import Enrolment
 from osezia.store.keys import keyring
+from osezia.store.personal_cipher import Sealed, additional_data, open_field, preload
 
 _SCAN = 1000  # events read from the log at a time, looking for a person's other records
 
@@ -116,10 +117,10 @@ class Privacy(PlatformApplication):
             return Person(subject, subject_id, network, (record_id,), erased=True)
         records: tuple[UUID, ...] = (record_id,)
         if subject is Subject.LEARNER:
-            others = self._enrolments_of(network, state["learner_ref"])
+            others = self._records_naming(_LEARNER_FIELDS, state["learner_ref"], tenant=network)
             records += tuple(r for r in others if r != record_id)
         elif subject is Subject.SOLE_TRADER:
-            records += tuple(self._records_naming(state["siren"]))
+            records += tuple(self._records_naming(_SIREN_FIELDS, state["siren"]))
         return Person(subject, subject_id, network, records, erased=False)
 
     def export_person(
@@ -203,25 +204,6 @@ class Privacy(PlatformApplication):
             erase_subject(person.subject, person.subject_id)
         return result
 
-    def _enrolments_of(self, tenant: str, learner_ref: str) -> list[UUID]:
-        """The enrolments one network recorded of one learner, read from the log: the log
-        has no index by learner, whose reference is encrypted."""
-        topic, start = get_topic(Enrolment.Enrolled), 1
-        found: list[UUID] = []
-        while True:
-            batch = self.recorder.select_notifications(start, _SCAN, topics=[topic])
-            for stored in batch:
-                enrolled = self.mapper.to_domain_event(stored)
-                if (
-                    isinstance(enrolled, Enrolment.Enrolled)
-                    and enrolled.tenant == tenant
-                    and enrolled.learner_ref == learner_ref
-                ):
-                    found.append(UUID(str(stored.originator_id)))
-            if len(batch) < _SCAN:
-                return found
-            start = batch[-1].id + 1
-
     def _held(
         self, person: Person, tenant: str, everyone: bool
     ) -> list[tuple[UUID, list[Decision]]]:
@@ -238,17 +220,32 @@ class Privacy(PlatformApplication):
             (r, ds) for r, ds in others if ds and ds[0].details.get("tenant") == tenant
         ]
 
-    def _records_naming(self, siren: str) -> list[UUID]:
-        """The records about the company with this SIREN alone that copy its name, read from
-        the log, which has no index by SIREN."""
-        fields = {get_topic(c): _siren_field(c) for c in _ABOUT_A_COMPANY}
+    def _records_naming(
+        self, fields: Mapping[str, str], value: str, *, tenant: str | None = None
+    ) -> list[UUID]:
+        """The records whose event (of a topic of ``fields``) holds ``value`` in the field that
+        names the person (``fields[topic]``), and, given a ``tenant``, that the network
+        recorded; read from the log, which has no index by SIREN or learner. The events are
+        compared on their stored state: the network and a SIREN are in clear, so another
+        network's events are left before anything is decrypted, and a learner's encrypted
+        reference is opened with the batch's keys loaded in one trip to the key store."""
+        ring, mapper = keyring(), self.mapper
         found: list[UUID] = []
         start = 1
         while True:
             batch = self.recorder.select_notifications(start, _SCAN, topics=list(fields))
-            for stored in batch:
-                named = vars(self.mapper.to_domain_event(stored))
-                if named.get(fields[stored.topic]) == siren:
+            states = [(stored, mapper.decoded_state(stored.state)) for stored in batch]
+            if tenant is not None:
+                states = [(e, state) for e, state in states if state.get("tenant") == tenant]
+            sealed = [e for e, state in states if isinstance(state.get(fields[e.topic]), Sealed)]
+            preload((e.state for e in sealed), ring)
+            for stored, state in states:
+                field = fields[stored.topic]
+                held = state.get(field)
+                if isinstance(held, Sealed):
+                    where = additional_data(stored.originator_id, stored.originator_version, field)
+                    held = open_field(held.data, where, ring, mapper.transcoder.decode)
+                if held == value:
                     found.append(UUID(str(stored.originator_id)))
             if len(batch) < _SCAN:
                 return list(dict.fromkeys(found))
@@ -266,14 +263,22 @@ def _belongs(decision: Decision, tenant: str, first_follower: object) -> bool:
     return bool((details.get("tenant") or first_follower) == tenant)
 
 
-def _siren_field(event_class: type) -> str:
-    """The event's field that holds the SIREN its company name is sealed under."""
-    (field,) = [
-        about.identified_by[0]
-        for about in declaration_of(event_class).about
-        if about.subject is Subject.SOLE_TRADER
-    ]
-    return field
+def _naming_fields(subject: Subject, event_classes: Sequence[type]) -> dict[str, str]:
+    """By the topic of each event class, its field that names the person (a SIREN, a
+    learner's reference), as its declaration says: their key is found by it."""
+    fields: dict[str, str] = {}
+    for event_class in event_classes:
+        (fields[get_topic(event_class)],) = [
+            about.identified_by[-1]
+            for about in declaration_of(event_class).about
+            if about.subject is subject
+        ]
+    return fields
+
+
+# The event that names a learner, and the records about a company alone that copy its name.
+_LEARNER_FIELDS = _naming_fields(Subject.LEARNER, (Enrolment.Enrolled,))
+_SIREN_FIELDS = _naming_fields(Subject.SOLE_TRADER, _ABOUT_A_COMPANY)
 
 
 def _check_sole_trader(company: Company) -> None:
