@@ -22,7 +22,7 @@ from uuid import UUID
 import orjson
 
 from osezia.store.keys import keyring
-from osezia.store.personal_cipher import SEALED, additional_data, kids_in, open_json
+from osezia.store.personal_cipher import SEALED, additional_data, keys_to_load, open_json
 
 _DECODERS: dict[str, Callable[[Any], Any]] = {
     "uuid_hex": UUID,
@@ -66,9 +66,9 @@ def _decode_state(state: bytes, originator_id: UUID, version: int) -> dict[str, 
 async def preload_keys(states: Iterable[bytes]) -> None:
     """Load the keys these stored states' personal fields need and the process has not cached,
     in one trip to the key store, in a thread (the key store's driver is synchronous)."""
-    kids = kids_in(states)
-    if kids and (kids := keyring().uncached(kids)):
-        await asyncio.to_thread(keyring().load, kids)
+    ring = keyring()
+    if kids := keys_to_load(states, ring):
+        await asyncio.to_thread(ring.load, kids)
 
 
 class StoredEvent:
