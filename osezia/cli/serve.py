@@ -6,12 +6,12 @@ import argparse
 import asyncio
 import json
 import sys
-import time
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 
 from osezia.cli.database import check_database, database_url
+from osezia.cli.serve_ready import Announcement, uvicorn_config
 from osezia.store.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,9 +52,6 @@ MAX_WORKERS = 64
 
 
 def serve(settings: Settings, arguments: argparse.Namespace) -> int:
-    import logging
-    import warnings
-
     import uvicorn
 
     from osezia.projections.roles import role_url
@@ -85,35 +82,16 @@ def serve(settings: Settings, arguments: argparse.Namespace) -> int:
             message = f"the API cannot log in as its {kind} role (`osezia migrate` creates it)"
             print(f"osezia: {message}: {reason}", file=sys.stderr)
             return 3
-    with warnings.catch_warnings():
-        # authlib 1.9 warns, on import, that it prefers the httpx2 fork; httpx works (pyproject
-        # silences it in the tests the same way). Its module of warnings puts an "always"
-        # filter first when imported: imported before, ours goes in front of it.
-        import authlib.deprecate  # noqa: F401
-
-        warnings.filterwarnings("ignore", message="The httpx module is deprecated")
-        from osezia.web.app import create_app  # seconds of imports: after the checks
+    # Seconds of imports: after the checks. authlib's warning on import is silenced there.
+    from osezia.web.processes import create_app
 
     address = f"http://{settings.host}:{settings.port}/graphql"
     if arguments.workers > 1:
         from osezia.cli.processes import serve_processes
 
         return serve_processes(settings, url, address, arguments.workers)
-    announcer = _Announcer(create_app(settings, url), address)
-    # uvicorn would otherwise take a client address from X-Forwarded-For sent by 127.0.0.1;
-    # osezia reads that header itself, from OSEZIA_TRUSTED_PROXIES only (graphql/auth/peer.py).
-    config = uvicorn.Config(
-        announcer,
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        proxy_headers=False,
-        log_config=None,  # create_app configured logging: uvicorn's lines go through it
-        access_log=False,  # the request line (observability.logs) replaces uvicorn's
-    )
-    server = uvicorn.Server(config)
-    # After the Config, which sets uvicorn's loggers up.
-    logging.getLogger("uvicorn.error").addFilter(_NotAnnouncedByUvicorn())
+    announcer = _Announcer(create_app(settings, url), Announcement(address))
+    server = uvicorn.Server(uvicorn_config(announcer, settings))
 
     async def main() -> None:
         watching = asyncio.create_task(announcer.watch(server))
@@ -126,14 +104,6 @@ def serve(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0 if server.started else 1
 
 
-class _NotAnnouncedByUvicorn:
-    """Drops uvicorn's « Uvicorn running on … » line: the address is given once the read models
-    answer (_Announcer), not while every query would still answer that they are being built."""
-
-    def filter(self, record: object) -> bool:
-        return not str(getattr(record, "msg", "")).startswith("Uvicorn running on")
-
-
 class _Announcer:
     """The application, with its address printed the first time /readyz answers that no
     target's read models are still being built, before that answer is sent: whoever sees the
@@ -142,11 +112,8 @@ class _Announcer:
     Until then it asks /readyz itself, in process (no request log), and prints which targets
     are still being built."""
 
-    def __init__(self, app: Any, address: str) -> None:
-        self._app, self._address = app, address
-        self._started = time.perf_counter()
-        self._announced = False
-        self._waiting: list[str] | None = None
+    def __init__(self, app: Any, announcement: Announcement) -> None:
+        self._app, self._announcement = app, announcement
         # The lifespan's state (the services), which the server copies into every request's
         # scope: the in-process /readyz needs it as much as a real one.
         self._state: dict[str, Any] = {}
@@ -154,7 +121,7 @@ class _Announcer:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan" and "state" in scope:
             self._state = scope["state"]
-        if self._announced or scope["type"] != "http" or scope["path"] != "/readyz":
+        if self._announcement.done or scope["type"] != "http" or scope["path"] != "/readyz":
             await self._app(scope, receive, send)
             return
         status, body = 0, b""
@@ -172,22 +139,12 @@ class _Announcer:
         await self._app(scope, receive, watched)
 
     def _observe(self, status: int, body: bytes) -> None:
-        building = json.loads(body).get("building") if status == 200 else None
-        if building == [] and not self._announced:
-            self._announced = True
-            took = time.perf_counter() - self._started
-            print(
-                f"osezia serves GraphQL on {self._address} (ready in {took:.0f} s; Ctrl+C stops it)"
-            )
-            sys.stdout.flush()
-        elif building and building != self._waiting and not self._announced:
-            print(f"building the read models of {', '.join(building)}…", file=sys.stderr)
-            self._waiting = building
+        self._announcement.observe(json.loads(body).get("building") if status == 200 else None)
 
     async def watch(self, server: Any) -> None:
         while not server.started:
             await asyncio.sleep(0.1)
-        while not self._announced:
+        while not self._announcement.done:
             await _get_in_process(self, "/readyz", self._state)
             await asyncio.sleep(0.2)
 

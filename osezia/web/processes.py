@@ -4,6 +4,9 @@ uvicorn's supervisor starts each process afresh and builds its application from 
 the settings come from the environment, where the parent put the database's address (the
 embedded PostgreSQL's too) and the directory where prometheus-client's multiprocess mode keeps
 the counts of every process.
+
+`osezia serve` with one process imports create_app from here too: authlib's warning is silenced
+in one place.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from starlette.applications import Starlette
 
 from osezia.store.settings import load_settings
 
+__all__ = ["app_from_environment", "create_app"]
+
 with warnings.catch_warnings():
-    # As `osezia serve` does (osezia.cli.serve): authlib 1.9 warns, on import, that it prefers
-    # the httpx2 fork; httpx works.
+    # authlib 1.9 warns, on import, that it prefers the httpx2 fork; httpx works (pyproject
+    # silences it in the tests the same way). Its module of warnings puts an "always" filter
+    # first when imported: imported before, ours goes in front of it.
     import authlib.deprecate  # noqa: F401
 
     warnings.filterwarnings("ignore", message="The httpx module is deprecated")
