@@ -377,28 +377,55 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+_PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def resident_mb(pid: int) -> float:
+    """A process's resident set in MB (statm's second field, VmRSS in pages); OSError once it
+    has ended."""
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE_MB
+
+
 def rss_mb(pid: int) -> list[float]:
     """The resident set of each process of the tree, in MB."""
     sizes = []
     for member in process_tree(pid):
         with contextlib.suppress(OSError):
-            status = Path(f"/proc/{member}/status").read_text()
-            sizes.append(int(_found(r"VmRSS:\s+(\d+) kB", status)) / 1024)
+            sizes.append(resident_mb(member))
     return sizes
 
 
 class PeakMemory:
-    """Samples the resident set of a server's processes while a load runs."""
+    """Samples the resident set of a server's processes while a load runs.
 
-    def __init__(self, pid: int, every: float = 0.25) -> None:
-        self.peak = max(rss_mb(pid), default=0.0)
-        self._pid, self._every = pid, every
+    The process tree is found by scanning all of /proc, which costs more than the samples: it
+    is found once, then again every `rescan` seconds (a worker started late) and as soon as one
+    of its processes has ended (one restarted in its place). Each sample reads only the tree's
+    own `statm` files."""
+
+    def __init__(self, pid: int, every: float = 0.25, rescan: float = 5.0) -> None:
+        self._pid, self._every, self._rescan = pid, every, rescan
+        self._members = process_tree(pid)
+        self._found_at = time.monotonic()
+        self.peak = max(self._sizes(), default=0.0)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
+    def _sizes(self) -> list[float]:
+        sizes = []
+        for member in self._members:
+            try:
+                sizes.append(resident_mb(member))
+            except OSError:  # ended: the tree is found again at the next sample
+                self._found_at = float("-inf")
+        return sizes
+
     def _sample(self) -> None:
         while not self._done.wait(self._every):
-            self.peak = max(self.peak, *rss_mb(self._pid), 0.0)
+            if time.monotonic() - self._found_at >= self._rescan:
+                self._members = process_tree(self._pid)
+                self._found_at = time.monotonic()
+            self.peak = max(self.peak, *self._sizes(), 0.0)
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
