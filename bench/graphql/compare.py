@@ -60,7 +60,6 @@ from typing import Any
 import httpx
 import orjson
 import psycopg
-from psycopg import sql
 
 from osezia.demo import build_demo, write_demo
 from osezia.domain.actors import Actor, acting_for_process
@@ -75,6 +74,9 @@ from osezia.tenants.model import TenantStatus
 from osezia.tenants.networks import NETWORKS
 from osezia.tenants.profiles import Profile
 from osezia.tenants.visibility import PLATFORM_VIEWER, Viewer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/, whose machine.py
+from machine import recreate_database, with_database
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -134,18 +136,8 @@ QUERIES = (
 # --- Data -------------------------------------------------------------------------------------
 
 
-def with_database(admin_url: str, dbname: str) -> str:
-    head, _, query = admin_url.partition("?")
-    return f"{head.rsplit('/', 1)[0]}/{dbname}" + (f"?{query}" if query else "")
-
-
 def load(admin_url: str, companies: int) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DBNAME))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DBNAME)))
-    url = with_database(admin_url, DBNAME)
+    url = recreate_database(admin_url, DBNAME)
     migrate_everything(url)
     env = Database.from_url(url).eventsourcing_env(pool_size=2)
     platform = Platform(env, networks=NETWORKS)
