@@ -67,6 +67,7 @@ from osezia.domain.platform import Platform
 from osezia.projections.migrations import migrate_everything
 from osezia.projections.names import tenant_role
 from osezia.projections.rebuild import rebuild
+from osezia.store.keys import Keyring, PostgresKeys, use_keyring
 from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
@@ -76,12 +77,13 @@ from osezia.tenants.profiles import Profile
 from osezia.tenants.visibility import PLATFORM_VIEWER, Viewer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/, whose machine.py
-from machine import recreate_database, with_database
+from machine import fresh_key_store, recreate_database, with_database
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DBNAME = "osezia_bench_graphql"
+KEYS_DBNAME = DBNAME + "_keys"  # the key store of the demo's personal fields
 TENANT = "cci"
 CONNECTIONS = 32
 ISSUER, AUDIENCE = "https://127.0.0.1:8000", "osezia-api"  # production asks https
@@ -137,6 +139,7 @@ QUERIES = (
 
 
 def load(admin_url: str, companies: int) -> str:
+    fresh_key_store(admin_url, KEYS_DBNAME)
     url = recreate_database(admin_url, DBNAME)
     migrate_everything(url)
     env = Database.from_url(url).eventsourcing_env(pool_size=2)
@@ -162,6 +165,18 @@ def load(admin_url: str, companies: int) -> str:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return url
+
+
+def key_store_elsewhere(admin_url: str) -> str:
+    """The key store, named as production wants it: on another server than the log's. The
+    bench has one PostgreSQL, reached by another name for it, which the check (of the addresses
+    configured) takes for another server."""
+    url = with_database(admin_url, KEYS_DBNAME)
+    host = Database.from_url(url).host
+    other = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}.get(host)
+    if other is None:
+        sys.exit(f"the bench reaches PostgreSQL at 127.0.0.1 or localhost, not {host}")
+    return url.replace(f"@{host}", f"@{other}", 1)
 
 
 def describe(url: str) -> str:
@@ -228,12 +243,13 @@ def serving(
 
 
 def osezia(
-    url: str, *, cache: bool, logs: Path, processes: int
+    url: str, keys: str, *, cache: bool, logs: Path, processes: int
 ) -> contextlib.AbstractContextManager[Server]:
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
+        "OSEZIA_KEYS_URL": keys,  # production asks for one, apart from the log
         "OSEZIA_PORT": str(port),
         "OSEZIA_ENV": "production",
         "OSEZIA_PUBLIC_URL": ISSUER,
@@ -629,15 +645,24 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install -y wrk")
     install_postgraphile()
     admin_url = os.environ.get("DATABASE_URL", DEFAULT_ADMIN_URL)
-    url = with_database(admin_url, DBNAME) if args.reuse else load(admin_url, args.companies)
+    if args.reuse:
+        url = with_database(admin_url, DBNAME)
+        use_keyring(Keyring(PostgresKeys(with_database(admin_url, KEYS_DBNAME))))
+    else:
+        url = load(admin_url, args.companies)
+    keys = key_store_elsewhere(admin_url)
     print(describe(url), f"; {os.cpu_count()} cores; wrk -t2 -c{CONNECTIONS}", flush=True)
     for processes in (int(n) for n in args.processes.split(",")):
         print(f"\n=== {processes} process{'es' if processes > 1 else ''} each ===", flush=True)
         with tempfile.TemporaryDirectory() as work, contextlib.ExitStack() as stack:
             logs, script = Path(work), Path(work) / "post.lua"
             script.write_text(WRK_SCRIPT)
-            uncached = stack.enter_context(osezia(url, cache=False, logs=logs, processes=processes))
-            cached = stack.enter_context(osezia(url, cache=True, logs=logs, processes=processes))
+            uncached = stack.enter_context(
+                osezia(url, keys, cache=False, logs=logs, processes=processes)
+            )
+            cached = stack.enter_context(
+                osezia(url, keys, cache=True, logs=logs, processes=processes)
+            )
             token = access_token(url, uncached)
             jwks = httpx.get(uncached.url.replace("/graphql", "/.well-known/jwks.json")).json()
             peer = stack.enter_context(postgraphile(url, jwks["keys"][0], logs, processes))
