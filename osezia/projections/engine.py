@@ -94,6 +94,19 @@ async def _row(conn: Connection, batch: Batch, model: ReadModel, row_id: UUID) -
     return state.rows[row_id]
 
 
+async def _rows(
+    conn: Connection, batch: Batch, model: ReadModel, row_ids: Sequence[UUID]
+) -> list[Row | None]:
+    """``_row`` of each id, those the batch has not read yet fetched in one statement."""
+    state = batch.tables[model]
+    unread = [i for i in dict.fromkeys(row_ids) if i not in state.rows]
+    if unread:
+        fetched = await model.table.fetch(conn, batch.schema, unread)
+        for i in unread:
+            state.rows[i] = fetched.get(i)
+    return [state.rows[i] for i in row_ids]
+
+
 def _put(batch: Batch, model: ReadModel, row_id: UUID, row: Row | None) -> None:
     state = batch.tables[model]
     state.rows[row_id] = row
@@ -135,9 +148,11 @@ async def _apply(conn: Connection, batch: Batch, event: StoredEvent) -> None:
 
 async def _erase(conn: Connection, batch: Batch, event: StoredEvent) -> None:
     """A person was erased: the rows of their records that this schema holds read « effacé »."""
+    records: list[UUID] = event.data["records"]
     for model, columns in erasure.columns_of(event):
-        for record_id in event.data["records"]:
-            row = await _row(conn, batch, model, record_id)
+        # A person may have hundreds of records (a learner's trainings): one SELECT a model.
+        rows = await _rows(conn, batch, model, records)
+        for record_id, row in zip(records, rows, strict=True):
             if row is not None:
                 _put(batch, model, record_id, erasure.scrubbed(row, columns, event))
 
