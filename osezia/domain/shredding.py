@@ -158,10 +158,7 @@ def new_generation(subject: Subject, subject_id: str) -> int:
 def destroy_old_generations(subject: Subject, subject_id: str) -> int:
     """Destroy the person's keys but the newest: what they encrypted (the value corrected)
     reads ``ERASED``. How many keys were destroyed."""
-    person = (subject.value, subject_id)
-    ring = keyring()
-    generations = ring.generations(person)
-    return ring.destroy_before(person, generations[-1]) if generations else 0
+    return keyring().destroy_old_generations((subject.value, subject_id))
 
 
 def seal_fields(

@@ -278,9 +278,9 @@ class Keyring:
         self._sealing.pop(person, None)
         return generation
 
-    def destroy_before(self, person: Person, generation: int) -> int:
-        """Destroy the person's keys older than ``generation``; how many."""
-        return self._forget(person, self.store.destroy(person, below=generation))
+    def destroy_old_generations(self, person: Person) -> int:
+        """Destroy the person's keys but the newest, in one trip; how many."""
+        return self._forget(person, self.store.destroy(person, keep_newest=True))
 
     def generations(self, person: Person) -> list[int]:
         return self.store.generations(person)

@@ -47,3 +47,34 @@ def test_sealing_many_still_refuses_a_batch_holding_an_erased_person() -> None:
         ring.sealing_many(LEARNERS)
 
     assert refused.value.person == LEARNERS[2]
+
+
+class TripCountingKeys(MemoryKeys):
+    """The memory key store, recording each call the keyring makes of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def generations(self, person: Person) -> list[int]:
+        self.calls.append("generations")
+        return super().generations(person)
+
+    def destroy(self, person: Person, keep_newest: bool = False) -> list[int]:
+        self.calls.append("destroy")
+        return super().destroy(person, keep_newest)
+
+
+def test_a_rectification_destroys_every_generation_but_the_newest_in_one_trip() -> None:
+    store = TripCountingKeys()
+    person = LEARNERS[0]
+    store.current([person])
+    store.next_generation(person)
+    store.next_generation(person)
+    ring = Keyring(store)
+
+    assert ring.destroy_old_generations(person) == 2
+    assert store.calls == ["destroy"]
+    assert store.generations(person) == [3]
+    assert ring.destroy_old_generations(person) == 0
+    assert ring.sealing(person).kid > 0  # not erased: the newest key seals on
