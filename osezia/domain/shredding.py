@@ -185,20 +185,19 @@ def seal_fields(
 
 
 def open_fields(
-    event_class: type,
     originator_id: UUID | str,
     version: int,
     state: dict[str, Any],
     decode: Transcoder,
     ring: Keyring,
 ) -> None:
-    """Replace, in ``state``, each envelope by its value, or by ``ERASED``."""
-    for sealing in _sealings(event_class):
-        for field in sealing.fields:
-            value = state.get(field)
-            if isinstance(value, Sealed):
-                aad = additional_data(originator_id, version, field)
-                state[field] = open_field(value.data, aad, ring, decode.decode)
+    """Replace, in ``state``, each envelope by its value, or by ``ERASED``. An envelope names
+    its key, and its additional data its field: the event's class need not be known (a reader
+    of the log such as ``osezia decisions`` may not have imported it)."""
+    for field, value in state.items():
+        if isinstance(value, Sealed):  # a value replaced, no key added: the loop goes on
+            aad = additional_data(originator_id, version, field)
+            state[field] = open_field(value.data, aad, ring, decode.decode)
 
 
 class PersonalDataMapper(ActorMapper):
@@ -236,7 +235,6 @@ class PersonalDataMapper(ActorMapper):
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         domain_event = super().to_domain_event(stored_event)
         open_fields(
-            type(domain_event),
             stored_event.originator_id,
             stored_event.originator_version,
             vars(domain_event),
@@ -246,15 +244,13 @@ class PersonalDataMapper(ActorMapper):
         return domain_event
 
     def decoded_event_state(self, stored_event: StoredEvent) -> dict[str, Any]:
-        """The stored event's state, every envelope opened (or erased). A reader of the log
-        such as ``osezia decisions`` may not have imported the event's class: the envelopes
-        say which key, and an erased field reads ``ERASED`` as everywhere."""
+        """The stored event's state, every envelope opened (or erased: ``open_fields``)."""
         state = self.decoded_state(stored_event.state)
-        ring = keyring()
-        for field, value in list(state.items()):
-            if isinstance(value, Sealed):
-                aad = additional_data(
-                    stored_event.originator_id, stored_event.originator_version, field
-                )
-                state[field] = open_field(value.data, aad, ring, self.transcoder.decode)
+        open_fields(
+            stored_event.originator_id,
+            stored_event.originator_version,
+            state,
+            self.transcoder,
+            keyring(),
+        )
         return state
