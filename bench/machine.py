@@ -30,7 +30,11 @@ def recreate_database(admin_url: str, dbname: str) -> str:
 
 
 def fresh_key_store(admin_url: str, dbname: str) -> Keyring:
-    """A new key store (its own database, migrated), made the process's keyring."""
+    """A new key store (its own database, migrated), made the process's keyring (the one it
+    replaces is closed first: its connections would be forced out)."""
+    previous = use_keyring(None)
+    if previous is not None and isinstance(previous.store, PostgresKeys):
+        previous.store.close()
     url = recreate_database(admin_url, dbname)
     migrate_keys(url)
     keyring = Keyring(PostgresKeys(url))
