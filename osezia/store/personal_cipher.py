@@ -104,7 +104,8 @@ def seal_text(
     costs more than sealing a field), else made here."""
     nonce = nonce or os.urandom(NONCE_BYTES)
     sealed = (cipher or key.cipher).encrypt(nonce, orjson.dumps(text), aad)
-    return b'%b%d:%b"}' % (_ENVELOPE_HEAD, key.kid, base64.b64encode(nonce + sealed))
+    envelope = binascii.b2a_base64(nonce + sealed, newline=False)  # b64encode, without checks
+    return b'%b%d:%b"}' % (_ENVELOPE_HEAD, key.kid, envelope)
 
 
 def nonces(count: int) -> Iterator[bytes]:
