@@ -30,8 +30,9 @@ from osezia.domain.errors import InvalidDate, InvalidTransition, InvalidValue
 from osezia.domain.personal import PersonalData, of_learner, personal_data
 from osezia.domain.shredding import learner_digest
 
+# An id's 128 bits but its version and variant: both ids below set those themselves.
+_VERSION_AND_VARIANT_CLEARED = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
 # A keyed id is a UUID of version 8 (RFC 9562's custom form), of the RFC's variant.
-_KEYED_MASK = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
 _KEYED_BITS = (0x8000 << 64) | (0x8000 << 48)
 
 
@@ -42,7 +43,7 @@ def keyed_id(tenant: str, learner_ref: str, training_code: str) -> bytes:
     reference cannot be checked against it."""
     learner = learner_digest(tenant, learner_ref)
     digest = sha256(learner + training_code.encode(), usedforsecurity=True).digest()
-    return (int.from_bytes(digest[:16]) & _KEYED_MASK | _KEYED_BITS).to_bytes(16)
+    return (int.from_bytes(digest[:16]) & _VERSION_AND_VARIANT_CLEARED | _KEYED_BITS).to_bytes(16)
 
 
 class Audience(StrEnum):
@@ -61,7 +62,6 @@ class EnrolmentStatus(StrEnum):
 # "training/<tenant>/<learner>/<training>"), as bytes: SHA-1 of the namespace's bytes and the
 # name, its first 16 bytes with the version (5) and the variant (RFC 4122) set as uuid5 sets them.
 _LEGACY_PREFIX = OSEZIA_NAMESPACE.bytes + b"training/"
-_LEGACY_MASK = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
 _LEGACY_BITS = (0x5000 << 64) | (0x8000 << 48)
 
 
@@ -75,7 +75,7 @@ def legacy_enrolment_key(tenant: str, learner_ref: str, training_code: str) -> b
     computed with the namespace's bytes taken once: an import derives one a row."""
     name = _legacy_prefix(tenant) + f"{learner_ref}/{training_code}".encode()
     digest = sha1(name, usedforsecurity=False).digest()
-    return (int.from_bytes(digest[:16]) & _LEGACY_MASK | _LEGACY_BITS).to_bytes(16)
+    return (int.from_bytes(digest[:16]) & _VERSION_AND_VARIANT_CLEARED | _LEGACY_BITS).to_bytes(16)
 
 
 # The plan's own words for its audiences, as training platforms export them.
