@@ -6,13 +6,11 @@ import strawberry
 
 from osezia.domain.decisions import decisions_of
 from osezia.domain.errors import Forbidden, NotFound
+from osezia.domain.grants import OPERATOR
 from osezia.graphql.commands import uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.decisions.types import Decision
 from osezia.graphql.node import find_node
-
-# The plan's operator answers for every network's decisions; a network, for its own.
-PLAN_OPERATOR = "operator"
 
 
 @strawberry.type
@@ -31,8 +29,9 @@ class DecisionQueries:
             raise NotFound(f"no record with id {id}")
         record_id = uuid_of(id, "record")
         recorded = await asyncio.to_thread(decisions_of, context.platform.companies, record_id)
+        # The plan's operator answers for every network's decisions; a network, for its own.
         return [
             Decision.of(d)
             for d in recorded
-            if context.tenant == PLAN_OPERATOR or d.via == context.tenant
+            if context.tenant == OPERATOR or d.via == context.tenant
         ]
