@@ -77,6 +77,7 @@ class Command(StrEnum):
     EXPORT_PERSON = "export_person"
     ERASE_PERSON = "erase_person"
     CORRECT_AMBASSADOR_NAME = "correct_ambassador_name"
+    CORRECT_DIAGNOSTIC_EXPERT = "correct_diagnostic_expert"
 
 
 @unique

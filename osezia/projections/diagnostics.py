@@ -100,6 +100,11 @@ def expert_assigned(row: Row, event: StoredEvent) -> Row:
     return moved(row, event, "EXPERT_ASSIGNED", expert=event.data["expert"])
 
 
+def expert_corrected(row: Row, event: StoredEvent) -> Row:
+    # A correction is no step: the status and its history stay as they were.
+    return touch(row, event, expert=event.data["expert"])
+
+
 def expert_days_logged(row: Row, event: StoredEvent) -> Row:
     return touch(row, event, expert_days_logged=row["expert_days_logged"] + event.data["days"])
 
@@ -177,6 +182,7 @@ MODEL = ReadModel(
     updates={
         topic(Diagnostic.EligibilityChecked): eligibility_checked,
         topic(Diagnostic.ExpertAssigned): expert_assigned,
+        topic(Diagnostic.ExpertCorrected): expert_corrected,
         topic(Diagnostic.ExpertDaysLogged): expert_days_logged,
         topic(Diagnostic.InventoryDelivered): inventory_delivered,
         topic(Diagnostic.UseCasesIdentified): use_cases_identified,

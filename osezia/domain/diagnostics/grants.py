@@ -14,6 +14,7 @@ _WORK = frozenset(
         Command.PRIORITISE_USE_CASES,
         Command.DELIVER_REPORT,
         Command.CANCEL_DIAGNOSTIC,
+        Command.CORRECT_DIAGNOSTIC_EXPERT,
     }
 )
 
@@ -22,6 +23,8 @@ GRANTS = Grants(
     scopes={**dict.fromkeys(sorted(_WORK), "write"), Command.PAY_COFINANCING: "approve"},
     # Bpifrance pilots diagnostics: it alone pays their co-financing.
     pilots={"diagnostic": "bpifrance"},
+    # Correcting an expert (RGPD art. 16) comes to whoever assigns experts.
+    successors={Command.CORRECT_DIAGNOSTIC_EXPERT: Command.ASSIGN_EXPERT},
     defaults={
         "bpifrance": _WORK | {Command.PAY_COFINANCING},
         "cci": frozenset({Command.REQUEST_DIAGNOSTIC, Command.CANCEL_DIAGNOSTIC}),

@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.diagnostics.rules import state_share_of
 from osezia.domain.errors import (
+    DomainError,
     ExpertDaysExceeded,
     InvalidAmount,
     InvalidDate,
@@ -94,6 +95,20 @@ class UseCaseScore:
         return self.value * self.feasibility
 
 
+class NoExpertAssigned(DomainError):
+    """A correction of a diagnostic's expert before any expert was assigned to it."""
+
+    code = "NO_EXPERT_ASSIGNED"
+
+
+def _expert_name(expert: str) -> str:
+    # One rule for the text of an expert, assigned or corrected: white space folded, not empty.
+    name = " ".join(expert.split())
+    if not name:
+        raise InvalidValue("the expert (a name or an organisation) cannot be empty")
+    return name
+
+
 def _is_whole(number: object) -> bool:
     # bool is an int to Python, but True is not a number of days.
     return isinstance(number, int) and not isinstance(number, bool)
@@ -129,6 +144,14 @@ class Diagnostic(Aggregate):
 
     class ExpertAssigned(Aggregate.Event):
         """An expert (a person's or an organisation's name, in free text) was assigned."""
+
+        expert: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(of_expert("expert"))
+
+    class ExpertCorrected(Aggregate.Event):
+        """The expert's text was corrected (RGPD art. 16). It is sealed under a new key
+        generation of the expert's, and the older ones are destroyed: the text recorded before
+        reads « effacé » from then on."""
 
         expert: str
         PERSONAL_DATA: ClassVar[PersonalData] = personal_data(of_expert("expert"))
@@ -240,15 +263,29 @@ class Diagnostic(Aggregate):
 
     def assign_expert(self, expert: str) -> None:
         self.check_step("assign an expert")
-        name = " ".join(expert.split())
-        if not name:
-            raise InvalidValue("the expert (a name or an organisation) cannot be empty")
-        self._assign_expert(name)
+        self._assign_expert(_expert_name(expert))
 
     @event(ExpertAssigned)
     def _assign_expert(self, expert: str) -> None:
         self.expert = expert
         self.status = DiagnosticStatus.EXPERT_ASSIGNED
+
+    def correct_expert(self, expert: str) -> None:
+        # At any status once an expert is named, a cancelled or paid diagnostic's too: the
+        # right to rectification lasts as long as the text does.
+        if self.expert is None:
+            raise NoExpertAssigned(
+                f"diagnostic {self.id} has no expert assigned yet: there is no expert to "
+                "correct (assign one with assignExpert)"
+            )
+        name = _expert_name(expert)
+        if name == self.expert:
+            raise InvalidValue("the corrected expert is the expert recorded: nothing to correct")
+        self._correct_expert(name)
+
+    @event(ExpertCorrected)
+    def _correct_expert(self, expert: str) -> None:
+        self.expert = expert
 
     def log_expert_days(self, days: int) -> None:
         self.check_step("log expert days")

@@ -76,6 +76,25 @@ class DiagnosticMutations:
             ),
         )
 
+    @strawberry.mutation(
+        description="Correct a diagnostic's expert (RGPD art. 16): the expert recorded before "
+        "reads « effacé » from then on, in every event and list. NO_EXPERT_ASSIGNED before an "
+        "expert is assigned. No idempotency key: correcting twice to the same expert is "
+        "INVALID_VALUE the second time."
+    )
+    async def correct_diagnostic_expert(
+        self, info: Info, diagnostic_id: strawberry.ID, expert: str
+    ) -> CommandResult:
+        d, tenant = info.context.platform.diagnostics, info.context.tenant
+        return await run_command(
+            info,
+            Command.CORRECT_DIAGNOSTIC_EXPERT,
+            d,
+            lambda: d.correct_diagnostic_expert(
+                tenant, uuid_of(diagnostic_id, "diagnostic"), expert=expert
+            ),
+        )
+
     @strawberry.mutation(description="Log expert days; never more than the cap (10) in total.")
     async def log_expert_days(
         self,

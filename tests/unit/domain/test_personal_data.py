@@ -86,6 +86,7 @@ NATURAL_PERSONS = {
     ("osezia.domain.ambassadors.model", "Ambassador.Withdrawn", "reason"): "AMBASSADOR",
     ("osezia.domain.ambassadors.model", "Ambassador.NameCorrected", "full_name"): "AMBASSADOR",
     ("osezia.domain.diagnostics.model", "Diagnostic.ExpertAssigned", "expert"): "EXPERT",
+    ("osezia.domain.diagnostics.model", "Diagnostic.ExpertCorrected", "expert"): "EXPERT",
     ("osezia.domain.trainings.model", "Enrolment.Enrolled", "learner_ref"): "LEARNER",
     ("osezia.domain.companies.model", "Company.Registered", "legal_name"): "SOLE_TRADER",
     ("osezia.domain.companies.model", "Company.Followed", "legal_name"): "SOLE_TRADER",
