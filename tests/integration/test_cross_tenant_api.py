@@ -128,6 +128,7 @@ MUTATIONS = {
     "deliverReport": 'deliverReport(diagnosticId: "{diagnostic}", on: "2026-01-01")',
     "payCofinancing": 'payCofinancing(diagnosticId: "{diagnostic}", priceCents: 100)',
     "cancelDiagnostic": 'cancelDiagnostic(diagnosticId: "{diagnostic}", reason: "r")',
+    "correctDiagnosticExpert": 'correctDiagnosticExpert(diagnosticId: "{diagnostic}", expert: "x")',
     "appointAmbassador": None,
     "recordIntervention": 'recordIntervention(ambassadorId: "{ambassador}", on: "2026-01-01", audience: 3, format: WEBINAR)',
     "withdrawAmbassador": 'withdrawAmbassador(ambassadorId: "{ambassador}", reason: "r", on: "2026-01-01")',
