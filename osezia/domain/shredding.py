@@ -155,10 +155,11 @@ def new_generation(subject: Subject, subject_id: str) -> int:
         raise ErasedPerson.of(erased) from None
 
 
-def destroy_old_generations(subject: Subject, subject_id: str) -> int:
-    """Destroy the person's keys but the newest: what they encrypted (the value corrected)
-    reads ``ERASED``. How many keys were destroyed."""
-    return keyring().destroy_old_generations((subject.value, subject_id))
+def destroy_old_generations(subject: Subject, subject_id: str, below: int) -> int:
+    """Destroy the person's keys of the generations before ``below`` (``new_generation``'s,
+    once the corrected value is recorded): what they encrypted (the value corrected) reads
+    ``ERASED``. How many keys were destroyed."""
+    return keyring().destroy_old_generations((subject.value, subject_id), below)
 
 
 def seal_fields(

@@ -49,10 +49,10 @@ class KeyStore(Protocol):
         """The keys of these kids that still exist."""
         ...
 
-    def destroy(self, person: Person, keep_newest: bool = False) -> list[int]:
-        """Delete the person's keys (all but their newest generation's, if ``keep_newest``: a
-        rectification); the kids deleted. Deleting them all (an erasure) leaves the person's
-        tombstone."""
+    def destroy(self, person: Person, below: int | None = None) -> list[int]:
+        """Delete the person's keys (those of generations before ``below`` only, if given: a
+        rectification's end); the kids deleted. Deleting them all (an erasure) leaves the
+        person's tombstone."""
         ...
 
     def next_generation(self, person: Person) -> tuple[int, int]:
@@ -112,18 +112,16 @@ class MemoryKeys:
         with self._lock:
             return {kid: self._keys[kid][2] for kid in kids if kid in self._keys}
 
-    def destroy(self, person: Person, keep_newest: bool = False) -> list[int]:
+    def destroy(self, person: Person, below: int | None = None) -> list[int]:
         with self._lock:
-            newest = self._newest(person) if keep_newest else None
-            below = newest[0] if newest else None
             gone = [
                 kid
                 for kid, (p, g, _) in self._keys.items()
-                if p == person and (not keep_newest or (below is not None and g < below))
+                if p == person and (below is None or g < below)
             ]
             for kid in gone:
                 del self._keys[kid]
-            if not keep_newest:
+            if below is None:
                 self._erased.add(person)
             return gone
 
@@ -208,13 +206,10 @@ _ERASE = """
     )
     SELECT kid FROM gone
 """
-# A rectification's end: the person's keys but the newest, in one statement.
+# A rectification's end: the person's keys of the generations before the one it made.
 _OLDER = """
     DELETE FROM personal_keys WHERE subject = %(subject)s AND subject_id = %(subject_id)s
-    AND generation < (
-        SELECT max(generation) FROM personal_keys
-        WHERE subject = %(subject)s AND subject_id = %(subject_id)s
-    )
+    AND generation < %(below)s
     RETURNING kid
 """
 
@@ -302,10 +297,10 @@ class PostgresKeys:
             )
             return {kid: bytes(key) for kid, key in rows}
 
-    def destroy(self, person: Person, keep_newest: bool = False) -> list[int]:
-        whom = {"subject": person[0], "subject_id": person[1]}
+    def destroy(self, person: Person, below: int | None = None) -> list[int]:
+        whom = {"subject": person[0], "subject_id": person[1], "below": below}
         with self._connection() as conn:
-            rows = conn.execute(_OLDER if keep_newest else _ERASE, whom)
+            rows = conn.execute(_ERASE if below is None else _OLDER, whom)
             return [kid for (kid,) in rows]
 
     def next_generation(self, person: Person) -> tuple[int, int]:

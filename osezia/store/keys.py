@@ -278,9 +278,11 @@ class Keyring:
         self._sealing.pop(person, None)
         return generation
 
-    def destroy_old_generations(self, person: Person) -> int:
-        """Destroy the person's keys but the newest, in one trip; how many."""
-        return self._forget(person, self.store.destroy(person, keep_newest=True))
+    def destroy_old_generations(self, person: Person, below: int) -> int:
+        """Destroy the person's keys of generations before ``below`` (the one a rectification
+        made), in one trip; how many. Not "all but the newest": a concurrent rectification
+        may have made a newer one since, and this one's value may be sealed under either."""
+        return self._forget(person, self.store.destroy(person, below))
 
     def generations(self, person: Person) -> list[int]:
         return self.store.generations(person)

@@ -60,12 +60,12 @@ class TripCountingKeys(MemoryKeys):
         self.calls.append("generations")
         return super().generations(person)
 
-    def destroy(self, person: Person, keep_newest: bool = False) -> list[int]:
+    def destroy(self, person: Person, below: int | None = None) -> list[int]:
         self.calls.append("destroy")
-        return super().destroy(person, keep_newest)
+        return super().destroy(person, below)
 
 
-def test_a_rectification_destroys_every_generation_but_the_newest_in_one_trip() -> None:
+def test_a_rectification_destroys_the_generations_before_its_own_in_one_trip() -> None:
     store = TripCountingKeys()
     person = LEARNERS[0]
     store.current([person])
@@ -73,8 +73,22 @@ def test_a_rectification_destroys_every_generation_but_the_newest_in_one_trip() 
     store.next_generation(person)
     ring = Keyring(store)
 
-    assert ring.destroy_old_generations(person) == 2
+    assert ring.destroy_old_generations(person, below=3) == 2
     assert store.calls == ["destroy"]
     assert store.generations(person) == [3]
-    assert ring.destroy_old_generations(person) == 0
+    assert ring.destroy_old_generations(person, below=3) == 0
     assert ring.sealing(person).kid > 0  # not erased: the newest key seals on
+
+
+def test_a_rectification_keeps_the_newer_generation_a_concurrent_one_made() -> None:
+    """Two corrections of one person at once: the first ends after the second made its
+    generation. The first's value may be sealed under either new key: both stay."""
+    store = MemoryKeys()
+    person = LEARNERS[0]
+    store.current([person])
+    ring = Keyring(store)
+    first = ring.new_generation(person)
+    second = ring.new_generation(person)
+
+    assert ring.destroy_old_generations(person, below=first) == 1
+    assert store.generations(person) == [first, second]

@@ -125,9 +125,9 @@ class Ambassadors(PlatformApplication):
             return None, [ambassador]
 
         person = (Subject.AMBASSADOR, str(ambassador_id))
-        new_generation(*person)
+        generation = new_generation(*person)
         self.execute(tenant, None, Command.CORRECT_AMBASSADOR_NAME, (ambassador_id,), run)
-        destroy_old_generations(*person)
+        destroy_old_generations(*person, below=generation)
 
     def get_ambassador(self, tenant: str, ambassador_id: UUID) -> Ambassador:
         return self.load(tenant, ambassador_id, Ambassador, "ambassador")

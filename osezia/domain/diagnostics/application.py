@@ -102,9 +102,9 @@ class Diagnostics(PlatformApplication):
             return None, [diagnostic]
 
         person = (Subject.EXPERT, str(diagnostic_id))
-        new_generation(*person)
+        generation = new_generation(*person)
         self.execute(tenant, None, Command.CORRECT_DIAGNOSTIC_EXPERT, (diagnostic_id,), run)
-        destroy_old_generations(*person)
+        destroy_old_generations(*person, below=generation)
 
     def log_expert_days(
         self, tenant: str, diagnostic_id: UUID, *, days: int, idempotency_key: str | None = None
