@@ -32,8 +32,12 @@ $(CHROMIUM):
 	$(SUDO) apt-get update
 	$(SUDO) apt-get install -y chromium chromium-driver
 
+# Two test processes (pytest-xdist), a test file each at a time: most tests wait on servers,
+# PostgreSQL or Redis, so two share this machine's two cores well. Each has its own database
+# and Redis database (tests/services.py).
+TEST_PROCESSES ?= 2
 test: $(STAMP) $(CHROMIUM)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile
 
 check: $(STAMP)
 	$(BIN)/ruff format --check .

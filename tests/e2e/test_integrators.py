@@ -23,6 +23,7 @@ from websockets.typing import Subprotocol
 from osezia.store.settings import Database
 from osezia.tenants.clients.application import Clients
 from tests.e2e.conftest import OSEZIA, access_token, command_env, migrated, serving
+from tests.integration.process_support import redis_database
 
 PARTNER_PAGE = "https://tableau-de-bord.partenaire.example"
 DIRECTORY = """
@@ -374,11 +375,25 @@ def test_a_client_over_its_budget_is_answered_rate_limited_with_retry_after(
     assert [a.status_code for a in others] == [200, 200, 200]
 
 
+# A Redis database of this module's own (see process_support.redis_database).
+BUDGET_REDIS_DB = 11
+
+
 def test_replicas_sharing_redis_count_one_budget_per_client(
-    database_url: str, api: str, tmp_path: Path
+    database_url: str, api: str, redis: str, tmp_path: Path
 ) -> None:
+    with redis_database(redis, BUDGET_REDIS_DB) as shared:
+        answers = _spent_on_two_replicas(database_url, shared, tmp_path)
+
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[-1].json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
+def _spent_on_two_replicas(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> list[httpx.Response]:
     redis = {
-        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "REDIS_URL": redis_url,
         "OSEZIA_GRAPHQL_COST_PER_MINUTE": "100",
         "OSEZIA_PUBLIC_URL": "http://127.0.0.1",  # one issuer: each accepts the other's tokens
     }
@@ -388,7 +403,4 @@ def test_replicas_sharing_redis_count_one_budget_per_client(
     ):
         token = token_for(first, database_url)
         in_one_window()
-        answers = [*spend(first, token, 2), *spend(second, token, 2)]
-
-    assert [a.status_code for a in answers] == [200, 200, 200, 429]
-    assert answers[-1].json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+        return [*spend(first, token, 2), *spend(second, token, 2)]
