@@ -324,7 +324,7 @@ def ask(server: Server, token: str, document: str) -> httpx.Response:
     return response
 
 
-def check_same_rows(servers: dict[str, Server], token: str) -> None:
+def check_same_rows(servers: dict[str, Server], token: str, processes: int) -> None:
     for query in QUERIES:
         peer = query.peer_rows(
             ask(servers["postgraphile"], token, query.postgraphile).json()["data"]
@@ -334,9 +334,12 @@ def check_same_rows(servers: dict[str, Server], token: str) -> None:
             if ours != peer:
                 sys.exit(f"{name} and PostGraphile differ on the {query.name}:\n{ours}\n{peer}")
         print(f"same rows from the three servers for the {query.name}: {len(peer)}", flush=True)
+    # Each process has its own response cache: with several, the first asks may each reach a
+    # process that has not answered yet. One more ask than there are processes meets a hit.
     cached = servers["osezia cached"]
     for query in QUERIES:
-        assert ask(cached, token, query.osezia).headers["x-cache"] == "hit"
+        answers = [ask(cached, token, query.osezia) for _ in range(processes + 1)]
+        assert "hit" in [a.headers["x-cache"] for a in answers], query.name
 
 
 @dataclass(frozen=True)
@@ -667,7 +670,7 @@ def main() -> None:
             jwks = httpx.get(uncached.url.replace("/graphql", "/.well-known/jwks.json")).json()
             peer = stack.enter_context(postgraphile(url, jwks["keys"][0], logs, processes))
             servers = {s.name: s for s in (uncached, cached, peer)}
-            check_same_rows(servers, token)
+            check_same_rows(servers, token, processes)
             if args.fill:
                 held = fill_cache(cached, token, args.fill)
                 rss = ", ".join(f"{mb:.0f}" for mb in rss_mb(cached.process.pid))
