@@ -19,8 +19,13 @@ from eventsourcing.utils import EnvType
 from osezia.domain.actors import ActorMapper
 from osezia.domain.calendar import PLAN_LAUNCH, Since, check_happened, today_in_france
 from osezia.domain.errors import Conflict, DomainError, IdempotencyKeyReused, NotFound
-from osezia.domain.personal import PersonalData, personal_data
-from osezia.domain.shredding import PersonalDataMapper, keyed_digest
+from osezia.domain.personal import PersonalData, Subject, personal_data
+from osezia.domain.shredding import (
+    PersonalDataMapper,
+    destroy_old_generations,
+    keyed_digest,
+    new_generation,
+)
 from osezia.store.application import SharedLogApplication
 
 # Every id osezia derives from a natural key lives under this namespace.
@@ -182,6 +187,18 @@ class PlatformApplication(SharedLogApplication):
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None
+
+    def rectify(self, tenant: str, command: str, subject: Subject, corrected: Aggregate) -> None:
+        """Save a record whose personal field a command corrected (RGPD art. 16): the new value
+        is sealed under a new generation of the person's key (theirs is the record's), and once
+        it is recorded the generations before it are destroyed, so that what they sealed reads
+        « effacé ». Load and correct first: a refusal then leaves the keys as they were. No
+        idempotency key: a replayed correction must not destroy the generation its value was
+        sealed under."""
+        person = (subject, str(corrected.id))
+        generation = new_generation(*person)  # the event is sealed when saved, under it or later
+        self.execute(tenant, None, command, (corrected.id,), lambda: (None, [corrected]))
+        destroy_old_generations(*person, below=generation)
 
     def execute(
         self,

@@ -20,7 +20,6 @@ from osezia.domain.commands import Command
 from osezia.domain.geography import normalise_region
 from osezia.domain.inputs import choice, text
 from osezia.domain.personal import Subject
-from osezia.domain.shredding import destroy_old_generations, new_generation
 
 
 def _sectors(values: Sequence[str]) -> list[str]:
@@ -109,25 +108,12 @@ class Ambassadors(PlatformApplication):
         self.execute(tenant, idempotency_key, Command.WITHDRAW_AMBASSADOR, arguments, run)
 
     def correct_ambassador_name(self, tenant: str, ambassador_id: UUID, *, full_name: str) -> None:
-        """Rectification (RGPD art. 16): the corrected name is sealed under a new key generation
-        of the ambassador's, and once it is recorded the older generations are destroyed, so
-        what they sealed reads « effacé »: the name recorded before, and a withdrawal reason
-        recorded before the correction. No idempotency key: a replayed correction must not
-        destroy the generation its name was sealed under."""
-
-        # Loaded and corrected before any key is made: another network's ambassador is not
-        # found, and a name refused (blank, or the name recorded) leaves their keys as they were.
-        # The event is sealed when it is saved, under the generation made in between.
+        """Rectification (RGPD art. 16, see ``rectify``): what the ambassador's older keys
+        sealed reads « effacé »: the name recorded before, and a withdrawal reason recorded
+        before the correction. Another network's ambassador is not found."""
         ambassador = self.get_ambassador(tenant, ambassador_id)
         ambassador.correct_name(text(full_name, "full name"))
-
-        def run() -> tuple[None, list[Aggregate]]:
-            return None, [ambassador]
-
-        person = (Subject.AMBASSADOR, str(ambassador_id))
-        generation = new_generation(*person)
-        self.execute(tenant, None, Command.CORRECT_AMBASSADOR_NAME, (ambassador_id,), run)
-        destroy_old_generations(*person, below=generation)
+        self.rectify(tenant, Command.CORRECT_AMBASSADOR_NAME, Subject.AMBASSADOR, ambassador)
 
     def get_ambassador(self, tenant: str, ambassador_id: UUID) -> Ambassador:
         return self.load(tenant, ambassador_id, Ambassador, "ambassador")

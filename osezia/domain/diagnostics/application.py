@@ -19,7 +19,6 @@ from osezia.domain.diagnostics.model import Diagnostic, UseCase, UseCaseScore
 from osezia.domain.diagnostics.rules import DiagnosticRules
 from osezia.domain.errors import NotFound
 from osezia.domain.personal import Subject
-from osezia.domain.shredding import destroy_old_generations, new_generation
 
 
 class Diagnostics(PlatformApplication):
@@ -85,26 +84,12 @@ class Diagnostics(PlatformApplication):
         )
 
     def correct_diagnostic_expert(self, tenant: str, diagnostic_id: UUID, *, expert: str) -> None:
-        """Rectification (RGPD art. 16): the corrected expert is sealed under a new key
-        generation of the expert's, and once it is recorded the older generations are
-        destroyed, so that the text recorded before reads « effacé ». Whoever may assign the
-        expert may correct it. No idempotency key: a replayed correction must not destroy the
-        generation its text was sealed under."""
-
-        # Loaded and corrected before any key is made: a diagnostic the caller does not see is
-        # not found, and a text refused (blank, the one recorded, no expert yet) leaves the
-        # expert's keys as they were. The event is sealed when it is saved, under the
-        # generation made in between.
+        """Rectification (RGPD art. 16, see ``rectify``): the text recorded before reads
+        « effacé ». Whoever may assign the expert may correct it; a diagnostic the caller does
+        not see is not found."""
         diagnostic = self.get_diagnostic(tenant, diagnostic_id)
         diagnostic.correct_expert(expert)
-
-        def run() -> tuple[None, list[Aggregate]]:
-            return None, [diagnostic]
-
-        person = (Subject.EXPERT, str(diagnostic_id))
-        generation = new_generation(*person)
-        self.execute(tenant, None, Command.CORRECT_DIAGNOSTIC_EXPERT, (diagnostic_id,), run)
-        destroy_old_generations(*person, below=generation)
+        self.rectify(tenant, Command.CORRECT_DIAGNOSTIC_EXPERT, Subject.EXPERT, diagnostic)
 
     def log_expert_days(
         self, tenant: str, diagnostic_id: UUID, *, days: int, idempotency_key: str | None = None
