@@ -188,14 +188,22 @@ class PlatformApplication(SharedLogApplication):
             return None
         return aggregate if isinstance(aggregate, kind) else None
 
-    def rectify(self, tenant: str, command: str, subject: Subject, corrected: Aggregate) -> None:
+    def rectify(
+        self,
+        tenant: str,
+        command: str,
+        subject: Subject,
+        corrected: Aggregate,
+        *,
+        subject_id: str | None = None,
+    ) -> None:
         """Save a record whose personal field a command corrected (RGPD art. 16): the new value
-        is sealed under a new generation of the person's key (theirs is the record's), and once
-        it is recorded the generations before it are destroyed, so that what they sealed reads
-        « effacé ». Load and correct first: a refusal then leaves the keys as they were. No
-        idempotency key: a replayed correction must not destroy the generation its value was
-        sealed under."""
-        person = (subject, str(corrected.id))
+        is sealed under a new generation of the person's key (theirs is the record's, unless
+        ``subject_id`` names them otherwise: a sole trader's SIREN), and once it is recorded
+        the generations before it are destroyed, so that what they sealed reads « effacé ».
+        Load and correct first: a refusal then leaves the keys as they were. No idempotency
+        key: a replayed correction must not destroy the generation its value was sealed under."""
+        person = (subject, subject_id or str(corrected.id))
         generation = new_generation(*person)  # the event is sealed when saved, under it or later
         self.execute(tenant, None, command, (corrected.id,), lambda: (None, [corrected]))
         destroy_old_generations(*person, below=generation)

@@ -78,6 +78,7 @@ class Command(StrEnum):
     ERASE_PERSON = "erase_person"
     CORRECT_AMBASSADOR_NAME = "correct_ambassador_name"
     CORRECT_DIAGNOSTIC_EXPERT = "correct_diagnostic_expert"
+    CORRECT_COMPANY_NAME = "correct_company_name"
 
 
 @unique

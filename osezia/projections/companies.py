@@ -158,12 +158,19 @@ def legal_category_recorded(row: Row, event: StoredEvent) -> Row:
     return touch(row, event, legal_category=event.data["legal_category"])
 
 
+def legal_name_corrected(row: Row, event: StoredEvent) -> Row:
+    """A public SIRENE fact: every row of the company takes the corrected name, whoever
+    corrected it (a rebuild reads the name before it « effacé », its keys destroyed)."""
+    return touch(row, event, legal_name=event.data["legal_name"])
+
+
 def scope(row: Row) -> tuple[str, str | None, Collection[str]]:
     return row["owner"], row["region"], ()
 
 
 REGISTERED = topic(Company.Registered)
 FOLLOWED = topic(Company.Followed)
+LEGAL_NAME_CORRECTED = topic(Company.LegalNameCorrected)
 
 
 def concerns(row: Row, event: StoredEvent, viewer: str) -> bool:
@@ -199,6 +206,7 @@ MODEL = ReadModel(
         topic(Company.EstablishmentAdded): establishment_added,
         topic(Company.AdoptionStageChanged): adoption_stage_changed,
         topic(Company.LegalCategoryRecorded): legal_category_recorded,
+        LEGAL_NAME_CORRECTED: legal_name_corrected,
     },
     scope=scope,
 )

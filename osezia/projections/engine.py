@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from osezia.domain.personal import Subject
 from osezia.projections import companies, erasure, referrals
 from osezia.projections.codec import StoredEvent
 from osezia.projections.connections import Connection
 from osezia.projections.log import events_of
-from osezia.projections.readmodel import Create, ReadModel, Update
+from osezia.projections.readmodel import Create, ReadModel, Update, touch
 from osezia.projections.registry import READ_MODELS
 from osezia.projections.table import Row
 from osezia.tenants.visibility import Viewer
@@ -132,6 +133,8 @@ async def _apply(conn: Connection, batch: Batch, event: StoredEvent) -> None:
     if event.topic == companies.FOLLOWED:
         await _follow(conn, batch, event)
         return
+    if event.topic == companies.LEGAL_NAME_CORRECTED:
+        await _correct_copies(conn, batch, event)  # then the company's rows, as any update
     updated = _UPDATES.get(event.topic)
     if updated is None:
         return  # an event no read model keeps (receipts, the tenant registry…)
@@ -188,6 +191,33 @@ _ABOUT_A_COMPANY = tuple(
     if model not in (companies.MODEL, referrals.MODEL)
     and {"company_id", "owner"} <= set(model.table.column_names)
 )
+
+
+# The columns of records about one company alone that copy its name (those an erasure of a
+# sole trader scrubs), by read model.
+_NAME_COPIES = tuple(
+    (model, columns)
+    for model, columns in erasure.COLUMNS[Subject.SOLE_TRADER]
+    if model in _ABOUT_A_COMPANY
+)
+
+
+async def _correct_copies(conn: Connection, batch: Batch, event: StoredEvent) -> None:
+    """A company's name was corrected: the rows of records about it that copied the name take
+    the corrected one. Their events keep the name before (« effacé » once a sole trader's older
+    keys are destroyed): caught up or rebuilt, the rows end with the corrected name."""
+    company_id, name = str(event.originator_id), event.data["legal_name"]
+    for model, columns in _NAME_COPIES:
+        stored = await conn.fetch(
+            f'SELECT id FROM "{batch.schema}".{model.table.name} WHERE company_id = $1',
+            event.originator_id,
+        )
+        # A record this batch created is not in the table yet: the batch's rows are looked at.
+        held = [i for i, r in batch.tables[model].rows.items() if r is not None]
+        ids = list(dict.fromkeys([r["id"] for r in stored] + held))
+        for record_id, row in zip(ids, await _rows(conn, batch, model, ids), strict=True):
+            if row is not None and str(row["company_id"]) == company_id:
+                _put(batch, model, record_id, touch(row, event, **dict.fromkeys(columns, name)))
 
 
 async def _show_company(

@@ -32,8 +32,13 @@ def test_a_network_that_records_attendance_is_granted_to_hold_the_event_once(
     second = tenants.grant_new_commands()
 
     # Correcting an ambassador's name came, the same way, with appointing one, and recording a
-    # company's catégorie juridique with registering it.
-    new = ["correct_ambassador_name", "hold_event", "record_legal_category"]
+    # company's catégorie juridique or correcting its name with registering it.
+    new = [
+        "correct_ambassador_name",
+        "correct_company_name",
+        "hold_event",
+        "record_legal_category",
+    ]
     assert first == {"cci": new}
     assert second == {}
     assert commands_of(tenants, "cci") == older.commands | set(new)

@@ -10,7 +10,11 @@ from eventsourcing.domain import Aggregate
 from osezia.domain.application import PlatformApplication
 from osezia.domain.calendar import ANY_TIME
 from osezia.domain.commands import Command
-from osezia.domain.companies.legal import normalise_legal_category, optional_legal_category
+from osezia.domain.companies.legal import (
+    is_sole_trader,
+    normalise_legal_category,
+    optional_legal_category,
+)
 from osezia.domain.companies.model import AdoptionStage, Company
 from osezia.domain.companies.standing import own_record, seen_company
 from osezia.domain.errors import Conflict
@@ -22,6 +26,7 @@ from osezia.domain.geography import (
 from osezia.domain.identifiers import normalise_siren, normalise_siret
 from osezia.domain.inputs import choice, text
 from osezia.domain.naf import NAF_REV2, normalise_naf
+from osezia.domain.personal import Subject
 from osezia.domain.sizes import SizeFacts, segment_of, size_category
 
 # Two networks registering one SIREN at once: the loser reads the winner's company and follows.
@@ -176,6 +181,24 @@ class Companies(PlatformApplication):
             (company_id, legal_category),
             run,
         )
+
+    def correct_company_name(self, tenant: str, company_id: UUID, *, legal_name: str) -> None:
+        """Correct a company's legal name, by a network that follows it: every network's record
+        takes it. A sole trader's name is their own, and so may be one whose catégorie
+        juridique is not recorded yet: its correction is a rectification (RGPD art. 16, see
+        ``rectify``) under its SIREN's key, whose older generations are destroyed, so that the
+        name recorded before reads « effacé » in the company's events and in the records that
+        copied it. A personne morale's name is no person's: its correction is recorded (sealed
+        under the SIREN's key, as every company's name is) and its history keeps the name
+        before. A company the caller does not see is not found."""
+        company = seen_company(self, tenant, company_id)
+        own_record(company, tenant)
+        company.correct_legal_name(text(legal_name, "legal name"))
+        command = Command.CORRECT_COMPANY_NAME
+        if is_sole_trader(company.legal_category) is False:
+            self.execute(tenant, None, command, (company_id,), lambda: (None, [company]))
+            return
+        self.rectify(tenant, command, Subject.SOLE_TRADER, company, subject_id=company.siren)
 
     def company_id_for(self, siren: str) -> UUID:
         return Company.create_id(normalise_siren(siren))

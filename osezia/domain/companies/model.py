@@ -18,7 +18,13 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.application import OSEZIA_NAMESPACE
-from osezia.domain.errors import AlreadyRegistered, InvalidDate, InvalidSiret, InvalidTransition
+from osezia.domain.errors import (
+    AlreadyRegistered,
+    InvalidDate,
+    InvalidSiret,
+    InvalidTransition,
+    InvalidValue,
+)
 from osezia.domain.naf import NAF_REV2
 from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 
@@ -138,6 +144,20 @@ class Company(Aggregate):
         legal_category: str
         PERSONAL_DATA: ClassVar[PersonalData] = personal_data(not_personal=("legal_category",))
 
+    class LegalNameCorrected(Aggregate.Event):
+        """A follower corrected the company's legal name: a public SIRENE fact, every network's
+        record takes it. Like every name of a company it is sealed under the SIREN's key. For a
+        sole trader, whose name is their own (RGPD art. 16), or a company whose catégorie
+        juridique is unknown, under a new generation of it, and the older ones are destroyed:
+        the name recorded before, in the company's events and in the records that copied it,
+        reads « effacé » from then on."""
+
+        siren: str
+        legal_name: str
+        PERSONAL_DATA: ClassVar[PersonalData] = personal_data(
+            of_sole_trader("legal_name", siren="siren"), not_personal=("siren",)
+        )
+
     class SizeAssessed(Aggregate.Event):
         """A network (re)computed the legal size category, with the basis it rests on."""
 
@@ -224,7 +244,8 @@ class Company(Aggregate):
 
     @property
     def legal_name(self) -> str:
-        """The public SIRENE facts, as the company was first registered."""
+        """The public SIRENE facts, as the company was first registered (its name as
+        corrected since, if it was)."""
         return self.records[self.tenant].legal_name
 
     @property
@@ -309,6 +330,18 @@ class Company(Aggregate):
     @event(LegalCategoryRecorded)
     def _record_legal_category(self, legal_category: str) -> None:
         self.legal_category = legal_category
+
+    def correct_legal_name(self, legal_name: str) -> None:
+        """Correct the name every network's record holds (``legal_name``: folded and checked
+        as when registered); refused when each of them holds it already."""
+        if all(r.legal_name == legal_name for r in self.records.values()):
+            raise InvalidValue("the corrected legal name is the name recorded: nothing to correct")
+        self._correct_legal_name(siren=self.siren, legal_name=legal_name)
+
+    @event(LegalNameCorrected)
+    def _correct_legal_name(self, siren: str, legal_name: str) -> None:
+        for record in self.records.values():
+            record.legal_name = legal_name
 
     @event(SizeAssessed)
     def assess_size(

@@ -142,3 +142,26 @@ class CompanyMutations:
                 idempotency_key=idempotency_key,
             ),
         )
+
+    @strawberry.mutation(
+        description="Correct a company's legal name, for every network that follows it; only "
+        "a follower may. A sole trader's name (catégorie juridique 1000) is a person's, and so "
+        "may be one whose category is not recorded: its correction is a rectification (RGPD "
+        "art. 16), the name recorded before reads « effacé » from then on, in the company's "
+        "events and lists and in the records that copied it. A personne morale's name is no "
+        "person's: it is sealed like every company's name, but its correction keeps the name "
+        "before in the company's history. No idempotency key: correcting twice to the same "
+        "name is INVALID_VALUE the second time."
+    )
+    async def correct_company_name(
+        self, info: Info, company_id: strawberry.ID, legal_name: str
+    ) -> CommandResult:
+        companies, tenant = info.context.platform.companies, info.context.tenant
+        return await run_command(
+            info,
+            Command.CORRECT_COMPANY_NAME,
+            companies,
+            lambda: companies.correct_company_name(
+                tenant, uuid_of(company_id, "company"), legal_name=legal_name
+            ),
+        )

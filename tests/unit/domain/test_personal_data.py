@@ -90,6 +90,7 @@ NATURAL_PERSONS = {
     ("osezia.domain.trainings.model", "Enrolment.Enrolled", "learner_ref"): "LEARNER",
     ("osezia.domain.companies.model", "Company.Registered", "legal_name"): "SOLE_TRADER",
     ("osezia.domain.companies.model", "Company.Followed", "legal_name"): "SOLE_TRADER",
+    ("osezia.domain.companies.model", "Company.LegalNameCorrected", "legal_name"): "SOLE_TRADER",
     ("osezia.domain.diagnostics.model", "Diagnostic.Requested", "company_name"): "SOLE_TRADER",
     ("osezia.domain.loans.model", "Loan.Applied", "company_name"): "SOLE_TRADER",
     ("osezia.domain.acceleration.model", "Cohort.Admitted", "company_name"): "SOLE_TRADER",
