@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 
 from osezia.domain.ambassadors.model import Ambassador
+from osezia.domain.companies.model import Company
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.graphql.schema import schema
@@ -116,6 +117,7 @@ MUTATIONS = {
     "addEstablishment": 'addEstablishment(companyId: "{company}", siret: "54210765100015", departement: "92")',
     "advanceAdoption": 'advanceAdoption(companyId: "{company}", stage: AWARE, on: "2026-01-01")',
     "recordLegalCategory": 'recordLegalCategory(companyId: "{company}", legalCategory: "1000")',
+    "correctCompanyName": 'correctCompanyName(companyId: "{company}", legalName: "x")',
     "shareCompany": 'shareCompany(companyId: "{company}", toNetwork: "inria", purpose: OTHER, reason: "r", consentReference: "c")',
     "revokeReferral": 'revokeReferral(referralId: "{referral}", reason: "r")',
     "requestDiagnostic": 'requestDiagnostic(companyId: "{company}")',
@@ -191,7 +193,7 @@ QUERIES = {
 
 
 # Mutations about a person: the intruder's profile holds them, so only NOT_FOUND is right.
-PERSONAL = frozenset({"exportPerson", "erasePerson", "correctAmbassadorName"})
+PERSONAL = frozenset({"exportPerson", "erasePerson", "correctAmbassadorName", "correctCompanyName"})
 
 
 def test_every_mutation_is_covered_by_this_test() -> None:
@@ -231,6 +233,8 @@ def test_a_network_cannot_change_another_networks_record(
     # Nor were the owner's person's keys destroyed or replaced.
     ambassador: Ambassador = platform.ambassadors.repository.get(UUID(ids["ambassador"]))
     assert ambassador.full_name == "Camille Martin"
+    company: Company = platform.companies.repository.get(UUID(ids["company"]))
+    assert company.legal_name == "Confidentiel SA"
 
 
 # Every mutation that names a company, sent by a network whose profile holds the command, on
@@ -247,6 +251,7 @@ COMPANY_MUTATIONS: dict[str, tuple[str, str]] = {
     "addEstablishment": ("cci", _call("addEstablishment")),
     "advanceAdoption": ("cci", _call("advanceAdoption")),
     "recordLegalCategory": ("cci", _call("recordLegalCategory")),
+    "correctCompanyName": ("cci", _call("correctCompanyName")),
     "shareCompany": (
         "inria",
         'shareCompany(companyId: "{company}", toNetwork: "cci", purpose: OTHER, reason: "r", consentReference: "c")',
