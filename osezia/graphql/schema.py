@@ -27,6 +27,7 @@ from osezia.graphql.enum_errors import name_allowed_values
 from osezia.graphql.errors_extension import LoggingSchema, PresentErrors
 from osezia.graphql.events.mutations import EventMutations
 from osezia.graphql.events.queries import EventQueries
+from osezia.graphql.execution import CompilingExecutor
 from osezia.graphql.figures.queries import FigureQueries
 from osezia.graphql.limits import limits
 from osezia.graphql.loans.mutations import LoansMutations
@@ -100,10 +101,14 @@ class Mutation(
     pass
 
 
-def build_schema(*, production: bool) -> strawberry.Schema:
+def build_schema(
+    *, production: bool, executor: type[CompilingExecutor] | None = CompilingExecutor
+) -> strawberry.Schema:
     """In production, partners get neither introspection nor "did you mean" suggestions:
     strawberry drops those of misspelt fields, PresentErrors those of arguments, input fields,
-    types and enum values."""
+    types and enum values. Plain object trees are completed by compiled functions
+    (graphql/execution.py); `executor=None` leaves every value to graphql-core, for the test
+    that compares the two."""
     extensions: list[Callable[[], SchemaExtension]] = [
         *limits(),
         partial(PresentErrors, suggestions=not production),
@@ -117,6 +122,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         scalar_overrides=SCALARS,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=production),
+        execution_context_class=executor,
     )
     name_allowed_values(built._schema)
     return built

@@ -1,0 +1,202 @@
+"""Plain object trees completed in one pass instead of field by field.
+
+graphql-core completes what a resolver returns one field at a time: for each of the 420 values
+of the dashboard's 105 figures it builds a resolve info, calls strawberry's resolver wrapper,
+checks for an awaitable and coerces the leaf. That walk was most of an uncached read's CPU.
+Most of what our resolvers return is plain: typed rows presented as frozen strawberry objects
+whose selected fields are attributes. `CompilingExecutor` compiles such a selection, as
+graphql-core collects it (aliases, fragments, `@include`/`@skip`, `__typename`), into nested
+functions that read the attributes and coerce the leaves with the very types' own coercion, so
+enums and custom scalars come out as they always do.
+
+Only the completion changes: the root fields' resolvers still run as they did, so the caller's
+tenant, visibility, scopes and consistency token apply exactly as before. What a compiled
+selection cannot express falls back to graphql-core's own completion: a field with arguments
+or a resolver of its own, an interface or union, `@defer`/`@stream`, a value that is not what
+its type says. At run time, anything unexpected (a null where the type forbids one, a value
+that does not coerce, an exception as a value) makes it complete the same value again the
+plain way, which reports the error at its place: compiled completions only read attributes,
+so doing it again changes nothing. tests/integration/test_compiled_execution.py checks that
+random selection sets give the same answers both ways, for every network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
+
+from graphql import (
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    Undefined,
+    get_named_type,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution.collect_fields import FieldDetailsList
+from graphql.pyutils import Path
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.field import StrawberryField
+
+Complete = Callable[[Any], Any]
+
+# The directives graphql-core applies while collecting fields; any other changes how a field
+# is delivered (@defer, @stream) and is left to graphql-core.
+_COLLECTING = frozenset({"include", "skip"})
+
+
+class _Plain(Exception):
+    """This value, or this selection, is graphql-core's to complete."""
+
+
+class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
+    """strawberry's executor, completing plain object trees with compiled functions."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Per request, like graphql-core's own memo of collected fields: keyed by the identity
+        # of the field's details, which the value keeps alive.
+        self._compiled: dict[tuple[GraphQLOutputType, int], tuple[object, Complete | None]] = {}
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if result is not None and not is_leaf_type(get_named_type(return_type)):
+            complete = self._completion(return_type, field_details_list)
+            if complete is not None:
+                try:
+                    return complete(result)
+                except Exception:  # completed again the plain way, which reports it
+                    pass
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _completion(
+        self, return_type: GraphQLOutputType, field_details_list: FieldDetailsList
+    ) -> Complete | None:
+        key = (return_type, id(field_details_list))
+        found = self._compiled.get(key)
+        if found is None:
+            try:
+                complete: Complete | None = self._compile(return_type, field_details_list)
+            except _Plain:
+                complete = None
+            found = self._compiled[key] = (field_details_list, complete)
+        return found[1]
+
+    def _compile(self, type_: GraphQLOutputType, fields: FieldDetailsList) -> Complete:
+        if is_non_null_type(type_):
+            return _non_null(self._compile(type_.of_type, fields))
+        if is_list_type(type_):
+            return _items(self._compile(type_.of_type, fields))
+        if is_leaf_type(type_):
+            return _leaf(type_.coerce_output_value)
+        if is_object_type(type_):
+            return self._object(type_, fields)
+        raise _Plain  # an interface or a union: graphql-core resolves the runtime type
+
+    def _object(self, type_: GraphQLObjectType, fields: FieldDetailsList) -> Complete:
+        manager = self.middleware_manager
+        if manager is not None and manager.middlewares:  # an extension resolves every field
+            raise _Plain
+        grouped, defers, _ = self.collect_subfields(type_, fields)
+        if defers:
+            raise _Plain
+        entries: list[tuple[str, Callable[[Any], Any], Complete]] = []
+        for response_key, details in grouped.items():
+            node = details[0].node
+            name = node.name.value
+            if any(
+                d.name.value not in _COLLECTING for f in details for d in f.node.directives or ()
+            ):
+                raise _Plain
+            if name == "__typename":
+                entries.append((response_key, _constant(type_.name), _same))
+                continue
+            field = type_.fields.get(name)
+            if field is None or field.args or node.arguments:
+                raise _Plain
+            definition = field.extensions.get("strawberry-definition")
+            if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
+                raise _Plain
+            if definition.default_resolver is not getattr:
+                raise _Plain
+            read = attrgetter(definition.python_name)
+            entries.append((response_key, read, self._compile(field.type, details)))
+        is_type_of = type_.is_type_of
+        if is_type_of is not None and not _strawberrys(is_type_of):
+            raise _Plain
+        return _record(entries, is_type_of)
+
+
+def _strawberrys(is_type_of: Callable[..., Any]) -> bool:
+    """strawberry's own is_type_of, which reads its value only (never the resolve info)."""
+    return getattr(is_type_of, "__module__", None) == "strawberry.schema.schema_converter"
+
+
+def _record(
+    entries: list[tuple[str, Callable[[Any], Any], Complete]],
+    is_type_of: Callable[[Any, Any], Any] | None,
+) -> Complete:
+    def record(value: Any) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        if is_type_of is not None and is_type_of(value, None) is not True:
+            raise _Plain
+        return {key: complete(read(value)) for key, read, complete in entries}
+
+    return record
+
+
+def _non_null(inner: Complete) -> Complete:
+    def non_null(value: Any) -> Any:
+        completed = inner(value)
+        if completed is None:
+            raise _Plain  # graphql-core reports it and nulls the nearest nullable parent
+        return completed
+
+    return non_null
+
+
+def _items(inner: Complete) -> Complete:
+    def items(value: Any) -> list[Any] | None:
+        if value is None:
+            return None
+        if value.__class__ is not list and value.__class__ is not tuple:
+            raise _Plain  # an iterable of another kind, or an async one, or a stream
+        return [inner(item) for item in value]
+
+    return items
+
+
+def _leaf(coerce: Callable[[Any], Any]) -> Complete:
+    def leaf(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, Exception):
+            raise _Plain
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _Plain
+        return coerced
+
+    return leaf
+
+
+def _constant(value: str) -> Callable[[Any], str]:
+    return lambda _: value
+
+
+def _same(value: Any) -> Any:
+    return value
