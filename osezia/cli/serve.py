@@ -91,7 +91,8 @@ def serve(settings: Settings, arguments: argparse.Namespace) -> int:
 
         return serve_processes(settings, url, address, arguments.workers)
     announcer = _Announcer(create_app(settings, url), Announcement(address))
-    server = uvicorn.Server(uvicorn_config(announcer, settings))
+    config = uvicorn_config(announcer, settings)
+    server = uvicorn.Server(config)
 
     async def main() -> None:
         watching = asyncio.create_task(announcer.watch(server))
@@ -100,7 +101,9 @@ def serve(settings: Settings, arguments: argparse.Namespace) -> int:
         finally:
             watching.cancel()
 
-    asyncio.run(main())
+    # uvicorn's own loop (uvloop where installed), as server.run() and its processes use.
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        runner.run(main())
     return 0 if server.started else 1
 
 
