@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -136,6 +137,11 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             projector = asyncio.create_task(
                 lead_projections(database_url, tenants, stop, poll_seconds=2.0)
             )
+        # What the process built to start (modules, the schema, the services) lives as long
+        # as it does: out of the collector's reach, a full collection walks a request's
+        # garbage instead of 170,000 objects (100 ms, every few hundred requests under load).
+        gc.collect()
+        gc.freeze()
         try:
             yield services.state()  # copied by the server into every request's scope
         finally:
