@@ -11,6 +11,8 @@ another's: between tenants, isolation rests on the API naming only the caller's.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,15 +39,25 @@ async def as_tenant(pool: asyncpg.Pool, tenant: str) -> AsyncIterator[Connection
     except DomainError:
         raise NotFound(f"no tenant {tenant!r}") from None
     readers = pool.readers if isinstance(pool, ApiPool) else pool
-    async with readers.acquire() as conn, conn.transaction(readonly=True):
+    async with readers.acquire() as conn:
         try:
-            # One round trip for the settings (no parameters: the simple query protocol). No
-            # JIT: the planner guesses 100 elements per jsonb array, and compiling a figure
-            # query it thinks is large took a second where reading its rows takes milliseconds.
+            # One round trip opens the transaction and sets it up (no parameters: the simple
+            # query protocol), where asyncpg's transaction() would take two. No JIT: the
+            # planner guesses 100 elements per jsonb array, and compiling a figure query it
+            # thinks is large took a second where reading its rows takes milliseconds.
             await conn.execute(
-                f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'; SET LOCAL jit = off; "
-                f"SELECT set_config('role', {tenant_role_sql(tenant)}, true)"
+                f"BEGIN READ ONLY; SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'; "
+                f"SET LOCAL jit = off; SELECT set_config('role', {tenant_role_sql(tenant)}, true)"
             )
         except (asyncpg.UndefinedObjectError, asyncpg.InvalidParameterValueError):  # no such role
+            await conn.execute("ROLLBACK")
             raise NotFound(f"no read models for tenant {tenant!r}") from None
-        yield conn
+        try:
+            yield conn
+        except asyncio.CancelledError:
+            raise  # the pool's release waits for the cancelled statement, then rolls back
+        except BaseException:
+            with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                await conn.execute("ROLLBACK")  # else the pool's release rolls back, or drops it
+            raise
+        await conn.execute("COMMIT")
