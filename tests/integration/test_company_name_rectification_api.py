@@ -119,6 +119,16 @@ def test_a_follower_corrects_a_sole_traders_name_and_the_old_one_is_found_nowher
         ("Company.Registered", ERASED),
         ("Company.LegalNameCorrected", CORRECTED),
     ]
+    # The correction is a public fact every follower's record takes: Bpifrance, which did not
+    # register the company first, exports it with the events it recorded itself.
+    theirs = export(api, "bpifrance", company)
+    assert [
+        (e["event"], e["fields"].get("legal_name")) for e in theirs["records"][0]["events"]
+    ] == [
+        ("Company.Followed", ERASED),
+        ("Company.SizeAssessed", None),
+        ("Company.LegalNameCorrected", CORRECTED),
+    ]
     assert exported["rows"]["companies"][0]["legal_name"] == CORRECTED
     assert exported["rows"]["diagnostics"][0]["company_name"] == CORRECTED
     csv = exported_csv(database_url, "cci", COMPANIES)

@@ -252,11 +252,19 @@ class Privacy(PlatformApplication):
             start = batch[-1].id + 1
 
 
+# A company's events that record a public SIRENE fact: every follower's record takes them, and
+# they name no network (without this, they would read as the first follower's alone).
+_PUBLIC_FACTS = frozenset(
+    event_class.__qualname__
+    for event_class in (Company.LegalCategoryRecorded, Company.LegalNameCorrected)
+)
+
+
 def _belongs(decision: Decision, tenant: str, first_follower: object) -> bool:
     """Whether a company's event is the network's: its follower's (an older event names none:
     the first follower's), a referral's either end's; a public fact is every network's."""
     details = decision.details
-    if decision.event == "Company.LegalCategoryRecorded":
+    if decision.event in _PUBLIC_FACTS:
         return True
     if "from_tenant" in details:
         return tenant in (details["from_tenant"], details["to_tenant"])
