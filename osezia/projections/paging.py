@@ -114,44 +114,43 @@ async def page(
     or from `before` on) is read with the total, in the same query.
     """
     size, backward = page_size(first, last)
-    count_where, counted = where_clause(filters)
-    params = list(counted)
+    count_where, params = where_clause(filters)  # $1…: the filters, which both sides share
     conditions = [count_where]
 
     # Each cursor decoded once: it bounds the page and, the page's own, counts the other side.
     after_key = None if after is None else decode_cursor(after)
     before_key = None if before is None else decode_cursor(before)
 
-    def bound(into: list[object], key: tuple[str | None, str], operator: str) -> str:
-        into.extend(key)
-        a, b = len(into) - 1, len(into)
+    def bound(key: tuple[str | None, str], operator: str) -> str:
+        params.extend(key)
+        a, b = len(params) - 1, len(params)
         # The cursor keeps the sort value as text: PostgreSQL casts it, whatever its type.
         return f"({sort}, id) {operator} (${a}::text::{sort_type}, ${b}::text::uuid)"
 
     if after_key is not None:
-        conditions.append(bound(params, after_key, ">"))
+        conditions.append(bound(after_key, ">"))
     if before_key is not None:
-        conditions.append(bound(params, before_key, "<"))
+        conditions.append(bound(before_key, "<"))
     where = " AND ".join(conditions)
-    params.append(size + 1)
     source = f'"{stable_schema(tenant)}".{view}'
     direction = "DESC" if backward else "ASC"
     # The rows on the other side of the page's own cursor: before `after`, from `before` on.
-    other = list(counted)
     beyond = "false"
     cursor = before if backward else after
     if (own := before_key if backward else after_key) is not None:
-        beyond = bound(other, own, ">=" if backward else "<=")
+        beyond = bound(own, ">=" if backward else "<=")
+    params.append(size + 1)
     try:
+        # One round trip: the count beside each row of the page, or alone (its row's columns
+        # null) when the page is empty.
         records = await conn.fetch(
-            f"SELECT {columns} FROM {source} WHERE {where} "
-            f"ORDER BY {sort} {direction}, id {direction} LIMIT ${len(params)}",
+            "SELECT counted.page_total, counted.page_beyond, rows.* FROM ("
+            "SELECT count(*) AS page_total, coalesce(bool_or("
+            f"{beyond}), false) AS page_beyond FROM {source} WHERE {count_where}"
+            f") counted LEFT JOIN LATERAL (SELECT {columns} FROM {source} WHERE {where} "
+            f"ORDER BY {sort} {direction}, id {direction} LIMIT ${len(params)}"
+            ") rows ON true",
             *params,
-        )
-        counts = await conn.fetchrow(
-            f"SELECT count(*), coalesce(bool_or({beyond}), false) "
-            f"FROM {source} WHERE {count_where}",
-            *other,
         )
     except asyncpg.DataError:
         if after is None and before is None:
@@ -160,12 +159,13 @@ async def page(
         raise InvalidValue(
             f"cursor {cursor or after or before!r} is not one this API returned"
         ) from None
+    total, other_side = int(records[0]["page_total"]), bool(records[0]["page_beyond"])
+    if records[0]["id"] is None:
+        records = []
     more = len(records) > size
     records = records[:size]
     if backward:
         records.reverse()
-    assert counts is not None  # an aggregate answers one row
-    total, other_side = int(counts[0]), bool(counts[1])
     return Page(
         rows=[of(dict(record)) for record in records],
         cursors=[encode_cursor(record[sort], record["id"]) for record in records],
