@@ -23,13 +23,18 @@ random selection sets give the same answers both ways, for every network.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import EnumMeta
 from operator import attrgetter
 from typing import Any
 
 from graphql import (
+    GraphQLEnumType,
+    GraphQLID,
+    GraphQLLeafType,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLString,
     Undefined,
     get_named_type,
     is_leaf_type,
@@ -101,7 +106,7 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         if is_list_type(type_):
             return _items(self._compile(type_.of_type, fields))
         if is_leaf_type(type_):
-            return _leaf(type_.coerce_output_value)
+            return _leaf(type_)
         if is_object_type(type_):
             return self._object(type_, fields)
         raise _Plain  # an interface or a union: graphql-core resolves the runtime type
@@ -180,10 +185,29 @@ def _items(inner: Complete) -> Complete:
     return items
 
 
-def _leaf(coerce: Callable[[Any], Any]) -> Complete:
+def _leaf(type_: GraphQLLeafType) -> Complete:
+    """A scalar or an enum coerced by its type; a string and an enum member, the commonest,
+    looked up at once (strawberry's enum coercion scans the enum's values on every call)."""
+    coerce = type_.coerce_output_value
+    known: dict[Any, Any] = {}
+    if type_ is GraphQLString or type_ is GraphQLID:
+        known_class: type | None = str
+    elif isinstance(type_, GraphQLEnumType) and isinstance(
+        members := getattr(type_, "wrapped_cls", None), EnumMeta
+    ):
+        known_class = members
+        try:
+            known = {member: coerce(member) for member in list[Any](members)}
+        except Exception:  # a member the type cannot name: graphql-core's to report
+            raise _Plain from None
+    else:
+        known_class = None
+
     def leaf(value: Any) -> Any:
         if value is None:
             return None
+        if value.__class__ is known_class:
+            return known[value] if known else value
         if isinstance(value, Exception):
             raise _Plain
         coerced = coerce(value)

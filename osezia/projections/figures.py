@@ -48,7 +48,7 @@ async def company_counts(
             "GROUP BY 1, 2, 3 ORDER BY region, segment, adoption_stage",
             as_of,
         )
-    return [CompanyCount(**dict(r)) for r in rows]
+    return [CompanyCount(*r) for r in rows]  # selected in the row class's order
 
 
 async def diagnostic_counts(
@@ -70,4 +70,4 @@ async def diagnostic_counts(
             "GROUP BY 1, 2 ORDER BY region, status",
             as_of,
         )
-    return [DiagnosticCount(**dict(r)) for r in rows]
+    return [DiagnosticCount(*r) for r in rows]  # selected in the row class's order
