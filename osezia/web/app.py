@@ -39,7 +39,7 @@ from osezia.projections.log import head_position
 from osezia.projections.roles import role_url
 from osezia.projections.status import projection_status
 from osezia.projections.versions import live_versions
-from osezia.store.migrations import head_revision, known_revisions
+from osezia.store.revisions import log_revisions
 from osezia.store.settings import Database, Settings
 from osezia.tenants.application import Tenants
 from osezia.tenants.clients.application import Clients
@@ -167,9 +167,10 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    # The migrations shipped with this code cannot change while it runs: read them once.
-    head = head_revision(database_url)
-    known = known_revisions(database_url)
+    # The migrations shipped with this code cannot change while it runs: read them once, from
+    # their files (osezia.store.revisions), without alembic and sqlalchemy.
+    revisions = log_revisions()
+    head, known = revisions.head, revisions.known
 
     async def readyz(request: Request) -> Response:
         services = started(request)

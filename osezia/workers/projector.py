@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from osezia.observability.probe import Health, Probe
 from osezia.projections.connections import Connection, connect
@@ -31,7 +32,11 @@ from osezia.tenants.application import Tenants
 from osezia.tenants.visibility import PLATFORM, Viewer
 from osezia.workers import metrics
 from osezia.workers.process import Backoff, configure_logging, pause, start_probe
-from osezia.workers.queue import RebuildQueue
+
+if TYPE_CHECKING:
+    # A queue is given only with REDIS_URL: the API, which projects without Redis, never
+    # loads arq.
+    from osezia.workers.queue import RebuildQueue
 
 CHECK_SECONDS = 1.0  # how often new, changed and offboarded tenants are looked for
 

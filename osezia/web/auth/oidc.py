@@ -8,15 +8,19 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from joserfc.errors import JoseError
 from joserfc.jwk import Key, KeySet
 
 from osezia.store.settings import OidcProvider
 from osezia.web.auth.errors import InvalidToken
 from osezia.web.auth.tokens import check_lifetime, validate_claims, verify_signed
+
+if TYPE_CHECKING:
+    # httpx's import loads its command line too (click, rich: 10 MB), and the API needs it
+    # only once it fetches a provider's keys: imported then (RemoteKeySet._client).
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +49,7 @@ class RemoteKeySet:
         self._keys = keys or KeySet([])
         # Injected keys (tests, air-gapped set-ups) are kept until the TTL says otherwise.
         self._fetched_at = time.monotonic() if keys is not None else float("-inf")
-        self._http = http or httpx.AsyncClient(timeout=5.0, follow_redirects=False)
+        self._http = http  # created by the first fetch
         self._lock = asyncio.Lock()
 
     async def get(self, kid: str | None) -> Key | None:
@@ -66,8 +70,12 @@ class RemoteKeySet:
         async with self._lock:
             if time.monotonic() - self._fetched_at <= self._min_refresh:
                 return  # another request refreshed while this one waited
+            import httpx
+
             try:
-                response = await self._http.get(self._url, headers={"Accept": "application/json"})
+                response = await self._client().get(
+                    self._url, headers={"Accept": "application/json"}
+                )
                 response.raise_for_status()
                 self._keys = _import_keys(response.json())
             except (httpx.HTTPError, ValueError, JoseError) as error:
@@ -77,8 +85,16 @@ class RemoteKeySet:
                 )
             self._fetched_at = time.monotonic()
 
+    def _client(self) -> httpx.AsyncClient:
+        import httpx
+
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=5.0, follow_redirects=False)
+        return self._http
+
     async def close(self) -> None:
-        await self._http.aclose()
+        if self._http is not None:
+            await self._http.aclose()
 
 
 def _import_keys(document: Any) -> KeySet:

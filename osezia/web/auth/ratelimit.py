@@ -37,11 +37,9 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qsl
 
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -52,6 +50,10 @@ from osezia.web.auth.server import basic_credentials
 from osezia.web.auth.token_endpoint import MAX_BODY
 from osezia.web.auth.tokens import unverified_parts
 from osezia.web.metrics import Metrics
+
+if TYPE_CHECKING:
+    # Imported by RedisCounts only, with REDIS_URL: without it, the API never loads redis.
+    import redis.asyncio as aioredis
 
 log = logging.getLogger(__name__)
 
@@ -116,10 +118,14 @@ class RedisCounts:
         *,
         limits: str = "rate limits",
     ) -> None:
+        import redis.asyncio as aioredis
+        from redis.exceptions import RedisError
+
         self._limits = limits
-        self._redis = aioredis.Redis.from_url(
+        self._redis: aioredis.Redis = aioredis.Redis.from_url(
             url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
         )
+        self._errors = (RedisError, OSError)  # what a Redis that does not answer raises
         self._fallback = MemoryCounts()
         self._clock = clock
         self._down_until = 0.0
@@ -133,7 +139,7 @@ class RedisCounts:
                 pipe.incrby(name, amount)
                 pipe.expire(name, 2 * WINDOW_SECONDS)
                 count, _ = await pipe.execute()
-        except (RedisError, OSError) as error:
+        except self._errors as error:
             self._failed(error)
             return await self._fallback.add(key, window, amount)
         return int(count)
@@ -143,7 +149,7 @@ class RedisCounts:
             return await self._fallback.get(key, window)
         try:
             count = await self._redis.get(f"{PREFIX}{key}:{window}")
-        except (RedisError, OSError) as error:
+        except self._errors as error:
             self._failed(error)
             return await self._fallback.get(key, window)
         return int(count or 0)
