@@ -24,7 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import EnumMeta
-from operator import attrgetter
+from functools import lru_cache
+from keyword import iskeyword
+from types import CodeType
 from typing import Any
 
 from graphql import (
@@ -52,6 +54,7 @@ Complete = Callable[[Any], Any]
 # The directives graphql-core applies while collecting fields; any other changes how a field
 # is delivered (@defer, @stream) and is left to graphql-core.
 _COLLECTING = frozenset({"include", "skip"})
+KEPT_COMPLETIONS = 1024  # objects' completion functions, as compiled, for the next requests
 
 
 class _Plain(Exception):
@@ -118,7 +121,7 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped, defers, _ = self.collect_subfields(type_, fields)
         if defers:
             raise _Plain
-        entries: list[tuple[str, Callable[[Any], Any], Complete]] = []
+        entries: list[tuple[str, str | None, Complete | None]] = []
         for response_key, details in grouped.items():
             node = details[0].node
             name = node.name.value
@@ -127,7 +130,7 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
             ):
                 raise _Plain
             if name == "__typename":
-                entries.append((response_key, _constant(type_.name), _same))
+                entries.append((response_key, None, None))
                 continue
             field = type_.fields.get(name)
             if field is None or field.args or node.arguments:
@@ -135,14 +138,14 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
             definition = field.extensions.get("strawberry-definition")
             if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
                 raise _Plain
-            if definition.default_resolver is not getattr:
+            attribute = definition.python_name
+            if definition.default_resolver is not getattr or not _plain_name(attribute):
                 raise _Plain
-            read = attrgetter(definition.python_name)
-            entries.append((response_key, read, self._compile(field.type, details)))
+            entries.append((response_key, attribute, self._compile(field.type, details)))
         is_type_of = type_.is_type_of
         if is_type_of is not None and not _strawberrys(is_type_of):
             raise _Plain
-        return _record(entries, is_type_of)
+        return _record(type_.name, entries, is_type_of)
 
 
 def _strawberrys(is_type_of: Callable[..., Any]) -> bool:
@@ -150,18 +153,44 @@ def _strawberrys(is_type_of: Callable[..., Any]) -> bool:
     return getattr(is_type_of, "__module__", None) == "strawberry.schema.schema_converter"
 
 
+def _plain_name(attribute: str) -> bool:
+    return attribute.isidentifier() and not iskeyword(attribute)
+
+
 def _record(
-    entries: list[tuple[str, Callable[[Any], Any], Complete]],
+    type_name: str,
+    entries: list[tuple[str, str | None, Complete | None]],
     is_type_of: Callable[[Any, Any], Any] | None,
 ) -> Complete:
-    def record(value: Any) -> dict[str, Any] | None:
-        if value is None:
-            return None
-        if is_type_of is not None and is_type_of(value, None) is not True:
-            raise _Plain
-        return {key: complete(read(value)) for key, read, complete in entries}
-
+    """One function for the object: a dict display of its response keys, each the completion
+    of an attribute read (or the type's name for `__typename`), in the order collected. It is
+    generated, as graphql-core's own walk would otherwise cost a call or two per field more;
+    its keys are GraphQL names (quoted) and its attributes Python identifiers."""
+    scope: dict[str, Any] = {"_Plain": _Plain, "is_type_of": is_type_of}
+    items = []
+    for n, (key, attribute, complete) in enumerate(entries):
+        if attribute is None:
+            items.append(f"{key!r}: {type_name!r}")
+        else:
+            scope[f"complete_{n}"] = complete
+            items.append(f"{key!r}: complete_{n}(value.{attribute})")
+    checked = "    if is_type_of(value, None) is not True:\n        raise _Plain\n"
+    source = (
+        "def record(value):\n"
+        "    if value is None:\n"
+        "        return None\n"
+        f"{checked if is_type_of is not None else ''}"
+        f"    return {{{', '.join(items)}}}\n"
+    )
+    exec(_compiled(source, type_name), scope)
+    record: Complete = scope["record"]
     return record
+
+
+@lru_cache(maxsize=KEPT_COMPLETIONS)
+def _compiled(source: str, type_name: str) -> CodeType:
+    """Compiled once for all the requests that select the same (compiling takes 100 µs)."""
+    return compile(source, f"<completion of {type_name}>", "exec")
 
 
 def _non_null(inner: Complete) -> Complete:
@@ -216,11 +245,3 @@ def _leaf(type_: GraphQLLeafType) -> Complete:
         return coerced
 
     return leaf
-
-
-def _constant(value: str) -> Callable[[Any], str]:
-    return lambda _: value
-
-
-def _same(value: Any) -> Any:
-    return value
