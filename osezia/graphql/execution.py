@@ -97,6 +97,7 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         found = self._compiled.get(key)
         if found is None:
             try:
+                _collecting_only(field_details_list)
                 complete: Complete | None = self._compile(return_type, field_details_list)
             except _Plain:
                 complete = None
@@ -125,10 +126,7 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         for response_key, details in grouped.items():
             node = details[0].node
             name = node.name.value
-            if any(
-                d.name.value not in _COLLECTING for f in details for d in f.node.directives or ()
-            ):
-                raise _Plain
+            _collecting_only(details)
             if name == "__typename":
                 entries.append((response_key, None, None))
                 continue
@@ -146,6 +144,12 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         if is_type_of is not None and not _strawberrys(is_type_of):
             raise _Plain
         return _record(type_.name, entries, is_type_of)
+
+
+def _collecting_only(fields: FieldDetailsList) -> None:
+    """A field under another directive than @include or @skip (@stream…) is graphql-core's."""
+    if any(d.name.value not in _COLLECTING for f in fields for d in f.node.directives or ()):
+        raise _Plain
 
 
 def _strawberrys(is_type_of: Callable[..., Any]) -> bool:
