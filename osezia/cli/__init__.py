@@ -12,8 +12,6 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import version
 
-from redis.exceptions import RedisError
-
 from osezia.cli import (
     decisions,
     demo,
@@ -26,7 +24,13 @@ from osezia.cli import (
     tenants,
     workers,
 )
-from osezia.cli.database import UNREACHABLE, check_database, redis_unreachable, unreachable
+from osezia.cli.database import (
+    check_database,
+    redis_errors,
+    redis_unreachable,
+    unreachable,
+    unreachable_errors,
+)
 from osezia.domain.actors import Actor, acting
 from osezia.store.settings import SettingsError, load_settings, require_database_url
 from osezia.web.auth.cli import add_keys_parser
@@ -94,10 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return int(arguments.run(settings, arguments))
             with acting(_cli_actor()):
                 return int(arguments.run(settings, arguments))
-        except RedisError as error:  # REDIS_URL is well formed, but nobody answers there
+        except redis_errors() as error:  # REDIS_URL is well formed, but nobody answers there
             print(redis_unreachable(settings.redis_url, error), file=sys.stderr)
             return 3
-        except UNREACHABLE as error:
+        except unreachable_errors() as error:
             print(unreachable(settings.database_url, error), file=sys.stderr)
             return 3
         except SettingsError as error:  # found once running: no embedded PostgreSQL installed

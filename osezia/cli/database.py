@@ -7,18 +7,31 @@ from urllib.parse import urlsplit
 
 import eventsourcing.persistence
 import psycopg
-import sqlalchemy.exc
 
 from osezia.store.embedded import resolve_database_url
 from osezia.store.settings import CHECK_TIMEOUT, Database, Settings
 
 # What a database that is down or unreachable raises, through each of the drivers we use.
-UNREACHABLE = (
+_UNREACHABLE: tuple[type[Exception], ...] = (
     OSError,
     psycopg.OperationalError,
-    sqlalchemy.exc.OperationalError,
     eventsourcing.persistence.OperationalError,
 )
+
+
+def unreachable_errors() -> tuple[type[Exception], ...]:
+    """What a database that does not answer raises (`except unreachable_errors()`), with
+    sqlalchemy's (alembic's driver) once loaded: `osezia serve` runs the API in this process,
+    which imports sqlalchemy only when it migrates."""
+    loaded = sys.modules.get("sqlalchemy.exc")
+    return _UNREACHABLE if loaded is None else (*_UNREACHABLE, loaded.OperationalError)
+
+
+def redis_errors() -> tuple[type[Exception], ...]:
+    """What a Redis that does not answer raises, once redis is loaded (nothing before: a
+    command without REDIS_URL never imports it)."""
+    loaded = sys.modules.get("redis.exceptions")
+    return () if loaded is None else (loaded.RedisError,)
 
 
 def database_url(settings: Settings) -> str:

@@ -66,7 +66,7 @@ from osezia.web.ratelimit import GraphQLRateLimit
 from osezia.web.services import Services, services_of, started
 from osezia.web.view import GraphQLView
 from osezia.workers.leader import lead_projections
-from osezia.workers.process import OUTAGES
+from osezia.workers.process import outages
 
 
 async def _targets_without_models(services: Services) -> list[str]:
@@ -179,7 +179,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         try:
             async with services.health.acquire() as conn:
                 current = await conn.fetchval("SELECT version_num FROM alembic_version")
-        except OUTAGES as error:  # the database does not answer
+        except outages() as error:  # the database does not answer
             return _unavailable(str(error))
         if _pending_migrations(current, head, known):
             return _unavailable(f"migrations at {current}, head is {head}: run `osezia migrate`")
@@ -188,7 +188,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         # targets still waiting for theirs are told, for the operator, not counted against it.
         try:
             building = await _targets_without_models(services)
-        except OUTAGES as error:  # the database went away in between
+        except outages() as error:  # the database went away in between
             return _unavailable(str(error))
         return JSONResponse({"status": "ready", "migration": current, "building": building})
 

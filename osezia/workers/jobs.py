@@ -13,7 +13,7 @@ from osezia.projections.rebuild import Outcome
 from osezia.projections.rebuild import rebuild as rebuild_read_models
 from osezia.projections.targets import Targets
 from osezia.workers import metrics
-from osezia.workers.process import FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS, OUTAGES, one_line
+from osezia.workers.process import FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS, one_line, outages
 
 log = logging.getLogger("osezia.worker")
 
@@ -47,7 +47,7 @@ async def rebuild(ctx: dict[str, Any], target: str, batch_size: int = 5000) -> d
     """
     targets: Targets = ctx["targets"]
     health: Health = ctx["health"]
-    outages: dict[str, int] = ctx.setdefault("outages", {})
+    failed: dict[str, int] = ctx.setdefault("outages", {})
     outcome: Outcome | None = None
     try:
         viewer = await targets.viewer(target)
@@ -58,10 +58,10 @@ async def rebuild(ctx: dict[str, Any], target: str, batch_size: int = 5000) -> d
             until=time.monotonic() + work_seconds(ctx["lease_seconds"]),
             on_progress=metrics.rebuild_progressed,
         )
-    except OUTAGES as error:
+    except outages() as error:
         # The database went away (a restart, a failover): the saved position is kept, and the
         # job comes back after a capped exponential wait, on this worker or another.
-        failures = outages[target] = outages.get(target, 0) + 1
+        failures = failed[target] = failed.get(target, 0) + 1
         defer = min(FIRST_RETRY_SECONDS * 2 ** (failures - 1), MAX_RETRY_SECONDS)
         metrics.DATABASE_FAILURES.inc()
         health.failed(one_line(error))
@@ -76,7 +76,7 @@ async def rebuild(ctx: dict[str, Any], target: str, batch_size: int = 5000) -> d
         raise Retry(defer=defer) from None
     finally:
         metrics.rebuild_ended(target, outcome)
-    outages.pop(target, None)
+    failed.pop(target, None)
     health.succeeded()
     if outcome.status == "PAUSED":
         raise Retry(defer=0)

@@ -17,7 +17,7 @@ from osezia.observability.probe import Health
 from osezia.projections.connections import Connection, connect
 from osezia.projections.runner import close_or_drop
 from osezia.tenants.application import Tenants
-from osezia.workers.process import OUTAGES, Backoff, pause
+from osezia.workers.process import Backoff, outages, pause
 from osezia.workers.projector import run_projections
 
 PROJECTOR_LOCK = 0x6F73_7072  # "ospr": held by the process that projects
@@ -42,7 +42,7 @@ async def lead_projections(
     while not stop.is_set():
         try:
             await _take_part(database_url, tenants, stop, poll_seconds, check_seconds, backoff)
-        except OUTAGES as error:
+        except outages() as error:
             await pause(stop, backoff.failed(error))
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 
 import asyncpg
 import psycopg
-import sqlalchemy.exc
 from eventsourcing.persistence import PersistenceError
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from osezia.observability import logs
 from osezia.observability.probe import Health, Probe, probe_port
@@ -23,17 +22,27 @@ MAX_RETRY_SECONDS = 10.0  # a restarted database is found again within this, onc
 
 # What an unreachable, restarting or migrating database (or Redis) raises: said in one line.
 # Anything else is said with its traceback the first time in a row it happens.
-OUTAGES: tuple[type[Exception], ...] = (
+_OUTAGES: tuple[type[Exception], ...] = (
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
     asyncpg.InternalClientError,  # a connection that broke in the middle of a statement
     psycopg.Error,
-    sqlalchemy.exc.DBAPIError,  # alembic's, when a rebuild migrates its new schema
     PersistenceError,
-    RedisConnectionError,
     OSError,
     TimeoutError,
 )
+
+
+def outages() -> tuple[type[Exception], ...]:
+    """The outages' exception classes (`except outages() as error`), with those of alembic's
+    sqlalchemy (a rebuild migrating its new schema) and of Redis once they are loaded: a
+    library never imported raised nothing, and the API imports neither unless it uses them."""
+    loaded = []
+    if (sqlalchemy := sys.modules.get("sqlalchemy.exc")) is not None:
+        loaded.append(sqlalchemy.DBAPIError)
+    if (redis := sys.modules.get("redis.exceptions")) is not None:
+        loaded.append(redis.ConnectionError)
+    return (*_OUTAGES, *loaded) if loaded else _OUTAGES
 
 
 def configure_logging(settings: Settings, role: str) -> None:
@@ -77,7 +86,7 @@ class Backoff:
         metrics.DATABASE_FAILURES.inc()
         reason = one_line(error)
         self._health.failed(reason)
-        unexpected = not isinstance(error, OUTAGES) and type(error) is not self._previous
+        unexpected = not isinstance(error, outages()) and type(error) is not self._previous
         self._previous = type(error)
         self._log.warning(
             "%s failed (%s); attempt %d, next in %.1f s",

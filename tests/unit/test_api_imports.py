@@ -42,11 +42,8 @@ def test_the_projector_the_api_runs_loads_no_queue() -> None:
     assert "arq" not in loaded_by("osezia.workers.projector")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="still loaded by osezia.workers.process (sqlalchemy.exc and redis.exceptions in "
-    "OUTAGES), osezia.projections.rebuild (osezia.store.migrations: alembic) and "
-    "osezia.web.auth.signin (httpx, authlib's Starlette client)",
-)
-def test_an_api_process_loads_none_of_the_libraries_it_may_not_use() -> None:
-    assert loaded_by("osezia.web.processes") == []
+@pytest.mark.parametrize("module", ["osezia.web.processes", "osezia.cli.serve"])
+def test_an_api_process_loads_none_of_the_libraries_it_may_not_use(module: str) -> None:
+    """`osezia serve --workers N` builds each process from osezia.web.processes; `osezia serve`
+    runs the API in the command's own process."""
+    assert loaded_by(f"osezia.cli, {module}") == []

@@ -21,10 +21,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError
-from authlib.integrations.starlette_client import OAuth
 from joserfc.errors import JoseError
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -164,6 +162,8 @@ class SignIn:
         ]
 
     async def start(self, request: Request) -> Response:
+        import httpx  # loaded with the provider's client (_register)
+
         try:
             response: Response = await self._client.authorize_redirect(request, self._redirect_uri)
         except (httpx.HTTPError, AuthlibBaseError, ValueError, RuntimeError) as error:
@@ -191,6 +191,8 @@ class SignIn:
         return Response(status_code=204)
 
     async def _complete(self, request: Request) -> SignedIn:
+        import httpx  # loaded with the provider's client (_register)
+
         try:
             token = await self._client.authorize_access_token(request)
         except MismatchingStateError:
@@ -227,6 +229,10 @@ def _refused(error: SignInError) -> Response:
 
 
 def _register(provider: OidcProvider) -> Any:
+    # authlib's Starlette client, and httpx with it (with its command line: 20 MB), only for a
+    # server whose dashboard signs people in.
+    from authlib.integrations.starlette_client import OAuth
+
     oauth = OAuth()
     client_kwargs: dict[str, Any] = {
         "scope": provider.scopes,
