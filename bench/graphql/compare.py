@@ -538,6 +538,8 @@ def summarise(raw: Path) -> list[str]:
         # Code compiled at run time (dataclasses' __init__, generated lambdas) counts for its
         # caller's package.
         real = [f for f in frames if not f["file"].startswith("<")]
+        if not real:
+            continue  # a sample taken between frames (py-spy saw only generated code)
         total += count
         own[area_of(real[-1]["file"])] += count
         functions[f"{frames[-1]['function']} ({real[-1]['file']})"] += count
