@@ -94,7 +94,7 @@ async def read_models(info: Info, *, caught_up: bool = False) -> AsyncIterator[D
         except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
             # The role exists (a build began) but no version is live, so no view either; a
             # view missing from a live version is a bug, and stays one.
-            if await _has_live_models(context.pool, context.tenant):
+            if await has_live_models(context.pool, context.tenant):
                 raise
             raise read_models_building(context.tenant) from None
 
@@ -235,7 +235,9 @@ def read_models_building(tenant: str) -> ReadModelsBuilding:
     )
 
 
-async def _has_live_models(pool: asyncpg.Pool, tenant: str) -> bool:
+async def has_live_models(pool: asyncpg.Pool, tenant: str) -> bool:
+    """Whether a version of the tenant's read models is live: a tenant whose role exists but
+    whose tables or views do not is still being built when none is."""
     async with pool.acquire() as conn:
         return await live_version(conn, tenant) is not None
 
