@@ -13,6 +13,11 @@ E = TypeVar("E", bound=StrEnum)
 BASIS_POINTS = 10_000  # 100 %
 
 
+def is_whole(number: object) -> bool:
+    """Whether a number is a whole one: bool is an int to Python, but True is no amount."""
+    return isinstance(number, int) and not isinstance(number, bool)
+
+
 def text(value: str, what: str) -> str:
     """The value with its white space folded; an empty one is refused, naming what it is."""
     folded = " ".join(value.split())

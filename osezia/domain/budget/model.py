@@ -30,6 +30,7 @@ from osezia.domain.errors import (
     InvalidValue,
     NotFound,
 )
+from osezia.domain.inputs import is_whole
 from osezia.domain.personal import PersonalData, personal_data
 
 EUROS = 100  # cents
@@ -99,11 +100,6 @@ class BudgetRules:
         check_allocations(self.total_cents, self.allocations)
 
 
-def _is_whole(number: object) -> bool:
-    # bool is an int to Python, but True is not an amount.
-    return isinstance(number, int) and not isinstance(number, bool)
-
-
 def check_amount(amount_cents: object, what: str) -> None:
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
         raise InvalidAmount(f"{what} {amount_cents!r} must be a whole number of euro cents above 0")
@@ -119,7 +115,7 @@ def check_allocations(total_cents: int, allocations: Mapping[str, int | None]) -
             f"(measures: {', '.join(Measure)})"
         )
     for measure, cents in allocations.items():
-        if cents is not None and (not _is_whole(cents) or cents < 0):
+        if cents is not None and (not is_whole(cents) or cents < 0):
             raise InvalidAmount(
                 f"allocation {cents!r} to {measure} must be a whole number of euro cents, 0 or more"
             )

@@ -26,7 +26,7 @@ from osezia.domain.errors import (
     InvalidValue,
     NotEligible,
 )
-from osezia.domain.inputs import BASIS_POINTS, check_share
+from osezia.domain.inputs import BASIS_POINTS, check_share, is_whole
 from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 from osezia.domain.sizes import check_size_categories
 
@@ -113,19 +113,14 @@ class LoanRules:
                 f"loan amount {amount_cents} cents is above the cap of "
                 f"{self.max_amount_cents} cents"
             )
-        if not _is_whole(term_months) or not 1 <= term_months <= self.max_term_months:
+        if not is_whole(term_months) or not 1 <= term_months <= self.max_term_months:
             raise AmountOutOfRange(
                 f"term {term_months!r} months must be from 1 to {self.max_term_months}"
             )
 
 
-def _is_whole(number: object) -> bool:
-    # bool is an int to Python, but True is not a number of cents.
-    return isinstance(number, int) and not isinstance(number, bool)
-
-
 def check_amount(amount_cents: int, what: str) -> None:
-    if not _is_whole(amount_cents) or amount_cents < 1:
+    if not is_whole(amount_cents) or amount_cents < 1:
         raise InvalidAmount(f"{what} {amount_cents!r} must be a whole number of euro cents above 0")
 
 
