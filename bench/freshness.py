@@ -46,7 +46,7 @@ import psycopg
 from machine import recreate_database
 
 from osezia.domain.actors import Actor, acting_for_process
-from osezia.domain.companies.model import AdoptionStage
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts

@@ -51,7 +51,8 @@ from psycopg import sql
 
 from osezia.domain.actors import Actor, acting_for_process
 from osezia.domain.companies.application import Companies
-from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.referrals.model import Purpose, Referral

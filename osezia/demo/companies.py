@@ -17,7 +17,7 @@ from functools import partial
 from uuid import UUID
 
 from osezia.demo.timeline import Timeline
-from osezia.domain.companies.model import AdoptionStage
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.geography import REGION_OF_DEPARTEMENT
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.sizes import SizeCategory, SizeFacts

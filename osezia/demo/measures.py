@@ -9,7 +9,7 @@ from uuid import UUID
 
 from osezia.demo.companies import DemoCompany, refer_to
 from osezia.demo.timeline import Timeline
-from osezia.domain.diagnostics.model import UseCase, UseCaseScore
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren
 

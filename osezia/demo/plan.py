@@ -11,7 +11,7 @@ from uuid import UUID
 
 from osezia.demo.companies import DemoCompany, refer_to
 from osezia.demo.timeline import Timeline
-from osezia.domain.companies.model import AdoptionStage
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.solutions.usecases import UseCaseCategory

@@ -15,7 +15,7 @@ from enum import Enum
 import strawberry
 
 from osezia.domain.budget.model import Measure
-from osezia.domain.companies.model import AdoptionStage
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.diagnostics.model import DiagnosticStatus
 from osezia.domain.sizes import Segment, SizeBasis, SizeCategory
 from osezia.domain.solutions.usecases import UseCaseCategory

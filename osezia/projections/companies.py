@@ -20,7 +20,8 @@ from typing import Any
 from uuid import UUID
 
 from osezia.domain.calendar import date_in_france
-from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.naf import naf_section
 from osezia.projections.codec import StoredEvent
 from osezia.projections.conditions import filters

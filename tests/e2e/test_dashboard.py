@@ -25,7 +25,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from osezia.domain.diagnostics.model import UseCase, UseCaseScore
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from osezia.domain.diagnostics.model import UseCase, UseCaseScore
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts

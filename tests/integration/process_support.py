@@ -28,7 +28,8 @@ from eventsourcing.domain import Aggregate
 from psycopg.rows import dict_row
 from redis import Redis
 
-from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.diagnostics.model import Diagnostic
 from osezia.domain.errors import DomainError
 from osezia.domain.identifiers import complete_siren, luhn_ok

@@ -7,7 +7,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from osezia.domain.budget.model import Measure
-from osezia.domain.diagnostics.model import UseCase, UseCaseScore
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts

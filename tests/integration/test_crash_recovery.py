@@ -18,7 +18,8 @@ from uuid import UUID
 
 import orjson
 
-from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.platform import Platform
 from osezia.projections.readmodel import topic
 from osezia.projections.rebuild import Outcome, rebuild

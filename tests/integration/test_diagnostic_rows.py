@@ -7,7 +7,7 @@ import asyncio
 from datetime import date
 from decimal import Decimal
 
-from osezia.domain.diagnostics.model import UseCase, UseCaseScore
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.projections.diagnostics import TABLE

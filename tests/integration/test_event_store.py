@@ -12,7 +12,8 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 from osezia.domain.companies.application import Companies
-from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.errors import AlreadyRegistered, Conflict, DomainError
 from osezia.domain.identifiers import luhn_ok
 from osezia.domain.sizes import SizeFacts

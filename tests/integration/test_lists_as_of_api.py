@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from osezia.domain.diagnostics.model import UseCase, UseCaseScore
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.tenants.application import Tenants

@@ -11,7 +11,7 @@ from uuid import UUID
 import eventsourcing.domain
 import pytest
 
-from osezia.domain.diagnostics.model import UseCase, UseCaseScore
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.errors import InvalidValue
 from osezia.domain.geography import REGIONS
 from osezia.domain.identifiers import complete_siren

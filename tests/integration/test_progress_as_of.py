@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 
 from osezia.domain.ambassadors.model import Ambassador
 from osezia.domain.application import PlatformApplication
-from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.diagnostics.application import Diagnostics
-from osezia.domain.diagnostics.model import UseCase, UseCaseScore
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.errors import DomainError
 from osezia.domain.identifiers import complete_siren
 from osezia.domain.partnerships.model import Partnership

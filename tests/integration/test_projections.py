@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.diagnostics.model import Diagnostic
 from osezia.domain.errors import DomainError, NotFound
 from osezia.domain.identifiers import complete_siren

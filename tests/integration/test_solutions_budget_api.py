@@ -9,7 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from osezia.domain.diagnostics.model import UseCase, UseCaseScore
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.tenants.application import Tenants

@@ -30,15 +30,9 @@ from osezia.domain.trainings.file import (
     enrolment_key,
     parse_row,
 )
-from osezia.domain.trainings.importer import (
-    Summary,
-    TrainingImport,
-    completed_state,
-    enrolled_state,
-    import_trainings,
-    recorded_at,
-)
+from osezia.domain.trainings.importer import Summary, TrainingImport, import_trainings
 from osezia.domain.trainings.model import Enrolment, legacy_enrolment_key
+from osezia.domain.trainings.stored import completed_state, enrolled_state, recorded_at
 from osezia.store.bulk import EVENTS_TABLE, append_events
 from osezia.store.keys import Keyring, MemoryKeys, keyring, using_keyring
 from osezia.store.personal_cipher import additional_data, open_sealed

@@ -15,7 +15,8 @@ from osezia.domain.companies.legal import (
     normalise_legal_category,
     optional_legal_category,
 )
-from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.companies.standing import own_record, seen_company
 from osezia.domain.errors import Conflict
 from osezia.domain.geography import (

@@ -8,16 +8,15 @@ referred to it; nothing in one network's record reaches another, except through 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.application import OSEZIA_NAMESPACE
+from osezia.domain.companies.record import AdoptionStage, Record
 from osezia.domain.errors import (
     AlreadyRegistered,
     InvalidDate,
@@ -27,39 +26,6 @@ from osezia.domain.errors import (
 )
 from osezia.domain.naf import NAF_REV2
 from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
-
-
-class AdoptionStage(StrEnum):
-    """How far a company has gone with AI; it only moves forward."""
-
-    NONE = "NONE"
-    AWARE = "AWARE"
-    TRAINED = "TRAINED"
-    DIAGNOSED = "DIAGNOSED"
-    PILOTING = "PILOTING"
-    ADOPTED = "ADOPTED"
-
-    @property
-    def rank(self) -> int:
-        return list(AdoptionStage).index(self)
-
-
-@dataclass
-class Record:
-    """What one network collected about a company: the facts it registered, the size it
-    assessed, the establishments it added and the adoption stage it recorded."""
-
-    legal_name: str
-    region: str
-    departement: str
-    naf: str
-    naf_nomenclature: str = NAF_REV2
-    size_category: str | None = None
-    size_basis: str | None = None
-    segment: str | None = None
-    establishments: dict[str, tuple[str, bool]] = field(default_factory=dict)
-    adoption_stage: AdoptionStage = AdoptionStage.NONE
-    adoption_history: list[tuple[str, date]] = field(default_factory=list)
 
 
 def _by_first_follower(state: dict[str, Any]) -> None:

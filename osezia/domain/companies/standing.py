@@ -5,7 +5,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from osezia.domain.application import PlatformApplication
-from osezia.domain.companies.model import Company, Record
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import Record
 from osezia.domain.errors import NotFound, NotRegistered
 
 

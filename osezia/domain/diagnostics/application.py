@@ -13,10 +13,12 @@ from osezia.domain.application import PlatformApplication
 from osezia.domain.budget.charges import charging, the_envelope
 from osezia.domain.budget.model import Measure
 from osezia.domain.commands import Command
-from osezia.domain.companies.model import Company, Record
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import Record
 from osezia.domain.companies.standing import seen_company
-from osezia.domain.diagnostics.model import Diagnostic, UseCase, UseCaseScore
+from osezia.domain.diagnostics.model import Diagnostic
 from osezia.domain.diagnostics.rules import DiagnosticRules
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.errors import NotFound
 from osezia.domain.personal import Subject
 

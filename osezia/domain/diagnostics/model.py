@@ -9,7 +9,6 @@ configuration.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
@@ -18,6 +17,12 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.diagnostics.rules import state_share_of
+from osezia.domain.diagnostics.usecases import (
+    UseCase,
+    UseCaseScore,
+    check_scores,
+    check_use_cases,
+)
 from osezia.domain.errors import (
     DomainError,
     ExpertDaysExceeded,
@@ -27,10 +32,8 @@ from osezia.domain.errors import (
     InvalidValue,
     NotEligible,
 )
-from osezia.domain.inputs import BASIS_POINTS
+from osezia.domain.inputs import BASIS_POINTS, is_whole
 from osezia.domain.personal import PersonalData, of_expert, of_sole_trader, personal_data
-
-SCORES = range(1, 6)  # value and feasibility are each rated 1 to 5
 
 
 class DiagnosticStatus(StrEnum):
@@ -74,27 +77,6 @@ _ALLOWED_FROM: dict[str, tuple[DiagnosticStatus, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class UseCase:
-    """A concrete use of AI the expert found in the company."""
-
-    code: str
-    title: str
-
-
-@dataclass(frozen=True)
-class UseCaseScore:
-    """A use case rated for value added and feasibility, each from 1 to 5."""
-
-    code: str
-    value: int
-    feasibility: int
-
-    @property
-    def priority(self) -> int:
-        return self.value * self.feasibility
-
-
 class NoExpertAssigned(DomainError):
     """A correction of a diagnostic's expert before any expert was assigned to it."""
 
@@ -107,11 +89,6 @@ def _expert_name(expert: str) -> str:
     if not name:
         raise InvalidValue("the expert (a name or an organisation) cannot be empty")
     return name
-
-
-def _is_whole(number: object) -> bool:
-    # bool is an int to Python, but True is not a number of days.
-    return isinstance(number, int) and not isinstance(number, bool)
 
 
 class Diagnostic(Aggregate):
@@ -293,7 +270,7 @@ class Diagnostic(Aggregate):
         self._log_expert_days(days)
 
     def check_expert_days(self, days: int) -> None:
-        if not _is_whole(days) or days < 1:
+        if not is_whole(days) or days < 1:
             raise InvalidValue(f"expert days {days!r} must be a whole number of at least 1")
         if self.expert_days_logged + days > self.expert_days_cap:
             raise ExpertDaysExceeded(
@@ -321,15 +298,7 @@ class Diagnostic(Aggregate):
 
     @staticmethod
     def check_use_cases(use_cases: Sequence[UseCase]) -> None:
-        if not use_cases:
-            raise InvalidValue("a diagnostic identifies at least one use case")
-        for use_case in use_cases:
-            if not use_case.code or not use_case.title:
-                raise InvalidValue(f"use case {use_case} needs a code and a title")
-        codes = [u.code for u in use_cases]
-        repeated = sorted({c for c in codes if codes.count(c) > 1})
-        if repeated:
-            raise InvalidValue(f"use case codes must be unique: {', '.join(repeated)} repeated")
+        check_use_cases(use_cases)
 
     @event(UseCasesIdentified)
     def _identify_use_cases(self, use_cases: list[dict[str, str]]) -> None:
@@ -350,27 +319,7 @@ class Diagnostic(Aggregate):
         )
 
     def check_scores(self, scores: Sequence[UseCaseScore]) -> None:
-        for score in scores:
-            for label, rating in (("value", score.value), ("feasibility", score.feasibility)):
-                if not _is_whole(rating) or rating not in SCORES:
-                    raise InvalidValue(
-                        f"{label} {rating!r} of use case {score.code!r} must be from 1 to 5"
-                    )
-        identified = [u.code for u in self.use_cases]
-        scored = [s.code for s in scores]
-        unknown = sorted(set(scored) - set(identified))
-        repeated = sorted({c for c in scored if scored.count(c) > 1})
-        missing = [c for c in identified if c not in scored]
-        for problem, codes in (
-            ("not identified", unknown),
-            ("scored more than once", repeated),
-            ("not scored", missing),
-        ):
-            if codes:
-                raise InvalidValue(
-                    f"every identified use case is scored exactly once: "
-                    f"{', '.join(codes)} {problem}"
-                )
+        check_scores(scores, [u.code for u in self.use_cases])
 
     @event(UseCasesPrioritised)
     def _prioritise_use_cases(self, ranking: list[str], scores: dict[str, dict[str, int]]) -> None:
@@ -394,11 +343,11 @@ class Diagnostic(Aggregate):
 
     def pay_cofinancing(self, price_cents: int, state_share_basis_points: int) -> None:
         self.check_step("pay the co-financing")
-        if not _is_whole(price_cents) or price_cents < 1:
+        if not is_whole(price_cents) or price_cents < 1:
             raise InvalidAmount(
                 f"price {price_cents!r} must be a whole number of euro cents above 0"
             )
-        if not _is_whole(state_share_basis_points) or not (
+        if not is_whole(state_share_basis_points) or not (
             0 < state_share_basis_points <= BASIS_POINTS
         ):
             raise InvalidAmount(

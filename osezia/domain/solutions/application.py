@@ -10,7 +10,8 @@ from eventsourcing.domain import Aggregate
 
 from osezia.domain.application import PlatformApplication
 from osezia.domain.commands import Command
-from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.companies.standing import seen_company
 from osezia.domain.errors import AlreadyExists, Conflict, NotFound
 from osezia.domain.identifiers import normalise_siren

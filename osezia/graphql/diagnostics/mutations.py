@@ -5,7 +5,7 @@ from datetime import date
 import strawberry
 
 from osezia.domain.commands import Command
-from osezia.domain.diagnostics.model import UseCase, UseCaseScore
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.graphql.commands import CommandResult, run_command, uuid_of
 from osezia.graphql.context import Info
 from osezia.graphql.enums import UseCaseCategory

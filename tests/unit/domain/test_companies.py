@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from osezia.domain.application import CommandReceipt
 from osezia.domain.companies.application import Companies
-from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.errors import DomainError
 from osezia.domain.sizes import SizeFacts
 from osezia.tenants.networks import NETWORKS

@@ -22,7 +22,8 @@ from osezia.domain.application import PlatformApplication
 from osezia.domain.calls.application import Calls
 from osezia.domain.calls.templates import PIONNIERS_IA
 from osezia.domain.companies.application import Companies
-from osezia.domain.companies.model import AdoptionStage, Company
+from osezia.domain.companies.model import Company
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.diagnostics.application import Diagnostics
 from osezia.domain.errors import DomainError
 from osezia.domain.events.application import Events

@@ -19,7 +19,8 @@ from hypothesis.stateful import initialize, invariant, rule
 
 from osezia.domain.companies.application import Companies
 from osezia.domain.diagnostics.application import Diagnostics
-from osezia.domain.diagnostics.model import Diagnostic, DiagnosticStatus, UseCase, UseCaseScore
+from osezia.domain.diagnostics.model import Diagnostic, DiagnosticStatus
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.errors import NotFound
 from osezia.domain.sizes import SizeFacts
 from osezia.tenants.networks import NETWORKS

@@ -13,8 +13,9 @@ from osezia.domain.budget.application import Budget
 from osezia.domain.budget.model import Commitment, Envelope, Measure
 from osezia.domain.companies.application import Companies
 from osezia.domain.diagnostics.application import Diagnostics
-from osezia.domain.diagnostics.model import DiagnosticStatus, UseCase, UseCaseScore
+from osezia.domain.diagnostics.model import DiagnosticStatus
 from osezia.domain.diagnostics.rules import DiagnosticRules
+from osezia.domain.diagnostics.usecases import UseCase, UseCaseScore
 from osezia.domain.errors import (
     BudgetExceeded,
     ExpertDaysExceeded,

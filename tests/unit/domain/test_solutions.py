@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from osezia.domain.companies.application import Companies
-from osezia.domain.companies.model import AdoptionStage
+from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.errors import (
     AlreadyExists,
     InvalidDate,
