@@ -22,11 +22,10 @@ import strawberry
 from osezia.domain.errors import DomainError, Forbidden, InvalidValue, NotFound
 from osezia.graphql.context import Context, Info
 from osezia.graphql.errors_extension import TemporarilyUnavailable
-from osezia.projections.access import NotYetConsistent, as_tenant
+from osezia.projections.access import NoReadModels, NotYetConsistent, as_tenant
 from osezia.projections.asof import check_as_of, end_of, today
 from osezia.projections.changes import ChangeHub, head_and_reached
 from osezia.projections.connections import Connection as Db
-from osezia.projections.versions import live_version
 from osezia.tenants.model import check_slug
 
 T = TypeVar("T")
@@ -81,22 +80,17 @@ async def read_models(info: Info, *, caught_up: bool = False) -> AsyncIterator[D
         await _reached(context, token)
     if caught_up:
         await _reached(context, None)
-    async with AsyncExitStack() as stack:
-        try:
-            async with asyncio.timeout(ACQUIRE_SECONDS):
-                conn = await stack.enter_async_context(as_tenant(context.pool, context.tenant))
-        except TimeoutError:
-            raise _busy() from None
-        except NotFound:  # no role yet: its first read models have not been built
-            raise read_models_building(context.tenant) from None
-        try:
+    try:
+        async with AsyncExitStack() as stack:
+            try:
+                async with asyncio.timeout(ACQUIRE_SECONDS):
+                    reading = as_tenant(context.pool, context.tenant)
+                    conn = await stack.enter_async_context(reading)
+            except TimeoutError:
+                raise _busy() from None
             yield conn
-        except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
-            # The role exists (a build began) but no version is live, so no view either; a
-            # view missing from a live version is a bug, and stays one.
-            if await has_live_models(context.pool, context.tenant):
-                raise
-            raise read_models_building(context.tenant) from None
+    except NoReadModels:  # raised by as_tenant only: a resolver's own NotFound goes through
+        raise read_models_building(context.tenant) from None
 
 
 def read_until(info: Info, cutoff: datetime | None) -> AbstractAsyncContextManager[Db]:
@@ -233,13 +227,6 @@ def read_models_building(tenant: str) -> ReadModelsBuilding:
     return ReadModelsBuilding(
         f"the read models of tenant {tenant!r} are being built: retry once they are live"
     )
-
-
-async def has_live_models(pool: asyncpg.Pool, tenant: str) -> bool:
-    """Whether a version of the tenant's read models is live: a tenant whose role exists but
-    whose tables or views do not is still being built when none is."""
-    async with pool.acquire() as conn:
-        return await live_version(conn, tenant) is not None
 
 
 def _busy() -> TemporarilyUnavailable:

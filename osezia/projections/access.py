@@ -21,6 +21,7 @@ import asyncpg
 from osezia.domain.errors import DomainError, NotFound
 from osezia.projections.connections import ApiPool, Connection
 from osezia.projections.names import tenant_role_sql
+from osezia.projections.versions import live_version
 from osezia.tenants.model import check_slug
 
 STATEMENT_TIMEOUT = "5s"  # no single request may keep a connection busy longer
@@ -30,15 +31,22 @@ class NotYetConsistent(DomainError):
     code = "NOT_YET_CONSISTENT"
 
 
+class NoReadModels(NotFound):
+    """The tenant has no live read models yet: no role (its first build has not begun), or a
+    role but no live version, so no view (a first build under way, or a database restored from
+    before it: roles belong to the server, not to the database)."""
+
+
 @asynccontextmanager
 async def as_tenant(pool: asyncpg.Pool, tenant: str) -> AsyncIterator[Connection]:
-    """A read-only transaction as the tenant. (Waiting for a consistency token, which must
-    hold no connection, is osezia.graphql.reading's.)"""
+    """A read-only transaction as the tenant, or NoReadModels. (Waiting for a consistency
+    token, which must hold no connection, is osezia.graphql.reading's.)"""
     try:
         check_slug(tenant)  # the slug becomes an identifier below
     except DomainError:
         raise NotFound(f"no tenant {tenant!r}") from None
     readers = pool.readers if isinstance(pool, ApiPool) else pool
+    missing: asyncpg.PostgresError | None = None
     async with readers.acquire() as conn:
         try:
             # One round trip opens the transaction and sets it up (no parameters: the simple
@@ -51,13 +59,37 @@ async def as_tenant(pool: asyncpg.Pool, tenant: str) -> AsyncIterator[Connection
             )
         except (asyncpg.UndefinedObjectError, asyncpg.InvalidParameterValueError):  # no such role
             await conn.execute("ROLLBACK")
-            raise NotFound(f"no read models for tenant {tenant!r}") from None
+            raise _no_read_models(tenant) from None
         try:
             yield conn
         except asyncio.CancelledError:
             raise  # the pool's release waits for the cancelled statement, then rolls back
+        except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError) as error:
+            await _roll_back(conn)
+            missing = error  # whether a version is live is asked once this connection is back
         except BaseException:
-            with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-                await conn.execute("ROLLBACK")  # else the pool's release rolls back, or drops it
+            await _roll_back(conn)  # else the pool's release rolls back, or drops it
             raise
-        await conn.execute("COMMIT")
+        else:
+            await conn.execute("COMMIT")
+    if missing is not None:
+        # No version live: no view either. A view missing from a live version is a bug, and
+        # stays one.
+        if await has_live_models(pool, tenant):
+            raise missing
+        raise _no_read_models(tenant) from None
+
+
+async def has_live_models(pool: asyncpg.Pool, tenant: str) -> bool:
+    """Whether a version of the tenant's read models is live (asked as the pool's owner)."""
+    async with pool.acquire() as conn:
+        return await live_version(conn, tenant) is not None
+
+
+def _no_read_models(tenant: str) -> NoReadModels:
+    return NoReadModels(f"no read models for tenant {tenant!r}")
+
+
+async def _roll_back(conn: Connection) -> None:
+    with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        await conn.execute("ROLLBACK")

@@ -41,12 +41,11 @@ from osezia.graphql.errors_extension import (
 )
 from osezia.graphql.reading import (
     CONSISTENCY_HEADER,
-    has_live_models,
     position_of,
     read_models_building,
     wait_until_reached,
 )
-from osezia.projections.access import NotYetConsistent, as_tenant
+from osezia.projections.access import NoReadModels, NotYetConsistent, as_tenant
 from osezia.projections.names import stable_schema
 from osezia.projections.registry import READ_MODELS
 from osezia.projections.table import Table
@@ -251,15 +250,7 @@ class Exports:
             retry = {"Retry-After": str(RETRY_WHEN_BUSY_SECONDS)}
             await problem(503, error, retry)(scope, receive, send)
             return
-        except NotFound:  # no role yet: the tenant's first read models are being built
-            retry = {"Retry-After": str(RETRY_WHEN_BUSY_SECONDS)}
-            await problem(503, read_models_building(tenant), retry)(scope, receive, send)
-            return
-        except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
-            # The role exists (a first build began) but no version is live, so no view either;
-            # a view missing from a live version is a bug, and stays one.
-            if await has_live_models(pool, tenant):
-                raise
+        except NoReadModels:  # the tenant's first read models are being built
             retry = {"Retry-After": str(RETRY_WHEN_BUSY_SECONDS)}
             await problem(503, read_models_building(tenant), retry)(scope, receive, send)
             return
