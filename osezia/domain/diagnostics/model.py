@@ -293,12 +293,8 @@ class Diagnostic(Aggregate):
     def identify_use_cases(self, use_cases: Sequence[UseCase]) -> None:
         self.check_step("identify use cases")
         cleaned = [UseCase(u.code.strip(), " ".join(u.title.split())) for u in use_cases]
-        self.check_use_cases(cleaned)
+        check_use_cases(cleaned)
         self._identify_use_cases([{"code": u.code, "title": u.title} for u in cleaned])
-
-    @staticmethod
-    def check_use_cases(use_cases: Sequence[UseCase]) -> None:
-        check_use_cases(use_cases)
 
     @event(UseCasesIdentified)
     def _identify_use_cases(self, use_cases: list[dict[str, str]]) -> None:
@@ -308,7 +304,7 @@ class Diagnostic(Aggregate):
     def prioritise_use_cases(self, scores: Sequence[UseCaseScore]) -> None:
         self.check_step("prioritise use cases")
         cleaned = [UseCaseScore(s.code.strip(), s.value, s.feasibility) for s in scores]
-        self.check_scores(cleaned)
+        check_scores(cleaned, [u.code for u in self.use_cases])
         order = {u.code: position for position, u in enumerate(self.use_cases)}
         # Highest value x feasibility first; ties go to the higher value, then to the use case
         # identified first.
@@ -317,9 +313,6 @@ class Diagnostic(Aggregate):
             ranking=[s.code for s in ranked],
             scores={s.code: {"value": s.value, "feasibility": s.feasibility} for s in ranked},
         )
-
-    def check_scores(self, scores: Sequence[UseCaseScore]) -> None:
-        check_scores(scores, [u.code for u in self.use_cases])
 
     @event(UseCasesPrioritised)
     def _prioritise_use_cases(self, ranking: list[str], scores: dict[str, dict[str, int]]) -> None:
