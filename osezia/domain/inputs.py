@@ -4,18 +4,24 @@ names, choices and shares."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
-from osezia.domain.errors import InvalidValue
+from osezia.domain.errors import InvalidAmount, InvalidValue
 
 E = TypeVar("E", bound=StrEnum)
 
 BASIS_POINTS = 10_000  # 100 %
 
 
-def is_whole(number: object) -> bool:
+def is_whole(number: object) -> TypeGuard[int]:
     """Whether a number is a whole one: bool is an int to Python, but True is no amount."""
     return isinstance(number, int) and not isinstance(number, bool)
+
+
+def check_amount(amount_cents: object, what: str) -> None:
+    """An amount of money: a whole number of euro cents, above 0."""
+    if not is_whole(amount_cents) or amount_cents <= 0:
+        raise InvalidAmount(f"{what} {amount_cents!r} must be a whole number of euro cents above 0")
 
 
 def text(value: str, what: str) -> str:

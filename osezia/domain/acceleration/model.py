@@ -26,6 +26,7 @@ from osezia.domain.errors import (
     NotEligible,
     NotRegistered,
 )
+from osezia.domain.inputs import is_whole
 from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 from osezia.domain.sizes import SizeCategory, check_size_categories
 
@@ -69,7 +70,7 @@ class AccelerationRules:
 
 def check_size(capacity: int, months: int) -> None:
     for label, number in (("capacity", capacity), ("length in months", months)):
-        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        if not is_whole(number) or number < 1:
             raise InvalidValue(f"cohort {label} {number!r} must be a whole number of at least 1")
 
 

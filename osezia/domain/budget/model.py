@@ -30,7 +30,7 @@ from osezia.domain.errors import (
     InvalidValue,
     NotFound,
 )
-from osezia.domain.inputs import is_whole
+from osezia.domain.inputs import check_amount, is_whole
 from osezia.domain.personal import PersonalData, personal_data
 
 EUROS = 100  # cents
@@ -98,11 +98,6 @@ class BudgetRules:
 
     def __post_init__(self) -> None:
         check_allocations(self.total_cents, self.allocations)
-
-
-def check_amount(amount_cents: object, what: str) -> None:
-    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
-        raise InvalidAmount(f"{what} {amount_cents!r} must be a whole number of euro cents above 0")
 
 
 def check_allocations(total_cents: int, allocations: Mapping[str, int | None]) -> None:

@@ -20,13 +20,12 @@ from eventsourcing.domain import Aggregate, event
 from osezia.domain.errors import (
     AmountOutOfRange,
     Forbidden,
-    InvalidAmount,
     InvalidDate,
     InvalidTransition,
     InvalidValue,
     NotEligible,
 )
-from osezia.domain.inputs import BASIS_POINTS, check_share, is_whole
+from osezia.domain.inputs import BASIS_POINTS, check_amount, check_share, is_whole
 from osezia.domain.personal import PersonalData, of_sole_trader, personal_data
 from osezia.domain.sizes import check_size_categories
 
@@ -117,11 +116,6 @@ class LoanRules:
             raise AmountOutOfRange(
                 f"term {term_months!r} months must be from 1 to {self.max_term_months}"
             )
-
-
-def check_amount(amount_cents: int, what: str) -> None:
-    if not is_whole(amount_cents) or amount_cents < 1:
-        raise InvalidAmount(f"{what} {amount_cents!r} must be a whole number of euro cents above 0")
 
 
 def check_calendar_date(on: date, what: str) -> None:

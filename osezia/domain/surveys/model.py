@@ -23,6 +23,7 @@ from eventsourcing.domain import Aggregate, event
 
 from osezia.domain.application import OSEZIA_NAMESPACE
 from osezia.domain.errors import InvalidDate, InvalidValue
+from osezia.domain.inputs import is_whole
 from osezia.domain.personal import PersonalData, personal_data
 from osezia.domain.sizes import Segment
 
@@ -50,8 +51,7 @@ class Figure:
 
 
 def check_value(value: object) -> int:
-    # bool is an int to Python, but True is not a share.
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= WHOLE:
+    if not is_whole(value) or not 0 <= value <= WHOLE:
         raise InvalidValue(
             f"value {value!r} must be a whole number of basis points from 0 to {WHOLE} "
             "(10 % is 1000)"
@@ -61,7 +61,7 @@ def check_value(value: object) -> int:
 
 def check_year(year: object, today: date) -> int:
     """A measurement is of a year that has begun, and not before surveys asked about AI."""
-    if isinstance(year, bool) or not isinstance(year, int):
+    if not is_whole(year):
         raise InvalidDate(f"year {year!r} must be a whole number")
     if year > today.year:
         raise InvalidDate(f"year {year} is in the future: today is {today} in France")
