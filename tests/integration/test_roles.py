@@ -11,12 +11,13 @@ import asyncpg
 import psycopg
 import pytest
 
-from osezia.projections.access import as_tenant
+from osezia.projections.access import NoReadModels, as_tenant
 from osezia.projections.connections import connect, create_api_pool
 from osezia.projections.migrations import migrate
 from osezia.projections.names import reader_role, tenant_role
 from osezia.projections.roles import login_url
 from osezia.projections.schemas import create_stable_schema
+from osezia.projections.versions import register_building
 from tests.services import fresh_database
 
 LONGEST_SLUG = "a" + "-" * 29 + "z"  # 31 characters, the most check_slug allows
@@ -69,6 +70,41 @@ def test_a_tenant_read_that_resets_its_role_reaches_neither_the_event_log_nor_th
             await pool.close()
 
     asyncio.run(scenario())
+
+
+async def _read(pool: asyncpg.Pool, view: str) -> object:
+    """What reading a view of tenant cci gives: its value, or the type of the error raised."""
+    try:
+        async with as_tenant(pool, "cci") as conn:
+            return await conn.fetchval(f"SELECT * FROM tenant_cci.{view}")
+    except (NoReadModels, asyncpg.UndefinedTableError) as error:
+        return type(error)
+
+
+def test_a_tenant_with_no_live_version_has_no_read_models_and_a_live_ones_missing_view_is_an_error(
+    migrated: str,
+) -> None:
+    async def scenario() -> list[object]:
+        await _with_a_tenant(migrated, "cci")  # its role and schema; no version live
+        pool = await create_api_pool(migrated, login_url(migrated, "reader"), max_size=2)
+        owner = await connect(migrated)
+        try:
+            building = [await _read(pool, "answer"), await _read(pool, "companies")]
+            await register_building(owner, "cci", 0, None)
+            await owner.execute("UPDATE read_model_versions SET status = 'LIVE'")
+            live = [await _read(pool, "answer"), await _read(pool, "companies")]
+        finally:
+            await owner.close()
+            await pool.close()
+        return building + live
+
+    building_answer, building_missing, live_answer, live_missing = asyncio.run(scenario())
+
+    # A view there is read whatever the versions say; a view missing while no version is live
+    # means the tenant's read models are not built yet; missing from a live version, a bug.
+    assert (building_answer, live_answer) == (42, 42)
+    assert building_missing is NoReadModels
+    assert live_missing is asyncpg.UndefinedTableError
 
 
 WRITER_REFUSED = [
