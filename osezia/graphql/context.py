@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
+from graphql.pyutils import Path
 from strawberry.types import Info as StrawberryInfo
 
 from osezia.domain.errors import Forbidden
 from osezia.domain.platform import Platform
+from osezia.graphql.prebuilt import ConnectionPlan
 from osezia.graphql.principal import Principal
 from osezia.observability.logs import note
 from osezia.projections.changes import ChangeHub
@@ -28,6 +30,9 @@ class Context:
     changes: ChangeHub | None = None  # the process's feed of read-model positions
     loaders: dict[str, Any] = field(default_factory=dict)  # this request's DataLoaders
     principal: Principal | None = None  # the verified caller, the actor of its commands
+    # Where the answer is written by orjson (the HTTP view): the plans of the lists whose
+    # pages PostgreSQL writes as JSON, by the field's path (osezia.graphql.prebuilt).
+    prebuilt: dict[Path, ConnectionPlan] | None = None
 
     def __post_init__(self) -> None:
         # Every line logged while answering (an unexpected error's too) names the caller.
@@ -48,3 +53,9 @@ class Context:
 
 
 Info = StrawberryInfo[Context, None]
+
+
+def prebuilt_plan(info: Info) -> ConnectionPlan | None:
+    """The plan of the field being resolved, if its page may be written by PostgreSQL."""
+    plans = info.context.prebuilt
+    return None if plans is None else plans.pop(info.path, None)

@@ -49,6 +49,15 @@ from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
+from osezia.graphql.prebuilt import (
+    ConnectionPlan,
+    NotCompiled,
+    Prebuilt,
+    PrebuiltList,
+    declared,
+    plan_connection,
+)
+
 Complete = Callable[[Any], Any]
 
 # The directives graphql-core applies while collecting fields; any other changes how a field
@@ -70,6 +79,44 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         # of the field's details, which the value keeps alive.
         self._compiled: dict[tuple[GraphQLOutputType, int], tuple[object, Complete | None]] = {}
 
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        # A list declared for prebuilt pages finds its plan, by its path, in the context.
+        plans = getattr(self.context_value, "prebuilt", None)
+        if plans is not None:
+            field = parent_type.fields.get(field_details_list[0].node.name.value)
+            if field is not None:
+                declaration = declared(field.extensions.get("strawberry-definition"))
+                if declaration is not None:
+                    plan = self._plan(field.type, field_details_list, declaration)
+                    if plan is not None:
+                        plans[path] = plan
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+    def _plan(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        declaration: PrebuiltList,
+    ) -> ConnectionPlan | None:
+        manager = self.middleware_manager
+        if manager is not None and manager.middlewares:  # an extension resolves every field
+            return None
+        try:
+            return plan_connection(
+                return_type, field_details_list, declaration, self.collect_subfields
+            )
+        except NotCompiled:
+            return None
+
     def complete_value(
         self,
         return_type: GraphQLOutputType,
@@ -79,6 +126,8 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
+        if result.__class__ is Prebuilt:
+            return result.value
         if result is not None and not is_leaf_type(get_named_type(return_type)):
             complete = self._completion(return_type, field_details_list)
             if complete is not None:

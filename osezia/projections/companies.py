@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from osezia.domain.calendar import date_in_france
@@ -27,10 +27,12 @@ from osezia.projections.codec import StoredEvent
 from osezia.projections.conditions import filters
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
-from osezia.projections.paging import Page, page
+from osezia.projections.paging import Filter, Page, RowOf, page
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.rows import columns_of
 from osezia.projections.table import Row, Table
+
+R = TypeVar("R")
 
 TABLE = Table(
     "companies",
@@ -299,42 +301,56 @@ async def company_by_siren(
     return None if record is None else CompanyRow.from_row(recorded_before(dict(record), cutoff))
 
 
-async def companies_page(
+@dataclass(frozen=True)
+class CompanyFilters:
+    """What a list of companies is narrowed to; a filter left None is not applied, and a name
+    matches by its first letters, whatever their case."""
+
+    region: str | None = None
+    departement: str | None = None
+    segment: str | None = None
+    naf_section: str | None = None
+    adoption_stage: str | None = None
+    name_starts_with: str | None = None
+
+    def filters(self) -> list[Filter]:
+        starts = self.name_starts_with
+        prefix = starts.lower().replace("%", r"\%") + "%" if starts else None
+        return filters(
+            (
+                ("region = {}", self.region),
+                ("departement = {}", self.departement),
+                ("segment = {}", self.segment),
+                ("naf_section = {}", self.naf_section),
+                ("adoption_stage = {}", self.adoption_stage),
+                ("lower(legal_name) LIKE {}", prefix),
+            )
+        )
+
+
+async def companies_read(
     conn: Connection,
     tenant: str,
+    narrowed: CompanyFilters,
+    columns: str,
+    of: RowOf[R],
     *,
-    region: str | None,
-    departement: str | None,
-    segment: str | None,
-    naf_section: str | None,
-    adoption_stage: str | None,
-    name_starts_with: str | None,
     first: int | None,
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-) -> Page[CompanyRow]:
-    """One page of the companies the tenant sees, in SIREN order; a filter left None is not
-    applied, and a name matches by its first letters, whatever their case. Its rows are
-    CompanyRows, read from READ_COLUMNS."""
-    prefix = name_starts_with.lower().replace("%", r"\%") + "%" if name_starts_with else None
-    conditions = (
-        ("region = {}", region),
-        ("departement = {}", departement),
-        ("segment = {}", segment),
-        ("naf_section = {}", naf_section),
-        ("adoption_stage = {}", adoption_stage),
-        ("lower(legal_name) LIKE {}", prefix),
-    )
+) -> Page[R]:
+    """One page of the companies the tenant sees, in SIREN order: `columns` read (the SIREN
+    and the id among them, which cursors read), each row typed by `of`."""
     return await page(
         conn,
         tenant,
         TABLE.name,
-        columns=READ_COLUMNS,
+        columns=columns,
         sort=LIST_ORDER,
         sort_type="text",
-        of=CompanyRow.from_row,
-        filters=filters(conditions),
+        of=of,
+        filters=narrowed.filters(),
         first=first,
         after=after,
         last=last,

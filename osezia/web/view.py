@@ -245,8 +245,8 @@ class GraphQLView(GraphQL[Context, None]):
         # strawberry sends bytes over a websocket as a binary frame, which clients refuse.
         try:
             return orjson.dumps(data).decode()
-        except orjson.JSONEncodeError:  # an integer beyond 64 bits, which json can write
-            return super().encode_json(data)
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits: written as its digits
+            return orjson.dumps(_wide_integers(data)).decode()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # strawberry's page loads GraphiQL from unpkg.com: this one, from the package.
@@ -285,6 +285,7 @@ class GraphQLView(GraphQL[Context, None]):
             consistency_token=request.headers.get(CONSISTENCY_HEADER),
             changes=services.changes,
             principal=principal,
+            prebuilt={},  # answers are written by orjson (encode_json): lists may be prebuilt
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -302,6 +303,18 @@ class GraphQLView(GraphQL[Context, None]):
         context.scopes = principal.scopes
         context.profile = await auth.profile(principal.tenant)
         return UnsetType()  # the singleton UNSET: acknowledge with no payload
+
+
+def _wide_integers(value: object) -> object:
+    """The data with each integer beyond 64 bits as its digits, which orjson writes as they are
+    (as it does a prebuilt page's nodes: osezia.graphql.prebuilt)."""
+    if isinstance(value, dict):
+        return {k: _wide_integers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wide_integers(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        return orjson.Fragment(str(value))
+    return value
 
 
 def _ide_headers(settings: Settings) -> dict[str, str] | None:

@@ -1,19 +1,28 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
 
 from osezia.domain.errors import DomainError
 from osezia.domain.identifiers import normalise_siren
 from osezia.graphql.companies.types import Company
-from osezia.graphql.context import Info
+from osezia.graphql.context import Info, prebuilt_plan
 from osezia.graphql.enums import AdoptionStage, Segment
 from osezia.graphql.node import register_node
 from osezia.graphql.pagination import Connection, connection
+from osezia.graphql.prebuilt import node_columns, prebuilt_list
 from osezia.graphql.reading import LIST_AS_OF, cutoff_of, read_models, read_until
-from osezia.projections.companies import CompanyRow, companies_page, company_by_siren
+from osezia.projections.companies import (
+    LIST_ORDER,
+    READ_COLUMNS,
+    TABLE,
+    CompanyFilters,
+    CompanyRow,
+    companies_read,
+    company_by_siren,
+)
 
 register_node("companies", CompanyRow.from_row, Company.of)
 
@@ -41,7 +50,8 @@ class CompanyQueries:
         description=(
             "Companies the caller's network sees, in SIREN order: `first` (20 when neither is "
             "given) after a cursor, or `last` before one."
-        )
+        ),
+        metadata=prebuilt_list(TABLE, shared_with_us=("shared_via <> '[]'::jsonb", "boolean")),
     )
     async def companies(
         self,
@@ -57,16 +67,34 @@ class CompanyQueries:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Company]:
+        narrowed = CompanyFilters(
+            region, departement, segment, naf_section, adoption_stage, name_starts_with
+        )
+        plan = prebuilt_plan(info)
+        if plan is not None:  # PostgreSQL writes the nodes' JSON (osezia.graphql.prebuilt)
+            columns, nodes = node_columns(plan.nodes)
+            async with read_models(info) as conn:
+                written = await companies_read(
+                    conn,
+                    info.context.tenant,
+                    narrowed,
+                    ", ".join((LIST_ORDER, "id", *columns)),
+                    nodes,
+                    first=first,
+                    after=after,
+                    last=last,
+                    before=before,
+                )
+            prebuilt = plan.answer(written)
+            if prebuilt is not None:
+                return cast(Connection[Company], prebuilt)  # completed as it is
         async with read_models(info) as conn:
-            found = await companies_page(
+            found = await companies_read(
                 conn,
                 info.context.tenant,
-                region=region,
-                departement=departement,
-                segment=segment,
-                naf_section=naf_section,
-                adoption_stage=adoption_stage,
-                name_starts_with=name_starts_with,
+                narrowed,
+                READ_COLUMNS,
+                CompanyRow.from_row,
                 first=first,
                 after=after,
                 last=last,

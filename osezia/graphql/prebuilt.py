@@ -1,0 +1,315 @@
+"""Pages whose rows PostgreSQL writes as JSON, spliced into the answer.
+
+Completing a page of companies the plain way builds, for each row, a typed row, a GraphQL
+object and each selected leaf, and that cost most of an uncached page. Here the selection set
+under a list declared for it (`prebuilt_list`), as graphql-core collects it (aliases, inline
+and named fragments, `@include`/`@skip`, `__typename`), is compiled into one SQL expression per
+node selection: `json_build_object` over the read model's columns, named by the response keys.
+The connection around the nodes (totalCount, edges, cursors, pageInfo) is put together in
+Python around those texts, which orjson writes as they are (`orjson.Fragment`): nothing is
+walked field by field.
+
+The SQL is generated from the read model's single declaration, its `Table` (a field reads the
+column of its own name, unless the list's `renamed` says otherwise), and each leaf's GraphQL
+type must match its column's PostgreSQL type. What it cannot compile runs the plain way: a
+field with arguments or a resolver of its own (`nafLabel`…), a leaf of a type `_SQL_TYPES`
+does not list, an enum whose stored values are not its GraphQL names, another directive than
+`@include`/`@skip`, an extension resolving every field, a node of more than 50 keys
+(`json_build_object` takes 100 arguments). At run time, a row that the plain way would not
+complete (a null where its type forbids one, a value its enum lacks) writes no JSON, and the
+whole list runs again the plain way, which reports it at its place.
+
+Only answers that orjson writes take this path: the HTTP view's context asks for it
+(`Context.prebuilt`). tests/integration/test_prebuilt_pages.py checks that random selection
+sets and pages give the same JSON both ways, for every network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from graphql import (
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLString,
+    get_nullable_type,
+    is_list_type,
+    is_non_null_type,
+)
+from graphql.execution.collect_fields import CollectedFields, FieldDetailsList
+from strawberry.types.field import StrawberryField
+
+from osezia.projections.paging import Page
+from osezia.projections.table import Table
+
+PREBUILT = "osezia-prebuilt"  # the metadata key of a list field declared for this path
+MAX_KEYS = 50  # json_build_object takes at most 100 arguments: 50 keys and their values
+
+# What each leaf type may read: the PostgreSQL types whose JSON is the leaf's serialized value.
+_SQL_TYPES: dict[str, frozenset[str]] = {
+    GraphQLString.name: frozenset({"text"}),
+    GraphQLID.name: frozenset({"text", "uuid"}),
+    GraphQLBoolean.name: frozenset({"boolean"}),
+    GraphQLInt.name: frozenset({"smallint", "integer"}),
+    "Date": frozenset({"date"}),  # strawberry's Date: ISO 8601, as PostgreSQL writes a date
+}
+
+# What a page's info says, by field: the cursors are the page's first and last edges'.
+_PAGE_INFO = frozenset({"__typename", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"})
+
+Collect = Callable[[GraphQLObjectType, FieldDetailsList], CollectedFields]
+Entries = list[tuple[str, Any]]
+
+
+class NotCompiled(Exception):
+    """This selection is the plain execution's."""
+
+
+@dataclass(frozen=True)
+class PrebuiltList:
+    """A list field's declaration: its nodes are rows of `table`, a node type's field reading
+    the column of its own name, or the SQL expression (and its type) `renamed` gives."""
+
+    table: Table
+    renamed: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def column(self, python_name: str) -> tuple[str, str] | None:
+        if python_name in self.renamed:
+            return self.renamed[python_name]
+        kind = dict(self.table.columns).get(python_name)
+        return None if kind is None else (python_name, kind)
+
+
+def prebuilt_list(table: Table, **renamed: tuple[str, str]) -> dict[str, PrebuiltList]:
+    """A list field's metadata (`strawberry.field(metadata=…)`) declaring it for this path."""
+    return {PREBUILT: PrebuiltList(table, renamed)}
+
+
+def declared(definition: object) -> PrebuiltList | None:
+    """The field's declaration, if its strawberry definition carries one."""
+    if not isinstance(definition, StrawberryField):
+        return None
+    found = definition.metadata.get(PREBUILT)
+    return found if isinstance(found, PrebuiltList) else None
+
+
+@dataclass(frozen=True)
+class Prebuilt:
+    """A resolver's answer already in the response's shape: completed as it is."""
+
+    value: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ConnectionPlan:
+    """A connection's selection, compiled: the SQL of each distinct node selection, and how
+    the connection's JSON is put together around the nodes' texts."""
+
+    nodes: tuple[str, ...]
+    entries: Entries
+
+    def answer(self, found: Page[tuple[str | None, ...]]) -> Prebuilt | None:
+        """The connection's value for this page; None when a row wrote no JSON (run plain)."""
+        if any(text is None for row in found.rows for text in row):
+            return None
+        return Prebuilt(_filled(self.entries, found))
+
+
+def _filled(entries: Entries, found: Page[tuple[str | None, ...]]) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    cursors = found.cursors
+    for key, (kind, inner) in entries:
+        if kind == "constant":
+            value[key] = inner
+        elif kind == "total":
+            value[key] = found.total
+        elif kind == "pageInfo":
+            info = {
+                "__typename": inner[0],
+                "hasNextPage": found.has_next,
+                "hasPreviousPage": found.has_previous,
+                "startCursor": cursors[0] if cursors else None,
+                "endCursor": cursors[-1] if cursors else None,
+            }
+            value[key] = {k: info[name] for k, name in inner[1]}
+        else:  # edges
+            value[key] = [_edge(inner, cursor, row) for cursor, row in found.edges()]
+    return value
+
+
+def _edge(
+    inner: list[tuple[str, str, Any]], cursor: str, row: tuple[str | None, ...]
+) -> dict[str, Any]:
+    """An edge's keys in order: its type's name, its cursor, or a node's JSON (its index)."""
+    edge: dict[str, Any] = {}
+    for key, kind, payload in inner:
+        if kind == "node":
+            edge[key] = orjson.Fragment(row[payload])
+        else:
+            edge[key] = cursor if kind == "cursor" else payload
+    return edge
+
+
+def plan_connection(
+    return_type: GraphQLOutputType,
+    fields: FieldDetailsList,
+    declaration: PrebuiltList,
+    collect: Collect,
+) -> ConnectionPlan:
+    """The plan of a connection field's selection; NotCompiled if any of it is not for this
+    path."""
+    connection = _object(return_type)
+    nodes: list[str] = []
+    entries: Entries = []
+    for key, details in _collected(collect, connection, fields):
+        name = details[0].node.name.value
+        if name == "__typename":
+            entries.append((key, ("constant", connection.name)))
+        elif name == "totalCount":
+            entries.append((key, ("total", None)))
+        elif name == "pageInfo":
+            page_info = _object(connection.fields[name].type)
+            wanted = []
+            for info_key, info_details in _collected(collect, page_info, details):
+                info_name = info_details[0].node.name.value
+                if info_name not in _PAGE_INFO:
+                    raise NotCompiled
+                wanted.append((info_key, info_name))
+            entries.append((key, ("pageInfo", (page_info.name, wanted))))
+        elif name == "edges":
+            edge_type = _list_of_objects(connection.fields[name].type)
+            edge: list[tuple[str, str, Any]] = []
+            for edge_key, edge_details in _collected(collect, edge_type, details):
+                edge_name = edge_details[0].node.name.value
+                if edge_name == "__typename":
+                    edge.append((edge_key, "constant", edge_type.name))
+                elif edge_name == "cursor":
+                    edge.append((edge_key, "cursor", None))
+                elif edge_name == "node":
+                    node_type = _object(edge_type.fields[edge_name].type)
+                    nodes.append(_node_sql(node_type, edge_details, declaration, collect))
+                    edge.append((edge_key, "node", len(nodes) - 1))
+                else:
+                    raise NotCompiled
+            entries.append((key, ("edges", edge)))
+        else:
+            raise NotCompiled
+    return ConnectionPlan(tuple(nodes), entries)
+
+
+def _collected(
+    collect: Collect, type_: GraphQLObjectType, fields: FieldDetailsList
+) -> list[tuple[str, FieldDetailsList]]:
+    """The type's subfields the selection collects, by response key, in order: only under
+    `@include`/`@skip`, each without arguments."""
+    grouped, defers, _ = collect(type_, fields)
+    if defers:
+        raise NotCompiled
+    for details in grouped.values():
+        for detail in details:
+            node = detail.node
+            if node.arguments or any(
+                d.name.value not in ("include", "skip") for d in node.directives or ()
+            ):
+                raise NotCompiled
+    return list(grouped.items())
+
+
+def _object(type_: GraphQLOutputType) -> GraphQLObjectType:
+    """A non-null object type's object type (a connection, its page info, an edge's node)."""
+    if not is_non_null_type(type_):
+        raise NotCompiled  # a nullable place could hold a null: the plain way decides
+    named = get_nullable_type(type_)
+    if not isinstance(named, GraphQLObjectType):
+        raise NotCompiled
+    return named
+
+
+def _list_of_objects(type_: GraphQLOutputType) -> GraphQLObjectType:
+    """A non-null list's non-null items' object type (a connection's edges)."""
+    if not is_non_null_type(type_):
+        raise NotCompiled
+    items = get_nullable_type(type_)
+    if not is_list_type(items):
+        raise NotCompiled
+    return _object(items.of_type)
+
+
+def _node_sql(
+    node_type: GraphQLObjectType,
+    fields: FieldDetailsList,
+    declaration: PrebuiltList,
+    collect: Collect,
+) -> str:
+    """The node's JSON in SQL, as text: null when a value would not complete the plain way."""
+    pairs: list[str] = []
+    checks: list[str] = []
+    collected = _collected(collect, node_type, fields)
+    if len(collected) > MAX_KEYS:
+        raise NotCompiled
+    for key, details in collected:
+        name = details[0].node.name.value
+        if name == "__typename":
+            pairs.append(f"'{key}', {_literal(node_type.name)}")
+            continue
+        graphql_field = node_type.fields.get(name)
+        if graphql_field is None or graphql_field.args:
+            raise NotCompiled
+        definition = graphql_field.extensions.get("strawberry-definition")
+        if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
+            raise NotCompiled  # a resolver of its own
+        column = declaration.column(definition.python_name)
+        if column is None:
+            raise NotCompiled
+        expression, kind = column
+        leaf = get_nullable_type(graphql_field.type)
+        if isinstance(leaf, GraphQLEnumType):
+            if kind != "text":
+                raise NotCompiled
+            checks.append(f"({expression} IS NULL OR {_enum_sql(leaf, expression)})")
+            value = expression
+        elif isinstance(leaf, GraphQLScalarType) and kind in _SQL_TYPES.get(leaf.name, ()):
+            value = expression
+        else:
+            raise NotCompiled
+        if is_non_null_type(graphql_field.type):
+            checks.append(f"({expression}) IS NOT NULL")
+        pairs.append(f"'{key}', {value}")
+    built = f"json_build_object({', '.join(pairs)})::text"
+    return f"CASE WHEN {' AND '.join(checks)} THEN {built} END" if checks else built
+
+
+def _enum_sql(enum: GraphQLEnumType, expression: str) -> str:
+    """The condition that the stored value is one of the enum's. A stored value is its
+    member's value, which must be the member's GraphQL name for the JSON to read it as is."""
+    stored = []
+    for name, definition in enum.values.items():
+        value = getattr(definition.value, "value", definition.value)
+        if value != name:
+            raise NotCompiled
+        stored.append(_literal(name))
+    if not stored:
+        raise NotCompiled
+    return f"{expression} IN ({', '.join(stored)})"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def node_columns(
+    nodes: Sequence[str],
+) -> tuple[list[str], Callable[[Mapping[str, Any]], tuple[Any, ...]]]:
+    """The page's select list for these node expressions (to follow the sort column and the
+    id, which cursors read), and what reads a row's nodes back."""
+    names = [f"prebuilt_{n}" for n in range(len(nodes))]
+    columns = [f"{sql} AS {name}" for sql, name in zip(nodes, names, strict=True)]
+    return columns, lambda row: tuple(row[name] for name in names)
