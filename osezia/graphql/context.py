@@ -11,7 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from osezia.domain.errors import Forbidden
 from osezia.domain.platform import Platform
-from osezia.graphql.prebuilt import ConnectionPlan
+from osezia.graphql.prebuilt import ConnectionPlan, ListPlan
 from osezia.graphql.principal import Principal
 from osezia.observability.logs import note
 from osezia.projections.changes import ChangeHub
@@ -32,7 +32,7 @@ class Context:
     principal: Principal | None = None  # the verified caller, the actor of its commands
     # Where the answer is written by orjson (the HTTP view): the plans of the lists whose
     # pages PostgreSQL writes as JSON, by the field's path (osezia.graphql.prebuilt).
-    prebuilt: dict[Path, ConnectionPlan] | None = None
+    prebuilt: dict[Path, ConnectionPlan | ListPlan] | None = None
 
     def __post_init__(self) -> None:
         # Every line logged while answering (an unexpected error's too) names the caller.
@@ -55,7 +55,7 @@ class Context:
 Info = StrawberryInfo[Context, None]
 
 
-def prebuilt_plan(info: Info) -> ConnectionPlan | None:
+def prebuilt_plan(info: Info) -> ConnectionPlan | ListPlan | None:
     """The plan of the field being resolved, if its page may be written by PostgreSQL."""
     plans = info.context.prebuilt
     return None if plans is None else plans.pop(info.path, None)

@@ -51,11 +51,12 @@ from strawberry.types.field import StrawberryField
 
 from osezia.graphql.prebuilt import (
     ConnectionPlan,
+    ListPlan,
     NotCompiled,
     Prebuilt,
     PrebuiltList,
     declared,
-    plan_connection,
+    plan_for,
 )
 
 Complete = Callable[[Any], Any]
@@ -106,14 +107,12 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         return_type: GraphQLOutputType,
         field_details_list: FieldDetailsList,
         declaration: PrebuiltList,
-    ) -> ConnectionPlan | None:
+    ) -> ConnectionPlan | ListPlan | None:
         manager = self.middleware_manager
         if manager is not None and manager.middlewares:  # an extension resolves every field
             return None
         try:
-            return plan_connection(
-                return_type, field_details_list, declaration, self.collect_subfields
-            )
+            return plan_for(return_type, field_details_list, declaration, self.collect_subfields)
         except NotCompiled:
             return None
 

@@ -7,7 +7,7 @@ and named fragments, `@include`/`@skip`, `__typename`), is compiled into one SQL
 node selection: `json_build_object` over the read model's columns, named by the response keys.
 The connection around the nodes (totalCount, edges, cursors, pageInfo) is put together in
 Python around those texts, which orjson writes as they are (`orjson.Fragment`): nothing is
-walked field by field.
+walked field by field. A plain list (the dashboard's figures) is its nodes' texts alone.
 
 The SQL is generated from the read model's single declaration, its `Table` (a field reads the
 column of its own name, unless the list's `renamed` says otherwise), and each leaf's GraphQL
@@ -26,7 +26,7 @@ sets and pages give the same JSON both ways, for every network.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,6 @@ from graphql.execution.collect_fields import CollectedFields, FieldDetailsList
 from strawberry.types.field import StrawberryField
 
 from osezia.projections.paging import Page
-from osezia.projections.table import Table
 
 PREBUILT = "osezia-prebuilt"  # the metadata key of a list field declared for this path
 MAX_KEYS = 50  # json_build_object takes at most 100 arguments: 50 keys and their values
@@ -58,9 +57,11 @@ _SQL_TYPES: dict[str, frozenset[str]] = {
     GraphQLString.name: frozenset({"text"}),
     GraphQLID.name: frozenset({"text", "uuid"}),
     GraphQLBoolean.name: frozenset({"boolean"}),
-    GraphQLInt.name: frozenset({"smallint", "integer"}),
+    GraphQLInt.name: frozenset({"smallint", "integer", "bigint"}),  # bigint: checked
     "Date": frozenset({"date"}),  # strawberry's Date: ISO 8601, as PostgreSQL writes a date
 }
+
+_INT_RANGE = f"{-(2**31)} AND {2**31 - 1}"
 
 # What a page's info says, by field: the cursors are the page's first and last edges'.
 _PAGE_INFO = frozenset({"__typename", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"})
@@ -75,22 +76,26 @@ class NotCompiled(Exception):
 
 @dataclass(frozen=True)
 class PrebuiltList:
-    """A list field's declaration: its nodes are rows of `table`, a node type's field reading
-    the column of its own name, or the SQL expression (and its type) `renamed` gives."""
+    """A list field's declaration: its nodes are rows of a read model whose `columns` (name,
+    PostgreSQL type) are declared once (a `Table`'s), a node type's field reading the column
+    of its own name, or the SQL expression (and its type) `renamed` gives."""
 
-    table: Table
+    columns: Mapping[str, str]
     renamed: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def column(self, python_name: str) -> tuple[str, str] | None:
         if python_name in self.renamed:
             return self.renamed[python_name]
-        kind = dict(self.table.columns).get(python_name)
+        kind = self.columns.get(python_name)
         return None if kind is None else (python_name, kind)
 
 
-def prebuilt_list(table: Table, **renamed: tuple[str, str]) -> dict[str, PrebuiltList]:
-    """A list field's metadata (`strawberry.field(metadata=…)`) declaring it for this path."""
-    return {PREBUILT: PrebuiltList(table, renamed)}
+def prebuilt_list(
+    columns: Iterable[tuple[str, str]], **renamed: tuple[str, str]
+) -> dict[str, PrebuiltList]:
+    """A list field's metadata (`strawberry.field(metadata=…)`) declaring it for this path:
+    the columns of its read model (`Table.columns`), and the fields read otherwise."""
+    return {PREBUILT: PrebuiltList(dict(columns), renamed)}
 
 
 def declared(definition: object) -> PrebuiltList | None:
@@ -105,7 +110,23 @@ def declared(definition: object) -> PrebuiltList | None:
 class Prebuilt:
     """A resolver's answer already in the response's shape: completed as it is."""
 
-    value: dict[str, Any]
+    value: Any
+
+
+@dataclass(frozen=True)
+class ListPlan:
+    """A plain list's selection, compiled: the SQL of its items' JSON."""
+
+    node: str
+
+    def answer(self, texts: Sequence[str | None]) -> Prebuilt | None:
+        """The list's value; None when a row wrote no JSON (run plain)."""
+        nodes = []
+        for text in texts:
+            if text is None:
+                return None
+            nodes.append(orjson.Fragment(text))
+        return Prebuilt(nodes)
 
 
 @dataclass(frozen=True)
@@ -156,6 +177,20 @@ def _edge(
         else:
             edge[key] = cursor if kind == "cursor" else payload
     return edge
+
+
+def plan_for(
+    return_type: GraphQLOutputType,
+    fields: FieldDetailsList,
+    declaration: PrebuiltList,
+    collect: Collect,
+) -> ConnectionPlan | ListPlan:
+    """The plan of a declared field's selection: a connection's, or a plain list's (a
+    non-null list of non-null objects); NotCompiled if any of it is not for this path."""
+    if is_non_null_type(return_type) and is_list_type(get_nullable_type(return_type)):
+        item = _list_of_objects(return_type)
+        return ListPlan(_node_sql(item, fields, declaration, collect))
+    return plan_connection(return_type, fields, declaration, collect)
 
 
 def plan_connection(
@@ -278,6 +313,8 @@ def _node_sql(
             value = expression
         elif isinstance(leaf, GraphQLScalarType) and kind in _SQL_TYPES.get(leaf.name, ()):
             value = expression
+            if leaf.name == GraphQLInt.name and kind == "bigint":  # GraphQL's Int has 32 bits
+                checks.append(f"({expression} IS NULL OR {expression} BETWEEN {_INT_RANGE})")
         else:
             raise NotCompiled
         if is_non_null_type(graphql_field.type):

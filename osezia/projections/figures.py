@@ -12,6 +12,15 @@ from datetime import date
 from osezia.projections.connections import Connection
 from osezia.projections.names import stable_schema
 
+# The figures_companies view's columns (osezia.projections.schemas) and their order, which a
+# page written as JSON reads (osezia.graphql.prebuilt).
+COMPANY_COUNT_COLUMNS = (
+    ("region", "text"),
+    ("segment", "text"),
+    ("adoption_stage", "text"),
+    ("companies", "bigint"),
+)
+_COMPANY_COUNT_ORDER = "region, segment, adoption_stage"
 _HELD_ON = "WHERE from_day <= $1 AND (until_day IS NULL OR until_day > $1) "
 
 
@@ -39,7 +48,7 @@ async def company_counts(
     if as_of is None:
         rows = await conn.fetch(
             "SELECT region, segment, adoption_stage, companies "
-            f'FROM "{schema}".figures_companies ORDER BY region, segment, adoption_stage'
+            f'FROM "{schema}".figures_companies ORDER BY {_COMPANY_COUNT_ORDER}'
         )
     else:
         rows = await conn.fetch(
@@ -49,6 +58,16 @@ async def company_counts(
             as_of,
         )
     return [CompanyCount(*r) for r in rows]  # selected in the row class's order
+
+
+async def company_count_nodes(conn: Connection, tenant: str, node: str) -> list[str | None]:
+    """The current counts of ``company_counts``, in its order, each as the JSON text the SQL
+    expression ``node`` writes of its row."""
+    rows = await conn.fetch(
+        f'SELECT {node} FROM "{stable_schema(tenant)}".figures_companies '
+        f"ORDER BY {_COMPANY_COUNT_ORDER}"
+    )
+    return [text for (text,) in rows]
 
 
 async def diagnostic_counts(

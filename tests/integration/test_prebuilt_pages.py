@@ -1,8 +1,9 @@
 """Pages written by PostgreSQL as JSON (graphql/prebuilt.py) answer exactly as the plain
-execution: for random selection sets over the companies' connection (aliases, inline and named
-fragments, `@include`/`@skip`, `__typename`, cursors, page info, fields it cannot compile) and
-random pages (forward, backward, filtered), the JSON of the data and the errors are the same
-both ways, for every network, over the demo's plan."""
+execution: for random selection sets over the companies' connection and the dashboard's
+figures (aliases, inline and named fragments, `@include`/`@skip`, `__typename`, cursors, page
+info, fields it cannot compile) and random pages (forward, backward, filtered, as of a day),
+the JSON of the data and the errors are the same both ways, for every network, over the demo's
+plan."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from osezia.domain.platform import Platform
 from osezia.graphql.context import Context
 from osezia.graphql.schema import build_schema
 from osezia.projections.connections import create_pool
+from osezia.projections.figures import COMPANY_COUNT_COLUMNS
 from osezia.projections.names import stable_schema
 from osezia.store.bulk import append_events
 from osezia.tenants.application import Tenants
@@ -40,17 +42,19 @@ PAGE = (
     "query Page { companies(first: 50) { totalCount edges { node { siren legalName region "
     "departement naf segment adoptionStage sizeCategory } } } }"
 )
+DASHBOARD = "query Dashboard { companyFigures { region segment adoptionStage companies } }"
 
 
-def _connection_type() -> GraphQLObjectType:
+def _root_type(name: str) -> GraphQLObjectType:
     query = SCHEMA._schema.query_type
     assert query is not None
-    named = get_named_type(query.fields["companies"].type)
+    named = get_named_type(query.fields[name].type)
     assert isinstance(named, GraphQLObjectType)
     return named
 
 
-CONNECTION = _connection_type()
+CONNECTION = _root_type("companies")
+FIGURE = _root_type("companyFigures")
 
 
 def prebuilt(ctx: Context) -> Context:
@@ -102,6 +106,9 @@ def arguments(draw: st.DrawFn) -> str:
 @st.composite
 def documents(draw: st.DrawFn) -> str:
     doc = Document()
+    if draw(st.booleans()):
+        as_of = draw(st.sampled_from(["", "", '(asOf: "2026-01-15")']))
+        return doc.text(f"companyFigures{as_of} {draw(selection(FIGURE, doc, 1))}")
     selected = draw(selection(CONNECTION, doc, 3))
     text = doc.text(f"companies{draw(arguments())} {selected}")
     if "$cursor" in text:
@@ -181,6 +188,36 @@ def test_random_selections_answer_alike_prebuilt_or_not(both: Both) -> None:
             assert shape(built) == shape(plain), (tenant, document)
 
     check()
+
+
+def test_the_bench_dashboard_is_written_by_postgresql(both: Both) -> None:
+    """The dashboard's figures come as JSON written by PostgreSQL, one a row; as of a past
+    day, the plain way; the same answers."""
+    plain, built = both.run("cci", DASHBOARD)
+    assert plain.errors is None
+    assert plain.data
+    assert plain.data["companyFigures"]
+    assert fragments(built.data) == len(plain.data["companyFigures"])
+    assert shape(built) == shape(plain)
+
+    as_of = DASHBOARD.replace("companyFigures", 'companyFigures(asOf: "2026-01-15")')
+    plain, built = both.run("cci", as_of)
+    assert fragments(built.data) == 0
+    assert shape(built) == shape(plain)
+
+
+def test_the_figures_view_has_the_columns_its_list_declares(both: Both, database_url: str) -> None:
+    """The JSON is written from the declared columns' types (COMPANY_COUNT_COLUMNS): they are
+    the view's own, in every network's schema."""
+    with psycopg.connect(database_url) as conn:
+        for tenant in DEFAULT_TENANTS:
+            found = conn.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = %s AND table_name = 'figures_companies' "
+                "ORDER BY ordinal_position",
+                (stable_schema(tenant),),
+            ).fetchall()
+            assert found == [(name, kind) for name, kind in COMPANY_COUNT_COLUMNS], tenant
 
 
 def test_the_bench_page_is_written_by_postgresql(both: Both) -> None:

@@ -12,7 +12,7 @@ from osezia.graphql.context import Info, prebuilt_plan
 from osezia.graphql.enums import AdoptionStage, Segment
 from osezia.graphql.node import register_node
 from osezia.graphql.pagination import Connection, connection
-from osezia.graphql.prebuilt import node_columns, prebuilt_list
+from osezia.graphql.prebuilt import ConnectionPlan, node_columns, prebuilt_list
 from osezia.graphql.reading import LIST_AS_OF, cutoff_of, read_models, read_until
 from osezia.projections.companies import (
     LIST_ORDER,
@@ -51,7 +51,9 @@ class CompanyQueries:
             "Companies the caller's network sees, in SIREN order: `first` (20 when neither is "
             "given) after a cursor, or `last` before one."
         ),
-        metadata=prebuilt_list(TABLE, shared_with_us=("shared_via <> '[]'::jsonb", "boolean")),
+        metadata=prebuilt_list(
+            TABLE.columns, shared_with_us=("shared_via <> '[]'::jsonb", "boolean")
+        ),
     )
     async def companies(
         self,
@@ -71,7 +73,7 @@ class CompanyQueries:
             region, departement, segment, naf_section, adoption_stage, name_starts_with
         )
         plan = prebuilt_plan(info)
-        if plan is not None:  # PostgreSQL writes the nodes' JSON (osezia.graphql.prebuilt)
+        if isinstance(plan, ConnectionPlan):  # PostgreSQL writes the nodes' JSON
             columns, nodes = node_columns(plan.nodes)
             async with read_models(info) as conn:
                 written = await companies_read(
