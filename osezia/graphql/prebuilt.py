@@ -3,21 +3,21 @@
 Completing a page of companies the plain way builds, for each row, a typed row, a GraphQL
 object and each selected leaf, and that cost most of an uncached page. Here the selection set
 under a list declared for it (`prebuilt_list`), as graphql-core collects it (aliases, inline
-and named fragments, `@include`/`@skip`, `__typename`), is compiled into one SQL expression per
-node selection: `json_build_object` over the read model's columns, named by the response keys.
-The connection around the nodes (totalCount, edges, cursors, pageInfo) is put together in
-Python around those texts, which orjson writes as they are (`orjson.Fragment`): nothing is
-walked field by field. A plain list (the dashboard's figures) is its nodes' texts alone.
+and named fragments, `@include`/`@skip`, `__typename`), is compiled into the leaves of each
+node selection, by response key, which osezia.projections.json_nodes writes in SQL from the read
+model's declared columns (one `json_build_object` a row). The connection around the nodes
+(totalCount, edges, cursors, pageInfo) is put together in Python around those texts, which
+orjson writes as they are (`orjson.Fragment`): nothing is walked field by field. A plain list
+(the dashboard's figures) is its nodes' texts alone.
 
-The SQL is generated from the read model's single declaration, its `Table` (a field reads the
-column of its own name, unless the list's `renamed` says otherwise), and each leaf's GraphQL
-type must match its column's PostgreSQL type. What it cannot compile runs the plain way: a
-field with arguments or a resolver of its own (`nafLabel`…), a leaf of a type `_SQL_TYPES`
-does not list, an enum whose stored values are not its GraphQL names, another directive than
-`@include`/`@skip`, an extension resolving every field, a node of more than 50 keys
-(`json_build_object` takes 100 arguments). At run time, a row that the plain way would not
-complete (a null where its type forbids one, a value its enum lacks) writes no JSON, and the
-whole list runs again the plain way, which reports it at its place.
+A field reads the column of its own name, unless the declaration's `renamed` names another, and
+each leaf's GraphQL type must match its column's PostgreSQL type. What it cannot compile runs
+the plain way: a field with arguments or a resolver of its own (`nafLabel`…), a leaf of a type
+`_SQL_TYPES` does not list, an enum whose stored values are not its GraphQL names, another
+directive than `@include`/`@skip`, an extension resolving every field, a node of more than 50
+keys. At run time, a row that the plain way would not complete (a null where its type forbids
+one, a value its enum lacks) writes no JSON, and the whole list runs again the plain way, which
+reports it at its place.
 
 Only answers that orjson writes take this path: the HTTP view's context asks for it
 (`Context.prebuilt`). tests/integration/test_prebuilt_pages.py checks that random selection
@@ -26,7 +26,7 @@ sets and pages give the same JSON both ways, for every network.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,21 +47,19 @@ from graphql import (
 from graphql.execution.collect_fields import CollectedFields, FieldDetailsList
 from strawberry.types.field import StrawberryField
 
+from osezia.projections.json_nodes import JsonColumns, Leaf, TooManyKeys, node_sql
 from osezia.projections.paging import Page
 
 PREBUILT = "osezia-prebuilt"  # the metadata key of a list field declared for this path
-MAX_KEYS = 50  # json_build_object takes at most 100 arguments: 50 keys and their values
 
 # What each leaf type may read: the PostgreSQL types whose JSON is the leaf's serialized value.
 _SQL_TYPES: dict[str, frozenset[str]] = {
     GraphQLString.name: frozenset({"text"}),
     GraphQLID.name: frozenset({"text", "uuid"}),
     GraphQLBoolean.name: frozenset({"boolean"}),
-    GraphQLInt.name: frozenset({"smallint", "integer", "bigint"}),  # bigint: checked
+    GraphQLInt.name: frozenset({"smallint", "integer", "bigint"}),  # checked to 32 bits
     "Date": frozenset({"date"}),  # strawberry's Date: ISO 8601, as PostgreSQL writes a date
 }
-
-_INT_RANGE = f"{-(2**31)} AND {2**31 - 1}"
 
 # What a page's info says, by field: the cursors are the page's first and last edges'.
 _PAGE_INFO = frozenset({"__typename", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"})
@@ -76,26 +74,18 @@ class NotCompiled(Exception):
 
 @dataclass(frozen=True)
 class PrebuiltList:
-    """A list field's declaration: its nodes are rows of a read model whose `columns` (name,
-    PostgreSQL type) are declared once (a `Table`'s), a node type's field reading the column
-    of its own name, or the SQL expression (and its type) `renamed` gives."""
+    """A list field's declaration: its nodes are rows of a read model whose `columns` are
+    declared once (osezia.projections.json_nodes.json_columns), a node type's field reading the
+    column of its own name, or the one `renamed` names."""
 
-    columns: Mapping[str, str]
-    renamed: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-
-    def column(self, python_name: str) -> tuple[str, str] | None:
-        if python_name in self.renamed:
-            return self.renamed[python_name]
-        kind = self.columns.get(python_name)
-        return None if kind is None else (python_name, kind)
+    columns: JsonColumns
+    renamed: Mapping[str, str] = field(default_factory=dict)
 
 
-def prebuilt_list(
-    columns: Iterable[tuple[str, str]], **renamed: tuple[str, str]
-) -> dict[str, PrebuiltList]:
+def prebuilt_list(columns: JsonColumns, **renamed: str) -> dict[str, PrebuiltList]:
     """A list field's metadata (`strawberry.field(metadata=…)`) declaring it for this path:
-    the columns of its read model (`Table.columns`), and the fields read otherwise."""
-    return {PREBUILT: PrebuiltList(dict(columns), renamed)}
+    its read model's columns, and the fields that read a column of another name."""
+    return {PREBUILT: PrebuiltList(columns, renamed)}
 
 
 def declared(definition: object) -> PrebuiltList | None:
@@ -284,16 +274,12 @@ def _node_sql(
     declaration: PrebuiltList,
     collect: Collect,
 ) -> str:
-    """The node's JSON in SQL, as text: null when a value would not complete the plain way."""
-    pairs: list[str] = []
-    checks: list[str] = []
-    collected = _collected(collect, node_type, fields)
-    if len(collected) > MAX_KEYS:
-        raise NotCompiled
-    for key, details in collected:
+    """The node's JSON in SQL (osezia.projections.json_nodes), from its leaves."""
+    leaves: list[Leaf] = []
+    for key, details in _collected(collect, node_type, fields):
         name = details[0].node.name.value
         if name == "__typename":
-            pairs.append(f"'{key}', {_literal(node_type.name)}")
+            leaves.append(Leaf(key, constant=node_type.name))
             continue
         graphql_field = node_type.fields.get(name)
         if graphql_field is None or graphql_field.args:
@@ -301,52 +287,35 @@ def _node_sql(
         definition = graphql_field.extensions.get("strawberry-definition")
         if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
             raise NotCompiled  # a resolver of its own
-        column = declaration.column(definition.python_name)
-        if column is None:
+        column = declaration.renamed.get(definition.python_name, definition.python_name)
+        if column not in declaration.columns:
             raise NotCompiled
-        expression, kind = column
+        kind = declaration.columns[column][1]
         leaf = get_nullable_type(graphql_field.type)
-        if isinstance(leaf, GraphQLEnumType):
-            if kind != "text":
-                raise NotCompiled
-            checks.append(f"({expression} IS NULL OR {_enum_sql(leaf, expression)})")
-            value = expression
+        non_null = is_non_null_type(graphql_field.type)
+        if isinstance(leaf, GraphQLEnumType) and kind == "text":
+            allowed = _stored_values(leaf)
+            leaves.append(Leaf(key, column, non_null=non_null, allowed=allowed))
         elif isinstance(leaf, GraphQLScalarType) and kind in _SQL_TYPES.get(leaf.name, ()):
-            value = expression
-            if leaf.name == GraphQLInt.name and kind == "bigint":  # GraphQL's Int has 32 bits
-                checks.append(f"({expression} IS NULL OR {expression} BETWEEN {_INT_RANGE})")
+            int32 = leaf.name == GraphQLInt.name
+            leaves.append(Leaf(key, column, non_null=non_null, int32=int32))
         else:
             raise NotCompiled
-        if is_non_null_type(graphql_field.type):
-            checks.append(f"({expression}) IS NOT NULL")
-        pairs.append(f"'{key}', {value}")
-    built = f"json_build_object({', '.join(pairs)})::text"
-    return f"CASE WHEN {' AND '.join(checks)} THEN {built} END" if checks else built
+    try:
+        return node_sql(declaration.columns, leaves)
+    except TooManyKeys:
+        raise NotCompiled from None
 
 
-def _enum_sql(enum: GraphQLEnumType, expression: str) -> str:
-    """The condition that the stored value is one of the enum's. A stored value is its
-    member's value, which must be the member's GraphQL name for the JSON to read it as is."""
+def _stored_values(enum: GraphQLEnumType) -> tuple[str, ...]:
+    """The enum's stored values (its members' values), which must be its GraphQL names for
+    the JSON to read them as they are."""
     stored = []
     for name, definition in enum.values.items():
         value = getattr(definition.value, "value", definition.value)
         if value != name:
             raise NotCompiled
-        stored.append(_literal(name))
+        stored.append(name)
     if not stored:
         raise NotCompiled
-    return f"{expression} IN ({', '.join(stored)})"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def node_columns(
-    nodes: Sequence[str],
-) -> tuple[list[str], Callable[[Mapping[str, Any]], tuple[Any, ...]]]:
-    """The page's select list for these node expressions (to follow the sort column and the
-    id, which cursors read), and what reads a row's nodes back."""
-    names = [f"prebuilt_{n}" for n in range(len(nodes))]
-    columns = [f"{sql} AS {name}" for sql, name in zip(nodes, names, strict=True)]
-    return columns, lambda row: tuple(row[name] for name in names)
+    return tuple(stored)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from osezia.domain.calendar import date_in_france
@@ -24,15 +24,12 @@ from osezia.domain.companies.model import Company
 from osezia.domain.companies.record import AdoptionStage
 from osezia.domain.naf import naf_section
 from osezia.projections.codec import StoredEvent
-from osezia.projections.conditions import filters
 from osezia.projections.connections import Connection
+from osezia.projections.json_nodes import json_columns
 from osezia.projections.names import stable_schema
-from osezia.projections.paging import Filter, Page, RowOf, page
 from osezia.projections.readmodel import ReadModel, topic, touch
 from osezia.projections.rows import columns_of
 from osezia.projections.table import Row, Table
-
-R = TypeVar("R")
 
 TABLE = Table(
     "companies",
@@ -259,6 +256,9 @@ class CompanyRow:
 
 
 READ_COLUMNS = columns_of(CompanyRow, without=["shared"], extra=["shared_via"])
+# The columns a company's JSON is written from (osezia.graphql.prebuilt): the table's, and
+# whether the row is another network's record, referred to the reader.
+JSON_COLUMNS = json_columns(TABLE.columns, shared=("shared_via <> '[]'::jsonb", "boolean"))
 # What a company's row as of a past day is computed again from.
 HISTORY_COLUMNS = f"{READ_COLUMNS}, segment_history, adoption_history"
 LIST_ORDER = "siren"  # companies are listed in SIREN order (then id)
@@ -299,63 +299,6 @@ async def company_by_siren(
         cutoff,
     )
     return None if record is None else CompanyRow.from_row(recorded_before(dict(record), cutoff))
-
-
-@dataclass(frozen=True)
-class CompanyFilters:
-    """What a list of companies is narrowed to; a filter left None is not applied, and a name
-    matches by its first letters, whatever their case."""
-
-    region: str | None = None
-    departement: str | None = None
-    segment: str | None = None
-    naf_section: str | None = None
-    adoption_stage: str | None = None
-    name_starts_with: str | None = None
-
-    def filters(self) -> list[Filter]:
-        starts = self.name_starts_with
-        prefix = starts.lower().replace("%", r"\%") + "%" if starts else None
-        return filters(
-            (
-                ("region = {}", self.region),
-                ("departement = {}", self.departement),
-                ("segment = {}", self.segment),
-                ("naf_section = {}", self.naf_section),
-                ("adoption_stage = {}", self.adoption_stage),
-                ("lower(legal_name) LIKE {}", prefix),
-            )
-        )
-
-
-async def companies_read(
-    conn: Connection,
-    tenant: str,
-    narrowed: CompanyFilters,
-    columns: str,
-    of: RowOf[R],
-    *,
-    first: int | None,
-    after: str | None,
-    last: int | None = None,
-    before: str | None = None,
-) -> Page[R]:
-    """One page of the companies the tenant sees, in SIREN order: `columns` read (the SIREN
-    and the id among them, which cursors read), each row typed by `of`."""
-    return await page(
-        conn,
-        tenant,
-        TABLE.name,
-        columns=columns,
-        sort=LIST_ORDER,
-        sort_type="text",
-        of=of,
-        filters=narrowed.filters(),
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
 
 
 async def companies_by_id(

@@ -15,14 +15,12 @@ from osezia.domain.platform import Platform
 from osezia.domain.sizes import SizeFacts
 from osezia.projections.companies import (
     HISTORY_COLUMNS,
-    READ_COLUMNS,
     TABLE,
-    CompanyFilters,
     CompanyRow,
     companies_by_id,
-    companies_read,
     company_by_siren,
 )
+from osezia.projections.company_pages import CompanyFilters, company_rows_page
 from osezia.projections.connections import connect
 from osezia.tenants.application import Tenants
 from tests.integration.api_support import Api
@@ -130,12 +128,10 @@ def test_the_readers_give_the_rows_the_projection_wrote_and_as_of_a_cutoff(
                 await company_by_siren(conn, "cci", "552100554"),
                 await company_by_siren(conn, "cci", "552100554", adopted_at),
                 await company_by_siren(conn, "cci", "552100554", written["registered_at"]),
-                await companies_read(
+                await company_rows_page(
                     conn,
                     "cci",
                     CompanyFilters(region="84", segment="PME_ETI", naf_section="J"),
-                    READ_COLUMNS,
-                    CompanyRow.from_row,
                     first=5,
                     after=None,
                 ),

@@ -12,16 +12,13 @@ from osezia.graphql.context import Info, prebuilt_plan
 from osezia.graphql.enums import AdoptionStage, Segment
 from osezia.graphql.node import register_node
 from osezia.graphql.pagination import Connection, connection
-from osezia.graphql.prebuilt import ConnectionPlan, node_columns, prebuilt_list
+from osezia.graphql.prebuilt import ConnectionPlan, prebuilt_list
 from osezia.graphql.reading import LIST_AS_OF, cutoff_of, read_models, read_until
-from osezia.projections.companies import (
-    LIST_ORDER,
-    READ_COLUMNS,
-    TABLE,
+from osezia.projections.companies import JSON_COLUMNS, CompanyRow, company_by_siren
+from osezia.projections.company_pages import (
     CompanyFilters,
-    CompanyRow,
-    companies_read,
-    company_by_siren,
+    company_nodes_page,
+    company_rows_page,
 )
 
 register_node("companies", CompanyRow.from_row, Company.of)
@@ -51,9 +48,7 @@ class CompanyQueries:
             "Companies the caller's network sees, in SIREN order: `first` (20 when neither is "
             "given) after a cursor, or `last` before one."
         ),
-        metadata=prebuilt_list(
-            TABLE.columns, shared_with_us=("shared_via <> '[]'::jsonb", "boolean")
-        ),
+        metadata=prebuilt_list(JSON_COLUMNS, shared_with_us="shared"),
     )
     async def companies(
         self,
@@ -74,14 +69,12 @@ class CompanyQueries:
         )
         plan = prebuilt_plan(info)
         if isinstance(plan, ConnectionPlan):  # PostgreSQL writes the nodes' JSON
-            columns, nodes = node_columns(plan.nodes)
             async with read_models(info) as conn:
-                written = await companies_read(
+                written = await company_nodes_page(
                     conn,
                     info.context.tenant,
                     narrowed,
-                    ", ".join((LIST_ORDER, "id", *columns)),
-                    nodes,
+                    plan.nodes,
                     first=first,
                     after=after,
                     last=last,
@@ -91,12 +84,10 @@ class CompanyQueries:
             if prebuilt is not None:
                 return cast(Connection[Company], prebuilt)  # completed as it is
         async with read_models(info) as conn:
-            found = await companies_read(
+            found = await company_rows_page(
                 conn,
                 info.context.tenant,
                 narrowed,
-                READ_COLUMNS,
-                CompanyRow.from_row,
                 first=first,
                 after=after,
                 last=last,

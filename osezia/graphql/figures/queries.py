@@ -15,13 +15,14 @@ from osezia.projections.figures import (
     company_counts,
     diagnostic_counts,
 )
+from osezia.projections.json_nodes import json_columns
 
 
 @strawberry.type
 class FigureQueries:
     @strawberry.field(
         description="Counts over every company of the plan; they name no company.",
-        metadata=prebuilt_list(COMPANY_COUNT_COLUMNS),
+        metadata=prebuilt_list(json_columns(COMPANY_COUNT_COLUMNS)),
     )
     async def company_figures(
         self, info: Info, as_of: Annotated[date | None, AS_OF] = None
