@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 import asyncpg
 
@@ -45,9 +45,11 @@ async def as_tenant(pool: asyncpg.Pool, tenant: str) -> AsyncIterator[Connection
         check_slug(tenant)  # the slug becomes an identifier below
     except DomainError:
         raise NotFound(f"no tenant {tenant!r}") from None
-    readers = pool.readers if isinstance(pool, ApiPool) else pool
+    readers, turns = (
+        (pool.readers, pool.turns) if isinstance(pool, ApiPool) else (pool, nullcontext())
+    )
     missing: asyncpg.PostgresError | None = None
-    async with readers.acquire() as conn:
+    async with turns, readers.acquire() as conn:
         try:
             # One round trip opens the transaction and sets it up (no parameters: the simple
             # query protocol), where asyncpg's transaction() would take two. No JIT: the

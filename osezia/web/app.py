@@ -124,7 +124,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         tenants = Tenants(env=env, share_with=platform.companies)
         clients = Clients(env=env, share_with=platform.companies)
         readers = role_url(database_url, "reader", settings.reader_url)
-        pool = await create_api_pool(database_url, readers)
+        pool = await create_api_pool(database_url, readers, settings.read_connections)
         service = await create_pool(role_url(database_url, "service", settings.service_url), 1, 2)
         auth = Authority(settings, pool, clients, tenants)
         await auth.start()

@@ -44,6 +44,9 @@ __all__ = [
 
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+# An API process's connections for tenants' reads: under more requests at once, a read waits
+# its turn. Twenty keep `serve --workers 2` within PostgreSQL's default 100 connections.
+DEFAULT_READ_CONNECTIONS = 20
 DEFAULT_MAX_TOKEN_LIFETIME = 3600  # seconds
 DEFAULT_SECRET_OVERLAP = 86_400  # seconds an old client secret keeps working after a rotation
 DEFAULT_REBUILD_LEASE = 45  # seconds
@@ -206,6 +209,10 @@ class Settings(BaseSettings):
     max_body_bytes: Annotated[
         int, checks.whole(1024, 1024**3, unit="bytes"), checks.EmptyIsUnset
     ] = _env("OSEZIA_MAX_BODY_BYTES", default=DEFAULT_MAX_BODY_BYTES)
+    # Connections an API process reads tenants' read models over (see DEFAULT_READ_CONNECTIONS).
+    read_connections: Annotated[
+        int, checks.whole(1, 1000, unit="connections"), checks.EmptyIsUnset
+    ] = _env("OSEZIA_READ_CONNECTIONS", default=DEFAULT_READ_CONNECTIONS)
     # Login roles managed outside osezia, in place of those derived from DATABASE_URL
     # (osezia.projections.roles); kept out of the repr, like passwords.
     reader_url: Annotated[str | None, BeforeValidator(checks.database_url)] = _env(
