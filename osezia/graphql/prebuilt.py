@@ -136,28 +136,35 @@ class ConnectionPlan:
 
 def _filled(entries: Entries, found: Page[tuple[str | None, ...]]) -> dict[str, Any]:
     value: dict[str, Any] = {}
-    cursors = found.cursors
+    cursors = found.cursors  # each made when read (osezia.projections.paging.Cursors)
     for key, (kind, inner) in entries:
         if kind == "constant":
             value[key] = inner
         elif kind == "total":
             value[key] = found.total
         elif kind == "pageInfo":
-            info = {
-                "__typename": inner[0],
-                "hasNextPage": found.has_next,
-                "hasPreviousPage": found.has_previous,
-                "startCursor": cursors[0] if cursors else None,
-                "endCursor": cursors[-1] if cursors else None,
-            }
-            value[key] = {k: info[name] for k, name in inner[1]}
+            value[key] = {k: _page_info(name, inner[0], found) for k, name in inner[1]}
         else:  # edges
-            value[key] = [_edge(inner, cursor, row) for cursor, row in found.edges()]
+            value[key] = [_edge(inner, cursors, n, row) for n, row in enumerate(found.rows)]
     return value
 
 
+def _page_info(name: str, type_name: str, found: Page[Any]) -> object:
+    """What the page's info says for this field (`__typename`: the type's name)."""
+    cursors = found.cursors
+    if name == "hasNextPage":
+        return found.has_next
+    if name == "hasPreviousPage":
+        return found.has_previous
+    if name == "startCursor":
+        return cursors[0] if cursors else None
+    if name == "endCursor":
+        return cursors[-1] if cursors else None
+    return type_name
+
+
 def _edge(
-    inner: list[tuple[str, str, Any]], cursor: str, row: tuple[str | None, ...]
+    inner: list[tuple[str, str, Any]], cursors: Sequence[str], n: int, row: tuple[str | None, ...]
 ) -> dict[str, Any]:
     """An edge's keys in order: its type's name, its cursor, or a node's JSON (its index)."""
     edge: dict[str, Any] = {}
@@ -165,7 +172,7 @@ def _edge(
         if kind == "node":
             edge[key] = orjson.Fragment(row[payload])
         else:
-            edge[key] = cursor if kind == "cursor" else payload
+            edge[key] = cursors[n] if kind == "cursor" else payload
     return edge
 
 

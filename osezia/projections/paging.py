@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 import asyncpg
 import orjson
@@ -39,7 +39,7 @@ class Page(Generic[R]):
     """Typed rows in order, each with its cursor (the same index in `cursors`)."""
 
     rows: list[R]
-    cursors: list[str]
+    cursors: Sequence[str]
     has_next: bool
     total: int
     has_previous: bool = False
@@ -51,6 +51,28 @@ class Page(Generic[R]):
     def edges(self) -> list[tuple[str, R]]:
         """(cursor, row) for each row, in order."""
         return list(zip(self.cursors, self.rows, strict=True))
+
+
+class Cursors(Sequence[str]):
+    """A page's cursors, each made from its row's (sort value, id) when it is read: an answer
+    that selects none (or only the page's first and last) makes none (or two)."""
+
+    def __init__(self, keys: list[tuple[object, object]]) -> None:
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [encode_cursor(*key) for key in self._keys[index]]
+        return encode_cursor(*self._keys[index])
 
 
 def encode_cursor(sort_value: object, row_id: object) -> str:
@@ -168,7 +190,7 @@ async def page(
         records.reverse()
     return Page(
         rows=[of(dict(record)) for record in records],
-        cursors=[encode_cursor(record[sort], record["id"]) for record in records],
+        cursors=Cursors([(record[sort], record["id"]) for record in records]),
         has_next=other_side if backward else more,
         has_previous=more if backward else other_side,
         total=total,
