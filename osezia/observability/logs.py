@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import re
 import sys
 import time
 import traceback
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -114,7 +114,7 @@ def request_id(given: str | bytes | None) -> str:
         given = given.decode("latin-1")
     if given is not None and _REQUEST_ID.fullmatch(given):
         return given
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 128 random bits, as uuid4's hex, for a fifth of its cost
 
 
 # The attributes every LogRecord has; anything else on a record came from `extra=`.
@@ -300,7 +300,7 @@ class LogRequests:
             except Exception as error:  # logged and answered below
                 failure = error
             if failure is not None:
-                found.error_id = uuid.uuid4().hex[:12]
+                found.error_id = os.urandom(6).hex()
                 log.error("unexpected error %s", found.error_id, exc_info=failure)
                 if status is None and scope["type"] == "http":
                     await _internal_error(found, echoing_send)

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from osezia.graphql.pagination import connection
-from osezia.projections.paging import Page, decode_cursor, encode_cursor
+from osezia.projections.paging import Cursors, Page, decode_cursor, encode_cursor
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,15 @@ def test_a_page_with_a_cursor_missing_is_refused(rows: list[Row]) -> None:
         Page(rows=rows, cursors=cursors[1:], has_next=False, total=len(rows))
     with pytest.raises(ValueError, match="one cursor per row"):
         Page(rows=rows[1:], cursors=cursors, has_next=False, total=len(rows))
+
+
+@given(st.lists(st.tuples(st.text(max_size=12), st.uuids()), max_size=8))
+def test_cursors_made_when_read_are_those_made_at_once(keys: list[tuple[str, object]]) -> None:
+    cursors = Cursors(list(keys))
+    made = [encode_cursor(sort, row_id) for sort, row_id in keys]
+    assert len(cursors) == len(made)
+    assert list(cursors) == made
+    assert cursors[1:3] == made[1:3]
+    if made:
+        assert (cursors[0], cursors[-1]) == (made[0], made[-1])
+        assert decode_cursor(cursors[-1]) == (keys[-1][0], str(keys[-1][1]))
