@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 
+from osezia.demo import build_demo
 from osezia.domain.companies.application import Companies
 from osezia.domain.platform import Platform
+from osezia.store.bulk import append_events
 from osezia.store.settings import Database
 from osezia.tenants.application import Tenants
 from osezia.tenants.networks import NETWORKS
 from tests.conftest import truncate_history
+from tests.integration.projection_support import build_all, viewers_of
 
 
 @pytest.fixture
@@ -41,3 +46,12 @@ def tenants(platform: Platform, store_env: dict[str, str]) -> Tenants:
     registry = Tenants(env=store_env, share_with=platform.companies)
     registry.seed_defaults()
     return registry
+
+
+@pytest.fixture
+def demo(database_url: str, platform: Platform, tenants: Tenants) -> Platform:
+    """The demo's plan (60 companies) in the log, every network's read models built."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        append_events(conn, build_demo(companies=60).events)
+    asyncio.run(build_all(database_url, viewers_of(tenants)))
+    return platform

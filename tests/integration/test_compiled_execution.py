@@ -10,8 +10,6 @@ import itertools
 import os
 from typing import Any
 
-import psycopg
-import pytest
 from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
@@ -25,16 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strawberry.types import ExecutionResult
 
-from osezia.demo import build_demo
 from osezia.domain.platform import Platform
 from osezia.graphql.execution import CompilingExecutor
 from osezia.graphql.schema import build_schema
 from osezia.projections.connections import create_pool
-from osezia.store.bulk import append_events
-from osezia.tenants.application import Tenants
 from osezia.tenants.profiles import DEFAULT_TENANTS
 from tests.integration.api_support import context
-from tests.integration.projection_support import build_all, viewers_of
 
 EXAMPLES = int(os.environ.get("OSEZIA_COMPILED_EXAMPLES", "40"))
 
@@ -149,15 +143,6 @@ def documents(draw: st.DrawFn) -> str:
 
 def shape(result: ExecutionResult) -> tuple[Any, list[tuple[str, Any]]]:
     return result.data, [(e.message, e.path) for e in result.errors or []]
-
-
-@pytest.fixture
-def demo(database_url: str, platform: Platform, tenants: Tenants) -> Platform:
-    """The demo's plan (60 companies) in the log, every network's read models built."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        append_events(conn, build_demo(companies=60).events)
-    asyncio.run(build_all(database_url, viewers_of(tenants)))
-    return platform
 
 
 def test_random_selections_answer_alike_compiled_or_not(demo: Platform, database_url: str) -> None:

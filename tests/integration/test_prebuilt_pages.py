@@ -20,18 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strawberry.types import ExecutionResult
 
-from osezia.demo import build_demo
 from osezia.domain.platform import Platform
 from osezia.graphql.context import Context
 from osezia.graphql.schema import build_schema
 from osezia.projections.connections import create_pool
 from osezia.projections.figures import COMPANY_COUNT_COLUMNS
 from osezia.projections.names import stable_schema
-from osezia.store.bulk import append_events
-from osezia.tenants.application import Tenants
 from osezia.tenants.profiles import DEFAULT_TENANTS
 from tests.integration.api_support import context
-from tests.integration.projection_support import build_all, viewers_of
 from tests.integration.test_compiled_execution import Document, selection
 
 _ERROR_ID = re.compile(r"\(id [0-9a-f]+\)")
@@ -119,15 +115,6 @@ def documents(draw: st.DrawFn) -> str:
             head = head.replace("query Q(", "query Q($cursor: String, ")
         text = head + "{" + rest
     return text
-
-
-@pytest.fixture
-def demo(database_url: str, platform: Platform, tenants: Tenants) -> Platform:
-    """The demo's plan (60 companies) in the log, every network's read models built."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        append_events(conn, build_demo(companies=60).events)
-    asyncio.run(build_all(database_url, viewers_of(tenants)))
-    return platform
 
 
 class Both:
