@@ -48,7 +48,7 @@ from osezia.domain.trainings.stored import (
     sealed_ref,
     state_tail,
 )
-from osezia.store.batches import pipelined
+from osezia.store.batches import fewer_collections, pipelined
 from osezia.store.bulk import Appended, BulkAppender, Connection, KeyedRow, LockedLog
 from osezia.store.keys import SealingKey
 from osezia.store.personal_cipher import nonces
@@ -168,14 +168,15 @@ class TrainingImport:
                 batch.keys = self.learner_keys(batch)
                 yield batch
 
-        for outcome in pipelined(batches(), self._import):
-            summary.imported += outcome.imported
-            summary.already_present += outcome.already_present
-            summary.rejected += len(outcome.problems)
-            summary.events += outcome.events
-            for line, reason in outcome.problems:
-                on_problem(line, reason)
-            on_progress(summary)
+        with fewer_collections():
+            for outcome in pipelined(batches(), self._import):
+                summary.imported += outcome.imported
+                summary.already_present += outcome.already_present
+                summary.rejected += len(outcome.problems)
+                summary.events += outcome.events
+                for line, reason in outcome.problems:
+                    on_problem(line, reason)
+                on_progress(summary)
         on_progress(summary)
         return summary
 
