@@ -24,7 +24,7 @@ from osezia.tenants.clients.application import Clients
 from tests.e2e.conftest import access_token, migrated, serving
 from tests.integration.projection_support import build_all, catch_up_all, viewers_of
 
-POOL_SIZE = 10  # osezia.projections.connections.create_pool's default, which serve uses
+POOL_SIZE = 10  # the server's connections for tenants' reads (OSEZIA_READ_CONNECTIONS)
 FIELDS = 20  # as many aliases as a request may hold
 EVERY_ALIAS = (
     "{ " + " ".join(f"f{n}: companies(first: 1) {{ totalCount }}" for n in range(FIELDS)) + " }"
@@ -47,6 +47,7 @@ def api(database_url: str, redis: str, tmp_path_factory: pytest.TempPathFactory)
         # The response cache reads the read models' state before any resolver runs; off, so
         # that what is measured here is the resolvers' own reading.
         OSEZIA_RESPONSE_CACHE="0",
+        OSEZIA_READ_CONNECTIONS=str(POOL_SIZE),
     ) as base_url:
         yield base_url
 
