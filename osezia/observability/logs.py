@@ -14,6 +14,7 @@ echoes it, so a client can quote it to the operator.
 from __future__ import annotations
 
 import contextvars
+import itertools
 import logging
 import os
 import re
@@ -108,13 +109,27 @@ def request_context(request_id: str) -> Iterator[RequestLog]:
         _current.reset(token)
 
 
+# A new request's id: 64 random bits drawn once a process, then its number in the process (32
+# hex digits, as a UUID's): unique across processes and restarts, and no system call a request.
+_ID_PREFIX = os.urandom(8).hex()
+_ID_NUMBERS = itertools.count()
+
+
+def _draw_id_prefix() -> None:
+    global _ID_PREFIX
+    _ID_PREFIX = os.urandom(8).hex()
+
+
+os.register_at_fork(after_in_child=_draw_id_prefix)  # a forked process draws its own
+
+
 def request_id(given: str | bytes | None) -> str:
     """The id a request was sent with, if it is one we may write in a log; else a new one."""
     if isinstance(given, bytes):
         given = given.decode("latin-1")
     if given is not None and _REQUEST_ID.fullmatch(given):
         return given
-    return os.urandom(16).hex()  # 128 random bits, as uuid4's hex, for a fifth of its cost
+    return f"{_ID_PREFIX}{next(_ID_NUMBERS):016x}"
 
 
 # The attributes every LogRecord has; anything else on a record came from `extra=`.

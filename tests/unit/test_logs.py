@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -306,3 +307,20 @@ def test_expected_errors_are_the_clients_and_are_not_logged(
     execute(document)
 
     assert json_lines(capsys) == []
+
+
+def test_new_request_ids_differ_in_a_process_and_from_a_forked_ones() -> None:
+    ids = {request_id(None) for _ in range(1000)}
+    assert len(ids) == 1000
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child writes one id of its own and leaves at once
+        os.write(write, request_id(None).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    forked = os.read(read, 64).decode()
+    os.close(read)
+    assert len(forked) == 32
+    assert forked[:16] != request_id(None)[:16]
