@@ -47,7 +47,6 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.types.field import StrawberryField
 
 from osezia.graphql.prebuilt import (
     ConnectionPlan,
@@ -55,15 +54,14 @@ from osezia.graphql.prebuilt import (
     NotCompiled,
     Prebuilt,
     PrebuiltList,
+    attribute_read,
+    collecting_only,
     declared,
     plan_for,
 )
 
 Complete = Callable[[Any], Any]
 
-# The directives graphql-core applies while collecting fields; any other changes how a field
-# is delivered (@defer, @stream) and is left to graphql-core.
-_COLLECTING = frozenset({"include", "skip"})
 KEPT_COMPLETIONS = 1024  # objects' completion functions, as compiled, for the next requests
 
 
@@ -145,7 +143,8 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         found = self._compiled.get(key)
         if found is None:
             try:
-                _collecting_only(field_details_list)
+                if not collecting_only(field_details_list):
+                    raise _Plain  # @stream…: graphql-core's
                 complete: Complete | None = self._compile(return_type, field_details_list)
             except _Plain:
                 complete = None
@@ -174,30 +173,20 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         for response_key, details in grouped.items():
             node = details[0].node
             name = node.name.value
-            _collecting_only(details)
+            if not collecting_only(details):
+                raise _Plain
             if name == "__typename":
                 entries.append((response_key, None, None))
                 continue
-            field = type_.fields.get(name)
-            if field is None or field.args or node.arguments:
+            attribute = attribute_read(type_, name)
+            if attribute is None or node.arguments or not _plain_name(attribute):
                 raise _Plain
-            definition = field.extensions.get("strawberry-definition")
-            if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
-                raise _Plain
-            attribute = definition.python_name
-            if definition.default_resolver is not getattr or not _plain_name(attribute):
-                raise _Plain
-            entries.append((response_key, attribute, self._compile(field.type, details)))
+            field_type = type_.fields[name].type
+            entries.append((response_key, attribute, self._compile(field_type, details)))
         is_type_of = type_.is_type_of
         if is_type_of is not None and not _strawberrys(is_type_of):
             raise _Plain
         return _record(type_.name, entries, is_type_of)
-
-
-def _collecting_only(fields: FieldDetailsList) -> None:
-    """A field under another directive than @include or @skip (@stream…) is graphql-core's."""
-    if any(d.name.value not in _COLLECTING for f in fields for d in f.node.directives or ()):
-        raise _Plain
 
 
 def _strawberrys(is_type_of: Callable[..., Any]) -> bool:

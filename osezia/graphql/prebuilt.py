@@ -72,6 +72,32 @@ class NotCompiled(Exception):
     """This selection is the plain execution's."""
 
 
+# The directives graphql-core applies while collecting fields; any other changes how a field
+# is delivered (@defer, @stream) and is left to graphql-core.
+COLLECTING = frozenset({"include", "skip"})
+
+
+def collecting_only(fields: FieldDetailsList) -> bool:
+    """Whether the fields are under no other directive than @include or @skip."""
+    return all(d.name.value in COLLECTING for f in fields for d in f.node.directives or ())
+
+
+def attribute_read(type_: GraphQLObjectType, name: str) -> str | None:
+    """The Python attribute that the field `name` of `type_` answers as it is (a strawberry
+    field with no argument and no resolver of its own, read by getattr); None for another."""
+    graphql_field = type_.fields.get(name)
+    if graphql_field is None or graphql_field.args:
+        return None
+    definition = graphql_field.extensions.get("strawberry-definition")
+    if (
+        not isinstance(definition, StrawberryField)
+        or not definition.is_basic_field
+        or definition.default_resolver is not getattr
+    ):
+        return None
+    return definition.python_name
+
+
 @dataclass(frozen=True)
 class PrebuiltList:
     """A list field's declaration: its nodes are rows of a read model whose `columns` are
@@ -246,12 +272,8 @@ def _collected(
     if defers:
         raise NotCompiled
     for details in grouped.values():
-        for detail in details:
-            node = detail.node
-            if node.arguments or any(
-                d.name.value not in ("include", "skip") for d in node.directives or ()
-            ):
-                raise NotCompiled
+        if not collecting_only(details) or any(d.node.arguments for d in details):
+            raise NotCompiled
     return list(grouped.items())
 
 
@@ -288,18 +310,16 @@ def _node_sql(
         if name == "__typename":
             leaves.append(Leaf(key, constant=node_type.name))
             continue
-        graphql_field = node_type.fields.get(name)
-        if graphql_field is None or graphql_field.args:
-            raise NotCompiled
-        definition = graphql_field.extensions.get("strawberry-definition")
-        if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
-            raise NotCompiled  # a resolver of its own
-        column = declaration.renamed.get(definition.python_name, definition.python_name)
+        attribute = attribute_read(node_type, name)
+        if attribute is None:
+            raise NotCompiled  # an argument, or a resolver of its own
+        column = declaration.renamed.get(attribute, attribute)
         if column not in declaration.columns:
             raise NotCompiled
         kind = declaration.columns[column][1]
-        leaf = get_nullable_type(graphql_field.type)
-        non_null = is_non_null_type(graphql_field.type)
+        field_type = node_type.fields[name].type
+        leaf = get_nullable_type(field_type)
+        non_null = is_non_null_type(field_type)
         if isinstance(leaf, GraphQLEnumType) and kind == "text":
             allowed = _stored_values(leaf)
             leaves.append(Leaf(key, column, non_null=non_null, allowed=allowed))
