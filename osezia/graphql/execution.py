@@ -30,7 +30,9 @@ from types import CodeType
 from typing import Any
 
 from graphql import (
+    FieldNode,
     GraphQLEnumType,
+    GraphQLField,
     GraphQLID,
     GraphQLLeafType,
     GraphQLObjectType,
@@ -64,6 +66,13 @@ Complete = Callable[[Any], Any]
 
 KEPT_COMPLETIONS = 1024  # objects' completion functions, as compiled, for the next requests
 
+# The prebuilt lists' plans, kept for the next requests (CompilingExecutor._plan), with the
+# field nodes whose ids their keys hold.
+_PLANS: dict[
+    tuple[int, tuple[int, ...], tuple[tuple[str, bool], ...]],
+    tuple[tuple[FieldNode, ...], ConnectionPlan | ListPlan | None],
+] = {}
+
 
 class _Plain(Exception):
     """This value, or this selection, is graphql-core's to complete."""
@@ -93,7 +102,7 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
             if field is not None:
                 declaration = declared(field.extensions.get("strawberry-definition"))
                 if declaration is not None:
-                    plan = self._plan(field.type, field_details_list, declaration)
+                    plan = self._plan(field, field_details_list, declaration)
                     if plan is not None:
                         plans[path] = plan
         return super().execute_field(
@@ -102,17 +111,36 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _plan(
         self,
-        return_type: GraphQLOutputType,
+        field: GraphQLField,
         field_details_list: FieldDetailsList,
         declaration: PrebuiltList,
     ) -> ConnectionPlan | ListPlan | None:
+        """The field's plan, compiled once for every request of the same document whose
+        @include/@skip switches (its Boolean variables) are the same: the key is the field's
+        and its nodes' identity (a document is parsed once, osezia.graphql.limits.ParseOnce),
+        and the nodes are kept alive with the plan, so that their ids are not reused."""
         manager = self.middleware_manager
         if manager is not None and manager.middlewares:  # an extension resolves every field
             return None
+        nodes = tuple(details.node for details in field_details_list)
+        coerced = self.variable_values.coerced
+        switches = tuple(sorted((k, v) for k, v in coerced.items() if v is True or v is False))
+        key = (id(field), tuple(map(id, nodes)), switches)
+        kept = _PLANS.get(key)
+        if kept is not None:
+            return kept[1]
         try:
-            return plan_for(return_type, field_details_list, declaration, self.collect_subfields)
+            plan: ConnectionPlan | ListPlan | None = plan_for(
+                field.type, field_details_list, declaration, self.collect_subfields
+            )
         except NotCompiled:
-            return None
+            plan = None
+        if any(details.fragment_variable_values for details in field_details_list):
+            return plan  # fragment arguments (experimental) may switch more: not kept
+        if len(_PLANS) >= KEPT_COMPLETIONS:
+            del _PLANS[next(iter(_PLANS))]  # the oldest
+        _PLANS[key] = (nodes, plan)
+        return plan
 
     def complete_value(
         self,

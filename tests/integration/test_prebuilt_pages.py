@@ -22,6 +22,7 @@ from strawberry.types import ExecutionResult
 
 from osezia.domain.platform import Platform
 from osezia.graphql.context import Context
+from osezia.graphql.prebuilt import plan_for
 from osezia.graphql.schema import build_schema
 from osezia.projections.connections import create_pool
 from osezia.projections.figures import COMPANY_COUNT_COLUMNS
@@ -262,3 +263,28 @@ def test_every_field_of_a_company_is_prebuilt_but_those_with_resolvers(both: Bot
         assert plain.errors is None, plain.errors
         assert shape(built) == shape(plain), name
         assert (fragments(built.data) > 0) == (name not in plain_only), name
+
+
+def test_a_plan_is_compiled_once_a_document_and_again_for_other_switches(
+    both: Both, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second request of a document uses the plan compiled for the first; the same
+    document with another @include switch gets a plan of its own, and each answers as the
+    plain way does."""
+    compiled: list[str] = []
+
+    def counting(*args: Any) -> Any:
+        compiled.append("plan")
+        return plan_for(*args)
+
+    monkeypatch.setattr("osezia.graphql.execution.plan_for", counting)
+    document = (
+        "query Q($name: Boolean!) { companies(first: 3) "
+        "{ edges { node { siren legalName @include(if: $name) } } } }"
+    )
+    for name, compilations in ((True, 1), (True, 1), (False, 2), (False, 2), (True, 2)):
+        plain, built = both.run("cci", document, {"name": name})
+        assert plain.errors is None, plain.errors
+        assert shape(built) == shape(plain)
+        assert fragments(built.data) == 3
+        assert len(compiled) == compilations, (name, compiled)
