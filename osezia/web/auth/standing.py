@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from osezia.domain.errors import NotFound
 from osezia.tenants.application import Tenants
@@ -28,6 +28,10 @@ class Standing:
     def __init__(self, clients: Clients, tenants: Tenants, *, ttl: float = 5.0) -> None:
         self._clients, self._tenants, self._ttl = clients, tenants, ttl
         self._cache: dict[tuple[str, str], tuple[float, object]] = {}
+        # The read under way for a key whose answer expired: the requests that find it expired
+        # meanwhile wait for it, where each read the log on its own (a client's 32 connections
+        # each replaying the client and its tenant on a worker thread, every `ttl` seconds).
+        self._reading: dict[tuple[str, str], asyncio.Future[object]] = {}
 
     async def client(self, client_id: str, *, fresh: bool = False) -> Client | None:
         """The client if it is not revoked and its tenant is active."""
@@ -68,10 +72,28 @@ class Standing:
         hit = self._cache.get(key)
         if hit is not None and hit[0] > now and not fresh:
             return hit[1]  # type: ignore[return-value]  # stored by this same key's reader
-        return self._store(key, await asyncio.to_thread(read))  # eventsourcing is synchronous
+        if fresh:  # read after the call: a read under way may have begun before a revocation
+            return self._store(key, await asyncio.to_thread(read))
+        reading = self._reading.get(key)
+        if reading is None or reading.get_loop() is not asyncio.get_running_loop():
+            reading = self._reading[key] = asyncio.ensure_future(self._read(key, read))
+            reading.add_done_callback(_retrieved)  # when every waiter was cancelled
+        # One waiter cancelled does not cancel the read the others wait for.
+        return cast(T, await asyncio.shield(reading))  # what read() returned
+
+    async def _read(self, key: tuple[str, str], read: Callable[[], object]) -> object:
+        try:
+            return self._store(key, await asyncio.to_thread(read))  # eventsourcing is synchronous
+        finally:
+            self._reading.pop(key, None)
 
     def _store(self, key: tuple[str, str], value: T) -> T:
         if len(self._cache) >= _MAX_ENTRIES:
             self._cache.clear()
         self._cache[key] = (time.monotonic() + self._ttl, value)
         return value
+
+
+def _retrieved(read: asyncio.Future[object]) -> None:
+    if not read.cancelled():
+        read.exception()  # raised to each waiter; not reported again as never retrieved
