@@ -45,11 +45,16 @@ def clients(store_env: dict[str, str], platform: Platform) -> Iterator[CountedCl
         yield app
 
 
-def test_a_burst_of_requests_reads_the_log_once_and_a_revocation_still_takes_effect(
-    clients: CountedClients, tenants: Tenants
-) -> None:
+@pytest.fixture
+def client_id(clients: CountedClients) -> str:
     with acting(Actor("ops", "operator", "system")):
-        client_id, _ = clients.create_client("cci", role="analyst", name="dashboards")
+        made, _ = clients.create_client("cci", role="analyst", name="dashboards")
+    return made
+
+
+def test_a_burst_of_requests_reads_the_log_once_and_a_revocation_still_takes_effect(
+    clients: CountedClients, tenants: Tenants, client_id: str
+) -> None:
     standing = Standing(clients, tenants, ttl=TTL)
 
     async def burst() -> list[Client | None]:
@@ -77,10 +82,8 @@ def test_a_burst_of_requests_reads_the_log_once_and_a_revocation_still_takes_eff
 
 
 def test_a_waiter_cancelled_does_not_cancel_the_read_the_others_wait_for(
-    clients: CountedClients, tenants: Tenants
+    clients: CountedClients, tenants: Tenants, client_id: str
 ) -> None:
-    with acting(Actor("ops", "operator", "system")):
-        client_id, _ = clients.create_client("cci", role="analyst", name="dashboards")
     standing = Standing(clients, tenants, ttl=TTL)
 
     async def scenario() -> None:
